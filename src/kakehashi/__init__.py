@@ -1,0 +1,1 @@
+"""Kakehashi: the web project (Django) of the Canada–Japan research-mobility program."""

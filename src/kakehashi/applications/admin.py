@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from kakehashi.applications.models import Application, HostRank
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "project", "call", "status", "rank", "submitted_at"]
+    list_filter = ["status", "call"]
+    raw_id_fields = ["candidate", "project", "call"]
+
+
+@admin.register(HostRank)
+class HostRankAdmin(admin.ModelAdmin):
+    list_display = ["supervisor", "call", "rank", "candidate"]
+    raw_id_fields = ["supervisor", "candidate", "call"]

@@ -1,0 +1,235 @@
+"""Writes for applications, candidate rank lists and host rankings.
+
+Every function checks its rules before it writes and writes in one
+transaction: a refused request changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kakehashi.applications.enums import ApplicationStatus
+from kakehashi.applications.models import Application, HostRank
+from kakehashi.core.enums import Direction
+from kakehashi.programs.enums import PhaseKind
+from kakehashi.programs.models import Call
+from kakehashi.programs.services import phase_require_open
+from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.models import Project
+
+# Supervisors may rank while applications arrive and during their own phase.
+HOST_RANKING_PHASES = (PhaseKind.APPLICATIONS, PhaseKind.HOST_RANKING)
+
+
+def application_check_eligibility(*, candidate, project: Project) -> None:
+    """Raise ValidationError when `candidate` may not apply to `project` under its program."""
+    profile = getattr(candidate, "candidate_profile", None)
+    if profile is None:
+        raise ValidationError(
+            _("Only candidates with a candidate profile can apply."), code="not_a_candidate"
+        )
+    program = project.call.program
+    if profile.level not in program.eligible_levels:
+        raise ValidationError(
+            _("Your academic level (%(level)s) is not eligible for this program.")
+            % {"level": profile.get_level_display()},
+            code="ineligible_level",
+        )
+    if profile.direction not in program.directions:
+        raise ValidationError(
+            _("This program does not fund your direction of mobility."), code="ineligible_direction"
+        )
+    if Direction.host_country(profile.direction) != project.host.country:
+        raise ValidationError(
+            _("This project is hosted in your home country; internships are in the other country."),
+            code="ineligible_host_country",
+        )
+
+
+@transaction.atomic
+def application_submit(
+    *, candidate, project: Project, statement: str = "", now: dt.datetime | None = None
+) -> Application:
+    """Apply `candidate` to `project`, in the call's application phase. Idempotent errors."""
+    now = now or timezone.now()
+    if project.status != ProjectStatus.APPROVED:
+        raise ValidationError(_("This project is not open for applications."), code="not_open")
+    phase_require_open(call=project.call, kinds=(PhaseKind.APPLICATIONS,), now=now)
+    application_check_eligibility(candidate=candidate, project=project)
+    existing = Application.objects.filter(candidate=candidate, project=project).first()
+    if existing and existing.status == ApplicationStatus.SUBMITTED:
+        raise ValidationError(
+            _("You have already applied to this project."), code="already_applied"
+        )
+    if existing:  # re-applying after a withdrawal
+        existing.status = ApplicationStatus.SUBMITTED
+        existing.statement = statement
+        existing.submitted_at = now
+        existing.full_clean()
+        existing.save()
+        return existing
+    application = Application(
+        candidate=candidate,
+        project=project,
+        call=project.call,
+        statement=statement,
+        submitted_at=now,
+    )
+    application.full_clean()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_withdraw(
+    *, candidate, application: Application, now: dt.datetime | None = None
+) -> Application:
+    """Withdraw an application: it leaves the rank list, later ranks move up, and
+    supervisors who no longer have this applicant lose them from their ranking."""
+    if application.candidate_id != candidate.pk:
+        raise Application.DoesNotExist
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ValidationError(_("This application is already withdrawn."), code="withdrawn")
+    phase_require_open(call=application.call, kinds=(PhaseKind.APPLICATIONS,), now=now)
+    application.status = ApplicationStatus.WITHDRAWN
+    application.rank = None
+    application.save(update_fields=["status", "rank", "updated_at"])
+    remaining = list(
+        Application.objects.filter(
+            candidate=candidate, call=application.call, rank__isnull=False
+        ).order_by("rank")
+    )
+    rank_list_set(
+        candidate=candidate,
+        call=application.call,
+        project_ids=[a.project_id for a in remaining],
+        now=now,
+    )
+    still_supervising = set(
+        Application.objects.filter(
+            candidate=candidate, call=application.call, status=ApplicationStatus.SUBMITTED
+        ).values_list("project__supervisions__person_id", flat=True)
+    )
+    for line in HostRank.objects.filter(call=application.call, candidate=candidate):
+        if line.supervisor_id not in still_supervising:
+            kept = [
+                r.candidate_id
+                for r in HostRank.objects.filter(supervisor_id=line.supervisor_id, call=line.call)
+                if r.candidate_id != candidate.pk
+            ]
+            HostRank.objects.filter(supervisor_id=line.supervisor_id, call=line.call).delete()
+            HostRank.objects.bulk_create(
+                HostRank(supervisor_id=line.supervisor_id, call=line.call, candidate_id=c, rank=i)
+                for i, c in enumerate(kept, start=1)
+            )
+    return application
+
+
+@transaction.atomic
+def rank_list_set(
+    *, candidate, call: Call, project_ids: list[int], now: dt.datetime | None = None
+) -> list[Application]:
+    """Set the candidate's rank list for `call`: `project_ids` best first.
+
+    Refused, changing nothing, when the list is longer than the call allows,
+    names a project twice, or names a project the candidate has not applied to.
+    """
+    phase_require_open(call=call, kinds=(PhaseKind.APPLICATIONS,), now=now)
+    ids = list(project_ids)
+    if len(ids) > call.ranking_limit:
+        raise ValidationError(
+            {
+                "project_ids": _("You may rank at most %(limit)d projects in this call.")
+                % {"limit": call.ranking_limit}
+            },
+            code="too_many",
+        )
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValidationError(
+            {
+                "project_ids": _("A project appears more than once in your ranking: %(ids)s.")
+                % {"ids": ", ".join(str(i) for i in duplicates)}
+            },
+            code="duplicate_rank",
+        )
+    applications = {
+        a.project_id: a
+        for a in Application.objects.select_for_update().filter(candidate=candidate, call=call)
+    }
+    not_applied = [
+        i
+        for i in ids
+        if i not in applications or applications[i].status != ApplicationStatus.SUBMITTED
+    ]
+    if not_applied:
+        raise ValidationError(
+            {
+                "project_ids": _("You can only rank projects you have applied to: %(ids)s.")
+                % {"ids": ", ".join(str(i) for i in not_applied)}
+            },
+            code="not_applied",
+        )
+    # Clear first so the unique (candidate, call, rank) constraint holds mid-update.
+    Application.objects.filter(candidate=candidate, call=call).update(rank=None)
+    ordered = []
+    for position, project_id in enumerate(ids, start=1):
+        app = applications[project_id]
+        app.rank = position
+        app.save(update_fields=["rank", "updated_at"])
+        ordered.append(app)
+    return ordered
+
+
+@transaction.atomic
+def host_ranking_set(
+    *, supervisor, call: Call, candidate_ids: list[int], now: dt.datetime | None = None
+) -> list[HostRank]:
+    """Set a supervisor's ranking of applicants for `call`, best first.
+
+    Applicants left out are unranked (unacceptable). Refused, changing
+    nothing, when it names someone twice or someone who did not apply to one
+    of the supervisor's projects in this call.
+    """
+    phase_require_open(call=call, kinds=HOST_RANKING_PHASES, now=now)
+    ids = list(candidate_ids)
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValidationError(
+            {
+                "candidate_ids": _("An applicant appears more than once in your ranking: %(ids)s.")
+                % {"ids": ", ".join(str(i) for i in duplicates)}
+            },
+            code="duplicate_rank",
+        )
+    applicants = set(
+        Application.objects.filter(
+            call=call,
+            status=ApplicationStatus.SUBMITTED,
+            project__supervisions__person=supervisor,
+        ).values_list("candidate_id", flat=True)
+    )
+    strangers = [i for i in ids if i not in applicants]
+    if strangers:
+        raise ValidationError(
+            {
+                "candidate_ids": _(
+                    "You can only rank people who applied to your projects: %(ids)s."
+                )
+                % {"ids": ", ".join(str(i) for i in strangers)}
+            },
+            code="not_an_applicant",
+        )
+    HostRank.objects.filter(supervisor=supervisor, call=call).delete()
+    entries = [
+        HostRank(supervisor=supervisor, call=call, candidate_id=cid, rank=position)
+        for position, cid in enumerate(ids, start=1)
+    ]
+    for entry in entries:
+        entry.full_clean(validate_unique=False, validate_constraints=False)
+    return HostRank.objects.bulk_create(entries)

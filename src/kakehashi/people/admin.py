@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from kakehashi.people.models import Affiliation, ApiToken, CandidateProfile, LanguageSkill, User
+
+
+class LanguageInline(admin.TabularInline):
+    model = LanguageSkill
+    extra = 0
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "family_name", "given_name", "orcid", "is_officer", "is_reviewer"]
+    search_fields = ["username", "family_name", "given_name", "family_name_kanji", "orcid"]
+    inlines = [LanguageInline, AffiliationInline]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (
+            _("Kakehashi"),
+            {
+                "fields": [
+                    "family_name",
+                    "given_name",
+                    "family_name_kanji",
+                    "given_name_kanji",
+                    "family_name_kana",
+                    "given_name_kana",
+                    "orcid",
+                    "timezone",
+                    "preferred_language",
+                    "is_officer",
+                    "is_reviewer",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(CandidateProfile)
+class CandidateProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "level", "direction", "home_organisation", "interests_language"]
+    raw_id_fields = ["user", "home_organisation"]
+    filter_horizontal = ["fields"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["key_hash", "prefix"]

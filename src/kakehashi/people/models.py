@@ -1,0 +1,161 @@
+import hashlib
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kakehashi.core.enums import Direction, Language
+from kakehashi.core.models import TimestampedModel
+from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel
+from kakehashi.people.validators import validate_orcid
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("“%(value)s” is not a time zone (e.g. Asia/Tokyo)."),
+            code="invalid_timezone",
+            params={"value": value},
+        ) from exc
+
+
+class User(AbstractUser):
+    """One account per person, with names in several scripts and global role flags.
+
+    `first_name`/`last_name` of Django's user are not used: names are family and
+    given (romaji for Japanese people), plus kanji and kana forms.
+    """
+
+    family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    family_name_kanji = models.CharField(_("family name (kanji)"), max_length=150, blank=True)
+    given_name_kanji = models.CharField(_("given name (kanji)"), max_length=150, blank=True)
+    family_name_kana = models.CharField(_("family name (kana)"), max_length=150, blank=True)
+    given_name_kana = models.CharField(_("given name (kana)"), max_length=150, blank=True)
+    orcid = models.CharField(
+        _("ORCID iD"),
+        max_length=19,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_orcid],
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
+    )
+    is_officer = models.BooleanField(_("program officer"), default=False)
+    is_reviewer = models.BooleanField(_("reviewer"), default=False)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_name", "given_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        """Western order in romaji: “Given Family”."""
+        return " ".join(p for p in (self.given_name, self.family_name) if p)
+
+    @property
+    def display_name_ja(self) -> str:
+        """Japanese order: family name first, kanji when known."""
+        if self.family_name_kanji:
+            return f"{self.family_name_kanji} {self.given_name_kanji}".strip()
+        return " ".join(p for p in (self.family_name, self.given_name) if p)
+
+
+class LanguageSkill(models.Model):
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    level = models.CharField(_("level"), max_length=6, choices=LanguageLevel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "language"], name="one_level_per_language")
+        ]
+        ordering = ["language"]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.level}"
+
+    def clean(self) -> None:
+        if self.level.startswith("N") and self.level != "native" and self.language != "ja":
+            raise ValidationError({"level": _("JLPT levels apply to Japanese only.")})
+
+
+class Affiliation(TimestampedModel):
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affiliations")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="affiliations"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=AffiliationRole.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role"], name="unique_affiliation_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.organisation} ({self.role})"
+
+
+class CandidateProfile(TimestampedModel):
+    """What a candidate tells the program: level, home, interests, skills, fields."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="candidate_profile")
+    level = models.CharField(_("academic level"), max_length=16, choices=AcademicLevel.choices)
+    home_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("home institution"),
+    )
+    direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
+    degree = models.CharField(_("degree programme"), max_length=200, blank=True)
+    research_interests = models.TextField(_("research interests"), blank=True)
+    interests_language = models.CharField(
+        _("language of the research interests"), max_length=2, choices=Language.choices
+    )
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    fields = models.ManyToManyField(
+        "research_fields.ResearchField", blank=True, verbose_name=_("research fields")
+    )
+
+    class Meta:
+        verbose_name = _("candidate profile")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.level})"
+
+
+class ApiToken(TimestampedModel):
+    """A bearer token for the JSON API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

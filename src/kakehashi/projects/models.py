@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kakehashi.core.enums import Language
+from kakehashi.core.models import TimestampedModel
+from kakehashi.organisations.regions import REGIONS
+from kakehashi.projects.enums import ProjectStatus, SupervisorRole
+
+
+class Project(TimestampedModel):
+    """An internship opportunity at a host, written in its original language."""
+
+    call = models.ForeignKey("programs.Call", on_delete=models.PROTECT, related_name="projects")
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    host = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("host organisation"),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"))
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_("Optional: {language: {title, summary, description}}"),
+    )
+    fields = models.ManyToManyField(
+        "research_fields.ResearchField", blank=True, verbose_name=_("research fields")
+    )
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    working_language = models.CharField(
+        _("working language"), max_length=2, choices=Language.choices
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    region = models.CharField(_("region"), max_length=6)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
+    )
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="ProjectSupervisor", related_name="supervised_projects"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "key"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.region and self.region not in REGIONS:
+            errors["region"] = _("“%(code)s” is not an ISO 3166-2 code of Canada or Japan.") % {
+                "code": self.region
+            }
+        if self.start_date and self.end_date and self.start_date >= self.end_date:
+            errors["end_date"] = _("The project must end after it starts.")
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _("A project has at least one place.")
+        if errors:
+            raise ValidationError(errors)
+
+    def translated(self, field: str) -> str:
+        """A field in the viewer's language when a translation exists, else the original."""
+        lang = (get_language() or "en")[:2]
+        return (self.translations.get(lang) or {}).get(field) or getattr(self, field)
+
+    @property
+    def weeks(self) -> int:
+        return (self.end_date - self.start_date).days // 7
+
+
+class ProjectSupervisor(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="supervisions")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisions"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=SupervisorRole.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="supervise_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.project}"

@@ -1,0 +1,65 @@
+"""Writes for projects: create, edit, submit for vetting, approve, close."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kakehashi.projects.enums import ProjectStatus, SupervisorRole
+from kakehashi.projects.models import Project, ProjectSupervisor
+
+_TRANSITIONS = {
+    ProjectStatus.DRAFT: {ProjectStatus.SUBMITTED},
+    ProjectStatus.SUBMITTED: {ProjectStatus.APPROVED, ProjectStatus.DRAFT},
+    ProjectStatus.APPROVED: {ProjectStatus.CLOSED},
+    ProjectStatus.CLOSED: set(),
+}
+
+
+@transaction.atomic
+def project_create(*, supervisors=(), fields=(), **values) -> Project:
+    """Create a project. `supervisors`: [(user, role)], lead first; `fields`: ResearchFields."""
+    project = Project(**values)
+    project.full_clean()
+    project.save()
+    project.fields.set(fields)
+    project_supervisors_set(project=project, supervisors=supervisors)
+    return project
+
+
+@transaction.atomic
+def project_supervisors_set(*, project: Project, supervisors) -> None:
+    project.supervisions.all().delete()
+    for order, (person, role) in enumerate(supervisors):
+        link = ProjectSupervisor(project=project, person=person, role=role, order=order)
+        link.full_clean(exclude=["project"])
+        link.save()
+    roles = {role for _, role in supervisors}
+    if len(roles) > 1 and roles != {SupervisorRole.ACADEMIC, SupervisorRole.INDUSTRY}:
+        raise ValidationError(_("Unknown supervisor role."))
+
+
+@transaction.atomic
+def project_update(*, project: Project, fields=None, **values) -> Project:
+    for name, value in values.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    if fields is not None:
+        project.fields.set(fields)
+    return project
+
+
+@transaction.atomic
+def project_transition(*, project: Project, to: str) -> Project:
+    """Move a project along draft → submitted → approved → closed (or back to draft)."""
+    if to not in _TRANSITIONS[ProjectStatus(project.status)]:
+        raise ValidationError(
+            _("A %(from)s project cannot become %(to)s.")
+            % {"from": project.get_status_display(), "to": ProjectStatus(to).label},
+            code="bad_transition",
+        )
+    project.status = to
+    project.save(update_fields=["status", "updated_at"])
+    return project
