@@ -1,0 +1,28 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def call(db):
+    return factories.CallFactory()
+
+
+@pytest.fixture
+def officer(db):
+    return factories.OfficerFactory(username="officer-t")
+
+
+@pytest.fixture
+def candidate_user(db):
+    return factories.candidate(user__username="cand-t")
+
+
+@pytest.fixture
+def supervisor_user(db):
+    return factories.UserFactory(username="sup-t")
+
+
+@pytest.fixture
+def project(call, supervisor_user):
+    return factories.ProjectFactory(call=call, supervisor=supervisor_user)
