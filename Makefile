@@ -1,0 +1,84 @@
+# Kakehashi: the one command surface. `make run` serves the demo; `make test` runs the suite.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+# The encoder uses OpenMP; one thread per server process keeps 2-core machines responsive.
+export OMP_NUM_THREADS ?= 1
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: help setup run serve demo migrate test test-engines test-web lint format ci clean openapi messages
+
+help:
+	@echo "make run    set everything up and serve the demo at http://$(HOST):$(PORT)"
+	@echo "make test   install what the tests need and run the whole suite"
+	@echo "make lint   ruff check + format check"
+
+# uv, installed for this user when missing (pip first, then a private venv).
+$(UV):
+	@command -v uv >/dev/null 2>&1 || { \
+	  echo "Installing uv …"; \
+	  python3 -m pip install --user --quiet uv 2>/dev/null || \
+	  python3 -m pip install --user --quiet --break-system-packages uv 2>/dev/null || \
+	  { python3 -m venv $(HOME)/.local/uv-venv && $(HOME)/.local/uv-venv/bin/pip install --quiet uv && \
+	    mkdir -p $(HOME)/.local/bin && ln -sf $(HOME)/.local/uv-venv/bin/uv $(HOME)/.local/bin/uv; }; }
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+setup: .venv/.synced
+
+migrate: setup
+	$(MANAGE) migrate --no-input
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	@$(MANAGE) demo_logins
+	@echo "Serving Kakehashi at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	.venv/bin/gunicorn kakehashi.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --worker-class sync --access-logfile - --timeout 120
+
+serve: setup
+	.venv/bin/gunicorn kakehashi.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --worker-class sync --access-logfile - --timeout 120
+
+# The engines' tests run first without Django at all (-p no:django), proving the
+# engines stand alone; then the web project's suite, on SQLite or on DATABASE_URL.
+test: setup
+	$(PY) -m pytest -p no:django -p no:cacheprovider tests/kakehashi_match tests/kakehashi_semantic
+	$(PY) -m pytest tests/kakehashi
+
+test-engines: setup
+	$(PY) -m pytest -p no:django tests/kakehashi_match tests/kakehashi_semantic
+
+test-web: setup
+	$(PY) -m pytest tests/kakehashi
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: setup
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+openapi: setup
+	$(MANAGE) export_openapi -o docs/api/openapi.json
+
+messages: setup
+	cd src/kakehashi && ../../$(PY) ../../manage.py makemessages -l fr -l ja --no-obsolete
+	cd src/kakehashi && ../../$(PY) ../../manage.py compilemessages
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf var/ artifacts/ .pytest_cache
