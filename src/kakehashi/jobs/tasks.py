@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from kakehashi.jobs.models import Job
+from kakehashi.jobs.services import job_execute
+
+
+@shared_task
+def job_run(*, job_id: int) -> str:
+    job = job_execute(job=Job.objects.get(pk=job_id))
+    return job.status

@@ -1,0 +1,53 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from kakehashi.jobs.models import Job
+from kakehashi.jobs.services import job_enqueue, job_handler
+
+
+@job_handler("test.count")
+def _count(*, params, progress):
+    for i in range(params["n"]):
+        progress(i + 1, params["n"], f"step {i + 1}")
+    return {"counted": params["n"]}
+
+
+@job_handler("test.fail")
+def _fail(*, params, progress):
+    progress(1, 4, "about to fail")
+    raise RuntimeError("the disk is full")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_enqueue_runs_inline_and_records_result():
+    job = job_enqueue(kind="test.count", params={"n": 3})
+    job.refresh_from_db()
+    assert (job.status, job.result, job.progress_done, job.progress_total, job.message) == (
+        "succeeded",
+        {"counted": 3},
+        3,
+        3,
+        "step 3",
+    )
+    assert job.percent == 100
+    assert job.started_at <= job.finished_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_failure_is_recorded_not_raised():
+    job = job_enqueue(kind="test.fail")
+    job.refresh_from_db()
+    assert (job.status, job.error, job.progress_done, job.progress_total) == (
+        "failed",
+        "RuntimeError: the disk is full",
+        1,
+        4,
+    )
+    assert job.percent == 25
+
+
+@pytest.mark.django_db
+def test_job_enqueue_unknown_kind_is_refused():
+    with pytest.raises(ValidationError, match="Unknown kind of job: nope"):
+        job_enqueue(kind="nope")
+    assert Job.objects.count() == 0
