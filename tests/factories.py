@@ -188,3 +188,58 @@ class HostRankFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallFactory)
     candidate = factory.SubFactory(UserFactory)
     rank = 1
+
+
+class LanguageSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.LanguageSkill"
+
+    person = factory.SubFactory(UserFactory)
+    language = "en"
+    level = "C1"
+
+
+def page_world():
+    """One call with every role the pages know, for page and permission tests.
+
+    `project` (English, at a Japanese host) is supervised by `supervisor` and
+    applied to by `candidate`; `other_project` (Japanese) is supervised by
+    `other_supervisor` and applied to by `other_candidate`.
+    """
+    from types import SimpleNamespace
+
+    call = CallFactory(slug="summer", name_en="2027 Summer", ranking_limit=3)
+    supervisor = UserFactory(username="sup", given_name="Hana", family_name="Sato")
+    other_supervisor = UserFactory(username="sup2", given_name="Ken", family_name="Ito")
+    host = OrganisationFactory(name="Kyoto Test University", name_ja="京都テスト大学")
+    project = ProjectFactory(
+        call=call,
+        key="eeg-decoding",
+        host=host,
+        language="en",
+        title="Decoding EEG for brain-computer interfaces",
+        summary="Read intentions from EEG.",
+        description="A project on EEG decoding.",
+        skills=["python", "signal processing"],
+        supervisor=supervisor,
+    )
+    other_project = ProjectFactory(
+        call=call, key="robotics", title="ロボット制御の研究", supervisor=other_supervisor
+    )
+    cand = candidate(user__username="cand", user__given_name="Alex", user__family_name="Martin")
+    other_cand = candidate(
+        user__username="cand2", user__given_name="Chloé", user__family_name="Roy"
+    )
+    return SimpleNamespace(
+        call=call,
+        host=host,
+        supervisor=supervisor,
+        other_supervisor=other_supervisor,
+        project=project,
+        other_project=other_project,
+        candidate=cand,
+        other_candidate=other_cand,
+        officer=OfficerFactory(username="off"),
+        application=ApplicationFactory(candidate=cand, project=project),
+        other_application=ApplicationFactory(candidate=other_cand, project=other_project),
+    )

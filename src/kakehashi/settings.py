@@ -140,9 +140,6 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("KAKEHASHI_STATIC_ROOT", VAR_DIR / "static"))
 # WhiteNoise warns at start-up (an error in the test suite) when this is missing.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# WhiteNoise warns (an error under the test suite) when the directory is missing
-# before the first collectstatic; with WHITENOISE_USE_FINDERS it may stay empty.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,7 +1,14 @@
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
+from kakehashi.applications.services import application_check_eligibility
+from kakehashi.people.rules import is_candidate
+from kakehashi.programs.enums import PhaseKind
+from kakehashi.programs.services import phase_require_open
+from kakehashi.projects.enums import ProjectStatus
 
 
 def _base() -> QuerySet[Application]:
@@ -58,3 +65,26 @@ def host_ranking_get(*, supervisor, call) -> QuerySet[HostRank]:
         .select_related("candidate", "candidate__candidate_profile")
         .order_by("rank")
     )
+
+
+def application_apply_state(*, user, project) -> dict:
+    """What the project page offers `user`: nothing (not a candidate), the existing
+    application, or an Apply form, or the reason they cannot apply (the same checks,
+    and messages, as `application_submit`)."""
+    state = {"candidate": False, "application": None, "can_apply": False, "reason": ""}
+    if not getattr(user, "is_authenticated", False) or not is_candidate(user):
+        return state
+    state["candidate"] = True
+    state["application"] = Application.objects.filter(candidate=user, project=project).first()
+    if state["application"] and state["application"].status == ApplicationStatus.SUBMITTED:
+        return state
+    try:
+        if project.status != ProjectStatus.APPROVED:
+            raise ValidationError(_("This project is not open for applications."))
+        phase_require_open(call=project.call, kinds=(PhaseKind.APPLICATIONS,))
+        application_check_eligibility(candidate=user, project=project)
+    except ValidationError as exc:
+        state["reason"] = exc.messages[0]
+    else:
+        state["can_apply"] = True
+    return state

@@ -23,3 +23,10 @@ def person_list_visible(*, user) -> QuerySet[User]:
 
 def person_get_visible(*, user, pk: int) -> User:
     return person_list_visible(user=user).get(pk=pk)
+
+
+def api_token_list(*, user):
+    """The caller's own API tokens, newest first (never the keys: only prefixes are stored)."""
+    from kakehashi.people.models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.db import transaction
+from django.utils import timezone
 
 from kakehashi.people.models import ApiToken, CandidateProfile, LanguageSkill, User
 from kakehashi.people.validators import normalise_orcid
@@ -67,9 +69,84 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_authenticate(*, key: str) -> User | None:
+    """The active user a token belongs to, or None. Records use at most once a minute,
+    so a busy client does not turn every read into a write."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash_key(key), user__is_active=True)
         .first()
     )
-    return token.user if token else None
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def user_update(*, user: User, orcid: str | None = None, languages=None, **fields) -> User:
+    """Update a person's account fields; `languages` (list of {code, level}) replaces theirs."""
+    if orcid is not None:
+        user.orcid = normalise_orcid(orcid) if orcid else None
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean()
+    user.save()
+    if languages is not None:
+        person_languages_set(person=user, languages=languages)
+    return user
+
+
+@transaction.atomic
+def person_affiliations_set(*, person: User, affiliations) -> list:
+    """Replace a person's affiliations: each {organisation, role, title?}."""
+    from kakehashi.people.models import Affiliation
+
+    person.affiliations.all().delete()
+    links = []
+    for spec in affiliations:
+        link = Affiliation(
+            person=person,
+            organisation=spec["organisation"],
+            role=spec["role"],
+            title=spec.get("title", ""),
+        )
+        link.full_clean()
+        link.save()
+        links.append(link)
+    return links
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Delete one of `user`'s tokens; ApiToken.DoesNotExist when it is not theirs."""
+    ApiToken.objects.get(pk=token_id, user=user).delete()
+
+
+@transaction.atomic
+def person_profile_update(
+    *,
+    person: User,
+    orcid: str | None = None,
+    timezone: str | None = None,
+    languages=None,
+    candidate: dict | None = None,
+) -> User:
+    """Update what people edit on their own profile page, all or nothing.
+
+    `orcid`: "" clears it; `languages`: [{"code", "level"}]; `candidate`: values
+    of the candidate profile (only for people who have one; fields kept).
+    """
+    if orcid is not None:
+        person.orcid = normalise_orcid(orcid) if orcid.strip() else None
+    if timezone is not None:
+        person.timezone = timezone
+    person.full_clean()
+    person.save()
+    if languages is not None:
+        person_languages_set(person=person, languages=languages)
+    if candidate is not None:
+        profile = person.candidate_profile
+        candidate_profile_set(user=person, fields=list(profile.fields.all()), **candidate)
+    return person

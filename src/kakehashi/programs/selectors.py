@@ -52,3 +52,11 @@ def call_overview(*, call: Call) -> dict:
             for row in apps.values("project__language").annotate(n=Count("pk"))
         },
     }
+
+
+def call_list_visible(*, user) -> QuerySet[Call]:
+    """Calls anyone may see: open and closed ones; drafts to officers only."""
+    qs = call_list()
+    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+        return qs
+    return qs.exclude(status="draft")

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project, ProjectSupervisor
@@ -82,3 +82,17 @@ def project_search(
 def project_get_visible(*, user, pk=None, key=None) -> Project:
     qs = project_list_visible(user=user)
     return qs.get(pk=pk) if pk is not None else qs.get(key=key)
+
+
+def project_list_supervised(*, supervisor) -> QuerySet[Project]:
+    """The projects `supervisor` supervises, any status, with their submitted applications."""
+    return (
+        _base()
+        .filter(supervisions__person=supervisor)
+        .annotate(
+            applicant_count=Count(
+                "applications", filter=Q(applications__status="submitted"), distinct=True
+            )
+        )
+        .order_by("call__slug", "-created_at", "key")
+    )

@@ -112,9 +112,7 @@ def test_rank_list_naming_unapplied_project_is_refused(candidate_user, call):
 def test_application_withdraw_moves_later_ranks_up(candidate_user, call):
     p1, p2, p3 = _apply(candidate_user, call, 3)
     rank_list_set(candidate=candidate_user, call=call, project_ids=[p1.pk, p2.pk, p3.pk])
-    application_withdraw(
-        candidate=candidate_user, application=Application.objects.get(project=p1)
-    )
+    application_withdraw(candidate=candidate_user, application=Application.objects.get(project=p1))
     ranks = dict(
         Application.objects.filter(candidate=candidate_user).values_list("project_id", "rank")
     )

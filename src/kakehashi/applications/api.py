@@ -1,0 +1,229 @@
+"""Applications, candidates' rank lists, supervisors' host rankings and applicants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from kakehashi.applications.rules import is_applicant
+from kakehashi.applications.selectors import (
+    applicants_for_supervisor,
+    application_list_for_candidate,
+    application_list_visible,
+    host_ranking_get,
+    rank_list_get,
+)
+from kakehashi.applications.services import (
+    application_submit,
+    application_withdraw,
+    host_ranking_set,
+    rank_list_set,
+)
+from kakehashi.core.api import ERRORS, Pagination, forbid
+from kakehashi.people.rules import is_candidate, is_supervisor
+from kakehashi.programs.selectors import call_list_visible
+from kakehashi.projects.selectors import project_get_visible
+
+router = Router()
+
+
+class ApplicantOut(Schema):
+    id: int
+    display_name: str
+    level: str | None = None
+    home_organisation: str | None = None
+
+    @staticmethod
+    def resolve_level(obj) -> str | None:
+        profile = getattr(obj, "candidate_profile", None)
+        return profile.level if profile else None
+
+    @staticmethod
+    def resolve_home_organisation(obj) -> str | None:
+        profile = getattr(obj, "candidate_profile", None)
+        return profile.home_organisation.name if profile else None
+
+
+class ApplicationOut(Schema):
+    id: int
+    call_id: int
+    project_id: int
+    project_key: str = Field(alias="project.key")
+    project_title: str = Field(alias="project.title")
+    candidate: ApplicantOut
+    status: str
+    statement: str
+    submitted_at: dt.datetime
+    rank: int | None
+
+
+class ApplicationIn(Schema):
+    project_id: int
+    statement: str = ""
+
+
+class RankEntryOut(Schema):
+    rank: int
+    project_id: int
+    project_key: str = Field(alias="project.key")
+    project_title: str = Field(alias="project.title")
+    application_id: int = Field(alias="id")
+
+
+class RankListOut(Schema):
+    call_id: int
+    ranking_limit: int
+    project_ids: list[int]
+    entries: list[RankEntryOut]
+
+
+class RankListIn(Schema):
+    project_ids: list[int] = Field(..., description="Project ids, best first.")
+
+
+class HostRankEntryOut(Schema):
+    rank: int
+    candidate_id: int
+    candidate_name: str = Field(alias="candidate.display_name")
+
+
+class HostRankingOut(Schema):
+    call_id: int
+    candidate_ids: list[int]
+    entries: list[HostRankEntryOut]
+
+
+class HostRankingIn(Schema):
+    candidate_ids: list[int] = Field(..., description="Applicant (person) ids, best first.")
+
+
+def _call(request: HttpRequest, call_id: int):
+    return call_list_visible(user=request.user).get(pk=call_id)
+
+
+def _rank_list(request: HttpRequest, call) -> dict:
+    entries = rank_list_get(candidate=request.user, call=call)
+    return {
+        "call_id": call.pk,
+        "ranking_limit": call.ranking_limit,
+        "project_ids": [a.project_id for a in entries],
+        "entries": entries,
+    }
+
+
+def _host_ranking(request: HttpRequest, call) -> dict:
+    entries = list(host_ranking_get(supervisor=request.user, call=call))
+    return {
+        "call_id": call.pk,
+        "candidate_ids": [e.candidate_id for e in entries],
+        "entries": entries,
+    }
+
+
+@router.get("/applications", response=list[ApplicationOut], summary="Your own applications")
+@paginate(Pagination)
+def application_list(request: HttpRequest, call: int | None = None):
+    qs = application_list_for_candidate(candidate=request.user)
+    return qs.filter(call_id=call) if call is not None else qs
+
+
+@router.get(
+    "/applications/{int:application_id}",
+    response={200: ApplicationOut, **ERRORS},
+    summary="One application (yours, to a project you supervise, or any for officers)",
+)
+def application_detail(request: HttpRequest, application_id: int):
+    return application_list_visible(user=request.user).get(pk=application_id)
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, **ERRORS},
+    summary="Apply to a project (in the call's application phase)",
+)
+def application_submit_endpoint(request: HttpRequest, payload: ApplicationIn):
+    project = project_get_visible(user=request.user, pk=payload.project_id)
+    application = application_submit(
+        candidate=request.user, project=project, statement=payload.statement
+    )
+    return Status(201, application_list_visible(user=request.user).get(pk=application.pk))
+
+
+@router.post(
+    "/applications/{int:application_id}/withdraw",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Withdraw your application (it leaves your rank list)",
+)
+def application_withdraw_endpoint(request: HttpRequest, application_id: int):
+    application = application_list_visible(user=request.user).get(pk=application_id)
+    if not is_applicant(request.user, application):
+        forbid(_("Only the candidate can withdraw their application."))
+    application_withdraw(candidate=request.user, application=application)
+    return application_list_visible(user=request.user).get(pk=application.pk)
+
+
+@router.get(
+    "/calls/{int:call_id}/rank-list",
+    response={200: RankListOut, **ERRORS},
+    summary="Your rank list for a call (candidates)",
+)
+def rank_list_read(request: HttpRequest, call_id: int):
+    call = _call(request, call_id)
+    if not is_candidate(request.user):
+        forbid(_("Only candidates have a rank list."))
+    return _rank_list(request, call)
+
+
+@router.put(
+    "/calls/{int:call_id}/rank-list",
+    response={200: RankListOut, **ERRORS},
+    summary="Set your rank list: project ids, best first (candidates)",
+)
+def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
+    call = _call(request, call_id)
+    if not is_candidate(request.user):
+        forbid(_("Only candidates have a rank list."))
+    rank_list_set(candidate=request.user, call=call, project_ids=payload.project_ids)
+    return _rank_list(request, call)
+
+
+@router.get(
+    "/calls/{int:call_id}/host-ranking",
+    response={200: HostRankingOut, **ERRORS},
+    summary="Your ranking of applicants for a call (supervisors)",
+)
+def host_ranking_read(request: HttpRequest, call_id: int):
+    call = _call(request, call_id)
+    if not is_supervisor(request.user):
+        forbid(_("Only host supervisors rank applicants."))
+    return _host_ranking(request, call)
+
+
+@router.put(
+    "/calls/{int:call_id}/host-ranking",
+    response={200: HostRankingOut, **ERRORS},
+    summary="Set your ranking of applicants: person ids, best first (supervisors)",
+)
+def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingIn):
+    call = _call(request, call_id)
+    if not is_supervisor(request.user):
+        forbid(_("Only host supervisors rank applicants."))
+    host_ranking_set(supervisor=request.user, call=call, candidate_ids=payload.candidate_ids)
+    return _host_ranking(request, call)
+
+
+@router.get(
+    "/calls/{int:call_id}/applicants",
+    response=list[ApplicationOut],
+    summary="Submitted applications to your own projects in a call (supervisors)",
+)
+@paginate(Pagination)
+def applicant_list(request: HttpRequest, call_id: int):
+    call = _call(request, call_id)
+    if not is_supervisor(request.user):
+        forbid(_("Only host supervisors see applicants."))
+    return applicants_for_supervisor(supervisor=request.user, call=call)

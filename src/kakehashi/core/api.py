@@ -1,0 +1,344 @@
+"""What every router of the JSON API shares: authentication, pagination, the error shape.
+
+Authentication (tried in order):
+
+* ``Authorization: Bearer <token>`` — a token from ``POST /api/v1/me/tokens``;
+  a token that is presented but unknown or revoked answers 401 at once.
+* the Django session cookie (the browser); unsafe methods need the CSRF token
+  (``X-CSRFToken`` header), exactly as for the HTML pages.
+* HTTP Basic (username and password) — accepted only to create a token.
+
+Errors: every error answer is :func:`kakehashi.core.errors.error_body`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.security import HttpBasicAuth, HttpBearer
+from ninja.security.apikey import APIKeyCookie
+from ninja.utils import check_csrf
+
+from kakehashi.core.errors import ImportRejected, error_body, validation_messages
+
+logger = logging.getLogger("kakehashi.api")
+
+# ---------------------------------------------------------------- authentication
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer kh_…``. A bad token is refused, never treated as anonymous."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from kakehashi.people.services import api_token_authenticate
+
+        user = api_token_authenticate(key=token)
+        if user is None:
+            raise AuthenticationError(message=_("The API token is unknown or has been revoked."))
+        request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's Django session; CSRF is checked only for a signed-in session."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if check_csrf(request):
+            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
+        return request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if key is None:
+            return None
+        return request.user
+
+
+class BasicAuth(HttpBasicAuth):
+    """Username and password: only to create an API token from a script."""
+
+    def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
+        user = authenticate(request, username=username, password=password)
+        if user is None or not user.is_active:
+            raise AuthenticationError(message=_("Wrong username or password."))
+        request.user = user
+        return user
+
+
+def anonymous(request: HttpRequest) -> Any:
+    """Last resort on public endpoints: the caller is anonymous."""
+    request.user = AnonymousUser()
+    return request.user
+
+
+#: Signed-in callers only (the API's default).
+AUTH = [TokenAuth(), SessionAuth()]
+#: Public endpoints: a valid token or session identifies the caller, else anonymous.
+PUBLIC = [TokenAuth(), SessionAuth(), anonymous]
+#: Creating a token: a session or HTTP Basic, never another token.
+TOKEN_CREATE = [SessionAuth(), BasicAuth()]
+
+
+# ---------------------------------------------------------------- pagination
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=&offset=``; the answer is ``{"items": [...], "count": total}``."""
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ErrorDetail(Schema):
+    status: int
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+    rows: list[dict[str, Any]] | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+def error_response(
+    *,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+    rows: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    response = JsonResponse(
+        error_body(status=status, code=code, message=message, fields=fields, rows=rows),
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _first_code(exc: ValidationError) -> str:
+    errors = (
+        [e for errs in exc.error_dict.values() for e in errs]
+        if hasattr(exc, "error_dict")
+        else exc.error_list
+    )
+    return next((e.code for e in errors if e.code), "invalid")
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "throttled",
+}
+
+
+def _on_django_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    message, fields = validation_messages(exc)
+    return error_response(status=422, code=_first_code(exc), message=message, fields=fields)
+
+
+def _on_import_rejected(request: HttpRequest, exc: ImportRejected) -> HttpResponse:
+    return error_response(
+        status=422, code="import_rejected", message=str(exc.messages[0]), rows=exc.rows
+    )
+
+
+def _on_schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(p) for p in error.get("loc", ())]
+        # ("body", "payload", "project_ids", "0") → "project_ids.0"; ("query", "limit") → "limit"
+        parts = loc[1:]
+        if loc[:1] == ["body"] and parts[:1] == ["payload"]:
+            parts = parts[1:]
+        key = ".".join(parts) or "__all__"
+        fields.setdefault(key, []).append(str(error.get("msg", "")))
+    return error_response(
+        status=422, code="invalid", message=_("The request is not valid."), fields=fields
+    )
+
+
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    status = exc.status_code
+    message = str(exc)
+    if isinstance(exc, AuthenticationError) and message == "Unauthorized":
+        message = _("Authentication required: send a Bearer token or sign in.")
+    elif status == 400 and message == "Cannot parse request body":
+        message = _("The request body is not valid JSON.")
+    elif status == 429:
+        message = _("Too many requests.")
+    return error_response(status=status, code=_HTTP_CODES.get(status, "error"), message=message)
+
+
+def _on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return not_found_response()
+
+
+def _on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or _("You are not allowed to do this.")
+    return error_response(status=403, code="forbidden", message=message)
+
+
+def _on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(
+        status=413,
+        code="too_large",
+        message=_("The request body is too large; upload a file as the multipart field “file”."),
+    )
+
+
+def _on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return error_response(
+        status=500, code="server_error", message=_("Something went wrong on our side.")
+    )
+
+
+def not_found_response() -> HttpResponse:
+    return error_response(status=404, code="not_found", message=_("Not found."))
+
+
+def install_error_handlers(api) -> None:
+    """Make every error of `api` answer in the one shape."""
+    api.add_exception_handler(Exception, _on_exception)
+    api.add_exception_handler(ValidationError, _on_django_validation)
+    api.add_exception_handler(ImportRejected, _on_import_rejected)
+    api.add_exception_handler(NinjaValidationError, _on_schema_validation)
+    api.add_exception_handler(HttpError, _on_http_error)
+    api.add_exception_handler(Http404, _on_not_found)
+    api.add_exception_handler(ObjectDoesNotExist, _on_not_found)
+    api.add_exception_handler(PermissionDenied, _on_permission_denied)
+    api.add_exception_handler(RequestDataTooBig, _on_too_big)
+
+
+def forbid(message: str | None = None) -> None:
+    """Refuse an action on an object the caller may see (403)."""
+    raise PermissionDenied(message or _("You are not allowed to do this."))
+
+
+def require_user(request: HttpRequest):
+    """The signed-in caller, or 401."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        raise AuthenticationError()
+    return user
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+# ---------------------------------------------------------------- import / export
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    skipped: int
+    keys: list[str]
+
+
+_CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+#: OpenAPI description of an import body: a multipart file or the raw file as the body.
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+        },
+    }
+}
+
+
+def import_request(request: HttpRequest, format: str | None, choices: tuple[str, ...]):
+    """The uploaded file (multipart field ``file``) or the raw body, and its format.
+
+    The format comes from ``?format=``, else the file name's extension, else the
+    content type (``text/csv`` → csv, ``application/json`` → json).
+    """
+    from kakehashi.core.imports import check_format, guess_format
+
+    upload = request.FILES.get("file")
+    if upload is not None:
+        data = upload.read()
+        guessed = guess_format(upload.name or "", choices)
+    else:
+        data = request.body
+        content_type = request.content_type or ""
+        guessed = (
+            "csv"
+            if content_type == "text/csv"
+            else "json"
+            if content_type == "application/json"
+            else None
+        )
+    if not data:
+        raise ValidationError(
+            _("Send the file as multipart field “file” or as the request body."), code="empty"
+        )
+    return data, check_format(format or guessed or "csv", choices)
+
+
+def export_response(text: str, name: str, format: str) -> HttpResponse:
+    response = HttpResponse(text, content_type=_CONTENT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    return response
+
+
+#: OpenAPI description of an export answer: the file itself.
+EXPORT_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The file, as an attachment (CSV with a header line, or a JSON list).",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            },
+        }
+    }
+}
+
+#: OpenAPI: a public endpoint also answers without credentials (`{}` in `security`).
+OPTIONAL_AUTH = {"security": [{}]}

@@ -1,0 +1,184 @@
+"""Organisations: public list and detail; officers (and an organisation's admins) edit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from kakehashi.core.api import (
+    ERRORS,
+    EXPORT_RESPONSE,
+    IMPORT_BODY,
+    OPTIONAL_AUTH,
+    PUBLIC,
+    ImportOut,
+    Pagination,
+    export_response,
+    forbid,
+    import_request,
+)
+from kakehashi.organisations.imports import (
+    IMPORT_FORMATS,
+    organisations_export,
+    organisations_import,
+)
+from kakehashi.organisations.models import Organisation
+from kakehashi.organisations.rules import can_change_organisation
+from kakehashi.organisations.selectors import organisation_list
+from kakehashi.organisations.services import organisation_create, organisation_update
+from kakehashi.organisations.validators import normalise_ror
+from kakehashi.people.rules import is_officer
+
+router = Router()
+
+
+class OrganisationOut(Schema):
+    id: int
+    ror_id: str | None
+    ror_url: str
+    name: str
+    display_name: str
+    name_en: str
+    name_fr: str
+    name_ja: str
+    aliases: list[str]
+    acronyms: list[str]
+    type: str
+    country: str
+    region: str
+    city: str
+    parent_id: int | None
+    website: str
+
+
+class OrganisationIn(Schema):
+    ror_id: str | None = None
+    name: str
+    name_en: str = ""
+    name_fr: str = ""
+    name_ja: str = ""
+    aliases: list[str] = []
+    acronyms: list[str] = []
+    type: str
+    country: str
+    region: str
+    city: str = ""
+    parent_id: int | None = None
+    website: str = ""
+
+
+class OrganisationPatch(Schema):
+    ror_id: str | None = None
+    name: str | None = None
+    name_en: str | None = None
+    name_fr: str | None = None
+    name_ja: str | None = None
+    aliases: list[str] | None = None
+    acronyms: list[str] | None = None
+    type: str | None = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    parent_id: int | None = None
+    website: str | None = None
+
+
+def _get(ref: str) -> Organisation:
+    """By numeric id or by ROR id (bare or as https://ror.org/… URL-encoded)."""
+    qs = organisation_list()
+    try:
+        return qs.get(ror_id=normalise_ror(ref))
+    except ValidationError:
+        pass
+    if ref.isdigit():
+        return qs.get(pk=int(ref))
+    raise Organisation.DoesNotExist
+
+
+def _values(payload: Schema, *, exclude_unset: bool) -> dict:
+    values = payload.dict(exclude_unset=exclude_unset)
+    if values.get("ror_id"):
+        try:
+            values["ror_id"] = normalise_ror(values["ror_id"])
+        except ValidationError as exc:
+            raise ValidationError({"ror_id": exc.messages}) from exc
+    if "parent_id" in values and values["parent_id"] is not None:
+        parent = Organisation.objects.filter(pk=values["parent_id"]).first()
+        if parent is None:
+            raise ValidationError({"parent_id": _("No such organisation.")})
+    return values
+
+
+@router.get(
+    "/organisations",
+    auth=PUBLIC,
+    openapi_extra=OPTIONAL_AUTH,
+    response=list[OrganisationOut],
+    summary="Search organisations",
+)
+@paginate(Pagination)
+def organisation_list_endpoint(
+    request: HttpRequest, q: str = "", country: str = "", type: str = ""
+):
+    return organisation_list(q=q, country=country, type=type)
+
+
+@router.get(
+    "/organisations/export",
+    auth=PUBLIC,
+    response={200: None, **ERRORS},
+    summary="Export organisations as CSV or JSON",
+    openapi_extra={**EXPORT_RESPONSE, **OPTIONAL_AUTH},
+)
+def organisation_export(request: HttpRequest, format: str = "csv"):
+    return export_response(organisations_export(format=format), "organisations", format)
+
+
+@router.post(
+    "/organisations/import",
+    response={200: ImportOut, **ERRORS},
+    summary="Import organisations from CSV, JSON or ROR records (officers)",
+    openapi_extra=IMPORT_BODY,
+)
+def organisation_import(request: HttpRequest, format: str | None = None):
+    if not is_officer(request.user):
+        forbid()
+    data, fmt = import_request(request, format, IMPORT_FORMATS)
+    return organisations_import(data=data, format=fmt).as_dict()
+
+
+@router.get(
+    "/organisations/{ref}",
+    auth=PUBLIC,
+    openapi_extra=OPTIONAL_AUTH,
+    response={200: OrganisationOut, **ERRORS},
+    summary="One organisation, by id or ROR id",
+)
+def organisation_detail(request: HttpRequest, ref: str):
+    return _get(ref)
+
+
+@router.post(
+    "/organisations",
+    response={201: OrganisationOut, **ERRORS},
+    summary="Create an organisation (officers)",
+)
+def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
+    if not is_officer(request.user):
+        forbid()
+    return Status(201, organisation_create(**_values(payload, exclude_unset=False)))
+
+
+@router.patch(
+    "/organisations/{ref}",
+    response={200: OrganisationOut, **ERRORS},
+    summary="Edit an organisation (officers and the organisation's admins)",
+)
+def organisation_update_endpoint(request: HttpRequest, ref: str, payload: OrganisationPatch):
+    organisation = _get(ref)
+    if not can_change_organisation(request.user, organisation):
+        forbid()
+    return organisation_update(organisation=organisation, **_values(payload, exclude_unset=True))

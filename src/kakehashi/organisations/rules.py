@@ -1,0 +1,19 @@
+"""Permission predicates for organisations: public to read; officers and admins edit."""
+
+import rules
+
+from kakehashi.people.rules import is_officer
+
+
+@rules.predicate
+def administers_organisation(user, organisation) -> bool:
+    return (
+        organisation is not None
+        and user.is_authenticated
+        and user.affiliations.filter(organisation_id=organisation.pk, role="admin").exists()
+    )
+
+
+can_change_organisation = is_officer | administers_organisation
+
+rules.add_perm("organisations.change_organisation", can_change_organisation)

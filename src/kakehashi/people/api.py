@@ -1,0 +1,185 @@
+"""People: who the caller may see, the caller's own record, API tokens, import/export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from kakehashi.core.api import (
+    ERRORS,
+    EXPORT_RESPONSE,
+    IMPORT_BODY,
+    TOKEN_CREATE,
+    ErrorOut,
+    ImportOut,
+    Pagination,
+    export_response,
+    forbid,
+    import_request,
+)
+from kakehashi.people.imports import people_export, people_import
+from kakehashi.people.rules import is_officer
+from kakehashi.people.selectors import api_token_list, person_get_visible, person_list_visible
+from kakehashi.people.services import api_token_create, api_token_revoke
+
+router = Router()
+
+
+class LanguageOut(Schema):
+    code: str = Field(alias="language")
+    level: str
+
+
+class AffiliationOut(Schema):
+    organisation_id: int
+    organisation_name: str = Field(alias="organisation.name")
+    organisation_ror_id: str | None = Field(alias="organisation.ror_id")
+    role: str
+    title: str
+
+
+class CandidateOut(Schema):
+    level: str
+    direction: str
+    home_organisation_id: int
+    home_organisation_name: str = Field(alias="home_organisation.name")
+    degree: str
+    research_interests: str
+    interests_language: str
+    skills: list[str]
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    display_name_ja: str
+    family_name: str
+    given_name: str
+    family_name_kanji: str
+    given_name_kanji: str
+    family_name_kana: str
+    given_name_kana: str
+    orcid: str | None
+    timezone: str
+    preferred_language: str
+    languages: list[LanguageOut]
+    affiliations: list[AffiliationOut]
+    candidate: CandidateOut | None
+
+    @staticmethod
+    def resolve_candidate(obj) -> object:
+        return getattr(obj, "candidate_profile", None)
+
+
+class MeOut(PersonOut):
+    email: str
+    roles: list[str]
+
+    @staticmethod
+    def resolve_roles(obj) -> list[str]:
+        roles = []
+        if getattr(obj, "candidate_profile", None) is not None:
+            roles.append("candidate")
+        if obj.supervisions.exists():
+            roles.append("supervisor")
+        if any(a.role == "admin" for a in obj.affiliations.all()):
+            roles.append("org_admin")
+        if is_officer(obj):
+            roles.append("officer")
+        if obj.is_reviewer:
+            roles.append("reviewer")
+        return roles
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    key: str = Field(description="The clear token: shown once, never again.")
+
+
+@router.get("/people", response=list[PersonOut], summary="List the people you may see")
+@paginate(Pagination)
+def person_list(request: HttpRequest):
+    return person_list_visible(user=request.user)
+
+
+@router.get(
+    "/people/export",
+    summary="Export people (officers)",
+    response={200: None, **ERRORS},
+    openapi_extra=EXPORT_RESPONSE,
+)
+def person_export(request: HttpRequest, format: str = "csv"):
+    if not is_officer(request.user):
+        forbid()
+    return export_response(people_export(user=request.user, format=format), "people", format)
+
+
+@router.post(
+    "/people/import",
+    response={200: ImportOut, **ERRORS},
+    summary="Import people (officers)",
+    openapi_extra=IMPORT_BODY,
+)
+def person_import(request: HttpRequest, format: str | None = None):
+    if not is_officer(request.user):
+        forbid()
+    data, fmt = import_request(request, format, ("csv", "json"))
+    return people_import(data=data, format=fmt).as_dict()
+
+
+@router.get("/people/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
+def person_detail(request: HttpRequest, person_id: int):
+    return person_get_visible(user=request.user, pk=person_id)
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The caller")
+def me(request: HttpRequest):
+    return person_get_visible(user=request.user, pk=request.user.pk)
+
+
+@router.get("/me/tokens", response=list[TokenOut], summary="Your API tokens")
+@paginate(Pagination)
+def token_list(request: HttpRequest):
+    return api_token_list(user=request.user)
+
+
+@router.post(
+    "/me/tokens",
+    auth=TOKEN_CREATE,
+    response={201: TokenCreatedOut, **ERRORS},
+    summary="Create an API token (session or HTTP Basic only)",
+    description=(
+        "Authenticate with the browser session (and CSRF token) or HTTP Basic "
+        "(username and password), never with another token. The answer holds "
+        "the clear `key` once; only its SHA-256 is stored."
+    ),
+)
+def token_create(request: HttpRequest, payload: TokenIn):
+    token, key = api_token_create(user=request.user, name=payload.name)
+    token.key = key
+    return Status(201, token)
+
+
+@router.delete(
+    "/me/tokens/{int:token_id}",
+    response={204: None, 404: ErrorOut, 401: ErrorOut},
+    summary="Revoke one of your API tokens",
+)
+def token_delete(request: HttpRequest, token_id: int):
+    api_token_revoke(user=request.user, token_id=token_id)
+    return Status(204, None)

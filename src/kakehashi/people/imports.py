@@ -1,0 +1,260 @@
+"""Import and export of people (accounts, names, languages, affiliations, candidate profile).
+
+Natural key: the username. Imported accounts get no usable password (they sign
+in after a password reset). Role flags that grant powers (officer, superuser)
+are never imported; `is_reviewer` is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from kakehashi.core.imports import (
+    ImportResult,
+    check_format,
+    decode,
+    read_csv,
+    read_json,
+    run_import,
+    split_list,
+    write_csv,
+    write_json,
+)
+from kakehashi.organisations.models import Organisation
+from kakehashi.organisations.validators import normalise_ror
+from kakehashi.people.models import User
+from kakehashi.people.selectors import person_list_visible
+from kakehashi.people.services import (
+    candidate_profile_set,
+    person_affiliations_set,
+    user_create,
+    user_update,
+)
+from kakehashi.people.validators import normalise_orcid
+from kakehashi.research_fields.models import ResearchField
+
+NAME_COLUMNS = [
+    "email",
+    "family_name",
+    "given_name",
+    "family_name_kanji",
+    "given_name_kanji",
+    "family_name_kana",
+    "given_name_kana",
+]
+PROFILE_COLUMNS = [
+    "level",
+    "home_organisation_ror",
+    "direction",
+    "degree",
+    "research_interests",
+    "interests_language",
+    "skills",
+    "fields",
+]
+COLUMNS = [
+    "username",
+    *NAME_COLUMNS,
+    "orcid",
+    "timezone",
+    "preferred_language",
+    "is_reviewer",
+    "languages",
+    "affiliations",
+    *PROFILE_COLUMNS,
+]
+REQUIRED = ["username"]
+_TRUE = {"1", "true", "yes", "y", "on"}
+_FALSE = {"0", "false", "no", "n", "off", ""}
+
+
+def person_row(person: User) -> dict[str, Any]:
+    profile = getattr(person, "candidate_profile", None)
+    row: dict[str, Any] = {"username": person.username}
+    row.update({name: getattr(person, name) for name in NAME_COLUMNS})
+    row.update(
+        {
+            "orcid": person.orcid or "",
+            "timezone": person.timezone,
+            "preferred_language": person.preferred_language,
+            "is_reviewer": person.is_reviewer,
+            "languages": [f"{s.language}:{s.level}" for s in person.languages.all()],
+            "affiliations": [
+                f"{a.organisation.ror_id}:{a.role}"
+                for a in person.affiliations.all()
+                if a.organisation.ror_id
+            ],
+        }
+    )
+    if profile is None:
+        row.update({name: [] if name in ("skills", "fields") else "" for name in PROFILE_COLUMNS})
+    else:
+        row.update(
+            {
+                "level": profile.level,
+                "home_organisation_ror": profile.home_organisation.ror_id or "",
+                "direction": profile.direction,
+                "degree": profile.degree,
+                "research_interests": profile.research_interests,
+                "interests_language": profile.interests_language,
+                "skills": list(profile.skills),
+                "fields": [f.code for f in profile.fields.all()],
+            }
+        )
+    return row
+
+
+def people_export(*, user, format: str = "csv") -> str:
+    """The people `user` may see (officers: everyone), in the import columns."""
+    check_format(format)
+    people = person_list_visible(user=user).prefetch_related("candidate_profile__fields")
+    rows = (person_row(p) for p in people)
+    return write_csv(rows, COLUMNS) if format == "csv" else write_json(rows)
+
+
+def people_import(*, data: bytes | str, format: str = "csv") -> ImportResult:
+    """Create or update people by username; all rows or none."""
+    check_format(format)
+    text = decode(data)
+    reader = read_csv if format == "csv" else read_json
+    records = reader(text, columns=COLUMNS, required=REQUIRED)
+    return run_import(records, key=lambda r: _text(r, "username"), apply=_apply)
+
+
+def _text(record: dict, name: str) -> str:
+    value = record.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def _bool(record: dict, name: str) -> bool:
+    value = record.get(name)
+    if isinstance(value, bool):
+        return value
+    text = _text(record, name).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError({name: _("“%(value)s” is not true or false.") % {"value": text}})
+
+
+def _languages(record: dict) -> list[dict]:
+    raw = record.get("languages")
+    specs = []
+    items = raw if isinstance(raw, list) else split_list(raw)
+    for item in items:
+        if isinstance(item, dict):
+            specs.append({"code": item.get("code", ""), "level": item.get("level", "")})
+            continue
+        code, sep, level = str(item).partition(":")
+        if not sep:
+            raise ValidationError(
+                {
+                    "languages": _("“%(value)s” is not language:level (e.g. ja:N2).")
+                    % {"value": item}
+                }
+            )
+        specs.append({"code": code.strip(), "level": level.strip()})
+    return specs
+
+
+def _organisation(ref: str, field: str) -> Organisation:
+    try:
+        ror = normalise_ror(ref)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    organisation = Organisation.objects.filter(ror_id=ror).first()
+    if organisation is None:
+        raise ValidationError({field: _("No organisation with ROR id %(ror)s.") % {"ror": ror}})
+    return organisation
+
+
+def _affiliations(record: dict) -> list[dict]:
+    raw = record.get("affiliations")
+    specs = []
+    for item in raw if isinstance(raw, list) else split_list(raw):
+        if isinstance(item, dict):
+            ref, role, title = (
+                item.get("organisation_ror", ""),
+                item.get("role", ""),
+                item.get("title", ""),
+            )
+        else:
+            ref, sep, role = str(item).rpartition(":")
+            title = ""
+            if not sep:
+                raise ValidationError(
+                    {
+                        "affiliations": _(
+                            "“%(value)s” is not ror_id:role (e.g. 01pe1d703:supervisor)."
+                        )
+                        % {"value": item}
+                    }
+                )
+        specs.append(
+            {
+                "organisation": _organisation(ref, "affiliations"),
+                "role": role.strip(),
+                "title": title,
+            }
+        )
+    return specs
+
+
+def _research_fields(codes: list[str], field: str = "fields") -> list[ResearchField]:
+    found = {f.code: f for f in ResearchField.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError(
+            {field: _("Unknown research field codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    return [found[c] for c in codes]
+
+
+def _apply(record: dict, result: ImportResult) -> None:
+    username = _text(record, "username")
+    if not username:
+        raise ValidationError({"username": _("A username is required.")})
+    values: dict[str, Any] = {n: _text(record, n) for n in NAME_COLUMNS if n in record}
+    for name in ("timezone", "preferred_language"):
+        if _text(record, name):
+            values[name] = _text(record, name)
+    if "is_reviewer" in record:
+        values["is_reviewer"] = _bool(record, "is_reviewer")
+    languages = _languages(record) if "languages" in record else None
+    affiliations = _affiliations(record) if "affiliations" in record else None
+    orcid = _text(record, "orcid") if "orcid" in record else None
+    if orcid:
+        try:
+            orcid = normalise_orcid(orcid)
+        except ValidationError as exc:
+            raise ValidationError({"orcid": exc.messages}) from exc
+    existing = User.objects.filter(username=username).first()
+    if existing:
+        person = user_update(user=existing, orcid=orcid, languages=languages, **values)
+        result.updated += 1
+    else:
+        person = user_create(
+            username=username, orcid=orcid or None, languages=languages or (), **values
+        )
+        result.created += 1
+    result.keys.append(username)
+    if affiliations is not None:
+        person_affiliations_set(person=person, affiliations=affiliations)
+    if _text(record, "level"):
+        candidate_profile_set(
+            user=person,
+            fields=_research_fields(split_list(record.get("fields"))),
+            level=_text(record, "level"),
+            home_organisation=_organisation(
+                _text(record, "home_organisation_ror"), "home_organisation_ror"
+            ),
+            direction=_text(record, "direction"),
+            degree=_text(record, "degree"),
+            research_interests=_text(record, "research_interests"),
+            interests_language=_text(record, "interests_language"),
+            skills=split_list(record.get("skills")),
+        )

@@ -1,0 +1,39 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from kakehashi.people.models import ApiToken
+from kakehashi.people.services import api_token_authenticate, api_token_create
+from tests import factories
+
+
+@pytest.mark.django_db
+def test_api_token_is_stored_only_as_hash():
+    user = factories.UserFactory()
+    token, key = api_token_create(user=user, name="laptop")
+    assert key.startswith("kh_") and token.prefix == key[:8]
+    assert token.key_hash == ApiToken.hash_key(key) and key not in token.key_hash
+
+
+@pytest.mark.django_db
+def test_api_token_authenticate_records_last_use_once_a_minute():
+    user = factories.UserFactory()
+    token, key = api_token_create(user=user, name="ci")
+    assert api_token_authenticate(key=key) == user
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    api_token_authenticate(key=key)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    api_token_authenticate(key=key)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first - dt.timedelta(seconds=1)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at <= timezone.now()
+
+
+@pytest.mark.django_db
+def test_api_token_of_inactive_user_is_refused():
+    user = factories.UserFactory(is_active=False)
+    _, key = api_token_create(user=user, name="old")
+    assert api_token_authenticate(key=key) is None
+    assert api_token_authenticate(key="kh_wrong") is None

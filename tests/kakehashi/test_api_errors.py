@@ -1,0 +1,272 @@
+"""The one error shape of /api/v1/, the docs page and the committed OpenAPI document."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from kakehashi.core.management.commands.export_openapi import openapi_text
+from tests import factories
+from tests.kakehashi.api_helpers import API, body, error, token_client
+
+REPO = Path(__file__).resolve().parents[2]
+COMMITTED = REPO / "docs" / "api" / "openapi.json"
+
+EXPECTED_PATHS = {
+    "/api/v1/me": {"get"},
+    "/api/v1/me/tokens": {"get", "post"},
+    "/api/v1/me/tokens/{token_id}": {"delete"},
+    "/api/v1/people": {"get"},
+    "/api/v1/people/export": {"get"},
+    "/api/v1/people/import": {"post"},
+    "/api/v1/people/{person_id}": {"get"},
+    "/api/v1/organisations": {"get", "post"},
+    "/api/v1/organisations/export": {"get"},
+    "/api/v1/organisations/import": {"post"},
+    "/api/v1/organisations/{ref}": {"get", "patch"},
+    "/api/v1/research-fields": {"get"},
+    "/api/v1/research-fields/{code}": {"get"},
+    "/api/v1/programs": {"get"},
+    "/api/v1/programs/{slug}": {"get"},
+    "/api/v1/calls": {"get"},
+    "/api/v1/calls/{call_id}": {"get"},
+    "/api/v1/calls/{call_id}/overview": {"get"},
+    "/api/v1/calls/{call_id}/rank-list": {"get", "put"},
+    "/api/v1/calls/{call_id}/host-ranking": {"get", "put"},
+    "/api/v1/calls/{call_id}/applicants": {"get"},
+    "/api/v1/projects": {"get", "post"},
+    "/api/v1/projects/export": {"get"},
+    "/api/v1/projects/import": {"post"},
+    "/api/v1/projects/{project_id}": {"get", "patch"},
+    "/api/v1/projects/{project_id}/transition": {"post"},
+    "/api/v1/applications": {"get", "post"},
+    "/api/v1/applications/{application_id}": {"get"},
+    "/api/v1/applications/{application_id}/withdraw": {"post"},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_unknown_route_is_json_404(method):
+    response = getattr(Client(), method)(f"{API}/no/such/thing")
+
+    assert response.status_code == 404
+    assert body(response) == error(404, "not_found", "Not found.")
+
+
+@pytest.mark.django_db
+def test_root_names_the_api_and_its_description():
+    response = Client().get(f"{API}/")
+    refused = Client().post(f"{API}/")
+
+    assert body(response) == {
+        "name": "Kakehashi API",
+        "version": "1",
+        "openapi": "/api/v1/openapi.json",
+        "docs": "/api/v1/docs",
+    }
+    assert body(refused) == error(405, "method_not_allowed", "Method POST is not allowed here.")
+
+
+@pytest.mark.django_db
+def test_unsupported_method_is_json_405_with_allow():
+    response = Client().put(f"{API}/organisations")
+
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}
+    assert body(response) == error(405, "method_not_allowed", "Method PUT is not allowed here.")
+
+
+@pytest.mark.django_db
+def test_missing_and_invalid_authentication_is_401():
+    missing = Client().get(f"{API}/me")
+    invalid = Client(headers={"Authorization": "Bearer kh_not-a-token"}).get(f"{API}/me")
+
+    assert missing.status_code == invalid.status_code == 401
+    assert body(missing) == error(
+        401, "not_authenticated", "Authentication required: send a Bearer token or sign in."
+    )
+    assert body(invalid) == error(
+        401, "not_authenticated", "The API token is unknown or has been revoked."
+    )
+
+
+@pytest.mark.django_db
+def test_invalid_token_is_refused_even_on_public_endpoints():
+    response = Client(headers={"Authorization": "Bearer nope"}).get(f"{API}/organisations")
+
+    assert body(response) == error(
+        401, "not_authenticated", "The API token is unknown or has been revoked."
+    )
+
+
+@pytest.mark.django_db
+def test_schema_errors_in_query_and_body_are_422_with_fields(candidate_user):
+    client = token_client(candidate_user)
+
+    query = client.get(f"{API}/organisations?limit=0")
+    payload = client.put(
+        f"{API}/calls/1/rank-list", {"project_ids": ["x"]}, content_type="application/json"
+    )
+
+    assert body(query) == error(
+        422,
+        "invalid",
+        "The request is not valid.",
+        fields={"limit": ["Input should be greater than or equal to 1"]},
+    )
+    assert body(payload) == error(
+        422,
+        "invalid",
+        "The request is not valid.",
+        fields={
+            "project_ids.0": [
+                "Input should be a valid integer, unable to parse string as an integer"
+            ]
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_malformed_json_body_is_400(officer):
+    response = token_client(officer).post(
+        f"{API}/organisations", "{not json", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert body(response) == error(400, "bad_request", "The request body is not valid JSON.")
+
+
+@pytest.mark.django_db
+def test_import_body_over_the_request_limit_is_413(officer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+
+    response = token_client(officer).post(
+        f"{API}/organisations/import", "ror_id,name\n" + "x" * 200, content_type="text/csv"
+    )
+
+    assert response.status_code == 413
+    assert body(response) == error(
+        413,
+        "too_large",
+        "The request body is too large; upload a file as the multipart field “file”.",
+    )
+
+
+@pytest.mark.django_db
+def test_service_validation_error_is_422_with_fields(officer):
+    response = token_client(officer).post(
+        f"{API}/organisations",
+        {"name": "X", "type": "castle", "country": "JP", "region": "JP-13"},
+        content_type="application/json",
+    )
+
+    assert body(response) == error(
+        422,
+        "invalid_choice",
+        "Value 'castle' is not a valid choice.",
+        fields={"type": ["Value 'castle' is not a valid choice."]},
+    )
+
+
+@pytest.mark.django_db
+def test_messages_follow_the_language(officer):
+    response = Client(headers={"Accept-Language": "fr"}).get(f"{API}/me")
+
+    # Until the French catalogue has this message, Django falls back to English;
+    # what matters is that the message goes through gettext.
+    assert body(response)["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db
+def test_unexpected_exception_is_json_500(monkeypatch, caplog):
+    # Simulate a bug in one endpoint; the answer must still be the error shape.
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("kakehashi.programs.api.program_list", broken)
+
+    response = Client().get(f"{API}/programs")
+
+    assert response.status_code == 500
+    assert body(response) == error(500, "server_error", "Something went wrong on our side.")
+    assert "boom" in caplog.text
+
+
+@pytest.mark.django_db
+def test_forbidden_is_403_only_on_visible_objects(candidate_user):
+    visible = factories.ProjectFactory()
+    hidden = factories.ProjectFactory(status="draft")
+    client = token_client(candidate_user)
+
+    on_visible = client.patch(
+        f"{API}/projects/{visible.pk}", {"title": "x"}, content_type="application/json"
+    )
+    on_hidden = client.patch(
+        f"{API}/projects/{hidden.pk}", {"title": "x"}, content_type="application/json"
+    )
+
+    assert body(on_visible) == error(403, "forbidden", "You are not allowed to do this.")
+    assert body(on_hidden) == error(404, "not_found", "Not found.")
+
+
+@pytest.mark.django_db
+def test_docs_page_uses_only_local_assets():
+    response = Client().get(f"{API}/docs")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert '<script src="/static/ninja/swagger-ui-bundle.js"></script>' in html
+    assert 'href="/static/ninja/swagger-ui.css"' in html
+    assert "cdn" not in html.lower()
+    assert "https://" not in html
+    asset = Client().get("/static/ninja/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    assert b"SwaggerUIBundle" in b"".join(asset.streaming_content)
+    asset.close()
+
+
+@pytest.mark.django_db
+def test_openapi_json_is_served_and_lists_every_path():
+    response = Client().get(f"{API}/openapi.json")
+
+    document = json.loads(response.content)
+    assert response.status_code == 200
+    assert document["openapi"].startswith("3.")
+    assert {path: set(ops) for path, ops in document["paths"].items()} == EXPECTED_PATHS
+    public = {
+        (method.upper(), path)
+        for path, ops in document["paths"].items()
+        for method, op in ops.items()
+        if {} in op["security"]
+    }
+    assert public == {
+        ("GET", "/api/v1/organisations"),
+        ("GET", "/api/v1/organisations/export"),
+        ("GET", "/api/v1/organisations/{ref}"),
+        ("GET", "/api/v1/research-fields"),
+        ("GET", "/api/v1/research-fields/{code}"),
+        ("GET", "/api/v1/programs"),
+        ("GET", "/api/v1/programs/{slug}"),
+        ("GET", "/api/v1/calls"),
+        ("GET", "/api/v1/calls/{call_id}"),
+        ("GET", "/api/v1/projects"),
+        ("GET", "/api/v1/projects/export"),
+        ("GET", "/api/v1/projects/{project_id}"),
+    }
+    assert set(document["components"]["securitySchemes"]) == {
+        "TokenAuth",
+        "SessionAuth",
+        "BasicAuth",
+    }
+
+
+@pytest.mark.django_db
+def test_committed_openapi_document_is_up_to_date():
+    committed = json.loads(COMMITTED.read_text(encoding="utf-8"))
+
+    assert json.loads(openapi_text()) == committed, (
+        "docs/api/openapi.json is out of date; regenerate it with "
+        "`.venv/bin/python manage.py export_openapi -o docs/api/openapi.json`"
+    )
