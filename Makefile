@@ -73,9 +73,12 @@ format: setup
 openapi: setup
 	$(MANAGE) export_openapi -o docs/api/openapi.json
 
+# Extract interface strings into the .po files; translate them, then compile the .mo files
+# (tests/kakehashi/test_translations.py fails on any untranslated or stale entry).
 messages: setup
-	cd src/kakehashi && ../../$(PY) ../../manage.py makemessages -l fr -l ja --no-obsolete
-	cd src/kakehashi && ../../$(PY) ../../manage.py compilemessages
+	cd src/kakehashi && ../../$(PY) ../../manage.py makemessages -l fr -l ja --add-location=file \
+	  --no-obsolete -i '*/migrations/*' -i '*/static/*' -i '*/data/*'
+	$(MANAGE) compilemessages -i .venv -i var
 
 ci:
 	bash .ci/run

@@ -7,4 +7,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    # Pages. Each app's urls.py writes its full paths (several apps share /projects/…).
+    path("", include("kakehashi.core.urls")),
+    path("", include("kakehashi.projects.urls")),
+    path("", include("kakehashi.applications.urls")),
+    path("", include("kakehashi.people.urls")),
+    path("", include("kakehashi.programs.urls")),
 ]

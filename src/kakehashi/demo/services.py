@@ -332,6 +332,7 @@ def _applications(
                 rank=rank,
             )
             report.add("applications")
+    _applicants_for_fresh_supervisors(call, open_projects, users, first_open, report)
     by_supervisor: dict[int, list[Application]] = {}
     for app in Application.objects.filter(call=call).select_related("project"):
         for link in app.project.supervisions.all():
@@ -348,6 +349,45 @@ def _applications(
             for r, cid in enumerate(ordered, start=1)
         )
         report.add("host rankings")
+
+
+def _applicants_for_fresh_supervisors(call, open_projects, users, first_open, report) -> None:
+    """The demo's supervisor logins need applicants to rank: the two closest candidates
+    who still have room in their rank list apply to each of their projects."""
+    fresh = {users[name].pk for name in FRESH_SUPERVISORS if name in users}
+    for project in sorted(open_projects, key=lambda p: p.key):
+        if not {link.person_id for link in project.supervisions.all()} & fresh:
+            continue
+        direction = "CA_JP" if project.host.country == "JP" else "JP_CA"
+        pool = [
+            u
+            for u in sorted(users.values(), key=lambda u: u.username)
+            if hasattr(u, "candidate_profile")
+            and u.username not in FRESH_ACCOUNTS
+            and u.candidate_profile.direction == direction
+        ]
+        pool.sort(
+            key=lambda u: _affinity(
+                u.candidate_profile, project, {f.code for f in u.candidate_profile.fields.all()}
+            ),
+            reverse=True,
+        )
+        added = 0
+        for user in pool:
+            apps = Application.objects.filter(candidate=user, call=call)
+            if added == 2:
+                break
+            if apps.filter(project=project).exists() or apps.count() >= call.ranking_limit:
+                continue
+            Application.objects.create(
+                candidate=user,
+                project=project,
+                call=call,
+                submitted_at=first_open + dt.timedelta(days=21, hours=added),
+                rank=apps.count() + 1,
+            )
+            report.add("applications")
+            added += 1
 
 
 def users_by_id(users: dict[str, User]) -> dict[int, User]:

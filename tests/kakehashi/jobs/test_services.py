@@ -18,7 +18,7 @@ def _fail(*, params, progress):
     raise RuntimeError("the disk is full")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_job_enqueue_runs_inline_and_records_result():
     job = job_enqueue(kind="test.count", params={"n": 3})
     job.refresh_from_db()
@@ -33,7 +33,7 @@ def test_job_enqueue_runs_inline_and_records_result():
     assert job.started_at <= job.finished_at
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_job_failure_is_recorded_not_raised():
     job = job_enqueue(kind="test.fail")
     job.refresh_from_db()

@@ -28,7 +28,7 @@ def test_normalise_ror_malformed_is_refused(value):
 @pytest.mark.django_db
 def test_organisation_unknown_region_is_refused():
     org = Organisation(name="X", type="company", country="JP", region="JP-48")
-    with pytest.raises(ValidationError, match="JP-48.*is not an ISO 3166-2 code"):
+    with pytest.raises(ValidationError, match=r"JP-48.*is not an ISO 3166-2 code"):
         org.full_clean()
 
 

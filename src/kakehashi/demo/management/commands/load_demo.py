@@ -11,5 +11,5 @@ class Command(BaseCommand):
         if report.total == 0:
             self.stdout.write("Demo already loaded: nothing to do.")
             return
-        parts = ", ".join(f"{n} {what}" for what, n in report.created.items())
+        parts = ", ".join(f"{what}: {n}" for what, n in report.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {parts}."))

@@ -1,0 +1,268 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kakehashi.applications.enums import ApplicationStatus
+from kakehashi.applications.forms import ApplyForm, posted_order
+from kakehashi.applications.models import Application
+from kakehashi.applications.selectors import (
+    applicants_for_supervisor,
+    application_apply_state,
+    application_list_for_candidate,
+    application_list_visible,
+    host_ranking_get,
+)
+from kakehashi.applications.services import (
+    application_submit,
+    application_withdraw,
+    host_ranking_set,
+    rank_list_set,
+)
+from kakehashi.core.views import render_page_or_fragment, role_required
+from kakehashi.people.rules import is_candidate, is_officer, is_supervisor
+from kakehashi.programs.models import Call
+from kakehashi.projects.models import Project
+from kakehashi.projects.selectors import project_get_visible
+
+# What the applicant cards show beyond the selector's joins.
+PROFILE_PREFETCH = ("candidate__languages",)
+
+
+def _call_or_404(slug: str) -> Call:
+    try:
+        return Call.objects.get(slug=slug)
+    except Call.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _phase(call: Call, kind: str):
+    return next((p for p in call.phases.all() if p.kind == kind), None)
+
+
+def _project_or_404(user, key: str) -> Project:
+    try:
+        return project_get_visible(user=user, key=key)
+    except Project.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# Candidates ---------------------------------------------------------------
+
+
+@require_POST
+@role_required(is_candidate)
+def application_apply(request, key: str):
+    """Apply to a project (`application_submit`); errors return to the form, statement kept."""
+    project = _project_or_404(request.user, key)
+    form = ApplyForm(request.POST)
+    if form.is_valid():
+        try:
+            application_submit(
+                candidate=request.user, project=project, statement=form.cleaned_data["statement"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Your application has been submitted."))
+                return redirect("projects:detail", key=project.key)
+            form = ApplyForm()
+    context = {
+        "project": project,
+        "apply": application_apply_state(user=request.user, project=project),
+        "apply_form": form,
+        "supervises": False,
+    }
+    return render_page_or_fragment(
+        request, "projects/detail.html", "applications/_apply.html", context
+    )
+
+
+@role_required(is_candidate)
+def application_list_mine(request):
+    applications = application_list_for_candidate(candidate=request.user).order_by(
+        "call__slug", "status", "rank", "submitted_at"
+    )
+    return render(request, "applications/mine.html", {"applications": applications})
+
+
+@login_required
+def application_detail(request, pk: int):
+    """One application: its candidate, its project's supervisors and officers may see it."""
+    try:
+        application = application_list_visible(user=request.user).get(pk=pk)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "applications/detail.html", {"application": application})
+
+
+@require_POST
+@role_required(is_candidate)
+def application_withdraw_view(request, pk: int):
+    try:
+        application = application_list_for_candidate(candidate=request.user).get(pk=pk)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        application_withdraw(candidate=request.user, application=application)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect("applications:mine")
+
+
+def _project_item(application: Application) -> dict:
+    project = application.project
+    return {
+        "id": project.pk,
+        "label": project.title,
+        "lang": project.language,
+        "detail": project.host.display_name,
+        "url": reverse("projects:detail", args=[project.key]),
+    }
+
+
+def _widget(*, pool: dict, ranked_ids: list[int], **extra) -> dict:
+    ranked = [pool[i] for i in ranked_ids if i in pool]
+    unranked = [item for i, item in pool.items() if i not in ranked_ids]
+    return {"ranked": ranked, "unranked": unranked, "errors": [], "saved": False, **extra}
+
+
+@role_required(is_candidate)
+def rank_list_edit(request, call: str):
+    """Reorder my applications of a call (drag and drop, keyboard or buttons)."""
+    call_obj = _call_or_404(call)
+    applications = list(
+        application_list_for_candidate(candidate=request.user, call=call_obj).filter(
+            status=ApplicationStatus.SUBMITTED
+        )
+    )
+    pool = {a.project_id: _project_item(a) for a in applications}
+    ranked_ids = [a.project_id for a in sorted(applications, key=lambda a: a.rank or 0) if a.rank]
+    errors: list[str] = []
+    saved = False
+    if request.method == "POST":
+        ranked_ids = posted_order(request.POST)
+        try:
+            rank_list_set(candidate=request.user, call=call_obj, project_ids=ranked_ids)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            saved = True
+            if not request.htmx:
+                messages.success(request, _("Your ranking has been saved."))
+                return redirect("applications:rank", call=call_obj.slug)
+    widget = _widget(
+        pool=pool,
+        ranked_ids=ranked_ids,
+        errors=errors,
+        saved=saved,
+        action=reverse("applications:rank", args=[call_obj.slug]),
+        limit=call_obj.ranking_limit,
+    )
+    context = {"call": call_obj, "widget": widget, "deadline": _phase(call_obj, "applications")}
+    return render_page_or_fragment(
+        request, "applications/rank.html", "applications/_reorder.html", context
+    )
+
+
+# Supervisors ---------------------------------------------------------------
+
+
+def _applicants_by_person(applications) -> dict[int, dict]:
+    """One entry per applicant, with every project of mine they applied to."""
+    people: dict[int, dict] = {}
+    for application in applications:
+        entry = people.setdefault(
+            application.candidate_id,
+            {"candidate": application.candidate, "applications": []},
+        )
+        entry["applications"].append(application)
+    return people
+
+
+@role_required(is_supervisor)
+def applicants_for_call(request, call: str):
+    """Applicants to my projects in a call, with their profile summary."""
+    call_obj = _call_or_404(call)
+    applicants = _applicants_by_person(
+        applicants_for_supervisor(supervisor=request.user, call=call_obj).prefetch_related(
+            *PROFILE_PREFETCH
+        )
+    )
+    context = {"call": call_obj, "applicants": applicants.values(), "project": None}
+    return render(request, "applications/applicants.html", context)
+
+
+@login_required
+def applicants_for_project(request, key: str):
+    """Applicants to one project: its supervisors and officers only; others get a 404."""
+    project = _project_or_404(request.user, key)
+    if is_officer(request.user):
+        applications = application_list_visible(user=request.user).filter(
+            project=project, status=ApplicationStatus.SUBMITTED
+        )
+    elif any(s.person_id == request.user.pk for s in project.supervisions.all()):
+        applications = applicants_for_supervisor(supervisor=request.user, call=project.call).filter(
+            project=project
+        )
+    else:
+        raise Http404
+    applicants = _applicants_by_person(applications.prefetch_related(*PROFILE_PREFETCH))
+    context = {"call": project.call, "applicants": applicants.values(), "project": project}
+    return render(request, "applications/applicants.html", context)
+
+
+@role_required(is_supervisor)
+def host_ranking_edit(request, call: str):
+    """My ranking of the applicants to my projects in a call; unranked = unacceptable."""
+    call_obj = _call_or_404(call)
+    applicants = _applicants_by_person(
+        applicants_for_supervisor(supervisor=request.user, call=call_obj)
+    )
+    pool = {
+        pk: {
+            "id": pk,
+            "label": str(entry["candidate"]),
+            "lang": "",
+            "detail": ", ".join(a.project.title for a in entry["applications"]),
+            "url": reverse("applications:detail", args=[entry["applications"][0].pk]),
+        }
+        for pk, entry in applicants.items()
+    }
+    ranked_ids = [
+        line.candidate_id for line in host_ranking_get(supervisor=request.user, call=call_obj)
+    ]
+    errors: list[str] = []
+    saved = False
+    if request.method == "POST":
+        ranked_ids = posted_order(request.POST)
+        try:
+            host_ranking_set(supervisor=request.user, call=call_obj, candidate_ids=ranked_ids)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            saved = True
+            if not request.htmx:
+                messages.success(request, _("Your ranking has been saved."))
+                return redirect("applications:host_ranking", call=call_obj.slug)
+    widget = _widget(
+        pool=pool,
+        ranked_ids=ranked_ids,
+        errors=errors,
+        saved=saved,
+        action=reverse("applications:host_ranking", args=[call_obj.slug]),
+        limit=None,
+        host=True,
+    )
+    context = {"call": call_obj, "widget": widget, "deadline": _phase(call_obj, "host_ranking")}
+    return render_page_or_fragment(
+        request, "applications/host_ranking.html", "applications/_reorder.html", context
+    )

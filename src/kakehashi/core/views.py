@@ -1,0 +1,51 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+
+def home(request):
+    """What Kakehashi is, with the way in for each role."""
+    return render(request, "core/home.html")
+
+
+def role_required(predicate):
+    """Pages of one role: anonymous users go to the login page; users without the
+    role get a 404, like any object they may not see."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def form_add_service_error(form, exc) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the
+    form has that field, otherwise above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            form.add_error(target, ValidationError(errors))
+    else:
+        form.add_error(None, exc)
+
+
+def render_page_or_fragment(request, page: str, fragment: str, context: dict):
+    """The one HTMX pattern: an htmx request gets the fragment the page includes,
+    anything else (including htmx's history restore, which needs a whole page) the
+    full page. Caches must tell the two apart, hence Vary."""
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    response = render(request, fragment if partial else page, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,77 @@
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kakehashi.core.enums import Language
+from kakehashi.people.enums import LanguageLevel
+
+
+class ProfileForm(forms.Form):
+    orcid = forms.CharField(
+        label=_("ORCID iD"),
+        required=False,
+        max_length=60,
+        help_text=_("For example 0000-0002-1825-0097."),
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+
+
+class CandidateProfileForm(forms.Form):
+    research_interests = forms.CharField(
+        label=_("Research interests"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    interests_language = forms.ChoiceField(
+        label=_("Language of the research interests"), choices=Language.choices
+    )
+    skills = forms.CharField(
+        label=_("Skills"),
+        required=False,
+        max_length=1000,
+        help_text=_("Separate skills with commas."),
+    )
+
+    def clean_skills(self) -> list[str]:
+        seen: list[str] = []
+        for part in self.cleaned_data["skills"].replace("、", ",").split(","):
+            skill = part.strip()
+            if skill and skill not in seen:
+                seen.append(skill)
+        return seen
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", "—"), *Language.choices]
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", "—"), *LanguageLevel.choices]
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("language")) != bool(data.get("level")):
+            raise forms.ValidationError(_("Choose both a language and a level."))
+        return data
+
+
+class BaseLanguageFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        chosen = [
+            f.cleaned_data["language"]
+            for f in self.forms
+            if f.cleaned_data.get("language") and not f.cleaned_data.get("DELETE")
+        ]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError(_("Give each language only once."))
+
+
+LanguageFormSet = forms.formset_factory(
+    LanguageForm, formset=BaseLanguageFormSet, extra=2, can_delete=True
+)

@@ -1,0 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kakehashi.core.views import form_add_service_error
+from kakehashi.people.forms import CandidateProfileForm, LanguageFormSet, ProfileForm
+from kakehashi.people.models import CandidateProfile, User
+from kakehashi.people.services import person_profile_update
+
+
+def _me(request) -> User:
+    return (
+        User.objects.select_related("candidate_profile", "candidate_profile__home_organisation")
+        .prefetch_related("languages", "candidate_profile__fields")
+        .get(pk=request.user.pk)
+    )
+
+
+def _profile(person: User) -> CandidateProfile | None:
+    try:
+        return person.candidate_profile
+    except CandidateProfile.DoesNotExist:
+        return None
+
+
+@login_required
+def profile_detail(request):
+    person = _me(request)
+    return render(request, "people/profile.html", {"person": person, "profile": _profile(person)})
+
+
+@login_required
+def profile_edit(request):
+    """Edit ORCID, time zone, languages and, for candidates, interests and skills.
+
+    Everything is saved in one service call; a refused change keeps what was typed.
+    """
+    person = _me(request)
+    profile = _profile(person)
+    data = request.POST if request.method == "POST" else None
+    form = ProfileForm(data, initial={"orcid": person.orcid or "", "timezone": person.timezone})
+    candidate_form = (
+        CandidateProfileForm(
+            data,
+            initial={
+                "research_interests": profile.research_interests,
+                "interests_language": profile.interests_language,
+                "skills": ", ".join(profile.skills),
+            },
+        )
+        if profile
+        else None
+    )
+    languages = LanguageFormSet(
+        data,
+        prefix="languages",
+        initial=[{"language": s.language, "level": s.level} for s in person.languages.all()],
+    )
+    if data is not None:
+        valid = form.is_valid() & languages.is_valid()
+        if candidate_form is not None:
+            valid &= candidate_form.is_valid()
+        if valid:
+            try:
+                with transaction.atomic():
+                    person_profile_update(
+                        person=person,
+                        orcid=form.cleaned_data["orcid"],
+                        timezone=form.cleaned_data["timezone"],
+                        languages=[
+                            {"code": f.cleaned_data["language"], "level": f.cleaned_data["level"]}
+                            for f in languages.forms
+                            if f.cleaned_data.get("language") and not f.cleaned_data.get("DELETE")
+                        ],
+                        candidate=candidate_form.cleaned_data if candidate_form else None,
+                    )
+            except ValidationError as exc:
+                person.refresh_from_db()
+                form_add_service_error(form, exc)
+            else:
+                messages.success(request, _("Your profile has been saved."))
+                return redirect("people:profile")
+    context = {
+        "person": person,
+        "profile": profile,
+        "form": form,
+        "candidate_form": candidate_form,
+        "languages": languages,
+    }
+    return render(request, "people/profile_edit.html", context)

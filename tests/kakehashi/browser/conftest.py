@@ -1,0 +1,119 @@
+"""Chromium through Playwright against pytest-django's live server.
+
+Uses the system Chromium (never `playwright install`): /usr/bin/chromium or the
+path in KAKEHASHI_CHROMIUM. Without one, the browser tests are skipped.
+With KAKEHASHI_REQUIRE_BROWSER=1 (CI) a missing Chromium fails them instead.
+Screenshots go to artifacts/screenshots/ (not under version control).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("KAKEHASHI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
+
+
+def _browser_required() -> bool:
+    return os.environ.get("KAKEHASHI_REQUIRE_BROWSER", "").strip() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(items):
+    if Path(CHROMIUM).exists() or _browser_required():
+        return
+    skip = pytest.mark.skip(
+        reason=f"No Chromium at {CHROMIUM}: install Debian's chromium or set KAKEHASHI_CHROMIUM"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"KAKEHASHI_REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make from it (arranging data) are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_locale() -> str:
+    """The browser's language (its Accept-Language); parametrize to change it."""
+    return "en-CA"
+
+
+@pytest.fixture
+def page(browser, live_server, browser_locale):
+    """A fresh browser context (English browser by default, Tokyo clock) on the live server.
+
+    Fails the test on any Content-Security-Policy violation or page error, so an
+    inline script or style slipping into a template is caught here.
+    """
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale=browser_locale,
+        timezone_id="Asia/Tokyo",
+        viewport={"width": 1280, "height": 900},
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    yield page
+    context.close()
+    assert not problems, f"Browser errors: {problems}"
+
+
+@pytest.fixture
+def screenshot(page):
+    """`screenshot("name")` saves a full-page PNG under artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def login(page):
+    def log_in(username: str, password: str = "kakehashi") -> None:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/")
+
+    return log_in
