@@ -76,7 +76,7 @@ openapi: setup
 # Extract interface strings into the .po files; translate them, then compile the .mo files
 # (tests/kakehashi/test_translations.py fails on any untranslated or stale entry).
 messages: setup
-	cd src/kakehashi && ../../$(PY) ../../manage.py makemessages -l fr -l ja --add-location=file \
+	cd src/kakehashi && ../../$(PY) ../../manage.py makemessages -l fr -l ja --no-wrap --add-location=file \
 	  --no-obsolete -i '*/migrations/*' -i '*/static/*' -i '*/data/*'
 	$(MANAGE) compilemessages -i .venv -i var
 
