@@ -1,0 +1,307 @@
+"""One search box: lexical (character n-grams) + semantic fusion, with highlighted snippets.
+
+Lexical matching uses character 2–4-grams (works for Japanese, which has no spaces, and
+for names in kanji, kana or Latin script, e.g. organisations and their ROR aliases);
+semantic matching uses the cross-language :class:`~kakehashi_semantic.semantic_index.SemanticIndex`.
+The two rankings are fused by reciprocal rank fusion (Cormack, Clarke & Büttcher 2009,
+"Reciprocal Rank Fusion outperforms Condorcet and individual rank learning methods",
+SIGIR, doi:10.1145/1571941.1572114).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import html
+import math
+import unicodedata
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .encoders import char_ngrams
+from .index import Hit, Where, filter_mask, top_k
+from .semantic_index import Item, SemanticIndex
+
+__all__ = [
+    "LexicalIndex",
+    "SearchResult",
+    "Snippet",
+    "fold",
+    "hybrid_search",
+    "make_snippet",
+    "match_spans",
+    "reciprocal_rank_fusion",
+]
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    n = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", ch))
+    base = "".join(c for c in n if not unicodedata.combining(c)).casefold()
+    return base[0] if len(base) == 1 else (base[:1] or ch)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive, width-normalised form of ``text``, same length.
+
+    "Décodage" → "decodage", full-width "ＥＥＧ" → "eeg"; one output character per
+    input character so offsets carry over. O(len(text)).
+    """
+    return "".join(map(_fold_char, text))
+
+
+class LexicalIndex:
+    """Character n-gram TF-IDF over item texts (sparse, exact). O(total text length) to build."""
+
+    def __init__(self, items: Sequence[Item], *, n_min: int = 2, n_max: int = 3) -> None:
+        if not items:
+            raise ValueError("items must not be empty")
+        self.ids = tuple(it.id for it in items)
+        if len(set(self.ids)) != len(self.ids):
+            raise ValueError("items must have unique ids")
+        self.metadata = tuple(dict(it.metadata) for it in items)
+        self.n_min, self.n_max = n_min, n_max
+        vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for r, it in enumerate(items):
+            for g, c in char_ngrams(fold(it.text), n_min, n_max).items():
+                j = vocab.setdefault(g, len(vocab))
+                rows.append(r)
+                cols.append(j)
+                vals.append(1.0 + math.log(c))
+        n = len(items)
+        m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(1, len(vocab))), dtype=np.float32)
+        df = np.bincount(cols, minlength=m.shape[1]).astype(np.float32)
+        self.idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+        m = m.multiply(self.idf).tocsr()
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        self.matrix = sparse.diags(1.0 / norms).dot(m).tocsr().astype(np.float32)
+        self.vocab = vocab
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.matrix.shape[1], np.float32)
+        for g, c in char_ngrams(fold(text), self.n_min, self.n_max).items():
+            j = self.vocab.get(g)
+            if j is not None:
+                v[j] = (1.0 + math.log(c)) * self.idf[j]
+        n = float(np.linalg.norm(v))
+        return v / n if n else v
+
+    def search(
+        self, text: str, k: int = 10, *, mask: np.ndarray | None = None, where: Where | None = None
+    ) -> list[Hit]:
+        """Items sharing character n-grams with ``text``, best first (score > 0 only)."""
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive int, got {k!r}")
+        s = self.matrix @ self._query_vector(text)
+        if where is not None:
+            s = np.where(filter_mask(self.metadata, where), s, 0.0)
+        if mask is not None:
+            s = np.where(mask, s, 0.0)
+        top = [i for i in top_k(s, k) if s[i] > 0]
+        return [Hit(r + 1, self.ids[i], float(s[i])) for r, i in enumerate(top)]
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[Hit]], *, c: int = 60) -> list[Hit]:
+    """Fuse ranked lists: score = sum of ``1 / (c + rank)`` (Cormack et al. 2009).
+
+    Ties break by first appearance. O(total hits log total hits).
+    """
+    score: dict[Hashable, float] = {}
+    first: dict[Hashable, int] = {}
+    pos = 0
+    for hits in rankings:
+        for h in hits:
+            score[h.id] = score.get(h.id, 0.0) + 1.0 / (c + h.rank)
+            first.setdefault(h.id, pos)
+            pos += 1
+    order = sorted(score, key=lambda i: (-score[i], first[i]))
+    return [Hit(r + 1, i, score[i]) for r, i in enumerate(order)]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """An excerpt of a text: ``text`` with highlight ``spans`` (start, end) into it.
+
+    ``start``/``end`` locate the excerpt in the full text of ``total_length`` characters.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    start: int
+    end: int
+    total_length: int
+
+    def render(self, open_tag: str = "<mark>", close_tag: str = "</mark>") -> str:
+        """HTML-escaped excerpt with the spans wrapped in tags; "…" marks cut ends."""
+        out, last = [], 0
+        for a, b in self.spans:
+            out.append(html.escape(self.text[last:a]))
+            out.append(open_tag + html.escape(self.text[a:b]) + close_tag)
+            last = b
+        out.append(html.escape(self.text[last:]))
+        pre = "…" if self.start > 0 else ""
+        post = "…" if self.end < self.total_length else ""
+        return pre + "".join(out) + post
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF
+
+
+def match_spans(text: str, query: str, *, min_cjk: int = 2) -> tuple[tuple[int, int], ...]:
+    """Spans of ``text`` that match the query, case/accent/width-insensitively.
+
+    Latin-script query words (≥ 2 letters) match where a word of the text starts with
+    them (so "decod" finds "Décodage"); CJK query runs match by their longest
+    substrings of at least ``min_cjk`` characters (Japanese has no spaces). Overlapping
+    spans are merged. O(len(text) * len(query)).
+    """
+    ft, fq = fold(text), fold(query)
+    spans: list[tuple[int, int]] = []
+    terms, run = [], []
+    word = []
+    for ch in fq + " ":
+        if _is_cjk(ch):
+            run.append(ch)
+        elif run:
+            terms.append(("cjk", "".join(run)))
+            run = []
+        if ch.isalnum() and not _is_cjk(ch):
+            word.append(ch)
+        elif word:
+            terms.append(("lat", "".join(word)))
+            word = []
+    for kind, term in terms:
+        if kind == "lat":
+            if len(term) < 2:
+                continue
+            start = 0
+            while (i := ft.find(term, start)) >= 0:
+                if i == 0 or not ft[i - 1].isalnum() or _is_cjk(ft[i - 1]):
+                    spans.append((i, i + len(term)))
+                start = i + 1
+        else:
+            i = 0
+            while i < len(term):
+                best = 0
+                for j in range(len(term), i + min_cjk - 1, -1):
+                    if term[i:j] in ft:
+                        best = j - i
+                        break
+                if best >= min_cjk:
+                    sub = term[i : i + best]
+                    start = 0
+                    while (p := ft.find(sub, start)) >= 0:
+                        spans.append((p, p + best))
+                        start = p + 1
+                    i += best
+                else:
+                    i += 1
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
+
+
+def make_snippet(text: str, query: str, *, max_chars: int = 160) -> Snippet:
+    """The window of at most ``max_chars`` characters covering the most query matches.
+
+    Windows start at a match (or the text start) and are nudged back to a word or
+    sentence boundary; with no match the opening of the text is returned. Works for
+    ja/en/fr. O(len(text) * len(query) + m log m) for m matches; about a second for 1 MB.
+
+    >>> make_snippet("本研究では脳波デコーディングを行う。", "脳波").render()
+    '本研究では<mark>脳波</mark>デコーディングを行う。'
+    """
+    if not isinstance(text, str) or not isinstance(query, str):
+        raise ValueError("text and query must be str")
+    if max_chars < 10:
+        raise ValueError(f"max_chars must be >= 10, got {max_chars}")
+    spans = match_spans(text, query) if query.strip() else ()
+    if not spans:
+        end = min(len(text), max_chars)
+        return Snippet(text[:end], (), 0, end, len(text))
+    # choose the window (starting a quarter-window before some match) holding most matches
+    starts = [a for a, _ in spans]
+    best, best_start = -1, 0
+    for a in starts:
+        w0 = max(0, a - max_chars // 4)
+        cover = bisect.bisect_right(starts, w0 + max_chars - 1) - bisect.bisect_left(starts, w0)
+        if cover > best:
+            best, best_start = cover, w0
+    start = best_start
+    if start > 0:
+        # move to just after a space or sentence end if one is close
+        seg = text[max(0, start - 20) : start]
+        cut = max(seg.rfind(" "), seg.rfind("。"), seg.rfind("."), seg.rfind("、"))
+        if cut >= 0:
+            start = max(0, start - 20) + cut + 1
+    end = min(len(text), start + max_chars)
+    local = tuple(
+        (max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start
+    )
+    return Snippet(text[start:end], local, start, end, len(text))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A fused hit with its snippet and the ranks it had lexically and semantically."""
+
+    rank: int
+    id: Hashable
+    score: float
+    lexical_rank: int | None
+    semantic_rank: int | None
+    snippet: Snippet
+
+
+def hybrid_search(
+    query: str,
+    semantic: SemanticIndex,
+    lexical: LexicalIndex,
+    *,
+    k: int = 10,
+    depth: int = 50,
+    where: Where | None = None,
+    lang: str | None = None,
+    snippet_chars: int = 160,
+) -> list[SearchResult]:
+    """Search ``query`` (any of ja/en/fr) lexically and semantically; fuse; add snippets.
+
+    Both indexes must hold the same items. Filters (``where``) apply before ranking in
+    both. Each list is cut at ``depth`` before reciprocal rank fusion. O(n * d) for the
+    semantic part plus O(nnz) for the lexical part.
+    """
+    if not isinstance(query, str) or not query.strip():
+        raise ValueError("query is empty")
+    if semantic.index.ids != lexical.ids:
+        raise ValueError("semantic and lexical must index the same items in the same order")
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    sem = semantic.search([query], langs=[lang], k=depth, where=where)[0]
+    lex = lexical.search(query, depth, where=where)
+    fused = reciprocal_rank_fusion([lex, sem])[:k]
+    lr = {h.id: h.rank for h in lex}
+    sr = {h.id: h.rank for h in sem}
+    text_of = {it.id: it.text for it in semantic.items}
+    return [
+        SearchResult(
+            h.rank,
+            h.id,
+            h.score,
+            lr.get(h.id),
+            sr.get(h.id),
+            make_snippet(text_of[h.id], query, max_chars=snippet_chars),
+        )
+        for h in fused
+    ]

@@ -1,0 +1,112 @@
+import time
+
+import pytest
+
+from kakehashi_semantic import (
+    Hit,
+    Item,
+    LexicalIndex,
+    SemanticIndex,
+    hybrid_search,
+    make_snippet,
+    match_spans,
+    reciprocal_rank_fusion,
+)
+from kakehashi_semantic.search import fold
+
+ORGS = [
+    Item(
+        "01pe1d703",
+        "Advanced Telecommunications Research Institute International | ATR | "
+        "国際電気通信基礎技術研究所",
+        metadata={"type": "research institute", "country": "JP"},
+    ),
+    Item(
+        "ubc",
+        "University of British Columbia | UBC | Université de la Colombie-Britannique",
+        metadata={"type": "university", "country": "CA"},
+    ),
+    Item(
+        "kyoto",
+        "Kyoto University | 京都大学 | Université de Kyoto",
+        metadata={"type": "university", "country": "JP"},
+    ),
+    Item("mitacs", "Mitacs | Mitacs Inc.", metadata={"type": "non-profit", "country": "CA"}),
+]
+
+
+def test_fold_is_case_accent_and_width_insensitive():
+    assert fold("Décodage ＥＥＧ Ça") == "decodage eeg ca"
+    assert len(fold("Ééé")) == 3
+
+
+def test_snippet_japanese_without_spaces():
+    s = make_snippet("本研究では脳波デコーディングを行う。", "脳波デコード")
+    assert s.render() == "本研究では<mark>脳波デコー</mark>ディングを行う。"  # longest shared run
+
+
+def test_snippet_french_accent_insensitive_prefix():
+    s = make_snippet("Nous étudions le décodage des signaux EEG.", "decodage eeg")
+    assert s.render() == "Nous étudions le <mark>décodage</mark> des signaux <mark>EEG</mark>."
+
+
+def test_snippet_english_window_and_escaping():
+    text = "<intro> " + "filler words here. " * 30 + "EEG decoding & interfaces. " + "more. " * 30
+    s = make_snippet(text, "EEG decoding", max_chars=60)
+    r = s.render()
+    assert r.startswith("…") and r.endswith("…")
+    assert "<mark>EEG</mark> <mark>decoding</mark> &amp; interfaces" in r
+    assert len(s.text) <= 60
+
+
+def test_snippet_without_match_returns_opening():
+    s = make_snippet("Stable matching under capacities.", "脳波")
+    assert s.spans == ()
+    assert s.render() == "Stable matching under capacities."
+
+
+def test_snippet_one_megabyte_is_fast():
+    text = "無関係な文章です。" * 110000 + "脳波デコーディング"
+    t0 = time.perf_counter()
+    s = make_snippet(text, "脳波")
+    assert time.perf_counter() - t0 < 5
+    assert "<mark>脳波</mark>" in s.render()
+
+
+def test_match_spans_merge_overlaps():
+    assert match_spans("EEG decoding", "EEG EE decoding") == ((0, 3), (4, 12))
+
+
+def test_snippet_bad_arguments():
+    with pytest.raises(ValueError, match="max_chars"):
+        make_snippet("x", "x", max_chars=3)
+
+
+def test_reciprocal_rank_fusion_exact_scores():
+    fused = reciprocal_rank_fusion([[Hit(1, "a", 0.9), Hit(2, "b", 0.5)], [Hit(1, "b", 3.0)]], c=60)
+    assert [h.id for h in fused] == ["b", "a"]
+    assert fused[0].score == pytest.approx(1 / 62 + 1 / 61)
+    assert fused[1].score == pytest.approx(1 / 61)
+
+
+def test_lexical_index_finds_japanese_and_alias_names():
+    lex = LexicalIndex(ORGS)
+    assert lex.search("国際電気通信", 1)[0].id == "01pe1d703"
+    assert lex.search("colombie britannique", 1)[0].id == "ubc"
+    assert lex.search("京都", 1)[0].id == "kyoto"
+    assert lex.search("Mitacs", 1)[0].id == "mitacs"
+    assert all(
+        h.id in {"01pe1d703", "kyoto"} for h in lex.search("Mitacs", 4, where={"country": "JP"})
+    )
+
+
+def test_hybrid_search_any_language_with_snippets(e5, cache):
+    sem = SemanticIndex.build(ORGS, encoder=e5, cache=cache)
+    lex = LexicalIndex(ORGS)
+    res = hybrid_search("京都大学", sem, lex, k=2)
+    assert res[0].id == "kyoto"
+    assert res[0].snippet.render().count("<mark>京都大学</mark>") == 1
+    res = hybrid_search("Kyoto University", sem, lex, k=1, where={"country": "JP"})
+    assert [r.id for r in res] == ["kyoto"]
+    with pytest.raises(ValueError, match="query is empty"):
+        hybrid_search("  ", sem, lex)
