@@ -22,6 +22,7 @@ from kakehashi.organisations.api import router as organisations_router
 from kakehashi.people.api import router as people_router
 from kakehashi.programs.api import router as programs_router
 from kakehashi.projects.api import router as projects_router
+from kakehashi.recommendations.api import router as recommendations_router
 from kakehashi.research_fields.api import router as research_fields_router
 
 
@@ -109,3 +110,4 @@ api.add_router("/", research_fields_router, tags=["research fields"])
 api.add_router("/", programs_router, tags=["programs and calls"])
 api.add_router("/", projects_router, tags=["projects"])
 api.add_router("/", applications_router, tags=["applications and rankings"])
+api.add_router("/", recommendations_router, tags=["recommendations and search"])

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kakehashi.applications",
     "kakehashi.jobs",
     "kakehashi.demo",
+    "kakehashi.recommendations",
 ]
 
 MIDDLEWARE = [

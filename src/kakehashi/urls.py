@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("kakehashi.applications.urls")),
     path("", include("kakehashi.people.urls")),
     path("", include("kakehashi.programs.urls")),
+    path("", include("kakehashi.recommendations.urls")),
 ]

@@ -43,6 +43,10 @@ EXPECTED_PATHS = {
     "/api/v1/applications": {"get", "post"},
     "/api/v1/applications/{application_id}": {"get"},
     "/api/v1/applications/{application_id}/withdraw": {"post"},
+    "/api/v1/recommendations/projects": {"get"},
+    "/api/v1/projects/{project_id}/recommended-candidates": {"get"},
+    "/api/v1/search": {"get"},
+    "/api/v1/jobs/{job_id}": {"get"},
 }
 
 
@@ -254,6 +258,7 @@ def test_openapi_json_is_served_and_lists_every_path():
         ("GET", "/api/v1/projects"),
         ("GET", "/api/v1/projects/export"),
         ("GET", "/api/v1/projects/{project_id}"),
+        ("GET", "/api/v1/search"),
     }
     assert set(document["components"]["securitySchemes"]) == {
         "TokenAuth",

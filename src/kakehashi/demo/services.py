@@ -404,4 +404,8 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     call = _program_and_call(report, today)
     projects = _projects(call, orgs, users, report)
     _applications(call, projects, users, report)
+    # The demo's texts come with their embeddings, so serving it encodes nothing.
+    from kakehashi.recommendations.services import embeddings_seed
+
+    embeddings_seed()
     return report

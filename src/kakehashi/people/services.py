@@ -55,6 +55,8 @@ def candidate_profile_set(*, user: User, fields=(), **values) -> CandidateProfil
     profile.full_clean()
     profile.save()
     profile.fields.set(fields)
+    if "research_interests" in values:
+        _embeddings_refresh_enqueue()
     return profile
 
 
@@ -150,3 +152,10 @@ def person_profile_update(
         profile = person.candidate_profile
         candidate_profile_set(user=person, fields=list(profile.fields.all()), **candidate)
     return person
+
+
+def _embeddings_refresh_enqueue() -> None:
+    """Re-embed changed texts after commit (recommendations and search read them)."""
+    from kakehashi.recommendations.services import embeddings_refresh_enqueue
+
+    embeddings_refresh_enqueue()

@@ -25,6 +25,7 @@ def project_create(*, supervisors=(), fields=(), **values) -> Project:
     project.save()
     project.fields.set(fields)
     project_supervisors_set(project=project, supervisors=supervisors)
+    _embeddings_refresh_enqueue()
     return project
 
 
@@ -48,6 +49,8 @@ def project_update(*, project: Project, fields=None, **values) -> Project:
     project.save()
     if fields is not None:
         project.fields.set(fields)
+    if values.keys() & {"title", "summary", "description"}:
+        _embeddings_refresh_enqueue()
     return project
 
 
@@ -63,3 +66,10 @@ def project_transition(*, project: Project, to: str) -> Project:
     project.status = to
     project.save(update_fields=["status", "updated_at"])
     return project
+
+
+def _embeddings_refresh_enqueue() -> None:
+    """Re-embed changed texts after commit (recommendations and search read them)."""
+    from kakehashi.recommendations.services import embeddings_refresh_enqueue
+
+    embeddings_refresh_enqueue()

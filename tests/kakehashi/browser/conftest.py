@@ -8,10 +8,13 @@ Screenshots go to artifacts/screenshots/ (not under version control).
 
 from __future__ import annotations
 
+import io
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("KAKEHASHI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -117,3 +120,25 @@ def login(page):
         page.wait_for_url("**/")
 
     return log_in
+
+
+def _ensure_research_fields() -> None:
+    """Put back the reference data a data migration loads, when a flush removed it.
+
+    Transactional tests end with a flush. A serialized rollback restores the
+    migrated rows only when the test database was serialized on the connection
+    this test uses, which is not the case in every run; the demo needs the
+    research fields either way.
+    """
+    from django.apps import apps
+
+    from kakehashi.research_fields.models import ResearchField
+
+    if not ResearchField.objects.exists():
+        import_module("kakehashi.research_fields.migrations.0002_load_crdc2020").load(apps, None)
+
+
+@pytest.fixture
+def demo():
+    _ensure_research_fields()
+    call_command("load_demo", stdout=io.StringIO())

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
-from importlib import import_module
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [
@@ -18,26 +15,6 @@ pytestmark = [
 ]
 
 
-def _ensure_research_fields() -> None:
-    """Put back the reference data a data migration loads, when a flush removed it.
-
-    Transactional tests end with a flush. A serialized rollback restores the
-    migrated rows only when the test database was serialized on the connection
-    this test uses, which is not the case in every run; the demo needs the
-    research fields either way.
-    """
-    from django.apps import apps
-
-    from kakehashi.research_fields.models import ResearchField
-
-    if not ResearchField.objects.exists():
-        import_module("kakehashi.research_fields.migrations.0002_load_crdc2020").load(apps, None)
-
-
-@pytest.fixture
-def demo():
-    _ensure_research_fields()
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def switch_language(page, code: str) -> None:

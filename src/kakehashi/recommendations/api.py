@@ -1,0 +1,208 @@
+"""Recommendations both ways, the search box and refresh jobs, as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, forbid
+from kakehashi.people.rules import is_candidate
+from kakehashi.recommendations.selectors import (
+    Explanation,
+    job_get_visible,
+    project_for_recommendations,
+    recommended_candidates,
+    recommended_projects,
+    search,
+)
+
+router = Router()
+
+
+class FieldOut(Schema):
+    code: str
+    title: str
+
+
+class SentenceOut(Schema):
+    text: str
+    lang: str
+
+
+class ExplanationOut(Schema):
+    fields: list[FieldOut]
+    skills: list[str]
+    sentences: list[SentenceOut] | None = None
+    similarity: float | None = None
+
+
+def _explanation(e: Explanation, *, sentences: bool = True) -> dict:
+    out = {
+        "fields": [{"code": f.code, "title": f.title} for f in e.fields],
+        "skills": list(e.skills),
+    }
+    if sentences and e.source_sentence:
+        out["sentences"] = [
+            {"text": e.source_sentence, "lang": e.source_lang},
+            {"text": e.target_sentence, "lang": e.target_lang},
+        ]
+        out["similarity"] = e.similarity
+    return out
+
+
+class RecommendedProjectOut(Schema):
+    rank: int
+    score: float
+    project_id: int
+    project_key: str
+    title: str
+    language: str
+    host: str
+    explanation: ExplanationOut
+
+
+class RecommendedProjectsOut(Schema):
+    items: list[RecommendedProjectOut]
+    count: int
+
+
+class RecommendedCandidateOut(Schema):
+    rank: int
+    score: float
+    applied: bool
+    candidate_id: int | None = None
+    display_name: str | None = None
+    level: str
+    home_organisation: str
+    explanation: ExplanationOut
+
+
+class RecommendedCandidatesOut(Schema):
+    items: list[RecommendedCandidateOut]
+    count: int
+
+
+class SearchHitOut(Schema):
+    kind: str
+    id: int
+    label: str
+    snippet_html: str
+    score: float
+
+
+class SearchOut(Schema):
+    query: str
+    projects: list[SearchHitOut]
+    people: list[SearchHitOut]
+    organisations: list[SearchHitOut]
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    progress_done: int
+    progress_total: int
+    percent: int
+    finished: bool
+    message: str
+    result: dict | None = None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None = None
+
+
+def _limit(limit: int) -> int:
+    return max(1, min(50, limit))
+
+
+@router.get(
+    "/recommendations/projects",
+    response={200: RecommendedProjectsOut, **ERRORS},
+    summary="Projects of open calls recommended for you (candidates), each explained",
+)
+def recommendations_for_me(request: HttpRequest, limit: int = 10):
+    if not is_candidate(request.user):
+        forbid(_("Only candidates get project recommendations."))
+    rows = recommended_projects(user=request.user, k=_limit(limit))
+    items = [
+        {
+            "rank": r.rank,
+            "score": r.score,
+            "project_id": r.project.pk,
+            "project_key": r.project.key,
+            "title": r.project.title,
+            "language": r.project.language,
+            "host": r.project.host.display_name,
+            "explanation": _explanation(r.explanation),
+        }
+        for r in rows
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@router.get(
+    "/projects/{int:project_id}/recommended-candidates",
+    response={200: RecommendedCandidatesOut, **ERRORS},
+    summary="Candidates recommended for a project: applicants first (its supervisors, officers)",
+)
+def recommendations_for_project(request: HttpRequest, project_id: int, limit: int = 10):
+    project = project_for_recommendations(user=request.user, pk=project_id)
+    rows = recommended_candidates(project=project, k=_limit(limit))
+    items = []
+    for r in rows:
+        profile = r.candidate.candidate_profile
+        item = {
+            "rank": r.rank,
+            "score": r.score,
+            "applied": r.applied,
+            "level": profile.level,
+            "home_organisation": profile.home_organisation.display_name,
+            # Candidates who have not applied show only their public profile summary.
+            "explanation": _explanation(r.explanation, sentences=r.applied),
+        }
+        if r.applied:
+            item.update(candidate_id=r.candidate.pk, display_name=str(r.candidate))
+        items.append(item)
+    return {"items": items, "count": len(items)}
+
+
+@router.get(
+    "/search",
+    auth=PUBLIC,
+    openapi_extra=OPTIONAL_AUTH,
+    response={200: SearchOut, **ERRORS},
+    summary="Search projects, people by expertise and organisations (en/fr/ja)",
+)
+def search_endpoint(request: HttpRequest, q: str = ""):
+    q = q.strip()[:200]
+    results = search(user=request.user, q=q)
+    labels = {
+        "projects": lambda o: o.title,
+        "people": str,
+        "organisations": lambda o: o.display_name,
+    }
+    out: dict = {"query": q}
+    for kind, hits in results.items():
+        out[kind] = [
+            {
+                "kind": kind,
+                "id": h.obj.pk,
+                "label": labels[kind](h.obj),
+                "snippet_html": h.snippet_html,
+                "score": h.score,
+            }
+            for h in hits
+        ]
+    return out
+
+
+@router.get(
+    "/jobs/{int:job_id}",
+    response={200: JobOut, **ERRORS},
+    summary="A background job's progress (officers, or the job's creator)",
+)
+def job_detail(request: HttpRequest, job_id: int):
+    return job_get_visible(user=request.user, pk=job_id)

@@ -1,0 +1,447 @@
+"""Reads: recommendations both ways and the search box, over cached embeddings.
+
+One index per process and per kind of item, keyed by a data version (row count and
+latest `updated_at`): it is rebuilt only when texts change. Building reads vectors
+from the embedding cache; the encoder loads only for a text not cached yet (the
+refresh job keeps them cached) and for search queries.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, QuerySet
+
+from kakehashi.applications.enums import ApplicationStatus
+from kakehashi.applications.models import Application
+from kakehashi.applications.services import application_check_eligibility
+from kakehashi.jobs.models import Job
+from kakehashi.organisations.models import Organisation
+from kakehashi.people.models import CandidateProfile, User
+from kakehashi.people.selectors import person_list_visible
+from kakehashi.programs.enums import CallStatus
+from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.models import Project
+from kakehashi.projects.selectors import project_list_visible
+from kakehashi.recommendations.embedding import (
+    REQUIRED_LEVEL,
+    embedding_cache,
+    encoder,
+    person_languages,
+    profile_text,
+    project_text,
+)
+from kakehashi_semantic import (
+    Item,
+    LexicalIndex,
+    Profile,
+    Recommendation,
+    SemanticIndex,
+    detect_language,
+    hybrid_search,
+    recommend,
+)
+
+# ------------------------------------------------------------------ per-process indexes
+
+_indexes: dict[tuple, tuple[Any, Any]] = {}
+_indexes_lock = threading.Lock()
+
+
+def _version(qs: QuerySet) -> tuple:
+    row = qs.order_by().aggregate(n=Count("pk"), t=Max("updated_at"))
+    return (row["n"], row["t"])
+
+
+def _cached_index(name: str, version: tuple, build: Callable[[], Any]) -> Any:
+    """The index `name` for this data version, built at most once per version per process."""
+    enc = encoder()
+    key = (name, str(embedding_cache().directory), enc.model_id)
+    with _indexes_lock:
+        held = _indexes.get(key)
+        if held is not None and held[0] == version:
+            return held[1]
+        value = build()
+        _indexes[key] = (version, value)
+        return value
+
+
+def _build(items: list[Item]) -> tuple[SemanticIndex, LexicalIndex] | None:
+    if not items:
+        return None
+    semantic = SemanticIndex.build(items, encoder=encoder(), cache=embedding_cache())
+    return semantic, LexicalIndex(items)
+
+
+def project_items() -> list[Item]:
+    """Every project with a text: the platform's texts the language centring is fitted on."""
+    rows = Project.objects.order_by("pk").only("pk", "title", "summary", "description", "language")
+    return [
+        Item(id=p.pk, text=project_text(p), lang=p.language, metadata={"pk": p.pk})
+        for p in rows
+        if project_text(p)
+    ]
+
+
+def project_index() -> tuple[SemanticIndex, LexicalIndex] | None:
+    return _cached_index(
+        "projects", _version(Project.objects.all()), lambda: _build(project_items())
+    )
+
+
+def _supervisor_expertise() -> dict[int, str]:
+    """Supervisors' expertise: the titles of the published projects they supervise."""
+    titles: dict[int, list[str]] = {}
+    rows = (
+        Project.objects.filter(status__in=[ProjectStatus.APPROVED, ProjectStatus.CLOSED])
+        .order_by("pk")
+        .values_list("supervisions__person_id", "title")
+    )
+    for person_id, title in rows:
+        if person_id is not None:
+            titles.setdefault(person_id, []).append(title.strip())
+    return {pk: "\n".join(ts) for pk, ts in titles.items()}
+
+
+def person_items() -> list[Item]:
+    """People by expertise: candidates' research interests, supervisors' project titles."""
+    texts = _supervisor_expertise()
+    for profile in CandidateProfile.objects.order_by("pk").only(
+        "user_id", "research_interests", "interests_language"
+    ):
+        text = profile_text(profile)
+        if text:
+            texts[profile.user_id] = (texts.get(profile.user_id, "") + "\n" + text).strip()
+    return [Item(id=pk, text=text, metadata={"pk": pk}) for pk, text in sorted(texts.items())]
+
+
+def person_index() -> tuple[SemanticIndex, LexicalIndex] | None:
+    version = (
+        _version(CandidateProfile.objects.all()),
+        _version(Project.objects.all()),
+    )
+    return _cached_index("people", version, lambda: _build(person_items()))
+
+
+def organisation_text(org: Organisation) -> str:
+    """Every name of an organisation, its aliases, acronyms and ROR id, one per line."""
+    parts = [org.name, org.name_en, org.name_fr, org.name_ja, *org.aliases, *org.acronyms]
+    seen = list(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+    return "\n".join([*seen, org.ror_id])
+
+
+def organisation_items() -> list[Item]:
+    return [
+        Item(id=o.pk, text=organisation_text(o), metadata={"pk": o.pk})
+        for o in Organisation.objects.order_by("pk")
+    ]
+
+
+def organisation_index() -> tuple[SemanticIndex, LexicalIndex] | None:
+    version = _version(Organisation.objects.all())
+    return _cached_index("organisations", version, lambda: _build(organisation_items()))
+
+
+def embedding_texts() -> list[str]:
+    """Every text the pages embed: projects, profiles and search items (not sentences)."""
+    texts = [it.text for it in project_items()]
+    texts += [it.text for it in person_items()]
+    texts += [it.text for it in organisation_items()]
+    for profile in CandidateProfile.objects.only("research_interests"):
+        if profile_text(profile):
+            texts.append(profile_text(profile))
+    return list(dict.fromkeys(texts))
+
+
+def explanation_texts() -> list[str]:
+    """Texts whose sentences the explanations compare: projects' and candidates'."""
+    texts = [it.text for it in project_items()]
+    texts += [
+        profile_text(p)
+        for p in CandidateProfile.objects.only("research_interests")
+        if profile_text(p)
+    ]
+    return list(dict.fromkeys(texts))
+
+
+# ------------------------------------------------------------------ recommendations
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a pair is recommended: matched fields (ResearchField rows), skills, sentences."""
+
+    fields: tuple
+    skills: tuple[str, ...]
+    source_sentence: str
+    source_lang: str
+    target_sentence: str
+    target_lang: str
+    similarity: float | None
+
+
+@dataclass(frozen=True)
+class RecommendedProject:
+    project: Project
+    rank: int
+    score: float
+    explanation: Explanation
+
+
+@dataclass(frozen=True)
+class RecommendedCandidate:
+    candidate: User
+    rank: int
+    score: float
+    explanation: Explanation
+    applied: bool
+
+
+def _field_codes(obj) -> frozenset[str]:
+    return frozenset(f.code for f in obj.fields.all())
+
+
+def _explain(rec: Recommendation, field_rows: dict[str, Any], source_lang: str, target_lang: str):
+    pair = rec.sentence_pair
+    fields = []
+    for match in rec.matched_fields:
+        row = field_rows.get(match.target) or field_rows.get(match.source)
+        if row is not None and row not in fields:
+            fields.append(row)
+    return Explanation(
+        fields=tuple(fields),
+        skills=rec.matched_skills,
+        source_sentence=pair.source if pair else "",
+        source_lang=(detect_language(pair.source) if pair else source_lang),
+        target_sentence=pair.target if pair else "",
+        target_lang=(detect_language(pair.target) if pair else target_lang),
+        similarity=round(pair.similarity, 3) if pair else None,
+    )
+
+
+def _project_profile(project: Project) -> Profile:
+    # Ids are tagged by kind: `recommend` drops a target whose id equals the source's.
+    return Profile(
+        id=("project", project.pk),
+        kind="project",
+        text=project_text(project),
+        lang=project.language,
+        fields=_field_codes(project),
+        skills=frozenset(project.skills),
+        languages={project.working_language: REQUIRED_LEVEL},
+    )
+
+
+def _candidate_profile(user: User) -> Profile:
+    profile = user.candidate_profile
+    return Profile(
+        id=("candidate", user.pk),
+        kind="candidate",
+        text=profile_text(profile),
+        lang=profile.interests_language or None,
+        fields=_field_codes(profile),
+        skills=frozenset(profile.skills),
+        languages=person_languages(user),
+    )
+
+
+def _eligible(user: User, project: Project) -> bool:
+    """The hard filters of applications: level, direction, host in the other country."""
+    try:
+        application_check_eligibility(candidate=user, project=project)
+    except ValidationError:
+        return False
+    return True
+
+
+def open_projects() -> QuerySet[Project]:
+    """Approved projects of open calls, with what eligibility and the cards read."""
+    return (
+        Project.objects.filter(status=ProjectStatus.APPROVED, call__status=CallStatus.OPEN)
+        .select_related("host", "call", "call__program")
+        .prefetch_related("fields")
+        .order_by("pk")
+    )
+
+
+def _centering():
+    index = project_index()
+    return index[0].centering if index else None
+
+
+def recommended_projects(*, user: User, k: int = 10) -> list[RecommendedProject]:
+    """The `k` best projects of open calls for which the candidate `user` is eligible.
+
+    Hard filters first (as `application_check_eligibility`), then the engine's hybrid
+    score; each with its explanation. [] when the candidate has written no interests.
+    """
+    user = (
+        User.objects.select_related("candidate_profile")
+        .prefetch_related("languages", "candidate_profile__fields")
+        .get(pk=user.pk)
+    )
+    source = _candidate_profile(user)
+    if not source.text:
+        return []
+    projects = [p for p in open_projects() if _eligible(user, p)]
+    if not projects:
+        return []
+    by_pk = {p.pk: p for p in projects}
+    recs = recommend(
+        source,
+        [_project_profile(p) for p in projects],
+        k=k,
+        encoder=encoder(),
+        cache=embedding_cache(),
+        centering=_centering(),
+    )
+    out = []
+    for rec in recs:
+        project = by_pk[rec.id[1]]
+        rows = {f.code: f for f in project.fields.all()}
+        rows.update({f.code: f for f in user.candidate_profile.fields.all()})
+        explanation = _explain(rec, rows, source.lang or "en", project.language)
+        out.append(RecommendedProject(project, rec.rank, rec.score, explanation))
+    return out
+
+
+def _candidates_qs() -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True, candidate_profile__isnull=False)
+        .select_related("candidate_profile", "candidate_profile__home_organisation")
+        .prefetch_related("languages", "candidate_profile__fields")
+    )
+
+
+def recommended_candidates(
+    *, project: Project, k: int = 10, include_others: bool = True
+) -> list[RecommendedCandidate]:
+    """Candidates for `project`: its applicants first (all of them, ranked), then up to
+    `k` other candidates who are eligible (only when `include_others`)."""
+    project = (
+        Project.objects.select_related("host", "call", "call__program")
+        .prefetch_related("fields")
+        .get(pk=project.pk)
+    )
+    source = _project_profile(project)
+    applicant_ids = set(
+        Application.objects.filter(project=project, status=ApplicationStatus.SUBMITTED).values_list(
+            "candidate_id", flat=True
+        )
+    )
+    candidates = list(_candidates_qs().order_by("pk"))
+    applicants = [u for u in candidates if u.pk in applicant_ids]
+    others = []
+    if include_others and project.status == ProjectStatus.APPROVED:
+        others = [u for u in candidates if u.pk not in applicant_ids and _eligible(u, project)]
+    out: list[RecommendedCandidate] = []
+    if not source.text:
+        return out
+    centering = _centering()
+    rank = 0
+    for group, limit, applied in ((applicants, len(applicants), True), (others, k, False)):
+        if not group:
+            continue
+        by_pk = {u.pk: u for u in group}
+        recs = recommend(
+            source,
+            [_candidate_profile(u) for u in group],
+            k=max(1, limit),
+            encoder=encoder(),
+            cache=embedding_cache(),
+            centering=centering,
+        )
+        for rec in recs:
+            user = by_pk[rec.id[1]]
+            rows = {f.code: f for f in project.fields.all()}
+            rows.update({f.code: f for f in user.candidate_profile.fields.all()})
+            lang = user.candidate_profile.interests_language or "en"
+            rank += 1
+            out.append(
+                RecommendedCandidate(
+                    user, rank, rec.score, _explain(rec, rows, project.language, lang), applied
+                )
+            )
+    return out
+
+
+def project_for_recommendations(*, user: User, pk=None, key=None) -> Project:
+    """A project whose recommended candidates `user` may see: own projects; officers any.
+
+    Raises Project.DoesNotExist otherwise (pages and the API answer 404)."""
+    qs = project_list_visible(user=user)
+    if not (getattr(user, "is_officer", False) or getattr(user, "is_superuser", False)):
+        qs = qs.filter(supervisions__person_id=user.pk)
+    return qs.get(pk=pk) if pk is not None else qs.get(key=key)
+
+
+def job_get_visible(*, user, pk: int, kind: str | None = None) -> Job:
+    """A background job for its creator or an officer; Job.DoesNotExist for anyone else."""
+    qs = Job.objects.filter(pk=pk)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if not (getattr(user, "is_officer", False) or getattr(user, "is_superuser", False)):
+        qs = qs.filter(created_by_id=user.pk or -1)
+    return qs.get()
+
+
+# ------------------------------------------------------------------ search
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    obj: Any
+    snippet_html: str
+    score: float
+
+
+def _search(index, query: str, allowed: set[int], k: int):
+    if index is None or not allowed:
+        return []
+    semantic, lexical = index
+    return hybrid_search(query, semantic, lexical, k=k, where=lambda m: m["pk"] in allowed)
+
+
+def search(*, user, q: str, k: int = 10) -> dict[str, list[SearchHit]]:
+    """Projects, people by expertise and organisations matching `q` (ja/en/fr), each list
+    restricted to what `user` may see, lexical and semantic hits fused, with snippets."""
+    q = (q or "").strip()
+    out: dict[str, list[SearchHit]] = {"projects": [], "people": [], "organisations": []}
+    if not q:
+        return out
+    sources = (
+        ("projects", project_index, project_list_visible(user=user)),
+        ("people", person_index, person_list_visible(user=user)),
+        ("organisations", organisation_index, Organisation.objects.all()),
+    )
+    for kind, index_of, qs in sources:
+        allowed = set(qs.order_by().values_list("pk", flat=True))
+        results = _search(index_of(), q, allowed, k)
+        objects = qs.in_bulk([r.id for r in results])
+        out[kind] = [
+            SearchHit(kind, objects[r.id], r.snippet.render(), r.score)
+            for r in results
+            if r.id in objects
+        ]
+    return out
+
+
+__all__ = [
+    "Explanation",
+    "RecommendedCandidate",
+    "RecommendedProject",
+    "SearchHit",
+    "embedding_texts",
+    "explanation_texts",
+    "job_get_visible",
+    "open_projects",
+    "project_for_recommendations",
+    "recommended_candidates",
+    "recommended_projects",
+    "search",
+]

@@ -1,0 +1,85 @@
+"""Pages: recommendations for candidates and supervisors, the search box, refresh jobs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kakehashi.core.views import render_page_or_fragment, role_required
+from kakehashi.jobs.models import Job
+from kakehashi.people.rules import is_candidate, is_officer
+from kakehashi.projects.models import Project
+from kakehashi.recommendations.selectors import (
+    job_get_visible,
+    project_for_recommendations,
+    recommended_candidates,
+    recommended_projects,
+    search,
+)
+from kakehashi.recommendations.services import REFRESH
+from kakehashi.recommendations.tasks import refresh_job_start
+
+
+@role_required(is_candidate)
+def recommended_for_me(request):
+    """Projects of open calls the candidate may apply to, best first, each explained."""
+    context = {"recommendations": recommended_projects(user=request.user, k=10)}
+    return render(request, "recommendations/for_me.html", context)
+
+
+@login_required
+def project_recommended_candidates(request, key: str):
+    """Candidates for one project: supervisors of the project and officers only."""
+    try:
+        project = project_for_recommendations(user=request.user, key=key)
+    except Project.DoesNotExist as exc:
+        raise Http404 from exc
+    rows = recommended_candidates(project=project, k=10)
+    context = {
+        "project": project,
+        "applicants": [r for r in rows if r.applied],
+        "others": [r for r in rows if not r.applied],
+    }
+    return render(request, "recommendations/candidates.html", context)
+
+
+def search_page(request):
+    """One box: projects, people by expertise and organisations, in en/fr/ja."""
+    q = request.GET.get("q", "").strip()[:200]
+    results = search(user=request.user, q=q) if q else None
+    context = {"q": q, "results": results}
+    return render_page_or_fragment(
+        request, "recommendations/search.html", "recommendations/_search_results.html", context
+    )
+
+
+def _job_or_404(user, pk: int) -> Job:
+    try:
+        return job_get_visible(user=user, pk=pk, kind=REFRESH)
+    except Job.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def job_status(request, pk: int):
+    """A refresh job's progress; the fragment polls itself every second until it ends."""
+    job = _job_or_404(request.user, pk)
+    return render_page_or_fragment(
+        request, "recommendations/job.html", "recommendations/_job_status.html", {"job": job}
+    )
+
+
+@role_required(is_officer)
+def embeddings_overview(request):
+    """Officers: the recent refresh jobs and a button to start one."""
+    jobs = Job.objects.filter(kind=REFRESH).select_related("created_by")[:10]
+    return render(request, "recommendations/embeddings.html", {"jobs": jobs})
+
+
+@require_POST
+@role_required(is_officer)
+def embeddings_refresh_start(request):
+    job = refresh_job_start(user=request.user)
+    return redirect("recommendations:job", pk=job.pk)
