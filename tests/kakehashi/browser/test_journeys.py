@@ -15,8 +15,6 @@ pytestmark = [
 ]
 
 
-
-
 def switch_language(page, code: str) -> None:
     page.select_option("#language-select", code)
     page.click(".language-switcher button")
