@@ -78,3 +78,58 @@ def test_market_aware_never_worse_and_inputs_untouched(seed, n_c, n_p, k):
 def test_market_bad_arguments(rel, cap, kwargs, message):
     with pytest.raises(ValueError, match=message):
         market_aware_rankings(rel, cap, **kwargs)
+
+
+# A congested market: six candidates, six one-place projects, and everyone's two most
+# relevant projects are the same two (projects 0 and 1).
+CONGESTED = np.array(
+    [
+        [0.90, 0.83, 0.73, 0.63, 0.57, 0.47],
+        [0.90, 0.86, 0.73, 0.64, 0.59, 0.51],
+        [0.90, 0.79, 0.74, 0.68, 0.54, 0.49],
+        [0.84, 0.78, 0.68, 0.65, 0.54, 0.51],
+        [0.90, 0.81, 0.66, 0.64, 0.58, 0.50],
+        [0.85, 0.81, 0.71, 0.64, 0.61, 0.48],
+    ]
+)
+
+
+def _deferred_acceptance(rel: np.ndarray, rankings: np.ndarray) -> dict[str, str]:
+    """Candidates apply to the projects shown and rank them by relevance; each project's
+    supervisor ranks its applicants by relevance; the match engine's student-proposing
+    deferred acceptance places them."""
+    from kakehashi_match import solve
+
+    students = {
+        f"s{i}": [f"p{j}" for j in sorted(row, key=lambda j: -rel[i, j])]
+        for i, row in enumerate(rankings.tolist())
+    }
+    n_p = rel.shape[1]
+    supervisors = {
+        f"L{j}": {
+            "capacity": 1,
+            "ranking": [
+                f"s{i}"
+                for i in np.argsort(-rel[:, j], kind="stable").tolist()
+                if f"p{j}" in students[f"s{i}"]
+            ],
+        }
+        for j in range(n_p)
+    }
+    projects = {f"p{j}": {"capacity": 1, "supervisor": f"L{j}"} for j in range(n_p)}
+    inst = {"students": students, "projects": projects, "supervisors": supervisors}
+    got = solve(inst, mode="student", seed=0).assignments
+    return {s: p for s, p in got.items() if p is not None}
+
+
+def test_market_aware_top_k_matches_more_under_deferred_acceptance():
+    cap = np.ones(6)
+    plain = np.argsort(-CONGESTED, axis=1, kind="stable")[:, :2]
+    m = market_aware_rankings(CONGESTED, cap, k=2)
+    assert plain.tolist() == [[0, 1]] * 6
+    assert m.plain_expected_matches == pytest.approx(1.833249, abs=1e-6)
+    assert m.expected_matches == pytest.approx(4.441071, abs=1e-6)
+    assert _deferred_acceptance(CONGESTED, plain) == {"s0": "p0", "s1": "p1"}
+    aware = _deferred_acceptance(CONGESTED, m.rankings)
+    assert aware == {"s1": "p3", "s2": "p2", "s3": "p5", "s4": "p0", "s5": "p1"}
+    assert len(aware) > len(_deferred_acceptance(CONGESTED, plain))
