@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from pathlib import Path
 from _common import load, median_time, nrmp_instance
 
 import kakehashi_match as km
+from kakehashi_match import backend
 from kakehashi_match.market import compile_market
 from kakehashi_match.solve import student_optimal
 
@@ -32,6 +34,53 @@ def _cli_run(args: list[str], env: dict | None = None) -> tuple[float, float, fl
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{args} failed")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+# One fresh process doing what ``kakehashi-match solve`` does, timing each stage.
+_STAGES = """
+import time
+t0 = time.perf_counter()
+import gc, json, sys
+gc.disable()
+from kakehashi_match import backend
+from kakehashi_match.instance import Instance
+from kakehashi_match.solve import solve
+laps = {"start-up and imports": time.perf_counter() - t0}
+def lap(name, t=[time.perf_counter()]):
+    now = time.perf_counter()
+    laps[name] = now - t[0]
+    t[0] = now
+with open(sys.argv[1], encoding="utf-8") as fp:
+    data = json.loads(fp.read())
+lap("read + json.loads")
+inst = Instance.from_dict(data)
+lap("validate + index")
+inst.input_hash
+lap("canonical input hash")
+backend.prefer("numpy")
+result = solve(inst)
+lap("solve + certificate (NumPy kernels)")
+with open(sys.argv[2], "w", encoding="utf-8") as fp:
+    result.write_json(fp)
+lap("write result with explanations")
+laps["total"] = time.perf_counter() - t0
+print(json.dumps(laps))
+"""
+
+
+def _cli_breakdown(path: Path, out: Path, repeat: int, env: dict | None) -> dict[str, float]:
+    """Median seconds per stage over *repeat* fresh processes."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", _STAGES, str(path), str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout))
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
 def main() -> None:
@@ -50,6 +99,10 @@ def main() -> None:
     market = compile_market(inst, 0)
     t_da, c_da = median_time(lambda: student_optimal(market), args.repeat)
     t_solve, c_solve = median_time(lambda: km.solve(inst), args.repeat)
+    old = backend.prefer("numpy")
+    t_np_da, c_np_da = median_time(lambda: student_optimal(market), args.repeat)
+    t_np_solve, c_np_solve = median_time(lambda: km.solve(inst), args.repeat)
+    backend.prefer(old)
     r = km.solve(inst)
     t_expl, c_expl = median_time(lambda: r._explanation_rows(), args.repeat)
     t_json, c_json = median_time(lambda: r.to_json(), args.repeat)
@@ -64,6 +117,8 @@ def main() -> None:
         ("solve (index+DA+certificate)", t_solve, c_solve),
         ("explanation columns", t_expl, c_expl),
         ("solve+certificate+explanations", t_solve + t_expl, c_solve + c_expl),
+        ("DA, NumPy kernels (CLI)", t_np_da, c_np_da),
+        ("solve, NumPy kernels (CLI)", t_np_solve, c_np_solve),
         ("Instance.from_dict (validate+index)", t_parse, c_parse),
         ("Result.to_json (full explanations)", t_json, c_json),
     )
@@ -88,16 +143,25 @@ def main() -> None:
             _cli_run(cmd, env)  # fills the private bytecode cache
             envs["with bytecode cached"] = env
         for label, env in envs.items():
-            runs = [_cli_run(cmd, env) for _ in range(args.repeat)]
-            walls = sorted(w for w, _, _ in runs)
-            cpus = sorted(c for _, c, _ in runs)
+            _cli_run(cmd, env)  # warm-up (page cache)
+            repeat = max(3, args.repeat)
+            runs = [_cli_run(cmd, env) for _ in range(repeat)]
+            walls = [w for w, _, _ in runs]
+            cpus = [c for _, c, _ in runs]
             rss = max(m for _, _, m in runs)
             print(
-                f"  CLI solve ({label}) median wall {walls[len(walls) // 2]:.2f} s, "
-                f"cpu {cpus[len(cpus) // 2]:.2f} s (target <= 2 s), peak RSS {rss:.0f} MB "
+                f"  CLI solve ({label}) median of {repeat}: wall {statistics.median(walls):.2f} s "
+                f"(min {min(walls):.2f}, max {max(walls):.2f}), "
+                f"cpu {statistics.median(cpus):.2f} s (target <= 2 s), peak RSS {rss:.0f} MB "
                 f"(target <= 512 MB), input {path.stat().st_size / 1e6:.1f} MB, "
-                f"output {out.stat().st_size / 1e6:.1f} MB"
+                f"output {out.stat().st_size / 1e6:.1f} MB; {load()}"
             )
+        stages = _cli_breakdown(path, Path(tmp) / "stages.json", max(3, args.repeat), env)
+        print("  where the CLI time goes (median per stage over fresh processes):")
+        for name, sec in stages.items():
+            print(f"    {name:<38} {sec * 1000:8.0f} ms")
+        same = (Path(tmp) / "stages.json").read_bytes() == out.read_bytes()
+        print(f"  CLI output byte-identical to the staged run: {same}")
         t = time.perf_counter()
         code = subprocess.run(
             [*prefix, "check", str(path), str(out)], capture_output=True

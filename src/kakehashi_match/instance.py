@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,11 @@ import numpy as np
 __all__ = ["Instance", "Ranking", "canonical_json", "instance_hash"]
 
 UNLIMITED = -1  # capacity meaning "no cap" in the arrays
+# the characters json.dumps(ensure_ascii=False) escapes
+_PLAIN = re.compile(r'[\x00-\x1f\\"]')
+
+# look ids up by hash when there are at least this many names and ids
+_HASHED_LOOKUP = (100_000, 8192)
 
 _TOP_KEYS = {"students", "projects", "supervisors", "organisations", "groups", "meta"}
 _PROJECT_KEYS = {"capacity", "supervisor", "ranking", "meta"}
@@ -133,8 +139,84 @@ class Instance:
     def input_hash(self) -> str:
         """SHA-256 of the canonical JSON form (``sha256:<hex>``)."""
         if "hash" not in self._cache:
-            self._cache["hash"] = instance_hash(self.to_dict())
+            text = self.canonical_text()
+            self._cache["hash"] = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
         return self._cache["hash"]
+
+    def quoted_ids(self, kind: str) -> list[str]:
+        """The ids of ``"students"``, ``"projects"``, ``"supervisors"`` or
+        ``"organisations"``, each as a JSON string (cached)."""
+        key = "quoted_" + kind
+        if key not in self._cache:
+            ids = {
+                "students": self.student_ids,
+                "projects": self.project_ids,
+                "supervisors": self.supervisor_ids,
+                "organisations": self.organisation_ids,
+            }[kind]
+            self._cache[key] = _quoted(ids)
+        return self._cache[key]
+
+    def canonical_text(self) -> str:
+        """``canonical_json(self.to_dict())``, written section by section from
+        the arrays (the large sections with string joins, not through the
+        dict form): the text that :attr:`input_hash` hashes."""
+        sid, pid = self.student_ids, self.project_ids
+        lid, oid = self.supervisor_ids, self.organisation_ids
+        qs, qp = self.quoted_ids("students"), self.quoted_ids("projects")
+        ql, qo = self.quoted_ids("supervisors"), self.quoted_ids("organisations")
+        ptr = self.stu_ptr.tolist()
+        names = np.asarray(qp, dtype=object)[self.edge_proj].tolist()
+        students = ",".join(
+            [f"{qs[s]}:[{','.join(names[ptr[s] : ptr[s + 1]])}]" for s in range(len(sid))]
+        )
+        pr, sr = self.project_ranking, self.supervisor_ranking
+        cap_p, sup_p = self.project_capacity.tolist(), self.project_supervisor.tolist()
+        has_p = pr.has.tolist()
+        texts_p = _ranking_texts(pr, sid, qs) if any(has_p) else []
+        texts_l = _ranking_texts(sr, sid, qs)
+        parts = []
+        for p in range(len(pid)):
+            item = f'{qp[p]}:{{"capacity":{cap_p[p]}'
+            if has_p[p]:
+                item += f',"ranking":{texts_p[p]}'
+            if sup_p[p] >= 0:
+                item += f',"supervisor":{ql[sup_p[p]]}'
+            parts.append(item + "}")
+        projects = ",".join(parts)
+        cap_l, org_l = self.supervisor_capacity.tolist(), self.supervisor_org.tolist()
+        parts = []
+        for i in range(len(lid)):
+            item = f"{ql[i]}:{{"
+            if cap_l[i] >= 0:
+                item += f'"capacity":{cap_l[i]},'
+            if org_l[i] >= 0:
+                item += f'"organisation":{qo[org_l[i]]},'
+            parts.append(item + f'"ranking":{texts_l[i]}}}')
+        supervisors = ",".join(parts)
+        cap_o = self.org_capacity.tolist()
+        parts = []
+        for i in range(len(oid)):
+            node: dict[str, Any] = {}
+            if cap_o[i] >= 0:
+                node["capacity"] = cap_o[i]
+            if self.org_order[i] is not None:
+                node["order"] = list(self.org_order[i])
+            parts.append(f"{qo[i]}:{canonical_json(node)}")
+        organisations = ",".join(parts)
+        out = "{"
+        if self.groups:
+            groups = {
+                gid: _group_out(g, pid) for gid, g in zip(self.group_ids, self.groups, strict=True)
+            }
+            out += f'"groups":{canonical_json(groups)},'
+        if self.meta:
+            out += f'"meta":{canonical_json(dict(self.meta))},'
+        return (
+            out
+            + f'"organisations":{{{organisations}}},"projects":{{{projects}}},'
+            + f'"students":{{{students}}},"supervisors":{{{supervisors}}}}}'
+        )
 
     # --------------------------------------------------------------- parsing
     @classmethod
@@ -174,26 +256,25 @@ class Instance:
         project_ids = _ids(projects, "projects")
         supervisor_ids = _ids(supervisors, "supervisors")
         org_ids = _ids(organisations, "organisations")
-        s_index = {k: i for i, k in enumerate(student_ids)}
-        p_index = {k: i for i, k in enumerate(project_ids)}
-        l_index = {k: i for i, k in enumerate(supervisor_ids)}
-        o_index = {k: i for i, k in enumerate(org_ids)}
+        s_index = dict(zip(student_ids, range(len(student_ids)), strict=True))
+        p_index = dict(zip(project_ids, range(len(project_ids)), strict=True))
+        l_index = dict(zip(supervisor_ids, range(len(supervisor_ids)), strict=True))
+        o_index = dict(zip(org_ids, range(len(org_ids)), strict=True))
 
         # ---- students' rank lists
         lists = [students[sid] for sid in student_ids]
-        if not all(type(x) is list for x in lists) or not _all_str(
-            [p for lst in lists for p in lst]
-        ):
+        flat = list(chain.from_iterable(lists)) if all(type(x) is list for x in lists) else None
+        if flat is None or not _all_str(flat):
             for sid, lst in zip(student_ids, lists, strict=True):
                 if not isinstance(lst, list) or not all(isinstance(x, str) for x in lst):
                     raise ValueError(
                         f"students[{sid!r}]: expected a list of project ids, got {lst!r:.80}"
                     )
-        lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+            flat = list(chain.from_iterable(lists))
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         stu_ptr = np.zeros(len(lists) + 1, dtype=np.int64)
         np.cumsum(lengths, out=stu_ptr[1:])
-        flat = [p for lst in lists for p in lst]
-        edge_proj = np.fromiter(map(p_index.get, flat, repeat(-1)), dtype=np.int32, count=len(flat))
+        edge_proj = _lookup(flat, project_ids, p_index)
         bad = np.flatnonzero(edge_proj < 0)
         if len(bad):
             owners = np.searchsorted(stu_ptr, bad, side="right") - 1
@@ -254,8 +335,10 @@ class Instance:
                 raise ValueError(f"{where}: a project without a supervisor needs a 'ranking'")
             proj_rank_lists.append(r)
 
-        project_ranking = _rankings(proj_rank_lists, project_ids, "projects", s_index)
-        supervisor_ranking = _rankings(sup_rank_lists, supervisor_ids, "supervisors", s_index)
+        project_ranking = _rankings(proj_rank_lists, project_ids, "projects", s_index, student_ids)
+        supervisor_ranking = _rankings(
+            sup_rank_lists, supervisor_ids, "supervisors", s_index, student_ids
+        )
         sup_turn, org_order = _turns(org_order_in, org_ids, sup_org, supervisor_ids, l_index)
 
         group_ids, groups = _groups(groups_in, o_index)
@@ -359,18 +442,18 @@ def _obj(data: Mapping, key: str, required: bool = False) -> Mapping:
 
 def _ids(obj: Mapping, where: str) -> tuple[str, ...]:
     ids = list(obj)
-    for k in ids:
-        if not isinstance(k, str) or not k:
-            raise ValueError(f"{where}: ids must be non-empty strings, got {k!r}")
+    if not _all_str(ids) or "" in obj:  # common case checked in C
+        for k in ids:
+            if not isinstance(k, str) or not k:
+                raise ValueError(f"{where}: ids must be non-empty strings, got {k!r}")
     return tuple(sorted(ids))
 
 
 def _node(node: Any, where: str, allowed: set[str]) -> Mapping:
     if not isinstance(node, Mapping):
         raise ValueError(f"{where}: expected an object")
-    unknown = sorted(set(node) - allowed)
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {unknown}")
+    if not node.keys() <= allowed:
+        raise ValueError(f"{where}: unknown keys {sorted(set(node) - allowed)}")
     return node
 
 
@@ -387,13 +470,15 @@ def _cap(node: Mapping, where: str, required: bool) -> int:
     return c
 
 
-def _check_dupes(ptr, items, owner_ids, item_ids, where, what):
-    """Raise if an owner lists the same item twice (O(E log E))."""
+def _check_dupes(ptr, items, owner_ids, item_ids, where, what, base=None):
+    """Raise if an owner lists the same item twice (O(E log E)). Returns the
+    sorted codes ``owner * base + item`` and their order (reused to look
+    entries up by owner and item)."""
     if len(items) == 0:
-        return
+        return None
     owner = np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
-    code = owner * (int(items.max()) + 1) + items
-    order = np.argsort(code, kind="stable")
+    code = owner * (int(items.max()) + 1 if base is None else base) + items
+    order = np.argsort(code)
     sc = code[order]
     dup = np.flatnonzero(sc[1:] == sc[:-1])
     if len(dup):
@@ -404,6 +489,7 @@ def _check_dupes(ptr, items, owner_ids, item_ids, where, what):
             f"{where}: {what} listed twice: "
             + ", ".join(f"{o!r} lists {i!r} twice" for o, i in pairs[:10])
         )
+    return sc, order
 
 
 def _all_str(items: list) -> bool:
@@ -411,12 +497,56 @@ def _all_str(items: list) -> bool:
     return set(map(type, items)) <= {str}
 
 
-def _rankings(lists, owner_ids, where, s_index) -> Ranking:
+def _lookup(names: list, ids: tuple[str, ...], index: dict[str, int]) -> np.ndarray:
+    """Index of each of *names* in the sorted *ids* (``index`` maps id to
+    index), -1 when absent.
+
+    Many lookups into a large dict are slow (every probe is a cache miss),
+    so for large inputs the names are matched by their hash (sorted and
+    searched in NumPy) and each match is confirmed by comparing the strings
+    as NumPy arrays; names that fail the comparison (unknown, or a hash
+    shared by two ids) are looked up in the dict. Exact either way."""
+    n = len(names)
+    width = max(map(len, ids), default=0)
+    if (
+        n < _HASHED_LOOKUP[0]
+        or len(ids) < _HASHED_LOOKUP[1]
+        or width > 64  # fixed-width NumPy strings would grow too large
+        or max(map(len, names), default=0) > width  # some name is unknown: the slow path
+        or "\x00" in "".join(ids)
+    ):
+        return np.fromiter(map(index.get, names, repeat(-1)), dtype=np.int32, count=n)
+    h_ids = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+    h_names = np.fromiter(map(hash, names), dtype=np.int64, count=n)
+    order = np.argsort(h_ids)
+    by_hash = np.argsort(h_names)  # searching sorted needles is cache-friendly
+    pos = np.empty(n, dtype=np.int64)
+    pos[by_hash] = np.searchsorted(h_ids[order], h_names[by_hash])
+    out = order[np.minimum(pos, len(ids) - 1)].astype(np.int32)
+    # NumPy strings drop trailing NULs: ids have none (checked above), and a
+    # name with one then compares equal only to an id that equals it
+    # without them, so names containing NUL are left to the dict
+    same = np.asarray(names, dtype=f"<U{width}") == np.asarray(ids, dtype=f"<U{width}")[out]
+    redo = np.flatnonzero(~same)
+    if "\x00" in "".join(names):
+        redo = np.arange(n)
+    for j in redo.tolist():
+        out[j] = index.get(names[j], -1)
+    return out
+
+
+def _rankings(lists, owner_ids, where, s_index, student_ids) -> Ranking:
     n = len(lists)
     ptr = np.zeros(n + 1, dtype=np.int64)
     has = np.zeros(n, dtype=bool)
     students: list[str] = []
-    tiers: list[int] = []
+    tied: list[tuple[int, list[int]]] = []  # (owner, tie group of each entry)
+    if all(type(r) is list for r in lists):
+        flat = list(chain.from_iterable(lists))
+        if _all_str(flat):  # common case: every ranking given, no ties (checked in C)
+            has[:] = True
+            np.cumsum(np.fromiter(map(len, lists), dtype=np.int64, count=n), out=ptr[1:])
+            students, lists = flat, []
     for i, r in enumerate(lists):
         if r is not None:
             if not isinstance(r, list):
@@ -425,8 +555,8 @@ def _rankings(lists, owner_ids, where, s_index) -> Ranking:
             # common case first: no ties, every entry a string (checked in C)
             if _all_str(r):
                 students.extend(r)
-                tiers.extend(range(len(r)))
             else:
+                tiers: list[int] = []
                 for g, entry in enumerate(r):
                     if isinstance(entry, str):
                         students.append(entry)
@@ -441,9 +571,9 @@ def _rankings(lists, owner_ids, where, s_index) -> Ranking:
                             f"{where}[{owner_ids[i]!r}].ranking: entry {g} must be a student id "
                             f"or a non-empty list of student ids (a tie), got {entry!r:.80}"
                         )
+                tied.append((i, tiers))
         ptr[i + 1] = len(students)
-    get = s_index.get
-    stu = np.fromiter(map(get, students, repeat(-1)), dtype=np.int32, count=len(students))
+    stu = _lookup(students, student_ids, s_index)
     bad = np.flatnonzero(stu < 0)
     if len(bad):
         owners = np.searchsorted(ptr, bad, side="right") - 1
@@ -452,13 +582,26 @@ def _rankings(lists, owner_ids, where, s_index) -> Ranking:
             f"{where}: ranking names unknown student ids "
             + ", ".join(f"{s!r} (in {o!r})" for o, s in pairs[:10])
         )
-    tier = np.asarray(tiers, dtype=np.int32)
+    # tie group of each entry: its place in the list unless the list has ties
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
+    tier = (np.arange(len(stu), dtype=np.int64) - ptr[owner]).astype(np.int32)
+    for i, tiers in tied:
+        tier[ptr[i] : ptr[i + 1]] = tiers
+    ranking = Ranking(ptr=_ro(ptr), student=_ro(stu), tier=_ro(tier), has=_ro(has))
     if len(stu):
         try:
-            _check_dupes(ptr, stu, owner_ids, list(s_index), f"{where} rankings", "student")
+            ranking._cache["by_code"] = _check_dupes(
+                ptr,
+                stu,
+                owner_ids,
+                student_ids,
+                f"{where} rankings",
+                "student",
+                base=len(student_ids),
+            )
         except ValueError as exc:
             raise ValueError(str(exc) + " (a student may appear in one tie group only)") from None
-    return Ranking(ptr=_ro(ptr), student=_ro(stu), tier=_ro(tier), has=_ro(has))
+    return ranking
 
 
 def _turns(orders, org_ids, sup_org, supervisor_ids, l_index):
@@ -491,6 +634,33 @@ def _turns(orders, org_ids, sup_org, supervisor_ids, l_index):
             turn[li] = nxt[o] + 1
             nxt[o] += 1
     return turn - 1, tuple(out)
+
+
+def _quoted(ids) -> list[str]:
+    """Each id as a JSON string (as ``canonical_json`` writes it)."""
+    if _PLAIN.search("".join(ids)) is None:  # nothing to escape: quote directly
+        return [f'"{x}"' for x in ids]
+    return [json.dumps(x, ensure_ascii=False) for x in ids]
+
+
+def _ranking_texts(r: Ranking, sid, qs) -> list[str]:
+    """``canonical_json(_ranking_out(r, i, sid))`` for every owner i, with the
+    quoted ids *qs*; rankings without ties are joined directly."""
+    ptr = r.ptr.tolist()
+    n = len(ptr) - 1
+    if n == 0:
+        return []
+    lengths = np.diff(r.ptr)
+    last = np.maximum(r.ptr[1:] - 1, 0)
+    tier = r.tier if len(r.tier) else np.zeros(1, dtype=np.int32)
+    plain = ((lengths == 0) | (tier[np.minimum(last, len(tier) - 1)] == lengths - 1)).tolist()
+    names = np.asarray(qs, dtype=object)[r.student].tolist()
+    return [
+        "[" + ",".join(names[ptr[i] : ptr[i + 1]]) + "]"
+        if plain[i]
+        else canonical_json(_ranking_out(r, i, sid))
+        for i in range(n)
+    ]
 
 
 def _ranking_out(r: Ranking, i: int, sid) -> list:

@@ -2,7 +2,9 @@
 the topological merge of rankings that gives each host its priority order.
 
 Both are plain loops over flat arrays; ``reference.py`` holds the readable
-pure-Python deferred acceptance that these must agree with exactly.
+pure-Python deferred acceptance that these must agree with exactly, and
+``npkernel.py`` vectorised NumPy twins (no numba to load) for one-shot
+processes.
 """
 
 from __future__ import annotations
@@ -373,4 +375,27 @@ def edge_lookup(stu_ptr, edge_node, r_ptr, r_student, r_value, n_students):
                 if b_node[j] == node:
                     out[e] = b_val[j]
                     break
+    return out
+
+
+@njit(cache=True, nogil=True)
+def noisy_keys(key, scale, shock, edge_stu, out):
+    """Host priorities moved by a common student shock, in one pass:
+    ``key + scale * shock[student]`` on acceptable edges, shifted so that the
+    smallest is 0; unacceptable edges stay -1. Writes *out* (float64), the
+    same numbers as the vectorised NumPy expression."""
+    low = np.inf
+    for e in range(len(key)):
+        if key[e] >= 0:
+            v = key[e] + scale[e] * shock[edge_stu[e]]
+            out[e] = v
+            if v < low:
+                low = v
+        else:
+            out[e] = -1.0
+    if low == np.inf:
+        low = 0.0
+    for e in range(len(key)):
+        if key[e] >= 0:
+            out[e] = out[e] - low
     return out

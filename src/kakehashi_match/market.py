@@ -32,8 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .backend import kernels
 from .instance import Instance, _ro
-from .kernel import edge_lookup, tiebreak_positions, topo_order
 
 __all__ = ["Market", "compile_market", "lottery"]
 
@@ -92,10 +92,17 @@ def compile_market(inst: Instance, seed: int = 0) -> Market:
     e_proj = inst.edge_proj.astype(np.int64)
     e_sup = proj_sup[e_proj]
     stu_ptr = inst.stu_ptr.astype(np.int64)
+    k = kernels()
+    tiebreak_positions, edge_lookup = k.tiebreak_positions, k.edge_lookup
     if not pr.has.any():
         # fast path: each supervisor's order is its own ranking, ties by lottery
         pos = tiebreak_positions(sr.ptr, sr.student, sr.tier, lot)
-        key = edge_lookup(stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s)
+        if k.__name__.endswith("npkernel"):
+            key = edge_lookup(
+                stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s, sorted_codes=sr._cache.get("by_code")
+            )
+        else:
+            key = edge_lookup(stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s)
     else:
         root_ptr, root_stu, root_pos = _merged_orders(inst, proj_sup, n_sup, lot)
         key = edge_lookup(stu_ptr, e_sup, root_ptr, root_stu, root_pos, n_s)
@@ -193,6 +200,8 @@ def _merged_orders(inst: Instance, proj_sup: np.ndarray, n_sup: int, lot: np.nda
     adj_ptr = np.zeros(n_nodes + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=n_nodes), out=adj_ptr[1:])
     indeg = np.bincount(dst, minlength=n_nodes).astype(np.int64)
+    from .kernel import topo_order
+
     pos, done = topo_order(n_v, key1, v_root, n_sup, adj_ptr, adj_dst, indeg)
     if done < n_nodes:
         stuck = np.flatnonzero(pos < 0)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .instance import Instance
-from .kernel import da_kernel
+from .kernel import da_kernel, noisy_keys
 from .market import Market, compile_market
 from .solve import as_instance
 
@@ -143,6 +143,9 @@ def simulate(
     # size of the ranking behind each edge, to scale the noise
     root_size = np.bincount(base.proj_sup[base.edge_proj], minlength=base.n_sup)
     tied = inst.has_ties and reseed_ties
+    # the noise moves an entry by noise × (size of its ranking) × the student's shock
+    noise_scale = noise * root_size[base.proj_sup[base.edge_proj]]
+    moved = np.empty(len(base.edge_key), dtype=np.float64)
 
     match_count = np.zeros(n_s, dtype=np.int64)
     part_count = np.zeros(n_s, dtype=np.int64)
@@ -156,12 +159,9 @@ def simulate(
         market: Market = compile_market(inst, int(rng.integers(2**31))) if tied else base
         key = market.edge_key
         if noise > 0:
-            shock = rng.normal(size=n_s)[market.edge_stu]
             # float keys: the kernel only compares keys within one supervisor
-            moved = key + noise * root_size[market.proj_sup[market.edge_proj]] * shock
-            acc = key >= 0
-            low = moved[acc].min() if acc.any() else 0.0
-            key = np.where(acc, moved - low, -1.0)
+            # (edges, projects and supervisors do not depend on the seed)
+            key = noisy_keys(key, noise_scale, rng.normal(size=n_s), market.edge_stu, moved)
         if cut is not None:
             key = np.where(cut, key.dtype.type(-1), key)
         start = ptr[:-1].copy()

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from .backend import kernels
 from .certificate import (
     NOT_RANKED,
     OBTAINED,
@@ -21,7 +22,6 @@ from .certificate import (
     audit,
 )
 from .instance import Instance
-from .kernel import da_kernel
 from .market import Market, compile_market
 
 __all__ = ["ENGINE_VERSION", "MODES", "Result", "check", "solve"]
@@ -46,9 +46,10 @@ def as_instance(instance: Instance | Mapping[str, Any] | str | bytes) -> Instanc
 
 
 def student_optimal(market: Market, start: np.ndarray | None = None, key=None) -> np.ndarray:
-    """Edge held by each student after student-proposing DA (compiled kernel)."""
+    """Edge held by each student after student-proposing DA (the compiled
+    kernel, or its NumPy twin: see :mod:`kakehashi_match.backend`)."""
     st = market.stu_ptr[:-1] if start is None else start
-    return da_kernel(
+    return kernels().da_kernel(
         market.stu_ptr,
         np.ascontiguousarray(st, dtype=np.int64),
         market.edge_proj,
@@ -187,7 +188,7 @@ class Result:
             "blocking_pairs": len(self.audit.blocking),
         }
 
-    def to_dict(self, explain: bool = True) -> dict[str, Any]:
+    def to_dict(self, explain: bool = True, _assignments: bool = True) -> dict[str, Any]:
         """Plain-data form (see docs/match/format.md)."""
         inst, m, a = self.instance, self.market, self.audit
         sid, pid = inst.student_ids, inst.project_ids
@@ -201,7 +202,7 @@ class Result:
                 "seed": self.seed,
                 "options": dict(self.options),
             },
-            "assignments": self.assignments,
+            "assignments": self.assignments if _assignments else None,
             "certificate": {
                 "valid": a.valid,
                 "stable": a.stable,
@@ -216,6 +217,8 @@ class Result:
             "summary": self.summary(),
         }
         out.update({k: v for k, v in self.extra.items() if not k.startswith("_")})
+        if not _assignments:
+            del out["assignments"]
         if not explain:
             return out
 
@@ -295,7 +298,7 @@ class Result:
         out["warnings"] = warnings
         return out
 
-    def _explanation_rows(self) -> dict[str, Any]:
+    def _explanation_rows(self, as_lists: bool = True) -> dict[str, Any]:
         """Vectorised explanation columns for every choice ranked above the
         obtained one: (project, rank, reason, cutoff edge, cutoff position,
         your position), grouped by student via ``bounds``."""
@@ -316,15 +319,9 @@ class Result:
         your_pos = np.where(ranked, m.edge_key[above] + 1, 0)
         bounds = np.zeros(len(m.stu_ptr), dtype=np.int64)
         np.cumsum(np.bincount(s, minlength=len(m.stu_ptr) - 1), out=bounds[1:])
+        columns = (p, above - m.stu_ptr[s] + 1, r, w, cut_pos, your_pos)
         return {
-            "columns": (
-                p.tolist(),
-                (above - m.stu_ptr[s] + 1).tolist(),
-                r.tolist(),
-                w.tolist(),
-                cut_pos.tolist(),
-                your_pos.tolist(),
-            ),
+            "columns": tuple(c.tolist() for c in columns) if as_lists else columns,
             "bounds": bounds.tolist(),
             "project": self.assignment.tolist(),
             "rank": self.ranks.tolist(),
@@ -345,56 +342,118 @@ class Result:
     def write_json(self, fp: TextIO, explain: bool = True) -> None:
         """Stream :meth:`to_json` into a text file object, student by student
         (keeps peak memory low on national-scale runs)."""
-        if not explain:
-            fp.write(_dumps(self.to_dict(explain=False)) + "\n")
-            return
-        merged = self.to_dict(explain=False) | self._to_dict_small()
+        merged = self.to_dict(explain=False, _assignments=False)
+        if explain:
+            merged |= self._to_dict_small()
         first = True
         fp.write("{")
-        for k in sorted([*merged, "students"]):
+        for k in sorted([*merged, "assignments", *(["students"] if explain else [])]):
             fp.write(("" if first else ",") + json.dumps(k) + ":")
             first = False
             if k == "students":
                 self._write_students(fp)
+            elif k == "assignments":
+                fp.write(self._assignments_text())
             else:
                 fp.write(_dumps(merged[k]))
         fp.write("}\n")
 
-    def _write_students(self, fp: TextIO) -> None:
+    def _assignments_text(self) -> str:
+        """``_dumps(self.assignments)``, joined from quoted ids (student ids
+        are already in sorted order)."""
+        q = self.instance.quoted_ids("students")
+        if not q:
+            return "{}"
+        qp = np.asarray([*self.instance.quoted_ids("projects"), "null"], dtype=object)
+        pieces = np.empty((len(q), 4), dtype=object)
+        pieces[:, 0] = q
+        pieces[:, 1] = ":"
+        pieces[:, 2] = qp[self.assignment]
+        pieces[:, 3] = ","
+        pieces[-1, 3] = "}"
+        return "{" + "".join(pieces.ravel().tolist())
+
+    def _write_students(self, fp: TextIO, chunk: int = 16384) -> None:
+        """The ``students`` section, *chunk* students at a time.
+
+        The text is laid out in output order in an object array of pieces
+        (one row of six per choice, one per student's closing part) taken
+        from small tables of pre-joined fragments (a project's
+        ``"project":…,"rank":``, a cut-off student's ``{"cutoff":…`` and so
+        on), then joined once: no formatting per item in Python."""
         inst, m = self.instance, self.market
-        q = [json.dumps(x, ensure_ascii=False) for x in inst.student_ids]
-        qp = [json.dumps(x, ensure_ascii=False) for x in inst.project_ids]
-        estu = m.edge_stu.tolist()
-        rows = self._explanation_rows()
-        rq = {k: json.dumps(v) for k, v in REASONS.items()}
+        q = inst.quoted_ids("students")
+        qp = [*inst.quoted_ids("projects"), "null"]  # index -1: unplaced
+        rows = self._explanation_rows(as_lists=False)
         p_col, rk_col, r_col, w_col, cp_col, yp_col = rows["columns"]
-        bounds = rows["bounds"]
-        hp, hr, ln = rows["project"], rows["rank"], rows["length"]
-        write = fp.write
-        write("{")
-        for i in range(len(q)):
-            items = []
-            for j in range(bounds[i], bounds[i + 1]):
-                pp, r, w = p_col[j], r_col[j], w_col[j]
-                if r == NOT_RANKED:
-                    items.append(f'{{"project":{qp[pp]},"rank":{rk_col[j]},"reason":{rq[r]}}}')
-                elif w >= 0:
-                    items.append(
-                        f'{{"cutoff":{q[estu[w]]},"cutoff_position":{cp_col[j]},'
-                        f'"project":{qp[pp]},"rank":{rk_col[j]},"reason":{rq[r]},'
-                        f'"your_position":{yp_col[j]}}}'
-                    )
-                else:
-                    items.append(
-                        f'{{"project":{qp[pp]},"rank":{rk_col[j]},"reason":{rq[r]},'
-                        f'"your_position":{yp_col[j]}}}'
-                    )
-            proj = qp[hp[i]] if hp[i] >= 0 else "null"
-            rank = hr[i] if hr[i] > 0 else "null"
-            write(
-                f'{"," if i else ""}{q[i]}:{{"better_choices":[{",".join(items)}],'
-                f'"list_length":{ln[i]},"project":{proj},"rank":{rank}}}'
+        bounds = np.asarray(rows["bounds"], dtype=np.int64)
+        length = np.diff(m.stu_ptr)
+        top = max(
+            int(length.max(initial=0)), int(cp_col.max(initial=0)), int(yp_col.max(initial=0))
+        )
+
+        def table(strings) -> np.ndarray:
+            return np.asarray(strings, dtype=object)
+
+        num = table([str(i) for i in range(top + 1)])
+        num_close = table([f"{i}}}" for i in range(top + 1)])
+        num_null = num.copy()
+        num_null[0] = "null"  # rank 0: unplaced
+        p_first = table([f'{{"project":{x},"rank":' for x in qp])
+        p_next = table([f',{{"project":{x},"rank":' for x in qp])
+        p_cut = table([f',"project":{x},"rank":' for x in qp])
+        tail = np.empty(max(REASONS) + 1, dtype=object)
+        for code, name in REASONS.items():
+            reason = json.dumps(name)
+            tail[code] = f',"reason":{reason}' + (
+                "}" if code == NOT_RANKED else ',"your_position":'
             )
+        # cut-off students: {"cutoff":…,"cutoff_position": (with a leading comma)
+        has_cut = (r_col != NOT_RANKED) & (w_col >= 0)
+        cut_stu = m.edge_stu[w_col[has_cut]]
+        uniq, cut_idx = np.unique(cut_stu, return_inverse=True)
+        c_first = table([f'{{"cutoff":{q[i]},"cutoff_position":' for i in uniq.tolist()])
+        c_next = table([f',{{"cutoff":{q[i]},"cutoff_position":' for i in uniq.tolist()])
+        cut_of = np.full(len(r_col), -1, dtype=np.int64)
+        cut_of[has_cut] = cut_idx.reshape(-1)
+        heads = table([f'}},{x}:{{"better_choices":[' for x in q] + ["}"])  # [n]: last
+        p_close = table([f',"project":{x},"rank":' for x in qp])
+        assignment, rank = self.assignment, self.ranks
+        n_s = len(q)
+        width = 6
+        write = fp.write
+        write("{" + (f'{q[0]}:{{"better_choices":[' if n_s else ""))
+        for c0 in range(0, n_s, chunk):
+            c1 = min(n_s, c0 + chunk)
+            j0, j1 = int(bounds[c0]), int(bounds[c1])
+            counts = np.diff(bounds[c0 : c1 + 1])
+            owner = np.repeat(np.arange(c1 - c0), counts)
+            item_row = np.arange(j1 - j0) + owner
+            close_row = bounds[c0 + 1 : c1 + 1] - j0 + np.arange(c1 - c0)
+            first = np.zeros(j1 - j0, dtype=bool)
+            first[bounds[c0:c1][counts > 0] - j0] = True
+            r = r_col[j0:j1]
+            p = p_col[j0:j1]
+            cut = has_cut[j0:j1]
+            ranked = r != NOT_RANKED
+            it = np.full((j1 - j0, width), "", dtype=object)
+            ci = cut_of[j0:j1][cut]
+            it[cut, 0] = np.where(first[cut], c_first[ci], c_next[ci])
+            it[cut, 1] = num[cp_col[j0:j1][cut]]
+            it[:, 2] = np.where(cut, p_cut[p], np.where(first, p_first[p], p_next[p]))
+            it[:, 3] = num[rk_col[j0:j1]]
+            it[:, 4] = tail[r]
+            it[ranked, 5] = num_close[yp_col[j0:j1][ranked]]
+            cl = np.full((c1 - c0, width), "", dtype=object)
+            cl[:, 0] = '],"list_length":'
+            cl[:, 1] = num[length[c0:c1]]
+            cl[:, 2] = p_close[assignment[c0:c1]]
+            cl[:, 3] = num_null[rank[c0:c1]]
+            cl[:, 4] = heads[np.arange(c0 + 1, c1 + 1)]
+            out = np.empty(((j1 - j0) + (c1 - c0), width), dtype=object)
+            out[item_row] = it
+            out[close_row] = cl
+            write("".join(out.ravel().tolist()))
         write("}")
 
 
