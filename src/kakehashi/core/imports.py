@@ -116,6 +116,23 @@ def read_json(text: str, *, columns: Iterable[str], required: Iterable[str]) -> 
     return data
 
 
+def read_records(
+    data: bytes | str, *, format: str, columns: Iterable[str], required: Iterable[str]
+) -> list[dict]:
+    """Decode an uploaded CSV or JSON file into records with the given columns."""
+    check_format(format)
+    text = decode(data)
+    reader = read_csv if format == "csv" else read_json
+    return reader(text, columns=columns, required=required)
+
+
+def text_field(record: dict, name: str, limit: int | None = None) -> str:
+    """A record's field as stripped text ("" when absent), cut to `limit` characters."""
+    value = record.get(name)
+    value = "" if value is None else str(value).strip()
+    return value[:limit] if limit else value
+
+
 def load_json(text: str) -> Any:
     try:
         return json.loads(text)

@@ -28,6 +28,9 @@ from kakehashi.core.imports import (
     write_csv,
     write_json,
 )
+from kakehashi.core.imports import (
+    text_field as _text,
+)
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.regions import region_from_admin1
 from kakehashi.organisations.selectors import organisation_list
@@ -241,12 +244,6 @@ def _ror_v1(record: dict) -> dict[str, Any]:
         "parent_ror": parent,
         "website": (record.get("links") or [""])[0],
     }
-
-
-def _text(record: dict, name: str, limit: int | None = None) -> str:
-    value = record.get(name)
-    value = "" if value is None else str(value).strip()
-    return value[:limit] if limit else value
 
 
 def _import_rows(records: list[dict], *, strict_parents: bool) -> ImportResult:

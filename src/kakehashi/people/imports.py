@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
-    decode,
-    read_csv,
-    read_json,
+    read_records,
     run_import,
     split_list,
     write_csv,
     write_json,
+)
+from kakehashi.core.imports import (
+    text_field as _text,
 )
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
@@ -117,16 +118,8 @@ def people_export(*, user, format: str = "csv") -> str:
 
 def people_import(*, data: bytes | str, format: str = "csv") -> ImportResult:
     """Create or update people by username; all rows or none."""
-    check_format(format)
-    text = decode(data)
-    reader = read_csv if format == "csv" else read_json
-    records = reader(text, columns=COLUMNS, required=REQUIRED)
+    records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
     return run_import(records, key=lambda r: _text(r, "username"), apply=_apply)
-
-
-def _text(record: dict, name: str) -> str:
-    value = record.get(name)
-    return "" if value is None else str(value).strip()
 
 
 def _bool(record: dict, name: str) -> bool:
