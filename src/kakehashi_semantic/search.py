@@ -106,17 +106,32 @@ class LexicalIndex:
         return [Hit(r + 1, self.ids[i], float(s[i])) for r, i in enumerate(top)]
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[Hit]], *, c: int = 60) -> list[Hit]:
-    """Fuse ranked lists: score = sum of ``1 / (c + rank)`` (Cormack et al. 2009).
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[Hit]], *, c: int = 60, weights: Sequence[float] | None = None
+) -> list[Hit]:
+    """Fuse ranked lists: score = sum of ``w / (c + rank)`` (Cormack et al. 2009).
 
+    ``weights`` (one per list, default all 1) lets one list count more than another.
     Ties break by first appearance. O(total hits log total hits).
+
+    >>> a, b = [Hit(1, "x", 0.0), Hit(2, "y", 0.0)], [Hit(1, "y", 0.0)]
+    >>> [h.id for h in reciprocal_rank_fusion([a, b])]
+    ['y', 'x']
+    >>> [h.id for h in reciprocal_rank_fusion([a, [Hit(1, "z", 0.0)]], weights=[1, 3])]
+    ['z', 'x', 'y']
     """
+    if weights is None:
+        weights = [1.0] * len(rankings)
+    if len(weights) != len(rankings):
+        raise ValueError(f"weights has {len(weights)} items but there are {len(rankings)} lists")
+    if any(not w >= 0 for w in weights):
+        raise ValueError("weights must be non-negative numbers")
     score: dict[Hashable, float] = {}
     first: dict[Hashable, int] = {}
     pos = 0
-    for hits in rankings:
+    for hits, weight in zip(rankings, weights, strict=True):
         for h in hits:
-            score[h.id] = score.get(h.id, 0.0) + 1.0 / (c + h.rank)
+            score[h.id] = score.get(h.id, 0.0) + weight / (c + h.rank)
             first.setdefault(h.id, pos)
             pos += 1
     order = sorted(score, key=lambda i: (-score[i], first[i]))
@@ -275,12 +290,15 @@ def hybrid_search(
     where: Where | None = None,
     lang: str | None = None,
     snippet_chars: int = 160,
+    semantic_weight: float = 1.0,
 ) -> list[SearchResult]:
     """Search ``query`` (any of ja/en/fr) lexically and semantically; fuse; add snippets.
 
     Both indexes must hold the same items. Filters (``where``) apply before ranking in
-    both. Each list is cut at ``depth`` before reciprocal rank fusion. O(n * d) for the
-    semantic part plus O(nnz) for the lexical part.
+    both. Each list is cut at ``depth`` before reciprocal rank fusion, in which the
+    semantic list counts ``semantic_weight`` times the lexical one: words never match
+    across languages, so a pool in several languages wants the semantic list to weigh
+    more. O(n * d) for the semantic part plus O(nnz) for the lexical part.
     """
     if not isinstance(query, str) or not query.strip():
         raise ValueError("query is empty")
@@ -290,7 +308,7 @@ def hybrid_search(
         raise ValueError(f"k must be a positive int, got {k!r}")
     sem = semantic.search([query], langs=[lang], k=depth, where=where)[0]
     lex = lexical.search(query, depth, where=where)
-    fused = reciprocal_rank_fusion([lex, sem])[:k]
+    fused = reciprocal_rank_fusion([lex, sem], weights=[1.0, semantic_weight])[:k]
     lr = {h.id: h.rank for h in lex}
     sr = {h.id: h.rank for h in sem}
     text_of = {it.id: it.text for it in semantic.items}

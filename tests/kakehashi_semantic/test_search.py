@@ -110,3 +110,21 @@ def test_hybrid_search_any_language_with_snippets(e5, cache):
     assert [r.id for r in res] == ["kyoto"]
     with pytest.raises(ValueError, match="query is empty"):
         hybrid_search("  ", sem, lex)
+
+
+def test_reciprocal_rank_fusion_weights_let_one_list_count_more():
+    lex = [Hit(1, "same-language", 0.0), Hit(2, "both", 0.0)]
+    sem = [Hit(1, "other-language", 0.0), Hit(2, "both", 0.0)]
+    plain = [h.id for h in reciprocal_rank_fusion([lex, sem])]
+    weighted = [h.id for h in reciprocal_rank_fusion([lex, sem], weights=[1.0, 2.0])]
+    assert plain == ["both", "same-language", "other-language"]
+    assert weighted == ["both", "other-language", "same-language"]
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [([1.0], "weights has 1 items but there are 2 lists"), ([1.0, -1.0], "non-negative")],
+)
+def test_reciprocal_rank_fusion_bad_weights_are_refused(weights, message):
+    with pytest.raises(ValueError, match=message):
+        reciprocal_rank_fusion([[Hit(1, "a", 0.0)], [Hit(1, "b", 0.0)]], weights=weights)
