@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kakehashi.api import api
+from kakehashi.people import views as people_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # set_language, which also saves a signed-in person's choice.
+    path("i18n/setlang/", people_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     # Pages. Each app's urls.py writes its full paths (several apps share /projects/…).

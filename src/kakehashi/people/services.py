@@ -159,3 +159,12 @@ def _embeddings_refresh_enqueue() -> None:
     from kakehashi.recommendations.services import embeddings_refresh_enqueue
 
     embeddings_refresh_enqueue()
+
+
+@transaction.atomic
+def person_language_set(*, person: User, language: str) -> User:
+    """Remember the interface language a person chose (mail to them uses it)."""
+    person.preferred_language = language
+    person.full_clean(exclude=["password"])
+    person.save(update_fields=["preferred_language"])
+    return person

@@ -1,14 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 
 from kakehashi.core.views import form_add_service_error
 from kakehashi.people.forms import CandidateProfileForm, LanguageFormSet, ProfileForm
 from kakehashi.people.models import CandidateProfile, User
-from kakehashi.people.services import person_profile_update
+from kakehashi.people.services import person_language_set, person_profile_update
 
 
 def _me(request) -> User:
@@ -91,3 +93,17 @@ def profile_edit(request):
         "languages": languages,
     }
     return render(request, "people/profile_edit.html", context)
+
+
+def language_set(request):
+    """Django's set_language, and for a signed-in person their saved preference too."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and language != request.user.preferred_language
+    ):
+        person_language_set(person=request.user, language=language)
+    return response
