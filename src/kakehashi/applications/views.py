@@ -135,6 +135,34 @@ def _widget(*, pool: dict, ranked_ids: list[int], **extra) -> dict:
     return {"ranked": ranked, "unranked": unranked, "errors": [], "saved": False, **extra}
 
 
+def _reorder(request, *, call_obj, pool, ranked_ids, save, url_name, page, phase, **widget_extra):
+    """The rank widget of both rankings: on POST save the posted order through `save`
+    (a service), keep it and show the refusal inline if refused; render page or fragment."""
+    errors: list[str] = []
+    saved = False
+    if request.method == "POST":
+        ranked_ids = posted_order(request.POST)
+        try:
+            save(ranked_ids)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            saved = True
+            if not request.htmx:
+                messages.success(request, _("Your ranking has been saved."))
+                return redirect(url_name, call=call_obj.slug)
+    widget = _widget(
+        pool=pool,
+        ranked_ids=ranked_ids,
+        errors=errors,
+        saved=saved,
+        action=reverse(url_name, args=[call_obj.slug]),
+        **widget_extra,
+    )
+    context = {"call": call_obj, "widget": widget, "deadline": _phase(call_obj, phase)}
+    return render_page_or_fragment(request, page, "applications/_reorder.html", context)
+
+
 @role_required(is_candidate)
 def rank_list_edit(request, call: str):
     """Reorder my applications of a call (drag and drop, keyboard or buttons)."""
@@ -146,30 +174,16 @@ def rank_list_edit(request, call: str):
     )
     pool = {a.project_id: _project_item(a) for a in applications}
     ranked_ids = [a.project_id for a in sorted(applications, key=lambda a: a.rank or 0) if a.rank]
-    errors: list[str] = []
-    saved = False
-    if request.method == "POST":
-        ranked_ids = posted_order(request.POST)
-        try:
-            rank_list_set(candidate=request.user, call=call_obj, project_ids=ranked_ids)
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            saved = True
-            if not request.htmx:
-                messages.success(request, _("Your ranking has been saved."))
-                return redirect("applications:rank", call=call_obj.slug)
-    widget = _widget(
+    return _reorder(
+        request,
+        call_obj=call_obj,
         pool=pool,
         ranked_ids=ranked_ids,
-        errors=errors,
-        saved=saved,
-        action=reverse("applications:rank", args=[call_obj.slug]),
+        save=lambda ids: rank_list_set(candidate=request.user, call=call_obj, project_ids=ids),
+        url_name="applications:rank",
+        page="applications/rank.html",
+        phase="applications",
         limit=call_obj.ranking_limit,
-    )
-    context = {"call": call_obj, "widget": widget, "deadline": _phase(call_obj, "applications")}
-    return render_page_or_fragment(
-        request, "applications/rank.html", "applications/_reorder.html", context
     )
 
 
@@ -240,29 +254,17 @@ def host_ranking_edit(request, call: str):
     ranked_ids = [
         line.candidate_id for line in host_ranking_get(supervisor=request.user, call=call_obj)
     ]
-    errors: list[str] = []
-    saved = False
-    if request.method == "POST":
-        ranked_ids = posted_order(request.POST)
-        try:
-            host_ranking_set(supervisor=request.user, call=call_obj, candidate_ids=ranked_ids)
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            saved = True
-            if not request.htmx:
-                messages.success(request, _("Your ranking has been saved."))
-                return redirect("applications:host_ranking", call=call_obj.slug)
-    widget = _widget(
+    return _reorder(
+        request,
+        call_obj=call_obj,
         pool=pool,
         ranked_ids=ranked_ids,
-        errors=errors,
-        saved=saved,
-        action=reverse("applications:host_ranking", args=[call_obj.slug]),
+        save=lambda ids: host_ranking_set(
+            supervisor=request.user, call=call_obj, candidate_ids=ids
+        ),
+        url_name="applications:host_ranking",
+        page="applications/host_ranking.html",
+        phase="host_ranking",
         limit=None,
         host=True,
-    )
-    context = {"call": call_obj, "widget": widget, "deadline": _phase(call_obj, "host_ranking")}
-    return render_page_or_fragment(
-        request, "applications/host_ranking.html", "applications/_reorder.html", context
     )
