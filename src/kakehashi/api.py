@@ -18,6 +18,7 @@ from ninja.renderers import JSONRenderer
 
 from kakehashi.applications.api import router as applications_router
 from kakehashi.core.api import AUTH, error_response, install_error_handlers, not_found_response
+from kakehashi.matching.api import router as matching_router
 from kakehashi.organisations.api import router as organisations_router
 from kakehashi.people.api import router as people_router
 from kakehashi.programs.api import router as programs_router
@@ -111,3 +112,4 @@ api.add_router("/", programs_router, tags=["programs and calls"])
 api.add_router("/", projects_router, tags=["projects"])
 api.add_router("/", applications_router, tags=["applications and rankings"])
 api.add_router("/", recommendations_router, tags=["recommendations and search"])
+api.add_router("/", matching_router, tags=["match runs and offers"])

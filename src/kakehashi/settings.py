@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "kakehashi.jobs",
     "kakehashi.demo",
     "kakehashi.recommendations",
+    "kakehashi.matching",
+    "kakehashi.notifications",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,8 @@ EMAIL_BACKEND = os.environ.get(
     "KAKEHASHI_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Links in e-mail point here.
+SITE_URL = os.environ.get("KAKEHASHI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("KAKEHASHI_FROM_EMAIL", "kakehashi@example.org")
 
 # Background jobs: Celery on Redis when a broker is configured, inline otherwise.

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("kakehashi.people.urls")),
     path("", include("kakehashi.programs.urls")),
     path("", include("kakehashi.recommendations.urls")),
+    path("", include("kakehashi.matching.urls")),
 ]

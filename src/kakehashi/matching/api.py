@@ -1,0 +1,5 @@
+"""API of match runs, offers and the audit record."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kakehashi.core.models import TimestampedModel
+from kakehashi.matching.enums import OfferStatus, RunStatus
+
+
+class MatchRun(TimestampedModel):
+    """One run of the match engine on a frozen snapshot of a call's rankings.
+
+    `snapshot` is the engine instance exactly as solved (rank lists, host
+    rankings, capacities, groups) and `input_hash` its canonical hash, so a run
+    can be reproduced byte for byte. Once published, a run is immutable.
+    Round 2 runs keep the placements of `base_run` and fill what is left.
+    """
+
+    call = models.ForeignKey("programs.Call", on_delete=models.PROTECT, related_name="match_runs")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    policy = models.JSONField(_("match policy"), default=dict, blank=True)
+    mode = models.CharField(_("mode"), max_length=16, default="student")
+    seed = models.BigIntegerField(_("seed"), default=0)
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+    input_hash = models.CharField(_("input hash"), max_length=64, blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    result = models.JSONField(_("result"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    base_run = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_rounds"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("match run")
+        verbose_name_plural = _("match runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "round"],
+                condition=Q(published_at__isnull=False),
+                name="one_published_run_per_round",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} · run {self.pk} (round {self.round})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def save(self, *args, **kwargs):
+        # A published run is the public record: its row never changes again.
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("published_at", flat=True)
+            if stored and stored[0] is not None:
+                raise ValidationError(_("A published run cannot be changed."), code="immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise ValidationError(_("A published run cannot be deleted."), code="immutable")
+        return super().delete(*args, **kwargs)
+
+
+class Offer(TimestampedModel):
+    """A place offered to a candidate by a published run, answered by a deadline."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.PROTECT, related_name="offers")
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers"
+    )
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="offers")
+    status = models.CharField(
+        _("status"), max_length=16, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
+    deadline = models.DateTimeField(_("answer by"))
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "candidate"], name="one_offer_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} → {self.project} ({self.status})"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of what was done to a call, by whom, when."""
+
+    call = models.ForeignKey("programs.Call", on_delete=models.PROTECT, related_name="audit_events")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(_("action"), max_length=64)
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.verb} {self.target}"

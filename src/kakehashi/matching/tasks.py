@@ -1,0 +1,1 @@
+"""Job kinds of match runs (registered at app start)."""
