@@ -19,6 +19,7 @@ from ninja.renderers import JSONRenderer
 from kakehashi.applications.api import router as applications_router
 from kakehashi.core.api import AUTH, error_response, install_error_handlers, not_found_response
 from kakehashi.matching.api import router as matching_router
+from kakehashi.offers.api import router as offers_router
 from kakehashi.organisations.api import router as organisations_router
 from kakehashi.people.api import router as people_router
 from kakehashi.programs.api import router as programs_router
@@ -113,3 +114,4 @@ api.add_router("/", projects_router, tags=["projects"])
 api.add_router("/", applications_router, tags=["applications and rankings"])
 api.add_router("/", recommendations_router, tags=["recommendations and search"])
 api.add_router("/", matching_router, tags=["match runs and offers"])
+api.add_router("/", offers_router, tags=["match runs and offers"])

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kakehashi.demo",
     "kakehashi.recommendations",
     "kakehashi.matching",
+    "kakehashi.offers",
     "kakehashi.notifications",
 ]
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("kakehashi.programs.urls")),
     path("", include("kakehashi.recommendations.urls")),
     path("", include("kakehashi.matching.urls")),
+    path("", include("kakehashi.offers.urls")),
 ]
