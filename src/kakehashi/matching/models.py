@@ -24,7 +24,7 @@ class MatchRun(TimestampedModel):
     mode = models.CharField(_("mode"), max_length=16, default="student")
     seed = models.BigIntegerField(_("seed"), default=0)
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
-    input_hash = models.CharField(_("input hash"), max_length=64, blank=True)
+    input_hash = models.CharField(_("input hash"), max_length=100, blank=True)
     engine_version = models.CharField(_("engine version"), max_length=32, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
