@@ -5,16 +5,25 @@ any app's templates: its first line is the subject, the rest the body. It is
 rendered once per recipient under their ``preferred_language`` and time zone,
 so a Japanese candidate and a French supervisor of the same run each read
 their own language and their own clock.
+
+`notify_once` sends a kind about a key (``call:12:applications:opened``) at
+most once per person, recorded in `NotificationLog`; `phase_notifications_send`
+tells participants that a phase opened and reminds, 48 hours before a phase
+closes, those who still have something to do (docs/notifications.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import zoneinfo
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -44,3 +53,114 @@ def notify(*, user, kind: str, context: dict | None = None) -> bool:
     message.send()
     logger.info("notification %s sent to user %s", kind, user.pk)
     return True
+
+
+def notify_once(*, user, kind: str, key: str, context: dict | None = None) -> bool:
+    """Send `kind` about `key` to `user` unless it was sent before; True when sent now.
+
+    The log row and the mail share one transaction: a mail that fails to go
+    leaves no row, so the next run tries again.
+    """
+    from kakehashi.notifications.models import NotificationLog
+
+    try:
+        with transaction.atomic():
+            _log, created = NotificationLog.objects.get_or_create(user=user, kind=kind, key=key)
+            if not created:
+                return False
+            notify(user=user, kind=kind, context=context)
+    except IntegrityError:  # another sender logged it first
+        return False
+    return True
+
+
+#: How long before a phase closes its reminder goes out.
+REMINDER_BEFORE = dt.timedelta(hours=48)
+PHASE_OPENED = "phase_opened"
+DEADLINE_REMINDER = "deadline_reminder"
+
+
+def _path(call, role: str, details: dict) -> str:
+    if role == "supervisor":
+        return reverse("applications:host_ranking", args=[call.slug])
+    if details.get("applied"):
+        return reverse("applications:rank", args=[call.slug])
+    return reverse("projects:list") + f"?call={call.slug}"
+
+
+def phase_notifications_send(
+    *,
+    now: dt.datetime | None = None,
+    call_slug: str = "",
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, int]:
+    """Send what is due for the open phases of every call that is not a draft.
+
+    * ``phase_opened``, once per phase: applications → eligible candidates;
+      host ranking → supervisors of the call's published projects.
+    * ``deadline_reminder``, once per deadline (a moved deadline is a new one),
+      from 48 hours before a phase closes: applications → eligible candidates
+      who have not applied or could rank more; host ranking → supervisors with
+      applicants not in their ranking. Someone told in this same run that the
+      phase opened is not reminded (that mail names the deadline).
+
+    Idempotent: run it as often as you like (``send_notifications`` from cron,
+    or the ``notifications.phases`` job). Answers how many mails went out.
+    """
+    from kakehashi.notifications import selectors
+    from kakehashi.notifications.models import NotificationLog
+    from kakehashi.programs.enums import CallStatus, PhaseKind
+    from kakehashi.programs.selectors import call_list
+
+    now = now or timezone.now()
+    calls = list(call_list().exclude(status=CallStatus.DRAFT))
+    if call_slug:
+        calls = [c for c in calls if c.slug == call_slug]
+    sent = {PHASE_OPENED: 0, DEADLINE_REMINDER: 0}
+    for done, call in enumerate(calls):
+        if progress:
+            progress(done, len(calls), call.slug)
+        for phase in call.phases.all():
+            if not phase.is_open(now):
+                continue
+            if phase.kind == PhaseKind.APPLICATIONS:
+                opened = [
+                    selectors.Recipient(user=u, role="candidate")
+                    for u in selectors.candidates_eligible(call=call)
+                ]
+            elif phase.kind == PhaseKind.HOST_RANKING:
+                opened = [
+                    selectors.Recipient(user=u, role="supervisor")
+                    for u in selectors.supervisors_of_call(call=call)
+                ]
+            else:  # matching is the officers' work; offers are mailed by the offers app
+                continue
+            told_now = set()
+            key = f"call:{call.pk}:{phase.kind}:opened"
+            for r in opened:
+                context = {"call": call, "phase": phase, "role": r.role}
+                context["path"] = _path(call, r.role, r.details)
+                if notify_once(user=r.user, kind=PHASE_OPENED, key=key, context=context):
+                    sent[PHASE_OPENED] += 1
+                    told_now.add(r.user.pk)
+            if phase.closes_at - now > REMINDER_BEFORE:
+                continue
+            waiting = (
+                selectors.candidates_with_something_to_do(call=call)
+                if phase.kind == PhaseKind.APPLICATIONS
+                else selectors.supervisors_with_unranked_applicants(call=call)
+            )
+            key = f"call:{call.pk}:{phase.kind}:closes:{phase.closes_at:%Y-%m-%dT%H:%M:%SZ}"
+            for r in waiting:
+                if r.user.pk in told_now:
+                    NotificationLog.objects.get_or_create(
+                        user=r.user, kind=DEADLINE_REMINDER, key=key
+                    )
+                    continue
+                context = {"call": call, "phase": phase, "role": r.role, **r.details}
+                context["path"] = _path(call, r.role, r.details)
+                if notify_once(user=r.user, kind=DEADLINE_REMINDER, key=key, context=context):
+                    sent[DEADLINE_REMINDER] += 1
+    if progress:
+        progress(len(calls), len(calls), "")
+    return sent

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, forbid
 from kakehashi.people.rules import is_officer
+from kakehashi.programs.enums import PhaseKind
+from kakehashi.programs.models import Call, CallPhase, Program
+from kakehashi.programs.rules import can_change_call, can_change_program
 from kakehashi.programs.selectors import call_list_visible, call_overview, program_list
+from kakehashi.programs.services import (
+    call_create,
+    call_match_policy_set,
+    call_phase_close_now,
+    call_phase_open_now,
+    call_phase_set,
+    call_update,
+    program_create,
+    program_update,
+)
 
 router = Router()
 
@@ -60,6 +77,7 @@ class CallOut(Schema):
     status: str
     timezone: str
     ranking_limit: int
+    eligibility: dict[str, Any]
     phases: list[PhaseOut]
 
     @staticmethod
@@ -126,15 +144,28 @@ def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""
     return qs
 
 
+def _call(request: HttpRequest, ref: str) -> Call:
+    """A call the caller may see, by numeric id or slug (a call's slug is never all digits)."""
+    qs = call_list_visible(user=request.user)
+    return qs.get(pk=int(ref)) if ref.isdigit() else qs.get(slug=ref)
+
+
+def _call_to_change(request: HttpRequest, ref: str) -> Call:
+    call = _call(request, ref)
+    if not can_change_call.test(request.user, call):
+        forbid()
+    return call
+
+
 @router.get(
-    "/calls/{int:call_id}",
+    "/calls/{ref}",
     auth=PUBLIC,
     openapi_extra=OPTIONAL_AUTH,
     response={200: CallOut, **ERRORS},
-    summary="One call",
+    summary="One call, by id or slug",
 )
-def call_detail(request: HttpRequest, call_id: int):
-    return call_list_visible(user=request.user).get(pk=call_id)
+def call_detail(request: HttpRequest, ref: str):
+    return _call(request, ref)
 
 
 @router.get(
@@ -147,3 +178,212 @@ def call_overview_endpoint(request: HttpRequest, call_id: int):
     if not is_officer(request.user):
         forbid()
     return {"call_id": call.pk, **call_overview(call=call)}
+
+
+# ---------------------------------------------------------------- writes (officers)
+
+
+class ProgramIn(Schema):
+    slug: str
+    name_en: str
+    name_fr: str = ""
+    name_ja: str = ""
+    directions: list[str]
+    eligible_levels: list[str]
+    unit_weeks_min: int = 12
+    unit_weeks_max: int = 24
+    max_units_per_person: int = 1
+
+
+class ProgramPatch(Schema):
+    slug: str | None = None
+    name_en: str | None = None
+    name_fr: str | None = None
+    name_ja: str | None = None
+    directions: list[str] | None = None
+    eligible_levels: list[str] | None = None
+    unit_weeks_min: int | None = None
+    unit_weeks_max: int | None = None
+    max_units_per_person: int | None = None
+
+
+class PhaseIn(Schema):
+    """A phase window. Times without an offset are read in `timezone`."""
+
+    opens: dt.datetime
+    closes: dt.datetime
+    timezone: str
+
+
+class PhaseSpecIn(PhaseIn):
+    kind: str
+
+
+class CallIn(Schema):
+    program: str
+    slug: str
+    name_en: str
+    name_fr: str = ""
+    name_ja: str = ""
+    status: str = "draft"
+    timezone: str = "Asia/Tokyo"
+    ranking_limit: int = 5
+    eligibility: dict[str, Any] = {}
+    match_policy: dict[str, Any] = {}
+    phases: list[PhaseSpecIn] = []
+
+
+class CallPatch(Schema):
+    slug: str | None = None
+    name_en: str | None = None
+    name_fr: str | None = None
+    name_ja: str | None = None
+    status: str | None = None
+    timezone: str | None = None
+    ranking_limit: int | None = None
+    eligibility: dict[str, Any] | None = None
+    match_policy: dict[str, Any] | None = None
+
+
+class CapOut(Schema):
+    label: str
+    kind: str
+    values: list[str]
+    capacity: int
+    reserves: dict[str, int]
+
+
+class MatchPolicyIn(Schema):
+    """docs/calls.md: mode (student, host, welfare), seed, and caps (label, kind,
+    values, capacity, reserves). Unknown keys are refused, not ignored."""
+
+    mode: str = "student"
+    seed: int = 0
+    caps: list[dict[str, Any]] = []
+
+
+class MatchPolicyOut(Schema):
+    mode: str
+    seed: int
+    caps: list[CapOut]
+
+
+def _officer(request: HttpRequest) -> None:
+    if not is_officer(request.user):
+        forbid()
+
+
+def _set(payload: Schema) -> dict:
+    """The fields a PATCH sends; null means "leave as it is"."""
+    return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+
+
+@router.post(
+    "/programs",
+    response={201: ProgramOut, **ERRORS},
+    summary="Create a program (officers)",
+)
+def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
+    _officer(request)
+    return Status(201, program_create(**payload.dict()))
+
+
+@router.patch(
+    "/programs/{slug}",
+    response={200: ProgramOut, **ERRORS},
+    summary="Edit a program (officers)",
+)
+def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPatch):
+    program = program_list().get(slug=slug)
+    if not can_change_program.test(request.user, program):
+        forbid()
+    return program_update(program=program, **_set(payload))
+
+
+@router.post(
+    "/calls",
+    response={201: CallOut, **ERRORS},
+    summary="Create a call with its phases, eligibility rules and match policy (officers)",
+)
+def call_create_endpoint(request: HttpRequest, payload: CallIn):
+    _officer(request)
+    fields = payload.dict()
+    program = Program.objects.filter(slug=fields.pop("program")).first()
+    if program is None:
+        raise ValidationError({"program": _("No program with this slug.")})
+    phases = fields.pop("phases")
+    call = call_create(program=program, phases=phases, actor=request.user, **fields)
+    return Status(201, call_list_visible(user=request.user).get(pk=call.pk))
+
+
+@router.patch(
+    "/calls/{ref}",
+    response={200: CallOut, **ERRORS},
+    summary="Edit a call (officers); its phases have their own endpoints",
+)
+def call_update_endpoint(request: HttpRequest, ref: str, payload: CallPatch):
+    call = _call_to_change(request, ref)
+    call = call_update(call=call, actor=request.user, **_set(payload))
+    return call_list_visible(user=request.user).get(pk=call.pk)
+
+
+def _kind(kind: str) -> str:
+    if kind not in PhaseKind.values:
+        raise CallPhase.DoesNotExist
+    return kind
+
+
+@router.put(
+    "/calls/{ref}/phases/{kind}",
+    response={200: PhaseOut, **ERRORS},
+    summary="Set a phase's window (officers); times without an offset are in its time zone",
+)
+def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: PhaseIn):
+    call = _call_to_change(request, ref)
+    return call_phase_set(call=call, kind=_kind(kind), actor=request.user, **payload.dict())
+
+
+@router.post(
+    "/calls/{ref}/phases/{kind}/open",
+    response={200: PhaseOut, **ERRORS},
+    summary="Open a phase now, to the second (officers; audited; participants are mailed)",
+)
+def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
+    call = _call_to_change(request, ref)
+    return call_phase_open_now(call=call, kind=_kind(kind), actor=request.user)
+
+
+@router.post(
+    "/calls/{ref}/phases/{kind}/close",
+    response={200: PhaseOut, **ERRORS},
+    summary="Close a phase now, to the second (officers; audited)",
+)
+def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
+    call = _call_to_change(request, ref)
+    return call_phase_close_now(call=call, kind=_kind(kind), actor=request.user)
+
+
+def _policy(call: Call) -> dict:
+    return {"mode": "student", "seed": 0, "caps": [], **(call.match_policy or {})}
+
+
+@router.get(
+    "/calls/{ref}/match-policy",
+    response={200: MatchPolicyOut, **ERRORS},
+    summary="A call's match policy (officers)",
+)
+def match_policy_get(request: HttpRequest, ref: str):
+    return _policy(_call_to_change(request, ref))
+
+
+@router.put(
+    "/calls/{ref}/match-policy",
+    response={200: MatchPolicyOut, **ERRORS},
+    summary="Replace a call's match policy (officers; audited); see docs/calls.md",
+)
+def match_policy_put(request: HttpRequest, ref: str, payload: MatchPolicyIn):
+    call = _call_to_change(request, ref)
+    # The raw object, not the parsed schema: keys it does not know must be refused
+    # (a misspelt "cap" would otherwise silently mean "no caps").
+    policy = json.loads(request.body)
+    return _policy(call_match_policy_set(call=call, policy=policy, actor=request.user))

@@ -50,11 +50,12 @@ class Program(_Named, TimestampedModel):
 
     def clean(self) -> None:
         errors = {}
+        # An empty list is refused by the field itself (blank=False).
         bad = [d for d in self.directions if d not in Direction.values]
-        if not self.directions or bad:
+        if bad:
             errors["directions"] = _("Directions must be chosen from CA_JP and JP_CA.")
         bad_levels = [lv for lv in self.eligible_levels if lv not in AcademicLevel.values]
-        if not self.eligible_levels or bad_levels:
+        if bad_levels:
             errors["eligible_levels"] = _(
                 "Eligible levels must be chosen from masters, phd, postdoc."
             )
@@ -79,7 +80,15 @@ class Call(_Named, TimestampedModel):
         validators=[validate_timezone],
     )
     ranking_limit = models.PositiveSmallIntegerField(_("ranking limit"), default=5)
-    match_policy = models.JSONField(_("match policy"), default=dict, blank=True)
+    match_policy = models.JSONField(
+        _("match policy"), default=dict, blank=True, help_text=_("See docs/calls.md.")
+    )
+    eligibility = models.JSONField(
+        _("eligibility rules"),
+        default=dict,
+        blank=True,
+        help_text=_("Beyond the program's levels and directions; see docs/calls.md."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

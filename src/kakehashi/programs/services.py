@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import zoneinfo
 
@@ -10,8 +11,41 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kakehashi.jobs.services import job_enqueue
+from kakehashi.matching.audit import audit_record
+from kakehashi.organisations.models import Organisation
+from kakehashi.organisations.validators import normalise_ror
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
+from kakehashi.programs.validators import eligibility_clean, level_meets, match_policy_clean
+
+#: The job that mails participants about phases (registered by the notifications app).
+PHASE_NOTIFICATIONS_JOB = "notifications.phases"
+#: Slugs a call may not take: they name pages (/calls/new/) or look like ids (/api/v1/calls/12).
+RESERVED_CALL_SLUGS = ("new",)
+PROGRAM_FIELDS = (
+    "slug",
+    "name_en",
+    "name_fr",
+    "name_ja",
+    "directions",
+    "eligible_levels",
+    "unit_weeks_min",
+    "unit_weeks_max",
+    "max_units_per_person",
+    "funding_rules",
+)
+CALL_FIELDS = (
+    "slug",
+    "name_en",
+    "name_fr",
+    "name_ja",
+    "status",
+    "timezone",
+    "ranking_limit",
+    "match_policy",
+    "eligibility",
+)
 
 
 def phase_require_open(*, call: Call, kinds: tuple[str, ...], now: dt.datetime | None = None):
@@ -54,8 +88,59 @@ def phase_require_open(*, call: Call, kinds: tuple[str, ...], now: dt.datetime |
     )
 
 
+# ---------------------------------------------------------------- eligibility
+
+
+def call_eligibility_errors(call: Call, candidate) -> list[str]:
+    """Why `candidate` may not apply in `call`, as translated sentences; [] when eligible.
+
+    Checks the program's academic levels and directions and the call's own
+    minimum language levels (docs/calls.md). Where the project is hosted is
+    a matter of the project, checked by the applications app. Uses
+    ``candidate.languages.all()``, so prefetch it when checking many people.
+    """
+    profile = getattr(candidate, "candidate_profile", None)
+    if profile is None:
+        return [_("Only candidates with a candidate profile can apply.")]
+    program = call.program
+    errors = []
+    if profile.level not in program.eligible_levels:
+        errors.append(
+            _("Your academic level (%(level)s) is not eligible for this program.")
+            % {"level": profile.get_level_display()}
+        )
+    if profile.direction not in program.directions:
+        errors.append(_("This program does not fund your direction of mobility."))
+    wanted = (call.eligibility or {}).get("languages") or []
+    if wanted:
+        held = {s.language: s.level for s in candidate.languages.all()}
+        met = [level_meets(held.get(w["language"], ""), w["level"]) for w in wanted]
+        rule = (call.eligibility or {}).get("languages_rule", "all")
+        if not (any(met) if rule == "any" else all(met)):
+            needs = (" " + _("or") + " " if rule == "any" else ", ").join(
+                f"{w['language']} {w['level']}" for w in wanted
+            )
+            errors.append(
+                _("This call asks for these language levels: %(needs)s.") % {"needs": needs}
+            )
+    return errors
+
+
+def call_require_eligible(*, call: Call, candidate) -> None:
+    """Raise ValidationError (code ``ineligible``) unless `candidate` is eligible in `call`."""
+    errors = call_eligibility_errors(call, candidate)
+    if errors:
+        raise ValidationError(errors, code="ineligible")
+
+
+# ---------------------------------------------------------------- programs
+
+
 @transaction.atomic
 def program_create(**fields) -> Program:
+    unknown = sorted(set(fields) - set(PROGRAM_FIELDS))
+    if unknown:
+        raise TypeError(f"program_create: unknown fields {unknown}")
     program = Program(**fields)
     program.full_clean()
     program.save()
@@ -63,21 +148,189 @@ def program_create(**fields) -> Program:
 
 
 @transaction.atomic
-def call_create(*, program: Program, phases: list[dict] | tuple = (), **fields) -> Call:
+def program_update(*, program: Program, **fields) -> Program:
+    """Change the given fields of a program; refused as a whole when any is invalid."""
+    unknown = sorted(set(fields) - set(PROGRAM_FIELDS))
+    if unknown:
+        raise TypeError(f"program_update: unknown fields {unknown}")
+    for name, value in fields.items():
+        setattr(program, name, value)
+    try:
+        program.full_clean()
+    except ValidationError:
+        program.refresh_from_db()
+        raise
+    program.save()
+    return program
+
+
+# ---------------------------------------------------------------- calls
+
+
+def _prefixed(exc: ValidationError, prefix: str) -> ValidationError:
+    """Errors of a nested JSON value keyed by their path under the call's field."""
+    if not hasattr(exc, "error_dict"):
+        return ValidationError({prefix: exc.error_list})
+    return ValidationError(
+        {
+            (prefix if key == "__all__" else f"{prefix}.{key}"): errors
+            for key, errors in exc.error_dict.items()
+        }
+    )
+
+
+def _reserves_resolve(policy) -> None:
+    """Write organisation reserves by id: a ROR id becomes the organisation's id."""
+    if not isinstance(policy, dict) or not isinstance(policy.get("caps"), list):
+        return
+    for cap in policy["caps"]:
+        if not isinstance(cap, dict) or not isinstance(cap.get("reserves"), dict):
+            continue
+        resolved = {}
+        for key, n in cap["reserves"].items():
+            key = str(key).strip()
+            if not key.isdigit():
+                try:
+                    ror = normalise_ror(key)
+                except ValidationError:
+                    pass
+                else:
+                    org = Organisation.objects.filter(ror_id=ror).only("pk").first()
+                    if org is not None:
+                        key = str(org.pk)
+            resolved[key] = n
+        cap["reserves"] = resolved
+
+
+def match_policy_normalise(policy) -> dict:
+    """A policy in canonical form, with every organisation it reserves for known."""
+    policy = copy.deepcopy(policy)
+    _reserves_resolve(policy)
+    clean = match_policy_clean(policy)
+    errors = {}
+    for i, cap in enumerate(clean["caps"]):
+        ids = {int(k) for k in cap["reserves"] if k.isdigit()}
+        known = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        missing = sorted(ids - known)
+        if missing:
+            errors[f"caps.{i}.reserves"] = [
+                _("No organisation with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _caps_need_student_mode(policy: dict) -> None:
+    """Caps are honoured only by student-proposing matching (the engine's distributional
+    caps); say so when the policy is saved, not first when a run is started."""
+    if policy["caps"] and policy["mode"] != "student":
+        message = _(
+            "Caps are applied only by student-proposing matching; "
+            "choose that mode or remove the caps."
+        )
+        raise ValidationError({"mode": ValidationError(message, code="caps_need_student_mode")})
+
+
+def _call_check(call: Call) -> None:
+    errors = {}
+    if call.slug in RESERVED_CALL_SLUGS or (call.slug or "").isdigit():
+        errors["slug"] = [
+            _("“%(slug)s” cannot be a call's slug: choose one with letters.") % {"slug": call.slug}
+        ]
+    try:
+        call.match_policy = match_policy_normalise(call.match_policy)
+        _caps_need_student_mode(call.match_policy)
+    except ValidationError as exc:
+        errors.update(_prefixed(exc, "match_policy").error_dict)
+    try:
+        call.eligibility = eligibility_clean(call.eligibility)
+    except ValidationError as exc:
+        errors.update(_prefixed(exc, "eligibility").error_dict)
+    try:
+        call.full_clean()
+    except ValidationError as exc:
+        for key, value in exc.error_dict.items():
+            errors.setdefault(key, []).extend(value)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def call_create(*, program: Program, phases: list[dict] | tuple = (), actor=None, **fields) -> Call:
     """Create a call and its phases; each phase: kind, opens, closes (naive = local), timezone."""
+    unknown = sorted(set(fields) - set(CALL_FIELDS))
+    if unknown:
+        raise TypeError(f"call_create: unknown fields {unknown}")
     call = Call(program=program, **fields)
-    call.full_clean()
+    _call_check(call)
     call.save()
-    for spec in phases:
-        call_phase_set(call=call, **spec)
+    for i, spec in enumerate(phases):
+        try:
+            call_phase_set(call=call, **spec)
+        except ValidationError as exc:
+            raise _prefixed(exc, f"phases.{i}") from exc
+    if actor is not None:
+        audit_record(call=call, verb="call.created", actor=actor, target=call.slug)
     return call
 
 
 @transaction.atomic
+def call_update(*, call: Call, actor=None, **fields) -> Call:
+    """Change the given fields of a call (not its program); all or nothing."""
+    unknown = sorted(set(fields) - set(CALL_FIELDS))
+    if unknown:
+        raise TypeError(f"call_update: unknown fields {unknown}")
+    before = {name: getattr(call, name) for name in fields}
+    for name, value in fields.items():
+        setattr(call, name, value)
+    try:
+        _call_check(call)
+    except ValidationError:
+        call.refresh_from_db()
+        raise
+    call.save()
+    changed = sorted(name for name in fields if before[name] != getattr(call, name))
+    if actor is not None and changed:
+        audit_record(
+            call=call, verb="call.updated", actor=actor, target=call.slug, data={"fields": changed}
+        )
+    return call
+
+
+@transaction.atomic
+def call_match_policy_set(*, call: Call, policy: dict, actor=None) -> Call:
+    """Replace the call's match policy (docs/calls.md); errors keyed by path in the policy."""
+    clean = match_policy_normalise(policy)
+    _caps_need_student_mode(clean)
+    if clean != call.match_policy:
+        call.match_policy = clean
+        call.save(update_fields=["match_policy", "updated_at"])
+        audit_record(call=call, verb="policy.set", actor=actor, target=call.slug, data=clean)
+    return call
+
+
+# ---------------------------------------------------------------- phases
+
+
+@transaction.atomic
 def call_phase_set(
-    *, call: Call, kind: str, opens: dt.datetime, closes: dt.datetime, timezone: str
+    *,
+    call: Call,
+    kind: str,
+    opens: dt.datetime,
+    closes: dt.datetime,
+    timezone: str,
+    actor=None,
 ) -> CallPhase:
-    """Set a phase window. Naive datetimes are read in `timezone`; stored in UTC."""
+    """Set a phase window. Naive datetimes are read in `timezone`; stored in UTC.
+
+    With an `actor` (an officer on a page or the API) the change is audited.
+    """
+    if kind not in PhaseKind.values:
+        raise ValidationError(
+            {"kind": _("“%(kind)s” is not a phase of a call.") % {"kind": kind}}, code="invalid"
+        )
     try:
         zone = zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
@@ -96,4 +349,116 @@ def call_phase_set(
     phase.timezone = timezone
     phase.full_clean()
     phase.save()
+    if actor is not None:
+        audit_record(
+            call=call,
+            verb="phase.set",
+            actor=actor,
+            target=kind,
+            data=_phase_data(phase),
+        )
+    return phase
+
+
+def _phase_data(phase: CallPhase) -> dict:
+    return {
+        "opens_at": phase.opens_at.isoformat(),
+        "closes_at": phase.closes_at.isoformat(),
+        "timezone": phase.timezone,
+    }
+
+
+def _phase_or_refuse(call: Call, kind: str) -> CallPhase:
+    if kind not in PhaseKind.values:
+        raise ValidationError(
+            {"kind": _("“%(kind)s” is not a phase of a call.") % {"kind": kind}}, code="invalid"
+        )
+    phase = CallPhase.objects.select_for_update().filter(call=call, kind=kind).first()
+    if phase is None:
+        raise ValidationError(
+            _("This call has no %(phase)s phase yet: set its dates first.")
+            % {"phase": PhaseKind(kind).label},
+            code="phase_missing",
+        )
+    return phase
+
+
+def _when(value: dt.datetime, zone: str) -> str:
+    local = value.astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone})"
+
+
+@transaction.atomic
+def call_phase_open_now(
+    *, call: Call, kind: str, actor=None, now: dt.datetime | None = None
+) -> CallPhase:
+    """Open a phase at the current second (its closing time stays); audited.
+
+    Refused when the phase is already open or its closing time has passed (set
+    a later one first). Participants are told by the phase notifications job.
+    """
+    now = (now or timezone.now()).replace(microsecond=0)
+    phase = _phase_or_refuse(call, kind)
+    if phase.is_open(now):
+        raise ValidationError(
+            _("The %(phase)s phase is already open.") % {"phase": phase.get_kind_display()},
+            code="already_open",
+        )
+    if phase.closes_at <= now:
+        raise ValidationError(
+            _("The %(phase)s phase closed on %(when)s; set a later closing time before opening it.")
+            % {"phase": phase.get_kind_display(), "when": _when(phase.closes_at, phase.timezone)},
+            code="phase_closed",
+        )
+    before = phase.opens_at
+    phase.opens_at = now
+    phase.full_clean()
+    phase.save(update_fields=["opens_at"])
+    audit_record(
+        call=call,
+        verb="phase.opened",
+        actor=actor,
+        target=kind,
+        data={**_phase_data(phase), "was": before.isoformat()},
+    )
+    job_enqueue(kind=PHASE_NOTIFICATIONS_JOB, params={"call": call.slug}, user=actor)
+    return phase
+
+
+@transaction.atomic
+def call_phase_close_now(
+    *, call: Call, kind: str, actor=None, now: dt.datetime | None = None
+) -> CallPhase:
+    """Close an open phase at the current second; audited. From that second on,
+    actions of the phase are refused at the server."""
+    now = (now or timezone.now()).replace(microsecond=0)
+    phase = _phase_or_refuse(call, kind)
+    if not phase.is_open(now):
+        if now < phase.opens_at:
+            message = _("The %(phase)s phase has not opened yet: it opens on %(when)s.")
+            when = phase.opens_at
+        else:
+            message = _("The %(phase)s phase is already closed: it closed on %(when)s.")
+            when = phase.closes_at
+        raise ValidationError(
+            message % {"phase": phase.get_kind_display(), "when": _when(when, phase.timezone)},
+            code="not_open",
+        )
+    if phase.opens_at >= now:
+        raise ValidationError(
+            _("The %(phase)s phase opened this very second; close it a second later.")
+            % {"phase": phase.get_kind_display()},
+            code="too_soon",
+        )
+    before = phase.closes_at
+    phase.closes_at = now
+    phase.full_clean()
+    phase.save(update_fields=["closes_at"])
+    audit_record(
+        call=call,
+        verb="phase.closed",
+        actor=actor,
+        target=kind,
+        data={**_phase_data(phase), "was": before.isoformat()},
+    )
     return phase

@@ -1,26 +1,342 @@
-from django.http import Http404
-from django.shortcuts import render
+"""The officers' pages: calls and their overview, creating and editing programs and
+calls, setting, opening and closing phases. Thin: every write is a service."""
 
-from kakehashi.core.views import role_required
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kakehashi.core.enums import Direction
+from kakehashi.core.views import form_add_service_error, render_page_or_fragment, role_required
+from kakehashi.people.enums import AcademicLevel
 from kakehashi.people.rules import is_officer
-from kakehashi.programs.models import Call
-from kakehashi.programs.selectors import call_list, call_overview
+from kakehashi.programs.enums import PhaseKind
+from kakehashi.programs.forms import (
+    CAP_KIND_LABELS,
+    MODE_LABELS,
+    CallForm,
+    CapForm,
+    CapFormSet,
+    PhaseForm,
+    ProgramForm,
+    timezone_names,
+)
+from kakehashi.programs.models import Call, Program
+from kakehashi.programs.selectors import call_list, call_overview, program_list
+from kakehashi.programs.services import (
+    call_create,
+    call_phase_close_now,
+    call_phase_open_now,
+    call_phase_set,
+    call_update,
+    program_create,
+    program_update,
+)
+
+
+def _call_or_404(slug: str) -> Call:
+    try:
+        return call_list().get(slug=slug)
+    except Call.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _program_or_404(slug: str) -> Program:
+    try:
+        return program_list().get(slug=slug)
+    except Program.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# ---------------------------------------------------------------- calls and overview
 
 
 @role_required(is_officer)
 def call_list_view(request):
-    return render(request, "programs/calls.html", {"calls": call_list()})
+    return render(
+        request, "programs/calls.html", {"calls": call_list(), "programs": program_list()}
+    )
+
+
+def _phase_rows(call: Call, forms: dict | None = None, errors: dict | None = None) -> list:
+    """One row per kind of phase, set or not, each with its edit form."""
+    by_kind = {p.kind: p for p in call.phases.all()}
+    now = timezone.now()
+    rows = []
+    for kind, label in PhaseKind.choices:
+        phase = by_kind.get(kind)
+        form = (forms or {}).get(kind) or PhaseForm(
+            prefix=kind,
+            initial=PhaseForm.initial_from(phase) if phase else {"timezone": call.timezone},
+        )
+        rows.append(
+            {
+                "kind": kind,
+                "label": label,
+                "phase": phase,
+                "state": (
+                    ""
+                    if phase is None
+                    else "open"
+                    if phase.is_open(now)
+                    else "not_open"
+                    if now < phase.opens_at
+                    else "closed"
+                ),
+                "form": form,
+                "errors": (errors or {}).get(kind, []),
+            }
+        )
+    return rows
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _call_page(request, call: Call, *, forms=None, errors=None, notice: str = ""):
+    policy = {"mode": "student", "seed": 0, "caps": [], **(call.match_policy or {})}
+    context = {
+        "notice": notice,
+        "policy": {
+            **policy,
+            "caps": [
+                {**cap, "kind": CAP_KIND_LABELS.get(cap.get("kind"), cap.get("kind"))}
+                for cap in policy["caps"]
+            ],
+        },
+        "mode_label": MODE_LABELS.get(policy["mode"], policy["mode"]),
+        "levels": [_label(AcademicLevel, v) for v in call.program.eligible_levels],
+        "directions": [_label(Direction, v) for v in call.program.directions],
+        "call": call,
+        "overview": call_overview(call=call),
+        "phases": call.phases.all(),
+        "phase_rows": _phase_rows(call, forms, errors),
+        "timezones": timezone_names(),
+    }
+    return render_page_or_fragment(
+        request, "programs/call_detail.html", "programs/_phases.html", context
+    )
 
 
 @role_required(is_officer)
 def call_detail(request, slug: str):
     """Counts of a call and its phases, deadlines in the call's zone and the viewer's."""
+    return _call_page(request, _call_or_404(slug))
+
+
+@require_POST
+@role_required(is_officer)
+def phase_set_view(request, slug: str, kind: str):
+    """Set one phase's window; errors stay next to its fields, nothing saved."""
+    call = _call_or_404(slug)
+    if kind not in PhaseKind.values:
+        raise Http404
+    form = PhaseForm(request.POST, prefix=kind)
+    if form.is_valid():
+        try:
+            call_phase_set(call=call, kind=kind, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_error(form, _rename(exc, {"opens_at": "opens", "closes_at": "closes"}))
+        else:
+            return _done(
+                request,
+                slug,
+                _("The %(phase)s phase has been saved.") % {"phase": PhaseKind(kind).label},
+            )
+    return _call_page(request, call, forms={kind: form})
+
+
+def _done(request, slug: str, notice: str):
+    """After a change: a full page redirects (message on the next page); htmx gets the
+    fresh phases fragment with the notice in it."""
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("programs:call", slug=slug)
+    return _call_page(request, _call_or_404(slug), notice=notice)
+
+
+def _rename(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({names.get(k, k): v for k, v in exc.error_dict.items()})
+
+
+def _phase_action(request, slug: str, kind: str, action, done: str):
+    call = _call_or_404(slug)
+    if kind not in PhaseKind.values:
+        raise Http404
     try:
-        call = call_list().get(slug=slug)
-    except Call.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(
-        request,
-        "programs/call_detail.html",
-        {"call": call, "overview": call_overview(call=call), "phases": call.phases.all()},
+        action(call=call, kind=kind, actor=request.user)
+    except ValidationError as exc:
+        if not request.htmx:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("programs:call", slug=call.slug)
+        return _call_page(request, call, errors={kind: exc.messages})
+    return _done(request, slug, done % {"phase": PhaseKind(kind).label})
+
+
+@require_POST
+@role_required(is_officer)
+def phase_open_view(request, slug: str, kind: str):
+    """Open a phase now (to the second); audited; participants are mailed."""
+    return _phase_action(
+        request, slug, kind, call_phase_open_now, _("The %(phase)s phase is now open.")
     )
+
+
+@require_POST
+@role_required(is_officer)
+def phase_close_view(request, slug: str, kind: str):
+    """Close a phase now (to the second); audited."""
+    return _phase_action(
+        request, slug, kind, call_phase_close_now, _("The %(phase)s phase is now closed.")
+    )
+
+
+# ---------------------------------------------------------------- call form
+
+
+def _cap_errors(exc: ValidationError, caps_forms: list, form, formset) -> None:
+    """Route a service's errors: call fields to the form, policy caps to their row."""
+    field_names = {
+        "match_policy.mode": "mode",
+        "match_policy.seed": "seed",
+        "eligibility.languages": "languages",
+        "eligibility.languages_rule": "languages_rule",
+    }
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+    for key, value in errors.items():
+        if key.startswith("match_policy.caps."):
+            index, _dot, name = key.removeprefix("match_policy.caps.").partition(".")
+            position = int(index) if index.isdigit() else len(caps_forms)
+            target = caps_forms[position] if position < len(caps_forms) else None
+            if target is not None:
+                target.add_error(name if name in target.fields else None, ValidationError(value))
+                continue
+        if key.startswith("match_policy") and key not in field_names:
+            formset._non_form_errors = formset.non_form_errors() + list(
+                ValidationError(value).messages
+            )
+            continue
+        name = field_names.get(key, key)
+        form.add_error(name if name in form.fields else None, ValidationError(value))
+
+
+CALL_FORM_FIELDS = ("slug", "name_en", "name_fr", "name_ja", "status", "timezone", "ranking_limit")
+
+
+def _call_form_page(request, *, call: Call | None):
+    editing = call is not None
+    data = request.POST if request.method == "POST" else None
+    initial = (
+        CallForm.initial_from(call)
+        if editing
+        else {
+            "status": "draft",
+            "timezone": "Asia/Tokyo",
+            "ranking_limit": 5,
+            "languages_rule": "all",
+            "mode": "student",
+            "seed": 0,
+        }
+    )
+    form = CallForm(data, initial=initial, editing=editing)
+    caps = CapFormSet(
+        data,
+        prefix="caps",
+        initial=[CapForm.initial_from(c) for c in (call.match_policy or {}).get("caps", [])]
+        if editing
+        else [],
+    )
+    if data is not None and form.is_valid() & caps.is_valid():
+        kept = [f for f in caps.forms if not f.cleaned_data.get("DELETE") and not f.is_blank()]
+        fields = {name: form.cleaned_data[name] for name in CALL_FORM_FIELDS}
+        fields["eligibility"] = form.eligibility()
+        fields["match_policy"] = {
+            "mode": form.cleaned_data["mode"],
+            "seed": form.cleaned_data["seed"],
+            "caps": [f.as_cap() for f in kept],
+        }
+        try:
+            with transaction.atomic():
+                if editing:
+                    saved = call_update(call=call, actor=request.user, **fields)
+                else:
+                    saved = call_create(
+                        program=form.cleaned_data["program"], actor=request.user, **fields
+                    )
+        except ValidationError as exc:
+            _cap_errors(exc, kept, form, caps)
+        else:
+            messages.success(
+                request,
+                _("The call has been saved.") if editing else _("The call has been created."),
+            )
+            return redirect("programs:call", slug=saved.slug)
+    context = {"call": call, "form": form, "caps": caps, "timezones": timezone_names()}
+    return render(request, "programs/call_form.html", context)
+
+
+@role_required(is_officer)
+def call_create_view(request):
+    return _call_form_page(request, call=None)
+
+
+@role_required(is_officer)
+def call_edit_view(request, slug: str):
+    return _call_form_page(request, call=_call_or_404(slug))
+
+
+# ---------------------------------------------------------------- program form
+
+
+def _program_form_page(request, *, program: Program | None):
+    data = request.POST if request.method == "POST" else None
+    initial = (
+        ProgramForm.initial_from(program)
+        if program
+        else {
+            "directions": ["CA_JP", "JP_CA"],
+            "eligible_levels": ["masters", "phd", "postdoc"],
+            "unit_weeks_min": 12,
+            "unit_weeks_max": 24,
+            "max_units_per_person": 1,
+        }
+    )
+    form = ProgramForm(data, initial=initial)
+    if data is not None and form.is_valid():
+        try:
+            if program is None:
+                program_create(**form.cleaned_data)
+            else:
+                program_update(program=program, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The program has been saved.") if program else _("The program has been created."),
+            )
+            return redirect("programs:calls")
+    return render(request, "programs/program_form.html", {"program": program, "form": form})
+
+
+@role_required(is_officer)
+def program_create_view(request):
+    return _program_form_page(request, program=None)
+
+
+@role_required(is_officer)
+def program_edit_view(request, slug: str):
+    return _program_form_page(request, program=_program_or_404(slug))

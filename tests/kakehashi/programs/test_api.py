@@ -51,6 +51,7 @@ def test_call_phases_in_utc_and_in_their_own_zone():
         "status": "open",
         "timezone": "Asia/Tokyo",
         "ranking_limit": 5,
+        "eligibility": {"languages": [], "languages_rule": "all"},
         "phases": [
             {
                 "kind": "applications",

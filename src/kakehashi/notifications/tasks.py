@@ -1,0 +1,15 @@
+"""The background job that mails participants about phases (registered on app ready)."""
+
+import datetime as dt
+
+from kakehashi.jobs.services import job_handler
+from kakehashi.notifications.services import phase_notifications_send
+
+PHASES_JOB = "notifications.phases"
+
+
+@job_handler(PHASES_JOB)
+def send_phase_notifications(*, params, progress):
+    """params: ``call`` (a slug; default every call), ``now`` (ISO 8601; default now)."""
+    now = dt.datetime.fromisoformat(params["now"]) if params.get("now") else None
+    return phase_notifications_send(now=now, call_slug=params.get("call", ""), progress=progress)
