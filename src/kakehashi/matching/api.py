@@ -1,5 +1,313 @@
-"""API of match runs, offers and the audit record."""
+"""API of match runs and the audit record: the same services as the officers' pages."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from kakehashi.core.api import ERRORS, Pagination, forbid
+from kakehashi.matching.enums import RunStatus
+from kakehashi.matching.exports import CONTENT_TYPES, audit_export, run_export
+from kakehashi.matching.models import MatchRun
+from kakehashi.matching.rules import can_run_match
+from kakehashi.matching.selectors import audit_list, run_compare, run_get_visible, run_list
+from kakehashi.matching.services import run_publish, run_start, run_start_second_round
+from kakehashi.programs.selectors import call_list_visible
 
 router = Router()
+
+
+class ProgressOut(Schema):
+    done: int
+    total: int
+    percent: int
+    message: str
+
+
+class RunOut(Schema):
+    id: int
+    call_id: int
+    round: int
+    label: str
+    mode: str
+    seed: int
+    policy: dict[str, Any]
+    status: str
+    input_hash: str
+    engine_version: str
+    base_run_id: int | None
+    created_at: dt.datetime
+    created_by: str | None = None
+    published: bool = Field(alias="is_published")
+    published_at: dt.datetime | None
+    placements: int | None = None
+    mean_rank: float | None = None
+    blocking_pairs: int | None = None
+
+    @staticmethod
+    def resolve_created_by(obj) -> str | None:
+        return obj.created_by.username if obj.created_by else None
+
+    @staticmethod
+    def resolve_placements(obj) -> int | None:
+        return (obj.summary or {}).get("placements")
+
+    @staticmethod
+    def resolve_mean_rank(obj) -> float | None:
+        return (obj.summary or {}).get("mean_rank")
+
+    @staticmethod
+    def resolve_blocking_pairs(obj) -> int | None:
+        return (obj.summary or {}).get("blocking_pairs")
+
+
+class RunDetailOut(RunOut):
+    progress: ProgressOut | None = None
+    error: str
+    summary: dict[str, Any] | None
+
+    @staticmethod
+    def resolve_progress(obj) -> dict | None:
+        job = obj.job
+        if job is None:
+            return None
+        return {
+            "done": job.progress_done,
+            "total": job.progress_total,
+            "percent": job.percent,
+            "message": job.message,
+        }
+
+
+class CapIn(Schema):
+    label: str
+    kind: Literal["region", "sector", "direction"]
+    values: list[str]
+    capacity: int
+    reserves: dict[str, int] = Field(
+        default_factory=dict, description="Places reserved for organisations (id or ROR id)."
+    )
+
+
+class RunStartIn(Schema):
+    label: str = ""
+    mode: Literal["student", "host", "welfare"] | None = Field(
+        None, description="Default: the call's policy."
+    )
+    seed: int | None = Field(None, description="Default: the call's policy.")
+    caps: list[CapIn] | None = Field(
+        None,
+        description="Replace the call's caps for this run ([] = none); student mode only.",
+    )
+
+
+class SecondRoundIn(Schema):
+    label: str = ""
+    mode: Literal["student", "host", "welfare"] = "student"
+    seed: int = 0
+
+
+class MoveOut(Schema):
+    candidate: str
+    a: str | None
+    b: str | None
+    rank_a: int | None
+    rank_b: int | None
+
+
+class MetricOut(Schema):
+    metric: str
+    a: float | None
+    b: float | None
+    delta: float | None
+
+
+class FlowOut(Schema):
+    key: str
+    a: int
+    b: int
+
+
+class RankRowOut(Schema):
+    rank: int
+    a: int
+    b: int
+
+
+class CompareOut(Schema):
+    a: int
+    b: int
+    same_input: bool
+    same_market: bool
+    moves: list[MoveOut]
+    metrics: list[MetricOut]
+    flows: dict[str, list[FlowOut]]
+    rank_distribution: list[RankRowOut]
+
+
+class AuditOut(Schema):
+    id: int
+    at: dt.datetime
+    verb: str
+    actor: str | None = None
+    target: str
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.username if obj.actor else None
+
+
+FILE_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The file, as an attachment.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+}
+
+
+def _officer_call(request: HttpRequest, ref: str):
+    """The call by id or slug (404 when the caller may not see it); 403 unless officer."""
+    calls = call_list_visible(user=request.user)
+    call = calls.get(pk=int(ref)) if ref.isdigit() else calls.get(slug=ref)
+    if not can_run_match(request.user):
+        forbid(_("Only program officers run, publish and export matches."))
+    return call
+
+
+def _run(request: HttpRequest, run_id: int) -> MatchRun:
+    return run_get_visible(user=request.user, pk=run_id)
+
+
+def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get(
+    "/calls/{ref}/runs",
+    response={200: list[RunOut], **ERRORS},
+    summary="Match runs of a call, newest first (officers)",
+)
+@paginate(Pagination)
+def run_list_endpoint(request: HttpRequest, ref: str):
+    return run_list(call=_officer_call(request, ref))
+
+
+@router.post(
+    "/calls/{ref}/runs",
+    response={202: RunDetailOut, **ERRORS},
+    summary="Start a run of the match (officers, while the matching phase is open)",
+)
+def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
+    call = _officer_call(request, ref)
+    policy = payload.dict(exclude={"label"}, exclude_none=True)  # None keeps the call's
+    run = run_start(call=call, policy=policy, label=payload.label, user=request.user)
+    return Status(202, _run(request, run.pk))
+
+
+@router.get(
+    "/runs/{int:run_id}",
+    response={200: RunDetailOut, **ERRORS},
+    summary="One run: status, progress, summary, input hash and engine version (officers)",
+)
+def run_detail_endpoint(request: HttpRequest, run_id: int):
+    return _run(request, run_id)
+
+
+@router.post(
+    "/runs/{int:run_id}/publish",
+    response={200: RunDetailOut, **ERRORS},
+    summary="Publish a finished run: its placements become offers (officers)",
+)
+def run_publish_endpoint(request: HttpRequest, run_id: int):
+    run = run_publish(run=_run(request, run_id), user=request.user)
+    return _run(request, run.pk)
+
+
+@router.post(
+    "/runs/{int:run_id}/second-round",
+    response={202: RunDetailOut, **ERRORS},
+    summary="Start round two from this published round-one run (officers)",
+)
+def second_round_endpoint(request: HttpRequest, run_id: int, payload: SecondRoundIn):
+    base = _run(request, run_id)
+    run = run_start_second_round(
+        call=base.call,
+        base_run=base,
+        user=request.user,
+        mode=payload.mode,
+        seed=payload.seed,
+        label=payload.label,
+    )
+    return Status(202, _run(request, run.pk))
+
+
+@router.get(
+    "/calls/{ref}/compare",
+    response={200: CompareOut, **ERRORS},
+    summary="Two finished runs of a call side by side (officers)",
+)
+def compare_endpoint(request: HttpRequest, ref: str, a: int, b: int):
+    call = _officer_call(request, ref)
+    run_a, run_b = _run(request, a), _run(request, b)
+    if run_a.call_id != call.pk or run_b.call_id != call.pk:
+        raise ValidationError(_("Both runs must belong to this call."), code="wrong_call")
+    return run_compare(a=run_a, b=run_b)
+
+
+class ExportQuery(Schema):
+    format: Literal["json", "csv", "xlsx"] = "json"
+
+
+class AuditExportQuery(Schema):
+    format: Literal["json", "csv"] = "json"
+
+
+@router.get(
+    "/runs/{int:run_id}/export",
+    summary="The run's assignments as a file: candidate, project, rank, host, supervisor",
+    openapi_extra=FILE_RESPONSE,
+    response={200: None, **ERRORS},
+)
+def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQuery]):
+    run = _run(request, run_id)
+    if run.status != RunStatus.DONE:
+        raise ValidationError(_("Only a finished run can be exported."), code="not_done")
+    content, name = run_export(run=run, fmt=query.format)
+    return _file(content, name, query.format)
+
+
+@router.get(
+    "/calls/{ref}/audit",
+    response={200: list[AuditOut], **ERRORS},
+    summary="The call's audit record, oldest first (officers)",
+)
+@paginate(Pagination)
+def audit_list_endpoint(request: HttpRequest, ref: str):
+    return audit_list(call=_officer_call(request, ref))
+
+
+@router.get(
+    "/calls/{ref}/audit/export",
+    summary="The call's audit record as a file (officers)",
+    openapi_extra=FILE_RESPONSE,
+    response={200: None, **ERRORS},
+)
+def audit_export_endpoint(request: HttpRequest, ref: str, query: Query[AuditExportQuery]):
+    call = _officer_call(request, ref)
+    content, name = audit_export(call=call, fmt=query.format)
+    return _file(content, name, query.format)

@@ -1,2 +1,22 @@
+from django.urls import path, re_path
+
+from kakehashi.matching import views
+
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [
+    path("calls/<slug:slug>/runs/", views.runs_view, name="runs"),
+    path("calls/<slug:slug>/runs/second-round/", views.second_round_view, name="second_round"),
+    path("calls/<slug:slug>/compare/", views.compare_view, name="compare"),
+    re_path(
+        r"^calls/(?P<slug>[-a-zA-Z0-9_]+)/audit\.(?P<fmt>csv|json)$",
+        views.audit_export_view,
+        name="audit",
+    ),
+    path("runs/<int:pk>/", views.run_view, name="run"),
+    path("runs/<int:pk>/publish/", views.run_publish_view, name="publish"),
+    re_path(
+        r"^runs/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx|json)$",
+        views.run_export_view,
+        name="export",
+    ),
+]

@@ -1,0 +1,88 @@
+"""Files of a run's assignments and of a call's audit record (CSV, JSON, XLSX)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+
+from kakehashi.core.imports import write_csv, write_json
+from kakehashi.matching.models import MatchRun
+from kakehashi.matching.selectors import audit_list, run_assignment_rows
+from kakehashi.programs.models import Call
+
+ASSIGNMENT_COLUMNS = [
+    "run",
+    "round",
+    "candidate_id",
+    "candidate",
+    "project",
+    "project_title",
+    "rank",
+    "host",
+    "supervisor",
+]
+AUDIT_COLUMNS = ["at", "verb", "actor", "target", "data"]
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Spreadsheets run a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_xlsx(rows: Iterable[dict], columns: list[str], title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_cell(row.get(c)) for c in columns])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _render(rows: list[dict], columns: list[str], fmt: str, title: str) -> bytes:
+    if fmt == "csv":
+        safe = [{c: _cell(row.get(c)) for c in columns} for row in rows]
+        return write_csv(safe, columns).encode()
+    if fmt == "xlsx":
+        return write_xlsx(rows, columns, title)
+    return write_json(rows).encode()
+
+
+def run_export(*, run: MatchRun, fmt: str) -> tuple[bytes, str]:
+    """The run's assignments as a file; returns (content, file name)."""
+    rows = run_assignment_rows(run=run)
+    return _render(rows, ASSIGNMENT_COLUMNS, fmt, "assignments"), f"run-{run.pk}-assignments.{fmt}"
+
+
+def audit_rows(*, call: Call) -> list[dict]:
+    return [
+        {
+            "at": event.at.isoformat(),
+            "verb": event.verb,
+            "actor": event.actor.username if event.actor else "",
+            "target": event.target,
+            "data": event.data,
+        }
+        for event in audit_list(call=call)
+    ]
+
+
+def audit_export(*, call: Call, fmt: str) -> tuple[bytes, str]:
+    rows = audit_rows(call=call)
+    if fmt != "json":
+        rows = [
+            {**r, "data": json.dumps(r["data"], ensure_ascii=False, sort_keys=True)} for r in rows
+        ]
+    return _render(rows, AUDIT_COLUMNS, fmt, "audit"), f"{call.slug}-audit.{fmt}"

@@ -1,0 +1,373 @@
+"""Reads of match runs: the engine instance of a call, runs, labels, comparisons, exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from kakehashi.applications.enums import ApplicationStatus
+from kakehashi.applications.models import Application, HostRank
+from kakehashi.core.enums import Direction
+from kakehashi.matching.enums import OfferStatus, RunStatus
+from kakehashi.matching.models import AuditEvent, MatchRun, Offer
+from kakehashi.matching.rules import can_run_match
+from kakehashi.organisations.models import Organisation
+from kakehashi.people.models import User
+from kakehashi.programs.models import Call
+from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.models import Project, ProjectSupervisor
+
+# ---------------------------------------------------------------- ids in the engine
+
+
+def candidate_id(pk: int) -> str:
+    return f"c{pk}"
+
+
+def supervisor_id(pk: int) -> str:
+    return f"s{pk}"
+
+
+def organisation_id(pk: int) -> str:
+    return f"o{pk}"
+
+
+def pk_of(engine_id: str | None) -> int | None:
+    """``"c12"`` → 12 (and the same for ``s``/``o`` ids); None stays None."""
+    return int(engine_id[1:]) if engine_id else None
+
+
+def direction_of(country: str) -> str:
+    """Direction of travel to a host in `country`."""
+    return Direction.CA_JP if country == "JP" else Direction.JP_CA
+
+
+# ---------------------------------------------------------------- the snapshot
+
+
+def _groups(caps: list[dict], orgs: dict[str, Organisation], org_used: list[str]) -> dict:
+    """The engine's groups for the policy's caps: each cap groups the organisations
+    (hosting projects in the call) whose region, sector or direction it lists, with
+    its capacity and the places it reserves for organisations. The engine needs the
+    groups disjoint, so an organisation under two caps is refused by name."""
+    groups: dict[str, dict] = {}
+    owner: dict[str, str] = {}
+    for cap in caps:
+        members = [o for o in org_used if _org_attribute(orgs[o], cap["kind"]) in cap["values"]]
+        for o in members:
+            if o in owner:
+                raise ValidationError(
+                    _(
+                        "%(org)s falls under two caps (“%(a)s” and “%(b)s”); "
+                        "the match needs caps that do not overlap."
+                    )
+                    % {"org": orgs[o].display_name, "a": owner[o], "b": cap["label"]},
+                    code="caps_overlap",
+                )
+            owner[o] = cap["label"]
+        targets = {}
+        for key, places in cap.get("reserves", {}).items():
+            if not str(key).isdigit():
+                raise ValidationError(
+                    _(
+                        "The cap “%(label)s” reserves places for “%(key)s”; the match can "
+                        "reserve places only for organisations."
+                    )
+                    % {"label": cap["label"], "key": key},
+                    code="reserve_unsupported",
+                )
+            oid = organisation_id(int(key))
+            if oid in members:
+                targets[oid] = places
+        if not members:
+            continue
+        group: dict[str, Any] = {"organisations": members, "capacity": cap["capacity"]}
+        if targets:
+            group["targets"] = targets
+        groups[cap["label"]] = group
+    return groups
+
+
+def _org_attribute(org: Organisation, by: str) -> str:
+    if by == "region":
+        return org.region
+    if by == "sector":
+        return org.type
+    return str(direction_of(org.country))
+
+
+def match_instance_build(*, call: Call, policy: dict[str, Any]) -> dict[str, Any]:
+    """The engine instance of `call` now, under a normalised `policy`.
+
+    Students are candidates with a submitted application, their lists the ranked
+    applications to approved projects in rank order. A project's supervisor is its
+    first supervisor; that person's host ranking for the call (only applicants
+    still in the market) decides who is acceptable. Four queries, whatever the size.
+    """
+    projects = list(
+        Project.objects.filter(call=call, status=ProjectStatus.APPROVED)
+        .select_related("host")
+        .prefetch_related(
+            Prefetch("supervisions", queryset=ProjectSupervisor.objects.order_by("order", "id"))
+        )
+        .order_by("key")
+    )
+    keys = {p.key for p in projects}
+    students: dict[str, list[str]] = {}
+    apps = (
+        Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+        .order_by("candidate_id", "rank")
+        .values_list("candidate_id", "project__key", "rank")
+    )
+    for cand, key, rank in apps:
+        lst = students.setdefault(candidate_id(cand), [])
+        if rank is not None and key in keys:
+            lst.append(key)
+    sup_pks = {p.supervisions.all()[0].person_id for p in projects if p.supervisions.all()}
+    rankings: dict[str, list[str]] = {supervisor_id(pk): [] for pk in sup_pks}
+    lines = (
+        HostRank.objects.filter(call=call, supervisor_id__in=sup_pks)
+        .order_by("supervisor_id", "rank")
+        .values_list("supervisor_id", "candidate_id")
+    )
+    for sup, cand in lines:
+        if candidate_id(cand) in students:
+            rankings[supervisor_id(sup)].append(candidate_id(cand))
+
+    sup_org: dict[str, str] = {}
+    orgs: dict[str, Organisation] = {}
+    out_projects: dict[str, dict] = {}
+    for p in projects:
+        oid = organisation_id(p.host_id)
+        orgs[oid] = p.host
+        links = p.supervisions.all()
+        node: dict[str, Any] = {"capacity": p.capacity}
+        if links:
+            sid = supervisor_id(links[0].person_id)
+            node["supervisor"] = sid
+            # A supervisor with projects at two hosts counts against the first (by key).
+            sup_org.setdefault(sid, oid)
+        else:
+            node["ranking"] = []  # no supervisor to rank anyone: nobody is acceptable
+        out_projects[p.key] = node
+    supervisors = {}
+    for sid, ranking in sorted(rankings.items()):
+        node = {"ranking": ranking, "organisation": sup_org[sid]}
+        if policy.get("supervisor_capacity") is not None:
+            node["capacity"] = policy["supervisor_capacity"]
+        supervisors[sid] = node
+    org_used = sorted(set(sup_org.values()))
+    organisations = {}
+    for oid in org_used:
+        node = {}
+        if policy.get("organisation_capacity") is not None:
+            node["capacity"] = policy["organisation_capacity"]
+        organisations[oid] = node
+    instance: dict[str, Any] = {
+        "students": students,
+        "projects": out_projects,
+        "supervisors": supervisors,
+        "organisations": organisations,
+        "meta": {"call": call.slug, "round": 1},
+    }
+    groups = _groups(policy.get("caps") or [], orgs, org_used)
+    if groups:
+        instance["groups"] = groups
+    return instance
+
+
+def project_facts(*, keys) -> dict[str, dict[str, str]]:
+    """Per project key: its host's match id, country, region and sector (one query)."""
+    rows = Project.objects.filter(key__in=set(keys)).values_list(
+        "key", "host_id", "host__country", "host__region", "host__type"
+    )
+    return {
+        key: {
+            "organisation": organisation_id(host),
+            "country": country,
+            "region": region,
+            "sector": sector,
+            "direction": str(direction_of(country)),
+        }
+        for key, host, country, region, sector in rows
+    }
+
+
+# ---------------------------------------------------------------- runs
+
+
+def run_list(*, call: Call) -> QuerySet[MatchRun]:
+    """A call's runs, newest first, without their large JSON columns."""
+    return (
+        MatchRun.objects.filter(call=call)
+        .select_related("created_by", "published_by", "job", "base_run")
+        .defer("snapshot", "result")
+        .order_by("-created_at", "-id")
+    )
+
+
+def run_list_visible(*, user) -> QuerySet[MatchRun]:
+    """Runs are officers' work: nobody else sees them (404)."""
+    qs = MatchRun.objects.select_related("call", "call__program", "job", "created_by")
+    return qs if can_run_match(user) else qs.none()
+
+
+def run_get_visible(*, user, pk: int) -> MatchRun:
+    return run_list_visible(user=user).get(pk=pk)
+
+
+def call_get_for_officer(*, user, slug: str | None = None, pk: int | None = None) -> Call:
+    """A call, for officers only (anyone else: DoesNotExist, so a 404)."""
+    qs = Call.objects.select_related("program").prefetch_related("phases")
+    if not can_run_match(user):
+        qs = qs.none()
+    return qs.get(slug=slug) if slug is not None else qs.get(pk=pk)
+
+
+def published_run(*, call: Call, round: int) -> MatchRun | None:
+    return MatchRun.objects.filter(call=call, round=round, published_at__isnull=False).first()
+
+
+def offers_freed(*, run: MatchRun) -> list[str]:
+    """Candidates (engine ids) whose offer of `run` was declined or lapsed."""
+    return sorted(
+        candidate_id(pk)
+        for pk in Offer.objects.filter(
+            run=run, status__in=[OfferStatus.DECLINED, OfferStatus.LAPSED]
+        ).values_list("candidate_id", flat=True)
+    )
+
+
+# ---------------------------------------------------------------- names for pages
+
+
+def labels_for(
+    *, candidates=(), projects=(), organisations=(), supervisors=()
+) -> dict[str, dict[str, Any]]:
+    """Objects behind engine ids, fetched in one query per kind: ``{"c12": User, ...}``,
+    projects by key (with their host), organisations and supervisors by ``o``/``s`` id."""
+    out: dict[str, dict[str, Any]] = {"c": {}, "p": {}, "o": {}, "s": {}}
+    people = {pk_of(c) for c in candidates if c} | {pk_of(s) for s in supervisors if s}
+    if people:
+        users = User.objects.in_bulk(people)
+        out["c"] = {candidate_id(pk): u for pk, u in users.items()}
+        out["s"] = {supervisor_id(pk): u for pk, u in users.items()}
+    keys = {k for k in projects if k}
+    if keys:
+        out["p"] = {p.key: p for p in Project.objects.filter(key__in=keys).select_related("host")}
+    oids = {pk_of(o) for o in organisations if o}
+    if oids:
+        out["o"] = {organisation_id(pk): o for pk, o in Organisation.objects.in_bulk(oids).items()}
+    return out
+
+
+def audit_list(*, call: Call) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(call=call).select_related("actor").order_by("at", "id")
+
+
+def run_assignment_rows(*, run: MatchRun) -> list[dict[str, Any]]:
+    """One row per candidate of the run (placed or not), for the exports."""
+    result = run.result or {}
+    assignments = result.get("assignments") or {}
+    students = result.get("students") or {}
+    project_nodes = (run.snapshot or {}).get("projects", {})
+    sup_ids = {project_nodes.get(k, {}).get("supervisor") for k in assignments.values() if k}
+    labels = labels_for(
+        candidates=assignments.keys(),
+        projects={k for k in assignments.values() if k},
+        supervisors=sup_ids,
+    )
+    rows = []
+    for sid in sorted(assignments, key=lambda s: pk_of(s) or 0):
+        key = assignments[sid]
+        person = labels["c"].get(sid)
+        project = labels["p"].get(key) if key else None
+        sup = project_nodes.get(key, {}).get("supervisor") if key else None
+        supervisor = labels["s"].get(sup) if sup else None
+        rows.append(
+            {
+                "run": run.pk,
+                "round": run.round,
+                "candidate_id": pk_of(sid),
+                "candidate": person.display_name if person else sid,
+                "project": key or "",
+                "project_title": project.title if project else "",
+                "rank": (students.get(sid) or {}).get("rank"),
+                "host": project.host.display_name if project else "",
+                "supervisor": (supervisor.display_name if supervisor else "") if key else "",
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- comparison
+
+COMPARED_METRICS = ("placements", "unmatched", "mean_rank", "blocking_pairs", "candidates")
+FLOW_DIMENSIONS = ("direction", "country", "sector", "region")
+
+
+def _market(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot without what a policy adds (caps) or describes (meta)."""
+    return {k: v for k, v in (snapshot or {}).items() if k not in ("groups", "meta")}
+
+
+def run_compare(*, a: MatchRun, b: MatchRun) -> dict[str, Any]:
+    """Two finished runs of one call side by side (plain data, engine ids):
+    who moves, the headline figures and the flows per direction, country,
+    sector and region."""
+    if a.call_id != b.call_id:
+        raise ValidationError(_("Both runs must belong to the same call."), code="wrong_call")
+    for run in (a, b):
+        if run.status != RunStatus.DONE:
+            raise ValidationError(
+                _("Run %(run)s has not finished; only finished runs can be compared.")
+                % {"run": run.pk},
+                code="not_done",
+            )
+    ra, rb = a.result["assignments"], b.result["assignments"]
+    sa, sb = a.result.get("students", {}), b.result.get("students", {})
+    moves = [
+        {
+            "candidate": sid,
+            "a": ra.get(sid),
+            "b": rb.get(sid),
+            "rank_a": (sa.get(sid) or {}).get("rank"),
+            "rank_b": (sb.get(sid) or {}).get("rank"),
+        }
+        for sid in sorted(set(ra) | set(rb), key=lambda s: pk_of(s) or 0)
+        if ra.get(sid) != rb.get(sid)
+    ]
+    suma, sumb = a.summary or {}, b.summary or {}
+    metrics = []
+    for name in COMPARED_METRICS:
+        va, vb = suma.get(name), sumb.get(name)
+        delta = (
+            round(vb - va, 6)
+            if isinstance(va, int | float) and isinstance(vb, int | float)
+            else None
+        )
+        metrics.append({"metric": name, "a": va, "b": vb, "delta": delta})
+    flows = {}
+    for dim in FLOW_DIMENSIONS:
+        fa = suma.get("flows", {}).get(dim, {})
+        fb = sumb.get("flows", {}).get(dim, {})
+        flows[dim] = [
+            {"key": k, "a": fa.get(k, 0), "b": fb.get(k, 0)} for k in sorted(set(fa) | set(fb))
+        ]
+    da, db = suma.get("rank_distribution", {}), sumb.get("rank_distribution", {})
+    ranks = sorted(set(da) | set(db), key=int)
+    return {
+        "a": a.pk,
+        "b": b.pk,
+        "same_input": a.input_hash == b.input_hash,
+        "same_market": _market(a.snapshot) == _market(b.snapshot),
+        "moves": moves,
+        "metrics": metrics,
+        "flows": flows,
+        "rank_distribution": [
+            {"rank": int(r), "a": da.get(r, 0), "b": db.get(r, 0)} for r in ranks
+        ],
+    }

@@ -1,0 +1,403 @@
+"""Writes of match runs: start a run, execute it (the job), publish it, start round two.
+
+Every consequential action is appended to the call's audit record
+(``run.started``, ``run.finished``, ``run.failed``, ``run.published``,
+``round2.started``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import kakehashi_match as km
+from kakehashi.jobs.services import job_enqueue
+from kakehashi.matching.audit import audit_record
+from kakehashi.matching.enums import RunStatus
+from kakehashi.matching.models import MatchRun
+from kakehashi.matching.rules import can_run_match
+from kakehashi.matching.selectors import (
+    match_instance_build,
+    offers_freed,
+    project_facts,
+    published_run,
+)
+from kakehashi.matching.validators import engine_mode_for, policy_for_run
+from kakehashi.offers.services import offers_create_for_run
+from kakehashi.programs.enums import PhaseKind
+from kakehashi.programs.models import Call
+from kakehashi.programs.services import phase_require_open
+from kakehashi.programs.validators import match_policy_clean
+from kakehashi_match.rounds import residual_instance
+
+RUN_JOB = "match.run"
+#: The steps a run reports as progress.
+STEPS = 4
+#: Reasons a place went to others (as opposed to the host not ranking the candidate).
+FULL_REASONS = {"project_full", "supervisor_full", "organisation_full", "group_cap_reached"}
+
+
+def _require_officer(user) -> None:
+    if not can_run_match(user):
+        raise PermissionDenied(_("Only program officers run, publish and export matches."))
+
+
+def result_json(result: dict[str, Any]) -> str:
+    """A stored result as the engine writes it (byte for byte ``Result.to_json()``)."""
+    return json.dumps(result, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# ---------------------------------------------------------------- start
+
+
+def _enqueue(run: MatchRun, user) -> MatchRun:
+    job = job_enqueue(kind=RUN_JOB, params={"run_id": run.pk}, user=user)
+    run.job = job
+    run.save(update_fields=["job", "updated_at"])
+    return run
+
+
+@transaction.atomic
+def run_start(
+    *, call: Call, policy: dict[str, Any] | None = None, label: str = "", user
+) -> MatchRun:
+    """Queue a round-one run of the match on `call` under the call's policy with
+    `policy` laid over it. Officers only, while the matching phase is open."""
+    _require_officer(user)
+    phase_require_open(call=call, kinds=(PhaseKind.MATCHING,))
+    clean = policy_for_run(call_policy=call.match_policy, overrides=policy)
+    run = MatchRun(
+        call=call,
+        round=1,
+        label=label.strip(),
+        policy=clean,
+        mode=engine_mode_for(clean),
+        seed=clean["seed"],
+        engine_version=km.ENGINE_VERSION,
+        created_by=user,
+    )
+    run.full_clean()
+    run.save()
+    audit_record(
+        call=call,
+        verb="run.started",
+        actor=user,
+        target=f"run {run.pk}",
+        data={"round": 1, "label": run.label, "policy": clean},
+    )
+    return _enqueue(run, user)
+
+
+@transaction.atomic
+def run_start_second_round(
+    *,
+    call: Call,
+    base_run: MatchRun,
+    user,
+    mode: str = "student",
+    seed: int = 0,
+    label: str = "",
+) -> MatchRun:
+    """Queue round two on what round one left: places freed by declined or lapsed
+    offers and places never filled, for candidates round one did not place.
+    Accepted and pending offers keep their places; candidates who declined or let
+    their offer lapse leave the market."""
+    _require_officer(user)
+    base_run = MatchRun.objects.get(pk=base_run.pk)
+    if base_run.call_id != call.pk:
+        raise ValidationError(_("The base run belongs to another call."), code="wrong_call")
+    if base_run.round != 1 or not base_run.is_published:
+        raise ValidationError(
+            _("Round two starts from the published run of round one."), code="base_not_published"
+        )
+    phase_require_open(call=call, kinds=(PhaseKind.MATCHING, PhaseKind.OFFERS))
+    if published_run(call=call, round=2) is not None:
+        raise ValidationError(
+            _("Round two of this call is already published."), code="already_published"
+        )
+    # Round two keeps round one's placements; caps do not carry over (the engine's
+    # residual market has no groups).
+    clean = match_policy_clean({"mode": mode, "seed": seed})
+    run = MatchRun(
+        call=call,
+        round=2,
+        base_run=base_run,
+        label=label.strip(),
+        policy=clean,
+        mode=clean["mode"],
+        seed=clean["seed"],
+        engine_version=km.ENGINE_VERSION,
+        created_by=user,
+    )
+    run.full_clean()
+    run.save()
+    audit_record(
+        call=call,
+        verb="round2.started",
+        actor=user,
+        target=f"run {run.pk}",
+        data={"base_run": base_run.pk, "label": run.label, "policy": clean},
+    )
+    return _enqueue(run, user)
+
+
+# ---------------------------------------------------------------- execute (the job)
+
+
+def _snapshot(run: MatchRun) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The instance to solve, in the engine's canonical form, and round-two facts."""
+    if run.base_run_id is None:
+        data = match_instance_build(call=run.call, policy=run.policy)
+        return km.Instance.from_dict(data).to_dict(), {}
+    base = run.base_run
+    declined = offers_freed(run=base)
+    data, kept = residual_instance(base.snapshot, base.result["assignments"], declined)
+    data["meta"] = {
+        **data.get("meta", {}),
+        "round": 2,
+        "base_input_hash": base.input_hash,
+        "declined": declined,
+    }
+    return km.Instance.from_dict(data).to_dict(), {"kept": kept, "declined": declined}
+
+
+def _unmatched_reason(entry: dict[str, Any]) -> str:
+    reasons = {c["reason"] for c in entry.get("better_choices", [])}
+    if not entry.get("list_length"):
+        return "empty_list"
+    if reasons == {"not_ranked_by_host"}:
+        return "not_ranked"
+    if reasons and reasons <= FULL_REASONS:
+        return "full"
+    return "mixed"
+
+
+def run_summary(
+    *,
+    snapshot: dict[str, Any],
+    result: dict[str, Any],
+    check: dict[str, Any],
+    facts: dict[str, dict[str, str]],
+    round_two: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What the pages, the API and the comparison show of a run (plain data, ids only)."""
+    engine = result["summary"]
+    assignments = result["assignments"]
+    students = result.get("students", {})
+    project_rows = []
+    org_fill: dict[str, dict[str, int]] = {}
+    for key, node in sorted(result.get("projects", {}).items()):
+        org = facts.get(key, {}).get("organisation", "")
+        project_rows.append(
+            {
+                "project": key,
+                "organisation": org,
+                "capacity": node["capacity"],
+                "filled": node["filled"],
+            }
+        )
+        row = org_fill.setdefault(org, {"places": 0, "filled": 0})
+        row["places"] += node["capacity"]
+        row["filled"] += node["filled"]
+    org_nodes = result.get("organisations", {})
+    org_rows = [
+        {
+            "organisation": org,
+            "places": row["places"],
+            "capacity": (org_nodes.get(org) or {}).get("capacity"),
+            "filled": row["filled"],
+        }
+        for org, row in sorted(org_fill.items())
+    ]
+    unmatched = [
+        {
+            "candidate": sid,
+            "list_length": students.get(sid, {}).get("list_length", 0),
+            "reason": _unmatched_reason(students.get(sid, {})),
+            "choices": [
+                {"project": c["project"], "rank": c["rank"], "reason": c["reason"]}
+                for c in students.get(sid, {}).get("better_choices", [])
+            ],
+        }
+        for sid in sorted(assignments)
+        if assignments[sid] is None
+    ]
+    warnings: dict[str, list[str]] = {}
+    for w in result.get("warnings", []):
+        warnings.setdefault(w["kind"], []).append(w.get("student", ""))
+    for key, node in sorted(snapshot.get("projects", {}).items()):
+        if "supervisor" not in node:
+            warnings.setdefault("project_without_supervisor", []).append(key)
+    for sid, node in sorted(snapshot.get("supervisors", {}).items()):
+        if not node.get("ranking"):
+            warnings.setdefault("supervisor_without_ranking", []).append(sid)
+    flows: dict[str, Counter] = {
+        "direction": Counter(),
+        "country": Counter(),
+        "region": Counter(),
+        "sector": Counter(),
+    }
+    for key in assignments.values():
+        if key is None:
+            continue
+        fact = facts.get(key, {})
+        for dim in flows:
+            flows[dim][fact.get(dim, "")] += 1
+    places = sum(node["capacity"] for node in snapshot.get("projects", {}).values())
+    summary = {
+        "candidates": engine["students"],
+        "placements": engine["matched"],
+        "unmatched": engine["unmatched"],
+        "places": places,
+        "mean_rank": engine["mean_rank"],
+        "rank_distribution": engine["rank_distribution"],
+        "short_lists": engine["short_lists"],
+        "blocking_pairs": engine["blocking_pairs"],
+        "certificate": {
+            "valid": result["certificate"]["valid"],
+            "stable": result["certificate"]["stable"],
+            "capacity_violations": len(result["certificate"]["capacity_violations"]),
+            "unacceptable_assignments": len(result["certificate"]["unacceptable_assignments"]),
+            "check_ok": check["ok"],
+            "check_violations": check.get("violations", [])[:20],
+        },
+        "projects": project_rows,
+        "organisations": org_rows,
+        "unmatched_candidates": unmatched,
+        "warnings": [
+            {"kind": kind, "count": len(ids), "ids": ids[:50]}
+            for kind, ids in sorted(warnings.items())
+        ],
+        "flows": {dim: dict(sorted(c.items())) for dim, c in flows.items()},
+    }
+    if "groups" in result:
+        summary["groups"] = result["groups"]
+    if round_two is not None:
+        summary["round_one_kept"] = len(round_two["kept"])
+        summary["kept"] = dict(sorted(round_two["kept"].items()))
+        summary["declined"] = len(round_two["declined"])
+    return summary
+
+
+def _fail(run: MatchRun, exc: Exception) -> None:
+    message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, error=message[:2000], updated_at=timezone.now()
+    )
+    audit_record(
+        call=run.call,
+        verb="run.failed",
+        actor=run.created_by,
+        target=f"run {run.pk}",
+        data={"error": message[:500]},
+    )
+
+
+def run_execute(*, run_id: int, progress) -> dict[str, Any]:
+    """The job of a run: freeze the snapshot, solve, check the certificate, summarise.
+
+    A failure marks the run failed (with the engine's message), is audited, and
+    propagates so that the job records it too.
+    """
+    run = MatchRun.objects.select_related("call", "base_run", "created_by").get(pk=run_id)
+    if run.status != RunStatus.QUEUED:
+        return {"run": run.pk, "status": run.status}
+    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    try:
+        progress(0, STEPS, _("Freezing the snapshot"))
+        snapshot, round_two = _snapshot(run)
+        input_hash = km.instance_hash(snapshot)
+        MatchRun.objects.filter(pk=run.pk).update(snapshot=snapshot, input_hash=input_hash)
+        progress(1, STEPS, _("Solving"))
+        solved = km.solve(snapshot, mode=run.mode, seed=run.seed)
+        result = json.loads(solved.to_json())
+        progress(2, STEPS, _("Checking the certificate"))
+        check = km.check(snapshot, result)
+        progress(3, STEPS, _("Summarising"))
+        summary = run_summary(
+            snapshot=snapshot,
+            result=result,
+            check=check,
+            facts=project_facts(keys=snapshot["projects"].keys()),
+            round_two=round_two or None,
+        )
+    except Exception as exc:
+        _fail(run, exc)
+        raise
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE,
+        result=result,
+        summary=summary,
+        engine_version=result["engine"]["version"],
+        updated_at=timezone.now(),
+    )
+    progress(STEPS, STEPS, _("Done"))
+    audit_record(
+        call=run.call,
+        verb="run.finished",
+        actor=run.created_by,
+        target=f"run {run.pk}",
+        data={
+            "input_hash": input_hash,
+            "engine_version": result["engine"]["version"],
+            "placements": summary["placements"],
+            "blocking_pairs": summary["blocking_pairs"],
+        },
+    )
+    return {"run": run.pk, "placements": summary["placements"]}
+
+
+# ---------------------------------------------------------------- publish
+
+
+@transaction.atomic
+def run_publish(*, run: MatchRun, user) -> MatchRun:
+    """Publish a finished run: it becomes the round's result, immutable, and its
+    placements become offers. One published run per round of a call."""
+    _require_officer(user)
+    run = MatchRun.objects.select_for_update().select_related("call").get(pk=run.pk)
+    if run.is_published:
+        raise ValidationError(_("This run is already published."), code="already_published")
+    if run.status != RunStatus.DONE:
+        raise ValidationError(
+            _("Only a finished run can be published; this one is %(status)s.")
+            % {"status": run.get_status_display()},
+            code="not_done",
+        )
+    other = published_run(call=run.call, round=run.round)
+    if other is not None:
+        raise ValidationError(
+            _("Round %(round)s of this call is already published (run %(run)s).")
+            % {"round": run.round, "run": other.pk},
+            code="round_published",
+        )
+    run.published_at = timezone.now()
+    run.published_by = user
+    try:
+        with transaction.atomic():
+            run.save(update_fields=["published_at", "published_by", "updated_at"])
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Round %(round)s of this call is already published.") % {"round": run.round},
+            code="round_published",
+        ) from exc
+    audit_record(
+        call=run.call,
+        verb="run.published",
+        actor=user,
+        target=f"run {run.pk}",
+        data={
+            "round": run.round,
+            "input_hash": run.input_hash,
+            "engine_version": run.engine_version,
+            "placements": (run.summary or {}).get("placements"),
+        },
+    )
+    offers_create_for_run(run=run, actor=user)
+    return run
