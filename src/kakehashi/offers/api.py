@@ -1,5 +1,207 @@
-"""API of offers: a candidate's result and answer, a supervisor's interns."""
+"""API of offers: a candidate's result and answer, a supervisor's interns.
 
-from ninja import Router
+The same selectors and services as the pages: a read first lapses the offers it
+is about to show; an offer that is not the caller's answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from kakehashi.core.api import ERRORS, Pagination, forbid
+from kakehashi.offers.selectors import (
+    interns_for_supervisor,
+    offer_get_for_candidate,
+    results_for_candidate,
+)
+from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse
+from kakehashi.people.rules import is_candidate, is_supervisor
 
 router = Router()
+
+
+class CallRef(Schema):
+    id: int
+    slug: str
+    name: str
+    timezone: str = Field(..., description="The IANA zone the call's deadlines are set in.")
+
+
+class ProjectRef(Schema):
+    id: int
+    key: str
+    title: str = Field(..., description="In the caller's language when translated.")
+    language: str
+    host: str
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.translated("title")
+
+    @staticmethod
+    def resolve_host(obj) -> str:
+        return obj.host.display_name
+
+
+class OfferOut(Schema):
+    id: int
+    status: str
+    deadline: dt.datetime = Field(..., description="UTC.")
+    deadline_in_call_zone: dt.datetime = Field(
+        ..., description="The same instant, written in the call's zone."
+    )
+    responded_at: dt.datetime | None
+    project: ProjectRef
+
+
+class ChoiceOut(Schema):
+    project_key: str = Field(..., alias="key")
+    project_title: str = Field(..., alias="title")
+    rank: int = Field(..., description="Where you ranked this project (1 = first choice).")
+    reason: str = Field(
+        ...,
+        description="not_ranked_by_host, project_full, supervisor_full, organisation_full, "
+        "group_cap_reached or blocking_pair.",
+    )
+    your_position: int | None = Field(None, description="Your position on the host's list.")
+    cutoff_position: int | None = Field(
+        None, description="Position of the last candidate admitted there."
+    )
+    message: str = Field(..., description="The reason as a sentence in the caller's language.")
+
+
+class RoundOut(Schema):
+    run_id: int
+    round: int
+    published_at: dt.datetime
+    placed: bool
+    project: ProjectRef | None
+    rank: int | None = Field(None, description="The rank obtained on your list.")
+    list_length: int
+    summary: str
+    better_choices: list[ChoiceOut] = Field(..., alias="choices")
+    offer: OfferOut | None
+
+
+class ResultOut(Schema):
+    call: CallRef
+    rounds: list[RoundOut]
+
+
+class PersonRef(Schema):
+    id: int
+    display_name: str
+
+    @staticmethod
+    def resolve_display_name(obj) -> str:
+        return str(obj)
+
+
+class InternOfferOut(Schema):
+    id: int
+    round: int | None
+    status: str
+    deadline: dt.datetime
+    responded_at: dt.datetime | None
+    candidate: PersonRef
+
+
+class CutoffOut(Schema):
+    round: int
+    capacity: int | None
+    filled: int
+    candidate: PersonRef | None
+    position: int | None = Field(None, description="The cut-off's position on the host's list.")
+
+
+class InternsOut(Schema):
+    call: CallRef
+    project: ProjectRef
+    cutoffs: list[CutoffOut]
+    offers: list[InternOfferOut]
+
+
+def _offer_out(offer, call) -> dict:
+    return {
+        "id": offer.pk,
+        "status": offer.status,
+        "deadline": offer.deadline,
+        "deadline_in_call_zone": offer.deadline.astimezone(zoneinfo.ZoneInfo(call.timezone)),
+        "responded_at": offer.responded_at,
+        "project": offer.project,
+    }
+
+
+def _round_out(r) -> dict:
+    return {
+        "run_id": r.run.pk,
+        "round": r.round,
+        "published_at": r.run.published_at,
+        "placed": r.placed,
+        "project": r.project,
+        "rank": r.rank,
+        "list_length": r.list_length,
+        "summary": r.summary,
+        "choices": r.choices,
+        "offer": _offer_out(r.offer, r.call) if r.offer else None,
+    }
+
+
+@router.get(
+    "/me/results",
+    response=list[ResultOut],
+    summary="Your result in every call with a published match: placement, reasons, offers",
+)
+@paginate(Pagination)
+def result_list(request: HttpRequest):
+    if not is_candidate(request.user):
+        forbid(_("Only candidates have match results."))
+    offers_lapse(candidate=request.user)
+    return [
+        {"call": group.call, "rounds": [_round_out(r) for r in group.rounds]}
+        for group in results_for_candidate(candidate=request.user)
+    ]
+
+
+def _answer(request: HttpRequest, offer_id: int, service) -> dict:
+    offers_lapse(candidate=request.user)
+    offer = offer_get_for_candidate(candidate=request.user, pk=offer_id)
+    service(offer=offer, candidate=request.user)
+    return _offer_out(offer, offer.run.call)
+
+
+@router.post(
+    "/offers/{int:offer_id}/accept",
+    response={200: OfferOut, **ERRORS},
+    summary="Accept your offer (before its deadline)",
+)
+def offer_accept_endpoint(request: HttpRequest, offer_id: int):
+    return _answer(request, offer_id, offer_accept)
+
+
+@router.post(
+    "/offers/{int:offer_id}/decline",
+    response={200: OfferOut, **ERRORS},
+    summary="Decline your offer (before its deadline); the place goes to the second round",
+)
+def offer_decline_endpoint(request: HttpRequest, offer_id: int):
+    return _answer(request, offer_id, offer_decline)
+
+
+@router.get(
+    "/me/interns",
+    response=list[InternsOut],
+    summary="Per project you supervise with a published match: interns, cut-off, declines",
+)
+@paginate(Pagination)
+def intern_list(request: HttpRequest):
+    if not is_supervisor(request.user):
+        forbid(_("Only host supervisors have interns."))
+    offers_lapse(supervisor=request.user)
+    return interns_for_supervisor(supervisor=request.user)

@@ -1,0 +1,141 @@
+"""The match engine's explanation codes as sentences in the reader's language.
+
+The engine explains every choice a candidate ranked above the place obtained
+(all of them when unplaced) with a reason code and, when a host's order
+decided, two positions in that order: the candidate's own and the cut-off's
+(the lowest-ranked candidate who holds a place there). Sentences are built
+when they are read, so a page, an API answer and an e-mail each come out in
+the active language. Other candidates are never named: positions suffice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+#: The reason codes of ``better_choices`` (docs/match/format.md).
+REASONS = (
+    "not_ranked_by_host",
+    "project_full",
+    "supervisor_full",
+    "organisation_full",
+    "group_cap_reached",
+    "blocking_pair",
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One project the candidate preferred to what they obtained, and why not."""
+
+    key: str
+    rank: int
+    reason: str
+    cutoff_position: int | None = None
+    your_position: int | None = None
+    project: Any = None  # the Project row, when it still exists
+
+    @property
+    def title(self) -> str:
+        return self.project.translated("title") if self.project is not None else self.key
+
+    @property
+    def message(self) -> str:
+        return choice_sentence(self)
+
+
+def choices_from(entry: dict | None, projects: dict[str, Any]) -> list[Choice]:
+    """The `better_choices` of one student's explanation, with their Project rows."""
+    choices = []
+    for item in (entry or {}).get("better_choices", []):
+        choices.append(
+            Choice(
+                key=item["project"],
+                rank=item["rank"],
+                reason=item["reason"],
+                cutoff_position=item.get("cutoff_position") or None,
+                your_position=item.get("your_position") or None,
+                project=projects.get(item["project"]),
+            )
+        )
+    return choices
+
+
+def _positions(choice: Choice) -> str:
+    if choice.your_position and choice.cutoff_position:
+        return _(
+            "On the host's list you were number %(yours)d; the last candidate admitted "
+            "was number %(cutoff)d."
+        ) % {"yours": choice.your_position, "cutoff": choice.cutoff_position}
+    if choice.your_position:
+        return _("On the host's list you were number %(yours)d.") % {"yours": choice.your_position}
+    return ""
+
+
+def choice_sentence(choice: Choice) -> str:
+    """Why the candidate did not obtain `choice`, in the active language."""
+    params = {"project": choice.title, "rank": choice.rank}
+    if choice.reason == "not_ranked_by_host":
+        text = _(
+            "Your choice %(rank)d, “%(project)s”: the host did not rank you, so it could "
+            "not offer you a place."
+        )
+    elif choice.reason in ("project_full", "supervisor_full") and not choice.cutoff_position:
+        # Round two: the places were held by round one's placements, nobody was outranked.
+        text = _("Your choice %(rank)d, “%(project)s”: all its places were already taken.")
+    elif choice.reason == "project_full":
+        text = _(
+            "Your choice %(rank)d, “%(project)s”: all its places went to candidates its "
+            "host ranked higher than you."
+        )
+    elif choice.reason == "supervisor_full":
+        text = _(
+            "Your choice %(rank)d, “%(project)s”: its supervisor's places went to "
+            "candidates they ranked higher than you."
+        )
+    elif choice.reason == "organisation_full":
+        text = _(
+            "Your choice %(rank)d, “%(project)s”: the host organisation's places went, in "
+            "turn, to its supervisors' other candidates."
+        )
+    elif choice.reason == "group_cap_reached":
+        text = _(
+            "Your choice %(rank)d, “%(project)s”: the places allowed for its group of host "
+            "organisations were all taken."
+        )
+    elif choice.reason == "blocking_pair":
+        text = _(
+            "Your choice %(rank)d, “%(project)s”: the policy of this match favours the "
+            "number of placements, and gave this place to someone else although the host "
+            "ranked you higher."
+        )
+    else:
+        text = _("Your choice %(rank)d, “%(project)s”: not obtained.")
+    sentence = text % params
+    positions = _positions(choice) if choice.reason != "not_ranked_by_host" else ""
+    return f"{sentence} {positions}".strip()
+
+
+def outcome_sentence(*, placed: bool, rank: int | None, list_length: int, choices) -> str:
+    """One line summing up a candidate's result in a round."""
+    if placed:
+        if rank == 1:
+            return _("You obtained your first choice.")
+        return ngettext(
+            "You obtained your choice %(rank)d; the %(count)d choice you ranked higher is "
+            "explained below.",
+            "You obtained your choice %(rank)d; the %(count)d choices you ranked higher are "
+            "explained below.",
+            len(choices),
+        ) % {"rank": rank, "count": len(choices)}
+    if not list_length:
+        return _("You were not placed: you ranked no project in this round.")
+    if choices and all(c.reason == "not_ranked_by_host" for c in choices):
+        return _("You were not placed: none of the hosts you ranked ranked you.")
+    return _(
+        "You were not placed: each project on your list was filled by candidates its host "
+        "ranked higher, or its host did not rank you. The reasons are below."
+    )

@@ -1,0 +1,264 @@
+"""Reads of offers and published results, shared by the pages, the API and the e-mails.
+
+A published run's result names candidates ``c<user pk>`` and projects by key
+(docs/match/format.md); these selectors turn them back into rows with a fixed
+number of queries, however many runs, offers and explanations there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.db.models.fields.json import KeyTransform
+
+from kakehashi.matching.enums import OfferStatus
+from kakehashi.matching.models import MatchRun, Offer
+from kakehashi.offers.explanations import Choice, choices_from, outcome_sentence
+from kakehashi.programs.models import Call
+from kakehashi.projects.models import Project
+
+#: Heavy JSON columns a page about offers never needs from the run row.
+RUN_HEAVY = ("snapshot", "summary", "policy")
+
+
+def student_id(user) -> str:
+    """The id the engine knows a candidate by."""
+    return f"c{user.pk}"
+
+
+def user_id_of(student: str | None) -> int | None:
+    if not student or not student.startswith("c"):
+        return None
+    try:
+        return int(student[1:])
+    except ValueError:
+        return None
+
+
+def runs_published(*, call_ids=None) -> QuerySet[MatchRun]:
+    qs = MatchRun.objects.filter(published_at__isnull=False).select_related("call")
+    if call_ids is not None:
+        qs = qs.filter(call_id__in=call_ids)
+    return qs.order_by("call_id", "round")
+
+
+def offer_list_for_candidate(*, candidate) -> QuerySet[Offer]:
+    """A candidate's own offers; any other offer is outside it (404)."""
+    return (
+        Offer.objects.filter(candidate_id=candidate.pk)
+        .select_related("project__host", "run__call")
+        .defer(*(f"run__{name}" for name in ("result", *RUN_HEAVY)))
+    )
+
+
+def offer_get_for_candidate(*, candidate, pk: int) -> Offer:
+    return offer_list_for_candidate(candidate=candidate).get(pk=pk)
+
+
+# ------------------------------------------------------------------ the candidate's results
+
+
+@dataclass
+class RoundResult:
+    """What one published run gave one candidate."""
+
+    run: MatchRun
+    call: Call
+    round: int
+    project: Project | None
+    project_key: str | None
+    rank: int | None
+    list_length: int
+    choices: list[Choice]
+    offer: Offer | None
+
+    @property
+    def placed(self) -> bool:
+        return self.project_key is not None
+
+    @property
+    def summary(self) -> str:
+        return outcome_sentence(
+            placed=self.placed, rank=self.rank, list_length=self.list_length, choices=self.choices
+        )
+
+
+@dataclass
+class CallResults:
+    call: Call
+    rounds: list[RoundResult] = field(default_factory=list)
+
+
+def results_for_candidate(*, candidate) -> list[CallResults]:
+    """Every published run the candidate took part in, grouped by call (newest first).
+
+    Three queries: the runs, the projects they name, the candidate's offers.
+    """
+    sid = student_id(candidate)
+    # Only this candidate's part of each result leaves the database, not the whole
+    # market's (a national run's result holds every candidate's explanation).
+    runs = list(
+        runs_published()
+        .filter(result__assignments__has_key=sid)
+        .annotate(mine=KeyTransform(sid, KeyTransform("students", "result")))
+        .defer("result", *RUN_HEAVY)
+        .select_related("call__program")
+    )
+    if not runs:
+        return []
+    keys: set[str] = set()
+    for run in runs:
+        entry = run.mine or {}
+        if entry.get("project"):
+            keys.add(entry["project"])
+        keys.update(c["project"] for c in entry.get("better_choices", []))
+    projects = Project.objects.select_related("host").in_bulk(keys, field_name="key")
+    runs_by_id = {run.pk: run for run in runs}
+    offers = {}
+    for offer in Offer.objects.filter(candidate_id=candidate.pk, run__in=runs).select_related(
+        "project__host"
+    ):
+        offer.run = runs_by_id[offer.run_id]  # already loaded: no query per offer
+        offers[offer.run_id] = offer
+    by_call: dict[int, CallResults] = {}
+    for run in runs:
+        entry = run.mine or {}
+        key = entry.get("project")
+        by_call.setdefault(run.call_id, CallResults(call=run.call)).rounds.append(
+            RoundResult(
+                run=run,
+                call=run.call,
+                round=run.round,
+                project=projects.get(key) if key else None,
+                project_key=key,
+                rank=entry.get("rank"),
+                list_length=entry.get("list_length", 0),
+                choices=choices_from(entry, projects),
+                offer=offers.get(run.pk),
+            )
+        )
+    calls = list(by_call.values())
+    calls.sort(key=lambda c: max(r.run.published_at for r in c.rounds), reverse=True)
+    return calls
+
+
+# ------------------------------------------------------------------ the supervisor's interns
+
+
+@dataclass
+class Cutoff:
+    """The lowest-ranked candidate admitted to a project in one round."""
+
+    round: int
+    capacity: int | None
+    filled: int
+    candidate: Any = None  # User
+    position: int | None = None  # on the host's list used by the match
+
+
+@dataclass
+class ProjectInterns:
+    project: Project
+    call: Call
+    cutoffs: list[Cutoff] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
+
+    @property
+    def placed(self) -> list[Offer]:
+        return [o for o in self.offers if o.status in (OfferStatus.PENDING, OfferStatus.ACCEPTED)]
+
+    @property
+    def declined(self) -> list[Offer]:
+        return [o for o in self.offers if o.status == OfferStatus.DECLINED]
+
+    @property
+    def lapsed(self) -> list[Offer]:
+        return [o for o in self.offers if o.status == OfferStatus.LAPSED]
+
+
+def _flatten(ranking: list) -> list[list[str]]:
+    return [entry if isinstance(entry, list) else [entry] for entry in ranking]
+
+
+def host_list_position(snapshot: dict, project_key: str, student: str) -> int | None:
+    """`student`'s position (1 = best) on the list that decided `project_key` in `snapshot`:
+    the project's own ranking if it has one, else its supervisor's. A tie group shares the
+    position of its first member."""
+    node = (snapshot.get("projects") or {}).get(project_key) or {}
+    ranking = node.get("ranking")
+    if ranking is None and node.get("supervisor") is not None:
+        ranking = ((snapshot.get("supervisors") or {}).get(node["supervisor"]) or {}).get("ranking")
+    position = 1
+    for group in _flatten(ranking or []):
+        if student in group:
+            return position
+        position += len(group)
+    return None
+
+
+def supervised_projects_with_results(*, supervisor) -> QuerySet[Project]:
+    published = MatchRun.objects.filter(published_at__isnull=False).values("call_id")
+    return (
+        Project.objects.filter(supervisions__person_id=supervisor.pk, call_id__in=published)
+        .select_related("host", "call")
+        .distinct()
+        .order_by("call__slug", "key")
+    )
+
+
+def interns_for_supervisor(*, supervisor) -> list[ProjectInterns]:
+    """Per project the supervisor supervises in a call with a published run: its offers
+    (interns, declines, lapses) and its cut-off in each round. Four queries."""
+    from kakehashi.people.models import User
+
+    projects = list(supervised_projects_with_results(supervisor=supervisor))
+    if not projects:
+        return []
+    # The nodes of projects and supervisors, not the candidates' lists and explanations.
+    runs = list(
+        runs_published(call_ids={p.call_id for p in projects})
+        .annotate(
+            result_projects=KeyTransform("projects", "result"),
+            snapshot_projects=KeyTransform("projects", "snapshot"),
+            snapshot_supervisors=KeyTransform("supervisors", "snapshot"),
+        )
+        .only("id", "call_id", "round", "published_at")
+    )
+    entries = {p.pk: ProjectInterns(project=p, call=p.call) for p in projects}
+    cutoff_ids: set[int] = set()
+    pending_cutoffs: list[tuple[Cutoff, str | None]] = []
+    for run in runs:
+        nodes = run.result_projects or {}
+        snapshot = {
+            "projects": run.snapshot_projects or {},
+            "supervisors": run.snapshot_supervisors or {},
+        }
+        for project in projects:
+            if project.call_id != run.call_id or project.key not in nodes:
+                continue
+            node = nodes[project.key]
+            student = node.get("cutoff")
+            cutoff = Cutoff(
+                round=run.round,
+                capacity=node.get("capacity"),
+                filled=node.get("filled", 0),
+                position=host_list_position(snapshot, project.key, student) if student else None,
+            )
+            if (uid := user_id_of(student)) is not None:
+                cutoff_ids.add(uid)
+            pending_cutoffs.append((cutoff, student))
+            entries[project.pk].cutoffs.append(cutoff)
+    people = User.objects.in_bulk(cutoff_ids)
+    for cutoff, student in pending_cutoffs:
+        cutoff.candidate = people.get(user_id_of(student))
+    offers = (
+        Offer.objects.filter(project__in=projects, run__published_at__isnull=False)
+        .select_related("candidate")
+        .annotate(round=F("run__round"))
+        .order_by("run__round", "candidate__family_name", "candidate__given_name", "pk")
+    )
+    for offer in offers:
+        entries[offer.project_id].offers.append(offer)
+    return list(entries.values())
