@@ -32,7 +32,13 @@ $(UV):
 	$(UV) sync --frozen
 	@touch $@
 
-setup: .venv/.synced
+# axe-core (package.json) for the browser tests' accessibility checks; skipped without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility checks of the browser tests will be skipped"; fi
+
+setup: .venv/.synced node_modules/.installed
 
 migrate: setup
 	$(MANAGE) migrate --no-input
@@ -78,10 +84,10 @@ openapi: setup
 messages: setup
 	cd src/kakehashi && ../../$(PY) ../../manage.py makemessages -l fr -l ja --no-wrap --add-location=file \
 	  --no-obsolete -i '*/migrations/*' -i '*/static/*' -i '*/data/*'
-	$(MANAGE) compilemessages -i .venv -i var
+	$(MANAGE) compilemessages -i .venv -i var -i node_modules
 
 ci:
 	bash .ci/run
 
 clean:
-	rm -rf var/ artifacts/ .pytest_cache
+	rm -rf var/ artifacts/ .pytest_cache node_modules/

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core.enums import Direction, Language
 from kakehashi.core.models import TimestampedModel
 from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel
+from kakehashi.people.names import kanji_name, person_name
 from kakehashi.people.validators import validate_orcid
 
 
@@ -59,7 +60,8 @@ class User(AbstractUser):
         ordering = ["family_name", "given_name", "username"]
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        """The name as the active language writes it (see `people.names`)."""
+        return person_name(self)
 
     @property
     def display_name(self) -> str:
@@ -68,10 +70,8 @@ class User(AbstractUser):
 
     @property
     def display_name_ja(self) -> str:
-        """Japanese order: family name first, kanji when known."""
-        if self.family_name_kanji:
-            return f"{self.family_name_kanji} {self.given_name_kanji}".strip()
-        return " ".join(p for p in (self.family_name, self.given_name) if p)
+        """Japanese order: family name first, kanji (unspaced) when known; "" without a name."""
+        return kanji_name(self) or " ".join(p for p in (self.family_name, self.given_name) if p)
 
 
 class LanguageSkill(models.Model):

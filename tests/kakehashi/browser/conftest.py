@@ -4,12 +4,21 @@ Uses the system Chromium (never `playwright install`): /usr/bin/chromium or the
 path in KAKEHASHI_CHROMIUM. Without one, the browser tests are skipped.
 With KAKEHASHI_REQUIRE_BROWSER=1 (CI) a missing Chromium fails them instead.
 Screenshots go to artifacts/screenshots/ (not under version control).
+
+`axe_check(page)` runs axe-core (installed from npm by `make setup` into
+node_modules/) on the page and fails on any serious or critical violation. The
+app's strict CSP (script-src 'self') blocks `page.add_script_tag`, which inserts
+an inline script, so axe's source is evaluated through the DevTools protocol with
+`page.evaluate` instead, which CSP does not govern. Without node_modules/axe-core
+the accessibility tests are skipped, or fail under KAKEHASHI_REQUIRE_BROWSER=1.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 
@@ -25,7 +34,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[3]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_FAILING_IMPACTS = ("serious", "critical")
 
 
 def _browser_required() -> bool:
@@ -108,6 +120,47 @@ def screenshot(page):
         return path
 
     return take
+
+
+@cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def _format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} serious or critical accessibility violations on {url}:"]
+    for violation in violations:
+        targets = [json.dumps(node["target"], ensure_ascii=False) for node in violation["nodes"]]
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" [{violation['helpUrl'].split('?')[0]}]"
+        )
+        lines.extend(f"    {target}" for target in targets[:10])
+        if len(targets) > 10:
+            lines.append(f"    … and {len(targets) - 10} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe_check():
+    """`axe_check(page)`: fail listing every serious or critical axe-core violation
+    (rule id, impact, help and the CSS targets) on the page as it is now."""
+    if not AXE.exists():
+        message = f"axe-core is not installed ({AXE.relative_to(ROOT)}): run `make setup`"
+        if _browser_required():
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def check(page) -> None:
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(_axe_source())
+        results = page.evaluate(
+            "async () => await window.axe.run(document, {resultTypes: ['violations']})"
+        )
+        failing = [v for v in results["violations"] if v["impact"] in AXE_FAILING_IMPACTS]
+        assert not failing, _format_violations(page.url, failing)
+
+    return check
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def test_import_csv_creates_people_with_languages_affiliations_and_profile(ubc):
     assert (result.created, result.updated, result.keys) == (1, 0, ["tanaka"])
     user = User.objects.get(username="tanaka")
     assert (user.display_name_ja, user.orcid, user.timezone, user.has_usable_password()) == (
-        "田中 結衣",
+        "田中結衣",
         "0000-0002-1825-0097",
         "America/Vancouver",
         False,
