@@ -18,7 +18,7 @@ from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.enums import Direction
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
-from kakehashi.programs.services import phase_require_open
+from kakehashi.programs.services import call_require_eligible, phase_require_open
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project
 
@@ -27,23 +27,13 @@ HOST_RANKING_PHASES = (PhaseKind.APPLICATIONS, PhaseKind.HOST_RANKING)
 
 
 def application_check_eligibility(*, candidate, project: Project) -> None:
-    """Raise ValidationError when `candidate` may not apply to `project` under its program."""
-    profile = getattr(candidate, "candidate_profile", None)
-    if profile is None:
-        raise ValidationError(
-            _("Only candidates with a candidate profile can apply."), code="not_a_candidate"
-        )
-    program = project.call.program
-    if profile.level not in program.eligible_levels:
-        raise ValidationError(
-            _("Your academic level (%(level)s) is not eligible for this program.")
-            % {"level": profile.get_level_display()},
-            code="ineligible_level",
-        )
-    if profile.direction not in program.directions:
-        raise ValidationError(
-            _("This program does not fund your direction of mobility."), code="ineligible_direction"
-        )
+    """Raise ValidationError when `candidate` may not apply to `project`.
+
+    The call's rules (the program's levels and directions, the call's language
+    levels) come from programs; where the project is hosted is checked here.
+    """
+    call_require_eligible(call=project.call, candidate=candidate)
+    profile = candidate.candidate_profile
     if Direction.host_country(profile.direction) != project.host.country:
         raise ValidationError(
             _("This project is hosted in your home country; internships are in the other country."),

@@ -189,15 +189,15 @@ def _reserves_resolve(policy) -> None:
         resolved = {}
         for key, n in cap["reserves"].items():
             key = str(key).strip()
-            if not key.isdigit():
-                try:
-                    ror = normalise_ror(key)
-                except ValidationError:
-                    pass
-                else:
-                    org = Organisation.objects.filter(ror_id=ror).only("pk").first()
-                    if org is not None:
-                        key = str(org.pk)
+            # A ROR id may be all digits ("012345678"), so it is tried before an id.
+            try:
+                ror = normalise_ror(key)
+            except ValidationError:
+                pass
+            else:
+                org = Organisation.objects.filter(ror_id=ror).only("pk").first()
+                if org is not None:
+                    key = str(org.pk)
             resolved[key] = n
         cap["reserves"] = resolved
 

@@ -55,6 +55,19 @@ def test_application_submit_to_home_country_is_refused(call):
         application_submit(candidate=factories.candidate(), project=project)
 
 
+def test_application_submit_checks_the_calls_language_levels(candidate_user, project):
+    project.call.eligibility = {"languages": [{"language": "fr", "level": "B2"}]}
+    project.call.save()
+
+    with pytest.raises(ValidationError) as exc:
+        application_submit(candidate=candidate_user, project=project)
+    assert exc.value.messages == ["This call asks for these language levels: fr B2."]
+    assert Application.objects.count() == 0
+
+    factories.LanguageSkillFactory(person=candidate_user, language="fr", level="C1")
+    assert application_submit(candidate=candidate_user, project=project).pk is not None
+
+
 def test_application_submit_by_non_candidate_is_refused(project):
     with pytest.raises(ValidationError, match="candidate profile"):
         application_submit(candidate=factories.UserFactory(), project=project)

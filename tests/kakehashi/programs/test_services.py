@@ -189,6 +189,27 @@ def test_match_policy_normalise_resolves_ror_ids_and_does_not_mutate():
     assert given["caps"][0]["reserves"] == {f"https://ror.org/{org.ror_id}": 1}
 
 
+def test_a_ror_id_of_digits_only_is_read_as_a_ror_id_not_an_organisation_id():
+    from kakehashi.organisations.validators import ror_checksum
+
+    ror = "0123456" + ror_checksum("0123456")
+    assert ror.isdigit()
+    org = factories.OrganisationFactory(ror_id=ror)
+    policy = {
+        "caps": [
+            {
+                "label": "K",
+                "kind": "region",
+                "values": ["JP-26"],
+                "capacity": 3,
+                "reserves": {ror: 1},
+            }
+        ]
+    }
+
+    assert match_policy_normalise(policy)["caps"][0]["reserves"] == {str(org.pk): 1}
+
+
 def test_match_policy_normalise_refuses_unknown_organisation():
     policy = {
         "caps": [
