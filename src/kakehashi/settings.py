@@ -165,6 +165,22 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_WORKER_POOL = "solo"
+# With a broker, `celery -A kakehashi beat` queues the periodic jobs: expired
+# offers lapse every minute, phase openings and deadline reminders go out
+# every ten minutes. Without one, run `manage.py send_notifications` from cron;
+# pages and API reads lapse expired offers themselves.
+CELERY_BEAT_SCHEDULE = {
+    "offers-lapse": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 60.0,
+        "kwargs": {"kind": "offers.lapse"},
+    },
+    "phase-notifications": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 600.0,
+        "kwargs": {"kind": "notifications.phases"},
+    },
+}
 
 # Where the demo loader and importers find the shared public data sets.
 KAKEHASHI_SHARED_DATA = Path(

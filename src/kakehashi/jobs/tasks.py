@@ -8,3 +8,11 @@ from kakehashi.jobs.services import job_execute
 def job_run(*, job_id: int) -> str:
     job = job_execute(job=Job.objects.get(pk=job_id))
     return job.status
+
+
+@shared_task
+def job_enqueue_scheduled(*, kind: str) -> int:
+    """Queue a job of `kind`; Celery beat calls this for the periodic jobs (settings)."""
+    from kakehashi.jobs.services import job_enqueue
+
+    return job_enqueue(kind=kind).pk

@@ -51,3 +51,18 @@ def test_job_enqueue_unknown_kind_is_refused():
     with pytest.raises(ValidationError, match="Unknown kind of job: nope"):
         job_enqueue(kind="nope")
     assert Job.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_beat_schedule_names_registered_job_kinds_and_queues_them():
+    from django.conf import settings
+
+    from kakehashi.jobs.services import _HANDLERS
+    from kakehashi.jobs.tasks import job_enqueue_scheduled
+
+    kinds = [entry["kwargs"]["kind"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert kinds == ["offers.lapse", "notifications.phases"]
+    assert set(kinds) <= set(_HANDLERS)
+
+    job = Job.objects.get(pk=job_enqueue_scheduled(kind="offers.lapse"))
+    assert (job.kind, job.status, job.result) == ("offers.lapse", "succeeded", {"lapsed": []})
