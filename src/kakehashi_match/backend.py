@@ -4,8 +4,9 @@ Both return identical results. The compiled kernels are faster once loaded,
 but loading numba and the cached machine code costs about a second per
 process; a one-shot process solving a market of ordinary size is faster
 with the NumPy twins (``npkernel``). The library default is ``"numba"``;
-the ``kakehashi-match solve`` command switches to ``"numpy"`` for student
-mode on markets of up to :data:`NUMPY_MAX_EDGES` rank-list entries.
+the ``kakehashi-match`` command switches to ``"numpy"`` on markets of up to
+:data:`NUMPY_MAX_EDGES` rank-list entries for ``solve`` in student mode,
+``round2`` (student mode) and ``check`` (one audit).
 """
 
 from __future__ import annotations

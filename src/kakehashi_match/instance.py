@@ -284,7 +284,9 @@ class Instance:
                 + ", ".join(f"{p!r} (ranked by {s!r})" for s, p in pairs[:10])
                 + (" …" if len(pairs) > 10 else "")
             )
-        _check_dupes(stu_ptr, edge_proj, student_ids, project_ids, "students", "project")
+        _check_dupes(
+            stu_ptr, edge_proj, student_ids, project_ids, "students", "project", order=False
+        )
 
         # ---- organisations
         org_cap = np.empty(len(org_ids), dtype=np.int64)
@@ -470,26 +472,31 @@ def _cap(node: Mapping, where: str, required: bool) -> int:
     return c
 
 
-def _check_dupes(ptr, items, owner_ids, item_ids, where, what, base=None):
+def _check_dupes(ptr, items, owner_ids, item_ids, where, what, base=None, order=True):
     """Raise if an owner lists the same item twice (O(E log E)). Returns the
-    sorted codes ``owner * base + item`` and their order (reused to look
-    entries up by owner and item)."""
+    sorted codes ``owner * base + item`` and, when *order*, their order
+    (reused to look entries up by owner and item); without it the codes are
+    only sorted, which is several times cheaper than the argsort."""
     if len(items) == 0:
         return None
     owner = np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
-    code = owner * (int(items.max()) + 1 if base is None else base) + items
-    order = np.argsort(code)
-    sc = code[order]
+    b = int(items.max()) + 1 if base is None else base
+    code = owner * b + items
+    if order:
+        from .npkernel import argsort_int
+
+        idx = argsort_int(code)
+        sc = code[idx]
+    else:
+        idx, sc = None, np.sort(code)
     dup = np.flatnonzero(sc[1:] == sc[:-1])
     if len(dup):
-        pairs = sorted(
-            {(owner_ids[owner[order[d]]], item_ids[items[order[d]]]) for d in dup[:20].tolist()}
-        )
+        pairs = sorted({(owner_ids[c // b], item_ids[c % b]) for c in sc[dup[:20]].tolist()})
         raise ValueError(
             f"{where}: {what} listed twice: "
             + ", ".join(f"{o!r} lists {i!r} twice" for o, i in pairs[:10])
         )
-    return sc, order
+    return sc, idx
 
 
 def _all_str(items: list) -> bool:

@@ -23,7 +23,29 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["da_kernel", "edge_lookup", "tiebreak_positions"]
+__all__ = ["argsort_int", "da_kernel", "edge_lookup", "tiebreak_positions"]
+
+
+def argsort_int(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for integer keys, about twice as
+    fast on large arrays: when key and position fit in 63 bits together it
+    sorts ``key * 2**b + position`` (a plain sort, vectorised) and keeps the
+    positions. O(n log n).
+
+    >>> argsort_int(np.array([3, 1, 2, 1])).tolist()
+    [1, 3, 2, 0]
+    """
+    n = len(keys)
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    b = (n - 1).bit_length()
+    if int(keys.min()) < 0 or int(keys.max()) >= 1 << (63 - b):
+        return np.argsort(keys, kind="stable")
+    packed = keys.astype(np.int64) << b
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << b) - 1
+    return packed
 
 
 def _rank_in_runs(g: np.ndarray) -> np.ndarray:
@@ -66,13 +88,13 @@ def edge_lookup(
     n = max(int(n_students), 1)
     if sorted_codes is None:
         rc = _owner(r_ptr) * n + r_student
-        order = np.argsort(rc)
+        order = argsort_int(rc)
         src = rc[order]
     else:
         src, order = sorted_codes
     node = np.asarray(edge_node, dtype=np.int64)
     ec = node * n + _owner(stu_ptr)
-    by_code = np.argsort(ec)  # searching sorted needles is cache-friendly
+    by_code = argsort_int(ec)  # searching sorted needles is cache-friendly
     i = np.empty(len(ec), dtype=np.int64)
     i[by_code] = np.searchsorted(src, ec[by_code])
     i = np.minimum(i, len(src) - 1)
@@ -143,7 +165,7 @@ def da_kernel(
         touched_p[edge_proj[prop]] = True
         sel = touched_p[edge_proj[pool_in]]
         c = code_p[pool_in[sel]]
-        o = np.argsort(c)
+        o = argsort_int(c)
         g = c[o] // big
         pool = np.concatenate((pool_in[~sel], pool_in[sel][o][_rank_in_runs(g) < cap_p[g]]))
         # supervisors keep their cap_l best, and an organisation over its
@@ -156,7 +178,7 @@ def da_kernel(
         sel = over_l[g_l] | over_o[g_o]
         if sel.any():
             c = code_l[pool[sel]]
-            o = np.argsort(c)
+            o = argsort_int(c)
             part = pool[sel][o]
             g = c[o] // big
             place = _rank_in_runs(g)
@@ -164,7 +186,7 @@ def da_kernel(
             part, place, g = part[keep], place[keep], g[keep]
             go = sup_org[g]
             # organisations: round-robin over their supervisors, in turn order
-            o = np.argsort((go * (n_s + 1) + place) * n_turn + sup_turn[g])
+            o = argsort_int((go * (n_s + 1) + place) * n_turn + sup_turn[g])
             go = go[o]
             part = part[o]
             keep = free_o[go] | (_rank_in_runs(go) < cap_o[go])

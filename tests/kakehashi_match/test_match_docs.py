@@ -15,6 +15,7 @@ MODULES = [
     "kakehashi_match.generate",
     "kakehashi_match.rounds",
     "kakehashi_match.simulate",
+    "kakehashi_match.npkernel",
 ]
 
 

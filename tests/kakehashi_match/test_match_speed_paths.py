@@ -19,6 +19,7 @@ from kakehashi_match import Instance, backend, canonical_json, instance, solve
 from kakehashi_match.generate import random_instance
 from kakehashi_match.kernel import noisy_keys
 from kakehashi_match.market import compile_market
+from kakehashi_match.npkernel import argsort_int
 from kakehashi_match.solve import student_optimal
 
 
@@ -217,3 +218,62 @@ def test_noisy_keys_equal_the_numpy_expression():
     out = noisy_keys(key, scale, shock, stu, np.empty(300))
 
     assert out.tobytes() == expected.tobytes()
+
+
+def test_cli_check_and_round2_use_the_numpy_kernels_and_agree(tmp_path):
+    data = random_instance(
+        300, 40, list_length=5, n_supervisors=12, n_organisations=3, capacity=(1, 4),
+        supervisor_slack=0.8, organisation_slack=0.8, tie_fraction=0.2, seed=8,
+    )  # fmt: skip
+    path, first, second = tmp_path / "i.json", tmp_path / "r1.json", tmp_path / "r2.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    r1 = solve(data)
+    first.write_text(r1.to_json(), encoding="utf-8")
+    declined = sorted(s for s, p in r1.assignments.items() if p)[:5]
+    code = (
+        "import sys; from kakehashi_match.cli import main; rc = main(sys.argv[1:]); "
+        "print(sorted(m for m in ('numba', 'scipy') if m in sys.modules)); sys.exit(rc)"
+    )
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        )
+
+    checked = run("check", str(path), str(first))
+    round2 = run("round2", str(path), str(first), "--declined", ",".join(declined),
+                 "-o", str(second))  # fmt: skip
+
+    from kakehashi_match.rounds import second_round
+
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.splitlines() == ["ok: valid and stable", "[]"]
+    assert round2.returncode == 0, round2.stderr
+    assert round2.stdout.strip() == "[]"
+    assert second.read_text(encoding="utf-8") == (
+        second_round(data, r1.assignments, declined).to_json()
+    )
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [],
+        [7],
+        [3, 1, 2, 1, 3, 0],
+        [5, -1, 5, -2],  # negative keys: the plain stable argsort
+        [2**62, 1, 2**62],  # keys too large to pack with their positions
+    ],
+)
+def test_argsort_int_equals_stable_argsort(keys):
+    a = np.asarray(keys, dtype=np.int64)
+
+    assert argsort_int(a).tolist() == np.argsort(a, kind="stable").tolist()
+
+
+@PROFILE
+@given(st.lists(st.integers(0, 2**40), max_size=300))
+def test_argsort_int_equals_stable_argsort_on_generated_keys(keys):
+    a = np.asarray(keys, dtype=np.int64)
+
+    assert argsort_int(a).tolist() == np.argsort(a, kind="stable").tolist()
