@@ -62,6 +62,7 @@ from kakehashi_semantic import (
     market_aware_rankings,
     recommend,
 )
+from kakehashi_semantic.bias import SMALL_LANGUAGE_SHRINKAGE
 from kakehashi_semantic.market import examination_weights
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "kakehashi" / "demo" / "data"
@@ -114,7 +115,9 @@ def demo_market(cache: EmbeddingCache):
 
     all_vecs = embed([project_text(p) for p in projects_all], encoder=enc, cache=cache)
     all_langs = [p["language"] for p in projects_all]
-    centering = LanguageCentering.fit(all_vecs, all_langs, min_count=MIN_GROUP)
+    centering = LanguageCentering.fit(
+        all_vecs, all_langs, min_count=MIN_GROUP, shrinkage=SMALL_LANGUAGE_SHRINKAGE
+    )
     p_vecs = centering.transform(
         embed([project_text(p) for p in projects], encoder=enc, cache=cache),
         [p["language"] for p in projects],

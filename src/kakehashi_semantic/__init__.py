@@ -43,7 +43,9 @@ from .search import (
     hybrid_search,
     make_snippet,
     match_spans,
+    query_terms,
     reciprocal_rank_fusion,
+    term_coverage,
 )
 from .semantic_index import Item, SemanticIndex
 from .windowing import Windowing, split_sentences, split_windows
@@ -93,10 +95,12 @@ __all__ = [
     "match_spans",
     "metrics_from_rankings",
     "metrics_from_ranks",
+    "query_terms",
     "reciprocal_rank_fusion",
     "recommend",
     "skill_overlap",
     "split_sentences",
     "split_windows",
+    "term_coverage",
     "top_k",
 ]

@@ -14,7 +14,21 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Hit", "NumpyIndex", "VectorIndex", "filter_mask", "top_k"]
+from ._quant import Int8Rows
+
+__all__ = [
+    "QUANTISE_MIN",
+    "Calibration",
+    "Hit",
+    "NumpyIndex",
+    "VectorIndex",
+    "filter_mask",
+    "top_k",
+]
+
+#: Pools of at least this many rows get the int8 prefilter by default (below it the
+#: float32 scan takes well under a millisecond and numba would only add load time).
+QUANTISE_MIN = 20_000
 
 Where = Mapping[str, Any] | Callable[[Mapping[str, Any]], bool]
 
@@ -26,6 +40,29 @@ class Hit:
     rank: int
     id: Hashable
     score: float
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """Per-group increasing affine map of scores: ``(s - mu[g]) * inv[g]``, ``inv > 0``.
+
+    ``codes[i]`` is row ``i``'s group. :meth:`apply` computes it in float32 the same
+    way for a whole score vector or for a subset of rows, so the int8 path and the
+    full scan give identical scores.
+    """
+
+    codes: np.ndarray
+    mu: np.ndarray
+    inv: np.ndarray
+
+    def apply(self, s: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+        """Calibrated float32 scores ``s`` of ``rows`` (``None``: all rows, in order)."""
+        if len(self.mu) == 1:
+            return (s - np.float32(self.mu[0])) * np.float32(self.inv[0])
+        codes = self.codes if rows is None else self.codes[rows]
+        inv32 = self.inv.astype(np.float32)
+        shift32 = (self.mu * self.inv).astype(np.float32)
+        return s * inv32[codes] - shift32[codes]
 
 
 @runtime_checkable
@@ -65,6 +102,10 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
         part = np.arange(n)
     order = np.lexsort((part, -scores[part]))
     return part[order][:k]
+
+
+def _hits(ids: Sequence[Hashable], rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
+    return [Hit(r + 1, ids[i], float(scores[r])) for r, i in enumerate(rows)]
 
 
 def filter_mask(metadata: Sequence[Mapping[str, Any]], where: Where) -> np.ndarray:
@@ -111,8 +152,12 @@ class NumpyIndex:
 
     ``ids`` must be unique; ``vectors`` is ``(n, d)`` (copied, inputs never mutated);
     ``metadata`` is one mapping per row for filtering. Search costs O(n * d) per query
-    (rows failing the filter get ``-inf`` and are never returned): 15–30 ms for
-    100,000 × 384 on one core of this machine (see benchmarks/semantic).
+    (rows failing the filter are never returned). With ``quantise`` (default: pools of
+    at least :data:`QUANTISE_MIN` rows) a pass over an int8 copy of the rows with a
+    proven error bound picks the only rows that can be in the top k, which are then
+    scored exactly in float32: the same top-k as the full float32 scan, about 3 ms
+    instead of 7–10 ms for 100,000 × 384 on one core of this machine
+    (``kakehashi_semantic._quant``; benchmarks/semantic/bench_latency.py).
 
     >>> idx = NumpyIndex(["a", "b"], np.eye(2, dtype=np.float32))
     >>> [h.id for h in idx.search(np.array([[0.0, 1.0]]), k=1)[0]]
@@ -124,6 +169,8 @@ class NumpyIndex:
         ids: Sequence[Hashable],
         vectors: np.ndarray,
         metadata: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        quantise: bool | None = None,
     ) -> None:
         ids = list(ids)
         v = np.asarray(vectors)
@@ -137,14 +184,20 @@ class NumpyIndex:
             raise ValueError("vectors must be finite")
         if metadata is not None and len(metadata) != len(ids):
             raise ValueError(f"metadata has {len(metadata)} rows, expected {len(ids)}")
+        if quantise is not None and not isinstance(quantise, bool):
+            raise ValueError(f"quantise must be a bool or None, got {quantise!r}")
         self.ids = tuple(ids)
-        # Stored dimension-major: q @ (d, n) runs 2-4x faster than (n, d) @ q in OpenBLAS
-        # on one core (memory-bound gemv); ``vectors`` is the (n, d) read-only view.
-        self._vt = np.ascontiguousarray(np.asarray(v, dtype=np.float32).T)
-        self._vt.setflags(write=False)
-        self.vectors = self._vt.T
+        # Row-major, so the exact re-scoring of a shortlist reads whole rows.
+        self.vectors = np.array(v, dtype=np.float32, order="C", copy=True)
+        self.vectors.setflags(write=False)
         self.metadata = tuple(dict(m) for m in metadata) if metadata is not None else None
         self.dim = int(v.shape[1])
+        if quantise is None:
+            quantise = len(ids) >= QUANTISE_MIN
+        self.quantised = Int8Rows(self.vectors) if quantise and len(ids) else None
+        if self.quantised is not None:
+            # load the compiled prefilter now (~1 s once per process), not at the first query
+            self.quantised.candidates(self.vectors[0], 1)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -166,7 +219,7 @@ class NumpyIndex:
     def scores(self, queries: np.ndarray) -> np.ndarray:
         """Full ``(n_queries, n)`` cosine score matrix (no filtering)."""
         q = self._check_queries(queries)
-        return q @ self._vt
+        return q @ self.vectors.T
 
     def _check_queries(self, queries: np.ndarray) -> np.ndarray:
         q = np.asarray(queries, dtype=np.float32)
@@ -194,10 +247,59 @@ class NumpyIndex:
         m = self._mask(mask, where)
         out: list[list[Hit]] = []
         for qv in q:
-            s = qv @ self._vt
-            if m is not None:
-                s = np.where(m, s, -np.inf)
-            top = top_k(s, k)
-            top = top[np.isfinite(s[top])]
-            out.append([Hit(r + 1, self.ids[i], float(s[i])) for r, i in enumerate(top)])
+            top, s = self.top(qv, k, mask=m)
+            out.append(_hits(self.ids, top, s))
         return out
+
+    def top(
+        self,
+        q: np.ndarray,
+        k: int,
+        *,
+        mask: np.ndarray | None = None,
+        skip: int = -1,
+        calibration: Calibration | None = None,
+        exact: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Row indices and scores of the ``k`` best rows for one query vector ``q``.
+
+        Scores are float32 cosines, or ``calibration.apply`` of them; rows failing
+        ``mask`` and row ``skip`` are left out; ties go to the lower row. With the int8
+        copy (and not ``exact``) only the rows its bounds cannot rule out are scored,
+        each on its own (summed in float64, rounded to float32); ``exact`` forces the
+        full float32 scan. The two agree to one float32 rounding; the BLAS scan may
+        round two identical rows differently (blocking), the prefilter path never.
+        """
+        n = len(self.ids)
+        if self.quantised is not None and not exact:
+            if calibration is None:
+                cand = self.quantised.candidates(q, k, mask=mask, skip=skip)
+            else:
+                cand = self.quantised.candidates(
+                    q,
+                    k,
+                    groups=calibration.codes,
+                    mu=calibration.mu,
+                    inv=calibration.inv,
+                    mask=mask,
+                    skip=skip,
+                )
+            if cand.shape[0] < n // 4:
+                # float64 sums rounded once: each row's score depends on that row alone
+                s = (self.vectors[cand].astype(np.float64) @ q.astype(np.float64)).astype(
+                    np.float32
+                )
+                if calibration is not None:
+                    s = calibration.apply(s, cand)
+                best = top_k(s, k)
+                return cand[best], s[best]
+        s = self.vectors @ q
+        if calibration is not None:
+            s = calibration.apply(s, None)
+        if mask is not None:
+            s = np.where(mask, s, -np.inf)
+        if 0 <= skip < n:
+            s[skip] = -np.inf
+        best = top_k(s, k)
+        best = best[np.isfinite(s[best])]
+        return best, s[best]

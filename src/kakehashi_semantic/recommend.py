@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .bias import LanguageCentering
+from .bias import SMALL_LANGUAGE_SHRINKAGE, LanguageCentering
 from .cache import EmbeddingCache
 from .embed import embed
 from .encoders import Encoder, default_encoder
@@ -338,7 +338,9 @@ def recommend(
         if cent is None:
             counts = {lg: langs[1:].count(lg) for lg in set(langs[1:])}
             if counts and max(counts.values()) >= 10:
-                cent = LanguageCentering.fit(vecs[1:], langs[1:], min_count=10)
+                cent = LanguageCentering.fit(
+                    vecs[1:], langs[1:], min_count=10, shrinkage=SMALL_LANGUAGE_SHRINKAGE
+                )
         if cent is not None:
             vecs = cent.transform(vecs, langs)
         sem = np.clip(vecs[1:] @ vecs[0], 0.0, 1.0)

@@ -23,6 +23,7 @@ from scipy import sparse
 
 from .encoders import char_ngrams
 from .index import Hit, Where, filter_mask, top_k
+from .lang import _EN_WORDS_TEXT, _FR_WORDS_TEXT
 from .semantic_index import Item, SemanticIndex
 
 __all__ = [
@@ -33,7 +34,9 @@ __all__ = [
     "hybrid_search",
     "make_snippet",
     "match_spans",
+    "query_terms",
     "reciprocal_rank_fusion",
+    "term_coverage",
 ]
 
 
@@ -53,6 +56,76 @@ def fold(text: str) -> str:
     return "".join(map(_fold_char, text))
 
 
+_STOP_WORDS = frozenset(fold(w) for w in (_FR_WORDS_TEXT + " " + _EN_WORDS_TEXT).split())
+
+
+def query_terms(query: str) -> tuple[tuple[str, str], ...]:
+    """Content terms of a query: ``("lat", word)`` and ``("cjk", run)``, folded.
+
+    Latin-script words (letters and digits) of at least two characters, or numbers,
+    that are not English or French function words; runs of CJK characters (kanji and
+    kana: Japanese has no spaces). O(len(query)).
+
+    >>> query_terms("Traduction automatique de la parole")
+    (('lat', 'traduction'), ('lat', 'automatique'), ('lat', 'parole'))
+    >>> query_terms("脳波 EEG")
+    (('cjk', '脳波'), ('lat', 'eeg'))
+    """
+    fq = fold(query)
+    out: list[tuple[str, str]] = []
+    run: list[str] = []
+    word: list[str] = []
+    for ch in fq + " ":
+        cjk = _is_cjk(ch)
+        if word and (cjk or not ch.isalnum()):
+            w = "".join(word)
+            if (len(w) >= 2 or w.isdigit()) and w not in _STOP_WORDS:
+                out.append(("lat", w))
+            word = []
+        if run and not cjk:
+            out.append(("cjk", "".join(run)))
+            run = []
+        if cjk:
+            run.append(ch)
+        elif ch.isalnum():
+            word.append(ch)
+    return tuple(dict.fromkeys(out))
+
+
+def _term_found(folded_text: str, kind: str, term: str) -> float:
+    """Share of ``term`` found in the folded text (word start for Latin terms; CJK
+    characters covered by substrings of at least two characters, or the one character)."""
+    if kind == "lat":
+        start = 0
+        while (i := folded_text.find(term, start)) >= 0:
+            if i == 0 or not folded_text[i - 1].isalnum() or _is_cjk(folded_text[i - 1]):
+                return 1.0
+            start = i + 1
+        return 0.0
+    if len(term) == 1:
+        return float(term in folded_text)
+    covered = [False] * len(term)
+    for i in range(len(term) - 1):
+        if term[i : i + 2] in folded_text:
+            covered[i] = covered[i + 1] = True
+    return sum(covered) / len(term)
+
+
+def term_coverage(text: str, query: str) -> float:
+    """Share of the query's content terms (:func:`query_terms`) found in ``text``.
+
+    1.0 for a query without content terms. O(len(text) * terms).
+
+    >>> term_coverage("Speech recognition for non-native English", "speech translation")
+    0.5
+    """
+    terms = query_terms(query)
+    if not terms:
+        return 1.0
+    ft = fold(text)
+    return sum(_term_found(ft, kind, t) for kind, t in terms) / len(terms)
+
+
 class LexicalIndex:
     """Character n-gram TF-IDF over item texts (sparse, exact). O(total text length) to build."""
 
@@ -60,14 +133,16 @@ class LexicalIndex:
         if not items:
             raise ValueError("items must not be empty")
         self.ids = tuple(it.id for it in items)
+        self.texts = tuple(it.text for it in items)
         if len(set(self.ids)) != len(self.ids):
             raise ValueError("items must have unique ids")
         self.metadata = tuple(dict(it.metadata) for it in items)
         self.n_min, self.n_max = n_min, n_max
         vocab: dict[str, int] = {}
         rows, cols, vals = [], [], []
-        for r, it in enumerate(items):
-            for g, c in char_ngrams(fold(it.text), n_min, n_max).items():
+        self._folded = tuple(fold(it.text) for it in items)
+        for r, ft in enumerate(self._folded):
+            for g, c in char_ngrams(ft, n_min, n_max).items():
                 j = vocab.setdefault(g, len(vocab))
                 rows.append(r)
                 cols.append(j)
@@ -92,17 +167,41 @@ class LexicalIndex:
         return v / n if n else v
 
     def search(
-        self, text: str, k: int = 10, *, mask: np.ndarray | None = None, where: Where | None = None
+        self,
+        text: str,
+        k: int = 10,
+        *,
+        mask: np.ndarray | None = None,
+        where: Where | None = None,
+        min_coverage: float = 0.0,
     ) -> list[Hit]:
-        """Items sharing character n-grams with ``text``, best first (score > 0 only)."""
+        """Items sharing character n-grams with ``text``, best first (score > 0 only).
+
+        With ``min_coverage`` > 0, an item is kept only if it contains at least that
+        share of the query's content terms (:func:`term_coverage`: whole words, not
+        function words): n-grams alone match "de la" or "-tion" in any French text.
+        The coverage is checked on the ``20 * k`` best n-gram matches.
+        """
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive int, got {k!r}")
+        if not 0.0 <= min_coverage <= 1.0:
+            raise ValueError(f"min_coverage must be between 0 and 1, got {min_coverage!r}")
         s = self.matrix @ self._query_vector(text)
         if where is not None:
             s = np.where(filter_mask(self.metadata, where), s, 0.0)
         if mask is not None:
             s = np.where(mask, s, 0.0)
-        top = [i for i in top_k(s, k) if s[i] > 0]
+        if min_coverage <= 0.0:
+            top = [i for i in top_k(s, k) if s[i] > 0]
+        else:
+            terms = query_terms(text)
+            top = []
+            for i in top_k(s, 20 * k):
+                if s[i] <= 0 or len(top) == k:
+                    break
+                found = sum(_term_found(self._folded[i], kind, t) for kind, t in terms)
+                if not terms or found / len(terms) >= min_coverage - 1e-9:
+                    top.append(i)
         return [Hit(r + 1, self.ids[i], float(s[i])) for r, i in enumerate(top)]
 
 
@@ -288,17 +387,25 @@ def hybrid_search(
     k: int = 10,
     depth: int = 50,
     where: Where | None = None,
+    mask: np.ndarray | None = None,
     lang: str | None = None,
     snippet_chars: int = 160,
     semantic_weight: float = 1.0,
+    min_coverage: float = 2 / 3,
 ) -> list[SearchResult]:
     """Search ``query`` (any of ja/en/fr) lexically and semantically; fuse; add snippets.
 
-    Both indexes must hold the same items. Filters (``where``) apply before ranking in
-    both. Each list is cut at ``depth`` before reciprocal rank fusion, in which the
-    semantic list counts ``semantic_weight`` times the lexical one: words never match
-    across languages, so a pool in several languages wants the semantic list to weigh
-    more. O(n * d) for the semantic part plus O(nnz) for the lexical part.
+    Both indexes must hold the same ids in the same order; their texts may differ
+    (e.g. titles for the semantic index, where a short query meets a short text, and
+    whole descriptions for the lexical one). Snippets come from the lexical texts.
+    Filters (``where``, and a precomputed boolean ``mask``: the fast way for large
+    pools) apply before ranking in both. A lexical hit must contain
+    ``min_coverage`` of the query's content words (:meth:`LexicalIndex.search`; two
+    thirds: both words of a two-word query, two of three; measured in docs/semantic). Each
+    list is cut at ``depth`` before reciprocal rank fusion, in which the semantic list
+    counts ``semantic_weight`` times the lexical one: words never match across
+    languages, so a pool in several languages wants the semantic list to weigh more.
+    O(n * d) for the semantic part plus O(nnz) for the lexical part.
     """
     if not isinstance(query, str) or not query.strip():
         raise ValueError("query is empty")
@@ -306,12 +413,12 @@ def hybrid_search(
         raise ValueError("semantic and lexical must index the same items in the same order")
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
-    sem = semantic.search([query], langs=[lang], k=depth, where=where)[0]
-    lex = lexical.search(query, depth, where=where)
+    sem = semantic.search([query], langs=[lang], k=depth, where=where, mask=mask)[0]
+    lex = lexical.search(query, depth, where=where, mask=mask, min_coverage=min_coverage)
     fused = reciprocal_rank_fusion([lex, sem], weights=[1.0, semantic_weight])[:k]
     lr = {h.id: h.rank for h in lex}
     sr = {h.id: h.rank for h in sem}
-    text_of = {it.id: it.text for it in semantic.items}
+    text_of = dict(zip(lexical.ids, lexical.texts, strict=True))
     return [
         SearchResult(
             h.rank,

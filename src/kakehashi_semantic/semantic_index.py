@@ -12,6 +12,8 @@ it with one filtered top-k per language.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -19,11 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from .bias import LanguageCentering
+from ._text import check_texts
+from .bias import SMALL_LANGUAGE_SHRINKAGE, LanguageCentering
 from .cache import EmbeddingCache
 from .embed import embed
 from .encoders import Encoder, Kind, default_encoder
-from .index import Hit, NumpyIndex, Where, top_k
+from .index import Calibration, Hit, NumpyIndex, Where
 from .lang import detect_language
 from .windowing import Windowing
 
@@ -82,6 +85,40 @@ def _language_stats(
     return stats, {lg: code[n] for lg, n in name.items()}
 
 
+#: Query vectors kept in memory per index (least recently used dropped first).
+QUERY_CACHE_SIZE = 1024
+
+
+class _QueryLRU:
+    """Thread-safe LRU of raw query vectors keyed by text (read-only arrays)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._d: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            v = self._d.get(text)
+            if v is not None:
+                self._d.move_to_end(text)
+            return v
+
+    def put(self, text: str, v: np.ndarray) -> None:
+        if self.size <= 0:
+            return
+        v = v.copy()
+        v.setflags(write=False)
+        with self._lock:
+            self._d[text] = v
+            self._d.move_to_end(text)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+
 @dataclass(frozen=True, eq=False)
 class SemanticIndex:
     """An immutable cross-language index; build it with :meth:`build`."""
@@ -98,6 +135,7 @@ class SemanticIndex:
     group_codes: np.ndarray
     windowing: Windowing | None = None
     cache: EmbeddingCache | None = None
+    query_cache: _QueryLRU = field(default_factory=lambda: _QueryLRU(QUERY_CACHE_SIZE))
 
     @classmethod
     def build(
@@ -113,18 +151,28 @@ class SemanticIndex:
         query_kind: Kind = "passage",
         windowing: Windowing | None = None,
         vectors: np.ndarray | None = None,
+        quantise: bool | None = None,
+        query_cache_size: int = QUERY_CACHE_SIZE,
+        shrinkage: float = SMALL_LANGUAGE_SHRINKAGE,
     ) -> SemanticIndex:
         """Embed ``items`` (or use precomputed raw ``vectors``) and index them.
 
         With ``correction`` (the default), ``centering`` defaults to per-language means
-        fitted on the items themselves (unsupervised: no labels are used); pass one
+        fitted on the items themselves (unsupervised: no labels are used; a language
+        with fewer than 10 items gets a mean shrunk towards the average one with
+        pseudo-count ``shrinkage``, see :meth:`LanguageCentering.fit`); pass one
         fitted on held-apart texts to keep evaluation strict. Both e5 prefixes were
         measured: ``passage``/``passage`` ranks best across languages (docs/semantic).
-        O(n * d) plus the encoding of uncached texts.
+        ``quantise`` is passed to :class:`NumpyIndex` (default: int8 prefilter from
+        20,000 items; results are the same either way). ``query_cache_size`` query
+        vectors are kept in memory (0: none). O(n * d) plus the encoding of uncached
+        texts.
         """
         items = tuple(items)
         if not items:
             raise ValueError("items must not be empty")
+        if not isinstance(query_cache_size, int) or query_cache_size < 0:
+            raise ValueError(f"query_cache_size must be an int >= 0, got {query_cache_size!r}")
         for i, it in enumerate(items):
             if not isinstance(it, Item):
                 raise ValueError(f"items[{i}] must be an Item, got {type(it).__name__}")
@@ -146,13 +194,15 @@ class SemanticIndex:
                 # languages with fewer than MIN_GROUP texts get the average mean
                 counts = {lg: langs.count(lg) for lg in set(langs)}
                 if max(counts.values()) >= MIN_GROUP:
-                    centering = LanguageCentering.fit(raw, langs, min_count=MIN_GROUP)
+                    centering = LanguageCentering.fit(
+                        raw, langs, min_count=MIN_GROUP, shrinkage=shrinkage
+                    )
             vecs = centering.transform(raw, langs) if centering is not None else raw
             if query_centering is None and (query_kind == kind or centering is None):
                 qcent = centering
             elif query_centering is None:
                 qraw = embed(texts, kind=query_kind, encoder=enc, cache=cache, windowing=windowing)
-                qcent = LanguageCentering.fit(qraw, langs, min_count=MIN_GROUP)
+                qcent = LanguageCentering.fit(qraw, langs, min_count=MIN_GROUP, shrinkage=shrinkage)
             else:
                 qcent = query_centering
         else:
@@ -160,7 +210,10 @@ class SemanticIndex:
             vecs = raw
         stats, group_of = _language_stats(vecs, langs)
         idx = NumpyIndex(
-            ids, vecs, [dict(it.metadata, lang=lg) for it, lg in zip(items, langs, strict=True)]
+            ids,
+            vecs,
+            [dict(it.metadata, lang=lg) for it, lg in zip(items, langs, strict=True)],
+            quantise=quantise,
         )
         return cls(
             items=items,
@@ -175,6 +228,7 @@ class SemanticIndex:
             group_codes=np.array([group_of[lg] for lg in langs], dtype=np.intp),
             windowing=windowing,
             cache=cache,
+            query_cache=_QueryLRU(query_cache_size),
         )
 
     def __len__(self) -> int:
@@ -183,15 +237,34 @@ class SemanticIndex:
     def embed_queries(
         self, texts: Sequence[str], langs: Sequence[str | None] | None = None
     ) -> tuple[np.ndarray, list[str]]:
-        """Corrected query vectors and their languages (given or detected)."""
-        ql = _langs_for(list(texts), langs, "langs")
-        raw = embed(
-            list(texts),
-            kind=self.query_kind,
-            encoder=self.encoder,
-            cache=self.cache,
-            windowing=self.windowing,
-        )
+        """Corrected query vectors and their languages (given or detected).
+
+        The last :data:`QUERY_CACHE_SIZE` distinct query texts are kept in memory, so
+        a repeated query (paging, a refreshed page) is neither encoded nor looked up in
+        the on-disk cache.
+        """
+        check_texts(texts, "texts")
+        texts = list(texts)
+        ql = _langs_for(texts, langs, "langs")
+        raw = np.zeros((len(texts), self.encoder.dim), np.float32)
+        missing = []
+        for i, t in enumerate(texts):
+            v = self.query_cache.get(t)
+            if v is None:
+                missing.append(i)
+            else:
+                raw[i] = v
+        if missing:
+            new = embed(
+                [texts[i] for i in missing],
+                kind=self.query_kind,
+                encoder=self.encoder,
+                cache=self.cache,
+                windowing=self.windowing,
+            )
+            for j, i in enumerate(missing):
+                raw[i] = new[j]
+                self.query_cache.put(texts[i], new[j])
         if self.query_centering is not None:
             return self.query_centering.transform(raw, ql), ql
         return raw, ql
@@ -206,16 +279,19 @@ class SemanticIndex:
         where: Where | None = None,
         calibrate: bool = True,
         exclude: Sequence[Hashable | None] | None = None,
+        exact: bool = False,
     ) -> list[list[Hit]]:
         """Top-``k`` items for each query text, filters applied before ranking.
 
         ``calibrate`` standardises scores per pool language (see module doc); hit scores
         are then z-scores. ``exclude[i]`` is an item id to leave out for query ``i``
-        (e.g. the query's own item). O(m * n * d) for m queries over n items.
+        (e.g. the query's own item). O(m * n * d) for m queries over n items. Large
+        pools score through the index's int8 prefilter, which returns the same top-k as
+        the full float32 scan; ``exact`` forces that scan (the reference).
         """
         qv, _ = self.embed_queries(texts, langs)
         return self.search_vectors(
-            qv, k=k, mask=mask, where=where, calibrate=calibrate, exclude=exclude
+            qv, k=k, mask=mask, where=where, calibrate=calibrate, exclude=exclude, exact=exact
         )
 
     def search_vectors(
@@ -227,6 +303,7 @@ class SemanticIndex:
         where: Where | None = None,
         calibrate: bool = True,
         exclude: Sequence[Hashable | None] | None = None,
+        exact: bool = False,
     ) -> list[list[Hit]]:
         """Like :meth:`search` for already corrected query vectors."""
         if not isinstance(k, int) or k < 1:
@@ -241,21 +318,14 @@ class SemanticIndex:
         pos = {iid: i for i, iid in enumerate(self.index.ids)} if exclude is not None else {}
         out: list[list[Hit]] = []
         for qi, qvec in enumerate(q):
-            s = qvec @ self.index._vt
+            cal = None
             if calibrate:
                 q64 = qvec.astype(np.float64)
                 mu = np.array([q64 @ self.lang_stats[g][0] for g in groups])
                 var = np.array([q64 @ self.lang_stats[g][1] @ q64 for g in groups])
                 inv = 1.0 / (np.sqrt(np.maximum(var, 0.0)) + 1e-6)
-                if len(groups) == 1:
-                    s = (s - np.float32(mu[0])) * np.float32(inv[0])
-                else:
-                    s = s * inv.astype(np.float32)[codes] - (mu * inv).astype(np.float32)[codes]
-            if m is not None:
-                s = np.where(m, s, -np.inf)
-            if exclude is not None and exclude[qi] in pos:
-                s[pos[exclude[qi]]] = -np.inf
-            top = top_k(s, k)
-            top = top[np.isfinite(s[top])]
-            out.append([Hit(r + 1, self.index.ids[i], float(s[i])) for r, i in enumerate(top)])
+                cal = Calibration(codes, mu, inv)
+            skip = pos.get(exclude[qi], -1) if exclude is not None else -1
+            top, s = self.index.top(qvec, k, mask=m, skip=skip, calibration=cal, exact=exact)
+            out.append([Hit(r + 1, self.index.ids[i], float(s[r])) for r, i in enumerate(top)])
         return out

@@ -76,3 +76,16 @@ def test_index_analytic_calibration_equals_explicit_z_scores(seed, n_ja, n_en):
     expect = sorted(range(len(items)), key=lambda i: (-z[i], i))
     assert [h.id for h in hits] == expect
     np.testing.assert_allclose([h.score for h in hits], z[expect], atol=1e-3)
+
+
+def test_rare_language_mean_is_shrunk_towards_the_average_mean():
+    v = np.array([[1.0, 0.0]] * 10 + [[-1.0, 0.0]] * 10 + [[0.0, 1.0]] * 2, np.float32)
+    langs = ["ja"] * 10 + ["en"] * 10 + ["fr"] * 2
+    plain = LanguageCentering.fit(v, langs, min_count=10)
+    shrunk = LanguageCentering.fit(v, langs, min_count=10, shrinkage=3.0)
+    assert "fr" not in plain.means
+    # (2 * [0, 1] + 3 * [0, 0]) / 5
+    np.testing.assert_allclose(shrunk.means["fr"], [0.0, 0.4])
+    np.testing.assert_allclose(shrunk.means["ja"], [1.0, 0.0])
+    with pytest.raises(ValueError, match="shrinkage"):
+        LanguageCentering.fit(v, langs, shrinkage=-1.0)

@@ -11,6 +11,7 @@ MODULES = [
     "kakehashi_semantic.encoders",
     "kakehashi_semantic.evaluation",
     "kakehashi_semantic.index",
+    "kakehashi_semantic._quant",
     "kakehashi_semantic.lang",
     "kakehashi_semantic.market",
     "kakehashi_semantic.recommend",

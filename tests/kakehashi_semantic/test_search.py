@@ -1,5 +1,6 @@
 import time
 
+import numpy as np
 import pytest
 
 from kakehashi_semantic import (
@@ -12,7 +13,7 @@ from kakehashi_semantic import (
     match_spans,
     reciprocal_rank_fusion,
 )
-from kakehashi_semantic.search import fold
+from kakehashi_semantic.search import fold, query_terms, term_coverage
 
 ORGS = [
     Item(
@@ -128,3 +129,62 @@ def test_reciprocal_rank_fusion_weights_let_one_list_count_more():
 def test_reciprocal_rank_fusion_bad_weights_are_refused(weights, message):
     with pytest.raises(ValueError, match=message):
         reciprocal_rank_fusion([[Hit(1, "a", 0.0)], [Hit(1, "b", 0.0)]], weights=weights)
+
+
+def test_query_terms_drop_function_words_and_keep_cjk_runs():
+    assert query_terms("Robots d'assistance pour les personnes âgées") == (
+        ("lat", "robots"),
+        ("lat", "assistance"),
+        ("lat", "personnes"),
+        ("lat", "agees"),
+    )
+    assert query_terms("中小企業の生産ライン 6G") == (
+        ("cjk", "中小企業の生産ライン"),
+        ("lat", "6g"),
+    )
+    assert query_terms("EEG脳波 a 5") == (("lat", "eeg"), ("cjk", "脳波"), ("lat", "5"))
+    assert query_terms("de la") == ()
+
+
+def test_term_coverage_counts_words_and_cjk_characters():
+    assert term_coverage("Décodage EEG en temps réel", "decodage eeg") == 1.0
+    assert term_coverage("Speech recognition", "speech translation") == 0.5
+    assert term_coverage("音声認識と翻訳", "音声翻訳") == 1.0  # 音声 and 翻訳 both found
+    assert term_coverage("音声認識", "音声翻訳") == 0.5
+    assert term_coverage("anything", "de la") == 1.0
+
+
+def test_lexical_min_coverage_drops_function_word_matches():
+    items = [
+        Item(1, "Détection d'anomalies dans le réseau de la ville", "fr"),
+        Item(2, "Traduction de la parole en temps réel", "fr"),
+    ]
+    lex = LexicalIndex(items)
+    assert [h.id for h in lex.search("traduction de la parole", 5)] == [2, 1]
+    assert [h.id for h in lex.search("traduction de la parole", 5, min_coverage=0.5)] == [2]
+    with pytest.raises(ValueError, match="min_coverage"):
+        lex.search("x", 5, min_coverage=2)
+
+
+def test_hybrid_search_takes_snippets_from_lexical_texts(e5):
+    full = [
+        Item(i, f"{t}. A longer description mentioning MNE-Python {i}.", "en")
+        for i, t in enumerate(["EEG decoding", "Speech translation", "Robot grasping"])
+    ]
+    titles = [Item(it.id, it.text.split(".")[0], "en") for it in full]
+    res = hybrid_search("MNE-Python", SemanticIndex.build(titles, encoder=e5), LexicalIndex(full))
+    assert all("description mentioning MNE-Python" in r.snippet.text for r in res)
+    assert "<mark>MNE</mark>-<mark>Python</mark>" in res[0].snippet.render()
+
+
+def test_hybrid_search_mask_filters_both_lists(e5):
+    items = [
+        Item(i, t, "en")
+        for i, t in enumerate(["EEG decoding", "EEG recordings", "Robot grasping", "EEG data"])
+    ]
+    sem, lex = SemanticIndex.build(items, encoder=e5), LexicalIndex(items)
+    mask = np.array([False, True, True, False])
+    res = hybrid_search("EEG", sem, lex, k=4, mask=mask)
+    assert [r.id for r in res] == [1, 2]
+    assert res[0].lexical_rank == 1
+    assert res[1].lexical_rank is None

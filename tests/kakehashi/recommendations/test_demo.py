@@ -81,3 +81,15 @@ def test_demo_search_across_languages(demo):
     # Organisations by their Japanese name.
     orgs = search(user=officer, q="国際電気通信基礎技術研究所")["organisations"]
     assert orgs[0].obj.ror_id == "01pe1d703"
+
+
+def test_demo_search_french_query_finds_speech_translation_in_other_languages(demo):
+    officer = User.objects.get(username="officer")
+
+    projects = search(user=officer, q="traduction automatique de la parole")["projects"]
+
+    keys = [h.obj.key for h in projects]
+    # the Japanese and the English speech-translation projects, then the English ASR
+    # project that feeds speech translation; no unrelated (French) project above them
+    assert set(keys[:2]) == {"nict-simultaneous-interpretation", "ubc-ja-en-speech-translation"}
+    assert keys[2] == "nict-accented-asr"

@@ -131,3 +131,10 @@ def test_ineligible_projects_are_never_recommended(call, candidate_user):
 
     assert recommended_projects(user=candidate_user, k=10) == []
     assert draft.status == "draft"
+
+
+def test_refresh_embeds_project_titles_for_the_search_box(project):
+    texts = texts_to_embed()
+
+    assert project.title.strip() in texts
+    assert project_text(project) in texts
