@@ -55,6 +55,9 @@ class Audit:
     unacceptable: np.ndarray  # students holding an edge the host did not rank
     reason: np.ndarray  # (E,) reason code for edges above the held one, -1 otherwise
     blocking: np.ndarray  # edges that block
+    key_p: np.ndarray  # (E,) the priority compared at projects (-1 unacceptable)
+    key_l: np.ndarray  # (E,) the priority compared at supervisors and organisations
+    weak: bool = False  # keys are tie-group positions: equal keys mean a tie
 
     @property
     def valid(self) -> bool:
@@ -103,8 +106,11 @@ def audit(market: Market, held: np.ndarray, extra_full=None, key=None) -> Audit:
 
     ``extra_full`` optionally gives, per edge, True when a distributional
     group cap stops the student (flexible DA); such edges do not block.
-    ``key`` replaces the priority used for comparisons: pass the tie-group
-    index to test stability under the weak (tied) rankings.
+    ``key`` replaces the priority used for comparisons: one array for every
+    level, or a pair ``(project_key, supervisor_key)``. Pass the tie-group
+    positions (:func:`kakehashi_match.ties.weak_positions`) to test stability
+    under the weak (tied) rankings; the audit is then marked ``weak`` and
+    equal keys mean the host ranked the two students equally.
 
     >>> from kakehashi_match import Instance
     >>> from kakehashi_match.market import compile_market
@@ -119,7 +125,13 @@ def audit(market: Market, held: np.ndarray, extra_full=None, key=None) -> Audit:
     n_s = len(market.stu_ptr) - 1
     if held.shape != (n_s,):
         raise ValueError(f"held: expected shape ({n_s},), got {held.shape}")
-    key = market.edge_key if key is None else np.where(market.edge_key >= 0, key, -1)
+    weak = key is not None
+    if key is None:
+        key = key_l = market.edge_key
+    elif isinstance(key, tuple):
+        key, key_l = (np.where(market.edge_key >= 0, x, -1) for x in key)
+    else:
+        key = key_l = np.where(market.edge_key >= 0, key, -1)
     eproj, estu = market.edge_proj, market.edge_stu
     psup, sorg = market.proj_sup, market.sup_org
     n_p, n_l, n_o = len(market.cap_p), len(market.cap_l), len(market.cap_o)
@@ -140,7 +152,7 @@ def audit(market: Market, held: np.ndarray, extra_full=None, key=None) -> Audit:
     cnt_o = np.bincount(mo, minlength=n_o)
     mk = key[m_edge]
     wp = _worst(mp, mk, n_p)
-    wl = _worst(ml, mk, n_l)
+    wl = _worst(ml, key_l[m_edge], n_l)
     worst_p = np.where(wp >= 0, m_edge[wp], -1) if len(m_edge) else np.full(n_p, -1)
     worst_l = np.where(wl >= 0, m_edge[wl], -1) if len(m_edge) else np.full(n_l, -1)
     # the student an organisation would drop next (see below)
@@ -176,9 +188,13 @@ def audit(market: Market, held: np.ndarray, extra_full=None, key=None) -> Audit:
     room_o = (cap_o[o] < 0) | ((cnt_o[o] - (cur_l == lv)) < cap_o[o])
 
     kx = np.append(key, -1)  # kx[-1] == -1: "no holder" is beaten by nobody
+    kl, klx = key_l[e], np.append(key_l, -1)
 
     def beats(worst_edge):
         return k < kx[worst_edge]
+
+    def beats_l(worst_edge):
+        return kl < klx[worst_edge]
 
     reason = np.full(len(key), -1, dtype=np.int8)
     r = np.full(len(e), BLOCKING, dtype=np.int8)
@@ -187,14 +203,14 @@ def audit(market: Market, held: np.ndarray, extra_full=None, key=None) -> Audit:
     stage_p = acc & ~room_p
     r[stage_p & ~beats(worst_p[p])] = PROJECT_FULL
     stage_l = acc & room_p & ~room_l
-    r[stage_l & ~beats(worst_l[lv])] = SUPERVISOR_FULL
+    r[stage_l & ~beats_l(worst_l[lv])] = SUPERVISOR_FULL
     # organisation full: it shares places round-robin among its supervisors,
     # dropping the worst student of the supervisor holding most (later turn
     # first). s is dropped iff its supervisor then is that one and s is its worst.
     stage_o = acc & room_p & room_l & ~room_o
     new_key = cnt_l[lv] * base + market.sup_turn[lv]
     other = np.where(arg1[o] == lv, top2[o], top1[o])
-    dropped = (new_key > other) & ~beats(worst_l[lv])
+    dropped = (new_key > other) & ~beats_l(worst_l[lv])
     r[stage_o & dropped] = ORGANISATION_FULL
     if extra_full is not None:
         r[(r == BLOCKING) & np.asarray(extra_full)[e]] = GROUP_FULL
@@ -216,4 +232,7 @@ def audit(market: Market, held: np.ndarray, extra_full=None, key=None) -> Audit:
         unacceptable=unacceptable,
         reason=reason,
         blocking=e[r == BLOCKING],
+        key_p=key,
+        key_l=key_l,
+        weak=weak,
     )

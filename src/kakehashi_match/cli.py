@@ -115,8 +115,7 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(text)
             return 0
-        # one audit, the same in every mode (ties mode still loads numba for
-        # the tie groups)
+        # one audit, the same in every mode
         if _numpy_kernels_pay(inst, "student"):
             backend.prefer("numpy")
         report = check(inst, _read(args.result))

@@ -228,8 +228,8 @@ class Result:
         rows = self._explanation_rows()
         students = {}
         items = [
-            _choice_dict(pid[p], rk, REASONS[r], sname(w), cp, yp)
-            for p, rk, r, w, cp, yp in zip(*rows["columns"], strict=True)
+            _choice_dict(pid[p], rk, REASONS[r], sname(w), cp, yp, tie)
+            for p, rk, r, w, cp, yp, tie in zip(*rows["columns"], strict=True)
         ]
         bounds = rows["bounds"]
         held_proj, held_rank, lengths = rows["project"], rows["rank"], rows["length"]
@@ -301,7 +301,15 @@ class Result:
     def _explanation_rows(self, as_lists: bool = True) -> dict[str, Any]:
         """Vectorised explanation columns for every choice ranked above the
         obtained one: (project, rank, reason, cutoff edge, cutoff position,
-        your position), grouped by student via ``bounds``."""
+        your position, tied with the cut-off), grouped by student via
+        ``bounds``.
+
+        Positions are 1-based keys of the audit that decided the reason: the
+        project's key for ``project_full``, the supervisor's for
+        ``supervisor_full`` and ``organisation_full``. In the strict modes
+        that is the lottery-broken order; in mode ``ties`` the tie-group
+        positions, so a student the host ranked equally with the cut-off
+        shares its position and is flagged as tied."""
         m, a = self.market, self.audit
         reason = a.reason
         above = np.flatnonzero(reason > 0)
@@ -313,13 +321,19 @@ class Result:
         w[sel] = a.worst_p[p[sel]]
         sel = (r == SUPERVISOR_FULL) | (r == ORGANISATION_FULL)
         w[sel] = a.worst_l[m.proj_sup[p[sel]]]
-        kx = np.append(m.edge_key, -1)
         ranked = r != NOT_RANKED
-        cut_pos = np.where(ranked & (w >= 0), kx[w] + 1, 0)
-        your_pos = np.where(ranked, m.edge_key[above] + 1, 0)
+        at_l = (r == SUPERVISOR_FULL) | (r == ORGANISATION_FULL)
+        kp, kl = a.key_p, a.key_l
+        cut_key = np.where(at_l, np.append(kl, -1)[w], np.append(kp, -1)[w])
+        your_key = np.where(at_l, kl[above], kp[above])
+        cut_pos = np.where(ranked & (w >= 0), cut_key + 1, 0)
+        your_pos = np.where(ranked, your_key + 1, 0)
+        tied = ranked & (w >= 0) & (cut_pos == your_pos)
+        if not a.weak:  # a strict order has no ties
+            tied[:] = False
         bounds = np.zeros(len(m.stu_ptr), dtype=np.int64)
         np.cumsum(np.bincount(s, minlength=len(m.stu_ptr) - 1), out=bounds[1:])
-        columns = (p, above - m.stu_ptr[s] + 1, r, w, cut_pos, your_pos)
+        columns = (p, above - m.stu_ptr[s] + 1, r, w, cut_pos, your_pos, tied)
         return {
             "columns": tuple(c.tolist() for c in columns) if as_lists else columns,
             "bounds": bounds.tolist(),
@@ -385,7 +399,7 @@ class Result:
         q = inst.quoted_ids("students")
         qp = [*inst.quoted_ids("projects"), "null"]  # index -1: unplaced
         rows = self._explanation_rows(as_lists=False)
-        p_col, rk_col, r_col, w_col, cp_col, yp_col = rows["columns"]
+        p_col, rk_col, r_col, w_col, cp_col, yp_col, tie_col = rows["columns"]
         bounds = np.asarray(rows["bounds"], dtype=np.int64)
         length = np.diff(m.stu_ptr)
         top = max(
@@ -403,11 +417,13 @@ class Result:
         p_next = table([f',{{"project":{x},"rank":' for x in qp])
         p_cut = table([f',"project":{x},"rank":' for x in qp])
         tail = np.empty(max(REASONS) + 1, dtype=object)
+        tail_tied = np.empty(max(REASONS) + 1, dtype=object)
         for code, name in REASONS.items():
             reason = json.dumps(name)
             tail[code] = f',"reason":{reason}' + (
                 "}" if code == NOT_RANKED else ',"your_position":'
             )
+            tail_tied[code] = f',"reason":{reason},"tied_with_cutoff":true,"your_position":'
         # cut-off students: {"cutoff":…,"cutoff_position": (with a leading comma)
         has_cut = (r_col != NOT_RANKED) & (w_col >= 0)
         cut_stu = m.edge_stu[w_col[has_cut]]
@@ -442,7 +458,7 @@ class Result:
             it[cut, 1] = num[cp_col[j0:j1][cut]]
             it[:, 2] = np.where(cut, p_cut[p], np.where(first, p_first[p], p_next[p]))
             it[:, 3] = num[rk_col[j0:j1]]
-            it[:, 4] = tail[r]
+            it[:, 4] = np.where(tie_col[j0:j1], tail_tied[r], tail[r])
             it[ranked, 5] = num_close[yp_col[j0:j1][ranked]]
             cl = np.full((c1 - c0, width), "", dtype=object)
             cl[:, 0] = '],"list_length":'
@@ -461,24 +477,27 @@ def _dumps(x: Any) -> str:
     return json.dumps(x, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _choice_dict(project, rank, reason, cutoff, cut_pos, your_pos) -> dict[str, Any]:
+def _choice_dict(project, rank, reason, cutoff, cut_pos, your_pos, tied=False) -> dict[str, Any]:
     item: dict[str, Any] = {"project": project, "rank": rank, "reason": reason}
     if reason != REASONS[NOT_RANKED]:
         if cutoff is not None:
             item["cutoff"] = cutoff
             item["cutoff_position"] = cut_pos
+        if tied:
+            item["tied_with_cutoff"] = True
         item["your_position"] = your_pos
     return item
 
 
 def _weak(market: Market, mode: str):
-    """Ties mode is audited under the weak (tied) rankings; the others under
-    the lottery-broken order, which implies weak stability."""
+    """Ties mode is audited under the weak (tied) rankings, by tie-group
+    positions; the others under the lottery-broken order, which implies weak
+    stability."""
     if mode != "ties":
         return None
-    from .ties import weak_key
+    from .ties import weak_positions
 
-    return weak_key(market)
+    return weak_positions(market)
 
 
 def _check_mode(mode: str) -> str:
@@ -529,6 +548,7 @@ def solve(
     market = compile_market(inst, seed)
     extra: dict[str, Any] = {}
     extra_full = None
+    weak = _weak(market, mode)  # None outside mode ties
     if mode == "student":
         held = student_optimal(market)
     elif mode == "host":
@@ -536,7 +556,7 @@ def solve(
     elif mode == "ties":
         from .ties import stable_improvement_cycles
 
-        held, extra = stable_improvement_cycles(market, student_optimal(market))
+        held, extra = stable_improvement_cycles(market, student_optimal(market), keys=weak)
     elif mode == "flexible":
         from .flexible import flexible_da
 
@@ -552,7 +572,7 @@ def solve(
         seed=int(seed),
         options=dict(options),
         held=held,
-        audit=audit(market, held, extra_full, key=_weak(market, mode)),
+        audit=audit(market, held, extra_full, key=weak),
         extra=extra,
     )
 

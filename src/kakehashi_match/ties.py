@@ -13,6 +13,15 @@ its students strictly better, so there are at most E cycles, each found in
 O(E). Every applied cycle is re-checked by the weak-stability audit; with
 binding organisation caps a cycle that would create a blocking pair is
 skipped.
+
+The weak audit compares *tie-group positions* (:func:`weak_positions`): the
+position, in the host's lottery-broken order, of the first member of the
+student's tie group. A project compares by its own ranking's groups (its
+supervisor's when it has none); a supervisor, and the organisation through
+it, by the supervisor's own groups, for every project it supervises. Both
+agree with the lottery order wherever a host strictly prefers one student to
+another, so the lottery's deferred acceptance is weakly stable; they are the
+positions the explanations report in this mode.
 """
 
 from __future__ import annotations
@@ -21,22 +30,24 @@ from typing import Any
 
 import numpy as np
 
+from .backend import kernels
 from .certificate import audit
-from .kernel import edge_lookup
-from .market import Market
+from .market import Market, _merged_orders
 
-__all__ = ["stable_improvement_cycles", "weak_key"]
+__all__ = ["stable_improvement_cycles", "weak_key", "weak_positions"]
 
 
 def weak_key(market: Market) -> np.ndarray:
     """Per edge, the student's tie-group index in its host's ranking (the
     project's own ranking if it has one, else the supervisor's); -1 if
-    unranked. Comparing these instead of the lottery order tests weak
-    stability."""
+    unranked. Within one ranking these order students as
+    :func:`weak_positions` does; the audit compares the latter, which also
+    make sense across the rankings under one supervisor."""
     inst = market.instance
     sr, pr = inst.supervisor_ranking, inst.project_ranking
     e_proj = market.edge_proj
     e_sup = np.where(inst.project_supervisor[e_proj] >= 0, market.proj_sup[e_proj], -1)
+    edge_lookup = kernels().edge_lookup
     sup_tier = edge_lookup(
         market.stu_ptr, e_sup, sr.ptr, sr.student, sr.tier.astype(np.int64), inst.n_students
     )
@@ -47,6 +58,100 @@ def weak_key(market: Market) -> np.ndarray:
         )
         sup_tier = np.where(pr.has[e_proj], proj_tier, sup_tier)
     return np.where(market.edge_key >= 0, sup_tier, -1)
+
+
+def _group_start(ptr: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """Per ranking entry, the index (into the entry arrays) of the first entry
+    of its tie group."""
+    n = len(tier)
+    new = np.ones(n, dtype=bool)
+    if n:
+        new[1:] = tier[1:] != tier[:-1]
+        new[ptr[:-1][ptr[:-1] < n]] = True
+    return np.maximum.accumulate(np.where(new, np.arange(n), 0)) if n else np.zeros(0, np.int64)
+
+
+def weak_positions(market: Market) -> tuple[np.ndarray, np.ndarray]:
+    """Per edge, the keys of the weak (tied) audit: ``(project_key,
+    supervisor_key)``, each the 0-based position, in the edge's root
+    (supervisor) order ``edge_key``, of the first member of the student's tie
+    group; -1 where the host does not rank the student.
+
+    ``project_key`` uses the project's own ranking (its supervisor's when it
+    has none); ``supervisor_key`` the supervisor's ranking. A student only a
+    project ranks, placed by the merged order inside the span of one of the
+    supervisor's tie groups, joins that group; elsewhere it keeps its own
+    position. Both keys are therefore non-decreasing along ``edge_key``
+    (strict preferences of a host are kept), tie-group members share a key,
+    and without ties both equal ``edge_key``. O(R log R + E).
+    """
+    inst = market.instance
+    sr, pr = inst.supervisor_ranking, inst.project_ranking
+    k = kernels()
+    n_s = inst.n_students
+    key, ptr_s = market.edge_key, market.stu_ptr
+    e_proj = market.edge_proj
+    e_root = market.proj_sup[e_proj]
+    n_l0 = len(inst.supervisor_ids)
+    sr_ptr = sr.ptr.astype(np.int64)
+    sr_tier = sr.tier.astype(np.int64)
+    sr_stu = sr.student.astype(np.int64)
+    real_sup = np.where(inst.project_supervisor[e_proj] >= 0, e_root, -1)
+    if not pr.has.any():
+        # each root order is its supervisor's ranking with ties by lottery:
+        # a group's first position is its first index in the ranking
+        start = _group_start(sr_ptr, sr_tier)
+        local = start - np.repeat(sr_ptr[:-1], np.diff(sr_ptr))
+        kl = k.edge_lookup(ptr_s, real_sup, sr_ptr, sr_stu, local, n_s)
+        kl = np.where(key >= 0, kl, -1)
+        return kl, kl
+    root_ptr, root_stu, root_pos = _merged_orders(
+        inst, market.proj_sup, market.n_sup, market.lottery
+    )
+    n_v = len(root_stu)
+    v_root = np.repeat(np.arange(market.n_sup, dtype=np.int64), np.diff(root_ptr))
+    vcode = v_root * n_s + root_stu  # sorted: vertices are in (root, student) order
+
+    def positions(rows: np.ndarray, ptr: np.ndarray, stu: np.ndarray) -> np.ndarray:
+        owner = np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
+        i = np.searchsorted(vcode, rows[owner] * n_s + stu) if n_v else owner
+        return root_pos[i] if n_v else np.zeros(0, np.int64)
+
+    # the supervisors' tie groups as spans of their root orders
+    cover = np.arange(n_v, dtype=np.int64)
+    if len(sr_stu):
+        pos_s = positions(np.arange(n_l0, dtype=np.int64), sr_ptr, sr_stu)
+        start = _group_start(sr_ptr, sr_tier)
+        heads = np.flatnonzero(start == np.arange(len(start)))
+        owner = np.repeat(np.arange(n_l0, dtype=np.int64), np.diff(sr_ptr))
+        base = root_ptr[owner[heads]]
+        lo = base + np.minimum.reduceat(pos_s, heads)
+        hi = base + np.maximum.reduceat(pos_s, heads)
+        depth = np.zeros(n_v + 1, dtype=np.int64)
+        np.add.at(depth, lo, 1)
+        np.add.at(depth, hi + 1, -1)
+        inside = np.cumsum(depth[:-1]) > 0
+        opened = np.full(n_v, -1, dtype=np.int64)
+        opened[lo] = lo
+        cover = np.where(inside, np.maximum.accumulate(opened), cover)
+    acc = key >= 0
+    g = np.where(acc, root_ptr[e_root] + key, n_v)  # n_v: a dummy for unranked edges
+    kl = np.where(acc, np.append(cover, 0)[g] - root_ptr[e_root], -1)
+    # the projects' own tie groups: the first position of each group
+    pr_ptr = pr.ptr.astype(np.int64)
+    pr_stu = pr.student.astype(np.int64)
+    pos_p = positions(market.proj_sup, pr_ptr, pr_stu)
+    start = _group_start(pr_ptr, pr.tier.astype(np.int64))
+    heads = np.flatnonzero(start == np.arange(len(start)))
+    first = np.minimum.reduceat(pos_p, heads) if len(heads) else np.zeros(0, np.int64)
+    gmin = first[np.searchsorted(heads, start)] if len(heads) else pos_p
+    own = np.where(pr.has[e_proj], e_proj, -1)
+    kp_own = k.edge_lookup(ptr_s, own, pr_ptr, pr_stu, gmin, n_s)
+    kp = np.where(pr.has[e_proj], kp_own, kl)
+    kp = np.where(acc, kp, -1)
+    # a project without a supervisor is its own root: its ranking decides there too
+    kl = np.where(real_sup >= 0, kl, kp)
+    return kp, kl
 
 
 def _find_cycle(succ: dict[int, list[int]]) -> list[int] | None:
@@ -77,15 +182,20 @@ def _find_cycle(succ: dict[int, list[int]]) -> list[int] | None:
 
 
 def stable_improvement_cycles(
-    market: Market, held: np.ndarray, max_cycles: int | None = None
+    market: Market,
+    held: np.ndarray,
+    max_cycles: int | None = None,
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Apply stable improvement cycles to *held* until none remains.
 
-    Returns the improved assignment and ``{"ties": {...}}`` with the number
-    of cycles applied and students improved.
+    *keys* are :func:`weak_positions` (computed when not given). Returns the
+    improved assignment and ``{"ties": {...}}`` with the number of cycles
+    applied and students improved.
     """
     held = np.asarray(held, dtype=np.int64).copy()
-    wk = weak_key(market)
+    keys = weak_positions(market) if keys is None else keys
+    wk = keys[0]  # per project, the same order of tie groups as the tier
     ptr = market.stu_ptr
     estu, eproj = market.edge_stu, market.edge_proj
     n_s = len(ptr) - 1
@@ -121,7 +231,7 @@ def stable_improvement_cycles(
         trial = held.copy()
         for i, s in enumerate(cycle):
             trial[s] = edge_of[(s, cycle[(i + 1) % len(cycle)])]
-        if audit(market, trial, key=wk).stable:
+        if audit(market, trial, key=keys).stable:
             held = trial
             improved[cycle] = True
             applied += 1

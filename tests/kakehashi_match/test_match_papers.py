@@ -237,6 +237,38 @@ def test_erdil_ergin_constructed_cycle_makes_no_one_worse(tie_breaking_example):
     assert after.ranks.tolist() == [1, 1, 2]
 
 
+def test_erdil_ergin_constructed_explanations_report_the_tie(tie_breaking_example):
+    # After the cycle a holds X against c, whom X ranks equally with a (both
+    # 2nd, after b). The lottery put c before a, so lottery positions would
+    # tell c "you were 2nd, the last admitted was 3rd"; ties mode reports the
+    # host's own order, where the tie group {a, c} shares position 2, and says
+    # the place went to a student ranked equally.
+    students = solve(tie_breaking_example, mode="ties", seed=5).to_dict()["students"]
+
+    assert students == {
+        "a": {"project": "X", "rank": 1, "list_length": 2, "better_choices": []},
+        "b": {"project": "Y", "rank": 1, "list_length": 2, "better_choices": []},
+        "c": {"project": "Z", "rank": 2, "list_length": 2, "better_choices": [
+            {"project": "X", "rank": 1, "reason": "project_full", "cutoff": "a",
+             "cutoff_position": 2, "tied_with_cutoff": True, "your_position": 2}]},
+    }  # fmt: skip
+
+
+def test_erdil_ergin_constructed_lottery_alone_keeps_lottery_positions(tie_breaking_example):
+    # mode student breaks the ties by the lottery alone and explains in that
+    # (strict) order: c after b, a after b and c; no tie is reported
+    students = solve(tie_breaking_example, mode="student", seed=5).to_dict()["students"]
+
+    assert [s["better_choices"] for s in students.values()] == [
+        [{"project": "X", "rank": 1, "reason": "project_full", "cutoff": "b",
+          "cutoff_position": 1, "your_position": 3}],
+        [{"project": "Y", "rank": 1, "reason": "project_full", "cutoff": "a",
+          "cutoff_position": 1, "your_position": 2}],
+        [{"project": "X", "rank": 1, "reason": "project_full", "cutoff": "b",
+          "cutoff_position": 1, "your_position": 2}],
+    ]  # fmt: skip
+
+
 def test_erdil_ergin_constructed_swap_is_unstable_without_the_tie(tie_breaking_example):
     # give c strict priority over a at X: the swapped matching now has the
     # blocking pair (c, X), and ties mode leaves the lottery outcome alone

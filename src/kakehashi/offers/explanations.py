@@ -3,7 +3,11 @@
 The engine explains every choice a candidate ranked above the place obtained
 (all of them when unplaced) with a reason code and, when a host's order
 decided, two positions in that order: the candidate's own and the cut-off's
-(the lowest-ranked candidate who holds a place there). Sentences are built
+(the lowest-ranked candidate who holds a place there). When the host ranked
+the two equally (ties mode: the tie was broken by the seeded lottery and the
+stable improvement cycles), the positions are equal and the choice is
+flagged ``tied_with_cutoff``; the sentence then says the place went to a
+candidate ranked equally, not higher. Sentences are built
 when they are read, so a page, an API answer and an e-mail each come out in
 the active language. Other candidates are never named: positions suffice.
 """
@@ -25,6 +29,10 @@ REASONS = (
     "group_cap_reached",
     "blocking_pair",
 )
+#: The reasons that come down to hosts' rankings and places alone.
+HOST_REASONS = frozenset(
+    {"not_ranked_by_host", "project_full", "supervisor_full", "organisation_full"}
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class Choice:
     cutoff_position: int | None = None
     your_position: int | None = None
     project: Any = None  # the Project row, when it still exists
+    tied_with_cutoff: bool = False  # the host ranked the candidate equally with the cut-off
 
     @property
     def title(self) -> str:
@@ -59,12 +68,24 @@ def choices_from(entry: dict | None, projects: dict[str, Any]) -> list[Choice]:
                 cutoff_position=item.get("cutoff_position") or None,
                 your_position=item.get("your_position") or None,
                 project=projects.get(item["project"]),
+                tied_with_cutoff=bool(item.get("tied_with_cutoff")),
             )
         )
     return choices
 
 
+def _tied(choice: Choice) -> bool:
+    return bool(choice.tied_with_cutoff and choice.your_position and choice.cutoff_position)
+
+
 def _positions(choice: Choice) -> str:
+    if _tied(choice):
+        return _(
+            "On the host's list you were number %(yours)d, tied with the last candidate "
+            "admitted: the host ranked you equally. The tie was broken by the match's "
+            "lottery, then by exchanges of places between candidates that no host's "
+            "ranking forbids."
+        ) % {"yours": choice.your_position}
     if choice.your_position and choice.cutoff_position:
         return _(
             "On the host's list you were number %(yours)d; the last candidate admitted "
@@ -86,6 +107,16 @@ def choice_sentence(choice: Choice) -> str:
     elif choice.reason in ("project_full", "supervisor_full") and not choice.cutoff_position:
         # Round two: the places were held by round one's placements, nobody was outranked.
         text = _("Your choice %(rank)d, “%(project)s”: all its places were already taken.")
+    elif choice.reason == "project_full" and _tied(choice):
+        text = _(
+            "Your choice %(rank)d, “%(project)s”: its last place went to a candidate its "
+            "host ranked equally with you."
+        )
+    elif choice.reason == "supervisor_full" and _tied(choice):
+        text = _(
+            "Your choice %(rank)d, “%(project)s”: its supervisor's last place went to a "
+            "candidate they ranked equally with you."
+        )
     elif choice.reason == "project_full":
         text = _(
             "Your choice %(rank)d, “%(project)s”: all its places went to candidates its "
@@ -135,6 +166,9 @@ def outcome_sentence(*, placed: bool, rank: int | None, list_length: int, choice
         return _("You were not placed: you ranked no project in this round.")
     if choices and all(c.reason == "not_ranked_by_host" for c in choices):
         return _("You were not placed: none of the hosts you ranked ranked you.")
+    if any(c.reason not in HOST_REASONS or _tied(c) for c in choices):
+        # A cap, the welfare policy or a tie decided: "outranked by the host" would be untrue.
+        return _("You were not placed in any project on your list. The reason for each is below.")
     return _(
         "You were not placed: each project on your list was filled by candidates its host "
         "ranked higher, or its host did not rank you. The reasons are below."
