@@ -85,6 +85,13 @@ class RunStartForm(forms.Form):
 
 
 class SecondRoundForm(forms.Form):
+    """Round two's choices. The runs page shows it beside RunStartForm, whose fields
+    have the same names: its own ids keep each label on its own field."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_round2_%s")
+        super().__init__(*args, **kwargs)
+
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
     mode = forms.ChoiceField(label=_("Mode"), choices=list(MODE_LABELS.items()))
     seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=SEED_MAX, initial=0)

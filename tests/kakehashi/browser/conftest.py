@@ -79,16 +79,12 @@ def browser_locale() -> str:
     return "en-CA"
 
 
-@pytest.fixture
-def page(browser, live_server, browser_locale):
-    """A fresh browser context (English browser by default, Tokyo clock) on the live server.
-
-    Fails the test on any Content-Security-Policy violation or page error, so an
-    inline script or style slipping into a template is caught here.
-    """
+def _open_page(browser, base_url: str, locale: str):
+    """A page in a fresh browser context (Tokyo clock) and the list its CSP violations
+    and page errors are collected in."""
     context = browser.new_context(
-        base_url=live_server.url,
-        locale=browser_locale,
+        base_url=base_url,
+        locale=locale,
         timezone_id="Asia/Tokyo",
         viewport={"width": 1280, "height": 900},
     )
@@ -104,19 +100,50 @@ def page(browser, live_server, browser_locale):
         ),
     )
     page.on("pageerror", lambda exc: problems.append(str(exc)))
+    return page, problems
+
+
+@pytest.fixture
+def page(browser, live_server, browser_locale):
+    """A fresh browser context (English browser by default, Tokyo clock) on the live server.
+
+    Fails the test on any Content-Security-Policy violation or page error, so an
+    inline script or style slipping into a template is caught here.
+    """
+    page, problems = _open_page(browser, live_server.url, browser_locale)
     yield page
-    context.close()
+    page.context.close()
+    assert not problems, f"Browser errors: {problems}"
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """`new_page(locale)`: one more page in its own browser context (its own cookies, so
+    another person can be logged in beside `page`), checked like `page` and closed at the
+    end of the test."""
+    opened: list[tuple] = []
+
+    def open_page(locale: str = "en-CA"):
+        page, problems = _open_page(browser, live_server.url, locale)
+        opened.append((page, problems))
+        return page
+
+    yield open_page
+    problems = [p for page, page_problems in opened for p in page_problems]
+    for page, _problems in opened:
+        page.context.close()
     assert not problems, f"Browser errors: {problems}"
 
 
 @pytest.fixture
 def screenshot(page):
-    """`screenshot("name")` saves a full-page PNG under artifacts/screenshots/."""
+    """`screenshot("name")` saves a full-page PNG of `page` (or of the page given as
+    `screenshot("name", other_page)`) under artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, of=None) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take

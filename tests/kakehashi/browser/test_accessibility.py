@@ -13,6 +13,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+MATCHED_PROJECT = "atr-eeg-decoding"
 CANDIDATE_PROJECTS = [
     "atr-child-robot-dialogue",
     "nict-accented-asr",
@@ -56,6 +57,64 @@ def _visit(page, axe_check, screenshot, language: str, name: str, path: str) -> 
     screenshot(f"a11y-{language}-{name}")
     axe_check(page)
     assert_reflows(page)
+
+
+def _publish_a_match(call) -> dict[str, int]:
+    """The call after its match: the candidate ranked, the ATR supervisor ranked them,
+    two runs (without and with a regional cap) finished, the first published, offers
+    pending. The phases are moved in the database; the journeys in test_full_call.py
+    move them from the officer's page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kakehashi.applications.services import (
+        application_submit,
+        host_ranking_set,
+        rank_list_set,
+    )
+    from kakehashi.matching.services import run_publish, run_start
+    from kakehashi.people.models import User
+    from kakehashi.programs.models import CallPhase
+    from kakehashi.projects.models import Project
+
+    def open_only(kind: str) -> None:
+        now = timezone.now()
+        for phase in CallPhase.objects.filter(call=call):
+            opens, closes = (
+                (now - dt.timedelta(hours=1), now + dt.timedelta(days=30))
+                if phase.kind == kind
+                else (now - dt.timedelta(days=40), now - dt.timedelta(days=39))
+            )
+            CallPhase.objects.filter(pk=phase.pk).update(opens_at=opens, closes_at=closes)
+
+    candidate = User.objects.get(username="candidate")
+    officer = User.objects.get(username="officer")
+    eeg = Project.objects.get(key=MATCHED_PROJECT)
+    application_submit(candidate=candidate, project=eeg)
+    keys = [MATCHED_PROJECT, *CANDIDATE_PROJECTS]
+    rank_list_set(
+        candidate=candidate,
+        call=call,
+        project_ids=[Project.objects.get(key=k).pk for k in keys],
+    )
+    open_only("host_ranking")
+    supervisor = User.objects.get(username="supervisor")
+    applicants = (
+        eeg.call.applications.filter(project__supervisions__person=supervisor)
+        .exclude(candidate=candidate)
+        .values_list("candidate_id", flat=True)
+    )
+    host_ranking_set(
+        supervisor=supervisor, call=call, candidate_ids=[candidate.pk, *dict.fromkeys(applicants)]
+    )
+    open_only("matching")
+    caps = [{"label": "Kansai", "kind": "region", "values": ["JP-26"], "capacity": 3}]
+    first = run_start(call=call, policy={"caps": []}, label="Without caps", user=officer)
+    second = run_start(call=call, policy={"caps": caps}, label="Kansai cap", user=officer)
+    run_publish(run=first, user=officer)
+    open_only("offers")
+    return {"published": first.pk, "other": second.pk}
 
 
 def _log_out(page) -> None:
@@ -107,6 +166,25 @@ def test_main_pages_have_no_serious_accessibility_violation(
     login("officer")
     visit("officer-calls", "/calls/")
     visit("officer-call", f"/calls/{call.slug}/")
+
+    # After the match: the officer's runs, a published run, two runs compared; the
+    # candidate's result with an offer to answer; the supervisor's interns.
+    runs = _publish_a_match(call)
+    visit("officer-call-edit", f"/calls/{call.slug}/edit/")
+    visit("officer-runs", f"/calls/{call.slug}/runs/")
+    visit("officer-run", f"/runs/{runs['published']}/")
+    visit("officer-compare", f"/calls/{call.slug}/compare/?a={runs['published']}&b={runs['other']}")
+    _log_out(page)
+
+    login("candidate")
+    visit("candidate-results", "/results/")
+    expect(page.locator("section.offer form button")).to_be_visible()
+    offer = page.locator("section.offer").get_attribute("id").removeprefix("offer-")
+    visit("candidate-decline", f"/results/offers/{offer}/decline/")
+    _log_out(page)
+
+    login("supervisor")
+    visit("supervisor-interns", "/interns/")
 
 
 def test_axe_check_reports_rule_impact_target_and_help(page, axe_check):

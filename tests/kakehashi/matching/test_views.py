@@ -248,6 +248,20 @@ def test_second_round_from_the_runs_page(market, start, django_capture_on_commit
     assert run.result["assignments"] == {cid(market.c3): "p-b", cid(market.c4): None}
 
 
+def test_runs_page_forms_have_unique_ids_and_labels(market, start):
+    """The start form and the round-two form share field names; each label must name
+    its own form's field (they once both pointed at id_label, id_mode, id_seed)."""
+    run_publish(run=start(market), user=market.officer)
+
+    html = session_client(market.officer).get("/calls/summer/runs/").content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for name in ("label", "mode", "seed"):
+        assert f'<label for="id_round2_{name}">' in html
+        assert f'id="id_round2_{name}"' in html and f'id="id_{name}"' in html
+
+
 # Comparison --------------------------------------------------------------------------
 
 

@@ -117,3 +117,24 @@ def test_unplaced_mail_lists_the_reasons(world, context):
         "offer you a place." in body
     )
     assert "go to a second round" in body
+
+
+def test_names_follow_the_readers_language(world, context):
+    """`person_name`: a Japanese reader reads family name first, in kanji when known."""
+    world.candidate.family_name_kanji, world.candidate.given_name_kanji = "松田", "葵"
+    world.supervisor.family_name_kanji, world.supervisor.given_name_kanji = "佐藤", "花"
+    mail.outbox.clear()
+
+    notify(user=world.supervisor, kind="offer_accepted_supervisor", context=context)
+    notify(user=world.supervisor, kind="results_supervisor", context=context)
+    world.supervisor.preferred_language = "ja"
+    notify(user=world.supervisor, kind="offer_accepted_supervisor", context=context)
+    notify(user=world.supervisor, kind="results_supervisor", context=context)
+
+    accepted_en, results_en, accepted_ja, results_ja = mail.outbox
+    assert accepted_en.subject.startswith("Kakehashi: Alex Martin accepted")
+    assert accepted_en.body.startswith("Hello Hana Sato,")
+    assert "\n- Alex Martin\n" in results_en.body
+    assert "松田葵" in accepted_ja.subject and "Alex Martin" not in accepted_ja.body
+    assert accepted_ja.body.splitlines()[0].count("佐藤花") == 1
+    assert "\n- 松田葵\n" in results_ja.body

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from kakehashi.jobs.enums import JobStatus
 from kakehashi.jobs.services import job_enqueue
 from kakehashi.matching.models import AuditEvent, Offer
-from kakehashi.offers.explanations import Choice, choice_sentence
+from kakehashi.offers.explanations import Choice, choice_sentence, outcome_sentence
 from kakehashi.offers.selectors import (
     host_list_position,
     interns_for_supervisor,
@@ -295,6 +295,35 @@ def test_results_for_candidate_unplaced_not_ranked(world, published):
         "Your choice 1, “ロボット制御の研究”: the host did not rank you, so it could not offer "
         "you a place."
     ]
+
+
+@pytest.mark.parametrize(
+    ("reasons", "expected"),
+    [
+        (
+            ["project_full", "not_ranked_by_host"],
+            "You were not placed: each project on your list was filled by candidates its host "
+            "ranked higher, or its host did not rank you. The reasons are below.",
+        ),
+        (
+            ["group_cap_reached"],
+            "You were not placed in any project on your list. The reason for each is below.",
+        ),
+        (
+            ["project_full", "blocking_pair"],
+            "You were not placed in any project on your list. The reason for each is below.",
+        ),
+    ],
+)
+def test_unplaced_summary_blames_hosts_only_when_hosts_decided(reasons, expected):
+    """A regional cap (or the welfare policy) left the candidate out: the summary must not
+    say that hosts filled every project with candidates they ranked higher."""
+    choices = [Choice(key=f"p{i}", rank=i, reason=r) for i, r in enumerate(reasons, start=1)]
+
+    assert (
+        outcome_sentence(placed=False, rank=None, list_length=len(choices), choices=choices)
+        == expected
+    )
 
 
 def test_results_for_candidate_outside_any_run_is_empty(world, published):

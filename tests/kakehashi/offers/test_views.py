@@ -235,6 +235,11 @@ def test_decline_confirmation_htmx_returns_fragment(client, world, published):
     assert html.lstrip().startswith(f'<section id="offer-{published.offer.pk}"')
     assert "Yes, decline the offer" in html
     assert "<html" not in html
+    # The swap removes the focused Decline link: focus.js moves the focus to the fragment's
+    # status, which must come before the Yes button (a keyboard user Tabs on to it).
+    assert html.index('<p role="status">The place will go to another candidate') < html.index(
+        "Yes, decline the offer"
+    )
 
 
 @pytest.mark.parametrize("action", ["accept", "decline"])
