@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core.models import TimestampedModel
-from kakehashi.matching.enums import OfferStatus, RunStatus
+from kakehashi.matching.enums import MODE_SHORT_LABELS, OfferStatus, RunStatus
 
 
 class MatchRun(TimestampedModel):
@@ -60,6 +60,11 @@ class MatchRun(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.call} · run {self.pk} (round {self.round})"
+
+    @property
+    def mode_short(self) -> str:
+        """The mode's short name in the reader's language."""
+        return str(MODE_SHORT_LABELS.get(self.mode, self.mode))
 
     @property
     def is_published(self) -> bool:

@@ -17,6 +17,7 @@ from kakehashi.matching.enums import OfferStatus
 from kakehashi.matching.models import MatchRun, Offer
 from kakehashi.offers.explanations import Choice, choices_from, outcome_sentence
 from kakehashi.programs.models import Call
+from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project
 
 #: Heavy JSON columns a page about offers never needs from the run row.
@@ -73,6 +74,8 @@ class RoundResult:
     list_length: int
     choices: list[Choice]
     offer: Offer | None
+    #: A later round of the same call has been published for this candidate.
+    later_round: bool = False
 
     @property
     def placed(self) -> bool:
@@ -140,6 +143,10 @@ def results_for_candidate(*, candidate) -> list[CallResults]:
             )
         )
     calls = list(by_call.values())
+    for results in calls:
+        last = max(r.round for r in results.rounds)
+        for result in results.rounds:
+            result.later_round = result.round < last
     calls.sort(key=lambda c: max(r.run.published_at for r in c.rounds), reverse=True)
     return calls
 
@@ -201,7 +208,12 @@ def host_list_position(snapshot: dict, project_key: str, student: str) -> int | 
 def supervised_projects_with_results(*, supervisor) -> QuerySet[Project]:
     published = MatchRun.objects.filter(published_at__isnull=False).values("call_id")
     return (
-        Project.objects.filter(supervisions__person_id=supervisor.pk, call_id__in=published)
+        # Only projects the match considered: approved (or since closed) ones.
+        Project.objects.filter(
+            supervisions__person_id=supervisor.pk,
+            call_id__in=published,
+            status__in=(ProjectStatus.APPROVED, ProjectStatus.CLOSED),
+        )
         .select_related("host", "call")
         .distinct()
         .order_by("call__slug", "key")

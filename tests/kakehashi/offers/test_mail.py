@@ -90,7 +90,9 @@ def test_every_kind_renders_in_french_and_japanese(world, context, kind, languag
 
     [message] = mail.outbox
     assert message.extra_headers["Content-Language"] == language
-    assert message.subject.startswith("Kakehashi")
+    # Translated, not the English subject, and under the program's name in that language.
+    assert message.subject != SUBJECTS[kind]
+    assert message.subject.startswith({"fr": "Kakehashi", "ja": "【架け橋】"}[language])
     assert "\n" not in message.subject
 
 

@@ -397,6 +397,17 @@ def test_interns_for_supervisor_shows_offers_and_cutoff(world, published):
     )
 
 
+def test_interns_for_supervisor_leaves_out_projects_the_match_did_not_consider(world, published):
+    from kakehashi.projects.models import ProjectSupervisor
+
+    draft = factories.ProjectFactory(call=world.call, status="draft")
+    ProjectSupervisor.objects.create(project=draft, person=world.supervisor, role="academic")
+
+    entries = interns_for_supervisor(supervisor=world.supervisor)
+
+    assert [e.project for e in entries] == [world.project]
+
+
 def test_interns_for_supervisor_without_published_run_is_empty(world):
     assert interns_for_supervisor(supervisor=world.supervisor) == []
 

@@ -162,6 +162,12 @@ def test_results_page_shows_second_round_offer(
     assert "Match result" in html
     assert "Round 2 result" in html
     assert html.count("You were placed in") == 1
+    # Round one no longer promises a second round: it points to it.
+    assert (
+        "You took part in the next round with the same rank list; its result is shown on "
+        "this page." in html
+    )
+    assert "you take part in it with the same rank list" not in html
     assert f'action="/results/offers/{offer.pk}/accept/"' in html
 
 
@@ -285,7 +291,7 @@ def test_interns_page_shows_interns_cutoff_and_declines(client, world, published
         "The lowest-ranked candidate admitted was Chloé Roy, number 1 on the ranking the "
         "match used." in html
     )
-    assert "(1 of 1 places filled)" in html
+    assert "(1 of 1 place filled)" in html
 
 
 def test_interns_page_lists_declined_offer(client, world, published):
