@@ -56,9 +56,39 @@ def result_json(result: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- start
 
 
-def _enqueue(run: MatchRun, user) -> MatchRun:
-    job = job_enqueue(kind=RUN_JOB, params={"run_id": run.pk}, user=user)
-    run.job = job
+def _queue(
+    *,
+    call: Call,
+    user,
+    policy: dict,
+    mode: str,
+    label: str,
+    verb: str,
+    audit: dict,
+    base_run: MatchRun | None = None,
+) -> MatchRun:
+    """Create a queued run, record `verb` in the audit, and hand the run to a job."""
+    run = MatchRun(
+        call=call,
+        round=2 if base_run is not None else 1,
+        base_run=base_run,
+        label=label.strip(),
+        policy=policy,
+        mode=mode,
+        seed=policy["seed"],
+        engine_version=km.ENGINE_VERSION,
+        created_by=user,
+    )
+    run.full_clean()
+    run.save()
+    audit_record(
+        call=call,
+        verb=verb,
+        actor=user,
+        target=f"run {run.pk}",
+        data={**audit, "label": run.label, "policy": policy},
+    )
+    run.job = job_enqueue(kind=RUN_JOB, params={"run_id": run.pk}, user=user)
     run.save(update_fields=["job", "updated_at"])
     return run
 
@@ -72,26 +102,15 @@ def run_start(
     _require_officer(user)
     phase_require_open(call=call, kinds=(PhaseKind.MATCHING,))
     clean = policy_for_run(call_policy=call.match_policy, overrides=policy)
-    run = MatchRun(
+    return _queue(
         call=call,
-        round=1,
-        label=label.strip(),
+        user=user,
         policy=clean,
         mode=engine_mode_for(clean),
-        seed=clean["seed"],
-        engine_version=km.ENGINE_VERSION,
-        created_by=user,
-    )
-    run.full_clean()
-    run.save()
-    audit_record(
-        call=call,
+        label=label,
         verb="run.started",
-        actor=user,
-        target=f"run {run.pk}",
-        data={"round": 1, "label": run.label, "policy": clean},
+        audit={"round": 1},
     )
-    return _enqueue(run, user)
 
 
 @transaction.atomic
@@ -124,27 +143,16 @@ def run_start_second_round(
     # Round two keeps round one's placements; caps do not carry over (the engine's
     # residual market has no groups).
     clean = match_policy_clean({"mode": mode, "seed": seed})
-    run = MatchRun(
+    return _queue(
         call=call,
-        round=2,
-        base_run=base_run,
-        label=label.strip(),
+        user=user,
         policy=clean,
         mode=clean["mode"],
-        seed=clean["seed"],
-        engine_version=km.ENGINE_VERSION,
-        created_by=user,
-    )
-    run.full_clean()
-    run.save()
-    audit_record(
-        call=call,
+        label=label,
         verb="round2.started",
-        actor=user,
-        target=f"run {run.pk}",
-        data={"base_run": base_run.pk, "label": run.label, "policy": clean},
+        audit={"base_run": base_run.pk},
+        base_run=base_run,
     )
-    return _enqueue(run, user)
 
 
 # ---------------------------------------------------------------- execute (the job)
