@@ -12,9 +12,7 @@ from kakehashi.applications.models import Application, HostRank
 from kakehashi.people.models import User
 from kakehashi.programs.models import Call
 from kakehashi.programs.services import call_eligibility_errors
-from kakehashi.projects.enums import ProjectStatus
-
-PUBLISHED = (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
+from kakehashi.projects.enums import PUBLISHED
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from kakehashi.matching.enums import OfferStatus
 from kakehashi.matching.models import MatchRun, Offer
 from kakehashi.offers.explanations import Choice, choices_from, outcome_sentence
 from kakehashi.programs.models import Call
-from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.models import Project
 
 #: Heavy JSON columns a page about offers never needs from the run row.
@@ -212,7 +212,7 @@ def supervised_projects_with_results(*, supervisor) -> QuerySet[Project]:
         Project.objects.filter(
             supervisions__person_id=supervisor.pk,
             call_id__in=published,
-            status__in=(ProjectStatus.APPROVED, ProjectStatus.CLOSED),
+            status__in=PUBLISHED,
         )
         .select_related("host", "call")
         .distinct()

@@ -9,6 +9,10 @@ class ProjectStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+#: The statuses in which a project is public (approved, or approved and since closed).
+PUBLISHED = (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
+
+
 class SupervisorRole(models.TextChoices):
     ACADEMIC = "academic", _("Academic supervisor")
     INDUSTRY = "industry", _("Industry supervisor")

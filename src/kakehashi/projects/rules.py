@@ -3,12 +3,12 @@
 import rules
 
 from kakehashi.people.rules import is_officer
-from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.enums import PUBLISHED
 
 
 @rules.predicate
 def is_published(user, project) -> bool:
-    return project is not None and project.status in (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
+    return project is not None and project.status in PUBLISHED
 
 
 @rules.predicate

@@ -1,9 +1,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.models import Project, ProjectSupervisor
-
-PUBLISHED = (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
 
 
 def _base() -> QuerySet[Project]:

@@ -26,7 +26,7 @@ from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import CandidateProfile, User
 from kakehashi.people.selectors import person_list_visible
 from kakehashi.programs.enums import CallStatus
-from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.enums import PUBLISHED, ProjectStatus
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_list_visible
 from kakehashi.recommendations.embedding import (
@@ -129,7 +129,7 @@ def _supervisor_expertise() -> dict[int, str]:
     """Supervisors' expertise: the titles of the published projects they supervise."""
     titles: dict[int, list[str]] = {}
     rows = (
-        Project.objects.filter(status__in=[ProjectStatus.APPROVED, ProjectStatus.CLOSED])
+        Project.objects.filter(status__in=PUBLISHED)
         .order_by("pk")
         .values_list("supervisions__person_id", "title")
     )
