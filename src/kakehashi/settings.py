@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger UI templates and static files: /api/v1/docs needs no CDN
     "rules.apps.AutodiscoverRulesConfig",
     "kakehashi.core",
+    "kakehashi.audit",
     "kakehashi.research_fields",
     "kakehashi.organisations",
     "kakehashi.people",

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from kakehashi.audit.selectors import audit_list
 from kakehashi.core.api import ERRORS, Pagination, forbid
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, run_export
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.rules import can_run_match
-from kakehashi.matching.selectors import audit_list, run_compare, run_get_visible, run_list
-from kakehashi.matching.services import run_publish, run_start, run_start_second_round
+from kakehashi.matching.selectors import run_compare, run_get_visible, run_list
+from kakehashi.matching.services import run_publish, run_start
 from kakehashi.programs.selectors import call_list_visible
 
 router = Router()
@@ -187,7 +188,8 @@ def _officer_call(request: HttpRequest, ref: str):
     return call
 
 
-def _run(request: HttpRequest, run_id: int) -> MatchRun:
+def run_for_request(request: HttpRequest, run_id: int) -> MatchRun:
+    """The run by id (404 when the caller may not see it)."""
     return run_get_visible(user=request.user, pk=run_id)
 
 
@@ -216,7 +218,7 @@ def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
     call = _officer_call(request, ref)
     policy = payload.dict(exclude={"label"}, exclude_none=True)  # None keeps the call's
     run = run_start(call=call, policy=policy, label=payload.label, user=request.user)
-    return Status(202, _run(request, run.pk))
+    return Status(202, run_for_request(request, run.pk))
 
 
 @router.get(
@@ -225,7 +227,7 @@ def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
     summary="One run: status, progress, summary, input hash and engine version (officers)",
 )
 def run_detail_endpoint(request: HttpRequest, run_id: int):
-    return _run(request, run_id)
+    return run_for_request(request, run_id)
 
 
 @router.post(
@@ -234,26 +236,8 @@ def run_detail_endpoint(request: HttpRequest, run_id: int):
     summary="Publish a finished run: its placements become offers (officers)",
 )
 def run_publish_endpoint(request: HttpRequest, run_id: int):
-    run = run_publish(run=_run(request, run_id), user=request.user)
-    return _run(request, run.pk)
-
-
-@router.post(
-    "/runs/{int:run_id}/second-round",
-    response={202: RunDetailOut, **ERRORS},
-    summary="Start round two from this published round-one run (officers)",
-)
-def second_round_endpoint(request: HttpRequest, run_id: int, payload: SecondRoundIn):
-    base = _run(request, run_id)
-    run = run_start_second_round(
-        call=base.call,
-        base_run=base,
-        user=request.user,
-        mode=payload.mode,
-        seed=payload.seed,
-        label=payload.label,
-    )
-    return Status(202, _run(request, run.pk))
+    run = run_publish(run=run_for_request(request, run_id), user=request.user)
+    return run_for_request(request, run.pk)
 
 
 @router.get(
@@ -263,7 +247,7 @@ def second_round_endpoint(request: HttpRequest, run_id: int, payload: SecondRoun
 )
 def compare_endpoint(request: HttpRequest, ref: str, a: int, b: int):
     call = _officer_call(request, ref)
-    run_a, run_b = _run(request, a), _run(request, b)
+    run_a, run_b = run_for_request(request, a), run_for_request(request, b)
     if run_a.call_id != call.pk or run_b.call_id != call.pk:
         raise ValidationError(_("Both runs must belong to this call."), code="wrong_call")
     return run_compare(a=run_a, b=run_b)
@@ -284,7 +268,7 @@ class AuditExportQuery(Schema):
     response={200: None, **ERRORS},
 )
 def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQuery]):
-    run = _run(request, run_id)
+    run = run_for_request(request, run_id)
     if run.status != RunStatus.DONE:
         raise ValidationError(_("Only a finished run can be exported."), code="not_done")
     content, name = run_export(run=run, fmt=query.format)
@@ -298,7 +282,7 @@ def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQu
 )
 @paginate(Pagination)
 def audit_list_endpoint(request: HttpRequest, ref: str):
-    return audit_list(call=_officer_call(request, ref))
+    return audit_list(scope=_officer_call(request, ref))
 
 
 @router.get(

@@ -9,13 +9,6 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class OfferStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting answer")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    LAPSED = "lapsed", _("Lapsed")
-
-
 #: Short names of the engine's modes, for tables, menus and legends.
 MODE_SHORT_LABELS = {
     "student": _("Student-proposing"),

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 
+from kakehashi.audit.selectors import audit_list
 from kakehashi.core.imports import write_csv, write_json
 from kakehashi.matching.models import MatchRun
-from kakehashi.matching.selectors import audit_list, run_assignment_rows
+from kakehashi.matching.selectors import run_assignment_rows
 from kakehashi.programs.models import Call
 
 ASSIGNMENT_COLUMNS = [
@@ -75,7 +76,7 @@ def audit_rows(*, call: Call) -> list[dict]:
             "target": event.target,
             "data": event.data,
         }
-        for event in audit_list(call=call)
+        for event in audit_list(scope=call)
     ]
 
 

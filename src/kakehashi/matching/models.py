@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core.models import TimestampedModel
-from kakehashi.matching.enums import MODE_SHORT_LABELS, OfferStatus, RunStatus
+from kakehashi.matching.enums import MODE_SHORT_LABELS, RunStatus
 
 
 class MatchRun(TimestampedModel):
@@ -82,50 +82,3 @@ class MatchRun(TimestampedModel):
         if self.is_published:
             raise ValidationError(_("A published run cannot be deleted."), code="immutable")
         return super().delete(*args, **kwargs)
-
-
-class Offer(TimestampedModel):
-    """A place offered to a candidate by a published run, answered by a deadline."""
-
-    run = models.ForeignKey(MatchRun, on_delete=models.PROTECT, related_name="offers")
-    candidate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers"
-    )
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="offers")
-    status = models.CharField(
-        _("status"), max_length=16, choices=OfferStatus.choices, default=OfferStatus.PENDING
-    )
-    deadline = models.DateTimeField(_("answer by"))
-    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["deadline", "id"]
-        verbose_name = _("offer")
-        verbose_name_plural = _("offers")
-        constraints = [
-            models.UniqueConstraint(fields=["run", "candidate"], name="one_offer_per_run")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.candidate} → {self.project} ({self.status})"
-
-
-class AuditEvent(models.Model):
-    """Append-only record of what was done to a call, by whom, when."""
-
-    call = models.ForeignKey("programs.Call", on_delete=models.PROTECT, related_name="audit_events")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    verb = models.CharField(_("action"), max_length=64)
-    target = models.CharField(_("target"), max_length=200, blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.verb} {self.target}"

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.enums import Direction
-from kakehashi.matching.enums import OfferStatus, RunStatus
-from kakehashi.matching.models import AuditEvent, MatchRun, Offer
+from kakehashi.matching.enums import RunStatus
+from kakehashi.matching.models import MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
@@ -231,16 +231,6 @@ def published_run(*, call: Call, round: int) -> MatchRun | None:
     return MatchRun.objects.filter(call=call, round=round, published_at__isnull=False).first()
 
 
-def offers_freed(*, run: MatchRun) -> list[str]:
-    """Candidates (engine ids) whose offer of `run` was declined or lapsed."""
-    return sorted(
-        candidate_id(pk)
-        for pk in Offer.objects.filter(
-            run=run, status__in=[OfferStatus.DECLINED, OfferStatus.LAPSED]
-        ).values_list("candidate_id", flat=True)
-    )
-
-
 # ---------------------------------------------------------------- names for pages
 
 
@@ -262,10 +252,6 @@ def labels_for(
     if oids:
         out["o"] = {organisation_id(pk): o for pk, o in Organisation.objects.in_bulk(oids).items()}
     return out
-
-
-def audit_list(*, call: Call) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(call=call).select_related("actor").order_by("at", "id")
 
 
 def run_assignment_rows(*, run: MatchRun) -> list[dict[str, Any]]:

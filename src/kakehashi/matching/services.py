@@ -17,19 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import kakehashi_match as km
+from kakehashi.audit.services import audit_record
 from kakehashi.jobs.services import job_enqueue
-from kakehashi.matching.audit import audit_record
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import (
     match_instance_build,
-    offers_freed,
     project_facts,
     published_run,
 )
+from kakehashi.matching.signals import run_published
 from kakehashi.matching.validators import engine_mode_for, policy_for_run
-from kakehashi.offers.services import offers_create_for_run
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
 from kakehashi.programs.services import phase_require_open
@@ -66,8 +65,12 @@ def _queue(
     verb: str,
     audit: dict,
     base_run: MatchRun | None = None,
+    snapshot: dict[str, Any] | None = None,
 ) -> MatchRun:
-    """Create a queued run, record `verb` in the audit, and hand the run to a job."""
+    """Create a queued run, record `verb` in the audit, and hand the run to a job.
+
+    A `snapshot` given here is the run's frozen input (round two freezes what round
+    one left when it starts); without one, the job freezes the call's rankings."""
     run = MatchRun(
         call=call,
         round=2 if base_run is not None else 1,
@@ -78,11 +81,13 @@ def _queue(
         seed=policy["seed"],
         engine_version=km.ENGINE_VERSION,
         created_by=user,
+        snapshot=snapshot or {},
+        input_hash=km.instance_hash(snapshot) if snapshot else "",
     )
     run.full_clean()
     run.save()
     audit_record(
-        call=call,
+        scope=call,
         verb=verb,
         actor=user,
         target=f"run {run.pk}",
@@ -119,6 +124,7 @@ def run_start_second_round(
     call: Call,
     base_run: MatchRun,
     user,
+    declined: list[str],
     mode: str = "student",
     seed: int = 0,
     label: str = "",
@@ -126,7 +132,8 @@ def run_start_second_round(
     """Queue round two on what round one left: places freed by declined or lapsed
     offers and places never filled, for candidates round one did not place.
     Accepted and pending offers keep their places; candidates who declined or let
-    their offer lapse leave the market."""
+    their offer lapse (`declined`, engine ids, as the offers app knows them) leave
+    the market. The residual market is frozen now, as the run's snapshot."""
     _require_officer(user)
     base_run = MatchRun.objects.get(pk=base_run.pk)
     if base_run.call_id != call.pk:
@@ -143,6 +150,14 @@ def run_start_second_round(
     # Round two keeps round one's placements; caps do not carry over (the engine's
     # residual market has no groups).
     clean = match_policy_clean({"mode": mode, "seed": seed})
+    declined = sorted(declined)
+    data, _kept = residual_instance(base_run.snapshot, base_run.result["assignments"], declined)
+    data["meta"] = {
+        **data.get("meta", {}),
+        "round": 2,
+        "base_input_hash": base_run.input_hash,
+        "declined": declined,
+    }
     return _queue(
         call=call,
         user=user,
@@ -152,6 +167,7 @@ def run_start_second_round(
         verb="round2.started",
         audit={"base_run": base_run.pk},
         base_run=base_run,
+        snapshot=km.Instance.from_dict(data).to_dict(),
     )
 
 
@@ -163,16 +179,11 @@ def _snapshot(run: MatchRun) -> tuple[dict[str, Any], dict[str, Any]]:
     if run.base_run_id is None:
         data = match_instance_build(call=run.call, policy=run.policy)
         return km.Instance.from_dict(data).to_dict(), {}
+    # Round two was frozen when it started; what it keeps follows from round one.
     base = run.base_run
-    declined = offers_freed(run=base)
-    data, kept = residual_instance(base.snapshot, base.result["assignments"], declined)
-    data["meta"] = {
-        **data.get("meta", {}),
-        "round": 2,
-        "base_input_hash": base.input_hash,
-        "declined": declined,
-    }
-    return km.Instance.from_dict(data).to_dict(), {"kept": kept, "declined": declined}
+    declined = run.snapshot["meta"]["declined"]
+    _data, kept = residual_instance(base.snapshot, base.result["assignments"], declined)
+    return run.snapshot, {"kept": kept, "declined": declined}
 
 
 def _unmatched_reason(entry: dict[str, Any]) -> str:
@@ -299,7 +310,7 @@ def _fail(run: MatchRun, exc: Exception) -> None:
         status=RunStatus.FAILED, error=message[:2000], updated_at=timezone.now()
     )
     audit_record(
-        call=run.call,
+        scope=run.call,
         verb="run.failed",
         actor=run.created_by,
         target=f"run {run.pk}",
@@ -347,7 +358,7 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
     )
     progress(STEPS, STEPS, _("Done"))
     audit_record(
-        call=run.call,
+        scope=run.call,
         verb="run.finished",
         actor=run.created_by,
         target=f"run {run.pk}",
@@ -396,7 +407,7 @@ def run_publish(*, run: MatchRun, user) -> MatchRun:
             code="round_published",
         ) from exc
     audit_record(
-        call=run.call,
+        scope=run.call,
         verb="run.published",
         actor=user,
         target=f"run {run.pk}",
@@ -407,5 +418,5 @@ def run_publish(*, run: MatchRun, user) -> MatchRun:
             "placements": (run.summary or {}).get("placements"),
         },
     )
-    offers_create_for_run(run=run, actor=user)
+    run_published.send(sender=MatchRun, run=run, user=user)
     return run

@@ -5,7 +5,6 @@ from kakehashi.matching import views
 app_name = "matching"
 urlpatterns = [
     path("calls/<slug:slug>/runs/", views.runs_view, name="runs"),
-    path("calls/<slug:slug>/runs/second-round/", views.second_round_view, name="second_round"),
     path("calls/<slug:slug>/compare/", views.compare_view, name="compare"),
     re_path(
         r"^calls/(?P<slug>[-a-zA-Z0-9_]+)/audit\.(?P<fmt>csv|json)$",

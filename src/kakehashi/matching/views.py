@@ -35,7 +35,7 @@ from kakehashi.matching.selectors import (
     run_get_visible,
     run_list,
 )
-from kakehashi.matching.services import run_publish, run_start, run_start_second_round
+from kakehashi.matching.services import run_publish, run_start
 from kakehashi.organisations.enums import OrganisationType
 from kakehashi.programs.models import Call
 
@@ -115,7 +115,8 @@ def _run_or_404(user, pk: int) -> MatchRun:
 # ---------------------------------------------------------------- runs of a call
 
 
-def _runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
+def runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
+    """What the runs page of `call` shows (also rendered by round two's form on error)."""
     runs = list(run_list(call=call))
     round_one = next((r for r in runs if r.round == 1 and r.is_published), None)
     round_two = next((r for r in runs if r.round == 2 and r.is_published), None)
@@ -158,35 +159,7 @@ def runs_view(request, slug: str):
             else:
                 messages.success(request, _("The run has started."))
                 return redirect("matching:run", pk=run.pk)
-    return render(request, "matching/runs.html", _runs_context(call, form=form))
-
-
-@require_POST
-@role_required(can_run_match)
-def second_round_view(request, slug: str):
-    """Start round two from the published run of round one."""
-    call = _call_or_404(request.user, slug)
-    form = SecondRoundForm(request.POST)
-    base = published_run(call=call, round=1)
-    if base is None:
-        messages.error(request, _("Round two starts from the published run of round one."))
-        return redirect("matching:runs", slug=call.slug)
-    if form.is_valid():
-        try:
-            run = run_start_second_round(
-                call=call,
-                base_run=base,
-                user=request.user,
-                mode=form.cleaned_data["mode"],
-                seed=form.cleaned_data["seed"],
-                label=form.cleaned_data["label"],
-            )
-        except ValidationError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("Round two has started."))
-            return redirect("matching:run", pk=run.pk)
-    return render(request, "matching/runs.html", _runs_context(call, second_form=form))
+    return render(request, "matching/runs.html", runs_context(call, form=form))
 
 
 # ---------------------------------------------------------------- one run

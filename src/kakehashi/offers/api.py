@@ -1,7 +1,8 @@
 """API of offers: a candidate's result and answer, a supervisor's interns.
 
-The same selectors and services as the pages: a read first lapses the offers it
-is about to show; an offer that is not the caller's answers 404.
+The same selectors and services as the pages: a read shows an offer past its
+deadline as lapsed without writing; an answer records the lapse first; an offer
+that is not the caller's answers 404.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ import zoneinfo
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import ERRORS, Pagination, forbid
+from kakehashi.matching.api import RunDetailOut, SecondRoundIn, run_for_request
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
     offer_get_for_candidate,
     results_for_candidate,
 )
-from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse
+from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse, round_two_start
 from kakehashi.people.rules import is_candidate, is_supervisor
 
 router = Router()
@@ -162,7 +164,6 @@ def _round_out(r) -> dict:
 def result_list(request: HttpRequest):
     if not is_candidate(request.user):
         forbid(_("Only candidates have match results."))
-    offers_lapse(candidate=request.user)
     return [
         {"call": group.call, "rounds": [_round_out(r) for r in group.rounds]}
         for group in results_for_candidate(candidate=request.user)
@@ -203,5 +204,22 @@ def offer_decline_endpoint(request: HttpRequest, offer_id: int):
 def intern_list(request: HttpRequest):
     if not is_supervisor(request.user):
         forbid(_("Only host supervisors have interns."))
-    offers_lapse(supervisor=request.user)
     return interns_for_supervisor(supervisor=request.user)
+
+
+@router.post(
+    "/runs/{int:run_id}/second-round",
+    response={202: RunDetailOut, **ERRORS},
+    summary="Start round two from this published round-one run (officers)",
+)
+def second_round_endpoint(request: HttpRequest, run_id: int, payload: SecondRoundIn):
+    base = run_for_request(request, run_id)
+    run = round_two_start(
+        call=base.call,
+        base_run=base,
+        user=request.user,
+        mode=payload.mode,
+        seed=payload.seed,
+        label=payload.label,
+    )
+    return Status(202, run_for_request(request, run.pk))

@@ -7,5 +7,10 @@ class OffersConfig(AppConfig):
     verbose_name = _("Offers and results")
 
     def ready(self) -> None:
-        # Registers the `offers.lapse` job kind.
+        # Registers the `offers.lapse` job kind; imported here, once the app
+        # registry is ready, because tasks import models.
+        from kakehashi.matching.signals import run_published
         from kakehashi.offers import tasks  # noqa: F401
+        from kakehashi.offers.services import offers_on_run_published
+
+        run_published.connect(offers_on_run_published, dispatch_uid="offers.create_for_run")

@@ -12,10 +12,13 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.db.models.fields.json import KeyTransform
+from django.utils import timezone
 
-from kakehashi.matching.enums import OfferStatus
-from kakehashi.matching.models import MatchRun, Offer
+from kakehashi.matching.models import MatchRun
+from kakehashi.matching.selectors import candidate_id
+from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.explanations import Choice, choices_from, outcome_sentence
+from kakehashi.offers.models import Offer
 from kakehashi.programs.models import Call
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.models import Project
@@ -45,6 +48,15 @@ def runs_published(*, call_ids=None) -> QuerySet[MatchRun]:
     return qs.order_by("call_id", "round")
 
 
+def offer_as_seen(offer: Offer, *, now=None) -> Offer:
+    """`offer` as a reader sees it now: a pending offer whose deadline has come is
+    shown lapsed, in memory only. Reads never write; the ``offers.lapse`` job (and an
+    answer that comes too late) records the lapse, audits it and sends its mail."""
+    if offer.status == OfferStatus.PENDING and offer.deadline <= (now or timezone.now()):
+        offer.status = OfferStatus.LAPSED
+    return offer
+
+
 def offer_list_for_candidate(*, candidate) -> QuerySet[Offer]:
     """A candidate's own offers; any other offer is outside it (404)."""
     return (
@@ -55,7 +67,7 @@ def offer_list_for_candidate(*, candidate) -> QuerySet[Offer]:
 
 
 def offer_get_for_candidate(*, candidate, pk: int) -> Offer:
-    return offer_list_for_candidate(candidate=candidate).get(pk=pk)
+    return offer_as_seen(offer_list_for_candidate(candidate=candidate).get(pk=pk))
 
 
 # ------------------------------------------------------------------ the candidate's results
@@ -100,6 +112,7 @@ def results_for_candidate(*, candidate) -> list[CallResults]:
     Three queries: the runs, the projects they name, the candidate's offers.
     """
     sid = student_id(candidate)
+    now = timezone.now()
     # Only this candidate's part of each result leaves the database, not the whole
     # market's (a national run's result holds every candidate's explanation).
     runs = list(
@@ -124,7 +137,7 @@ def results_for_candidate(*, candidate) -> list[CallResults]:
         "project__host"
     ):
         offer.run = runs_by_id[offer.run_id]  # already loaded: no query per offer
-        offers[offer.run_id] = offer
+        offers[offer.run_id] = offer_as_seen(offer, now=now)
     by_call: dict[int, CallResults] = {}
     for run in runs:
         entry = run.mine or {}
@@ -271,6 +284,17 @@ def interns_for_supervisor(*, supervisor) -> list[ProjectInterns]:
         .annotate(round=F("run__round"))
         .order_by("run__round", "candidate__family_name", "candidate__given_name", "pk")
     )
+    now = timezone.now()
     for offer in offers:
-        entries[offer.project_id].offers.append(offer)
+        entries[offer.project_id].offers.append(offer_as_seen(offer, now=now))
     return list(entries.values())
+
+
+def offers_freed(*, run: MatchRun) -> list[str]:
+    """Candidates (engine ids) whose offer of `run` was declined or lapsed."""
+    return sorted(
+        candidate_id(pk)
+        for pk in Offer.objects.filter(
+            run=run, status__in=[OfferStatus.DECLINED, OfferStatus.LAPSED]
+        ).values_list("candidate_id", flat=True)
+    )

@@ -23,10 +23,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.matching.audit import audit_record
-from kakehashi.matching.enums import OfferStatus
-from kakehashi.matching.models import MatchRun, Offer
+from kakehashi.audit.services import audit_record
+from kakehashi.matching.models import MatchRun
+from kakehashi.matching.services import run_start_second_round
+from kakehashi.offers.enums import OfferStatus
+from kakehashi.offers.models import Offer
 from kakehashi.offers.rules import is_offer_candidate
+from kakehashi.offers.selectors import offers_freed
 from kakehashi.programs.enums import PhaseKind
 
 logger = logging.getLogger(__name__)
@@ -122,7 +125,7 @@ def offers_create_for_run(*, run: MatchRun, actor=None, deadline=None) -> list[O
         for sid, key in sorted(placed.items())
     )
     audit_record(
-        call=run.call,
+        scope=run.call,
         verb="offers.created",
         actor=actor,
         target=f"run {run.pk}",
@@ -233,7 +236,7 @@ def _answer(*, offer: Offer, candidate, status: str, verb: str, now=None) -> Off
         locked.save(update_fields=["status", "responded_at", "updated_at"])
         call = locked.run.call
         audit_record(
-            call=call,
+            scope=call,
             verb=verb,
             actor=candidate,
             target=f"offer {locked.pk}",
@@ -286,10 +289,10 @@ def offer_decline(*, offer: Offer, candidate, now=None) -> Offer:
 def offers_lapse(*, now=None, call=None, candidate=None, supervisor=None) -> list[Offer]:
     """Mark every pending offer whose deadline has come (``deadline <= now``) lapsed.
 
-    Run by the ``offers.lapse`` job and at the start of every read of offers, scoped
-    to what that read shows (a call, a candidate, a supervisor's projects), so nobody
-    sees an offer still pending past its deadline. Each lapse is audited and mailed
-    to the candidate and the project's supervisors.
+    Run by the ``offers.lapse`` job, before an answer (scoped to the candidate) and
+    before round two starts (scoped to the call). Reads never call it: they show an
+    expired offer lapsed (``selectors.offer_as_seen``). Each lapse is audited and
+    mailed to the candidate and the project's supervisors.
     """
     now = now or timezone.now()
     expired = Offer.objects.filter(status=OfferStatus.PENDING, deadline__lte=now)
@@ -317,7 +320,7 @@ def offers_lapse(*, now=None, call=None, candidate=None, supervisor=None) -> lis
             offer.save(update_fields=["status", "updated_at"])
             call_obj = offer.run.call
             audit_record(
-                call=call_obj,
+                scope=call_obj,
                 verb="offer.lapsed",
                 target=f"offer {offer.pk}",
                 data={
@@ -344,3 +347,29 @@ def offers_lapse(*, now=None, call=None, candidate=None, supervisor=None) -> lis
     if lapsed:
         logger.info("%d offers lapsed", len(lapsed))
     return lapsed
+
+
+# ------------------------------------------------------------------ round two
+
+
+def round_two_start(
+    *, call, base_run: MatchRun, user, mode: str = "student", seed: int = 0, label: str = ""
+) -> MatchRun:
+    """Queue round two on what round one left, the places of offers declined or
+    lapsed by now included (see ``matching.services.run_start_second_round``)."""
+    offers_lapse(call=call)
+    return run_start_second_round(
+        call=call,
+        base_run=base_run,
+        user=user,
+        declined=offers_freed(run=base_run),
+        mode=mode,
+        seed=seed,
+        label=label,
+    )
+
+
+def offers_on_run_published(*, sender, run: MatchRun, user, **kwargs) -> None:
+    """Receiver of ``matching.signals.run_published``: a published run's placements
+    become offers, in the publishing transaction."""
+    offers_create_for_run(run=run, actor=user)

@@ -8,20 +8,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kakehashi.core.views import render_page_or_fragment, role_required
-from kakehashi.matching.models import Offer
+from kakehashi.core.views import form_add_service_error, render_page_or_fragment, role_required
+from kakehashi.matching.forms import SecondRoundForm
+from kakehashi.matching.rules import can_run_match
+from kakehashi.matching.selectors import call_get_for_officer, published_run
+from kakehashi.matching.views import runs_context
+from kakehashi.offers.models import Offer
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
     offer_get_for_candidate,
     results_for_candidate,
 )
-from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse
+from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse, round_two_start
 from kakehashi.people.rules import is_candidate, is_supervisor
+from kakehashi.programs.models import Call
 
 
 def _own_offer_or_404(request, pk: int) -> Offer:
-    # Lapse first: an answer after the deadline meets a lapsed offer, never a stale one.
-    offers_lapse(candidate=request.user)
+    # An answer (POST) records the lapse of what has expired first, so a late answer
+    # meets a lapsed offer; a read (GET) only shows it lapsed.
+    if request.method == "POST":
+        offers_lapse(candidate=request.user)
     try:
         return offer_get_for_candidate(candidate=request.user, pk=pk)
     except Offer.DoesNotExist as exc:
@@ -43,7 +50,6 @@ def _after_answer(request, offer: Offer, *, error: str = "", success: str = ""):
 @role_required(is_candidate)
 def results_mine(request):
     """My result in every call with a published match: placement or reasons, and offers."""
-    offers_lapse(candidate=request.user)
     return render(
         request, "offers/mine.html", {"calls": results_for_candidate(candidate=request.user)}
     )
@@ -90,7 +96,44 @@ def offer_decline_view(request, pk: int):
 @role_required(is_supervisor)
 def interns_mine(request):
     """My interns: per project I supervise in a call with a published match."""
-    offers_lapse(supervisor=request.user)
     return render(
         request, "offers/interns.html", {"entries": interns_for_supervisor(supervisor=request.user)}
     )
+
+
+# ------------------------------------------------------------------ round two (officers)
+
+
+def _officer_call_or_404(user, slug: str) -> Call:
+    try:
+        return call_get_for_officer(user=user, slug=slug)
+    except Call.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_POST
+@role_required(can_run_match)
+def second_round_view(request, slug: str):
+    """Start round two from the published run of round one."""
+    call = _officer_call_or_404(request.user, slug)
+    form = SecondRoundForm(request.POST)
+    base = published_run(call=call, round=1)
+    if base is None:
+        messages.error(request, _("Round two starts from the published run of round one."))
+        return redirect("matching:runs", slug=call.slug)
+    if form.is_valid():
+        try:
+            run = round_two_start(
+                call=call,
+                base_run=base,
+                user=request.user,
+                mode=form.cleaned_data["mode"],
+                seed=form.cleaned_data["seed"],
+                label=form.cleaned_data["label"],
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, _("Round two has started."))
+            return redirect("matching:run", pk=run.pk)
+    return render(request, "matching/runs.html", runs_context(call, second_form=form))

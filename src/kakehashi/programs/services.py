@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kakehashi.audit.services import audit_record
 from kakehashi.jobs.services import job_enqueue
-from kakehashi.matching.audit import audit_record
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
 from kakehashi.programs.enums import PhaseKind
@@ -271,7 +271,7 @@ def call_create(*, program: Program, phases: list[dict] | tuple = (), actor=None
         except ValidationError as exc:
             raise _prefixed(exc, f"phases.{i}") from exc
     if actor is not None:
-        audit_record(call=call, verb="call.created", actor=actor, target=call.slug)
+        audit_record(scope=call, verb="call.created", actor=actor, target=call.slug)
     return call
 
 
@@ -293,7 +293,7 @@ def call_update(*, call: Call, actor=None, **fields) -> Call:
     changed = sorted(name for name in fields if before[name] != getattr(call, name))
     if actor is not None and changed:
         audit_record(
-            call=call, verb="call.updated", actor=actor, target=call.slug, data={"fields": changed}
+            scope=call, verb="call.updated", actor=actor, target=call.slug, data={"fields": changed}
         )
     return call
 
@@ -306,7 +306,7 @@ def call_match_policy_set(*, call: Call, policy: dict, actor=None) -> Call:
     if clean != call.match_policy:
         call.match_policy = clean
         call.save(update_fields=["match_policy", "updated_at"])
-        audit_record(call=call, verb="policy.set", actor=actor, target=call.slug, data=clean)
+        audit_record(scope=call, verb="policy.set", actor=actor, target=call.slug, data=clean)
     return call
 
 
@@ -351,7 +351,7 @@ def call_phase_set(
     phase.save()
     if actor is not None:
         audit_record(
-            call=call,
+            scope=call,
             verb="phase.set",
             actor=actor,
             target=kind,
@@ -415,7 +415,7 @@ def call_phase_open_now(
     phase.full_clean()
     phase.save(update_fields=["opens_at"])
     audit_record(
-        call=call,
+        scope=call,
         verb="phase.opened",
         actor=actor,
         target=kind,
@@ -455,7 +455,7 @@ def call_phase_close_now(
     phase.full_clean()
     phase.save(update_fields=["closes_at"])
     audit_record(
-        call=call,
+        scope=call,
         verb="phase.closed",
         actor=actor,
         target=kind,

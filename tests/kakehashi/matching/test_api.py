@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kakehashi.matching.models import MatchRun, Offer
+from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_publish
+from kakehashi.offers.models import Offer
 from tests.kakehashi.api_helpers import API, body, error, token_client
 from tests.kakehashi.matching.conftest import cid, close_phase, open_phase
 

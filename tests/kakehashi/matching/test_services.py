@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 import kakehashi_match as km
+from kakehashi.audit.models import AuditEntry
 from kakehashi.jobs.models import Job
-from kakehashi.matching.models import AuditEvent, MatchRun, Offer
+from kakehashi.matching.models import MatchRun
 from kakehashi.matching.selectors import match_instance_build
 from kakehashi.matching.services import (
     result_json,
@@ -15,13 +16,15 @@ from kakehashi.matching.services import (
     run_start,
     run_start_second_round,
 )
+from kakehashi.offers.models import Offer
+from kakehashi.offers.services import round_two_start
 from kakehashi.programs.validators import match_policy_clean
 from tests import factories
 from tests.kakehashi.matching.conftest import cid, close_phase, open_phase
 
 
 def _verbs(call) -> list[str]:
-    return list(AuditEvent.objects.filter(call=call).values_list("verb", flat=True))
+    return list(AuditEntry.objects.for_scope(call).values_list("verb", flat=True))
 
 
 def _o(org) -> str:
@@ -339,7 +342,7 @@ def test_second_round_fills_freed_places(market, round_one, django_capture_on_co
     Offer.objects.filter(run=round_one, candidate=m.c1).update(status="declined")
 
     with django_capture_on_commit_callbacks(execute=True):
-        run = run_start_second_round(call=m.call, base_run=round_one, user=m.officer, seed=5)
+        run = round_two_start(call=m.call, base_run=round_one, user=m.officer, seed=5)
     run.refresh_from_db()
 
     assert (run.round, run.base_run, run.status) == (2, round_one, "done")
@@ -363,7 +366,7 @@ def test_second_round_needs_the_published_round_one(market, start):
     with pytest.raises(
         ValidationError, match=re.escape("Round two starts from the published run of round one.")
     ):
-        run_start_second_round(call=market.call, base_run=draft, user=market.officer)
+        run_start_second_round(call=market.call, base_run=draft, user=market.officer, declined=[])
 
 
 def test_run_uses_the_call_caps_unless_replaced(market, start):

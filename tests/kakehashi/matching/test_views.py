@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kakehashi.matching.models import MatchRun, Offer
+from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_publish
+from kakehashi.offers.models import Offer
 from tests import factories
 from tests.kakehashi.api_helpers import session_client
 from tests.kakehashi.matching.conftest import cid, close_phase, open_phase
@@ -65,7 +66,7 @@ def test_posts_are_404_for_non_officers(market, start, user):
         == 404
     )
     assert client.post(reverse("matching:publish", args=[run.pk])).status_code == 404
-    assert client.post(reverse("matching:second_round", args=["summer"])).status_code == 404
+    assert client.post(reverse("offers:second_round", args=["summer"])).status_code == 404
     assert MatchRun.objects.count() == 1 and not Offer.objects.exists()
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from kakehashi.matching.models import Offer
+from kakehashi.offers.models import Offer
 from tests import factories
 from tests.kakehashi.api_helpers import API, body, error, session_client, token_client
 from tests.kakehashi.offers.test_views import _extra_call

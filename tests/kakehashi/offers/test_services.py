@@ -8,10 +8,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from kakehashi.audit.models import AuditEntry
 from kakehashi.jobs.enums import JobStatus
 from kakehashi.jobs.services import job_enqueue
-from kakehashi.matching.models import AuditEvent, Offer
 from kakehashi.offers.explanations import Choice, choice_sentence, outcome_sentence
+from kakehashi.offers.models import Offer
 from kakehashi.offers.selectors import (
     host_list_position,
     interns_for_supervisor,
@@ -33,7 +34,7 @@ SECOND = dt.timedelta(seconds=1)
 
 
 def _verbs(call) -> list[str]:
-    return list(AuditEvent.objects.filter(call=call).values_list("verb", flat=True))
+    return list(AuditEntry.objects.for_scope(call).values_list("verb", flat=True))
 
 
 # Creation ------------------------------------------------------------------------
@@ -46,7 +47,7 @@ def test_offers_create_for_run_offers_each_placed_candidate(world, published):
         (world.candidate, "eeg-decoding", "pending", DEADLINE),
         (world.other_candidate, "robotics", "pending", DEADLINE),
     ]
-    event = AuditEvent.objects.get(call=world.call, verb="offers.created")
+    event = AuditEntry.objects.for_scope(world.call).get(verb="offers.created")
     assert event.data == {
         "round": 1,
         "offers": 2,
@@ -123,7 +124,7 @@ def test_offer_accept_one_second_before_deadline_is_taken(world, published):
 
     offer.refresh_from_db()
     assert (offer.status, offer.responded_at) == ("accepted", at)
-    event = AuditEvent.objects.get(verb="offer.accepted")
+    event = AuditEntry.objects.get(verb="offer.accepted")
     assert (event.actor, event.target, event.data["project"]) == (
         world.candidate,
         f"offer {offer.pk}",

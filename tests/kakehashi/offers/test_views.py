@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kakehashi.matching.models import Offer
-from kakehashi.offers.services import offers_create_for_run
+from kakehashi.audit.models import AuditEntry
+from kakehashi.offers.models import Offer
+from kakehashi.offers.services import offers_create_for_run, offers_lapse
 from kakehashi_match.rounds import residual_instance
 from tests import factories
 from tests.kakehashi.offers.conftest import c, publish_run, s
@@ -93,15 +94,23 @@ def test_results_page_before_any_publication_says_so(client, world):
     assert "No match result has been published for you yet." in html
 
 
-def test_results_page_lapses_an_offer_past_its_deadline(client, world, published):
+def test_results_page_shows_an_offer_past_its_deadline_lapsed_without_writing(
+    client, world, published
+):
     past = timezone.now() - dt.timedelta(seconds=1)
     Offer.objects.filter(pk=published.offer.pk).update(deadline=past)
     client.force_login(world.candidate)
+    entries = AuditEntry.objects.count()
 
     html = client.get("/results/").content.decode()
 
     assert "This offer lapsed: it was not answered by" in html
     assert "/accept/" not in html
+    published.offer.refresh_from_db()
+    assert (published.offer.status, AuditEntry.objects.count()) == ("pending", entries)
+
+    offers_lapse()
+
     published.offer.refresh_from_db()
     assert published.offer.status == "lapsed"
 

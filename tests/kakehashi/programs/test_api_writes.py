@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kakehashi.matching.models import AuditEvent
+from kakehashi.audit.models import AuditEntry
 from kakehashi.programs.models import Call, CallPhase, Program
 from tests import factories
 from tests.kakehashi.api_helpers import API, body, error, session_client, token_client
@@ -92,7 +92,7 @@ def test_only_officers_write_programs_and_calls(world, role):
         list(Call.objects.values_list("slug", "name_en", "match_policy")),
         list(CallPhase.objects.values_list("kind", "opens_at", "closes_at")),
     )
-    assert not AuditEvent.objects.exists()
+    assert not AuditEntry.objects.exists()
 
 
 def test_draft_call_is_404_to_non_officers(world):
@@ -251,7 +251,7 @@ def test_patch_call_by_slug_or_id(world):
     by_id = body(_send(client, "patch", f"/calls/{world.call.pk}", {"name_fr": "Été 2027"}))
 
     assert (by_slug["ranking_limit"], by_id["name_fr"]) == (7, "Été 2027")
-    assert list(AuditEvent.objects.filter(call=world.call).values_list("verb", "data__fields")) == [
+    assert list(AuditEntry.objects.for_scope(world.call).values_list("verb", "data__fields")) == [
         ("call.updated", ["ranking_limit"]),
         ("call.updated", ["name_fr"]),
     ]
@@ -312,7 +312,7 @@ def test_open_and_close_now_answer_the_phase_and_refuse_twice(world):
     assert opens_at.microsecond == 0
     assert again == error(422, "already_open", "The Host ranking phase is already open.")
     assert closed["is_open"] is False
-    assert list(AuditEvent.objects.values_list("verb", "target")) == [
+    assert list(AuditEntry.objects.values_list("verb", "target")) == [
         ("phase.opened", "host_ranking"),
         ("phase.closed", "applications"),
     ]
@@ -360,7 +360,7 @@ def test_match_policy_get_and_put(world):
     assert refused == error(422, "invalid", "Unknown keys in the match policy: cap.")
     assert wrong_mode["error"]["code"] == "caps_need_student_mode"
     assert Call.objects.get(pk=world.call.pk).match_policy == saved
-    assert AuditEvent.objects.get().verb == "policy.set"
+    assert AuditEntry.objects.get().verb == "policy.set"
 
 
 def test_session_writes_need_the_csrf_token(world):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kakehashi.matching.models import AuditEvent
+from kakehashi.audit.models import AuditEntry
 from kakehashi.programs.models import Call, CallPhase, Program
 from tests import factories
 
@@ -98,7 +98,7 @@ def test_only_officers_reach_the_call_pages(client, world, method, url, officer_
         assert list(CallPhase.objects.values_list("kind", "opens_at", "closes_at")) == (
             phases_before
         )
-        assert not AuditEvent.objects.exists()
+        assert not AuditEntry.objects.exists()
 
 
 def test_unknown_call_program_and_phase_are_404(officer_client, world):
@@ -212,7 +212,7 @@ def test_call_new_creates_call_with_policy_and_eligibility(officer_client, world
         "languages": [{"language": "en", "level": "B2"}, {"language": "ja", "level": "N3"}],
         "languages_rule": "any",
     }
-    assert AuditEvent.objects.get(call=call).verb == "call.created"
+    assert AuditEntry.objects.for_scope(call).get().verb == "call.created"
 
 
 def test_call_new_invalid_shows_errors_by_the_fields_and_saves_nothing(officer_client, world):
@@ -284,7 +284,7 @@ def test_call_edit_shows_and_saves_the_policy(officer_client, world):
     world.call.refresh_from_db()
     assert world.call.match_policy["caps"][0]["label"] == "Kansai"
     assert world.call.name_en == "Winter 2028"
-    assert AuditEvent.objects.get(call=world.call).verb == "call.updated"
+    assert AuditEntry.objects.for_scope(world.call).get().verb == "call.updated"
 
 
 def test_call_edit_removes_a_cap(officer_client, world):
@@ -362,7 +362,7 @@ def test_phase_set_htmx_returns_the_fragment_with_the_saved_window(officer_clien
     assert '<p class="success" role="status">The Offers phase has been saved.</p>' in html
     assert '<td>April 15, 2027, 5 p.m. <span class="muted">(America/Toronto)</span></td>' in html
     assert 'name="offers-closes" value="2027-04-15T17:00:30"' in html
-    assert AuditEvent.objects.get(call=world.call).verb == "phase.set"
+    assert AuditEntry.objects.for_scope(world.call).get().verb == "phase.set"
 
 
 def test_phase_set_invalid_shows_errors_and_saves_nothing(officer_client, world):
@@ -405,7 +405,7 @@ def test_open_now_and_close_now_through_htmx(officer_client, world):
     CallPhase.objects.filter(pk=phase.pk).update(opens_at=phase.opens_at - dt.timedelta(hours=1))
     closed = officer_client.post(url + "close/", headers=HTMX).content.decode()
     assert '<p class="success" role="status">The Host ranking phase is now closed.</p>' in closed
-    assert list(AuditEvent.objects.filter(call=call).values_list("verb", flat=True)) == [
+    assert list(AuditEntry.objects.for_scope(call).values_list("verb", flat=True)) == [
         "phase.opened",
         "phase.closed",
     ]
@@ -431,7 +431,7 @@ def test_open_now_refused_shows_why(officer_client, world):
         '<div class="error" role="alert"><p>The Applications and candidate ranking phase is '
         "already open.</p></div>" in html
     )
-    assert not AuditEvent.objects.exists()
+    assert not AuditEntry.objects.exists()
 
 
 def test_calls_page_lists_programs_without_n_plus_one(

@@ -11,8 +11,8 @@ from kakehashi.applications.services import (
     host_ranking_set,
     rank_list_set,
 )
+from kakehashi.audit.models import AuditEntry
 from kakehashi.jobs.models import Job
-from kakehashi.matching.models import AuditEvent
 from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.services import (
     call_create,
@@ -244,7 +244,7 @@ def test_call_match_policy_set_audits_and_refuses_caps_without_student_mode(offi
             "choose that mode or remove the caps."
         ]
     }
-    event = AuditEvent.objects.get(call=call)
+    event = AuditEntry.objects.for_scope(call).get()
     assert (event.verb, event.actor, event.data["seed"]) == ("policy.set", officer, 7)
 
 
@@ -280,7 +280,7 @@ def test_call_create_stores_policy_eligibility_and_phases(officer):
         "languages_rule": "all",
     }
     assert call.phases.get().closes_at == dt.datetime(2027, 2, 28, 8, tzinfo=UTC)
-    assert list(AuditEvent.objects.filter(call=call).values_list("verb", flat=True)) == [
+    assert list(AuditEntry.objects.for_scope(call).values_list("verb", flat=True)) == [
         "call.created"
     ]
 
@@ -328,7 +328,7 @@ def test_call_update_refused_changes_nothing_and_success_is_audited(officer):
     call_update(call=call, name_en="After", ranking_limit=5, actor=officer)
     call.refresh_from_db()
     assert (call.name_en, call.ranking_limit) == ("After", 5)
-    assert AuditEvent.objects.get(call=call, verb="call.updated").data == {
+    assert AuditEntry.objects.for_scope(call).get(verb="call.updated").data == {
         "fields": ["name_en", "ranking_limit"]
     }
 
@@ -421,7 +421,7 @@ def test_call_phase_set_reads_naive_times_in_its_zone_and_audits(officer):
         dt.datetime(2027, 4, 1, 13, 0, tzinfo=UTC),
         dt.datetime(2027, 4, 15, 21, 0, 30, tzinfo=UTC),
     )
-    event = AuditEvent.objects.get(call=call)
+    event = AuditEntry.objects.for_scope(call).get()
     assert (event.verb, event.target, event.data["timezone"]) == (
         "phase.set",
         "offers",
@@ -452,7 +452,7 @@ def test_open_now_sets_opens_to_the_second_audits_and_queues_mail(officer):
 
     assert opened.opens_at == NOW
     assert opened.is_open(NOW) and not opened.is_open(NOW - dt.timedelta(seconds=1))
-    event = AuditEvent.objects.get(call=call)
+    event = AuditEntry.objects.for_scope(call).get()
     assert (event.verb, event.actor, event.target) == ("phase.opened", officer, "host_ranking")
     assert event.data["was"] == phase.opens_at.isoformat()
     job = Job.objects.get()
@@ -480,7 +480,7 @@ def test_open_now_refusals_change_nothing(officer):
         "The Host ranking phase closed on Jan. 19, 2027, 5 p.m. (Asia/Tokyo); "
         "set a later closing time before opening it."
     ]
-    assert not AuditEvent.objects.exists() and not Job.objects.exists()
+    assert not AuditEntry.objects.exists() and not Job.objects.exists()
 
 
 def test_close_now_closes_to_the_second_and_audits(officer):
@@ -494,14 +494,14 @@ def test_close_now_closes_to_the_second_and_audits(officer):
 
     assert phase.closes_at == NOW
     assert not phase.is_open(NOW) and phase.is_open(NOW - dt.timedelta(seconds=1))
-    assert AuditEvent.objects.get(call=call).verb == "phase.closed"
+    assert AuditEntry.objects.for_scope(call).get().verb == "phase.closed"
     with pytest.raises(
         ValidationError, match=re.escape("is already closed: it closed on Jan. 20, 2027")
     ):
         call_phase_close_now(call=call, kind="applications", actor=officer, now=NOW)
     with pytest.raises(ValidationError, match="has not opened yet"):
         call_phase_close_now(call=call, kind="host_ranking", actor=officer, now=NOW)
-    assert AuditEvent.objects.count() == 1
+    assert AuditEntry.objects.count() == 1
 
 
 # ---------------------------------------------------------------- the second of a deadline
