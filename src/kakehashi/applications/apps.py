@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "kakehashi.applications"
     verbose_name = _("Applications")
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready: selectors import models.
+        from kakehashi.applications.selectors import (
+            call_applications_overview,
+            people_visible_as_applicants,
+            project_page_apply,
+        )
+        from kakehashi.people.signals import person_visibility
+        from kakehashi.programs.signals import call_overview
+        from kakehashi.projects.signals import project_page
+
+        call_overview.connect(call_applications_overview, dispatch_uid="applications.overview")
+        project_page.connect(project_page_apply, dispatch_uid="applications.project_page")
+        person_visibility.connect(people_visible_as_applicants, dispatch_uid="applications.people")

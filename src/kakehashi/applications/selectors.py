@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kakehashi.applications.enums import ApplicationStatus
@@ -88,3 +88,37 @@ def application_apply_state(*, user, project) -> dict:
     else:
         state["can_apply"] = True
     return state
+
+
+def call_applications_overview(*, sender, call, **kwargs) -> dict:
+    """Receiver of ``programs.signals.call_overview``: applications, candidates, rank
+    lists and host rankings of the call, by host country and working language."""
+    apps = Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+    return {
+        "applications": apps.count(),
+        "candidates": apps.values("candidate").distinct().count(),
+        "candidates_ranked": apps.filter(rank__isnull=False).values("candidate").distinct().count(),
+        "supervisors_ranked": HostRank.objects.filter(call=call)
+        .values("supervisor")
+        .distinct()
+        .count(),
+        "by_country": {
+            row["project__host__country"]: row["n"]
+            for row in apps.values("project__host__country").annotate(n=Count("pk"))
+        },
+        "by_language": {
+            row["project__language"]: row["n"]
+            for row in apps.values("project__language").annotate(n=Count("pk"))
+        },
+    }
+
+
+def project_page_apply(*, sender, project, user, **kwargs) -> dict:
+    """Receiver of ``projects.signals.project_page``: the project page's apply box."""
+    return {"apply": application_apply_state(user=user, project=project)}
+
+
+def people_visible_as_applicants(*, sender, user, **kwargs) -> Q:
+    """Receiver of ``people.signals.person_visibility``: supervisors see the candidates
+    who applied to their projects."""
+    return Q(applications__project__supervisions__person_id=user.pk)

@@ -42,6 +42,7 @@ def job_enqueue(*, kind: str, params: dict | None = None, user=None) -> Job:
     if kind not in _HANDLERS:
         raise ValidationError(_("Unknown kind of job: %(kind)s.") % {"kind": kind})
     job = Job.objects.create(kind=kind, params=params or {}, created_by=user)
+    # tasks imports this module (the worker runs handlers through it): import late.
     from kakehashi.jobs.tasks import job_run
 
     transaction.on_commit(lambda: job_run.delay(job_id=job.pk))

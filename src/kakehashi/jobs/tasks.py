@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from kakehashi.jobs.models import Job
-from kakehashi.jobs.services import job_execute
+from kakehashi.jobs.services import job_enqueue, job_execute
 
 
 @shared_task
@@ -13,6 +13,4 @@ def job_run(*, job_id: int) -> str:
 @shared_task
 def job_enqueue_scheduled(*, kind: str) -> int:
     """Queue a job of `kind`; Celery beat calls this for the periodic jobs (settings)."""
-    from kakehashi.jobs.services import job_enqueue
-
     return job_enqueue(kind=kind).pk

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.enums import Direction
-from kakehashi.core.templatetags.kakehashi import country_name, region_name
+from kakehashi.core.templatetags.kakehashi import country_name
 from kakehashi.core.views import form_add_service_error, render_page_or_fragment, role_required
 from kakehashi.matching import charts
 from kakehashi.matching.enums import RunStatus
@@ -37,6 +37,7 @@ from kakehashi.matching.selectors import (
 )
 from kakehashi.matching.services import run_publish, run_start
 from kakehashi.organisations.enums import OrganisationType
+from kakehashi.organisations.regions import region_name
 from kakehashi.programs.models import Call
 
 REASONS = {
@@ -94,7 +95,7 @@ def flow_label(dim: str, key: str) -> str:
     if dim == "country":
         return country_name(key)
     if dim == "region":
-        return region_name(key)
+        return region_name(key, get_language())
     return key
 
 

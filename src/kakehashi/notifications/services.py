@@ -26,6 +26,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kakehashi.notifications import selectors
+from kakehashi.notifications.models import NotificationLog
+from kakehashi.programs.enums import CallStatus, PhaseKind
+from kakehashi.programs.selectors import call_list
+
 logger = logging.getLogger(__name__)
 
 
@@ -61,7 +66,6 @@ def notify_once(*, user, kind: str, key: str, context: dict | None = None) -> bo
     The log row and the mail share one transaction: a mail that fails to go
     leaves no row, so the next run tries again.
     """
-    from kakehashi.notifications.models import NotificationLog
 
     try:
         with transaction.atomic():
@@ -107,10 +111,6 @@ def phase_notifications_send(
     Idempotent: run it as often as you like (``send_notifications`` from cron,
     or the ``notifications.phases`` job). Answers how many mails went out.
     """
-    from kakehashi.notifications import selectors
-    from kakehashi.notifications.models import NotificationLog
-    from kakehashi.programs.enums import CallStatus, PhaseKind
-    from kakehashi.programs.selectors import call_list
 
     now = now or timezone.now()
     calls = list(call_list().exclude(status=CallStatus.DRAFT))

@@ -19,6 +19,7 @@ from kakehashi.matching.selectors import candidate_id
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.explanations import Choice, choices_from, outcome_sentence
 from kakehashi.offers.models import Offer
+from kakehashi.people.models import User
 from kakehashi.programs.models import Call
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.models import Project
@@ -236,7 +237,6 @@ def supervised_projects_with_results(*, supervisor) -> QuerySet[Project]:
 def interns_for_supervisor(*, supervisor) -> list[ProjectInterns]:
     """Per project the supervisor supervises in a call with a published run: its offers
     (interns, declines, lapses) and its cut-off in each round. Four queries."""
-    from kakehashi.people.models import User
 
     projects = list(supervised_projects_with_results(supervisor=supervisor))
     if not projects:

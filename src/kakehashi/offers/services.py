@@ -26,11 +26,15 @@ from django.utils.translation import gettext as _
 from kakehashi.audit.services import audit_record
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_start_second_round
+from kakehashi.notifications.services import notify
 from kakehashi.offers.enums import OfferStatus
+from kakehashi.offers.explanations import choices_from
 from kakehashi.offers.models import Offer
 from kakehashi.offers.rules import is_offer_candidate
 from kakehashi.offers.selectors import offers_freed
+from kakehashi.people.models import User
 from kakehashi.programs.enums import PhaseKind
+from kakehashi.projects.models import Project, ProjectSupervisor
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +59,6 @@ def _link(name: str) -> str:
 
 
 def _send(user, kind: str, context: dict) -> None:
-    from kakehashi.notifications.services import notify
 
     try:
         notify(user=user, kind=kind, context=context)
@@ -70,7 +73,6 @@ def _notify_later(user, kind: str, context: dict) -> None:
 
 def _supervisors_of(projects) -> dict[int, list]:
     """Supervisors (people) per project id, in one query."""
-    from kakehashi.projects.models import ProjectSupervisor
 
     out: dict[int, list] = {}
     for line in ProjectSupervisor.objects.filter(project__in=projects).select_related("person"):
@@ -97,9 +99,6 @@ def offers_create_for_run(*, run: MatchRun, actor=None, deadline=None) -> list[O
     assignments map each to a project key or null. A round-2 run lists only the
     candidates still in the market, so the same function serves both rounds.
     """
-    from kakehashi.offers.explanations import choices_from
-    from kakehashi.people.models import User
-    from kakehashi.projects.models import Project
 
     result = run.result or {}
     assignments = result.get("assignments", {})

@@ -20,6 +20,7 @@ from kakehashi.core.api import (
     forbid,
     import_request,
 )
+from kakehashi.core.roles import is_officer
 from kakehashi.organisations.imports import (
     IMPORT_FORMATS,
     organisations_export,
@@ -30,7 +31,6 @@ from kakehashi.organisations.rules import can_change_organisation
 from kakehashi.organisations.selectors import organisation_list
 from kakehashi.organisations.services import organisation_create, organisation_update
 from kakehashi.organisations.validators import normalise_ror
-from kakehashi.people.rules import is_officer
 
 router = Router()
 

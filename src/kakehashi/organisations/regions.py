@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["REGIONS", "region_from_admin1", "timezone_for_region"]
+__all__ = ["REGIONS", "region_from_admin1", "region_name", "timezone_for_region"]
 
 
 _CA_TIMEZONES: dict[str, str] = {}
@@ -201,3 +201,12 @@ def timezone_for_region(code: str) -> str:
     if info["country"] == "JP":
         return "Asia/Tokyo"
     return _CA_TIMEZONES[info["en"]]
+
+
+def region_name(code: str, language: str | None) -> str:
+    """“JP-26” → “Kyoto” / “Kyoto” / “京都府” in `language` (a language code; English
+    when it is empty or not one of the three)."""
+    region = REGIONS.get(code)
+    if region is None:
+        return code
+    return region.get((language or "en")[:2]) or region["en"]

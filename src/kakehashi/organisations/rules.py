@@ -2,7 +2,7 @@
 
 import rules
 
-from kakehashi.people.rules import is_officer
+from kakehashi.core.roles import is_officer
 
 
 @rules.predicate

@@ -1,6 +1,7 @@
 from django.db.models import Q, QuerySet
 
-from kakehashi.people.models import User
+from kakehashi.people.models import ApiToken, User
+from kakehashi.people.signals import person_visibility
 
 
 def person_list_visible(*, user) -> QuerySet[User]:
@@ -12,11 +13,10 @@ def person_list_visible(*, user) -> QuerySet[User]:
     )
     if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
         return qs.order_by("username")
-    visible = (
-        Q(pk=user.pk)
-        | Q(supervisions__project__status__in=["approved", "closed"])
-        | Q(applications__project__supervisions__person_id=user.pk)
-    )
+    visible = Q(pk=user.pk)
+    # Apps above people add whom their rules show (published supervisors, applicants).
+    for _receiver, q in person_visibility.send(sender=User, user=user):
+        visible |= q
     ids = User.objects.filter(visible).values("pk")
     return qs.filter(pk__in=ids).order_by("username")
 
@@ -27,6 +27,5 @@ def person_get_visible(*, user, pk: int) -> User:
 
 def api_token_list(*, user):
     """The caller's own API tokens, newest first (never the keys: only prefixes are stored)."""
-    from kakehashi.people.models import ApiToken
 
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")

@@ -8,7 +8,8 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from kakehashi.people.models import ApiToken, CandidateProfile, LanguageSkill, User
+from kakehashi.people.models import Affiliation, ApiToken, CandidateProfile, LanguageSkill, User
+from kakehashi.people.signals import profile_text_changed
 from kakehashi.people.validators import normalise_orcid
 
 
@@ -56,7 +57,7 @@ def candidate_profile_set(*, user: User, fields=(), **values) -> CandidateProfil
     profile.save()
     profile.fields.set(fields)
     if "research_interests" in values:
-        _embeddings_refresh_enqueue()
+        profile_text_changed.send(sender=CandidateProfile, profile=profile)
     return profile
 
 
@@ -103,7 +104,6 @@ def user_update(*, user: User, orcid: str | None = None, languages=None, **field
 @transaction.atomic
 def person_affiliations_set(*, person: User, affiliations) -> list:
     """Replace a person's affiliations: each {organisation, role, title?}."""
-    from kakehashi.people.models import Affiliation
 
     person.affiliations.all().delete()
     links = []
@@ -152,13 +152,6 @@ def person_profile_update(
         profile = person.candidate_profile
         candidate_profile_set(user=person, fields=list(profile.fields.all()), **candidate)
     return person
-
-
-def _embeddings_refresh_enqueue() -> None:
-    """Re-embed changed texts after commit (recommendations and search read them)."""
-    from kakehashi.recommendations.services import embeddings_refresh_enqueue
-
-    embeddings_refresh_enqueue()
 
 
 @transaction.atomic

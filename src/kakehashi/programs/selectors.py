@@ -1,9 +1,7 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from kakehashi.applications.enums import ApplicationStatus
-from kakehashi.applications.models import Application, HostRank
 from kakehashi.programs.models import Call, Program
-from kakehashi.projects.models import Project
+from kakehashi.programs.signals import call_overview as call_overview_signal
 
 
 def program_list() -> QuerySet[Program]:
@@ -19,39 +17,12 @@ def call_list() -> QuerySet[Call]:
 
 
 def call_overview(*, call: Call) -> dict:
-    """Counts an officer watches: projects by status, applications, rank lists, host rankings."""
-    projects = Project.objects.filter(call=call).aggregate(
-        total=Count("pk"),
-        approved=Count("pk", filter=Q(status="approved")),
-        submitted=Count("pk", filter=Q(status="submitted")),
-        draft=Count("pk", filter=Q(status="draft")),
-    )
-    places = sum(
-        Project.objects.filter(call=call, status="approved").values_list("capacity", flat=True)
-    )
-    apps = Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
-    return {
-        "projects": projects["total"],
-        "projects_approved": projects["approved"],
-        "projects_submitted": projects["submitted"],
-        "projects_draft": projects["draft"],
-        "places": places,
-        "applications": apps.count(),
-        "candidates": apps.values("candidate").distinct().count(),
-        "candidates_ranked": apps.filter(rank__isnull=False).values("candidate").distinct().count(),
-        "supervisors_ranked": HostRank.objects.filter(call=call)
-        .values("supervisor")
-        .distinct()
-        .count(),
-        "by_country": {
-            row["project__host__country"]: row["n"]
-            for row in apps.values("project__host__country").annotate(n=Count("pk"))
-        },
-        "by_language": {
-            row["project__language"]: row["n"]
-            for row in apps.values("project__language").annotate(n=Count("pk"))
-        },
-    }
+    """Counts an officer watches: projects by status, places, applications, rank lists
+    and host rankings, each contributed by the app that owns them."""
+    overview: dict = {}
+    for _receiver, counts in call_overview_signal.send(sender=Call, call=call):
+        overview.update(counts)
+    return overview
 
 
 def call_list_visible(*, user) -> QuerySet[Call]:

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "kakehashi.projects"
     verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready: selectors import models.
+        from kakehashi.people.signals import person_visibility
+        from kakehashi.programs.signals import call_overview
+        from kakehashi.projects.selectors import (
+            call_projects_overview,
+            people_visible_as_supervisors,
+        )
+
+        call_overview.connect(call_projects_overview, dispatch_uid="projects.call_overview")
+        person_visibility.connect(people_visible_as_supervisors, dispatch_uid="projects.people")

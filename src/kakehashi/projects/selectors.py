@@ -94,3 +94,30 @@ def project_list_supervised(*, supervisor) -> QuerySet[Project]:
         )
         .order_by("call__slug", "-created_at", "key")
     )
+
+
+def call_projects_overview(*, sender, call, **kwargs) -> dict:
+    """Receiver of ``programs.signals.call_overview``: the call's projects by status
+    and the places the approved ones offer."""
+    projects = Project.objects.filter(call=call).aggregate(
+        total=Count("pk"),
+        approved=Count("pk", filter=Q(status="approved")),
+        submitted=Count("pk", filter=Q(status="submitted")),
+        draft=Count("pk", filter=Q(status="draft")),
+    )
+    places = sum(
+        Project.objects.filter(call=call, status="approved").values_list("capacity", flat=True)
+    )
+    return {
+        "projects": projects["total"],
+        "projects_approved": projects["approved"],
+        "projects_submitted": projects["submitted"],
+        "projects_draft": projects["draft"],
+        "places": places,
+    }
+
+
+def people_visible_as_supervisors(*, sender, user, **kwargs) -> Q:
+    """Receiver of ``people.signals.person_visibility``: supervisors of published
+    projects are named on public pages anyway."""
+    return Q(supervisions__project__status__in=PUBLISHED)

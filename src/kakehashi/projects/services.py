@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
 from kakehashi.projects.models import Project, ProjectSupervisor
+from kakehashi.projects.signals import project_text_changed
 
 _TRANSITIONS = {
     ProjectStatus.DRAFT: {ProjectStatus.SUBMITTED},
@@ -25,7 +26,7 @@ def project_create(*, supervisors=(), fields=(), **values) -> Project:
     project.save()
     project.fields.set(fields)
     project_supervisors_set(project=project, supervisors=supervisors)
-    _embeddings_refresh_enqueue()
+    project_text_changed.send(sender=Project, project=project)
     return project
 
 
@@ -50,7 +51,7 @@ def project_update(*, project: Project, fields=None, **values) -> Project:
     if fields is not None:
         project.fields.set(fields)
     if values.keys() & {"title", "summary", "description"}:
-        _embeddings_refresh_enqueue()
+        project_text_changed.send(sender=Project, project=project)
     return project
 
 
@@ -66,10 +67,3 @@ def project_transition(*, project: Project, to: str) -> Project:
     project.status = to
     project.save(update_fields=["status", "updated_at"])
     return project
-
-
-def _embeddings_refresh_enqueue() -> None:
-    """Re-embed changed texts after commit (recommendations and search read them)."""
-    from kakehashi.recommendations.services import embeddings_refresh_enqueue
-
-    embeddings_refresh_enqueue()

@@ -3,7 +3,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from kakehashi.applications.selectors import application_apply_state
 from kakehashi.core.views import render_page_or_fragment, role_required
 from kakehashi.people.rules import is_supervisor
 from kakehashi.projects.forms import ProjectFilterForm
@@ -13,6 +12,7 @@ from kakehashi.projects.selectors import (
     project_list_supervised,
     project_search,
 )
+from kakehashi.projects.signals import project_page
 
 PAGE_SIZE = 12
 
@@ -38,9 +38,11 @@ def project_detail(request, key: str):
         raise Http404 from exc
     context = {
         "project": project,
-        "apply": application_apply_state(user=request.user, project=project),
         "supervises": any(s.person_id == request.user.pk for s in project.supervisions.all()),
     }
+    # What apps above projects add to the page (applications: the apply box).
+    for _receiver, extra in project_page.send(sender=Project, project=project, user=request.user):
+        context.update(extra)
     return render(request, "projects/detail.html", context)
 
 

@@ -9,4 +9,12 @@ class RecommendationsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the `recommendations.refresh` job kind. Nothing else runs at import
         # time: the encoder and the indexes load lazily, per process, on first use.
+        # Imported here, once the app registry is ready: these modules import models.
+        from kakehashi.people.signals import profile_text_changed
+        from kakehashi.projects.signals import project_text_changed
         from kakehashi.recommendations import tasks  # noqa: F401
+        from kakehashi.recommendations.services import embeddings_on_text_changed
+
+        # People and projects announce changed texts; they never call this app.
+        project_text_changed.connect(embeddings_on_text_changed, dispatch_uid="recs.project")
+        profile_text_changed.connect(embeddings_on_text_changed, dispatch_uid="recs.profile")

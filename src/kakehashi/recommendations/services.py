@@ -99,6 +99,12 @@ def embeddings_refresh_enqueue(*, user=None) -> None:
     transaction.on_commit(start)
 
 
+def embeddings_on_text_changed(*, sender, **kwargs) -> None:
+    """Receiver of ``project_text_changed`` and ``profile_text_changed``: re-embed
+    after commit (recommendations and search read the vectors)."""
+    embeddings_refresh_enqueue()
+
+
 def embeddings_seed(*, path: Path = DEMO_FIXTURE, cache: EmbeddingCache | None = None) -> int:
     """Copy the vectors of a fixture (content key → vector) missing from the cache.
 

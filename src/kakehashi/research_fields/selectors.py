@@ -1,11 +1,10 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kakehashi.research_fields.models import ResearchField
 
 
 def research_field_list(*, level: int | None = None, parent: str = "", q: str = "") -> QuerySet:
     """CRDC 2020 fields; `parent` is a code (direct children only), `q` matches code or title."""
-    from django.db.models import Q
 
     qs = ResearchField.objects.select_related("parent")
     if level is not None:

@@ -68,7 +68,7 @@ def test_display_name_ja_is_family_first_and_unspaced_in_kanji():
 
 def _render(template: str, language: str, **context) -> str:
     with translation.override(language):
-        return Template("{% load kakehashi %}" + template).render(Context(context))
+        return Template("{% load people_tags %}" + template).render(Context(context))
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,9 @@ from django.utils import translation
 
 def openapi_document() -> dict:
     """The API's OpenAPI document, in English (the committed copy is English)."""
+    # The whole API is composed at the project level, above every app (the one
+    # import that runs up the layers; docs/architecture.md says why): import it
+    # only when the document is wanted.
     from kakehashi.api import api
 
     with translation.override("en"):

@@ -1,0 +1,13 @@
+"""What projects tell the apps above them (which it must not import).
+
+``project_text_changed`` is sent, with ``project``, inside the transaction that
+created a project or changed its title, summary or description; recommendations
+re-embed the changed texts once it commits."""
+
+from django.dispatch import Signal
+
+project_text_changed = Signal()
+
+#: Sent with ``project`` and ``user`` when the project page is built; receivers
+#: (applications) answer a dict of what they add to its context.
+project_page = Signal()
