@@ -28,12 +28,12 @@ from kakehashi.matching.selectors import (
     project_facts,
     published_run,
 )
-from kakehashi.matching.validators import engine_mode_for, policy_for_run
+from kakehashi.matching.validators import policy_for_run
 from kakehashi.offers.services import offers_create_for_run
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
+from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.services import phase_require_open
-from kakehashi.programs.validators import match_policy_clean
 from kakehashi_match.rounds import residual_instance
 
 RUN_JOB = "match.run"
@@ -60,8 +60,7 @@ def _queue(
     *,
     call: Call,
     user,
-    policy: dict,
-    mode: str,
+    policy: MatchPolicy,
     label: str,
     verb: str,
     audit: dict,
@@ -73,9 +72,9 @@ def _queue(
         round=2 if base_run is not None else 1,
         base_run=base_run,
         label=label.strip(),
-        policy=policy,
-        mode=mode,
-        seed=policy["seed"],
+        policy=policy.to_data(),
+        mode=policy.engine_mode,
+        seed=policy.seed,
         engine_version=km.ENGINE_VERSION,
         created_by=user,
     )
@@ -86,7 +85,7 @@ def _queue(
         verb=verb,
         actor=user,
         target=f"run {run.pk}",
-        data={**audit, "label": run.label, "policy": policy},
+        data={**audit, "label": run.label, "policy": run.policy},
     )
     run.job = job_enqueue(kind=RUN_JOB, params={"run_id": run.pk}, user=user)
     run.save(update_fields=["job", "updated_at"])
@@ -101,12 +100,10 @@ def run_start(
     `policy` laid over it. Officers only, while the matching phase is open."""
     _require_officer(user)
     phase_require_open(call=call, kinds=(PhaseKind.MATCHING,))
-    clean = policy_for_run(call_policy=call.match_policy, overrides=policy)
     return _queue(
         call=call,
         user=user,
-        policy=clean,
-        mode=engine_mode_for(clean),
+        policy=policy_for_run(call_policy=call.policy, overrides=policy),
         label=label,
         verb="run.started",
         audit={"round": 1},
@@ -142,12 +139,10 @@ def run_start_second_round(
         )
     # Round two keeps round one's placements; caps do not carry over (the engine's
     # residual market has no groups).
-    clean = match_policy_clean({"mode": mode, "seed": seed})
     return _queue(
         call=call,
         user=user,
-        policy=clean,
-        mode=clean["mode"],
+        policy=MatchPolicy.from_data({"mode": mode, "seed": seed}),
         label=label,
         verb="round2.started",
         audit={"base_run": base_run.pk},
@@ -161,7 +156,7 @@ def run_start_second_round(
 def _snapshot(run: MatchRun) -> tuple[dict[str, Any], dict[str, Any]]:
     """The instance to solve, in the engine's canonical form, and round-two facts."""
     if run.base_run_id is None:
-        data = match_instance_build(call=run.call, policy=run.policy)
+        data = match_instance_build(call=run.call, policy=MatchPolicy.from_stored(run.policy))
         return km.Instance.from_dict(data).to_dict(), {}
     base = run.base_run
     declined = offers_freed(run=base)
