@@ -289,7 +289,8 @@ class _Parser:
                 _("Not a %(kind)s: %(values)s.") % {"kind": kind, "values": ", ".join(bad)},
                 row,
             )
-        for v in values:
+        # A value listed twice in one cap is its own error, not an overlap with itself.
+        for v in dict.fromkeys(values):
             other = seen.get((kind, v))
             if other is not None:
                 self.add(
