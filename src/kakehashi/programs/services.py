@@ -362,6 +362,24 @@ def _phase_or_refuse(call: Call, kind: str) -> CallPhase:
     return phase
 
 
+def _phase_move(
+    call: Call, phase: CallPhase, field: str, now: dt.datetime, *, verb: str, actor
+) -> None:
+    """Set the phase's `field` (opens_at or closes_at) to `now` and audit it with
+    the time it replaces."""
+    before = getattr(phase, field)
+    setattr(phase, field, now)
+    phase.full_clean()
+    phase.save(update_fields=[field])
+    audit_record(
+        call=call,
+        verb=verb,
+        actor=actor,
+        target=phase.kind,
+        data={**_phase_data(phase), "was": before.isoformat()},
+    )
+
+
 def _when(value: dt.datetime, zone: str) -> str:
     local = value.astimezone(zoneinfo.ZoneInfo(zone))
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone})"
@@ -389,17 +407,7 @@ def call_phase_open_now(
             % {"phase": phase.get_kind_display(), "when": _when(phase.closes_at, phase.timezone)},
             code="phase_closed",
         )
-    before = phase.opens_at
-    phase.opens_at = now
-    phase.full_clean()
-    phase.save(update_fields=["opens_at"])
-    audit_record(
-        call=call,
-        verb="phase.opened",
-        actor=actor,
-        target=kind,
-        data={**_phase_data(phase), "was": before.isoformat()},
-    )
+    _phase_move(call, phase, "opens_at", now, verb="phase.opened", actor=actor)
     job_enqueue(kind=PHASE_NOTIFICATIONS_JOB, params={"call": call.slug}, user=actor)
     return phase
 
@@ -429,15 +437,5 @@ def call_phase_close_now(
             % {"phase": phase.get_kind_display()},
             code="too_soon",
         )
-    before = phase.closes_at
-    phase.closes_at = now
-    phase.full_clean()
-    phase.save(update_fields=["closes_at"])
-    audit_record(
-        call=call,
-        verb="phase.closed",
-        actor=actor,
-        target=kind,
-        data={**_phase_data(phase), "was": before.isoformat()},
-    )
+    _phase_move(call, phase, "closes_at", now, verb="phase.closed", actor=actor)
     return phase
