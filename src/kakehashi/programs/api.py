@@ -16,6 +16,7 @@ from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, forbid
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
+from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.rules import can_change_call, can_change_program
 from kakehashi.programs.selectors import call_list_visible, call_overview, program_list
 from kakehashi.programs.services import (
@@ -257,8 +258,8 @@ class MatchPolicyIn(Schema):
     """docs/calls.md: mode (student, host, welfare), seed, and caps (label, kind,
     values, capacity, reserves). Unknown keys are refused, not ignored."""
 
-    mode: str = "student"
-    seed: int = 0
+    mode: str = MatchPolicy.mode
+    seed: int = MatchPolicy.seed
     caps: list[dict[str, Any]] = []
 
 
