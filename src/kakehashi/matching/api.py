@@ -19,6 +19,7 @@ from kakehashi.matching.models import MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import run_compare, run_get_visible, run_list
 from kakehashi.matching.services import run_publish, run_start
+from kakehashi.programs.policy import CAP_KINDS, MATCH_MODES, MatchPolicy
 from kakehashi.programs.selectors import call_list_visible
 
 router = Router()
@@ -88,7 +89,7 @@ class RunDetailOut(RunOut):
 
 class CapIn(Schema):
     label: str
-    kind: Literal["region", "sector", "direction"]
+    kind: Literal[CAP_KINDS]
     values: list[str]
     capacity: int
     reserves: dict[str, int] = Field(
@@ -98,9 +99,7 @@ class CapIn(Schema):
 
 class RunStartIn(Schema):
     label: str = ""
-    mode: Literal["student", "host", "welfare"] | None = Field(
-        None, description="Default: the call's policy."
-    )
+    mode: Literal[MATCH_MODES] | None = Field(None, description="Default: the call's policy.")
     seed: int | None = Field(None, description="Default: the call's policy.")
     caps: list[CapIn] | None = Field(
         None,
@@ -110,7 +109,7 @@ class RunStartIn(Schema):
 
 class SecondRoundIn(Schema):
     label: str = ""
-    mode: Literal["student", "host", "welfare"] = "student"
+    mode: Literal[MATCH_MODES] = MatchPolicy.mode
     seed: int = 0
 
 

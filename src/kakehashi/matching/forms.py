@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kakehashi.matching.validators import SEED_MAX
+from kakehashi.programs.policy import SEED_MAX, PolicyError, caps_from_lines
 
 MODE_LABELS = {
     "student": _("Student-proposing: the best stable result for candidates"),
@@ -25,7 +23,6 @@ CAP_CHOICES = [
     ("sector", _("Caps per sector (type of the host organisation)")),
     ("direction", _("Caps per direction of travel")),
 ]
-_CAP_LINE = re.compile(r"^\s*([A-Za-z0-9_+\- ]+?)\s*[=:]\s*(\d+)\s*$")
 
 
 class RunStartForm(forms.Form):
@@ -49,39 +46,40 @@ class RunStartForm(forms.Form):
         ),
     )
 
-    def clean_caps(self) -> list[tuple[list[str], int]]:
-        caps = []
-        for line in re.split(r"[\n;]+", self.cleaned_data.get("caps") or ""):
-            if not line.strip():
-                continue
-            match = _CAP_LINE.match(line)
-            if match is None:
-                raise forms.ValidationError(
-                    _("“%(line)s” is not a cap; write “values = places”.") % {"line": line.strip()}
-                )
-            values = [v for v in re.split(r"[\s+,]+", match.group(1)) if v]
-            caps.append((values, int(match.group(2))))
-        return caps
-
     def clean(self):
         data = super().clean()
-        if data.get("cap_by") not in (CALL_CAPS, "") and not data.get("caps"):
-            self.add_error("caps", _("Write at least one cap, or choose “No caps”."))
+        by = data.get("cap_by") or ""
+        if by not in (CALL_CAPS, ""):
+            # A convenience of this form: the lines become the policy's caps, checked
+            # by its validator with the rest of the run's policy.
+            try:
+                data["caps"] = caps_from_lines(data.get("caps") or "", kind=by)
+            except forms.ValidationError as exc:
+                self.add_error("caps", exc)
+            else:
+                if not data["caps"]:
+                    self.add_error("caps", _("Write at least one cap, or choose “No caps”."))
         return data
 
     def policy(self) -> dict:
-        """The run's choices, laid over the call's policy by the service."""
+        """The run's choices as policy data, laid over the call's policy by the service."""
         data = self.cleaned_data
         out = {"mode": data["mode"], "seed": data["seed"]}
         by = data.get("cap_by") or ""
         if by == "":
             out["caps"] = []
         elif by != CALL_CAPS:
-            out["caps"] = [
-                {"label": "+".join(values), "kind": by, "values": values, "capacity": places}
-                for values, places in data["caps"]
-            ]
+            out["caps"] = data["caps"]
         return out
+
+    def add_policy_error(self, exc: PolicyError) -> None:
+        """Place a refused policy's errors: mode and seed on their fields, the caps'
+        (those written here, or the call's) on the caps."""
+        for name, errors in exc.fields.items():
+            self.add_error(name if name in ("mode", "seed", "caps") else None, errors)
+        for by_field in exc.caps.values():
+            for errors in by_field.values():
+                self.add_error("caps", errors)
 
 
 class SecondRoundForm(forms.Form):

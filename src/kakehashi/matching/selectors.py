@@ -17,6 +17,7 @@ from kakehashi.matching.rules import can_run_match
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
 from kakehashi.programs.models import Call
+from kakehashi.programs.policy import Cap, MatchPolicy
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project, ProjectSupervisor
 
@@ -48,15 +49,17 @@ def direction_of(country: str) -> str:
 # ---------------------------------------------------------------- the snapshot
 
 
-def _groups(caps: list[dict], orgs: dict[str, Organisation], org_used: list[str]) -> dict:
+def _groups(caps: tuple[Cap, ...], orgs: dict[str, Organisation], org_used: list[str]) -> dict:
     """The engine's groups for the policy's caps: each cap groups the organisations
     (hosting projects in the call) whose region, sector or direction it lists, with
     its capacity and the places it reserves for organisations. The engine needs the
-    groups disjoint, so an organisation under two caps is refused by name."""
+    groups disjoint: the policy's validator refuses caps sharing a value, and an
+    organisation under caps of two kinds (known only from the call's hosts) is
+    refused here by name."""
     groups: dict[str, dict] = {}
     owner: dict[str, str] = {}
     for cap in caps:
-        members = [o for o in org_used if _org_attribute(orgs[o], cap["kind"]) in cap["values"]]
+        members = [o for o in org_used if _org_attribute(orgs[o], cap.kind) in cap.values]
         for o in members:
             if o in owner:
                 raise ValidationError(
@@ -64,30 +67,22 @@ def _groups(caps: list[dict], orgs: dict[str, Organisation], org_used: list[str]
                         "%(org)s falls under two caps (“%(a)s” and “%(b)s”); "
                         "the match needs caps that do not overlap."
                     )
-                    % {"org": orgs[o].display_name, "a": owner[o], "b": cap["label"]},
+                    % {"org": orgs[o].display_name, "a": owner[o], "b": cap.label},
                     code="caps_overlap",
                 )
-            owner[o] = cap["label"]
+            owner[o] = cap.label
         targets = {}
-        for key, places in cap.get("reserves", {}).items():
-            if not str(key).isdigit():
-                raise ValidationError(
-                    _(
-                        "The cap “%(label)s” reserves places for “%(key)s”; the match can "
-                        "reserve places only for organisations."
-                    )
-                    % {"label": cap["label"], "key": key},
-                    code="reserve_unsupported",
-                )
+        # The validator admits only organisation ids as reserve keys.
+        for key, places in cap.reserves:
             oid = organisation_id(int(key))
             if oid in members:
                 targets[oid] = places
         if not members:
             continue
-        group: dict[str, Any] = {"organisations": members, "capacity": cap["capacity"]}
+        group: dict[str, Any] = {"organisations": members, "capacity": cap.capacity}
         if targets:
             group["targets"] = targets
-        groups[cap["label"]] = group
+        groups[cap.label] = group
     return groups
 
 
@@ -99,8 +94,8 @@ def _org_attribute(org: Organisation, by: str) -> str:
     return str(direction_of(org.country))
 
 
-def match_instance_build(*, call: Call, policy: dict[str, Any]) -> dict[str, Any]:
-    """The engine instance of `call` now, under a normalised `policy`.
+def match_instance_build(*, call: Call, policy: MatchPolicy) -> dict[str, Any]:
+    """The engine instance of `call` now, under `policy` (its caps become groups).
 
     Students are candidates with a submitted application, their lists the ranked
     applications to approved projects in rank order. A project's supervisor is its
@@ -155,17 +150,9 @@ def match_instance_build(*, call: Call, policy: dict[str, Any]) -> dict[str, Any
         out_projects[p.key] = node
     supervisors = {}
     for sid, ranking in sorted(rankings.items()):
-        node = {"ranking": ranking, "organisation": sup_org[sid]}
-        if policy.get("supervisor_capacity") is not None:
-            node["capacity"] = policy["supervisor_capacity"]
-        supervisors[sid] = node
+        supervisors[sid] = {"ranking": ranking, "organisation": sup_org[sid]}
     org_used = sorted(set(sup_org.values()))
-    organisations = {}
-    for oid in org_used:
-        node = {}
-        if policy.get("organisation_capacity") is not None:
-            node["capacity"] = policy["organisation_capacity"]
-        organisations[oid] = node
+    organisations = {oid: {} for oid in org_used}
     instance: dict[str, Any] = {
         "students": students,
         "projects": out_projects,
@@ -173,7 +160,7 @@ def match_instance_build(*, call: Call, policy: dict[str, Any]) -> dict[str, Any
         "organisations": organisations,
         "meta": {"call": call.slug, "round": 1},
     }
-    groups = _groups(policy.get("caps") or [], orgs, org_used)
+    groups = _groups(policy.caps, orgs, org_used)
     if groups:
         instance["groups"] = groups
     return instance

@@ -28,11 +28,11 @@ from kakehashi.matching.selectors import (
     published_run,
 )
 from kakehashi.matching.signals import run_published
-from kakehashi.matching.validators import engine_mode_for, policy_for_run
+from kakehashi.matching.validators import policy_for_run
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
+from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.services import phase_require_open
-from kakehashi.programs.validators import match_policy_clean
 from kakehashi_match.rounds import residual_instance
 
 RUN_JOB = "match.run"
@@ -59,8 +59,7 @@ def _queue(
     *,
     call: Call,
     user,
-    policy: dict,
-    mode: str,
+    policy: MatchPolicy,
     label: str,
     verb: str,
     audit: dict,
@@ -76,9 +75,9 @@ def _queue(
         round=2 if base_run is not None else 1,
         base_run=base_run,
         label=label.strip(),
-        policy=policy,
-        mode=mode,
-        seed=policy["seed"],
+        policy=policy.to_data(),
+        mode=policy.engine_mode,
+        seed=policy.seed,
         engine_version=km.ENGINE_VERSION,
         created_by=user,
         snapshot=snapshot or {},
@@ -91,7 +90,7 @@ def _queue(
         verb=verb,
         actor=user,
         target=f"run {run.pk}",
-        data={**audit, "label": run.label, "policy": policy},
+        data={**audit, "label": run.label, "policy": run.policy},
     )
     run.job = job_enqueue(kind=RUN_JOB, params={"run_id": run.pk}, user=user)
     run.save(update_fields=["job", "updated_at"])
@@ -106,12 +105,10 @@ def run_start(
     `policy` laid over it. Officers only, while the matching phase is open."""
     _require_officer(user)
     phase_require_open(call=call, kinds=(PhaseKind.MATCHING,))
-    clean = policy_for_run(call_policy=call.match_policy, overrides=policy)
     return _queue(
         call=call,
         user=user,
-        policy=clean,
-        mode=engine_mode_for(clean),
+        policy=policy_for_run(call_policy=call.policy, overrides=policy),
         label=label,
         verb="run.started",
         audit={"round": 1},
@@ -149,7 +146,6 @@ def run_start_second_round(
         )
     # Round two keeps round one's placements; caps do not carry over (the engine's
     # residual market has no groups).
-    clean = match_policy_clean({"mode": mode, "seed": seed})
     declined = sorted(declined)
     data, _kept = residual_instance(base_run.snapshot, base_run.result["assignments"], declined)
     data["meta"] = {
@@ -161,8 +157,7 @@ def run_start_second_round(
     return _queue(
         call=call,
         user=user,
-        policy=clean,
-        mode=clean["mode"],
+        policy=MatchPolicy.from_data({"mode": mode, "seed": seed}),
         label=label,
         verb="round2.started",
         audit={"base_run": base_run.pk},
@@ -177,7 +172,7 @@ def run_start_second_round(
 def _snapshot(run: MatchRun) -> tuple[dict[str, Any], dict[str, Any]]:
     """The instance to solve, in the engine's canonical form, and round-two facts."""
     if run.base_run_id is None:
-        data = match_instance_build(call=run.call, policy=run.policy)
+        data = match_instance_build(call=run.call, policy=MatchPolicy.from_stored(run.policy))
         return km.Instance.from_dict(data).to_dict(), {}
     # Round two was frozen when it started; what it keeps follows from round one.
     base = run.base_run

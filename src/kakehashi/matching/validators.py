@@ -1,10 +1,11 @@
 """A run's policy: the call's match policy with the run's own choices laid over it.
 
-The policy's shape is the call's (``programs.validators.match_policy_clean``:
-mode, seed, caps with reserves; see docs/match-runs.md). What the engine is
-asked to do follows from it: caps are honoured by student-proposing deferred
-acceptance with distributional caps (the engine's ``flexible`` mode), and
-nowhere else, so caps with another mode are refused rather than ignored.
+The policy is the call's `MatchPolicy` (``programs.policy``: mode, seed, caps with
+reserves; see docs/match-runs.md), checked by its one validator. What the engine
+is asked to do follows from it (`MatchPolicy.engine_mode`): caps are honoured by
+student-proposing deferred acceptance with distributional caps (the engine's
+``flexible`` mode), and nowhere else, so the validator refuses caps with another
+mode rather than ignoring them.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from kakehashi.programs.services import match_policy_normalise
+from kakehashi.programs.policy import MatchPolicy
+from kakehashi.programs.services import match_policy_parse
 
-SEED_MAX = 2**63 - 1
 RUN_OVERRIDES = ("mode", "seed", "caps")
 
 
-def policy_for_run(*, call_policy: Any, overrides: dict[str, Any] | None) -> dict[str, Any]:
-    """The run's policy in canonical form: the call's, with `overrides` (mode, seed,
-    caps; a key that is absent or None keeps the call's value) laid over it."""
-    merged = dict(call_policy or {})
+def policy_for_run(*, call_policy: MatchPolicy, overrides: dict[str, Any] | None) -> MatchPolicy:
+    """The run's policy: the call's, with `overrides` (mode, seed, caps as data; a key
+    that is absent or None keeps the call's value) laid over it and checked."""
+    data = call_policy.to_data()
     for key, value in (overrides or {}).items():
         if key not in RUN_OVERRIDES:
             raise ValidationError(
@@ -31,24 +32,5 @@ def policy_for_run(*, call_policy: Any, overrides: dict[str, Any] | None) -> dic
                 code="invalid_policy",
             )
         if value is not None:
-            merged[key] = value
-    clean = match_policy_normalise(merged)
-    engine_mode_for(clean)
-    return clean
-
-
-def engine_mode_for(policy: dict[str, Any]) -> str:
-    """The engine's mode for a canonical policy (``flexible`` when caps apply)."""
-    if policy.get("caps"):
-        if policy["mode"] != "student":
-            raise ValidationError(
-                {
-                    "caps": _(
-                        "Caps are applied only by student-proposing matching; "
-                        "choose that mode or run without caps."
-                    )
-                },
-                code="caps_need_student_mode",
-            )
-        return "flexible"
-    return policy["mode"]
+            data[key] = value
+    return match_policy_parse(data)

@@ -39,6 +39,7 @@ from kakehashi.matching.services import run_publish, run_start
 from kakehashi.organisations.enums import OrganisationType
 from kakehashi.organisations.regions import region_name
 from kakehashi.programs.models import Call
+from kakehashi.programs.policy import PolicyError
 
 REASONS = {
     "not_ranked_by_host": gettext_lazy("the host did not rank this candidate"),
@@ -121,12 +122,8 @@ def runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
     runs = list(run_list(call=call))
     round_one = next((r for r in runs if r.round == 1 and r.is_published), None)
     round_two = next((r for r in runs if r.round == 2 and r.is_published), None)
-    policy = call.match_policy or {}
-    initial = {
-        "mode": policy.get("mode", "student"),
-        "seed": policy.get("seed", 0),
-        "cap_by": CALL_CAPS if policy.get("caps") else "",
-    }
+    policy = call.policy
+    initial = {"mode": policy.mode, "seed": policy.seed, "cap_by": CALL_CAPS if policy.caps else ""}
     return {
         "call": call,
         "runs": runs,
@@ -136,7 +133,7 @@ def runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
         "round_one": round_one,
         "round_two": round_two,
         "mode_labels": ENGINE_MODE_LABELS,
-        "call_caps": policy.get("caps") or [],
+        "call_caps": policy.caps,
     }
 
 
@@ -155,6 +152,8 @@ def runs_view(request, slug: str):
                     label=form.cleaned_data["label"],
                     user=request.user,
                 )
+            except PolicyError as exc:
+                form.add_policy_error(exc)
             except ValidationError as exc:
                 form_add_service_error(form, exc)
             else:

@@ -16,6 +16,7 @@ from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, forbid
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
+from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.rules import can_change_call, can_change_program
 from kakehashi.programs.selectors import call_list_visible, call_overview, program_list
 from kakehashi.programs.services import (
@@ -257,8 +258,8 @@ class MatchPolicyIn(Schema):
     """docs/calls.md: mode (student, host, welfare), seed, and caps (label, kind,
     values, capacity, reserves). Unknown keys are refused, not ignored."""
 
-    mode: str = "student"
-    seed: int = 0
+    mode: str = MatchPolicy.mode
+    seed: int = MatchPolicy.seed
     caps: list[dict[str, Any]] = []
 
 
@@ -363,17 +364,13 @@ def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
     return call_phase_close_now(call=call, kind=_kind(kind), actor=request.user)
 
 
-def _policy(call: Call) -> dict:
-    return {"mode": "student", "seed": 0, "caps": [], **(call.match_policy or {})}
-
-
 @router.get(
     "/calls/{ref}/match-policy",
     response={200: MatchPolicyOut, **ERRORS},
     summary="A call's match policy (officers)",
 )
 def match_policy_get(request: HttpRequest, ref: str):
-    return _policy(_call_to_change(request, ref))
+    return _call_to_change(request, ref).policy.to_data()
 
 
 @router.put(
@@ -386,4 +383,4 @@ def match_policy_put(request: HttpRequest, ref: str, payload: MatchPolicyIn):
     # The raw object, not the parsed schema: keys it does not know must be refused
     # (a misspelt "cap" would otherwise silently mean "no caps").
     policy = json.loads(request.body)
-    return _policy(call_match_policy_set(call=call, policy=policy, actor=request.user))
+    return call_match_policy_set(call=call, policy=policy, actor=request.user).policy.to_data()

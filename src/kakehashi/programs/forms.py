@@ -14,7 +14,8 @@ from kakehashi.core.enums import Direction
 from kakehashi.people.enums import AcademicLevel
 from kakehashi.programs.enums import CallStatus
 from kakehashi.programs.models import Program
-from kakehashi.programs.validators import CAP_KINDS, LANGUAGE_RULES, MATCH_MODES
+from kakehashi.programs.policy import CAP_KINDS, MATCH_MODES, Cap, PolicyError
+from kakehashi.programs.validators import LANGUAGE_RULES
 
 MODE_LABELS = {
     "student": _("Student-proposing (student-optimal stable)"),
@@ -127,15 +128,30 @@ class CallForm(forms.Form):
             out.append({"language": bits[0].lower(), "level": bits[1]})
         return out
 
-    def eligibility(self) -> dict:
+    #: The fields the form gives the call services as they are.
+    CALL_FIELDS = ("slug", "name_en", "name_fr", "name_ja", "status", "timezone", "ranking_limit")
+
+    def call_fields(self, caps: list[CapForm]) -> dict:
+        """The call's fields for `call_create`/`call_update`, with its eligibility and
+        its match policy as data (checked by the service), caps from the kept rows."""
+        data = self.cleaned_data
         return {
-            "languages": self.cleaned_data["languages"],
-            "languages_rule": self.cleaned_data["languages_rule"],
+            **{name: data[name] for name in self.CALL_FIELDS},
+            "eligibility": {
+                "languages": data["languages"],
+                "languages_rule": data["languages_rule"],
+            },
+            "match_policy": {
+                "mode": data["mode"],
+                "seed": data["seed"],
+                "caps": [f.as_cap() for f in caps],
+            },
         }
 
     @staticmethod
     def initial_from(call) -> dict:
-        policy = call.match_policy or {}
+        """What the form shows of `call`; an unsaved ``Call()`` gives a new call's defaults."""
+        policy = call.policy
         rules = call.eligibility or {}
         return {
             "slug": call.slug,
@@ -149,8 +165,8 @@ class CallForm(forms.Form):
                 f"{w['language']} {w['level']}" for w in rules.get("languages", [])
             ),
             "languages_rule": rules.get("languages_rule", "all"),
-            "mode": policy.get("mode", "student"),
-            "seed": policy.get("seed", 0),
+            "mode": policy.mode,
+            "seed": policy.seed,
         }
 
 
@@ -209,17 +225,37 @@ class CapForm(forms.Form):
         }
 
     @staticmethod
-    def initial_from(cap: dict) -> dict:
+    def initial_from(cap: Cap) -> dict:
         return {
-            "label": cap["label"],
-            "kind": cap["kind"],
-            "values": ", ".join(cap["values"]),
-            "capacity": cap["capacity"],
-            "reserves": ", ".join(f"{k}={n}" for k, n in cap.get("reserves", {}).items()),
+            "label": cap.label,
+            "kind": cap.kind,
+            "values": ", ".join(cap.values),
+            "capacity": cap.capacity,
+            "reserves": ", ".join(f"{k}={n}" for k, n in cap.reserves),
         }
 
 
-CapFormSet = forms.formset_factory(CapForm, extra=2, can_delete=True, max_num=50)
+class BaseCapFormSet(forms.BaseFormSet):
+    def kept(self) -> list[CapForm]:
+        """The rows that are caps: neither removed nor left empty (once valid)."""
+        return [f for f in self.forms if not f.cleaned_data.get("DELETE") and not f.is_blank()]
+
+    def add_policy_error(self, exc: PolicyError, form: forms.Form, kept: list[CapForm]) -> None:
+        """Place a refused policy's errors: mode and seed on `form`, each cap's on its
+        row of `kept` (the rows the policy's caps were made from), the rest above the caps."""
+        for name, errors in exc.fields.items():
+            if name in form.fields:
+                form.add_error(name, errors)
+            else:
+                self._non_form_errors = self.non_form_errors() + ValidationError(errors).messages
+        for row, by_field in exc.caps.items():
+            for name, errors in by_field.items():
+                kept[row].add_error(name if name in kept[row].fields else None, errors)
+
+
+CapFormSet = forms.formset_factory(
+    CapForm, formset=BaseCapFormSet, extra=2, can_delete=True, max_num=50
+)
 
 
 class LocalDateTimeField(forms.DateTimeField):

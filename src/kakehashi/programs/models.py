@@ -11,6 +11,7 @@ from kakehashi.core.models import TimestampedModel
 from kakehashi.people.enums import AcademicLevel
 from kakehashi.people.models import validate_timezone
 from kakehashi.programs.enums import CallStatus, PhaseKind
+from kakehashi.programs.policy import MatchPolicy
 
 
 class _Named(models.Model):
@@ -94,6 +95,11 @@ class Call(_Named, TimestampedModel):
         ordering = ["-created_at"]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
+
+    @property
+    def policy(self) -> MatchPolicy:
+        """The stored match policy, typed (the default one when none is set)."""
+        return MatchPolicy.from_stored(self.match_policy)
 
     def clean(self) -> None:
         if not 1 <= self.ranking_limit <= 20:

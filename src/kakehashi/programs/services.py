@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import datetime as dt
 import zoneinfo
 
@@ -17,7 +17,8 @@ from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
-from kakehashi.programs.validators import eligibility_clean, level_meets, match_policy_clean
+from kakehashi.programs.policy import MatchPolicy, PolicyError
+from kakehashi.programs.validators import eligibility_clean, level_meets
 
 #: The job that mails participants about phases (registered by the notifications app).
 PHASE_NOTIFICATIONS_JOB = "notifications.phases"
@@ -179,57 +180,34 @@ def _prefixed(exc: ValidationError, prefix: str) -> ValidationError:
     )
 
 
-def _reserves_resolve(policy) -> None:
-    """Write organisation reserves by id: a ROR id becomes the organisation's id."""
-    if not isinstance(policy, dict) or not isinstance(policy.get("caps"), list):
-        return
-    for cap in policy["caps"]:
-        if not isinstance(cap, dict) or not isinstance(cap.get("reserves"), dict):
-            continue
-        resolved = {}
-        for key, n in cap["reserves"].items():
-            key = str(key).strip()
-            # A ROR id may be all digits ("012345678"), so it is tried before an id.
-            try:
-                ror = normalise_ror(key)
-            except ValidationError:
-                pass
-            else:
-                org = Organisation.objects.filter(ror_id=ror).only("pk").first()
-                if org is not None:
-                    key = str(org.pk)
-            resolved[key] = n
-        cap["reserves"] = resolved
+def _reserve_organisations(keys: list[str]) -> dict[str, int]:
+    """The organisation id each reserve key names: a ROR id (in any of its written
+    forms) or an id of a known organisation."""
+    rors: dict[str, str] = {}
+    for key in keys:
+        with contextlib.suppress(ValidationError):
+            rors[key] = normalise_ror(key)
+    by_ror = dict(
+        Organisation.objects.filter(ror_id__in=set(rors.values())).values_list("ror_id", "pk")
+    )
+    ids = {int(k) for k in keys if k.isdigit()}
+    known = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    out = {}
+    for key in keys:
+        # A ROR id may be all digits ("012345678"), so it is tried before an id.
+        if rors.get(key) in by_ror:
+            out[key] = by_ror[rors[key]]
+        elif key.isdigit() and int(key) in known:
+            out[key] = int(key)
+    return out
 
 
-def match_policy_normalise(policy) -> dict:
-    """A policy in canonical form, with every organisation it reserves for known."""
-    policy = copy.deepcopy(policy)
-    _reserves_resolve(policy)
-    clean = match_policy_clean(policy)
-    errors = {}
-    for i, cap in enumerate(clean["caps"]):
-        ids = {int(k) for k in cap["reserves"] if k.isdigit()}
-        known = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        missing = sorted(ids - known)
-        if missing:
-            errors[f"caps.{i}.reserves"] = [
-                _("No organisation with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}
-            ]
-    if errors:
-        raise ValidationError(errors)
-    return clean
-
-
-def _caps_need_student_mode(policy: dict) -> None:
-    """Caps are honoured only by student-proposing matching (the engine's distributional
-    caps); say so when the policy is saved, not first when a run is started."""
-    if policy["caps"] and policy["mode"] != "student":
-        message = _(
-            "Caps are applied only by student-proposing matching; "
-            "choose that mode or remove the caps."
-        )
-        raise ValidationError({"mode": ValidationError(message, code="caps_need_student_mode")})
+def match_policy_parse(data) -> MatchPolicy:
+    """Check a policy given as data (`MatchPolicy.from_data`), its reserves resolved
+    to known organisations; raise `PolicyError` otherwise. Never changes `data`."""
+    if isinstance(data, MatchPolicy):
+        data = data.to_data()
+    return MatchPolicy.from_data(data, organisations=_reserve_organisations)
 
 
 def _call_check(call: Call) -> None:
@@ -238,11 +216,11 @@ def _call_check(call: Call) -> None:
         errors["slug"] = [
             _("“%(slug)s” cannot be a call's slug: choose one with letters.") % {"slug": call.slug}
         ]
+    policy_error = None
     try:
-        call.match_policy = match_policy_normalise(call.match_policy)
-        _caps_need_student_mode(call.match_policy)
-    except ValidationError as exc:
-        errors.update(_prefixed(exc, "match_policy").error_dict)
+        call.match_policy = match_policy_parse(call.match_policy).to_data()
+    except PolicyError as exc:
+        policy_error = exc
     try:
         call.eligibility = eligibility_clean(call.eligibility)
     except ValidationError as exc:
@@ -252,6 +230,8 @@ def _call_check(call: Call) -> None:
     except ValidationError as exc:
         for key, value in exc.error_dict.items():
             errors.setdefault(key, []).extend(value)
+    if policy_error is not None:
+        raise policy_error.under("match_policy", others=errors)
     if errors:
         raise ValidationError(errors)
 
@@ -299,10 +279,9 @@ def call_update(*, call: Call, actor=None, **fields) -> Call:
 
 
 @transaction.atomic
-def call_match_policy_set(*, call: Call, policy: dict, actor=None) -> Call:
+def call_match_policy_set(*, call: Call, policy: dict | MatchPolicy, actor=None) -> Call:
     """Replace the call's match policy (docs/calls.md); errors keyed by path in the policy."""
-    clean = match_policy_normalise(policy)
-    _caps_need_student_mode(clean)
+    clean = match_policy_parse(policy).to_data()
     if clean != call.match_policy:
         call.match_policy = clean
         call.save(update_fields=["match_policy", "updated_at"])
@@ -383,6 +362,24 @@ def _phase_or_refuse(call: Call, kind: str) -> CallPhase:
     return phase
 
 
+def _phase_move(
+    call: Call, phase: CallPhase, field: str, now: dt.datetime, *, verb: str, actor
+) -> None:
+    """Set the phase's `field` (opens_at or closes_at) to `now` and audit it with
+    the time it replaces."""
+    before = getattr(phase, field)
+    setattr(phase, field, now)
+    phase.full_clean()
+    phase.save(update_fields=[field])
+    audit_record(
+        scope=call,
+        verb=verb,
+        actor=actor,
+        target=phase.kind,
+        data={**_phase_data(phase), "was": before.isoformat()},
+    )
+
+
 def _when(value: dt.datetime, zone: str) -> str:
     local = value.astimezone(zoneinfo.ZoneInfo(zone))
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone})"
@@ -410,17 +407,7 @@ def call_phase_open_now(
             % {"phase": phase.get_kind_display(), "when": _when(phase.closes_at, phase.timezone)},
             code="phase_closed",
         )
-    before = phase.opens_at
-    phase.opens_at = now
-    phase.full_clean()
-    phase.save(update_fields=["opens_at"])
-    audit_record(
-        scope=call,
-        verb="phase.opened",
-        actor=actor,
-        target=kind,
-        data={**_phase_data(phase), "was": before.isoformat()},
-    )
+    _phase_move(call, phase, "opens_at", now, verb="phase.opened", actor=actor)
     job_enqueue(kind=PHASE_NOTIFICATIONS_JOB, params={"call": call.slug}, user=actor)
     return phase
 
@@ -450,15 +437,5 @@ def call_phase_close_now(
             % {"phase": phase.get_kind_display()},
             code="too_soon",
         )
-    before = phase.closes_at
-    phase.closes_at = now
-    phase.full_clean()
-    phase.save(update_fields=["closes_at"])
-    audit_record(
-        scope=call,
-        verb="phase.closed",
-        actor=actor,
-        target=kind,
-        data={**_phase_data(phase), "was": before.isoformat()},
-    )
+    _phase_move(call, phase, "closes_at", now, verb="phase.closed", actor=actor)
     return phase

@@ -4,8 +4,7 @@ calls, setting, opening and closing phases. Thin: every write is a service."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +27,7 @@ from kakehashi.programs.forms import (
     timezone_names,
 )
 from kakehashi.programs.models import Call, Program
+from kakehashi.programs.policy import PolicyError
 from kakehashi.programs.selectors import call_list, call_overview, program_list
 from kakehashi.programs.services import (
     call_create,
@@ -104,13 +104,13 @@ def _label(choices, value: str) -> str:
 
 
 def _call_page(request, call: Call, *, forms=None, errors=None, notice: str = ""):
-    policy = {"mode": "student", "seed": 0, "caps": [], **(call.match_policy or {})}
+    policy = call.policy.to_data()
     context = {
         "notice": notice,
         "policy": {
             **policy,
             "caps": [
-                {**cap, "kind": CAP_KIND_LABELS.get(cap.get("kind"), cap.get("kind"))}
+                {**cap, "kind": CAP_KIND_LABELS.get(cap["kind"], cap["kind"])}
                 for cap in policy["caps"]
             ],
         },
@@ -207,77 +207,38 @@ def phase_close_view(request, slug: str, kind: str):
 # ---------------------------------------------------------------- call form
 
 
-def _cap_errors(exc: ValidationError, caps_forms: list, form, formset) -> None:
-    """Route a service's errors: call fields to the form, policy caps to their row."""
-    field_names = {
-        "match_policy.mode": "mode",
-        "match_policy.seed": "seed",
-        "eligibility.languages": "languages",
-        "eligibility.languages_rule": "languages_rule",
-    }
-    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
-    for key, value in errors.items():
-        if key.startswith("match_policy.caps."):
-            index, _dot, name = key.removeprefix("match_policy.caps.").partition(".")
-            position = int(index) if index.isdigit() else len(caps_forms)
-            target = caps_forms[position] if position < len(caps_forms) else None
-            if target is not None:
-                target.add_error(name if name in target.fields else None, ValidationError(value))
-                continue
-        if key.startswith("match_policy") and key not in field_names:
-            formset._non_form_errors = formset.non_form_errors() + list(
-                ValidationError(value).messages
-            )
-            continue
-        name = field_names.get(key, key)
-        form.add_error(name if name in form.fields else None, ValidationError(value))
-
-
-CALL_FORM_FIELDS = ("slug", "name_en", "name_fr", "name_ja", "status", "timezone", "ranking_limit")
+#: Where the eligibility rules' errors go on the call form.
+ELIGIBILITY_FIELDS = {
+    "eligibility.languages": "languages",
+    "eligibility.languages_rule": "languages_rule",
+}
 
 
 def _call_form_page(request, *, call: Call | None):
     editing = call is not None
     data = request.POST if request.method == "POST" else None
-    initial = (
-        CallForm.initial_from(call)
-        if editing
-        else {
-            "status": "draft",
-            "timezone": "Asia/Tokyo",
-            "ranking_limit": 5,
-            "languages_rule": "all",
-            "mode": "student",
-            "seed": 0,
-        }
-    )
-    form = CallForm(data, initial=initial, editing=editing)
+    # An unsaved call shows a new call's defaults (the model's and the policy's).
+    shown = call or Call()
+    form = CallForm(data, initial=CallForm.initial_from(shown), editing=editing)
     caps = CapFormSet(
-        data,
-        prefix="caps",
-        initial=[CapForm.initial_from(c) for c in (call.match_policy or {}).get("caps", [])]
-        if editing
-        else [],
+        data, prefix="caps", initial=[CapForm.initial_from(c) for c in shown.policy.caps]
     )
     if data is not None and form.is_valid() & caps.is_valid():
-        kept = [f for f in caps.forms if not f.cleaned_data.get("DELETE") and not f.is_blank()]
-        fields = {name: form.cleaned_data[name] for name in CALL_FORM_FIELDS}
-        fields["eligibility"] = form.eligibility()
-        fields["match_policy"] = {
-            "mode": form.cleaned_data["mode"],
-            "seed": form.cleaned_data["seed"],
-            "caps": [f.as_cap() for f in kept],
-        }
+        kept = caps.kept()
+        fields = form.call_fields(kept)
         try:
-            with transaction.atomic():
-                if editing:
-                    saved = call_update(call=call, actor=request.user, **fields)
-                else:
-                    saved = call_create(
-                        program=form.cleaned_data["program"], actor=request.user, **fields
-                    )
+            if editing:
+                saved = call_update(call=call, actor=request.user, **fields)
+            else:
+                saved = call_create(
+                    program=form.cleaned_data["program"], actor=request.user, **fields
+                )
         except ValidationError as exc:
-            _cap_errors(exc, kept, form, caps)
+            if isinstance(exc, PolicyError):
+                caps.add_policy_error(exc, form, kept)
+                exc = ValidationError(exc.others) if exc.others else None
+            if exc is not None:
+                form_add_service_error(form, _rename(exc, ELIGIBILITY_FIELDS))
         else:
             messages.success(
                 request,

@@ -65,10 +65,11 @@ def test_start_run_caps_need_student_mode(market):
     response = _post(token_client(market.officer), f"{API}/calls/{market.call.pk}/runs", payload)
 
     assert response.status_code == 422
+    assert body(response)["error"]["code"] == "caps_need_student_mode"
     assert body(response)["error"]["fields"] == {
-        "caps": [
+        "mode": [
             "Caps are applied only by student-proposing matching; "
-            "choose that mode or run without caps."
+            "choose that mode or remove the caps."
         ]
     }
 

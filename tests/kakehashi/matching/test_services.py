@@ -18,7 +18,7 @@ from kakehashi.matching.services import (
 )
 from kakehashi.offers.models import Offer
 from kakehashi.offers.services import round_two_start
-from kakehashi.programs.validators import match_policy_clean
+from kakehashi.programs.policy import MatchPolicy
 from tests import factories
 from tests.kakehashi.matching.conftest import cid, close_phase, open_phase
 
@@ -41,7 +41,7 @@ def _s(user) -> str:
 def test_snapshot_is_the_engine_instance_of_the_call(market):
     m = market
 
-    instance = match_instance_build(call=m.call, policy=match_policy_clean({}))
+    instance = match_instance_build(call=m.call, policy=MatchPolicy())
 
     assert instance == {
         "students": {
@@ -80,7 +80,7 @@ def test_snapshot_leaves_out_withdrawn_unranked_and_unapproved(market):
     second = factories.UserFactory()
     m.p_a.supervisions.create(person=second, role="industry", order=1)
 
-    instance = match_instance_build(call=m.call, policy=match_policy_clean({}))
+    instance = match_instance_build(call=m.call, policy=MatchPolicy())
 
     assert instance["students"] == {
         cid(m.c1): ["p-a"],
@@ -95,7 +95,7 @@ def test_snapshot_leaves_out_withdrawn_unranked_and_unapproved(market):
 
 def test_snapshot_caps_become_disjoint_groups_with_reserves(market):
     m = market
-    policy = match_policy_clean(
+    policy = MatchPolicy.from_data(
         {
             "mode": "student",
             "caps": [
@@ -124,7 +124,7 @@ def test_snapshot_caps_become_disjoint_groups_with_reserves(market):
 
 
 def test_snapshot_refuses_overlapping_caps(market):
-    policy = match_policy_clean(
+    policy = MatchPolicy.from_data(
         {
             "caps": [
                 {"label": "Kanto", "kind": "region", "values": ["JP-13"], "capacity": 1},

@@ -14,6 +14,7 @@ from kakehashi.applications.services import (
 from kakehashi.audit.models import AuditEntry
 from kakehashi.jobs.models import Job
 from kakehashi.programs.models import Call, CallPhase, Program
+from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.services import (
     call_create,
     call_eligibility_errors,
@@ -23,11 +24,11 @@ from kakehashi.programs.services import (
     call_phase_set,
     call_require_eligible,
     call_update,
-    match_policy_normalise,
+    match_policy_parse,
     program_create,
     program_update,
 )
-from kakehashi.programs.validators import eligibility_clean, level_meets, match_policy_clean
+from kakehashi.programs.validators import eligibility_clean, level_meets
 from tests import factories
 
 UTC = dt.UTC
@@ -119,9 +120,9 @@ POLICY = {
 }
 
 
-def test_match_policy_clean_fills_defaults():
-    assert match_policy_clean({}) == {"mode": "student", "seed": 0, "caps": []}
-    assert match_policy_clean(POLICY)["caps"][1] == {
+def test_match_policy_from_data_fills_defaults():
+    assert MatchPolicy.from_data({}).to_data() == {"mode": "student", "seed": 0, "caps": []}
+    assert MatchPolicy.from_data(POLICY).to_data()["caps"][1] == {
         "label": "Companies",
         "kind": "sector",
         "values": ["company"],
@@ -130,7 +131,7 @@ def test_match_policy_clean_fills_defaults():
     }
 
 
-def test_match_policy_clean_names_each_error_by_path():
+def test_match_policy_from_data_names_each_error_by_path():
     bad = {
         "mode": "lottery",
         "seed": -1,
@@ -149,7 +150,7 @@ def test_match_policy_clean_names_each_error_by_path():
     }
 
     with pytest.raises(ValidationError) as exc:
-        match_policy_clean(bad)
+        MatchPolicy.from_data(bad)
 
     assert _errors(exc) == {
         "__all__": ["Unknown keys in the match policy: extra."],
@@ -169,7 +170,7 @@ def test_match_policy_clean_names_each_error_by_path():
     }
 
 
-def test_match_policy_normalise_resolves_ror_ids_and_does_not_mutate():
+def test_match_policy_parse_resolves_ror_ids_and_does_not_mutate():
     org = factories.OrganisationFactory()
     given = {
         "caps": [
@@ -183,7 +184,7 @@ def test_match_policy_normalise_resolves_ror_ids_and_does_not_mutate():
         ]
     }
 
-    clean = match_policy_normalise(given)
+    clean = match_policy_parse(given).to_data()
 
     assert clean["caps"][0]["reserves"] == {str(org.pk): 1}
     assert given["caps"][0]["reserves"] == {f"https://ror.org/{org.ror_id}": 1}
@@ -207,10 +208,10 @@ def test_a_ror_id_of_digits_only_is_read_as_a_ror_id_not_an_organisation_id():
         ]
     }
 
-    assert match_policy_normalise(policy)["caps"][0]["reserves"] == {str(org.pk): 1}
+    assert match_policy_parse(policy).to_data()["caps"][0]["reserves"] == {str(org.pk): 1}
 
 
-def test_match_policy_normalise_refuses_unknown_organisation():
+def test_match_policy_parse_refuses_unknown_organisation():
     policy = {
         "caps": [
             {
@@ -224,7 +225,7 @@ def test_match_policy_normalise_refuses_unknown_organisation():
     }
 
     with pytest.raises(ValidationError) as exc:
-        match_policy_normalise(policy)
+        match_policy_parse(policy)
 
     assert _errors(exc) == {"caps.0.reserves": ["No organisation with id 999999."]}
 
@@ -237,7 +238,7 @@ def test_call_match_policy_set_audits_and_refuses_caps_without_student_mode(offi
         call_match_policy_set(call=call, policy={**POLICY, "mode": "host"}, actor=officer)
 
     call.refresh_from_db()
-    assert call.match_policy == match_policy_clean(POLICY)
+    assert call.match_policy == MatchPolicy.from_data(POLICY).to_data()
     assert _errors(exc) == {
         "mode": [
             "Caps are applied only by student-proposing matching; "
