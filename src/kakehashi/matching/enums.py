@@ -14,13 +14,3 @@ class OfferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     LAPSED = "lapsed", _("Lapsed")
-
-
-#: Short names of the engine's modes, for tables, menus and legends.
-MODE_SHORT_LABELS = {
-    "student": _("Student-proposing"),
-    "host": _("Host-proposing"),
-    "welfare": _("Most placements"),
-    "flexible": _("Student-proposing with caps"),
-    "ties": _("Student-proposing with ties"),
-}
