@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -69,6 +70,21 @@ def _runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
     }
 
 
+def _start_run(
+    request, form, start: Callable[[dict[str, Any]], MatchRun], success: str
+) -> HttpResponse | None:
+    """Start a run from a valid form and go to its page; None (errors on the form) else."""
+    if not form.is_valid():
+        return None
+    try:
+        run = start(form.cleaned_data)
+    except ValidationError as exc:
+        form_add_service_error(form, exc)
+        return None
+    messages.success(request, success)
+    return redirect("matching:run", pk=run.pk)
+
+
 @role_required(can_run_match)
 def runs_view(request, slug: str):
     """The runs of a call and the form that starts one (POST)."""
@@ -76,19 +92,16 @@ def runs_view(request, slug: str):
     form = None
     if request.method == "POST":
         form = RunStartForm(request.POST)
-        if form.is_valid():
-            try:
-                run = run_start(
-                    call=call,
-                    policy=form.policy(),
-                    label=form.cleaned_data["label"],
-                    user=request.user,
-                )
-            except ValidationError as exc:
-                form_add_service_error(form, exc)
-            else:
-                messages.success(request, _("The run has started."))
-                return redirect("matching:run", pk=run.pk)
+        started = _start_run(
+            request,
+            form,
+            lambda data: run_start(
+                call=call, policy=form.policy(), label=data["label"], user=request.user
+            ),
+            _("The run has started."),
+        )
+        if started is not None:
+            return started
     return render(request, "matching/runs.html", _runs_context(call, form=form))
 
 
@@ -102,21 +115,21 @@ def second_round_view(request, slug: str):
     if base is None:
         messages.error(request, _("Round two starts from the published run of round one."))
         return redirect("matching:runs", slug=call.slug)
-    if form.is_valid():
-        try:
-            run = run_start_second_round(
-                call=call,
-                base_run=base,
-                user=request.user,
-                mode=form.cleaned_data["mode"],
-                seed=form.cleaned_data["seed"],
-                label=form.cleaned_data["label"],
-            )
-        except ValidationError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("Round two has started."))
-            return redirect("matching:run", pk=run.pk)
+    started = _start_run(
+        request,
+        form,
+        lambda data: run_start_second_round(
+            call=call,
+            base_run=base,
+            user=request.user,
+            mode=data["mode"],
+            seed=data["seed"],
+            label=data["label"],
+        ),
+        _("Round two has started."),
+    )
+    if started is not None:
+        return started
     return render(request, "matching/runs.html", _runs_context(call, second_form=form))
 
 
