@@ -1,14 +1,12 @@
 """Projects: search what the caller may see; supervisors, host admins and officers edit."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import (
@@ -29,6 +27,7 @@ from kakehashi.people.models import User
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.selectors import call_list_visible
 from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.imports import projects_export, projects_import
 from kakehashi.projects.rules import administers_host, can_change_project
 from kakehashi.projects.selectors import project_get_visible, project_search
@@ -158,30 +157,8 @@ def _supervisors(specs: list[SupervisorIn]) -> list[tuple[User, str]]:
     summary="Search the projects you may see (published ones for everyone)",
 )
 @paginate(Pagination)
-def project_list(
-    request: HttpRequest,
-    q: str = "",
-    call: str = "",
-    language: str = "",
-    working_language: str = "",
-    country: str = "",
-    region: str = "",
-    field: str = "",
-    host: str = "",
-    status: str = "",
-):
-    return project_search(
-        user=request.user,
-        q=q,
-        call=call,
-        language=language,
-        working_language=working_language,
-        country=country,
-        region=region,
-        field=field,
-        host=host,
-        status=status,
-    )
+def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
+    return project_search(user=request.user, filters=filters)
 
 
 @router.get(

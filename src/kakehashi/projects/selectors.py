@@ -1,6 +1,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kakehashi.projects.enums import PUBLISHED
+from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.models import Project, ProjectSupervisor
 
 
@@ -30,50 +31,11 @@ def project_list_visible(*, user) -> QuerySet[Project]:
     return qs.filter(visible)
 
 
-def project_search(
-    *,
-    user,
-    q: str = "",
-    call: str = "",
-    language: str = "",
-    working_language: str = "",
-    country: str = "",
-    region: str = "",
-    field: str = "",
-    host: str = "",
-    status: str = "",
-) -> QuerySet[Project]:
-    """Filter the visible projects; `q` matches title, summary, description, host names, skills."""
+def project_search(*, user, filters: ProjectFilters | None = None) -> QuerySet[Project]:
+    """The visible projects that pass `filters` (none: all of them), newest first."""
     qs = project_list_visible(user=user)
-    if q:
-        for term in q.split():
-            qs = qs.filter(
-                Q(title__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(description__icontains=term)
-                | Q(host__name__icontains=term)
-                | Q(host__name_ja__icontains=term)
-                | Q(host__name_fr__icontains=term)
-                | Q(skills__icontains=term)
-                | Q(key__icontains=term)
-            )
-    if call:
-        qs = qs.filter(call__slug=call)
-    if language:
-        qs = qs.filter(language=language)
-    if working_language:
-        qs = qs.filter(working_language=working_language)
-    if country:
-        qs = qs.filter(host__country=country)
-    if region:
-        qs = qs.filter(region=region)
-    if field:
-        # A field matches itself and every descendant (codes nest by prefix).
-        qs = qs.filter(fields__code__startswith=field).distinct()
-    if host:
-        qs = qs.filter(host__ror_id=host) if len(host) == 9 else qs.filter(host__pk=host)
-    if status:
-        qs = qs.filter(status=status)
+    if filters is not None:
+        qs = filters.filter(qs)
     return qs.order_by("-created_at", "key")
 
 
