@@ -1,8 +1,19 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from kakehashi.organisations.models import Organisation
+from kakehashi.people.models import User
+from kakehashi.programs.models import Call
+from kakehashi.programs.selectors import call_list_visible
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.models import Project, ProjectSupervisor
+from kakehashi.research_fields.models import ResearchField
+from kakehashi.research_fields.selectors import research_fields_by_code
 
 
 def _base() -> QuerySet[Project]:
@@ -56,3 +67,53 @@ def project_list_supervised(*, supervisor) -> QuerySet[Project]:
         )
         .order_by("call__slug", "-created_at", "key")
     )
+
+
+@dataclass(frozen=True)
+class ProjectReferences:
+    """What a project's ids and codes refer to; None where nothing was asked."""
+
+    call: Call | None = None
+    host: Organisation | None = None
+    supervisors: list[tuple[User, str]] | None = None
+    fields: list[ResearchField] | None = None
+
+
+def project_references(
+    *,
+    user,
+    call_id: int | None = None,
+    host_id: int | None = None,
+    supervisors: Sequence[tuple[int, str]] | None = None,
+    field_codes: Sequence[str] | None = None,
+) -> ProjectReferences:
+    """Resolve a project's references as an API client sends them: the call (among those
+    `user` may see), the host, the supervisors as ``(person id, role)`` in order, the
+    research field codes. Every unknown reference is reported at once, on its own key
+    (``call_id``, ``host_id``, ``supervisors``, ``fields``), as a ``ValidationError``."""
+    errors: dict[str, str] = {}
+    call = host = people = fields = None
+    if call_id is not None:
+        call = call_list_visible(user=user).filter(pk=call_id).first()
+        if call is None:
+            errors["call_id"] = _("No such call.")
+    if host_id is not None:
+        host = Organisation.objects.filter(pk=host_id).first()
+        if host is None:
+            errors["host_id"] = _("No such organisation.")
+    if supervisors is not None:
+        found = User.objects.in_bulk([pk for pk, _role in supervisors])
+        unknown = [pk for pk, _role in supervisors if pk not in found]
+        if unknown:
+            errors["supervisors"] = _("Unknown people: %(ids)s.") % {
+                "ids": ", ".join(str(i) for i in unknown)
+            }
+        people = [(found[pk], role) for pk, role in supervisors if pk in found]
+    if field_codes is not None:
+        try:
+            fields = research_fields_by_code(codes=list(field_codes))
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return ProjectReferences(call=call, host=host, supervisors=people, fields=fields)
