@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kakehashi.core.views import form_add_service_error, render_page_or_fragment, role_required
 from kakehashi.matching.enums import RunStatus
-from kakehashi.matching.exports import CONTENT_TYPES, audit_export, run_export
+from kakehashi.matching.exports import audit_export, file_response, run_export
 from kakehashi.matching.forms import CALL_CAPS, RunStartForm, SecondRoundForm
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.presenters import compare_page, run_page
@@ -194,12 +194,6 @@ def compare_view(request, slug: str):
 # ---------------------------------------------------------------- files
 
 
-def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @role_required(can_run_match)
 def run_export_view(request, pk: int, fmt: str):
     """The run's assignments: candidate, project, rank, host, supervisor."""
@@ -207,7 +201,7 @@ def run_export_view(request, pk: int, fmt: str):
     if run.status != RunStatus.DONE:
         raise Http404
     content, name = run_export(run=run, fmt=fmt)
-    return _file(content, name, fmt)
+    return file_response(content, name, fmt)
 
 
 @role_required(can_run_match)
@@ -215,4 +209,4 @@ def audit_export_view(request, slug: str, fmt: str):
     """The call's audit record, oldest first."""
     call = _call_or_404(request.user, slug)
     content, name = audit_export(call=call, fmt=fmt)
-    return _file(content, name, fmt)
+    return file_response(content, name, fmt)
