@@ -14,6 +14,7 @@ Errors: every error answer is :func:`kakehashi.core.errors.error_body`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBasicAuth, HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
+from pydantic import create_model
 
 from kakehashi.core.errors import ImportRejected, error_body, validation_messages
 from kakehashi.core.imports import check_format, guess_format
@@ -111,6 +113,24 @@ TOKEN_CREATE = [SessionAuth(), BasicAuth()]
 
 class Pagination(LimitOffsetPagination):
     """``?limit=&offset=``; the answer is ``{"items": [...], "count": total}``."""
+
+
+# ---------------------------------------------------------------- schemas
+
+
+def patch_schema(schema: type[Schema], *, name: str, exclude: Iterable[str] = ()) -> type[Schema]:
+    """The body of a PATCH, generated from the input `schema`: the same fields (less
+    `exclude`, which cannot change), each optional with ``None`` as default.
+
+    Read it with ``payload.dict(exclude_unset=True)``: only what the caller sent.
+    """
+    skip = set(exclude)
+    fields: dict[str, Any] = {
+        field: (info.annotation | None, None)
+        for field, info in schema.model_fields.items()
+        if field not in skip
+    }
+    return create_model(name, __base__=Schema, __module__=schema.__module__, **fields)
 
 
 # ---------------------------------------------------------------- errors

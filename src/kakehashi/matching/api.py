@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from kakehashi.audit.selectors import audit_list
 from kakehashi.core.api import ERRORS, Pagination, forbid
 from kakehashi.matching.enums import RunStatus
-from kakehashi.matching.exports import CONTENT_TYPES, audit_export, run_export
+from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import run_compare, run_get_visible, run_list
@@ -192,12 +192,6 @@ def run_for_request(request: HttpRequest, run_id: int) -> MatchRun:
     return run_get_visible(user=request.user, pk=run_id)
 
 
-def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @router.get(
     "/calls/{ref}/runs",
     response={200: list[RunOut], **ERRORS},
@@ -271,7 +265,7 @@ def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQu
     if run.status != RunStatus.DONE:
         raise ValidationError(_("Only a finished run can be exported."), code="not_done")
     content, name = run_export(run=run, fmt=query.format)
-    return _file(content, name, query.format)
+    return file_response(content, name, query.format)
 
 
 @router.get(
@@ -293,4 +287,4 @@ def audit_list_endpoint(request: HttpRequest, ref: str):
 def audit_export_endpoint(request: HttpRequest, ref: str, query: Query[AuditExportQuery]):
     call = _officer_call(request, ref)
     content, name = audit_export(call=call, fmt=query.format)
-    return _file(content, name, query.format)
+    return file_response(content, name, query.format)

@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Iterable
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 
 from kakehashi.audit.selectors import audit_list
@@ -87,3 +88,10 @@ def audit_export(*, call: Call, fmt: str) -> tuple[bytes, str]:
             {**r, "data": json.dumps(r["data"], ensure_ascii=False, sort_keys=True)} for r in rows
         ]
     return _render(rows, AUDIT_COLUMNS, fmt, "audit"), f"{call.slug}-audit.{fmt}"
+
+
+def file_response(content: bytes, name: str, fmt: str) -> HttpResponse:
+    """An export as an attachment named `name`, for the pages and the API alike."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

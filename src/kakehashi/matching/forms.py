@@ -3,18 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.matching.labels import MODE_LABELS
 from kakehashi.programs.policy import SEED_MAX, PolicyError, caps_from_lines
 
-MODE_LABELS = {
-    "student": _("Student-proposing: the best stable result for candidates"),
-    "host": _("Host-proposing: stable, and no better for any candidate"),
-    "welfare": _("Most placements: may leave blocking pairs"),
-}
-#: How the engine's modes are named on the pages (a run stores the engine's mode).
-ENGINE_MODE_LABELS = {
-    **MODE_LABELS,
-    "flexible": _("Student-proposing with caps"),
-}
 CALL_CAPS = "call"
 CAP_CHOICES = [
     (CALL_CAPS, _("The call's caps")),

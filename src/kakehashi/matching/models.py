@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core.models import TimestampedModel
-from kakehashi.matching.enums import MODE_SHORT_LABELS, RunStatus
+from kakehashi.matching.enums import RunStatus
+from kakehashi.matching.labels import MODE_SHORT_LABELS
 
 
 class MatchRun(TimestampedModel):

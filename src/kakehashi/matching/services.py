@@ -20,6 +20,7 @@ import kakehashi_match as km
 from kakehashi.audit.services import audit_record
 from kakehashi.jobs.services import job_enqueue
 from kakehashi.matching.enums import RunStatus
+from kakehashi.matching.labels import FULL_REASONS
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import (
@@ -38,8 +39,6 @@ from kakehashi_match.rounds import residual_instance
 RUN_JOB = "match.run"
 #: The steps a run reports as progress.
 STEPS = 4
-#: Reasons a place went to others (as opposed to the host not ranking the candidate).
-FULL_REASONS = {"project_full", "supervisor_full", "organisation_full", "group_cap_reached"}
 
 
 def _require_officer(user) -> None:

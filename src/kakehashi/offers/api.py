@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from kakehashi.core.api import ERRORS, Pagination, forbid
 from kakehashi.matching.api import RunDetailOut, SecondRoundIn, run_for_request
+from kakehashi.matching.labels import REASON_CODES
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
     offer_get_for_candidate,
@@ -68,8 +69,7 @@ class ChoiceOut(Schema):
     rank: int = Field(..., description="Where you ranked this project (1 = first choice).")
     reason: str = Field(
         ...,
-        description="not_ranked_by_host, project_full, supervisor_full, organisation_full, "
-        "group_cap_reached or blocking_pair.",
+        description=f"{', '.join(REASON_CODES[:-1])} or {REASON_CODES[-1]}.",
     )
     your_position: int | None = Field(None, description="Your position on the host's list.")
     cutoff_position: int | None = Field(

@@ -20,19 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-#: The reason codes of ``better_choices`` (docs/match/format.md).
-REASONS = (
-    "not_ranked_by_host",
-    "project_full",
-    "supervisor_full",
-    "organisation_full",
-    "group_cap_reached",
-    "blocking_pair",
-)
-#: The reasons that come down to hosts' rankings and places alone.
-HOST_REASONS = frozenset(
-    {"not_ranked_by_host", "project_full", "supervisor_full", "organisation_full"}
-)
+from kakehashi.matching.labels import HOST_REASONS
 
 
 @dataclass(frozen=True)

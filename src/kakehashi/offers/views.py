@@ -55,20 +55,22 @@ def results_mine(request):
     )
 
 
+def _answer(request, offer, service, success: str):
+    """Answer `offer` with `service`; `success` names the project as %(project)s."""
+    try:
+        service(offer=offer, candidate=request.user)
+    except ValidationError as exc:
+        return _after_answer(request, offer, error=" ".join(exc.messages))
+    return _after_answer(
+        request, offer, success=success % {"project": offer.project.translated("title")}
+    )
+
+
 @require_POST
 @role_required(is_candidate)
 def offer_accept_view(request, pk: int):
     offer = _own_offer_or_404(request, pk)
-    try:
-        offer_accept(offer=offer, candidate=request.user)
-    except ValidationError as exc:
-        return _after_answer(request, offer, error=" ".join(exc.messages))
-    return _after_answer(
-        request,
-        offer,
-        success=_("You accepted the offer for “%(project)s”.")
-        % {"project": offer.project.translated("title")},
-    )
+    return _answer(request, offer, offer_accept, _("You accepted the offer for “%(project)s”."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,16 +83,7 @@ def offer_decline_view(request, pk: int):
         return render_page_or_fragment(
             request, "offers/decline.html", "offers/_decline_confirm.html", context
         )
-    try:
-        offer_decline(offer=offer, candidate=request.user)
-    except ValidationError as exc:
-        return _after_answer(request, offer, error=" ".join(exc.messages))
-    return _after_answer(
-        request,
-        offer,
-        success=_("You declined the offer for “%(project)s”.")
-        % {"project": offer.project.translated("title")},
-    )
+    return _answer(request, offer, offer_decline, _("You declined the offer for “%(project)s”."))
 
 
 @role_required(is_supervisor)

@@ -19,6 +19,7 @@ from kakehashi.core.api import (
     export_response,
     forbid,
     import_request,
+    patch_schema,
 )
 from kakehashi.core.roles import is_officer
 from kakehashi.organisations.imports import (
@@ -70,20 +71,7 @@ class OrganisationIn(Schema):
     website: str = ""
 
 
-class OrganisationPatch(Schema):
-    ror_id: str | None = None
-    name: str | None = None
-    name_en: str | None = None
-    name_fr: str | None = None
-    name_ja: str | None = None
-    aliases: list[str] | None = None
-    acronyms: list[str] | None = None
-    type: str | None = None
-    country: str | None = None
-    region: str | None = None
-    city: str | None = None
-    parent_id: int | None = None
-    website: str | None = None
+OrganisationPatch = patch_schema(OrganisationIn, name="OrganisationPatch")
 
 
 def _get(ref: str) -> Organisation:

@@ -35,7 +35,7 @@ from kakehashi.people.services import (
     user_update,
 )
 from kakehashi.people.validators import normalise_orcid
-from kakehashi.research_fields.models import ResearchField
+from kakehashi.research_fields.selectors import research_fields_by_code
 
 NAME_COLUMNS = [
     "email",
@@ -197,16 +197,6 @@ def _affiliations(record: dict) -> list[dict]:
     return specs
 
 
-def _research_fields(codes: list[str], field: str = "fields") -> list[ResearchField]:
-    found = {f.code: f for f in ResearchField.objects.filter(code__in=codes)}
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise ValidationError(
-            {field: _("Unknown research field codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
-        )
-    return [found[c] for c in codes]
-
-
 def _apply(record: dict, result: ImportResult) -> None:
     username = _text(record, "username")
     if not username:
@@ -240,7 +230,7 @@ def _apply(record: dict, result: ImportResult) -> None:
     if _text(record, "level"):
         candidate_profile_set(
             user=person,
-            fields=_research_fields(split_list(record.get("fields"))),
+            fields=research_fields_by_code(codes=split_list(record.get("fields"))),
             level=_text(record, "level"),
             home_organisation=_organisation(
                 _text(record, "home_organisation_ror"), "home_organisation_ror"

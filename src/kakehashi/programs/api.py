@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, forbid
+from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, forbid, patch_schema
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
@@ -196,16 +196,7 @@ class ProgramIn(Schema):
     max_units_per_person: int = 1
 
 
-class ProgramPatch(Schema):
-    slug: str | None = None
-    name_en: str | None = None
-    name_fr: str | None = None
-    name_ja: str | None = None
-    directions: list[str] | None = None
-    eligible_levels: list[str] | None = None
-    unit_weeks_min: int | None = None
-    unit_weeks_max: int | None = None
-    max_units_per_person: int | None = None
+ProgramPatch = patch_schema(ProgramIn, name="ProgramPatch")
 
 
 class PhaseIn(Schema):
@@ -234,16 +225,8 @@ class CallIn(Schema):
     phases: list[PhaseSpecIn] = []
 
 
-class CallPatch(Schema):
-    slug: str | None = None
-    name_en: str | None = None
-    name_fr: str | None = None
-    name_ja: str | None = None
-    status: str | None = None
-    timezone: str | None = None
-    ranking_limit: int | None = None
-    eligibility: dict[str, Any] | None = None
-    match_policy: dict[str, Any] | None = None
+# A call's program and phases do not change through the call (phases have their own endpoint).
+CallPatch = patch_schema(CallIn, name="CallPatch", exclude={"program", "phases"})
 
 
 class CapOut(Schema):

@@ -13,15 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core.enums import Direction
 from kakehashi.people.enums import AcademicLevel
 from kakehashi.programs.enums import CallStatus
+from kakehashi.programs.labels import MODE_LABELS
 from kakehashi.programs.models import Program
 from kakehashi.programs.policy import CAP_KINDS, MATCH_MODES, Cap, PolicyError
 from kakehashi.programs.validators import LANGUAGE_RULES
 
-MODE_LABELS = {
-    "student": _("Student-proposing (student-optimal stable)"),
-    "host": _("Host-proposing (host-optimal stable)"),
-    "welfare": _("Welfare (most placements, then best ranks; not always stable)"),
-}
 CAP_KIND_LABELS = {
     "region": _("Region or prefecture (ISO 3166-2)"),
     "sector": _("Sector (organisation type)"),

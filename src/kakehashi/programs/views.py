@@ -18,7 +18,6 @@ from kakehashi.people.rules import is_officer
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.forms import (
     CAP_KIND_LABELS,
-    MODE_LABELS,
     CallForm,
     CapForm,
     CapFormSet,
@@ -26,6 +25,7 @@ from kakehashi.programs.forms import (
     ProgramForm,
     timezone_names,
 )
+from kakehashi.programs.labels import MODE_LABELS
 from kakehashi.programs.models import Call, Program
 from kakehashi.programs.policy import PolicyError
 from kakehashi.programs.selectors import call_list, call_overview, program_list

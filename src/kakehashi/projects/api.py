@@ -1,14 +1,12 @@
 """Projects: search what the caller may see; supervisors, host admins and officers edit."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import (
@@ -22,16 +20,18 @@ from kakehashi.core.api import (
     export_response,
     forbid,
     import_request,
+    patch_schema,
 )
-from kakehashi.organisations.models import Organisation
-from kakehashi.people.imports import _research_fields
-from kakehashi.people.models import User
 from kakehashi.people.rules import is_officer
-from kakehashi.programs.selectors import call_list_visible
 from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.imports import projects_export, projects_import
 from kakehashi.projects.rules import administers_host, can_change_project
-from kakehashi.projects.selectors import project_get_visible, project_search
+from kakehashi.projects.selectors import (
+    project_get_visible,
+    project_references,
+    project_search,
+)
 from kakehashi.projects.services import (
     project_create,
     project_supervisors_set,
@@ -116,38 +116,16 @@ class ProjectIn(Schema):
     supervisors: list[SupervisorIn] = []
 
 
-class ProjectPatch(Schema):
-    language: str | None = None
-    title: str | None = None
-    summary: str | None = None
-    description: str | None = None
-    translations: dict | None = None
-    fields: list[str] | None = None
-    skills: list[str] | None = None
-    working_language: str | None = None
-    city: str | None = None
-    region: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    capacity: int | None = None
-    supervisors: list[SupervisorIn] | None = None
+# A project's key, call and host are fixed at its creation.
+ProjectPatch = patch_schema(ProjectIn, name="ProjectPatch", exclude={"key", "call_id", "host_id"})
 
 
 class TransitionIn(Schema):
     to: str
 
 
-def _supervisors(specs: list[SupervisorIn]) -> list[tuple[User, str]]:
-    people = {u.pk: u for u in User.objects.filter(pk__in=[s.person_id for s in specs])}
-    unknown = [s.person_id for s in specs if s.person_id not in people]
-    if unknown:
-        raise ValidationError(
-            {
-                "supervisors": _("Unknown people: %(ids)s.")
-                % {"ids": ", ".join(str(i) for i in unknown)}
-            }
-        )
-    return [(people[s.person_id], s.role) for s in specs]
+def _supervisor_ids(specs: list[SupervisorIn] | None) -> list[tuple[int, str]] | None:
+    return None if specs is None else [(s.person_id, s.role) for s in specs]
 
 
 @router.get(
@@ -158,30 +136,8 @@ def _supervisors(specs: list[SupervisorIn]) -> list[tuple[User, str]]:
     summary="Search the projects you may see (published ones for everyone)",
 )
 @paginate(Pagination)
-def project_list(
-    request: HttpRequest,
-    q: str = "",
-    call: str = "",
-    language: str = "",
-    working_language: str = "",
-    country: str = "",
-    region: str = "",
-    field: str = "",
-    host: str = "",
-    status: str = "",
-):
-    return project_search(
-        user=request.user,
-        q=q,
-        call=call,
-        language=language,
-        working_language=working_language,
-        country=country,
-        region=region,
-        field=field,
-        host=host,
-        status=status,
-    )
+def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
+    return project_search(user=request.user, filters=filters)
 
 
 @router.get(
@@ -226,16 +182,14 @@ def project_detail(request: HttpRequest, project_id: int):
 )
 def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
     user = request.user
-    call = call_list_visible(user=user).filter(pk=payload.call_id).first()
-    host = Organisation.objects.filter(pk=payload.host_id).first()
-    errors = {}
-    if call is None:
-        errors["call_id"] = _("No such call.")
-    if host is None:
-        errors["host_id"] = _("No such organisation.")
-    if errors:
-        raise ValidationError(errors)
-    supervisors = _supervisors(payload.supervisors)
+    refs = project_references(
+        user=user,
+        call_id=payload.call_id,
+        host_id=payload.host_id,
+        supervisors=_supervisor_ids(payload.supervisors),
+        field_codes=payload.fields,
+    )
+    host, supervisors = refs.host, refs.supervisors
     allowed = (
         is_officer(user)
         or user.affiliations.filter(organisation=host, role="admin").exists()
@@ -245,9 +199,9 @@ def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
         forbid(_("Only the project's supervisors, the host's admins and officers may create it."))
     values = payload.dict(exclude={"call_id", "host_id", "fields", "supervisors"})
     project = project_create(
-        call=call,
+        call=refs.call,
         host=host,
-        fields=_research_fields(payload.fields),
+        fields=refs.fields,
         supervisors=supervisors,
         **values,
     )
@@ -264,16 +218,17 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
     if not can_change_project(request.user, project):
         forbid()
     values = payload.dict(exclude_unset=True)
-    supervisors = values.pop("supervisors", None)
-    codes = values.pop("fields", None)
+    values.pop("supervisors", None)
+    values.pop("fields", None)
+    refs = project_references(
+        user=request.user,
+        supervisors=_supervisor_ids(payload.supervisors),
+        field_codes=payload.fields,
+    )
     with transaction.atomic():
-        project_update(
-            project=project,
-            fields=_research_fields(codes) if codes is not None else None,
-            **values,
-        )
-        if supervisors is not None:
-            project_supervisors_set(project=project, supervisors=_supervisors(payload.supervisors))
+        project_update(project=project, fields=refs.fields, **values)
+        if refs.supervisors is not None:
+            project_supervisors_set(project=project, supervisors=refs.supervisors)
     return project_get_visible(user=request.user, pk=project.pk)
 
 

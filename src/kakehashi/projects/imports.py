@@ -29,12 +29,12 @@ from kakehashi.core.imports import (
 )
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
-from kakehashi.people.imports import _research_fields
 from kakehashi.people.models import User
 from kakehashi.programs.models import Call
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_list_visible
 from kakehashi.projects.services import project_create, project_supervisors_set, project_update
+from kakehashi.research_fields.selectors import research_fields_by_code
 
 COLUMNS = [
     "key",
@@ -199,7 +199,7 @@ def _apply(record: dict, result: ImportResult) -> None:
     }
     if _text(record, "status"):
         values["status"] = _text(record, "status")
-    fields = _research_fields(split_list(record.get("fields")))
+    fields = research_fields_by_code(codes=split_list(record.get("fields")))
     supervisors = _supervisors(record)
     existing = Project.objects.filter(key=key).first()
     if existing:

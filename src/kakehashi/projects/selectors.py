@@ -1,7 +1,19 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from kakehashi.organisations.models import Organisation
+from kakehashi.people.models import User
+from kakehashi.programs.models import Call
+from kakehashi.programs.selectors import call_list_visible
 from kakehashi.projects.enums import PUBLISHED
+from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.models import Project, ProjectSupervisor
+from kakehashi.research_fields.models import ResearchField
+from kakehashi.research_fields.selectors import research_fields_by_code
 
 
 def _base() -> QuerySet[Project]:
@@ -30,50 +42,11 @@ def project_list_visible(*, user) -> QuerySet[Project]:
     return qs.filter(visible)
 
 
-def project_search(
-    *,
-    user,
-    q: str = "",
-    call: str = "",
-    language: str = "",
-    working_language: str = "",
-    country: str = "",
-    region: str = "",
-    field: str = "",
-    host: str = "",
-    status: str = "",
-) -> QuerySet[Project]:
-    """Filter the visible projects; `q` matches title, summary, description, host names, skills."""
+def project_search(*, user, filters: ProjectFilters | None = None) -> QuerySet[Project]:
+    """The visible projects that pass `filters` (none: all of them), newest first."""
     qs = project_list_visible(user=user)
-    if q:
-        for term in q.split():
-            qs = qs.filter(
-                Q(title__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(description__icontains=term)
-                | Q(host__name__icontains=term)
-                | Q(host__name_ja__icontains=term)
-                | Q(host__name_fr__icontains=term)
-                | Q(skills__icontains=term)
-                | Q(key__icontains=term)
-            )
-    if call:
-        qs = qs.filter(call__slug=call)
-    if language:
-        qs = qs.filter(language=language)
-    if working_language:
-        qs = qs.filter(working_language=working_language)
-    if country:
-        qs = qs.filter(host__country=country)
-    if region:
-        qs = qs.filter(region=region)
-    if field:
-        # A field matches itself and every descendant (codes nest by prefix).
-        qs = qs.filter(fields__code__startswith=field).distinct()
-    if host:
-        qs = qs.filter(host__ror_id=host) if len(host) == 9 else qs.filter(host__pk=host)
-    if status:
-        qs = qs.filter(status=status)
+    if filters is not None:
+        qs = filters.filter(qs)
     return qs.order_by("-created_at", "key")
 
 
@@ -121,3 +94,53 @@ def people_visible_as_supervisors(*, sender, user, **kwargs) -> Q:
     """Receiver of ``people.signals.person_visibility``: supervisors of published
     projects are named on public pages anyway."""
     return Q(supervisions__project__status__in=PUBLISHED)
+
+
+@dataclass(frozen=True)
+class ProjectReferences:
+    """What a project's ids and codes refer to; None where nothing was asked."""
+
+    call: Call | None = None
+    host: Organisation | None = None
+    supervisors: list[tuple[User, str]] | None = None
+    fields: list[ResearchField] | None = None
+
+
+def project_references(
+    *,
+    user,
+    call_id: int | None = None,
+    host_id: int | None = None,
+    supervisors: Sequence[tuple[int, str]] | None = None,
+    field_codes: Sequence[str] | None = None,
+) -> ProjectReferences:
+    """Resolve a project's references as an API client sends them: the call (among those
+    `user` may see), the host, the supervisors as ``(person id, role)`` in order, the
+    research field codes. Every unknown reference is reported at once, on its own key
+    (``call_id``, ``host_id``, ``supervisors``, ``fields``), as a ``ValidationError``."""
+    errors: dict[str, str] = {}
+    call = host = people = fields = None
+    if call_id is not None:
+        call = call_list_visible(user=user).filter(pk=call_id).first()
+        if call is None:
+            errors["call_id"] = _("No such call.")
+    if host_id is not None:
+        host = Organisation.objects.filter(pk=host_id).first()
+        if host is None:
+            errors["host_id"] = _("No such organisation.")
+    if supervisors is not None:
+        found = User.objects.in_bulk([pk for pk, _role in supervisors])
+        unknown = [pk for pk, _role in supervisors if pk not in found]
+        if unknown:
+            errors["supervisors"] = _("Unknown people: %(ids)s.") % {
+                "ids": ", ".join(str(i) for i in unknown)
+            }
+        people = [(found[pk], role) for pk, role in supervisors if pk in found]
+    if field_codes is not None:
+        try:
+            fields = research_fields_by_code(codes=list(field_codes))
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return ProjectReferences(call=call, host=host, supervisors=people, fields=fields)

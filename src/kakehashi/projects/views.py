@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 
 from kakehashi.core.views import render_page_or_fragment, role_required
 from kakehashi.people.rules import is_supervisor
+from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.forms import ProjectFilterForm
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import (
@@ -24,9 +25,8 @@ def project_list(request):
     if form.is_bound:
         form.is_valid()
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    page = Paginator(project_search(user=request.user, **filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    projects = project_search(user=request.user, filters=ProjectFilters(**filters))
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "filtered": bool(filters)}
     return render_page_or_fragment(request, "projects/list.html", "projects/_results.html", context)
 

@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from kakehashi.research_fields.models import ResearchField
 
@@ -19,3 +21,15 @@ def research_field_list(*, level: int | None = None, parent: str = "", q: str = 
             | Q(title_ja__icontains=q)
         )
     return qs.order_by("code")
+
+
+def research_fields_by_code(*, codes: list[str], field: str = "fields") -> list[ResearchField]:
+    """The fields of `codes`, in their order; an unknown code is a ``ValidationError``
+    on `field` (the name of the form field or column the codes came from)."""
+    found = {f.code: f for f in ResearchField.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError(
+            {field: _("Unknown research field codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    return [found[c] for c in codes]
