@@ -10,7 +10,7 @@ from kakehashi.matching.labels import (
     REASON_CODES,
     REASONS,
 )
-from kakehashi.programs.validators import MATCH_MODES
+from kakehashi.programs.policy import MATCH_MODES
 
 
 def test_reason_codes_are_the_engines_in_order():
