@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from kakehashi.core.enums import Direction
 from kakehashi.core.templatetags.kakehashi import country_name, region_name
-from kakehashi.core.views import form_add_service_error, render_page_or_fragment, role_required
+from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_add_service_error, render_page_or_fragment
 from kakehashi.matching import charts
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, run_export
@@ -25,10 +26,8 @@ from kakehashi.matching.forms import (
     SecondRoundForm,
 )
 from kakehashi.matching.models import MatchRun
-from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import (
     FLOW_DIMENSIONS,
-    call_get_for_officer,
     labels_for,
     published_run,
     run_compare,
@@ -38,6 +37,7 @@ from kakehashi.matching.selectors import (
 from kakehashi.matching.services import run_publish, run_start, run_start_second_round
 from kakehashi.organisations.enums import OrganisationType
 from kakehashi.programs.models import Call
+from kakehashi.programs.selectors import call_get_visible
 
 REASONS = {
     "not_ranked_by_host": gettext_lazy("the host did not rank this candidate"),
@@ -100,7 +100,7 @@ def flow_label(dim: str, key: str) -> str:
 
 def _call_or_404(user, slug: str) -> Call:
     try:
-        return call_get_for_officer(user=user, slug=slug)
+        return call_get_visible(user=user, slug=slug)
     except Call.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -138,7 +138,7 @@ def _runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
     }
 
 
-@role_required(can_run_match)
+@permission_required("matching.add_matchrun")
 def runs_view(request, slug: str):
     """The runs of a call and the form that starts one (POST)."""
     call = _call_or_404(request.user, slug)
@@ -162,7 +162,7 @@ def runs_view(request, slug: str):
 
 
 @require_POST
-@role_required(can_run_match)
+@permission_required("matching.add_matchrun")
 def second_round_view(request, slug: str):
     """Start round two from the published run of round one."""
     call = _call_or_404(request.user, slug)
@@ -274,7 +274,7 @@ def run_context(run: MatchRun) -> dict[str, Any]:
     return context
 
 
-@role_required(can_run_match)
+@permission_required("matching.view_matchrun")
 def run_view(request, pk: int):
     """One run: its progress while it runs (the fragment polls itself), then the
     certificate, fill, rank distribution, unmatched candidates and warnings."""
@@ -285,7 +285,7 @@ def run_view(request, pk: int):
 
 
 @require_POST
-@role_required(can_run_match)
+@permission_required("matching.publish_matchrun")
 def run_publish_view(request, pk: int):
     run = _run_or_404(request.user, pk)
     try:
@@ -311,7 +311,7 @@ def _run_of_call(user, call: Call, value: str | None) -> MatchRun | None:
     return run if run.call_id == call.pk else None
 
 
-@role_required(can_run_match)
+@permission_required("matching.view_matchrun")
 def compare_view(request, slug: str):
     """Two runs side by side: who moves, the figures and the flows, with charts."""
     call = _call_or_404(request.user, slug)
@@ -396,7 +396,7 @@ def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
     return response
 
 
-@role_required(can_run_match)
+@permission_required("matching.view_matchrun")
 def run_export_view(request, pk: int, fmt: str):
     """The run's assignments: candidate, project, rank, host, supervisor."""
     run = _run_or_404(request.user, pk)
@@ -406,7 +406,7 @@ def run_export_view(request, pk: int, fmt: str):
     return _file(content, name, fmt)
 
 
-@role_required(can_run_match)
+@permission_required("matching.view_auditevent")
 def audit_export_view(request, slug: str, fmt: str):
     """The call's audit record, oldest first."""
     call = _call_or_404(request.user, slug)

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kakehashi.core.views import render_page_or_fragment, role_required
+from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import render_page_or_fragment
 from kakehashi.matching.models import Offer
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
@@ -16,7 +17,6 @@ from kakehashi.offers.selectors import (
     results_for_candidate,
 )
 from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse
-from kakehashi.people.rules import is_candidate, is_supervisor
 
 
 def _own_offer_or_404(request, pk: int) -> Offer:
@@ -26,6 +26,11 @@ def _own_offer_or_404(request, pk: int) -> Offer:
         return offer_get_for_candidate(candidate=request.user, pk=pk)
     except Offer.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _offer(request, pk: int) -> Offer:
+    # Answering is the candidate's own act: the permission decides, not visibility.
+    return Offer.objects.get(pk=pk)
 
 
 def _after_answer(request, offer: Offer, *, error: str = "", success: str = ""):
@@ -40,7 +45,7 @@ def _after_answer(request, offer: Offer, *, error: str = "", success: str = ""):
     return redirect(reverse("offers:mine") + f"#offer-{offer.pk}")
 
 
-@role_required(is_candidate)
+@permission_required("offers.view_own_results")
 def results_mine(request):
     """My result in every call with a published match: placement or reasons, and offers."""
     offers_lapse(candidate=request.user)
@@ -50,7 +55,7 @@ def results_mine(request):
 
 
 @require_POST
-@role_required(is_candidate)
+@permission_required("offers.respond_offer", obj=_offer)
 def offer_accept_view(request, pk: int):
     offer = _own_offer_or_404(request, pk)
     try:
@@ -66,7 +71,7 @@ def offer_accept_view(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(is_candidate)
+@permission_required("offers.respond_offer", obj=_offer)
 def offer_decline_view(request, pk: int):
     """GET asks for confirmation (a page, or the offer's box with htmx); POST declines."""
     offer = _own_offer_or_404(request, pk)
@@ -87,7 +92,7 @@ def offer_decline_view(request, pk: int):
     )
 
 
-@role_required(is_supervisor)
+@permission_required("offers.view_own_interns")
 def interns_mine(request):
     """My interns: per project I supervise in a call with a published match."""
     offers_lapse(supervisor=request.user)
