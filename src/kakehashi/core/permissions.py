@@ -23,6 +23,7 @@ walks every URL and fails on a view or operation that names no registered permis
 
 from __future__ import annotations
 
+import inspect
 from functools import wraps
 from urllib.parse import urlparse
 
@@ -45,7 +46,8 @@ def _login_redirect(request):
     login_url = resolve_url(settings.LOGIN_URL)
     login_scheme, login_netloc = urlparse(login_url)[:2]
     scheme, netloc = urlparse(path)[:2]
-    if (not login_scheme or login_scheme == scheme) and (not login_netloc or login_netloc == netloc):
+    same_scheme = not login_scheme or login_scheme == scheme
+    if same_scheme and (not login_netloc or login_netloc == netloc):
         path = request.get_full_path()
     return redirect_to_login(path, login_url)
 
@@ -99,6 +101,9 @@ def api_permission(perm: str, *, obj=None, message=None):
                 raise PermissionDenied(str(message or NOT_ALLOWED))
             return endpoint(request, *args, **kwargs)
 
+        # Ninja reads the parameters' annotations in the namespace of the function it
+        # is given: hand it the endpoint's, evaluated (modules use postponed annotations).
+        wrapped.__signature__ = inspect.signature(endpoint, eval_str=True)
         setattr(wrapped, PERMISSION_ATTR, perm)
         return wrapped
 

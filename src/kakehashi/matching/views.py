@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.enums import Direction
-from kakehashi.core.templatetags.kakehashi import country_name, region_name
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.templatetags.kakehashi import country_name, region_name
 from kakehashi.core.views import form_add_service_error, render_page_or_fragment
 from kakehashi.matching import charts
 from kakehashi.matching.enums import RunStatus

@@ -10,18 +10,18 @@ import datetime as dt
 import zoneinfo
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, Pagination, forbid
+from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.permissions import api_permission
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
     offer_get_for_candidate,
     results_for_candidate,
 )
 from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse
-from kakehashi.people.rules import is_candidate, is_supervisor
 
 router = Router()
 
@@ -158,10 +158,11 @@ def _round_out(r) -> dict:
     response=list[ResultOut],
     summary="Your result in every call with a published match: placement, reasons, offers",
 )
+@api_permission(
+    "offers.view_own_results", message=gettext_lazy("Only candidates have match results.")
+)
 @paginate(Pagination)
 def result_list(request: HttpRequest):
-    if not is_candidate(request.user):
-        forbid(_("Only candidates have match results."))
     offers_lapse(candidate=request.user)
     return [
         {"call": group.call, "rounds": [_round_out(r) for r in group.rounds]}
@@ -169,9 +170,15 @@ def result_list(request: HttpRequest):
     ]
 
 
-def _answer(request: HttpRequest, offer_id: int, service) -> dict:
+def _own_offer(request: HttpRequest, offer_id: int, **_kwargs):
+    # Lapse first: an answer after the deadline meets a lapsed offer, never a stale one.
+    # Another candidate's offer is not found (404).
     offers_lapse(candidate=request.user)
-    offer = offer_get_for_candidate(candidate=request.user, pk=offer_id)
+    return offer_get_for_candidate(candidate=request.user, pk=offer_id)
+
+
+def _answer(request: HttpRequest, offer_id: int, service) -> dict:
+    offer = request.permission_object
     service(offer=offer, candidate=request.user)
     return _offer_out(offer, offer.run.call)
 
@@ -181,6 +188,7 @@ def _answer(request: HttpRequest, offer_id: int, service) -> dict:
     response={200: OfferOut, **ERRORS},
     summary="Accept your offer (before its deadline)",
 )
+@api_permission("offers.respond_offer", obj=_own_offer)
 def offer_accept_endpoint(request: HttpRequest, offer_id: int):
     return _answer(request, offer_id, offer_accept)
 
@@ -190,6 +198,7 @@ def offer_accept_endpoint(request: HttpRequest, offer_id: int):
     response={200: OfferOut, **ERRORS},
     summary="Decline your offer (before its deadline); the place goes to the second round",
 )
+@api_permission("offers.respond_offer", obj=_own_offer)
 def offer_decline_endpoint(request: HttpRequest, offer_id: int):
     return _answer(request, offer_id, offer_decline)
 
@@ -199,9 +208,10 @@ def offer_decline_endpoint(request: HttpRequest, offer_id: int):
     response=list[InternsOut],
     summary="Per project you supervise with a published match: interns, cut-off, declines",
 )
+@api_permission(
+    "offers.view_own_interns", message=gettext_lazy("Only host supervisors have interns.")
+)
 @paginate(Pagination)
 def intern_list(request: HttpRequest):
-    if not is_supervisor(request.user):
-        forbid(_("Only host supervisors have interns."))
     offers_lapse(supervisor=request.user)
     return interns_for_supervisor(supervisor=request.user)

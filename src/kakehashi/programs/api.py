@@ -12,12 +12,16 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, forbid
-from kakehashi.people.rules import is_officer
+from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination
+from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
-from kakehashi.programs.rules import can_change_call, can_change_program
-from kakehashi.programs.selectors import call_list_visible, call_overview, program_list
+from kakehashi.programs.selectors import (
+    call_get_visible,
+    call_list_visible,
+    call_overview,
+    program_list,
+)
 from kakehashi.programs.services import (
     call_create,
     call_match_policy_set,
@@ -111,6 +115,7 @@ class OverviewOut(Schema):
     response=list[ProgramOut],
     summary="List programs",
 )
+@api_permission("programs.view_program")
 @paginate(Pagination)
 def program_list_endpoint(request: HttpRequest):
     return program_list()
@@ -123,6 +128,7 @@ def program_list_endpoint(request: HttpRequest):
     response={200: ProgramOut, **ERRORS},
     summary="One program",
 )
+@api_permission("programs.view_program")
 def program_detail(request: HttpRequest, slug: str):
     return program_list().get(slug=slug)
 
@@ -134,6 +140,7 @@ def program_detail(request: HttpRequest, slug: str):
     response=list[CallOut],
     summary="List calls with their phases (UTC and the phase's own time zone)",
 )
+@api_permission("programs.view_call")
 @paginate(Pagination)
 def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""):
     qs = call_list_visible(user=request.user)
@@ -144,17 +151,19 @@ def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""
     return qs
 
 
-def _call(request: HttpRequest, ref: str) -> Call:
+def _call(request: HttpRequest, ref: str, **_kwargs) -> Call:
     """A call the caller may see, by numeric id or slug (a call's slug is never all digits)."""
-    qs = call_list_visible(user=request.user)
-    return qs.get(pk=int(ref)) if ref.isdigit() else qs.get(slug=ref)
+    if ref.isdigit():
+        return call_get_visible(user=request.user, pk=int(ref))
+    return call_get_visible(user=request.user, slug=ref)
 
 
-def _call_to_change(request: HttpRequest, ref: str) -> Call:
-    call = _call(request, ref)
-    if not can_change_call.test(request.user, call):
-        forbid()
-    return call
+def _call_by_id(request: HttpRequest, call_id: int, **_kwargs) -> Call:
+    return call_get_visible(user=request.user, pk=call_id)
+
+
+def _program(request: HttpRequest, slug: str, **_kwargs) -> Program:
+    return program_list().get(slug=slug)
 
 
 @router.get(
@@ -164,6 +173,7 @@ def _call_to_change(request: HttpRequest, ref: str) -> Call:
     response={200: CallOut, **ERRORS},
     summary="One call, by id or slug",
 )
+@api_permission("programs.view_call")
 def call_detail(request: HttpRequest, ref: str):
     return _call(request, ref)
 
@@ -173,10 +183,9 @@ def call_detail(request: HttpRequest, ref: str):
     response={200: OverviewOut, **ERRORS},
     summary="Counts officers watch during a call (officers)",
 )
+@api_permission("programs.view_call_overview", obj=_call_by_id)
 def call_overview_endpoint(request: HttpRequest, call_id: int):
-    call = call_list_visible(user=request.user).get(pk=call_id)
-    if not is_officer(request.user):
-        forbid()
+    call = request.permission_object
     return {"call_id": call.pk, **call_overview(call=call)}
 
 
@@ -268,11 +277,6 @@ class MatchPolicyOut(Schema):
     caps: list[CapOut]
 
 
-def _officer(request: HttpRequest) -> None:
-    if not is_officer(request.user):
-        forbid()
-
-
 def _set(payload: Schema) -> dict:
     """The fields a PATCH sends; null means "leave as it is"."""
     return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
@@ -283,8 +287,8 @@ def _set(payload: Schema) -> dict:
     response={201: ProgramOut, **ERRORS},
     summary="Create a program (officers)",
 )
+@api_permission("programs.add_program")
 def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
-    _officer(request)
     return Status(201, program_create(**payload.dict()))
 
 
@@ -293,10 +297,9 @@ def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
     response={200: ProgramOut, **ERRORS},
     summary="Edit a program (officers)",
 )
+@api_permission("programs.change_program", obj=_program)
 def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPatch):
-    program = program_list().get(slug=slug)
-    if not can_change_program.test(request.user, program):
-        forbid()
+    program = request.permission_object
     return program_update(program=program, **_set(payload))
 
 
@@ -305,8 +308,8 @@ def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPat
     response={201: CallOut, **ERRORS},
     summary="Create a call with its phases, eligibility rules and match policy (officers)",
 )
+@api_permission("programs.add_call")
 def call_create_endpoint(request: HttpRequest, payload: CallIn):
-    _officer(request)
     fields = payload.dict()
     program = Program.objects.filter(slug=fields.pop("program")).first()
     if program is None:
@@ -321,8 +324,9 @@ def call_create_endpoint(request: HttpRequest, payload: CallIn):
     response={200: CallOut, **ERRORS},
     summary="Edit a call (officers); its phases have their own endpoints",
 )
+@api_permission("programs.change_call", obj=_call)
 def call_update_endpoint(request: HttpRequest, ref: str, payload: CallPatch):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     call = call_update(call=call, actor=request.user, **_set(payload))
     return call_list_visible(user=request.user).get(pk=call.pk)
 
@@ -338,8 +342,9 @@ def _kind(kind: str) -> str:
     response={200: PhaseOut, **ERRORS},
     summary="Set a phase's window (officers); times without an offset are in its time zone",
 )
+@api_permission("programs.change_call", obj=_call)
 def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: PhaseIn):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     return call_phase_set(call=call, kind=_kind(kind), actor=request.user, **payload.dict())
 
 
@@ -348,8 +353,9 @@ def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: Phase
     response={200: PhaseOut, **ERRORS},
     summary="Open a phase now, to the second (officers; audited; participants are mailed)",
 )
+@api_permission("programs.change_call", obj=_call)
 def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     return call_phase_open_now(call=call, kind=_kind(kind), actor=request.user)
 
 
@@ -358,8 +364,9 @@ def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
     response={200: PhaseOut, **ERRORS},
     summary="Close a phase now, to the second (officers; audited)",
 )
+@api_permission("programs.change_call", obj=_call)
 def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     return call_phase_close_now(call=call, kind=_kind(kind), actor=request.user)
 
 
@@ -372,8 +379,9 @@ def _policy(call: Call) -> dict:
     response={200: MatchPolicyOut, **ERRORS},
     summary="A call's match policy (officers)",
 )
+@api_permission("programs.change_call", obj=_call)
 def match_policy_get(request: HttpRequest, ref: str):
-    return _policy(_call_to_change(request, ref))
+    return _policy(request.permission_object)
 
 
 @router.put(
@@ -381,8 +389,9 @@ def match_policy_get(request: HttpRequest, ref: str):
     response={200: MatchPolicyOut, **ERRORS},
     summary="Replace a call's match policy (officers; audited); see docs/calls.md",
 )
+@api_permission("programs.change_call", obj=_call)
 def match_policy_put(request: HttpRequest, ref: str, payload: MatchPolicyIn):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     # The raw object, not the parsed schema: keys it does not know must be refused
     # (a misspelt "cap" would otherwise silently mean "no caps").
     policy = json.loads(request.body)

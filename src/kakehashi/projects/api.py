@@ -23,14 +23,14 @@ from kakehashi.core.api import (
     forbid,
     import_request,
 )
+from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.imports import _research_fields
 from kakehashi.people.models import User
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.selectors import call_list_visible
-from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.imports import projects_export, projects_import
-from kakehashi.projects.rules import administers_host, can_change_project
+from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_get_visible, project_search
 from kakehashi.projects.services import (
     project_create,
@@ -40,10 +40,6 @@ from kakehashi.projects.services import (
 )
 
 router = Router()
-
-# Approving and closing are vetting: officers and the host's admins only.
-_VETTING = {ProjectStatus.APPROVED, ProjectStatus.CLOSED}
-can_vet_project = is_officer | administers_host
 
 
 class HostOut(Schema):
@@ -137,6 +133,10 @@ class TransitionIn(Schema):
     to: str
 
 
+def _project_visible(request: HttpRequest, project_id: int, **_kwargs) -> Project:
+    return project_get_visible(user=request.user, pk=project_id)
+
+
 def _supervisors(specs: list[SupervisorIn]) -> list[tuple[User, str]]:
     people = {u.pk: u for u in User.objects.filter(pk__in=[s.person_id for s in specs])}
     unknown = [s.person_id for s in specs if s.person_id not in people]
@@ -157,6 +157,7 @@ def _supervisors(specs: list[SupervisorIn]) -> list[tuple[User, str]]:
     response=list[ProjectOut],
     summary="Search the projects you may see (published ones for everyone)",
 )
+@api_permission("projects.view_project_list")
 @paginate(Pagination)
 def project_list(
     request: HttpRequest,
@@ -191,6 +192,7 @@ def project_list(
     summary="Export the projects you may see as CSV or JSON",
     openapi_extra={**EXPORT_RESPONSE, **OPTIONAL_AUTH},
 )
+@api_permission("projects.view_project_list")
 def project_export(request: HttpRequest, format: str = "csv"):
     return export_response(projects_export(user=request.user, format=format), "projects", format)
 
@@ -201,9 +203,8 @@ def project_export(request: HttpRequest, format: str = "csv"):
     summary="Import projects from CSV or JSON (officers)",
     openapi_extra=IMPORT_BODY,
 )
+@api_permission("projects.import_project")
 def project_import(request: HttpRequest, format: str | None = None):
-    if not is_officer(request.user):
-        forbid()
     data, fmt = import_request(request, format, ("csv", "json"))
     return projects_import(data=data, format=fmt).as_dict()
 
@@ -215,8 +216,9 @@ def project_import(request: HttpRequest, format: str | None = None):
     response={200: ProjectOut, **ERRORS},
     summary="One project",
 )
+@api_permission("projects.view_project", obj=_project_visible)
 def project_detail(request: HttpRequest, project_id: int):
-    return project_get_visible(user=request.user, pk=project_id)
+    return request.permission_object
 
 
 @router.post(
@@ -224,6 +226,7 @@ def project_detail(request: HttpRequest, project_id: int):
     response={201: ProjectOut, **ERRORS},
     summary="Create a draft project (its supervisors, the host's admins, officers)",
 )
+@api_permission("projects.add_project")
 def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
     user = request.user
     call = call_list_visible(user=user).filter(pk=payload.call_id).first()
@@ -259,10 +262,9 @@ def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
     response={200: ProjectOut, **ERRORS},
     summary="Edit a project (its supervisors, the host's admins, officers)",
 )
+@api_permission("projects.change_project", obj=_project_visible)
 def project_update_endpoint(request: HttpRequest, project_id: int, payload: ProjectPatch):
-    project = project_get_visible(user=request.user, pk=project_id)
-    if not can_change_project(request.user, project):
-        forbid()
+    project = request.permission_object
     values = payload.dict(exclude_unset=True)
     supervisors = values.pop("supervisors", None)
     codes = values.pop("fields", None)
@@ -286,15 +288,8 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
         "only officers and the host's admins may approve or close."
     ),
 )
+@api_permission("projects.change_project", obj=_project_visible)
 def project_transition_endpoint(request: HttpRequest, project_id: int, payload: TransitionIn):
-    project = project_get_visible(user=request.user, pk=project_id)
-    if not can_change_project(request.user, project):
-        forbid()
-    if payload.to not in ProjectStatus.values:
-        raise ValidationError(
-            {"to": _("“%(value)s” is not a project status.") % {"value": payload.to}}
-        )
-    if payload.to in _VETTING and not can_vet_project(request.user, project):
-        forbid(_("Only officers and the host's admins may approve or close a project."))
-    project_transition(project=project, to=payload.to)
+    project = request.permission_object
+    project_transition(project=project, to=payload.to, actor=request.user)
     return project_get_visible(user=request.user, pk=project.pk)
