@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.applications.rules import is_applicant
+from kakehashi.applications.models import Application
 from kakehashi.applications.selectors import (
     applicants_for_supervisor,
     application_list_for_candidate,
@@ -23,9 +23,9 @@ from kakehashi.applications.services import (
     host_ranking_set,
     rank_list_set,
 )
-from kakehashi.core.api import ERRORS, Pagination, forbid
-from kakehashi.people.rules import is_candidate, is_supervisor
-from kakehashi.programs.selectors import call_list_visible
+from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.permissions import api_permission
+from kakehashi.programs.selectors import call_get_visible
 from kakehashi.projects.selectors import project_get_visible
 
 router = Router()
@@ -101,8 +101,16 @@ class HostRankingIn(Schema):
     candidate_ids: list[int] = Field(..., description="Applicant (person) ids, best first.")
 
 
-def _call(request: HttpRequest, call_id: int):
-    return call_list_visible(user=request.user).get(pk=call_id)
+def _call(request: HttpRequest, call_id: int, **_kwargs):
+    return call_get_visible(user=request.user, pk=call_id)
+
+
+def _application(request: HttpRequest, application_id: int, **_kwargs) -> Application:
+    return application_list_visible(user=request.user).get(pk=application_id)
+
+
+ONLY_CANDIDATES_RANK = _("Only candidates have a rank list.")
+ONLY_SUPERVISORS_RANK = _("Only host supervisors rank applicants.")
 
 
 def _rank_list(request: HttpRequest, call) -> dict:
@@ -125,6 +133,7 @@ def _host_ranking(request: HttpRequest, call) -> dict:
 
 
 @router.get("/applications", response=list[ApplicationOut], summary="Your own applications")
+@api_permission("applications.view_application_list")
 @paginate(Pagination)
 def application_list(request: HttpRequest, call: int | None = None):
     qs = application_list_for_candidate(candidate=request.user)
@@ -136,8 +145,9 @@ def application_list(request: HttpRequest, call: int | None = None):
     response={200: ApplicationOut, **ERRORS},
     summary="One application (yours, to a project you supervise, or any for officers)",
 )
+@api_permission("applications.view_application", obj=_application)
 def application_detail(request: HttpRequest, application_id: int):
-    return application_list_visible(user=request.user).get(pk=application_id)
+    return request.permission_object
 
 
 @router.post(
@@ -145,6 +155,7 @@ def application_detail(request: HttpRequest, application_id: int):
     response={201: ApplicationOut, **ERRORS},
     summary="Apply to a project (in the call's application phase)",
 )
+@api_permission("applications.add_application")
 def application_submit_endpoint(request: HttpRequest, payload: ApplicationIn):
     project = project_get_visible(user=request.user, pk=payload.project_id)
     application = application_submit(
@@ -158,10 +169,13 @@ def application_submit_endpoint(request: HttpRequest, payload: ApplicationIn):
     response={200: ApplicationOut, **ERRORS},
     summary="Withdraw your application (it leaves your rank list)",
 )
+@api_permission(
+    "applications.change_application",
+    obj=_application,
+    message=_("Only the candidate can withdraw their application."),
+)
 def application_withdraw_endpoint(request: HttpRequest, application_id: int):
-    application = application_list_visible(user=request.user).get(pk=application_id)
-    if not is_applicant(request.user, application):
-        forbid(_("Only the candidate can withdraw their application."))
+    application = request.permission_object
     application_withdraw(candidate=request.user, application=application)
     return application_list_visible(user=request.user).get(pk=application.pk)
 
@@ -171,10 +185,9 @@ def application_withdraw_endpoint(request: HttpRequest, application_id: int):
     response={200: RankListOut, **ERRORS},
     summary="Your rank list for a call (candidates)",
 )
+@api_permission("applications.view_rank_list", obj=_call, message=ONLY_CANDIDATES_RANK)
 def rank_list_read(request: HttpRequest, call_id: int):
-    call = _call(request, call_id)
-    if not is_candidate(request.user):
-        forbid(_("Only candidates have a rank list."))
+    call = request.permission_object
     return _rank_list(request, call)
 
 
@@ -183,10 +196,9 @@ def rank_list_read(request: HttpRequest, call_id: int):
     response={200: RankListOut, **ERRORS},
     summary="Set your rank list: project ids, best first (candidates)",
 )
+@api_permission("applications.change_rank_list", obj=_call, message=ONLY_CANDIDATES_RANK)
 def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
-    call = _call(request, call_id)
-    if not is_candidate(request.user):
-        forbid(_("Only candidates have a rank list."))
+    call = request.permission_object
     rank_list_set(candidate=request.user, call=call, project_ids=payload.project_ids)
     return _rank_list(request, call)
 
@@ -196,10 +208,9 @@ def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
     response={200: HostRankingOut, **ERRORS},
     summary="Your ranking of applicants for a call (supervisors)",
 )
+@api_permission("applications.view_host_ranking", obj=_call, message=ONLY_SUPERVISORS_RANK)
 def host_ranking_read(request: HttpRequest, call_id: int):
-    call = _call(request, call_id)
-    if not is_supervisor(request.user):
-        forbid(_("Only host supervisors rank applicants."))
+    call = request.permission_object
     return _host_ranking(request, call)
 
 
@@ -208,10 +219,9 @@ def host_ranking_read(request: HttpRequest, call_id: int):
     response={200: HostRankingOut, **ERRORS},
     summary="Set your ranking of applicants: person ids, best first (supervisors)",
 )
+@api_permission("applications.change_host_ranking", obj=_call, message=ONLY_SUPERVISORS_RANK)
 def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingIn):
-    call = _call(request, call_id)
-    if not is_supervisor(request.user):
-        forbid(_("Only host supervisors rank applicants."))
+    call = request.permission_object
     host_ranking_set(supervisor=request.user, call=call, candidate_ids=payload.candidate_ids)
     return _host_ranking(request, call)
 
@@ -221,9 +231,12 @@ def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingI
     response=list[ApplicationOut],
     summary="Submitted applications to your own projects in a call (supervisors)",
 )
+@api_permission(
+    "applications.view_applicant_list",
+    obj=_call,
+    message=_("Only host supervisors see applicants."),
+)
 @paginate(Pagination)
 def applicant_list(request: HttpRequest, call_id: int):
-    call = _call(request, call_id)
-    if not is_supervisor(request.user):
-        forbid(_("Only host supervisors see applicants."))
+    call = request.permission_object
     return applicants_for_supervisor(supervisor=request.user, call=call)

@@ -2,7 +2,8 @@
 
 import rules
 
-from kakehashi.people.rules import is_officer
+from kakehashi.people.rules import is_candidate, is_officer, is_supervisor
+from kakehashi.projects.rules import supervises
 
 
 @rules.predicate
@@ -23,3 +24,16 @@ can_change_application = is_applicant
 
 rules.add_perm("applications.view_application", can_view_application)
 rules.add_perm("applications.change_application", can_change_application)
+#: Applying, one's own applications and rank list: candidates.
+rules.add_perm("applications.add_application", is_candidate)
+rules.add_perm("applications.view_own_application_list", is_candidate)
+rules.add_perm("applications.view_rank_list", is_candidate)
+rules.add_perm("applications.change_rank_list", is_candidate)
+#: The API's list answers anyone signed in with their own applications (maybe none).
+rules.add_perm("applications.view_application_list", rules.is_authenticated)
+#: Applicants to one's projects and their ranking: supervisors.
+rules.add_perm("applications.view_applicant_list", is_supervisor)
+rules.add_perm("applications.view_host_ranking", is_supervisor)
+rules.add_perm("applications.change_host_ranking", is_supervisor)
+#: Applicants to one project (object: the project): its supervisors and officers.
+rules.add_perm("applications.view_project_applicant_list", is_officer | supervises)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,9 +22,11 @@ from kakehashi.applications.services import (
     host_ranking_set,
     rank_list_set,
 )
-from kakehashi.core.views import render_page_or_fragment, role_required
-from kakehashi.people.rules import is_candidate, is_officer, is_supervisor
+from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import render_page_or_fragment
+from kakehashi.people.rules import is_officer
 from kakehashi.programs.models import Call
+from kakehashi.programs.selectors import call_get_visible
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_get_visible
 
@@ -33,9 +34,9 @@ from kakehashi.projects.selectors import project_get_visible
 PROFILE_PREFETCH = ("candidate__languages",)
 
 
-def _call_or_404(slug: str) -> Call:
+def _call_or_404(request, slug: str) -> Call:
     try:
-        return Call.objects.get(slug=slug)
+        return call_get_visible(user=request.user, slug=slug)
     except Call.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -51,11 +52,21 @@ def _project_or_404(user, key: str) -> Project:
         raise Http404 from exc
 
 
+def _project_visible(request, key: str) -> Project:
+    return project_get_visible(user=request.user, key=key)
+
+
+def _application(request, pk: int) -> Application:
+    # The permission (`can_view_application`, `can_change_application`) decides who may
+    # see or change it: anonymous callers are sent to sign in, others get a 404.
+    return Application.objects.get(pk=pk)
+
+
 # Candidates ---------------------------------------------------------------
 
 
 @require_POST
-@role_required(is_candidate)
+@permission_required("applications.add_application")
 def application_apply(request, key: str):
     """Apply to a project (`application_submit`); errors return to the form, statement kept."""
     project = _project_or_404(request.user, key)
@@ -83,7 +94,7 @@ def application_apply(request, key: str):
     )
 
 
-@role_required(is_candidate)
+@permission_required("applications.view_own_application_list")
 def application_list_mine(request):
     applications = application_list_for_candidate(candidate=request.user).order_by(
         "call__slug", "status", "rank", "submitted_at"
@@ -91,7 +102,7 @@ def application_list_mine(request):
     return render(request, "applications/mine.html", {"applications": applications})
 
 
-@login_required
+@permission_required("applications.view_application", obj=_application)
 def application_detail(request, pk: int):
     """One application: its candidate, its project's supervisors and officers may see it."""
     try:
@@ -102,7 +113,7 @@ def application_detail(request, pk: int):
 
 
 @require_POST
-@role_required(is_candidate)
+@permission_required("applications.change_application", obj=_application)
 def application_withdraw_view(request, pk: int):
     try:
         application = application_list_for_candidate(candidate=request.user).get(pk=pk)
@@ -163,10 +174,10 @@ def _reorder(request, *, call_obj, pool, ranked_ids, save, url_name, page, phase
     return render_page_or_fragment(request, page, "applications/_reorder.html", context)
 
 
-@role_required(is_candidate)
+@permission_required("applications.change_rank_list")
 def rank_list_edit(request, call: str):
     """Reorder my applications of a call (drag and drop, keyboard or buttons)."""
-    call_obj = _call_or_404(call)
+    call_obj = _call_or_404(request, call)
     applications = list(
         application_list_for_candidate(candidate=request.user, call=call_obj).filter(
             status=ApplicationStatus.SUBMITTED
@@ -202,10 +213,10 @@ def _applicants_by_person(applications) -> dict[int, dict]:
     return people
 
 
-@role_required(is_supervisor)
+@permission_required("applications.view_applicant_list")
 def applicants_for_call(request, call: str):
     """Applicants to my projects in a call, with their profile summary."""
-    call_obj = _call_or_404(call)
+    call_obj = _call_or_404(request, call)
     applicants = _applicants_by_person(
         applicants_for_supervisor(supervisor=request.user, call=call_obj).prefetch_related(
             *PROFILE_PREFETCH
@@ -215,10 +226,10 @@ def applicants_for_call(request, call: str):
     return render(request, "applications/applicants.html", context)
 
 
-@login_required
+@permission_required("applications.view_project_applicant_list", obj=_project_visible)
 def applicants_for_project(request, key: str):
     """Applicants to one project: its supervisors and officers only; others get a 404."""
-    project = _project_or_404(request.user, key)
+    project = request.permission_object
     if is_officer(request.user):
         applications = application_list_visible(user=request.user).filter(
             project=project, status=ApplicationStatus.SUBMITTED
@@ -234,10 +245,10 @@ def applicants_for_project(request, key: str):
     return render(request, "applications/applicants.html", context)
 
 
-@role_required(is_supervisor)
+@permission_required("applications.change_host_ranking")
 def host_ranking_edit(request, call: str):
     """My ranking of the applicants to my projects in a call; unranked = unacceptable."""
-    call_obj = _call_or_404(call)
+    call_obj = _call_or_404(request, call)
     applicants = _applicants_by_person(
         applicants_for_supervisor(supervisor=request.user, call=call_obj)
     )

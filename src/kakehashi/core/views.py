@@ -1,32 +1,14 @@
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from kakehashi.core.permissions import permission_required
 
+
+@permission_required("core.view_home")
 def home(request):
     """What Kakehashi is, with the way in for each role."""
     return render(request, "core/home.html")
-
-
-def role_required(predicate):
-    """Pages of one role: anonymous users go to the login page; users without the
-    role get a 404, like any object they may not see."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not predicate(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def form_add_service_error(form, exc) -> None:

@@ -8,19 +8,20 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.audit.selectors import audit_list
-from kakehashi.core.api import ERRORS, Pagination, forbid
+from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
 from kakehashi.matching.models import MatchRun
-from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import run_compare, run_get_visible, run_list
 from kakehashi.matching.services import run_publish, run_start
 from kakehashi.programs.policy import CAP_KINDS, MATCH_MODES, MatchPolicy
-from kakehashi.programs.selectors import call_list_visible
+from kakehashi.programs.selectors import call_get_visible
 
 router = Router()
 
@@ -178,17 +179,18 @@ FILE_RESPONSE = {
 }
 
 
-def _officer_call(request: HttpRequest, ref: str):
-    """The call by id or slug (404 when the caller may not see it); 403 unless officer."""
-    calls = call_list_visible(user=request.user)
-    call = calls.get(pk=int(ref)) if ref.isdigit() else calls.get(slug=ref)
-    if not can_run_match(request.user):
-        forbid(_("Only program officers run, publish and export matches."))
-    return call
+ONLY_OFFICERS = gettext_lazy("Only program officers run, publish and export matches.")
 
 
-def run_for_request(request: HttpRequest, run_id: int) -> MatchRun:
-    """The run by id (404 when the caller may not see it)."""
+def _call(request: HttpRequest, ref: str, **_kwargs):
+    """The call by id or slug (404 when the caller may not see it)."""
+    if ref.isdigit():
+        return call_get_visible(user=request.user, pk=int(ref))
+    return call_get_visible(user=request.user, slug=ref)
+
+
+def run_for_request(request: HttpRequest, run_id: int, **_kwargs) -> MatchRun:
+    """A run, for officers only (anyone else: 404); a loader of `api_permission`."""
     return run_get_visible(user=request.user, pk=run_id)
 
 
@@ -197,9 +199,10 @@ def run_for_request(request: HttpRequest, run_id: int) -> MatchRun:
     response={200: list[RunOut], **ERRORS},
     summary="Match runs of a call, newest first (officers)",
 )
+@api_permission("matching.view_matchrun", obj=_call, message=ONLY_OFFICERS)
 @paginate(Pagination)
 def run_list_endpoint(request: HttpRequest, ref: str):
-    return run_list(call=_officer_call(request, ref))
+    return run_list(call=request.permission_object)
 
 
 @router.post(
@@ -207,8 +210,9 @@ def run_list_endpoint(request: HttpRequest, ref: str):
     response={202: RunDetailOut, **ERRORS},
     summary="Start a run of the match (officers, while the matching phase is open)",
 )
+@api_permission("matching.add_matchrun", obj=_call, message=ONLY_OFFICERS)
 def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
-    call = _officer_call(request, ref)
+    call = request.permission_object
     policy = payload.dict(exclude={"label"}, exclude_none=True)  # None keeps the call's
     run = run_start(call=call, policy=policy, label=payload.label, user=request.user)
     return Status(202, run_for_request(request, run.pk))
@@ -219,8 +223,9 @@ def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
     response={200: RunDetailOut, **ERRORS},
     summary="One run: status, progress, summary, input hash and engine version (officers)",
 )
+@api_permission("matching.view_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def run_detail_endpoint(request: HttpRequest, run_id: int):
-    return run_for_request(request, run_id)
+    return request.permission_object
 
 
 @router.post(
@@ -228,8 +233,9 @@ def run_detail_endpoint(request: HttpRequest, run_id: int):
     response={200: RunDetailOut, **ERRORS},
     summary="Publish a finished run: its placements become offers (officers)",
 )
+@api_permission("matching.publish_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def run_publish_endpoint(request: HttpRequest, run_id: int):
-    run = run_publish(run=run_for_request(request, run_id), user=request.user)
+    run = run_publish(run=request.permission_object, user=request.user)
     return run_for_request(request, run.pk)
 
 
@@ -238,8 +244,9 @@ def run_publish_endpoint(request: HttpRequest, run_id: int):
     response={200: CompareOut, **ERRORS},
     summary="Two finished runs of a call side by side (officers)",
 )
+@api_permission("matching.view_matchrun", obj=_call, message=ONLY_OFFICERS)
 def compare_endpoint(request: HttpRequest, ref: str, a: int, b: int):
-    call = _officer_call(request, ref)
+    call = request.permission_object
     run_a, run_b = run_for_request(request, a), run_for_request(request, b)
     if run_a.call_id != call.pk or run_b.call_id != call.pk:
         raise ValidationError(_("Both runs must belong to this call."), code="wrong_call")
@@ -260,8 +267,9 @@ class AuditExportQuery(Schema):
     openapi_extra=FILE_RESPONSE,
     response={200: None, **ERRORS},
 )
+@api_permission("matching.view_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQuery]):
-    run = run_for_request(request, run_id)
+    run = request.permission_object
     if run.status != RunStatus.DONE:
         raise ValidationError(_("Only a finished run can be exported."), code="not_done")
     content, name = run_export(run=run, fmt=query.format)
@@ -273,9 +281,10 @@ def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQu
     response={200: list[AuditOut], **ERRORS},
     summary="The call's audit record, oldest first (officers)",
 )
+@api_permission("matching.view_auditevent", obj=_call, message=ONLY_OFFICERS)
 @paginate(Pagination)
 def audit_list_endpoint(request: HttpRequest, ref: str):
-    return audit_list(scope=_officer_call(request, ref))
+    return audit_list(scope=request.permission_object)
 
 
 @router.get(
@@ -284,7 +293,8 @@ def audit_list_endpoint(request: HttpRequest, ref: str):
     openapi_extra=FILE_RESPONSE,
     response={200: None, **ERRORS},
 )
+@api_permission("matching.view_auditevent", obj=_call, message=ONLY_OFFICERS)
 def audit_export_endpoint(request: HttpRequest, ref: str, query: Query[AuditExportQuery]):
-    call = _officer_call(request, ref)
+    call = request.permission_object
     content, name = audit_export(call=call, fmt=query.format)
     return file_response(content, name, query.format)

@@ -206,14 +206,6 @@ def run_get_visible(*, user, pk: int) -> MatchRun:
     return run_list_visible(user=user).get(pk=pk)
 
 
-def call_get_for_officer(*, user, slug: str | None = None, pk: int | None = None) -> Call:
-    """A call, for officers only (anyone else: DoesNotExist, so a 404)."""
-    qs = Call.objects.select_related("program").prefetch_related("phases")
-    if not can_run_match(user):
-        qs = qs.none()
-    return qs.get(slug=slug) if slug is not None else qs.get(pk=pk)
-
-
 def published_run(*, call: Call, round: int) -> MatchRun | None:
     return MatchRun.objects.filter(call=call, round=round, published_at__isnull=False).first()
 

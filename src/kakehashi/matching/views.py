@@ -12,28 +12,28 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.views import form_add_service_error, render_page_or_fragment, role_required
+from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_add_service_error, render_page_or_fragment
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import audit_export, file_response, run_export
 from kakehashi.matching.forms import CALL_CAPS, RunStartForm, SecondRoundForm
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.presenters import compare_page, run_page
-from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import (
-    call_get_for_officer,
     run_get_visible,
     run_list,
 )
 from kakehashi.matching.services import run_publish, run_start
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import PolicyError
+from kakehashi.programs.selectors import call_get_visible
 
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
 def _call_or_404(user, slug: str) -> Call:
     try:
-        return call_get_for_officer(user=user, slug=slug)
+        return call_get_visible(user=user, slug=slug)
     except Call.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -85,7 +85,7 @@ def _start_run(
     return redirect("matching:run", pk=run.pk)
 
 
-@role_required(can_run_match)
+@permission_required("matching.add_matchrun")
 def runs_view(request, slug: str):
     """The runs of a call and the form that starts one (POST)."""
     call = _call_or_404(request.user, slug)
@@ -108,7 +108,7 @@ def runs_view(request, slug: str):
 # ---------------------------------------------------------------- one run
 
 
-@role_required(can_run_match)
+@permission_required("matching.view_matchrun")
 def run_view(request, pk: int):
     """One run: its progress while it runs (the fragment polls itself), then the
     certificate, fill, rank distribution, unmatched candidates and warnings."""
@@ -119,7 +119,7 @@ def run_view(request, pk: int):
 
 
 @require_POST
-@role_required(can_run_match)
+@permission_required("matching.publish_matchrun")
 def run_publish_view(request, pk: int):
     run = _run_or_404(request.user, pk)
     try:
@@ -145,7 +145,7 @@ def _run_of_call(user, call: Call, value: str | None) -> MatchRun | None:
     return run if run.call_id == call.pk else None
 
 
-@role_required(can_run_match)
+@permission_required("matching.view_matchrun")
 def compare_view(request, slug: str):
     """Two runs side by side: who moves, the figures and the flows, with charts."""
     call = _call_or_404(request.user, slug)
@@ -166,7 +166,7 @@ def compare_view(request, slug: str):
 # ---------------------------------------------------------------- files
 
 
-@role_required(can_run_match)
+@permission_required("matching.view_matchrun")
 def run_export_view(request, pk: int, fmt: str):
     """The run's assignments: candidate, project, rank, host, supervisor."""
     run = _run_or_404(request.user, pk)
@@ -176,7 +176,7 @@ def run_export_view(request, pk: int, fmt: str):
     return file_response(content, name, fmt)
 
 
-@role_required(can_run_match)
+@permission_required("matching.view_auditevent")
 def audit_export_view(request, slug: str, fmt: str):
     """The call's audit record, oldest first."""
     call = _call_or_404(request.user, slug)

@@ -11,12 +11,13 @@ import datetime as dt
 import zoneinfo
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, Pagination, forbid
-from kakehashi.matching.api import RunDetailOut, SecondRoundIn, run_for_request
+from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.permissions import api_permission
+from kakehashi.matching.api import ONLY_OFFICERS, RunDetailOut, SecondRoundIn, run_for_request
 from kakehashi.matching.labels import REASON_CODES
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
@@ -24,7 +25,6 @@ from kakehashi.offers.selectors import (
     results_for_candidate,
 )
 from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse, round_two_start
-from kakehashi.people.rules import is_candidate, is_supervisor
 
 router = Router()
 
@@ -160,19 +160,26 @@ def _round_out(r) -> dict:
     response=list[ResultOut],
     summary="Your result in every call with a published match: placement, reasons, offers",
 )
+@api_permission(
+    "offers.view_own_results", message=gettext_lazy("Only candidates have match results.")
+)
 @paginate(Pagination)
 def result_list(request: HttpRequest):
-    if not is_candidate(request.user):
-        forbid(_("Only candidates have match results."))
     return [
         {"call": group.call, "rounds": [_round_out(r) for r in group.rounds]}
         for group in results_for_candidate(candidate=request.user)
     ]
 
 
-def _answer(request: HttpRequest, offer_id: int, service) -> dict:
+def _own_offer(request: HttpRequest, offer_id: int, **_kwargs):
+    # Lapse first: an answer after the deadline meets a lapsed offer, never a stale one.
+    # Another candidate's offer is not found (404).
     offers_lapse(candidate=request.user)
-    offer = offer_get_for_candidate(candidate=request.user, pk=offer_id)
+    return offer_get_for_candidate(candidate=request.user, pk=offer_id)
+
+
+def _answer(request: HttpRequest, offer_id: int, service) -> dict:
+    offer = request.permission_object
     service(offer=offer, candidate=request.user)
     return _offer_out(offer, offer.run.call)
 
@@ -182,6 +189,7 @@ def _answer(request: HttpRequest, offer_id: int, service) -> dict:
     response={200: OfferOut, **ERRORS},
     summary="Accept your offer (before its deadline)",
 )
+@api_permission("offers.respond_offer", obj=_own_offer)
 def offer_accept_endpoint(request: HttpRequest, offer_id: int):
     return _answer(request, offer_id, offer_accept)
 
@@ -191,6 +199,7 @@ def offer_accept_endpoint(request: HttpRequest, offer_id: int):
     response={200: OfferOut, **ERRORS},
     summary="Decline your offer (before its deadline); the place goes to the second round",
 )
+@api_permission("offers.respond_offer", obj=_own_offer)
 def offer_decline_endpoint(request: HttpRequest, offer_id: int):
     return _answer(request, offer_id, offer_decline)
 
@@ -200,10 +209,11 @@ def offer_decline_endpoint(request: HttpRequest, offer_id: int):
     response=list[InternsOut],
     summary="Per project you supervise with a published match: interns, cut-off, declines",
 )
+@api_permission(
+    "offers.view_own_interns", message=gettext_lazy("Only host supervisors have interns.")
+)
 @paginate(Pagination)
 def intern_list(request: HttpRequest):
-    if not is_supervisor(request.user):
-        forbid(_("Only host supervisors have interns."))
     return interns_for_supervisor(supervisor=request.user)
 
 
@@ -212,8 +222,9 @@ def intern_list(request: HttpRequest):
     response={202: RunDetailOut, **ERRORS},
     summary="Start round two from this published round-one run (officers)",
 )
+@api_permission("matching.add_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def second_round_endpoint(request: HttpRequest, run_id: int, payload: SecondRoundIn):
-    base = run_for_request(request, run_id)
+    base = request.permission_object
     run = round_two_start(
         call=base.call,
         base_run=base,

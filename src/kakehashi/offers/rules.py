@@ -2,7 +2,7 @@
 
 import rules
 
-from kakehashi.people.rules import is_officer
+from kakehashi.people.rules import is_candidate, is_officer, is_supervisor
 
 
 @rules.predicate
@@ -18,3 +18,6 @@ def supervises_offer_project(user, offer) -> bool:
 #: Only the candidate answers their offer; its project's supervisors and officers see it.
 rules.add_perm("offers.respond_offer", is_offer_candidate)
 rules.add_perm("offers.view_offer", is_offer_candidate | supervises_offer_project | is_officer)
+#: A candidate's results in every call; a supervisor's interns.
+rules.add_perm("offers.view_own_results", is_candidate)
+rules.add_perm("offers.view_own_interns", is_supervisor)

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kakehashi.core.views import form_add_service_error, render_page_or_fragment, role_required
+from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_add_service_error, render_page_or_fragment
 from kakehashi.matching.forms import SecondRoundForm
-from kakehashi.matching.rules import can_run_match
-from kakehashi.matching.selectors import call_get_for_officer, published_run
+from kakehashi.matching.selectors import published_run
 from kakehashi.matching.views import runs_context
 from kakehashi.offers.models import Offer
 from kakehashi.offers.selectors import (
@@ -20,8 +20,8 @@ from kakehashi.offers.selectors import (
     results_for_candidate,
 )
 from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse, round_two_start
-from kakehashi.people.rules import is_candidate, is_supervisor
 from kakehashi.programs.models import Call
+from kakehashi.programs.selectors import call_get_visible
 
 
 def _own_offer_or_404(request, pk: int) -> Offer:
@@ -33,6 +33,11 @@ def _own_offer_or_404(request, pk: int) -> Offer:
         return offer_get_for_candidate(candidate=request.user, pk=pk)
     except Offer.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _offer(request, pk: int) -> Offer:
+    # Answering is the candidate's own act: the permission decides, not visibility.
+    return Offer.objects.get(pk=pk)
 
 
 def _after_answer(request, offer: Offer, *, error: str = "", success: str = ""):
@@ -47,7 +52,7 @@ def _after_answer(request, offer: Offer, *, error: str = "", success: str = ""):
     return redirect(reverse("offers:mine") + f"#offer-{offer.pk}")
 
 
-@role_required(is_candidate)
+@permission_required("offers.view_own_results")
 def results_mine(request):
     """My result in every call with a published match: placement or reasons, and offers."""
     return render(
@@ -67,14 +72,14 @@ def _answer(request, offer, service, success: str):
 
 
 @require_POST
-@role_required(is_candidate)
+@permission_required("offers.respond_offer", obj=_offer)
 def offer_accept_view(request, pk: int):
     offer = _own_offer_or_404(request, pk)
     return _answer(request, offer, offer_accept, _("You accepted the offer for “%(project)s”."))
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(is_candidate)
+@permission_required("offers.respond_offer", obj=_offer)
 def offer_decline_view(request, pk: int):
     """GET asks for confirmation (a page, or the offer's box with htmx); POST declines."""
     offer = _own_offer_or_404(request, pk)
@@ -86,7 +91,7 @@ def offer_decline_view(request, pk: int):
     return _answer(request, offer, offer_decline, _("You declined the offer for “%(project)s”."))
 
 
-@role_required(is_supervisor)
+@permission_required("offers.view_own_interns")
 def interns_mine(request):
     """My interns: per project I supervise in a call with a published match."""
     return render(
@@ -97,18 +102,18 @@ def interns_mine(request):
 # ------------------------------------------------------------------ round two (officers)
 
 
-def _officer_call_or_404(user, slug: str) -> Call:
+def _call_or_404(user, slug: str) -> Call:
     try:
-        return call_get_for_officer(user=user, slug=slug)
+        return call_get_visible(user=user, slug=slug)
     except Call.DoesNotExist as exc:
         raise Http404 from exc
 
 
 @require_POST
-@role_required(can_run_match)
+@permission_required("matching.add_matchrun")
 def second_round_view(request, slug: str):
     """Start round two from the published run of round one."""
-    call = _officer_call_or_404(request.user, slug)
+    call = _call_or_404(request.user, slug)
     form = SecondRoundForm(request.POST)
     base = published_run(call=call, round=1)
     if base is None:

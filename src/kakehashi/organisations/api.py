@@ -17,18 +17,16 @@ from kakehashi.core.api import (
     ImportOut,
     Pagination,
     export_response,
-    forbid,
     import_request,
     patch_schema,
 )
-from kakehashi.core.roles import is_officer
+from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.imports import (
     IMPORT_FORMATS,
     organisations_export,
     organisations_import,
 )
 from kakehashi.organisations.models import Organisation
-from kakehashi.organisations.rules import can_change_organisation
 from kakehashi.organisations.selectors import organisation_list
 from kakehashi.organisations.services import organisation_create, organisation_update
 from kakehashi.organisations.validators import normalise_ror
@@ -86,6 +84,10 @@ def _get(ref: str) -> Organisation:
     raise Organisation.DoesNotExist
 
 
+def _organisation(request: HttpRequest, ref: str, **_kwargs) -> Organisation:
+    return _get(ref)
+
+
 def _values(payload: Schema, *, exclude_unset: bool) -> dict:
     values = payload.dict(exclude_unset=exclude_unset)
     if values.get("ror_id"):
@@ -107,6 +109,7 @@ def _values(payload: Schema, *, exclude_unset: bool) -> dict:
     response=list[OrganisationOut],
     summary="Search organisations",
 )
+@api_permission("organisations.view_organisation")
 @paginate(Pagination)
 def organisation_list_endpoint(
     request: HttpRequest, q: str = "", country: str = "", type: str = ""
@@ -121,6 +124,7 @@ def organisation_list_endpoint(
     summary="Export organisations as CSV or JSON",
     openapi_extra={**EXPORT_RESPONSE, **OPTIONAL_AUTH},
 )
+@api_permission("organisations.view_organisation")
 def organisation_export(request: HttpRequest, format: str = "csv"):
     return export_response(organisations_export(format=format), "organisations", format)
 
@@ -131,9 +135,8 @@ def organisation_export(request: HttpRequest, format: str = "csv"):
     summary="Import organisations from CSV, JSON or ROR records (officers)",
     openapi_extra=IMPORT_BODY,
 )
+@api_permission("organisations.import_organisation")
 def organisation_import(request: HttpRequest, format: str | None = None):
-    if not is_officer(request.user):
-        forbid()
     data, fmt = import_request(request, format, IMPORT_FORMATS)
     return organisations_import(data=data, format=fmt).as_dict()
 
@@ -145,6 +148,7 @@ def organisation_import(request: HttpRequest, format: str | None = None):
     response={200: OrganisationOut, **ERRORS},
     summary="One organisation, by id or ROR id",
 )
+@api_permission("organisations.view_organisation")
 def organisation_detail(request: HttpRequest, ref: str):
     return _get(ref)
 
@@ -154,9 +158,8 @@ def organisation_detail(request: HttpRequest, ref: str):
     response={201: OrganisationOut, **ERRORS},
     summary="Create an organisation (officers)",
 )
+@api_permission("organisations.add_organisation")
 def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
-    if not is_officer(request.user):
-        forbid()
     return Status(201, organisation_create(**_values(payload, exclude_unset=False)))
 
 
@@ -165,8 +168,7 @@ def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
     response={200: OrganisationOut, **ERRORS},
     summary="Edit an organisation (officers and the organisation's admins)",
 )
+@api_permission("organisations.change_organisation", obj=_organisation)
 def organisation_update_endpoint(request: HttpRequest, ref: str, payload: OrganisationPatch):
-    organisation = _get(ref)
-    if not can_change_organisation(request.user, organisation):
-        forbid()
+    organisation = request.permission_object
     return organisation_update(organisation=organisation, **_values(payload, exclude_unset=True))

@@ -16,4 +16,7 @@ def administers_organisation(user, organisation) -> bool:
 
 can_change_organisation = is_officer | administers_organisation
 
+rules.add_perm("organisations.view_organisation", rules.always_allow)
+rules.add_perm("organisations.add_organisation", is_officer)
+rules.add_perm("organisations.import_organisation", is_officer)
 rules.add_perm("organisations.change_organisation", can_change_organisation)

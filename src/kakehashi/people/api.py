@@ -17,9 +17,9 @@ from kakehashi.core.api import (
     ImportOut,
     Pagination,
     export_response,
-    forbid,
     import_request,
 )
+from kakehashi.core.permissions import api_permission
 from kakehashi.people.imports import people_export, people_import
 from kakehashi.people.rules import is_officer
 from kakehashi.people.selectors import api_token_list, person_get_visible, person_list_visible
@@ -111,7 +111,12 @@ class TokenCreatedOut(TokenOut):
     key: str = Field(description="The clear token: shown once, never again.")
 
 
+def _person(request: HttpRequest, person_id: int, **_kwargs):
+    return person_get_visible(user=request.user, pk=person_id)
+
+
 @router.get("/people", response=list[PersonOut], summary="List the people you may see")
+@api_permission("people.view_user_list")
 @paginate(Pagination)
 def person_list(request: HttpRequest):
     return person_list_visible(user=request.user)
@@ -123,9 +128,8 @@ def person_list(request: HttpRequest):
     response={200: None, **ERRORS},
     openapi_extra=EXPORT_RESPONSE,
 )
+@api_permission("people.export_user")
 def person_export(request: HttpRequest, format: str = "csv"):
-    if not is_officer(request.user):
-        forbid()
     return export_response(people_export(user=request.user, format=format), "people", format)
 
 
@@ -135,24 +139,26 @@ def person_export(request: HttpRequest, format: str = "csv"):
     summary="Import people (officers)",
     openapi_extra=IMPORT_BODY,
 )
+@api_permission("people.import_user")
 def person_import(request: HttpRequest, format: str | None = None):
-    if not is_officer(request.user):
-        forbid()
     data, fmt = import_request(request, format, ("csv", "json"))
     return people_import(data=data, format=fmt).as_dict()
 
 
 @router.get("/people/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
+@api_permission("people.view_user", obj=_person)
 def person_detail(request: HttpRequest, person_id: int):
-    return person_get_visible(user=request.user, pk=person_id)
+    return request.permission_object
 
 
 @router.get("/me", response={200: MeOut, **ERRORS}, summary="The caller")
+@api_permission("people.view_profile")
 def me(request: HttpRequest):
     return person_get_visible(user=request.user, pk=request.user.pk)
 
 
 @router.get("/me/tokens", response=list[TokenOut], summary="Your API tokens")
+@api_permission("people.view_apitoken")
 @paginate(Pagination)
 def token_list(request: HttpRequest):
     return api_token_list(user=request.user)
@@ -169,6 +175,7 @@ def token_list(request: HttpRequest):
         "the clear `key` once; only its SHA-256 is stored."
     ),
 )
+@api_permission("people.add_apitoken")
 def token_create(request: HttpRequest, payload: TokenIn):
     token, key = api_token_create(user=request.user, name=payload.name)
     token.key = key
@@ -180,6 +187,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
     response={204: None, 404: ErrorOut, 401: ErrorOut},
     summary="Revoke one of your API tokens",
 )
+@api_permission("people.delete_apitoken")
 def token_delete(request: HttpRequest, token_id: int):
     api_token_revoke(user=request.user, token_id=token_id)
     return Status(204, None)

@@ -24,3 +24,17 @@ can_view_person = is_self | is_officer | is_visible_person
 
 rules.add_perm("people.view_user", can_view_person)
 rules.add_perm("people.change_user", is_self)
+#: Anyone may sign in, sign out and choose the interface's language.
+rules.add_perm("people.sign_in", rules.always_allow)
+rules.add_perm("people.sign_out", rules.always_allow)
+rules.add_perm("people.set_language", rules.always_allow)
+#: One's own profile and API tokens (the selectors only ever return one's own).
+rules.add_perm("people.view_profile", rules.is_authenticated)
+rules.add_perm("people.change_profile", rules.is_authenticated)
+rules.add_perm("people.view_apitoken", rules.is_authenticated)
+rules.add_perm("people.add_apitoken", rules.is_authenticated)
+rules.add_perm("people.delete_apitoken", rules.is_authenticated)
+#: The people directory: each caller sees whom `person_list_visible` lets them see.
+rules.add_perm("people.view_user_list", rules.is_authenticated)
+rules.add_perm("people.export_user", is_officer)
+rules.add_perm("people.import_user", is_officer)

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 
+from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error
 from kakehashi.people.forms import CandidateProfileForm, LanguageFormSet, ProfileForm
 from kakehashi.people.models import CandidateProfile, User
@@ -28,13 +28,13 @@ def _profile(person: User) -> CandidateProfile | None:
         return None
 
 
-@login_required
+@permission_required("people.view_profile")
 def profile_detail(request):
     person = _me(request)
     return render(request, "people/profile.html", {"person": person, "profile": _profile(person)})
 
 
-@login_required
+@permission_required("people.change_profile")
 def profile_edit(request):
     """Edit ORCID, time zone, languages and, for candidates, interests and skills.
 
@@ -95,6 +95,7 @@ def profile_edit(request):
     return render(request, "people/profile_edit.html", context)
 
 
+@permission_required("people.set_language")
 def language_set(request):
     """Django's set_language, and for a signed-in person their saved preference too."""
     response = i18n_views.set_language(request)

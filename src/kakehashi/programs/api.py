@@ -12,13 +12,17 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, forbid, patch_schema
-from kakehashi.people.rules import is_officer
+from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, patch_schema
+from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.policy import MatchPolicy
-from kakehashi.programs.rules import can_change_call, can_change_program
-from kakehashi.programs.selectors import call_list_visible, call_overview, program_list
+from kakehashi.programs.selectors import (
+    call_get_visible,
+    call_list_visible,
+    call_overview,
+    program_list,
+)
 from kakehashi.programs.services import (
     call_create,
     call_match_policy_set,
@@ -112,6 +116,7 @@ class OverviewOut(Schema):
     response=list[ProgramOut],
     summary="List programs",
 )
+@api_permission("programs.view_program")
 @paginate(Pagination)
 def program_list_endpoint(request: HttpRequest):
     return program_list()
@@ -124,6 +129,7 @@ def program_list_endpoint(request: HttpRequest):
     response={200: ProgramOut, **ERRORS},
     summary="One program",
 )
+@api_permission("programs.view_program")
 def program_detail(request: HttpRequest, slug: str):
     return program_list().get(slug=slug)
 
@@ -135,6 +141,7 @@ def program_detail(request: HttpRequest, slug: str):
     response=list[CallOut],
     summary="List calls with their phases (UTC and the phase's own time zone)",
 )
+@api_permission("programs.view_call")
 @paginate(Pagination)
 def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""):
     qs = call_list_visible(user=request.user)
@@ -145,17 +152,19 @@ def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""
     return qs
 
 
-def _call(request: HttpRequest, ref: str) -> Call:
+def _call(request: HttpRequest, ref: str, **_kwargs) -> Call:
     """A call the caller may see, by numeric id or slug (a call's slug is never all digits)."""
-    qs = call_list_visible(user=request.user)
-    return qs.get(pk=int(ref)) if ref.isdigit() else qs.get(slug=ref)
+    if ref.isdigit():
+        return call_get_visible(user=request.user, pk=int(ref))
+    return call_get_visible(user=request.user, slug=ref)
 
 
-def _call_to_change(request: HttpRequest, ref: str) -> Call:
-    call = _call(request, ref)
-    if not can_change_call.test(request.user, call):
-        forbid()
-    return call
+def _call_by_id(request: HttpRequest, call_id: int, **_kwargs) -> Call:
+    return call_get_visible(user=request.user, pk=call_id)
+
+
+def _program(request: HttpRequest, slug: str, **_kwargs) -> Program:
+    return program_list().get(slug=slug)
 
 
 @router.get(
@@ -165,6 +174,7 @@ def _call_to_change(request: HttpRequest, ref: str) -> Call:
     response={200: CallOut, **ERRORS},
     summary="One call, by id or slug",
 )
+@api_permission("programs.view_call")
 def call_detail(request: HttpRequest, ref: str):
     return _call(request, ref)
 
@@ -174,10 +184,9 @@ def call_detail(request: HttpRequest, ref: str):
     response={200: OverviewOut, **ERRORS},
     summary="Counts officers watch during a call (officers)",
 )
+@api_permission("programs.view_call_overview", obj=_call_by_id)
 def call_overview_endpoint(request: HttpRequest, call_id: int):
-    call = call_list_visible(user=request.user).get(pk=call_id)
-    if not is_officer(request.user):
-        forbid()
+    call = request.permission_object
     return {"call_id": call.pk, **call_overview(call=call)}
 
 
@@ -252,11 +261,6 @@ class MatchPolicyOut(Schema):
     caps: list[CapOut]
 
 
-def _officer(request: HttpRequest) -> None:
-    if not is_officer(request.user):
-        forbid()
-
-
 def _set(payload: Schema) -> dict:
     """The fields a PATCH sends; null means "leave as it is"."""
     return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
@@ -267,8 +271,8 @@ def _set(payload: Schema) -> dict:
     response={201: ProgramOut, **ERRORS},
     summary="Create a program (officers)",
 )
+@api_permission("programs.add_program")
 def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
-    _officer(request)
     return Status(201, program_create(**payload.dict()))
 
 
@@ -277,10 +281,9 @@ def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
     response={200: ProgramOut, **ERRORS},
     summary="Edit a program (officers)",
 )
+@api_permission("programs.change_program", obj=_program)
 def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPatch):
-    program = program_list().get(slug=slug)
-    if not can_change_program.test(request.user, program):
-        forbid()
+    program = request.permission_object
     return program_update(program=program, **_set(payload))
 
 
@@ -289,8 +292,8 @@ def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPat
     response={201: CallOut, **ERRORS},
     summary="Create a call with its phases, eligibility rules and match policy (officers)",
 )
+@api_permission("programs.add_call")
 def call_create_endpoint(request: HttpRequest, payload: CallIn):
-    _officer(request)
     fields = payload.dict()
     program = Program.objects.filter(slug=fields.pop("program")).first()
     if program is None:
@@ -305,8 +308,9 @@ def call_create_endpoint(request: HttpRequest, payload: CallIn):
     response={200: CallOut, **ERRORS},
     summary="Edit a call (officers); its phases have their own endpoints",
 )
+@api_permission("programs.change_call", obj=_call)
 def call_update_endpoint(request: HttpRequest, ref: str, payload: CallPatch):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     call = call_update(call=call, actor=request.user, **_set(payload))
     return call_list_visible(user=request.user).get(pk=call.pk)
 
@@ -322,8 +326,9 @@ def _kind(kind: str) -> str:
     response={200: PhaseOut, **ERRORS},
     summary="Set a phase's window (officers); times without an offset are in its time zone",
 )
+@api_permission("programs.change_call", obj=_call)
 def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: PhaseIn):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     return call_phase_set(call=call, kind=_kind(kind), actor=request.user, **payload.dict())
 
 
@@ -332,8 +337,9 @@ def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: Phase
     response={200: PhaseOut, **ERRORS},
     summary="Open a phase now, to the second (officers; audited; participants are mailed)",
 )
+@api_permission("programs.change_call", obj=_call)
 def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     return call_phase_open_now(call=call, kind=_kind(kind), actor=request.user)
 
 
@@ -342,8 +348,9 @@ def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
     response={200: PhaseOut, **ERRORS},
     summary="Close a phase now, to the second (officers; audited)",
 )
+@api_permission("programs.change_call", obj=_call)
 def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     return call_phase_close_now(call=call, kind=_kind(kind), actor=request.user)
 
 
@@ -352,8 +359,9 @@ def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
     response={200: MatchPolicyOut, **ERRORS},
     summary="A call's match policy (officers)",
 )
+@api_permission("programs.change_call", obj=_call)
 def match_policy_get(request: HttpRequest, ref: str):
-    return _call_to_change(request, ref).policy.to_data()
+    return request.permission_object.policy.to_data()
 
 
 @router.put(
@@ -361,8 +369,9 @@ def match_policy_get(request: HttpRequest, ref: str):
     response={200: MatchPolicyOut, **ERRORS},
     summary="Replace a call's match policy (officers; audited); see docs/calls.md",
 )
+@api_permission("programs.change_call", obj=_call)
 def match_policy_put(request: HttpRequest, ref: str, payload: MatchPolicyIn):
-    call = _call_to_change(request, ref)
+    call = request.permission_object
     # The raw object, not the parsed schema: keys it does not know must be refused
     # (a misspelt "cap" would otherwise silently mean "no caps").
     policy = json.loads(request.body)

@@ -7,6 +7,11 @@ from kakehashi.people.rules import is_officer
 can_change_program = is_officer
 can_change_call = is_officer
 
+#: Programs and the calls anyone may see (`call_list_visible`) are public.
+rules.add_perm("programs.view_program", rules.always_allow)
+rules.add_perm("programs.view_call", rules.always_allow)
+#: The officers' pages of calls and the counts they watch.
+rules.add_perm("programs.view_call_overview", is_officer)
 rules.add_perm("programs.add_program", is_officer)
 rules.add_perm("programs.change_program", can_change_program)
 rules.add_perm("programs.add_call", is_officer)

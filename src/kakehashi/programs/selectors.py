@@ -31,3 +31,12 @@ def call_list_visible(*, user) -> QuerySet[Call]:
     if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
         return qs
     return qs.exclude(status="draft")
+
+
+def call_get_visible(*, user, slug: str | None = None, pk: int | None = None) -> Call:
+    """One call `user` may see (`call_list_visible`), by slug or id; else Call.DoesNotExist.
+
+    The one visibility rule for a call, on every page and endpoint: what a role may
+    do with it is a permission, checked separately."""
+    qs = call_list_visible(user=user)
+    return qs.get(slug=slug) if slug is not None else qs.get(pk=pk)

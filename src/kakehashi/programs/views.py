@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.enums import Direction
-from kakehashi.core.views import form_add_service_error, render_page_or_fragment, role_required
+from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_add_service_error, render_page_or_fragment
 from kakehashi.people.enums import AcademicLevel
-from kakehashi.people.rules import is_officer
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.forms import (
     CAP_KIND_LABELS,
@@ -28,7 +28,7 @@ from kakehashi.programs.forms import (
 from kakehashi.programs.labels import MODE_LABELS
 from kakehashi.programs.models import Call, Program
 from kakehashi.programs.policy import PolicyError
-from kakehashi.programs.selectors import call_list, call_overview, program_list
+from kakehashi.programs.selectors import call_get_visible, call_list, call_overview, program_list
 from kakehashi.programs.services import (
     call_create,
     call_phase_close_now,
@@ -40,9 +40,9 @@ from kakehashi.programs.services import (
 )
 
 
-def _call_or_404(slug: str) -> Call:
+def _call_or_404(request, slug: str) -> Call:
     try:
-        return call_list().get(slug=slug)
+        return call_get_visible(user=request.user, slug=slug)
     except Call.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -57,7 +57,7 @@ def _program_or_404(slug: str) -> Program:
 # ---------------------------------------------------------------- calls and overview
 
 
-@role_required(is_officer)
+@permission_required("programs.view_call_overview")
 def call_list_view(request):
     return render(
         request, "programs/calls.html", {"calls": call_list(), "programs": program_list()}
@@ -128,17 +128,17 @@ def _call_page(request, call: Call, *, forms=None, errors=None, notice: str = ""
     )
 
 
-@role_required(is_officer)
+@permission_required("programs.view_call_overview")
 def call_detail(request, slug: str):
     """Counts of a call and its phases, deadlines in the call's zone and the viewer's."""
-    return _call_page(request, _call_or_404(slug))
+    return _call_page(request, _call_or_404(request, slug))
 
 
 @require_POST
-@role_required(is_officer)
+@permission_required("programs.change_call")
 def phase_set_view(request, slug: str, kind: str):
     """Set one phase's window; errors stay next to its fields, nothing saved."""
-    call = _call_or_404(slug)
+    call = _call_or_404(request, slug)
     if kind not in PhaseKind.values:
         raise Http404
     form = PhaseForm(request.POST, prefix=kind)
@@ -162,7 +162,7 @@ def _done(request, slug: str, notice: str):
     if not request.htmx:
         messages.success(request, notice)
         return redirect("programs:call", slug=slug)
-    return _call_page(request, _call_or_404(slug), notice=notice)
+    return _call_page(request, _call_or_404(request, slug), notice=notice)
 
 
 def _rename(exc: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -172,7 +172,7 @@ def _rename(exc: ValidationError, names: dict[str, str]) -> ValidationError:
 
 
 def _phase_action(request, slug: str, kind: str, action, done: str):
-    call = _call_or_404(slug)
+    call = _call_or_404(request, slug)
     if kind not in PhaseKind.values:
         raise Http404
     try:
@@ -187,7 +187,7 @@ def _phase_action(request, slug: str, kind: str, action, done: str):
 
 
 @require_POST
-@role_required(is_officer)
+@permission_required("programs.change_call")
 def phase_open_view(request, slug: str, kind: str):
     """Open a phase now (to the second); audited; participants are mailed."""
     return _phase_action(
@@ -196,7 +196,7 @@ def phase_open_view(request, slug: str, kind: str):
 
 
 @require_POST
-@role_required(is_officer)
+@permission_required("programs.change_call")
 def phase_close_view(request, slug: str, kind: str):
     """Close a phase now (to the second); audited."""
     return _phase_action(
@@ -249,14 +249,14 @@ def _call_form_page(request, *, call: Call | None):
     return render(request, "programs/call_form.html", context)
 
 
-@role_required(is_officer)
+@permission_required("programs.add_call")
 def call_create_view(request):
     return _call_form_page(request, call=None)
 
 
-@role_required(is_officer)
+@permission_required("programs.change_call")
 def call_edit_view(request, slug: str):
-    return _call_form_page(request, call=_call_or_404(slug))
+    return _call_form_page(request, call=_call_or_404(request, slug))
 
 
 # ---------------------------------------------------------------- program form
@@ -293,11 +293,11 @@ def _program_form_page(request, *, program: Program | None):
     return render(request, "programs/program_form.html", {"program": program, "form": form})
 
 
-@role_required(is_officer)
+@permission_required("programs.add_program")
 def program_create_view(request):
     return _program_form_page(request, program=None)
 
 
-@role_required(is_officer)
+@permission_required("programs.change_program")
 def program_edit_view(request, slug: str):
     return _program_form_page(request, program=_program_or_404(slug))

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -22,11 +21,11 @@ from kakehashi.core.api import (
     import_request,
     patch_schema,
 )
-from kakehashi.people.rules import is_officer
-from kakehashi.projects.enums import ProjectStatus
+from kakehashi.core.permissions import api_permission
+from kakehashi.core.roles import is_officer
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.imports import projects_export, projects_import
-from kakehashi.projects.rules import administers_host, can_change_project
+from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import (
     project_get_visible,
     project_references,
@@ -40,10 +39,6 @@ from kakehashi.projects.services import (
 )
 
 router = Router()
-
-# Approving and closing are vetting: officers and the host's admins only.
-_VETTING = {ProjectStatus.APPROVED, ProjectStatus.CLOSED}
-can_vet_project = is_officer | administers_host
 
 
 class HostOut(Schema):
@@ -128,6 +123,10 @@ def _supervisor_ids(specs: list[SupervisorIn] | None) -> list[tuple[int, str]] |
     return None if specs is None else [(s.person_id, s.role) for s in specs]
 
 
+def _project_visible(request: HttpRequest, project_id: int, **_kwargs) -> Project:
+    return project_get_visible(user=request.user, pk=project_id)
+
+
 @router.get(
     "/projects",
     auth=PUBLIC,
@@ -135,6 +134,7 @@ def _supervisor_ids(specs: list[SupervisorIn] | None) -> list[tuple[int, str]] |
     response=list[ProjectOut],
     summary="Search the projects you may see (published ones for everyone)",
 )
+@api_permission("projects.view_project_list")
 @paginate(Pagination)
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
     return project_search(user=request.user, filters=filters)
@@ -147,6 +147,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
     summary="Export the projects you may see as CSV or JSON",
     openapi_extra={**EXPORT_RESPONSE, **OPTIONAL_AUTH},
 )
+@api_permission("projects.view_project_list")
 def project_export(request: HttpRequest, format: str = "csv"):
     return export_response(projects_export(user=request.user, format=format), "projects", format)
 
@@ -157,9 +158,8 @@ def project_export(request: HttpRequest, format: str = "csv"):
     summary="Import projects from CSV or JSON (officers)",
     openapi_extra=IMPORT_BODY,
 )
+@api_permission("projects.import_project")
 def project_import(request: HttpRequest, format: str | None = None):
-    if not is_officer(request.user):
-        forbid()
     data, fmt = import_request(request, format, ("csv", "json"))
     return projects_import(data=data, format=fmt).as_dict()
 
@@ -171,8 +171,9 @@ def project_import(request: HttpRequest, format: str | None = None):
     response={200: ProjectOut, **ERRORS},
     summary="One project",
 )
+@api_permission("projects.view_project", obj=_project_visible)
 def project_detail(request: HttpRequest, project_id: int):
-    return project_get_visible(user=request.user, pk=project_id)
+    return request.permission_object
 
 
 @router.post(
@@ -180,6 +181,7 @@ def project_detail(request: HttpRequest, project_id: int):
     response={201: ProjectOut, **ERRORS},
     summary="Create a draft project (its supervisors, the host's admins, officers)",
 )
+@api_permission("projects.add_project")
 def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
     user = request.user
     refs = project_references(
@@ -213,10 +215,9 @@ def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
     response={200: ProjectOut, **ERRORS},
     summary="Edit a project (its supervisors, the host's admins, officers)",
 )
+@api_permission("projects.change_project", obj=_project_visible)
 def project_update_endpoint(request: HttpRequest, project_id: int, payload: ProjectPatch):
-    project = project_get_visible(user=request.user, pk=project_id)
-    if not can_change_project(request.user, project):
-        forbid()
+    project = request.permission_object
     values = payload.dict(exclude_unset=True)
     values.pop("supervisors", None)
     values.pop("fields", None)
@@ -241,15 +242,8 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
         "only officers and the host's admins may approve or close."
     ),
 )
+@api_permission("projects.change_project", obj=_project_visible)
 def project_transition_endpoint(request: HttpRequest, project_id: int, payload: TransitionIn):
-    project = project_get_visible(user=request.user, pk=project_id)
-    if not can_change_project(request.user, project):
-        forbid()
-    if payload.to not in ProjectStatus.values:
-        raise ValidationError(
-            {"to": _("“%(value)s” is not a project status.") % {"value": payload.to}}
-        )
-    if payload.to in _VETTING and not can_vet_project(request.user, project):
-        forbid(_("Only officers and the host's admins may approve or close a project."))
-    project_transition(project=project, to=payload.to)
+    project = request.permission_object
+    project_transition(project=project, to=payload.to, actor=request.user)
     return project_get_visible(user=request.user, pk=project.pk)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
 from kakehashi.projects.models import Project, ProjectSupervisor
+from kakehashi.projects.rules import can_vet_project
 from kakehashi.projects.signals import project_text_changed
 
 _TRANSITIONS = {
@@ -55,9 +56,23 @@ def project_update(*, project: Project, fields=None, **values) -> Project:
     return project
 
 
+#: Approving and closing are vetting (`projects.rules.can_vet_project`).
+_VETTING = {ProjectStatus.APPROVED, ProjectStatus.CLOSED}
+
+
 @transaction.atomic
-def project_transition(*, project: Project, to: str) -> Project:
-    """Move a project along draft → submitted → approved → closed (or back to draft)."""
+def project_transition(*, project: Project, to: str, actor) -> Project:
+    """Move a project along draft → submitted → approved → closed (or back to draft).
+
+    `actor` may change the project (the caller checked ``projects.change_project``);
+    approving and closing are only for officers and the host's admins, checked here
+    so that every page and endpoint shares the rule (PermissionDenied otherwise)."""
+    if to not in ProjectStatus.values:
+        raise ValidationError({"to": _("“%(value)s” is not a project status.") % {"value": to}})
+    if to in _VETTING and not can_vet_project.test(actor, project):
+        raise PermissionDenied(
+            _("Only officers and the host's admins may approve or close a project.")
+        )
     if to not in _TRANSITIONS[ProjectStatus(project.status)]:
         raise ValidationError(
             _("A %(from)s project cannot become %(to)s.")

@@ -1,10 +1,9 @@
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from kakehashi.core.views import render_page_or_fragment, role_required
-from kakehashi.people.rules import is_supervisor
+from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import render_page_or_fragment
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.forms import ProjectFilterForm
 from kakehashi.projects.models import Project
@@ -18,6 +17,7 @@ from kakehashi.projects.signals import project_page
 PAGE_SIZE = 12
 
 
+@permission_required("projects.view_project_list")
 def project_list(request):
     """Public list with search and filters; an HTMX request gets only the results."""
     form = ProjectFilterForm(request.GET or None, lang=(get_language() or "en")[:2])
@@ -31,11 +31,13 @@ def project_list(request):
     return render_page_or_fragment(request, "projects/list.html", "projects/_results.html", context)
 
 
+def _project_visible(request, key: str) -> Project:
+    return project_get_visible(user=request.user, key=key)
+
+
+@permission_required("projects.view_project", obj=_project_visible, public=True)
 def project_detail(request, key: str):
-    try:
-        project = project_get_visible(user=request.user, key=key)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
+    project = request.permission_object
     context = {
         "project": project,
         "supervises": any(s.person_id == request.user.pk for s in project.supervisions.all()),
@@ -46,7 +48,7 @@ def project_detail(request, key: str):
     return render(request, "projects/detail.html", context)
 
 
-@role_required(is_supervisor)
+@permission_required("projects.view_supervised_project_list")
 def project_list_mine(request):
     """The projects the signed-in supervisor supervises, with applicant counts."""
     projects = project_list_supervised(supervisor=request.user)

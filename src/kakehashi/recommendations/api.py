@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
-from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, forbid
-from kakehashi.people.rules import is_candidate
+from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC
+from kakehashi.core.permissions import api_permission
 from kakehashi.recommendations.selectors import (
     Explanation,
     job_get_visible,
@@ -114,6 +114,10 @@ class JobOut(Schema):
     finished_at: dt.datetime | None = None
 
 
+def _project(request: HttpRequest, project_id: int, **_kwargs):
+    return project_for_recommendations(user=request.user, pk=project_id)
+
+
 def _limit(limit: int) -> int:
     return max(1, min(50, limit))
 
@@ -123,9 +127,11 @@ def _limit(limit: int) -> int:
     response={200: RecommendedProjectsOut, **ERRORS},
     summary="Projects of open calls recommended for you (candidates), each explained",
 )
+@api_permission(
+    "recommendations.view_recommended_projects",
+    message=gettext_lazy("Only candidates get project recommendations."),
+)
 def recommendations_for_me(request: HttpRequest, limit: int = 10):
-    if not is_candidate(request.user):
-        forbid(_("Only candidates get project recommendations."))
     rows = recommended_projects(user=request.user, k=_limit(limit))
     items = [
         {
@@ -148,8 +154,9 @@ def recommendations_for_me(request: HttpRequest, limit: int = 10):
     response={200: RecommendedCandidatesOut, **ERRORS},
     summary="Candidates recommended for a project: applicants first (its supervisors, officers)",
 )
+@api_permission("recommendations.view_recommended_candidates", obj=_project)
 def recommendations_for_project(request: HttpRequest, project_id: int, limit: int = 10):
-    project = project_for_recommendations(user=request.user, pk=project_id)
+    project = request.permission_object
     rows = recommended_candidates(project=project, k=_limit(limit))
     items = []
     for r in rows:
@@ -176,6 +183,7 @@ def recommendations_for_project(request: HttpRequest, project_id: int, limit: in
     response={200: SearchOut, **ERRORS},
     summary="Search projects, people by expertise and organisations (en/fr/ja)",
 )
+@api_permission("recommendations.view_search")
 def search_endpoint(request: HttpRequest, q: str = ""):
     q = q.strip()[:200]
     results = search(user=request.user, q=q)
@@ -204,5 +212,6 @@ def search_endpoint(request: HttpRequest, q: str = ""):
     response={200: JobOut, **ERRORS},
     summary="A background job's progress (officers, or the job's creator)",
 )
+@api_permission("jobs.view_job")
 def job_detail(request: HttpRequest, job_id: int):
     return job_get_visible(user=request.user, pk=job_id)

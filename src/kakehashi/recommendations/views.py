@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.views import render_page_or_fragment, role_required
+from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import render_page_or_fragment
 from kakehashi.jobs.models import Job
-from kakehashi.people.rules import is_candidate, is_officer
 from kakehashi.projects.models import Project
 from kakehashi.recommendations.selectors import (
     job_get_visible,
@@ -22,20 +21,21 @@ from kakehashi.recommendations.services import REFRESH
 from kakehashi.recommendations.tasks import refresh_job_start
 
 
-@role_required(is_candidate)
+@permission_required("recommendations.view_recommended_projects")
 def recommended_for_me(request):
     """Projects of open calls the candidate may apply to, best first, each explained."""
     context = {"recommendations": recommended_projects(user=request.user, k=10)}
     return render(request, "recommendations/for_me.html", context)
 
 
-@login_required
+def _project_visible(request, key: str) -> Project:
+    return project_for_recommendations(user=request.user, key=key)
+
+
+@permission_required("recommendations.view_recommended_candidates", obj=_project_visible)
 def project_recommended_candidates(request, key: str):
     """Candidates for one project: supervisors of the project and officers only."""
-    try:
-        project = project_for_recommendations(user=request.user, key=key)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
+    project = request.permission_object
     rows = recommended_candidates(project=project, k=10)
     context = {
         "project": project,
@@ -45,6 +45,7 @@ def project_recommended_candidates(request, key: str):
     return render(request, "recommendations/candidates.html", context)
 
 
+@permission_required("recommendations.view_search")
 def search_page(request):
     """One box: projects, people by expertise and organisations, in en/fr/ja."""
     q = request.GET.get("q", "").strip()[:200]
@@ -62,7 +63,7 @@ def _job_or_404(user, pk: int) -> Job:
         raise Http404 from exc
 
 
-@login_required
+@permission_required("jobs.view_job")
 def job_status(request, pk: int):
     """A refresh job's progress; the fragment polls itself every second until it ends."""
     job = _job_or_404(request.user, pk)
@@ -71,7 +72,7 @@ def job_status(request, pk: int):
     )
 
 
-@role_required(is_officer)
+@permission_required("recommendations.view_embeddings")
 def embeddings_overview(request):
     """Officers: the recent refresh jobs and a button to start one."""
     jobs = Job.objects.filter(kind=REFRESH).select_related("created_by")[:10]
@@ -79,7 +80,7 @@ def embeddings_overview(request):
 
 
 @require_POST
-@role_required(is_officer)
+@permission_required("recommendations.refresh_embeddings")
 def embeddings_refresh_start(request):
     job = refresh_job_start(user=request.user)
     return redirect("recommendations:job", pk=job.pk)

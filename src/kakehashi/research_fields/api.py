@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination
+from kakehashi.core.permissions import api_permission
 from kakehashi.research_fields.selectors import research_field_list
 
 router = Router()
@@ -29,6 +30,7 @@ class ResearchFieldOut(Schema):
     response=list[ResearchFieldOut],
     summary="List research fields; filter by level, parent code or text",
 )
+@api_permission("research_fields.view_researchfield")
 @paginate(Pagination)
 def field_list(request: HttpRequest, level: int | None = None, parent: str = "", q: str = ""):
     return research_field_list(level=level, parent=parent, q=q)
@@ -41,5 +43,6 @@ def field_list(request: HttpRequest, level: int | None = None, parent: str = "",
     response={200: ResearchFieldOut, **ERRORS},
     summary="One research field by code",
 )
+@api_permission("research_fields.view_researchfield")
 def field_detail(request: HttpRequest, code: str):
     return research_field_list().get(code=code)

@@ -133,6 +133,18 @@ PAGES = {
     ),
     "calls": (lambda w: "/calls/", OFFICERS),
     "call overview": (lambda w: f"/calls/{w.call.slug}/", OFFICERS),
+    "call edit": (lambda w: f"/calls/{w.call.slug}/edit/", OFFICERS),
+    "call new": (lambda w: "/calls/new/", OFFICERS),
+    "program new": (lambda w: "/programs/new/", OFFICERS),
+    "runs": (lambda w: f"/calls/{w.call.slug}/runs/", OFFICERS),
+    "embeddings": (lambda w: "/officer/embeddings/", OFFICERS),
+    "search": (lambda w: "/search/?q=brain", ALL),
+    "my results": (lambda w: "/results/", CANDIDATES),
+    "my interns": (lambda w: "/interns/", SUPERVISORS),
+    "recommended candidates": (
+        lambda w: f"/supervising/projects/{w.project.key}/recommended-candidates/",
+        {**SIGNED_IN, "candidate": 404, "other_candidate": 404, "other_supervisor": 404},
+    ),
 }
 
 
