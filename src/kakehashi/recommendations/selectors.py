@@ -160,10 +160,13 @@ def person_index() -> tuple[SemanticIndex, LexicalIndex] | None:
 
 
 def organisation_text(org: Organisation) -> str:
-    """Every name of an organisation, its aliases, acronyms and ROR id, one per line."""
+    """Every name of an organisation, its aliases, acronyms and ROR id, one per line.
+
+    The ROR id is optional (``None`` when an organisation has none) and is then left out.
+    """
     parts = [org.name, org.name_en, org.name_fr, org.name_ja, *org.aliases, *org.acronyms]
-    seen = list(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
-    return "\n".join([*seen, org.ror_id])
+    seen = dict.fromkeys(p.strip() for p in parts if p and p.strip())
+    return "\n".join([*seen, *([org.ror_id] if org.ror_id else [])])
 
 
 def organisation_items() -> list[Item]:
