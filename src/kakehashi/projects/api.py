@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -91,6 +92,12 @@ class ProjectOut(Schema):
         return list(obj.supervisions.all())
 
 
+#: What projects.validators.validate_translations accepts, stated in the OpenAPI document.
+Translations = dict[
+    Literal["en", "fr", "ja"], dict[Literal["title", "summary", "description"], str]
+]
+
+
 class SupervisorIn(Schema):
     person_id: int
     role: str
@@ -104,7 +111,7 @@ class ProjectIn(Schema):
     title: str
     summary: str = ""
     description: str
-    translations: dict = {}
+    translations: Translations = {}
     fields: list[str] = []
     skills: list[str] = []
     working_language: str
@@ -121,7 +128,7 @@ class ProjectPatch(Schema):
     title: str | None = None
     summary: str | None = None
     description: str | None = None
-    translations: dict | None = None
+    translations: Translations | None = None
     fields: list[str] | None = None
     skills: list[str] | None = None
     working_language: str | None = None

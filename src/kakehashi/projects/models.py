@@ -8,6 +8,7 @@ from kakehashi.core.enums import Language
 from kakehashi.core.models import TimestampedModel
 from kakehashi.organisations.regions import REGIONS
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
+from kakehashi.projects.validators import validate_translations
 
 
 class Project(TimestampedModel):
@@ -30,6 +31,7 @@ class Project(TimestampedModel):
         default=dict,
         blank=True,
         help_text=_("Optional: {language: {title, summary, description}}"),
+        validators=[validate_translations],
     )
     fields = models.ManyToManyField(
         "research_fields.ResearchField", blank=True, verbose_name=_("research fields")
@@ -74,7 +76,10 @@ class Project(TimestampedModel):
     def translated(self, field: str) -> str:
         """A field in the viewer's language when a translation exists, else the original."""
         lang = (get_language() or "en")[:2]
-        return (self.translations.get(lang) or {}).get(field) or getattr(self, field)
+        # Rows stored before translations were validated may hold any JSON: ignore it.
+        entry = self.translations.get(lang) if isinstance(self.translations, dict) else None
+        text = entry.get(field) if isinstance(entry, dict) else None
+        return text if isinstance(text, str) and text else getattr(self, field)
 
     @property
     def weeks(self) -> int:
