@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.applications.rules import is_applicant
+from kakehashi.applications.rules import can_view_application_rank, is_applicant
 from kakehashi.applications.selectors import (
     applicants_for_supervisor,
     application_list_for_candidate,
@@ -58,7 +58,13 @@ class ApplicationOut(Schema):
     status: str
     statement: str
     submitted_at: dt.datetime
-    rank: int | None
+    rank: int | None = Field(
+        None, description="Where the candidate ranked the project: the candidate and officers only."
+    )
+
+    @staticmethod
+    def resolve_rank(obj, context) -> int | None:
+        return obj.rank if can_view_application_rank(context["request"].user, obj) else None
 
 
 class ApplicationIn(Schema):

@@ -458,3 +458,22 @@ def test_list_endpoints_queries_do_not_grow(
         second = client.get(path)
     sizes = [len(body(r).get("items", body(r).get("entries", []))) for r in (first, second)]
     assert sizes == [1, 3]
+
+
+@pytest.mark.django_db
+def test_application_rank_is_private_to_the_candidate_and_officers(
+    applied, candidate_user, supervisor_user, officer
+):
+    Application.objects.filter(pk=applied[0].pk).update(rank=2)
+    url = f"{API}/applications/{applied[0].pk}"
+
+    ranks = {
+        who: body(token_client(user).get(url))["rank"]
+        for who, user in [
+            ("candidate", candidate_user),
+            ("supervisor", supervisor_user),
+            ("officer", officer),
+        ]
+    }
+
+    assert ranks == {"candidate": 2, "supervisor": None, "officer": 2}
