@@ -104,7 +104,9 @@ class HostRankingOut(Schema):
 
 
 class HostRankingIn(Schema):
-    candidate_ids: list[int] = Field(..., description="Applicant (person) ids, best first.")
+    candidate_ids: list[int] = Field(
+        ..., description="Applicant (person) ids, best first; at most 2000."
+    )
 
 
 def _call(request: HttpRequest, call_id: int):
