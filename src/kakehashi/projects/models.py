@@ -8,7 +8,7 @@ from kakehashi.core.enums import Language
 from kakehashi.core.models import TimestampedModel
 from kakehashi.organisations.regions import REGIONS
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
-from kakehashi.projects.validators import validate_translations
+from kakehashi.projects.validators import validate_title, validate_translations
 
 
 class Project(TimestampedModel):
@@ -23,7 +23,7 @@ class Project(TimestampedModel):
         verbose_name=_("host organisation"),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_title])
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"))
     translations = models.JSONField(

@@ -1,4 +1,5 @@
-"""The shape of a project's translations: ``{language: {title?, summary?, description?}}``.
+"""A project's title is one line; its translations have one shape:
+``{language: {title?, summary?, description?}}``.
 
 Pages, the interns list and offer e-mail read a translation as a mapping of texts;
 anything else stored there breaks them, so every way in (service, API, import,
@@ -12,6 +13,13 @@ from kakehashi.core.enums import Language
 
 #: The fields of a project that may be translated.
 TRANSLATABLE_FIELDS = ("title", "summary", "description")
+
+
+def validate_title(value: str) -> None:
+    """A title is one line: it becomes an e-mail subject and a CSV cell."""
+    text = str(value)
+    if "".join(text.splitlines()) != text:
+        raise ValidationError(_("A title is one line: remove its line breaks."), code="multiline")
 
 
 def validate_translations(value) -> None:
@@ -38,3 +46,5 @@ def validate_translations(value) -> None:
                 % {"language": language},
                 code="invalid_translations",
             )
+        if "title" in entry:
+            validate_title(entry["title"])

@@ -103,3 +103,18 @@ def test_translated_ignores_malformed_translations_stored_earlier(project):
         french = project.translated("title")
 
     assert (english, french) == (project.title, project.title)
+
+
+@pytest.mark.parametrize("title", ["Robots\nBcc: evil@example.org", "Robots\r", "A\u2028B"])
+def test_project_title_with_a_line_break_is_refused(project, title):
+    with pytest.raises(ValidationError) as caught:
+        project_update(project=project, title=title)
+
+    assert caught.value.message_dict == {"title": ["A title is one line: remove its line breaks."]}
+
+
+def test_translated_title_with_a_line_break_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        validate_translations({"fr": {"title": "Robots\nBcc: x@example.org"}})
+
+    assert caught.value.messages == ["A title is one line: remove its line breaks."]
