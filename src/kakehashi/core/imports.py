@@ -136,14 +136,26 @@ def text_field(record: dict, name: str, limit: int | None = None) -> str:
 
 
 def load_json(text: str) -> Any:
+    """Parse JSON, refusing what the database or Python could not hold afterwards."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(
             _("The JSON is malformed: %(error)s (line %(line)d, column %(column)d)."),
             code="malformed",
             params={"error": exc.msg, "line": exc.lineno, "column": exc.colno},
         ) from exc
+    except RecursionError as exc:
+        raise ValidationError(_("The JSON is nested too deeply."), code="malformed") from exc
+    try:
+        # "\ud800" decodes to a lone surrogate, which no database text column accepts.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            _("The JSON holds an escaped character that is not valid Unicode."),
+            code="malformed",
+        ) from exc
+    return data
 
 
 def _check_columns(found: list[str], *, columns: list[str], required: Iterable[str]) -> None:

@@ -181,7 +181,7 @@ FILE_RESPONSE = {
 def _officer_call(request: HttpRequest, ref: str):
     """The call by id or slug (404 when the caller may not see it); 403 unless officer."""
     calls = call_list_visible(user=request.user)
-    call = calls.get(pk=int(ref)) if ref.isdigit() else calls.get(slug=ref)
+    call = calls.get(pk=int(ref)) if ref.isdecimal() else calls.get(slug=ref)
     if not can_run_match(request.user):
         forbid(_("Only program officers run, publish and export matches."))
     return call

@@ -70,7 +70,7 @@ def _groups(caps: list[dict], orgs: dict[str, Organisation], org_used: list[str]
             owner[o] = cap["label"]
         targets = {}
         for key, places in cap.get("reserves", {}).items():
-            if not str(key).isdigit():
+            if not str(key).isdecimal():
                 raise ValidationError(
                     _(
                         "The cap “%(label)s” reserves places for “%(key)s”; the match can "

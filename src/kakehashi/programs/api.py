@@ -147,7 +147,7 @@ def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""
 def _call(request: HttpRequest, ref: str) -> Call:
     """A call the caller may see, by numeric id or slug (a call's slug is never all digits)."""
     qs = call_list_visible(user=request.user)
-    return qs.get(pk=int(ref)) if ref.isdigit() else qs.get(slug=ref)
+    return qs.get(pk=int(ref)) if ref.isdecimal() else qs.get(slug=ref)
 
 
 def _call_to_change(request: HttpRequest, ref: str) -> Call:

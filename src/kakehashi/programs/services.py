@@ -209,7 +209,7 @@ def match_policy_normalise(policy) -> dict:
     clean = match_policy_clean(policy)
     errors = {}
     for i, cap in enumerate(clean["caps"]):
-        ids = {int(k) for k in cap["reserves"] if k.isdigit()}
+        ids = {int(k) for k in cap["reserves"] if k.isdecimal()}
         known = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
         missing = sorted(ids - known)
         if missing:
@@ -234,7 +234,7 @@ def _caps_need_student_mode(policy: dict) -> None:
 
 def _call_check(call: Call) -> None:
     errors = {}
-    if call.slug in RESERVED_CALL_SLUGS or (call.slug or "").isdigit():
+    if call.slug in RESERVED_CALL_SLUGS or (call.slug or "").isdecimal():
         errors["slug"] = [
             _("“%(slug)s” cannot be a call's slug: choose one with letters.") % {"slug": call.slug}
         ]

@@ -151,7 +151,7 @@ def match_policy_clean(policy: Any) -> dict:
                     f"{where}.reserves",
                     _("Reserve places for “%(key)s” must be a whole number from 1.") % {"key": key},
                 )
-            elif not str(key).isdigit():
+            elif not str(key).isdecimal():
                 # The engine reserves places for organisations (targets that revert).
                 add(
                     f"{where}.reserves",

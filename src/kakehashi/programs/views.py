@@ -219,7 +219,7 @@ def _cap_errors(exc: ValidationError, caps_forms: list, form, formset) -> None:
     for key, value in errors.items():
         if key.startswith("match_policy.caps."):
             index, _dot, name = key.removeprefix("match_policy.caps.").partition(".")
-            position = int(index) if index.isdigit() else len(caps_forms)
+            position = int(index) if index.isdecimal() else len(caps_forms)
             target = caps_forms[position] if position < len(caps_forms) else None
             if target is not None:
                 target.add_error(name if name in target.fields else None, ValidationError(value))

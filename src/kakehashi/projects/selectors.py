@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.models import Project, ProjectSupervisor
@@ -71,7 +73,17 @@ def project_search(
         # A field matches itself and every descendant (codes nest by prefix).
         qs = qs.filter(fields__code__startswith=field).distinct()
     if host:
-        qs = qs.filter(host__ror_id=host) if len(host) == 9 else qs.filter(host__pk=host)
+        if len(host) == 9:
+            qs = qs.filter(host__ror_id=host)
+        elif host.isdecimal() and len(host) <= 18:
+            qs = qs.filter(host__pk=int(host))
+        else:
+            raise ValidationError(
+                {
+                    "host": _("“%(value)s” is neither an organisation id nor a ROR id.")
+                    % {"value": host}
+                }
+            )
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "key")

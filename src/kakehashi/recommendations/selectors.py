@@ -8,6 +8,7 @@ refresh job keeps them cached) and for search queries.
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections.abc import Callable
@@ -470,10 +471,14 @@ def _search(index, query: str, allowed: set[int], k: int):
     )
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def search(*, user, q: str, k: int = 10) -> dict[str, list[SearchHit]]:
     """Projects, people by expertise and organisations matching `q` (ja/en/fr), each list
     restricted to what `user` may see, lexical and semantic hits fused, with snippets."""
-    q = (q or "").strip()
+    # Control characters (a NUL from ?q=%00) carry no text: the engine drops them.
+    q = _CONTROL_CHARACTERS.sub(" ", q or "").strip()
     out: dict[str, list[SearchHit]] = {"projects": [], "people": [], "organisations": []}
     if not q:
         return out
