@@ -89,8 +89,8 @@ class KakehashiAPI(NinjaAPI):
         for pattern in patterns:
             pattern.callback = _json_not_allowed(pattern.callback)
         # Anything else under /api/v1/ is a JSON 404, not the HTML page.
-        # (?s): a path holding a newline (%0A) is unknown too, not the HTML 404.
-        return [*patterns, re_path(r"(?s)^.*$", _unknown_route, name="unknown")]
+        # [\s\S], not ".": a path holding a newline (%0A) is unknown too, not the HTML 404.
+        return [*patterns, re_path(r"^[\s\S]*\Z", _unknown_route, name="unknown")]
 
 
 api = KakehashiAPI(

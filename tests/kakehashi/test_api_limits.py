@@ -97,3 +97,27 @@ def test_search_of_control_characters_only_is_empty(project, q):
     response = Client().get(f"{API}/search", {"q": q})
 
     assert body(response) == {"query": q, "projects": [], "people": [], "organisations": []}
+
+
+def test_match_policy_cap_of_ten_to_the_thirty_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from kakehashi.programs.validators import match_policy_clean
+
+    cap = {"label": "Kyoto", "kind": "region", "values": ["JP-26"], "capacity": 10**30}
+
+    with pytest.raises(ValidationError) as caught:
+        match_policy_clean({"mode": "student", "caps": [cap]})
+
+    assert caught.value.message_dict == {
+        "caps.0.capacity": ["The capacity must be a whole number from 0."]
+    }
+
+
+def test_project_capacity_of_ten_to_the_thirty_is_422(supervisor_user, project):
+    response = token_client(supervisor_user).patch(
+        f"{API}/projects/{project.pk}", {"capacity": 10**30}, content_type="application/json"
+    )
+
+    message = "Ensure this value is less than or equal to 32767."
+    assert body(response) == error(422, "max_value", message, fields={"capacity": [message]})

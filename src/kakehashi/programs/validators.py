@@ -51,8 +51,13 @@ def _cap_values(kind: str) -> set[str]:
     return set(Direction.values)
 
 
+#: The most places a cap or reserve may hold: a project's own capacity bound (a
+#: PositiveSmallIntegerField); the match engine's integer arrays overflow on 10^30.
+MAX_PLACES = 32767
+
+
 def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_PLACES
 
 
 def match_policy_clean(policy: Any) -> dict:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,10 @@ class Project(TimestampedModel):
     region = models.CharField(_("region"), max_length=6)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
-    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+    # The same bound on every database (SQLite would take far more, PostgreSQL not).
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), default=1, validators=[MaxValueValidator(32767)]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )
