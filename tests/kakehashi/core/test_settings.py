@@ -14,7 +14,8 @@ def _run(tmp_path, *args, **env):
     environ = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("KAKEHASHI_") and k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+        # DJANGO_*: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which no deployment has.
+        if not k.startswith(("KAKEHASHI_", "DJANGO_")) and k != "DATABASE_URL"
     }
     environ.update(KAKEHASHI_VAR_DIR=str(tmp_path / "var"), **env)
     return subprocess.run(
