@@ -17,7 +17,13 @@ from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from kakehashi.applications.api import router as applications_router
-from kakehashi.core.api import AUTH, error_response, install_error_handlers, not_found_response
+from kakehashi.core.api import (
+    AUTH,
+    JSONParser,
+    error_response,
+    install_error_handlers,
+    not_found_response,
+)
 from kakehashi.matching.api import router as matching_router
 from kakehashi.offers.api import router as offers_router
 from kakehashi.organisations.api import router as organisations_router
@@ -83,7 +89,8 @@ class KakehashiAPI(NinjaAPI):
         for pattern in patterns:
             pattern.callback = _json_not_allowed(pattern.callback)
         # Anything else under /api/v1/ is a JSON 404, not the HTML page.
-        return [*patterns, re_path(r"^.*$", _unknown_route, name="unknown")]
+        # [\s\S], not ".": a path holding a newline (%0A) is unknown too, not the HTML 404.
+        return [*patterns, re_path(r"^[\s\S]*\Z", _unknown_route, name="unknown")]
 
 
 api = KakehashiAPI(
@@ -101,6 +108,7 @@ api = KakehashiAPI(
     # No validator badge: it would call validator.swagger.io from the browser.
     docs=Swagger(settings={"validatorUrl": None}),
     renderer=Renderer(),
+    parser=JSONParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

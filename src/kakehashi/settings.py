@@ -6,9 +6,11 @@ under var/, inline background jobs, mail written to var/mail.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -25,11 +27,36 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("KAKEHASHI_DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "KAKEHASHI_SECRET_KEY",
-    # Only good for the embedded demo; production sets its own.
-    "kakehashi-embedded-demo-key-change-me-in-production-0123456789",
-)
+# `KAKEHASHI_ENV=production` is a deployment: it must bring its own secret key and
+# gets HTTPS-only settings. Anything else is the embedded default (make run, tests).
+PRODUCTION = os.environ.get("KAKEHASHI_ENV", "").strip().lower() == "production"
+
+
+def _local_secret_key(path: Path) -> str:
+    """The embedded default's key: random, made once per checkout and kept in var/.
+
+    Never a key published with the code: a server started without configuration
+    still signs its sessions with a secret of its own.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+SECRET_KEY = os.environ.get("KAKEHASHI_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "KAKEHASHI_ENV=production needs a secret key: set KAKEHASHI_SECRET_KEY to a long "
+            "random value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    SECRET_KEY = _local_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("KAKEHASHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -101,7 +128,6 @@ TEMPLATES = [
     }
 ]
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kakehashi.sqlite3'}"),
@@ -153,6 +179,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# HTTPS only in production (README, Configuration). TLS usually ends at a load
+# balancer or reverse proxy, which must set (and overwrite any client's) header
+# KAKEHASHI_PROXY_SSL_HEADER, by default `X-Forwarded-Proto: https`; set it empty
+# when Kakehashi itself serves HTTPS.
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _env_bool("KAKEHASHI_SSL_REDIRECT", True)
+    _proxy_header = os.environ.get("KAKEHASHI_PROXY_SSL_HEADER", "X-Forwarded-Proto").strip()
+    if _proxy_header:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("KAKEHASHI_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("KAKEHASHI_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Joining the browsers' preload list is hard to undo: the operator opts in.
+    SECURE_HSTS_PRELOAD = _env_bool("KAKEHASHI_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 EMAIL_BACKEND = os.environ.get(
     "KAKEHASHI_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.applications.models import Application
+from kakehashi.applications.rules import can_view_application_rank
 from kakehashi.applications.selectors import (
     applicants_for_supervisor,
     application_list_for_candidate,
@@ -58,7 +59,13 @@ class ApplicationOut(Schema):
     status: str
     statement: str
     submitted_at: dt.datetime
-    rank: int | None
+    rank: int | None = Field(
+        None, description="Where the candidate ranked the project: the candidate and officers only."
+    )
+
+    @staticmethod
+    def resolve_rank(obj, context) -> int | None:
+        return obj.rank if can_view_application_rank(context["request"].user, obj) else None
 
 
 class ApplicationIn(Schema):
@@ -98,7 +105,9 @@ class HostRankingOut(Schema):
 
 
 class HostRankingIn(Schema):
-    candidate_ids: list[int] = Field(..., description="Applicant (person) ids, best first.")
+    candidate_ids: list[int] = Field(
+        ..., description="Applicant (person) ids, best first; at most 2000."
+    )
 
 
 def _call(request: HttpRequest, call_id: int, **_kwargs):

@@ -19,14 +19,15 @@ def posted_order(data) -> list[int]:
     `action=<verb>:<id>`; the move is applied here and the result saved. With
     JavaScript the page moves items itself and only Save submits.
     """
-    ids: list[int] = []
+    # A dict keeps the first occurrence of each id in order, in linear time.
+    seen: dict[int, None] = {}
     for value in data.getlist("ids"):
         try:
             number = int(value)
         except (TypeError, ValueError):
             continue
-        if number not in ids:
-            ids.append(number)
+        seen.setdefault(number, None)
+    ids = list(seen)
     verb, _sep, target = data.get("action", "").partition(":")
     try:
         item = int(target)

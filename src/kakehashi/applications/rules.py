@@ -21,6 +21,9 @@ def supervises_project(user, application) -> bool:
 
 can_view_application = is_applicant | is_officer | supervises_project
 can_change_application = is_applicant
+# Where a candidate ranked a project is private to them and the officers: a host who
+# saw it could game the match (and would know it while ranking is still open).
+can_view_application_rank = is_applicant | is_officer
 
 rules.add_perm("applications.view_application", can_view_application)
 rules.add_perm("applications.change_application", can_change_application)
@@ -37,3 +40,4 @@ rules.add_perm("applications.view_host_ranking", is_supervisor)
 rules.add_perm("applications.change_host_ranking", is_supervisor)
 #: Applicants to one project (object: the project): its supervisors and officers.
 rules.add_perm("applications.view_project_applicant_list", is_officer | supervises)
+rules.add_perm("applications.view_application_rank", can_view_application_rank)

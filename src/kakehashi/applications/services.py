@@ -7,6 +7,7 @@ transaction: a refused request changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +25,14 @@ from kakehashi.projects.models import Project
 
 # Supervisors may rank while applications arrive and during their own phase.
 HOST_RANKING_PHASES = (PhaseKind.APPLICATIONS, PhaseKind.HOST_RANKING)
+#: The longest host ranking accepted (docs/api.md, Limits): far more applicants than a
+#: supervisor can have, and a bound on the work one request may ask for.
+HOST_RANKING_MAX_LENGTH = 2000
+
+
+def _duplicates(ids: list[int]) -> list[int]:
+    """The ids that appear more than once, sorted; linear in len(ids)."""
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
 
 
 def application_check_eligibility(*, candidate, project: Project) -> None:
@@ -139,7 +148,7 @@ def rank_list_set(
             },
             code="too_many",
         )
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    duplicates = _duplicates(ids)
     if duplicates:
         raise ValidationError(
             {
@@ -183,12 +192,21 @@ def host_ranking_set(
     """Set a supervisor's ranking of applicants for `call`, best first.
 
     Applicants left out are unranked (unacceptable). Refused, changing
-    nothing, when it names someone twice or someone who did not apply to one
-    of the supervisor's projects in this call.
+    nothing, when it lists more than HOST_RANKING_MAX_LENGTH people, names
+    someone twice or someone who did not apply to one of the supervisor's
+    projects in this call. Linear in the length of the list.
     """
     phase_require_open(call=call, kinds=HOST_RANKING_PHASES, now=now)
     ids = list(candidate_ids)
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if len(ids) > HOST_RANKING_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "candidate_ids": _("A ranking may list at most %(limit)d applicants.")
+                % {"limit": HOST_RANKING_MAX_LENGTH}
+            },
+            code="too_many",
+        )
+    duplicates = _duplicates(ids)
     if duplicates:
         raise ValidationError(
             {

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.forms import ApplyForm, posted_order
 from kakehashi.applications.models import Application
+from kakehashi.applications.rules import can_view_application_rank
 from kakehashi.applications.selectors import (
     applicants_for_supervisor,
     application_apply_state,
@@ -109,7 +110,11 @@ def application_detail(request, pk: int):
         application = application_list_visible(user=request.user).get(pk=pk)
     except Application.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "applications/detail.html", {"application": application})
+    context = {
+        "application": application,
+        "show_rank": can_view_application_rank(request.user, application),
+    }
+    return render(request, "applications/detail.html", context)
 
 
 @require_POST

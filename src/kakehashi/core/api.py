@@ -29,10 +29,12 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBasicAuth, HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
@@ -108,11 +110,36 @@ PUBLIC = [TokenAuth(), SessionAuth(), anonymous]
 TOKEN_CREATE = [SessionAuth(), BasicAuth()]
 
 
+# ---------------------------------------------------------------- request bodies
+
+
+class JSONParser(Parser):
+    """JSON bodies through the importers' `load_json`: one set of rules for what JSON is
+    accepted (no lone surrogates, no nesting deeper than Python can walk). A body it
+    refuses answers 400, like any body that is not JSON."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        from kakehashi.core.imports import decode, load_json
+
+        return load_json(decode(request.body))
+
+
 # ---------------------------------------------------------------- pagination
+
+
+#: The largest ``offset`` a list takes (docs/api.md, Limits): past it the database
+#: would overflow; no list is that long.
+MAX_OFFSET = 1_000_000_000
 
 
 class Pagination(LimitOffsetPagination):
     """``?limit=&offset=``; the answer is ``{"items": [...], "count": total}``."""
+
+    class Input(Schema):
+        limit: int = Field(
+            ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 # ---------------------------------------------------------------- schemas

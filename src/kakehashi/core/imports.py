@@ -97,7 +97,9 @@ def read_csv(text: str, *, columns: Iterable[str], required: Iterable[str]) -> l
                 code="malformed",
                 params={"line": number, "found": len(row), "expected": len(header)},
             )
-        records.append({h: cell.strip() for h, cell in zip(header, row, strict=True)})
+        records.append(
+            {h: _spreadsheet_unquote(cell.strip()) for h, cell in zip(header, row, strict=True)}
+        )
     return records
 
 
@@ -134,14 +136,26 @@ def text_field(record: dict, name: str, limit: int | None = None) -> str:
 
 
 def load_json(text: str) -> Any:
+    """Parse JSON, refusing what the database or Python could not hold afterwards."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(
             _("The JSON is malformed: %(error)s (line %(line)d, column %(column)d)."),
             code="malformed",
             params={"error": exc.msg, "line": exc.lineno, "column": exc.colno},
         ) from exc
+    except RecursionError as exc:
+        raise ValidationError(_("The JSON is nested too deeply."), code="malformed") from exc
+    try:
+        # "\ud800" decodes to a lone surrogate, which no database text column accepts.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            _("The JSON holds an escaped character that is not valid Unicode."),
+            code="malformed",
+        ) from exc
+    return data
 
 
 def _check_columns(found: list[str], *, columns: list[str], required: Iterable[str]) -> None:
@@ -223,14 +237,36 @@ def run_import(
     return result
 
 
+#: Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """`value`, with a single quote before a text that a spreadsheet would run as a formula.
+
+    ``=HYPERLINK(…)`` in a title becomes ``'=HYPERLINK(…)``: shown as text, never run.
+    `read_csv` takes the quote off again, so an export imports back unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _spreadsheet_unquote(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:].startswith(FORMULA_START) else cell
+
+
 def write_csv(rows: Iterable[dict], columns: list[str]) -> str:
+    """CSV with a header line; every export goes through here, so every cell is spreadsheet-safe."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(
             {
-                c: join_list(v) if isinstance(v, list) else ("" if v is None else v)
+                c: spreadsheet_safe(
+                    join_list(v) if isinstance(v, list) else ("" if v is None else v)
+                )
                 for c, v in row.items()
             }
         )

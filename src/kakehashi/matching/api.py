@@ -184,7 +184,7 @@ ONLY_OFFICERS = gettext_lazy("Only program officers run, publish and export matc
 
 def _call(request: HttpRequest, ref: str, **_kwargs):
     """The call by id or slug (404 when the caller may not see it)."""
-    if ref.isdigit():
+    if ref.isdecimal():
         return call_get_visible(user=request.user, pk=int(ref))
     return call_get_visible(user=request.user, slug=ref)
 

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from kakehashi.audit.selectors import audit_list
-from kakehashi.core.imports import write_csv, write_json
+from kakehashi.core.imports import spreadsheet_safe, write_csv, write_json
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.selectors import run_assignment_rows
 from kakehashi.programs.models import Call
@@ -32,14 +32,6 @@ CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# Spreadsheets run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_xlsx(rows: Iterable[dict], columns: list[str], title: str) -> bytes:
@@ -47,7 +39,7 @@ def write_xlsx(rows: Iterable[dict], columns: list[str], title: str) -> bytes:
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(columns)
     for row in rows:
-        sheet.append([_cell(row.get(c)) for c in columns])
+        sheet.append([spreadsheet_safe(row.get(c)) for c in columns])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -55,8 +47,7 @@ def write_xlsx(rows: Iterable[dict], columns: list[str], title: str) -> bytes:
 
 def _render(rows: list[dict], columns: list[str], fmt: str, title: str) -> bytes:
     if fmt == "csv":
-        safe = [{c: _cell(row.get(c)) for c in columns} for row in rows]
-        return write_csv(safe, columns).encode()
+        return write_csv([{c: row.get(c) for c in columns} for row in rows], columns).encode()
     if fmt == "xlsx":
         return write_xlsx(rows, columns, title)
     return write_json(rows).encode()

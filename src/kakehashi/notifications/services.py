@@ -50,7 +50,8 @@ def notify(*, user, kind: str, context: dict | None = None) -> bool:
         ).strip()
     subject, _, body = text.partition("\n")
     message = EmailMessage(
-        subject=subject.strip(),
+        # One line whatever went into it: a line break in a header would inject headers.
+        subject=" ".join(subject.split()),
         body=body.strip() + "\n",
         to=[user.email],
         headers={"Content-Language": language},

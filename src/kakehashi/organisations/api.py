@@ -79,7 +79,7 @@ def _get(ref: str) -> Organisation:
         return qs.get(ror_id=normalise_ror(ref))
     except ValidationError:
         pass
-    if ref.isdigit():
+    if ref.isdecimal():
         return qs.get(pk=int(ref))
     raise Organisation.DoesNotExist
 

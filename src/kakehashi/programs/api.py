@@ -154,7 +154,7 @@ def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""
 
 def _call(request: HttpRequest, ref: str, **_kwargs) -> Call:
     """A call the caller may see, by numeric id or slug (a call's slug is never all digits)."""
-    if ref.isdigit():
+    if ref.isdecimal():
         return call_get_visible(user=request.user, pk=int(ref))
     return call_get_visible(user=request.user, slug=ref)
 

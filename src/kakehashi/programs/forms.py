@@ -199,7 +199,7 @@ class CapForm(forms.Form):
         out: dict[str, int] = {}
         for part in _split(self.cleaned_data["reserves"]):
             key, sep, n = part.partition("=")
-            if not sep or not key.strip() or not n.strip().isdigit():
+            if not sep or not key.strip() or not n.strip().isdecimal():
                 raise ValidationError(
                     _("Write each reserve as key=places, e.g. JP-13=2: %(part)s.") % {"part": part}
                 )

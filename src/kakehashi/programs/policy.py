@@ -82,8 +82,17 @@ class PolicyError(ValidationError):
         return PolicyError(fields=self.fields, caps=self.caps, prefix=prefix, others=others)
 
 
+#: The most places a cap or reserve may hold: a project's own capacity bound (a
+#: PositiveSmallIntegerField); the match engine's integer arrays overflow on 10^30.
+MAX_PLACES = 32767
+
+
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_places(value: Any) -> bool:
+    return _is_count(value) and value <= MAX_PLACES
 
 
 def cap_values(kind: str) -> set[str]:
@@ -269,8 +278,12 @@ class _Parser:
         elif kind in CAP_KINDS:
             self.cap_values(row, kind, values, label, seen)
         capacity = cap.get("capacity")
-        if not _is_count(capacity):
-            self.add("capacity", _("The capacity must be a whole number from 0."), row)
+        if not _is_places(capacity):
+            self.add(
+                "capacity",
+                _("The capacity must be a whole number from 0 to %(max)d.") % {"max": MAX_PLACES},
+                row,
+            )
             capacity = 0
         reserves = self.reserves(row, cap.get("reserves", {}) or {}, capacity, reserve_ids)
         return Cap(
@@ -313,7 +326,7 @@ class _Parser:
         missing: list[int] = []
         for key, n in reserves.items():
             key = str(key).strip()
-            if not _is_count(n) or n == 0:
+            if not _is_places(n) or n == 0:
                 self.add(
                     "reserves",
                     _("Reserve places for “%(key)s” must be a whole number from 1.") % {"key": key},
@@ -322,7 +335,7 @@ class _Parser:
                 continue
             if reserve_ids is not None and key in reserve_ids:
                 out[str(reserve_ids[key])] = n
-            elif not key.isdigit():
+            elif not key.isdecimal():
                 # The engine reserves places for organisations (targets that revert).
                 self.add(
                     "reserves",
@@ -334,7 +347,7 @@ class _Parser:
                 missing.append(int(key))
             else:
                 out[key] = n
-        if all(_is_count(n) for n in reserves.values()) and sum(reserves.values()) > capacity:
+        if all(_is_places(n) for n in reserves.values()) and sum(reserves.values()) > capacity:
             self.add(
                 "reserves",
                 _("Reserves add up to more than the capacity (%(capacity)d).")

@@ -190,14 +190,14 @@ def _reserve_organisations(keys: list[str]) -> dict[str, int]:
     by_ror = dict(
         Organisation.objects.filter(ror_id__in=set(rors.values())).values_list("ror_id", "pk")
     )
-    ids = {int(k) for k in keys if k.isdigit()}
+    ids = {int(k) for k in keys if k.isdecimal()}
     known = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
     out = {}
     for key in keys:
         # A ROR id may be all digits ("012345678"), so it is tried before an id.
         if rors.get(key) in by_ror:
             out[key] = by_ror[rors[key]]
-        elif key.isdigit() and int(key) in known:
+        elif key.isdecimal() and int(key) in known:
             out[key] = int(key)
     return out
 
@@ -212,7 +212,7 @@ def match_policy_parse(data) -> MatchPolicy:
 
 def _call_check(call: Call) -> None:
     errors = {}
-    if call.slug in RESERVED_CALL_SLUGS or (call.slug or "").isdigit():
+    if call.slug in RESERVED_CALL_SLUGS or (call.slug or "").isdecimal():
         errors["slug"] = [
             _("“%(slug)s” cannot be a call's slug: choose one with letters.") % {"slug": call.slug}
         ]

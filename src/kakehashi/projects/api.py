@@ -1,6 +1,7 @@
 """Projects: search what the caller may see; supervisors, host admins and officers edit."""
 
 import datetime as dt
+from typing import Literal
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -86,6 +87,12 @@ class ProjectOut(Schema):
         return list(obj.supervisions.all())
 
 
+#: What projects.validators.validate_translations accepts, stated in the OpenAPI document.
+Translations = dict[
+    Literal["en", "fr", "ja"], dict[Literal["title", "summary", "description"], str]
+]
+
+
 class SupervisorIn(Schema):
     person_id: int
     role: str
@@ -99,7 +106,7 @@ class ProjectIn(Schema):
     title: str
     summary: str = ""
     description: str
-    translations: dict = {}
+    translations: Translations = {}
     fields: list[str] = []
     skills: list[str] = []
     working_language: str

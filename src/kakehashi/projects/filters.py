@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from ninja import FilterLookup
 
 from kakehashi.core.filters import Filters
@@ -50,5 +52,14 @@ class ProjectFilters(Filters):
         return Q(pk__in=Project.objects.filter(fields__code__startswith=value).values("pk"))
 
     def filter_host(self, value: str) -> Q:
-        """A ROR id (nine characters) or the organisation's id."""
-        return Q(host__ror_id=value) if len(value) == 9 else Q(host__pk=value)
+        """A ROR id (nine characters) or the organisation's id; anything else is refused."""
+        if len(value) == 9:
+            return Q(host__ror_id=value)
+        if value.isdecimal() and len(value) <= 18:
+            return Q(host__pk=int(value))
+        raise ValidationError(
+            {
+                "host": _("“%(value)s” is neither an organisation id nor a ROR id.")
+                % {"value": value}
+            }
+        )

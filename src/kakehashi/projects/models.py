@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from kakehashi.core.enums import Language
 from kakehashi.core.models import TimestampedModel
 from kakehashi.organisations.regions import REGIONS
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
+from kakehashi.projects.validators import validate_title, validate_translations
 
 
 class Project(TimestampedModel):
@@ -22,7 +24,7 @@ class Project(TimestampedModel):
         verbose_name=_("host organisation"),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_title])
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"))
     translations = models.JSONField(
@@ -30,6 +32,7 @@ class Project(TimestampedModel):
         default=dict,
         blank=True,
         help_text=_("Optional: {language: {title, summary, description}}"),
+        validators=[validate_translations],
     )
     fields = models.ManyToManyField(
         "research_fields.ResearchField", blank=True, verbose_name=_("research fields")
@@ -42,7 +45,10 @@ class Project(TimestampedModel):
     region = models.CharField(_("region"), max_length=6)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
-    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+    # The same bound on every database (SQLite would take far more, PostgreSQL not).
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), default=1, validators=[MaxValueValidator(32767)]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )
@@ -74,7 +80,10 @@ class Project(TimestampedModel):
     def translated(self, field: str) -> str:
         """A field in the viewer's language when a translation exists, else the original."""
         lang = (get_language() or "en")[:2]
-        return (self.translations.get(lang) or {}).get(field) or getattr(self, field)
+        # Rows stored before translations were validated may hold any JSON: ignore it.
+        entry = self.translations.get(lang) if isinstance(self.translations, dict) else None
+        text = entry.get(field) if isinstance(entry, dict) else None
+        return text if isinstance(text, str) and text else getattr(self, field)
 
     @property
     def weeks(self) -> int:

@@ -8,6 +8,7 @@ refresh job keeps them cached) and for search queries.
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections.abc import Callable
@@ -160,10 +161,13 @@ def person_index() -> tuple[SemanticIndex, LexicalIndex] | None:
 
 
 def organisation_text(org: Organisation) -> str:
-    """Every name of an organisation, its aliases, acronyms and ROR id, one per line."""
+    """Every name of an organisation, its aliases, acronyms and ROR id, one per line.
+
+    The ROR id is optional (``None`` when an organisation has none) and is then left out.
+    """
     parts = [org.name, org.name_en, org.name_fr, org.name_ja, *org.aliases, *org.acronyms]
-    seen = list(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
-    return "\n".join([*seen, org.ror_id])
+    seen = dict.fromkeys(p.strip() for p in parts if p and p.strip())
+    return "\n".join([*seen, *([org.ror_id] if org.ror_id else [])])
 
 
 def organisation_items() -> list[Item]:
@@ -467,10 +471,14 @@ def _search(index, query: str, allowed: set[int], k: int):
     )
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def search(*, user, q: str, k: int = 10) -> dict[str, list[SearchHit]]:
     """Projects, people by expertise and organisations matching `q` (ja/en/fr), each list
     restricted to what `user` may see, lexical and semantic hits fused, with snippets."""
-    q = (q or "").strip()
+    # Control characters (a NUL from ?q=%00) carry no text: the engine drops them.
+    q = _CONTROL_CHARACTERS.sub(" ", q or "").strip()
     out: dict[str, list[SearchHit]] = {"projects": [], "people": [], "organisations": []}
     if not q:
         return out

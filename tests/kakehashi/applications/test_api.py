@@ -353,6 +353,33 @@ def test_host_ranking_set_and_read(applied, candidate_user, supervisor_user, cal
 
 
 @pytest.mark.django_db
+def test_host_ranking_too_long_is_refused_and_changes_nothing(applied, supervisor_user, call):
+    before = _state()
+
+    response = token_client(supervisor_user).put(
+        f"{API}/calls/{call.pk}/host-ranking",
+        {"candidate_ids": list(range(1, 40_001))},
+        content_type=JSON,
+    )
+
+    message = "A ranking may list at most 2000 applicants."
+    assert body(response) == error(422, "invalid", message, fields={"candidate_ids": [message]})
+    assert _state() == before
+
+
+@pytest.mark.django_db
+def test_host_ranking_duplicates_in_a_long_list_are_named(applied, supervisor_user, call):
+    ids = [*range(1, 1999), 7, 1998]
+
+    response = token_client(supervisor_user).put(
+        f"{API}/calls/{call.pk}/host-ranking", {"candidate_ids": ids}, content_type=JSON
+    )
+
+    message = "An applicant appears more than once in your ranking: 7, 1998."
+    assert body(response) == error(422, "invalid", message, fields={"candidate_ids": [message]})
+
+
+@pytest.mark.django_db
 def test_supervisor_ranking_someone_who_did_not_apply_is_refused(
     applied, candidate_user, supervisor_user, call
 ):
@@ -458,3 +485,22 @@ def test_list_endpoints_queries_do_not_grow(
         second = client.get(path)
     sizes = [len(body(r).get("items", body(r).get("entries", []))) for r in (first, second)]
     assert sizes == [1, 3]
+
+
+@pytest.mark.django_db
+def test_application_rank_is_private_to_the_candidate_and_officers(
+    applied, candidate_user, supervisor_user, officer
+):
+    Application.objects.filter(pk=applied[0].pk).update(rank=2)
+    url = f"{API}/applications/{applied[0].pk}"
+
+    ranks = {
+        who: body(token_client(user).get(url))["rank"]
+        for who, user in [
+            ("candidate", candidate_user),
+            ("supervisor", supervisor_user),
+            ("officer", officer),
+        ]
+    }
+
+    assert ranks == {"candidate": 2, "supervisor": None, "officer": 2}

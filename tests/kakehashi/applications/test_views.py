@@ -4,9 +4,11 @@ applicants and the supervisor's ranking."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from kakehashi.applications.models import Application, HostRank
 from tests import factories
+from tests.kakehashi.api_helpers import session_client
 
 HTMX = {"hx-request": "true"}
 
@@ -419,3 +421,18 @@ def test_rank_page_shows_deadline_in_call_zone_and_mine(client, world):
         "Deadline (Applications and candidate ranking): <strong>Jan. 31, 2027, 5:59 p.m.</strong>"
         " (Asia/Tokyo), that is Jan. 31, 2027, 12:59 a.m. in your time zone." in html
     )
+
+
+@pytest.mark.django_db
+def test_application_page_shows_rank_to_the_candidate_not_the_supervisor(
+    candidate_user, supervisor_user, project
+):
+    application = factories.ApplicationFactory(candidate=candidate_user, project=project, rank=3)
+    url = reverse("applications:detail", args=[application.pk])
+
+    as_candidate = session_client(candidate_user).get(url).content.decode()
+    as_supervisor = session_client(supervisor_user).get(url)
+
+    assert "<dt>Rank</dt><dd>3</dd>" in as_candidate
+    assert as_supervisor.status_code == 200
+    assert "<dt>Rank</dt>" not in as_supervisor.content.decode()

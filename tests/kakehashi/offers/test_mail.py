@@ -140,3 +140,15 @@ def test_names_follow_the_readers_language(world, context):
     assert "松田葵" in accepted_ja.subject and "Alex Martin" not in accepted_ja.body
     assert accepted_ja.body.splitlines()[0].count("佐藤花") == 1
     assert "\n- 松田葵\n" in results_ja.body
+
+
+def test_subject_is_folded_to_one_line_whatever_a_title_holds(world, context):
+    # A title stored before titles were checked to be one line: no header may come of it.
+    context["project"].title = "A\rBcc: evil@example.org\x0bX"
+    mail.outbox.clear()
+
+    notify(user=world.candidate, kind="offer_made", context=context)
+
+    [message] = mail.outbox
+    assert message.subject == "Kakehashi: you have an offer for “A Bcc: evil@example.org X”"
+    assert message.message()["Bcc"] is None

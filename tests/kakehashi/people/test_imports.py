@@ -1,5 +1,6 @@
 """Import and export of people (CSV and JSON), by service, command and API."""
 
+import csv
 import json
 from io import StringIO
 
@@ -232,3 +233,22 @@ def test_api_import_and_export_are_for_officers(officer, candidate_user):
     assert export_refused.status_code == 403
     assert body(accepted) == {"created": 1, "updated": 0, "skipped": 0, "keys": ["api-made"]}
     assert [p["username"] for p in body(exported)] == ["api-made", "cand-t", "officer-t"]
+
+
+@pytest.mark.django_db
+def test_csv_export_quotes_formulas_and_imports_them_back(ubc):
+    factories.candidate(user__username="cand-a", home_organisation=ubc)
+    User.objects.filter(username="cand-a").update(given_name="=1+1", family_name="@SUM(A1)")
+    officer = factories.OfficerFactory(username="officer-a")
+
+    exported = people_export(user=officer, format="csv")
+    record = next(csv.DictReader(StringIO(exported)))
+    people_import(data=exported, format="csv")
+
+    assert (record["given_name"], record["family_name"]) == ("'=1+1", "'@SUM(A1)")
+    assert User.objects.filter(username="cand-a").values_list(
+        "given_name", "family_name"
+    ).get() == (
+        "=1+1",
+        "@SUM(A1)",
+    )

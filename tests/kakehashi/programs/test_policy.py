@@ -164,7 +164,7 @@ def test_policy_reserves_resolved_by_the_organisation_lookup():
         ),
         (
             {"caps": [_cap(capacity=-1, reserves={})]},
-            {"caps.0.capacity": ["The capacity must be a whole number from 0."]},
+            {"caps.0.capacity": ["The capacity must be a whole number from 0 to 32767."]},
         ),
         (
             {"caps": [_cap(reserves=["42"])]},

@@ -159,7 +159,7 @@ def test_match_policy_from_data_names_each_error_by_path():
         "caps.0.label": ["Give the cap a label."],
         "caps.0.kind": ["The kind must be one of region, sector, direction."],
         "caps.0.values": ["List at least one value."],
-        "caps.0.capacity": ["The capacity must be a whole number from 0."],
+        "caps.0.capacity": ["The capacity must be a whole number from 0 to 32767."],
         "caps.1.values": ["Not a region: XX-1."],
         "caps.2.values": ["JP-26 is already in the cap “Kyoto”; caps must not overlap."],
         "caps.2.reserves": [

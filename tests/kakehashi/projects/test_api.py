@@ -262,3 +262,34 @@ def test_project_list_queries_do_not_grow(django_assert_num_queries, call):
     with django_assert_num_queries(4):
         response = client.get(f"{API}/projects")
     assert body(response)["count"] == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "translations, field",
+    [
+        ({"en": "oops"}, "translations.en"),
+        ({"de": {"title": "Roboter"}}, "translations.de.[key]"),
+        ({"en": {"title": ["a", "b"]}}, "translations.en.title"),
+        ({"en": {"titel": "x"}}, "translations.en.titel.[key]"),
+    ],
+)
+def test_update_malformed_translations_is_422_and_changes_nothing(
+    project, supervisor_user, translations, field
+):
+    before = project.translations
+
+    response = token_client(supervisor_user).patch(
+        f"{API}/projects/{project.pk}",
+        {"translations": translations},
+        content_type="application/json",
+    )
+
+    data = body(response)
+    assert (response.status_code, data["error"]["code"], list(data["error"]["fields"])) == (
+        422,
+        "invalid",
+        [field],
+    )
+    project.refresh_from_db()
+    assert project.translations == before

