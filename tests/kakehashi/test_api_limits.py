@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from kakehashi.api import api
+from kakehashi.programs.policy import MatchPolicy, PolicyError
 from tests.kakehashi.api_helpers import API, body, error, token_client
 
 pytestmark = pytest.mark.django_db
@@ -100,14 +101,10 @@ def test_search_of_control_characters_only_is_empty(project, q):
 
 
 def test_match_policy_cap_of_ten_to_the_thirty_is_refused():
-    from django.core.exceptions import ValidationError
-
-    from kakehashi.programs.validators import match_policy_clean
-
     cap = {"label": "Kyoto", "kind": "region", "values": ["JP-26"], "capacity": 10**30}
 
-    with pytest.raises(ValidationError) as caught:
-        match_policy_clean({"mode": "student", "caps": [cap]})
+    with pytest.raises(PolicyError) as caught:
+        MatchPolicy.from_data({"mode": "student", "caps": [cap]})
 
     assert caught.value.message_dict == {
         "caps.0.capacity": ["The capacity must be a whole number from 0 to 32767."]
