@@ -32,8 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import readonly
 from .backend import kernels
-from .instance import Instance, _ro
+from .instance import Instance
 
 __all__ = ["Market", "compile_market", "lottery"]
 
@@ -99,7 +100,7 @@ def compile_market(inst: Instance, seed: int = 0) -> Market:
         pos = tiebreak_positions(sr.ptr, sr.student, sr.tier, lot)
         if k.__name__.endswith("npkernel"):
             key = edge_lookup(
-                stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s, sorted_codes=sr._cache.get("by_code")
+                stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s, sorted_codes=sr.sorted_codes
             )
         else:
             key = edge_lookup(stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s)
@@ -119,17 +120,17 @@ def compile_market(inst: Instance, seed: int = 0) -> Market:
         seed=int(seed),
         n_sup=n_sup,
         n_org=n_org,
-        proj_sup=_ro(proj_sup),
-        sup_org=_ro(sup_org),
-        cap_p=_ro(inst.project_capacity.astype(np.int64)),
-        cap_l=_ro(cap_l),
-        cap_o=_ro(cap_o),
-        sup_turn=_ro(np.concatenate([inst.supervisor_turn, np.zeros(len(no_sup), np.int64)])),
-        edge_key=_ro(key),
-        edge_stu=_ro(e_stu),
-        edge_proj=_ro(e_proj),
-        stu_ptr=_ro(stu_ptr),
-        lottery=_ro(lot),
+        proj_sup=readonly(proj_sup),
+        sup_org=readonly(sup_org),
+        cap_p=readonly(inst.project_capacity.astype(np.int64)),
+        cap_l=readonly(cap_l),
+        cap_o=readonly(cap_o),
+        sup_turn=readonly(np.concatenate([inst.supervisor_turn, np.zeros(len(no_sup), np.int64)])),
+        edge_key=readonly(key),
+        edge_stu=readonly(e_stu),
+        edge_proj=readonly(e_proj),
+        stu_ptr=readonly(stu_ptr),
+        lottery=readonly(lot),
     )
 
 

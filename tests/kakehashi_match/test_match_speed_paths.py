@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from match_profiles import PROFILE
 from test_match_solver import markets
 
-from kakehashi_match import Instance, backend, canonical_json, instance, solve
+from kakehashi_match import Instance, backend, canonical_json, parse, solve
 from kakehashi_match.generate import random_instance
 from kakehashi_match.kernel import noisy_keys
 from kakehashi_match.market import compile_market
@@ -82,22 +82,22 @@ def test_numpy_kernels_on_a_large_market_with_binding_caps(numpy_backend):
 def test_hashed_lookup_equals_dict_lookup(monkeypatch, names, expected):
     ids = ("a", "b", "c", "d", "zz")
     index = {k: i for i, k in enumerate(ids)}
-    assert instance._lookup(names, ids, index).tolist() == expected
-    monkeypatch.setattr(instance, "_HASHED_LOOKUP", (0, 0))
+    assert parse.lookup(names, ids, index).tolist() == expected
+    monkeypatch.setattr(parse, "_HASHED_LOOKUP", (0, 0))
 
-    assert instance._lookup(names, ids, index).tolist() == expected
+    assert parse.lookup(names, ids, index).tolist() == expected
 
 
 @PROFILE
 @given(markets(max_students=40, max_projects=12))
 def test_hashed_lookup_gives_the_same_instance(data):
     a = Instance.from_dict(data)
-    old = instance._HASHED_LOOKUP
-    instance._HASHED_LOOKUP = (0, 0)
+    old = parse._HASHED_LOOKUP
+    parse._HASHED_LOOKUP = (0, 0)
     try:
         b = Instance.from_dict(data)
     finally:
-        instance._HASHED_LOOKUP = old
+        parse._HASHED_LOOKUP = old
 
     assert a.edge_proj.tolist() == b.edge_proj.tolist()
     assert a.supervisor_ranking.student.tolist() == b.supervisor_ranking.student.tolist()
