@@ -29,6 +29,7 @@ first among equals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
@@ -56,6 +57,12 @@ class Market:
     edge_proj: np.ndarray  # (E,) int64
     stu_ptr: np.ndarray  # (S+1,) int64
     lottery: np.ndarray  # (S,) int64 lottery number of each student
+    backend: str = "numba"  # which kernels the solvers run on this market
+
+    @property
+    def kernels(self) -> ModuleType:
+        """The kernel module of :attr:`backend` (see :mod:`kakehashi_match.backend`)."""
+        return kernels(self.backend)
 
     @property
     def turn_base(self) -> int:
@@ -69,8 +76,9 @@ def lottery(n: int, seed: int) -> np.ndarray:
     return rng.permutation(n).astype(np.int64)
 
 
-def compile_market(inst: Instance, seed: int = 0) -> Market:
+def compile_market(inst: Instance, seed: int = 0, backend: str = "numba") -> Market:
     """Arrays for the solvers. O(N + E log E)."""
+    k = kernels(backend)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
     n_s = inst.n_students
@@ -93,12 +101,11 @@ def compile_market(inst: Instance, seed: int = 0) -> Market:
     e_proj = inst.edge_proj.astype(np.int64)
     e_sup = proj_sup[e_proj]
     stu_ptr = inst.stu_ptr.astype(np.int64)
-    k = kernels()
     tiebreak_positions, edge_lookup = k.tiebreak_positions, k.edge_lookup
     if not pr.has.any():
         # fast path: each supervisor's order is its own ranking, ties by lottery
         pos = tiebreak_positions(sr.ptr, sr.student, sr.tier, lot)
-        if k.__name__.endswith("npkernel"):
+        if backend == "numpy":
             key = edge_lookup(
                 stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s, sorted_codes=sr.sorted_codes
             )
@@ -131,6 +138,7 @@ def compile_market(inst: Instance, seed: int = 0) -> Market:
         edge_proj=readonly(e_proj),
         stu_ptr=readonly(stu_ptr),
         lottery=readonly(lot),
+        backend=backend,
     )
 
 

@@ -102,6 +102,7 @@ def second_round(
     lists: Mapping[str, list[str]] | None = None,
     mode: str = "student",
     seed: int = 0,
+    backend: str = "numba",
 ) -> Result:
     """Run round two. The returned Result covers the residual market; its
     ``to_dict()["round_one_kept"]`` lists the placements kept and
@@ -118,7 +119,7 @@ def second_round(
     ({'c': 'p'}, {'a': None, 'b': 'q', 'c': 'p'})
     """
     data, kept = residual_instance(instance, assignments, declined, lists)
-    result = solve(data, mode=mode, seed=seed)
+    result = solve(data, mode=mode, seed=seed, backend=backend)
     combined = {s: None for s in as_instance(instance).student_ids}
     combined.update(kept)
     combined.update({s: p for s, p in result.assignments.items() if p is not None})

@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from .backend import kernels
 from .certificate import audit
 from .market import Market, _merged_orders
 
@@ -47,7 +46,7 @@ def weak_key(market: Market) -> np.ndarray:
     sr, pr = inst.supervisor_ranking, inst.project_ranking
     e_proj = market.edge_proj
     e_sup = np.where(inst.project_supervisor[e_proj] >= 0, market.proj_sup[e_proj], -1)
-    edge_lookup = kernels().edge_lookup
+    edge_lookup = market.kernels.edge_lookup
     sup_tier = edge_lookup(
         market.stu_ptr, e_sup, sr.ptr, sr.student, sr.tier.astype(np.int64), inst.n_students
     )
@@ -87,7 +86,7 @@ def weak_positions(market: Market) -> tuple[np.ndarray, np.ndarray]:
     """
     inst = market.instance
     sr, pr = inst.supervisor_ranking, inst.project_ranking
-    k = kernels()
+    k = market.kernels
     n_s = inst.n_students
     key, ptr_s = market.edge_key, market.stu_ptr
     e_proj = market.edge_proj
