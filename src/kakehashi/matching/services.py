@@ -158,11 +158,12 @@ def run_start_second_round(
 # ---------------------------------------------------------------- execute (the job)
 
 
-def _snapshot(run: MatchRun) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The instance to solve, in the engine's canonical form, and round-two facts."""
+def _snapshot(run: MatchRun) -> tuple[km.Instance, dict[str, Any]]:
+    """The instance to solve, parsed once (its ``to_dict()`` is the canonical
+    snapshot), and round-two facts."""
     if run.base_run_id is None:
         data = match_instance_build(call=run.call, policy=run.policy)
-        return km.Instance.from_dict(data).to_dict(), {}
+        return km.Instance.from_dict(data), {}
     base = run.base_run
     declined = offers_freed(run=base)
     data, kept = residual_instance(base.snapshot, base.result["assignments"], declined)
@@ -172,7 +173,7 @@ def _snapshot(run: MatchRun) -> tuple[dict[str, Any], dict[str, Any]]:
         "base_input_hash": base.input_hash,
         "declined": declined,
     }
-    return km.Instance.from_dict(data).to_dict(), {"kept": kept, "declined": declined}
+    return km.Instance.from_dict(data), {"kept": kept, "declined": declined}
 
 
 def _unmatched_reason(entry: dict[str, Any]) -> str:
@@ -319,14 +320,15 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
     MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
     try:
         progress(0, STEPS, _("Freezing the snapshot"))
-        snapshot, round_two = _snapshot(run)
-        input_hash = km.instance_hash(snapshot)
+        instance, round_two = _snapshot(run)
+        snapshot = instance.to_dict()
+        input_hash = instance.input_hash
         MatchRun.objects.filter(pk=run.pk).update(snapshot=snapshot, input_hash=input_hash)
         progress(1, STEPS, _("Solving"))
-        solved = km.solve(snapshot, mode=run.mode, seed=run.seed)
-        result = json.loads(solved.to_json())
+        solved = km.solve(instance, mode=run.mode, seed=run.seed)
+        result = solved.to_dict()
         progress(2, STEPS, _("Checking the certificate"))
-        check = km.check(snapshot, result)
+        check = km.check(instance, solved)
         progress(3, STEPS, _("Summarising"))
         summary = run_summary(
             snapshot=snapshot,
