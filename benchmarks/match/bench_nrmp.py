@@ -142,7 +142,7 @@ def main() -> None:
     t_np_da, c_np_da = median_time(lambda: student_optimal(np_market), args.repeat)
     t_np_solve, c_np_solve = median_time(lambda: km.solve(inst, backend="numpy"), args.repeat)
     r = km.solve(inst)
-    t_expl, c_expl = median_time(lambda: r._explanation_rows(), args.repeat)
+    t_expl, c_expl = median_time(lambda: r.explanation_rows(), args.repeat)
     t_json, c_json = median_time(lambda: r.to_json(), args.repeat)
     t_parse, c_parse = median_time(lambda: km.Instance.from_dict(data), args.repeat)
     s = r.summary()

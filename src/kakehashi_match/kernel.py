@@ -61,6 +61,16 @@ def _heap_pop(hk, hv, off, size):
 
 
 @njit(cache=True, nogil=True)
+def _ready(v, n_vertices, key1, hk, hv, size, stack, top):
+    """Vertex *v* has no arc left to wait for: a real vertex joins the heap
+    (by key1), a dummy node the stack. Returns the new (heap size, stack top)."""
+    if v < n_vertices:
+        return _heap_push(hk, hv, 0, size, key1[v], v), top
+    stack[top] = v
+    return size, top + 1
+
+
+@njit(cache=True, nogil=True)
 def topo_order(n_vertices, key1, vertex_root, n_roots, adj_ptr, adj_dst, indeg_in):
     """Kahn's algorithm over real vertices [0, n_vertices) and dummy nodes
     [n_vertices, N). Ready real vertices leave in order of (key1, vertex);
@@ -81,11 +91,7 @@ def topo_order(n_vertices, key1, vertex_root, n_roots, adj_ptr, adj_dst, indeg_i
     top = 0
     for v in range(n):
         if indeg[v] == 0:
-            if v < n_vertices:
-                size = _heap_push(hk, hv, 0, size, key1[v], v)
-            else:
-                stack[top] = v
-                top += 1
+            size, top = _ready(v, n_vertices, key1, hk, hv, size, stack, top)
     done = 0
     while True:
         if top > 0:
@@ -103,11 +109,7 @@ def topo_order(n_vertices, key1, vertex_root, n_roots, adj_ptr, adj_dst, indeg_i
             w = adj_dst[a]
             indeg[w] -= 1
             if indeg[w] == 0:
-                if w < n_vertices:
-                    size = _heap_push(hk, hv, 0, size, key1[w], w)
-                else:
-                    stack[top] = w
-                    top += 1
+                size, top = _ready(w, n_vertices, key1, hk, hv, size, stack, top)
     return pos, done
 
 
@@ -143,19 +145,9 @@ def _slot_find(sv, off, size, e):
 
 @njit(cache=True, nogil=True)
 def da_kernel(
-    stu_ptr,
-    start,
-    edge_proj,
-    edge_stu,
-    edge_key,
-    proj_sup,
-    sup_org,
-    cap_p,
-    cap_l,
-    cap_o,
-    sup_turn,
-    base,
-):
+    stu_ptr, start, edge_proj, edge_stu, edge_key, proj_sup, sup_org, cap_p, cap_l, cap_o,
+    sup_turn, base,
+):  # fmt: skip
     """Student-proposing deferred acceptance with nested capacities.
 
     Student s proposes along ``edge_proj[start[s]:stu_ptr[s+1]]`` skipping

@@ -37,7 +37,7 @@ from .arrays import readonly
 from .backend import kernels
 from .instance import Instance
 
-__all__ = ["Market", "compile_market", "lottery"]
+__all__ = ["Market", "compile_market", "lottery", "merged_orders"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,7 +112,7 @@ def compile_market(inst: Instance, seed: int = 0, backend: str = "numba") -> Mar
         else:
             key = edge_lookup(stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s)
     else:
-        root_ptr, root_stu, root_pos = _merged_orders(inst, proj_sup, n_sup, lot)
+        root_ptr, root_stu, root_pos = merged_orders(inst, proj_sup, n_sup, lot)
         key = edge_lookup(stu_ptr, e_sup, root_ptr, root_stu, root_pos, n_s)
         # acceptable: ranked by the project's own ranking, else by its supervisor
         ones_p = np.zeros(len(pr.student), dtype=np.int64)
@@ -142,7 +142,7 @@ def compile_market(inst: Instance, seed: int = 0, backend: str = "numba") -> Mar
     )
 
 
-def _merged_orders(inst: Instance, proj_sup: np.ndarray, n_sup: int, lot: np.ndarray):
+def merged_orders(inst: Instance, proj_sup: np.ndarray, n_sup: int, lot: np.ndarray):
     """Each supervisor's strict order merging its ranking and its projects'
     own rankings (Kahn's algorithm). Returns compressed rows (ptr, student,
     position) over supervisors; raises ValueError when the rankings conflict.

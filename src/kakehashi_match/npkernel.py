@@ -89,19 +89,9 @@ def edge_lookup(
 
 
 def da_kernel(
-    stu_ptr,
-    start,
-    edge_proj,
-    edge_stu,
-    edge_key,
-    proj_sup,
-    sup_org,
-    cap_p,
-    cap_l,
-    cap_o,
-    sup_turn,
-    base=None,
-) -> np.ndarray:
+    stu_ptr, start, edge_proj, edge_stu, edge_key, proj_sup, sup_org, cap_p, cap_l, cap_o,
+    sup_turn, base=None,
+) -> np.ndarray:  # fmt: skip
     """Student-proposing deferred acceptance with nested capacities, in
     vectorised rounds; same arguments and result as ``kernel.da_kernel``
     (integer keys only). O(rounds · H log H) for H holders per round."""

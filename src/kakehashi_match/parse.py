@@ -138,10 +138,8 @@ def _student_lists(students, student_ids, project_ids, p_index):
     stu_ptr = np.zeros(len(lists) + 1, dtype=np.int64)
     np.cumsum(lengths, out=stu_ptr[1:])
     edge_proj = lookup(flat, project_ids, p_index)
-    bad = np.flatnonzero(edge_proj < 0)
-    if len(bad):
-        owners = np.searchsorted(stu_ptr, bad, side="right") - 1
-        pairs = sorted({(student_ids[o], flat[b]) for o, b in zip(owners, bad, strict=True)})
+    pairs = _unknown_pairs(stu_ptr, edge_proj, student_ids, flat)
+    if pairs:
         raise ValueError(
             "students: unknown project ids "
             + ", ".join(f"{p!r} (ranked by {s!r})" for s, p in pairs[:10])
@@ -149,6 +147,14 @@ def _student_lists(students, student_ids, project_ids, p_index):
         )
     _check_dupes(stu_ptr, edge_proj, student_ids, project_ids, "students", "project", order=False)
     return stu_ptr, edge_proj
+
+
+def _unknown_pairs(ptr, found, owner_ids, names) -> list[tuple[str, str]]:
+    """(owner id, name) of every entry of compressed rows *ptr* whose lookup
+    failed (``found`` is -1), sorted."""
+    bad = np.flatnonzero(found < 0)
+    owners = np.searchsorted(ptr, bad, side="right") - 1
+    return sorted({(owner_ids[o], names[b]) for o, b in zip(owners, bad, strict=True)})
 
 
 def _hosts(table, ids, kind, keys, parent_key, parent_index):
@@ -321,10 +327,8 @@ def _rankings(lists, owner_ids, where, s_index, student_ids) -> Ranking:
                 tied.append((i, tiers))
         ptr[i + 1] = len(students)
     stu = lookup(students, student_ids, s_index)
-    bad = np.flatnonzero(stu < 0)
-    if len(bad):
-        owners = np.searchsorted(ptr, bad, side="right") - 1
-        pairs = sorted({(owner_ids[o], students[b]) for o, b in zip(owners, bad, strict=True)})
+    pairs = _unknown_pairs(ptr, stu, owner_ids, students)
+    if pairs:
         raise ValueError(
             f"{where}: ranking names unknown student ids "
             + ", ".join(f"{s!r} (in {o!r})" for o, s in pairs[:10])

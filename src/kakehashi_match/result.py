@@ -160,7 +160,7 @@ class Result:
         inst = self.instance
         sid, pid = inst.student_ids, inst.project_ids
         estu = self.market.edge_stu
-        rows = self._explanation_rows()
+        rows = self.explanation_rows()
         items = [
             _choice_dict(pid[p], rk, REASONS[r], sid[estu[w]] if w >= 0 else None, cp, yp, tie)
             for p, rk, r, w, cp, yp, tie in zip(*rows["columns"], strict=True)
@@ -216,7 +216,7 @@ class Result:
         out["warnings"] = warnings
         return out
 
-    def _explanation_rows(self, as_lists: bool = True) -> dict[str, Any]:
+    def explanation_rows(self, as_lists: bool = True) -> dict[str, Any]:
         """Vectorised explanation columns for every choice ranked above the
         obtained one: (project, rank, reason, cutoff edge, cutoff position,
         your position, tied with the cut-off), grouped by student via
@@ -316,7 +316,7 @@ class Result:
         inst, m = self.instance, self.market
         q = inst.quoted_ids("students")
         qp = [*inst.quoted_ids("projects"), "null"]  # index -1: unplaced
-        rows = self._explanation_rows(as_lists=False)
+        rows = self.explanation_rows(as_lists=False)
         p_col, rk_col, r_col, w_col, cp_col, yp_col, tie_col = rows["columns"]
         bounds = np.asarray(rows["bounds"], dtype=np.int64)
         length = np.diff(m.stu_ptr)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .certificate import audit
-from .market import Market, _merged_orders
+from .market import Market, merged_orders
 
 __all__ = ["stable_improvement_cycles", "weak_key", "weak_positions"]
 
@@ -104,7 +104,7 @@ def weak_positions(market: Market) -> tuple[np.ndarray, np.ndarray]:
         kl = k.edge_lookup(ptr_s, real_sup, sr_ptr, sr_stu, local, n_s)
         kl = np.where(key >= 0, kl, -1)
         return kl, kl
-    root_ptr, root_stu, root_pos = _merged_orders(
+    root_ptr, root_stu, root_pos = merged_orders(
         inst, market.proj_sup, market.n_sup, market.lottery
     )
     n_v = len(root_stu)
