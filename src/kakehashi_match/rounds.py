@@ -29,9 +29,42 @@ def residual_instance(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The round-two instance and the placements kept from round one.
 
-    *assignments* is round one's ``Result.assignments``; *declined* names
-    students who turned their offer down (they leave the market); *lists*
-    optionally replaces some remaining students' rank lists.
+    Parameters
+    ----------
+    instance : Instance, mapping or JSON text
+        Round one's instance (never mutated).
+    assignments : mapping
+        Round one's ``Result.assignments``.
+    declined : iterable of str
+        Students who turned their offer down; they leave the market.
+    lists : mapping, optional
+        New rank lists for some remaining students.
+
+    Returns
+    -------
+    (dict, dict)
+        The residual instance as plain data (capacities lowered by the
+        placements kept, kept students and decliners removed, groups
+        dropped) and the placements kept, student id -> project id.
+
+    Raises
+    ------
+    ValueError
+        Unknown ids, a decliner without an offer, a node over capacity.
+
+    Notes
+    -----
+    O(N + E). Round two then runs any mode of :func:`~kakehashi_match.solve`
+    on this instance, so it follows that mode's paper.
+
+    Examples
+    --------
+    >>> data, kept = residual_instance(
+    ...     {"students": {"a": ["p"], "b": ["p"]},
+    ...      "projects": {"p": {"capacity": 2, "ranking": ["a", "b"]}}},
+    ...     {"a": "p", "b": "p"}, declined=["b"])
+    >>> data["projects"]["p"], kept
+    ({'capacity': 1, 'ranking': []}, {'a': 'p'})
     """
     inst = as_instance(instance)
     data = inst.to_dict()

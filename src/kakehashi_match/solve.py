@@ -36,8 +36,40 @@ def as_instance(instance: Instance | Mapping[str, Any] | str | bytes) -> Instanc
 
 
 def student_optimal(market: Market, start: np.ndarray | None = None, key=None) -> np.ndarray:
-    """Edge held by each student after student-proposing DA (the compiled
-    kernel, or its NumPy twin, as ``market.backend`` says)."""
+    """The student-optimal stable assignment: student-proposing deferred
+    acceptance with nested capacities on the compiled kernel.
+
+    Parameters
+    ----------
+    market : Market
+        From :func:`~kakehashi_match.market.compile_market`; its ``backend``
+        picks the compiled kernel or its NumPy twin (identical results).
+    start : array of int, optional
+        Per student, the first edge it may propose to (default: its list's head).
+    key : array, optional
+        Priorities replacing ``market.edge_key`` (-1: unacceptable).
+
+    Returns
+    -------
+    ndarray of int64
+        The edge each student holds, -1 when unmatched.
+
+    Notes
+    -----
+    O(E · c) for E rank-list entries and capacities c; O(E log E) at the
+    organisation level. Gale & Shapley 1962 (doi:10.2307/2312726), nested
+    capacities after Abraham, Irving & Manlove 2007
+    (doi:10.1016/j.jda.2006.03.006).
+
+    Examples
+    --------
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": ["b", "a"]}}}))
+    >>> student_optimal(m).tolist()  # b holds edge 1, a is unmatched
+    [-1, 1]
+    """
     st = market.stu_ptr[:-1] if start is None else start
     return market.kernels.da_kernel(
         market.stu_ptr,
@@ -71,6 +103,19 @@ def host_optimal(market: Market, held: np.ndarray | None = None) -> np.ndarray:
     the set of stable matchings irregular). Every kept break makes one
     student strictly worse, so there are at most E breaks, each O(E log E):
     meant for program-sized markets, not national ones.
+
+    Examples
+    --------
+    Students get their first choices in ``student`` mode and their second
+    in ``host`` mode:
+
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["A", "B"], "b": ["B", "A"]},
+    ...     "projects": {"A": {"capacity": 1, "ranking": ["b", "a"]},
+    ...                  "B": {"capacity": 1, "ranking": ["a", "b"]}}}))
+    >>> student_optimal(m).tolist(), host_optimal(m).tolist()
+    ([0, 2], [1, 3])
     """
     held = student_optimal(market) if held is None else held.copy()
     matched = held >= 0
@@ -130,20 +175,54 @@ def solve(
 ) -> Result:
     """Compute a matching and its certificate.
 
-    Modes: ``student`` (student-optimal stable, student-proposing deferred
-    acceptance: Gale & Shapley 1962, doi:10.2307/2312726, with nested
-    capacities after Abraham, Irving & Manlove 2007,
-    doi:10.1016/j.jda.2006.03.006), ``host`` (host-optimal stable),
-    ``ties`` (single tie-breaking by the seeded lottery then stable
-    improvement cycles, Erdil & Ergin 2008, doi:10.1257/aer.98.3.669),
-    ``flexible`` (distributional caps on groups, Kamada & Kojima 2015,
-    doi:10.1257/aer.20101552), ``welfare`` (most placements, then least
-    total rank; not stable in general, blocking pairs reported).
+    Parameters
+    ----------
+    instance : Instance, mapping or JSON text
+        The market (see ``docs/match/format.md``). An :class:`Instance` is
+        used as it is (parse once with :meth:`Instance.from_dict`); other
+        forms are parsed. Never mutated.
+    mode : {"student", "host", "ties", "flexible", "welfare"}
+        ``student``: the student-optimal stable matching, student-proposing
+        deferred acceptance with nested capacities. ``host``: a stable
+        matching no better for any student (host-optimal when organisation
+        caps do not bind). ``ties``: single tie-breaking by the seeded
+        lottery, then stable improvement cycles. ``flexible``: distributional
+        caps on groups of organisations, with targets. ``welfare``: most
+        placements, then least total rank (not stable in general; its
+        blocking pairs are reported).
+    seed : int
+        The lottery that breaks ties in host rankings; the only randomness.
+    backend : {"numba", "numpy"}
+        Which twin of the kernels runs; the results are identical.
+    **options
+        Mode options: ``lower_quotas`` and ``time_limit`` in ``welfare``.
 
-    Complexity: O(E log E) for E rank-list entries in the stable modes.
-    The input is never mutated; randomness comes only from *seed* (the
-    lottery that breaks ties in host rankings).
+    Returns
+    -------
+    Result
+        The assignment, its certificate and explanations.
 
+    Raises
+    ------
+    ValueError
+        Bad instance, unknown mode or option, negative seed; the message
+        names the argument and the offending ids.
+
+    Notes
+    -----
+    O(E log E) for E rank-list entries in ``student`` and ``flexible``
+    (flexible is pure Python), more in ``host`` and ``ties`` (at most E
+    improvement steps), a mixed-integer program in ``welfare``.
+
+    References
+    ----------
+    Gale & Shapley 1962, doi:10.2307/2312726 (deferred acceptance); Abraham,
+    Irving & Manlove 2007, doi:10.1016/j.jda.2006.03.006 (nested capacities);
+    Erdil & Ergin 2008, doi:10.1257/aer.98.3.669 (ties); Kamada & Kojima
+    2015, doi:10.1257/aer.20101552 (flexible).
+
+    Examples
+    --------
     >>> r = solve({
     ...     "students": {"a": ["p", "q"], "b": ["p"]},
     ...     "projects": {"p": {"capacity": 1, "supervisor": "L"},
@@ -199,13 +278,47 @@ def check(
     *,
     backend: str = "numba",
 ) -> dict[str, Any]:
-    """Verify a result against an instance; return ``{"ok": bool, "violations": [...]}``.
+    """Verify a result against an instance, independently of the solver.
 
-    The result may be a :class:`Result`, its ``to_dict()`` or its JSON. The
-    assignment is checked for: every student present, only projects on the
-    student's own list, capacities at every level, acceptability to the host,
-    and — in the stable modes — no blocking pair, under the priority order
-    fixed by the recorded seed. O(E log E).
+    Parameters
+    ----------
+    instance : Instance, mapping or JSON text
+        The market; an :class:`Instance` is used as it is (no re-parse).
+    result : Result, mapping or JSON text
+        A :class:`Result` (read directly, no serialisation), its
+        ``to_dict()`` or its JSON. Its ``run`` gives the mode and the seed.
+    backend : {"numba", "numpy"}
+        Which twin of the kernels compiles the priorities; same answer.
+
+    Returns
+    -------
+    dict
+        ``{"ok": bool, "violations": [str, ...], "blocking_pairs": int}``.
+        The assignment is checked for: every student present, only projects
+        on the student's own list, capacities at every level (and groups in
+        ``flexible``), acceptability to the host, and, in the stable modes,
+        no blocking pair under the priority order fixed by the recorded seed.
+
+    Raises
+    ------
+    ValueError
+        Malformed result, unknown student or project ids.
+
+    Notes
+    -----
+    O(E log E) for E rank-list entries. Stability is that of SPA-S (Abraham,
+    Irving & Manlove 2007, doi:10.1016/j.jda.2006.03.006) with an
+    organisation level; see :func:`kakehashi_match.certificate.audit`.
+
+    Examples
+    --------
+    >>> data = {"students": {"a": ["p"], "b": ["p"]},
+    ...         "projects": {"p": {"capacity": 1, "ranking": ["b", "a"]}}}
+    >>> inst = Instance.from_dict(data)
+    >>> check(inst, solve(inst))["ok"]
+    True
+    >>> check(inst, {"assignments": {"a": "p", "b": None}})["violations"]
+    ["blocking pair: student 'b' and project 'p'"]
     """
     inst = as_instance(instance)
     if isinstance(result, Result):  # what the check reads, without serialising the rest
