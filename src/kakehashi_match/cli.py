@@ -36,6 +36,17 @@ def _options(pairs: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command with *argv* (default ``sys.argv[1:]``); return the exit code.
+
+    >>> import json, pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     inst, res = pathlib.Path(tmp, "i.json"), pathlib.Path(tmp, "r.json")
+    ...     _ = inst.write_text(json.dumps({"students": {"a": ["p"]},
+    ...         "projects": {"p": {"capacity": 1, "ranking": ["a"]}}}))
+    ...     main(["solve", str(inst), "-o", str(res)]), main(["check", str(inst), str(res)])
+    ok: valid and stable
+    (0, 0)
+    """
     parser = argparse.ArgumentParser(prog="kakehashi-match", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_solve = sub.add_parser("solve", help="compute a matching with certificate and explanations")

@@ -149,5 +149,13 @@ class Instance:
 
     # -------------------------------------------------------------- to_dict
     def to_dict(self) -> dict[str, Any]:
-        """The canonical plain-data form (ids sorted, ties as nested lists)."""
+        """The canonical plain-data form (ids sorted, ties as nested lists). O(N + E).
+
+        >>> Instance.from_json('{"students": {"b": ["p"], "a": ["p"]},'
+        ...     '"projects": {"p": {"capacity": 1, "ranking": [["b", "a"]]}}}').to_dict()
+        ... # doctest: +NORMALIZE_WHITESPACE
+        {'students': {'a': ['p'], 'b': ['p']},
+         'projects': {'p': {'capacity': 1, 'ranking': [['b', 'a']]}},
+         'supervisors': {}, 'organisations': {}}
+        """
         return instance_dict(self)

@@ -16,6 +16,13 @@ class Ranking:
     ``student[ptr[i]:ptr[i+1]]`` are the students node ``i`` ranks, best first;
     ``tier`` gives each entry's tie group (0 = best). ``has[i]`` is False when
     node ``i`` carries no ranking of its own.
+
+    >>> from kakehashi_match import Instance
+    >>> r = Instance.from_dict({
+    ...     "students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": [["a", "b"]]}}}).project_ranking
+    >>> r.student.tolist(), r.tier.tolist(), r.has_ties
+    ([0, 1], [0, 0], True)
     """
 
     ptr: np.ndarray
