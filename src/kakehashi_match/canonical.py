@@ -65,7 +65,14 @@ def quoted(ids) -> list[str]:
 
 def ranking_entries(r: Ranking, i: int, sid) -> list:
     """Owner *i*'s ranking as plain data: student ids best first, a tie group
-    as a nested list. O(length of the ranking)."""
+    as a nested list. O(length of the ranking).
+
+    >>> from kakehashi_match import Instance
+    >>> inst = Instance.from_dict({"students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": [["b", "a"]]}}})
+    >>> ranking_entries(inst.project_ranking, 0, inst.student_ids)
+    [['b', 'a']]
+    """
     a, b = int(r.ptr[i]), int(r.ptr[i + 1])
     if b == a or int(r.tier[b - 1]) == b - a - 1:  # no ties: plain list
         return r.student_names(sid)[a:b]
@@ -84,7 +91,14 @@ def ranking_entries(r: Ranking, i: int, sid) -> list:
 
 def ranking_texts(r: Ranking, sid, qs) -> list[str]:
     """``canonical_json(ranking_entries(r, i, sid))`` for every owner i, with
-    the quoted ids *qs*; rankings without ties are joined directly. O(R)."""
+    the quoted ids *qs*; rankings without ties are joined directly. O(R).
+
+    >>> from kakehashi_match import Instance
+    >>> inst = Instance.from_dict({"students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": [["b", "a"]]}}})
+    >>> ranking_texts(inst.project_ranking, inst.student_ids, quoted(inst.student_ids))
+    ['[["b","a"]]']
+    """
     ptr = r.ptr.tolist()
     n = len(ptr) - 1
     if n == 0:
@@ -138,7 +152,14 @@ def _groups_and_meta(inst: Instance) -> dict[str, Any]:
 
 def instance_dict(inst: Instance) -> dict[str, Any]:
     """The canonical plain-data form of *inst* (ids sorted, ties as nested
-    lists): what :meth:`Instance.to_dict` returns. O(N + E)."""
+    lists): what :meth:`Instance.to_dict` returns. O(N + E).
+
+    >>> from kakehashi_match import Instance
+    >>> inst = Instance.from_dict({"students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": [["b", "a"]]}}})
+    >>> instance_dict(inst)["projects"]
+    {'p': {'capacity': 1, 'ranking': [['b', 'a']]}}
+    """
     sid, pid = inst.student_ids, inst.project_ids
     lid, oid = inst.supervisor_ids, inst.organisation_ids
     ptr = inst.stu_ptr.tolist()
@@ -173,7 +194,14 @@ def instance_dict(inst: Instance) -> dict[str, Any]:
 
 def canonical_text(inst: Instance) -> str:
     """``canonical_json(instance_dict(inst))``, written section by section
-    from the arrays: the text that :attr:`Instance.input_hash` hashes. O(N + E)."""
+    from the arrays: the text that :attr:`Instance.input_hash` hashes. O(N + E).
+
+    >>> from kakehashi_match import Instance
+    >>> inst = Instance.from_dict({"students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": [["b", "a"]]}}})
+    >>> canonical_text(inst)[:50]
+    '{"organisations":{},"projects":{"p":{"capacity":1,'
+    """
     sid = inst.student_ids
     qs, qp = inst.quoted_ids("students"), inst.quoted_ids("projects")
     ql, qo = inst.quoted_ids("supervisors"), inst.quoted_ids("organisations")

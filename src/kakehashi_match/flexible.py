@@ -190,7 +190,21 @@ def group_full_mask(market: Market, held: np.ndarray) -> np.ndarray:
 
 
 def group_counts(market: Market, held: np.ndarray) -> list[tuple[str, int, int]]:
-    """(group id, placed, capacity) for every group."""
+    """(group id, placed, capacity) for every group.
+
+    O(N + E).
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "supervisor": "L"}},
+    ...     "supervisors": {"L": {"ranking": ["a"], "organisation": "X"}},
+    ...     "organisations": {"X": {}},
+    ...     "groups": {"G": {"organisations": ["X"], "capacity": 3}}}))
+    >>> group_counts(m, np.array([0]))
+    [('G', 1, 3)]
+    """
     org_group, _t, _o, gcap = _groups(market)
     held = np.asarray(held, dtype=np.int64)
     m_edge = held[held >= 0]

@@ -41,7 +41,17 @@ def weak_key(market: Market) -> np.ndarray:
     project's own ranking if it has one, else the supervisor's); -1 if
     unranked. Within one ranking these order students as
     :func:`weak_positions` does; the audit compares the latter, which also
-    make sense across the rankings under one supervisor."""
+    make sense across the rankings under one supervisor.
+
+    O(R + E).
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({"students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": [["a", "b"]]}}}))
+    >>> weak_key(m).tolist(), sorted(m.edge_key.tolist())  # tied, then broken by lottery
+    ([0, 0], [0, 1])
+    """
     inst = market.instance
     sr, pr = inst.supervisor_ranking, inst.project_ranking
     e_proj = market.edge_proj
