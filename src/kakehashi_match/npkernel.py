@@ -104,14 +104,18 @@ def da_kernel(
     vectorised rounds; same arguments and result as ``kernel.da_kernel``
     (integer keys only). O(rounds · H log H) for H holders per round.
 
+    Three students want p (two places), whose supervisor ranks c, a, b:
+
     >>> from kakehashi_match import Instance
     >>> from kakehashi_match.market import compile_market
-    >>> m = compile_market(Instance.from_dict({
-    ...     "students": {"a": ["p"], "b": ["p"]},
-    ...     "projects": {"p": {"capacity": 1, "ranking": ["b", "a"]}}}))
-    >>> da_kernel(m.stu_ptr, m.stu_ptr[:-1], m.edge_proj, m.edge_stu, m.edge_key,
-    ...           m.proj_sup, m.sup_org, m.cap_p, m.cap_l, m.cap_o, m.sup_turn).tolist()
-    [-1, 1]
+    >>> mk = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p"], "b": ["p"], "c": ["p"]},
+    ...     "projects": {"p": {"capacity": 2, "supervisor": "L"}},
+    ...     "supervisors": {"L": {"ranking": ["c", "a", "b"]}}}))
+    >>> arrays = (mk.stu_ptr, mk.stu_ptr[:-1], mk.edge_proj, mk.edge_stu, mk.edge_key)
+    >>> da_kernel(*arrays, mk.proj_sup, mk.sup_org, mk.cap_p, mk.cap_l, mk.cap_o,
+    ...           mk.sup_turn).tolist()  # b is left out
+    [0, -1, 2]
     """
     n_s = len(stu_ptr) - 1
     n_e = len(edge_proj)
