@@ -19,12 +19,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from _common import load, median_time, nrmp_instance
 
 import kakehashi_match as km
-from kakehashi_match import backend
 from kakehashi_match.market import compile_market
 from kakehashi_match.solve import student_optimal
 
@@ -60,7 +60,6 @@ import time
 t0 = time.perf_counter()
 import gc, json, sys
 gc.disable()
-from kakehashi_match import backend
 from kakehashi_match.instance import Instance
 from kakehashi_match.solve import solve
 laps = {"start-up and imports": time.perf_counter() - t0}
@@ -75,8 +74,7 @@ inst = Instance.from_dict(data)
 lap("validate + index")
 inst.input_hash
 lap("canonical input hash")
-backend.prefer("numpy")
-result = solve(inst)
+result = solve(inst, backend="numpy")
 lap("solve + certificate (NumPy kernels)")
 with open(sys.argv[2], "w", encoding="utf-8") as fp:
     result.write_json(fp)
@@ -94,11 +92,7 @@ def _in_process(path: Path, out: Path, repeat: int) -> tuple[float, float]:
 
     def run() -> None:
         inst = Instance.from_json(path.read_text(encoding="utf-8"))
-        old = backend.prefer("numpy")
-        try:
-            result = km.solve(inst)
-        finally:
-            backend.prefer(old)
+        result = km.solve(inst, backend="numpy")
         with open(out, "w", encoding="utf-8") as fp:
             result.write_json(fp)
 
@@ -144,12 +138,11 @@ def main() -> None:
     market = compile_market(inst, 0)
     t_da, c_da = median_time(lambda: student_optimal(market), args.repeat)
     t_solve, c_solve = median_time(lambda: km.solve(inst), args.repeat)
-    old = backend.prefer("numpy")
-    t_np_da, c_np_da = median_time(lambda: student_optimal(market), args.repeat)
-    t_np_solve, c_np_solve = median_time(lambda: km.solve(inst), args.repeat)
-    backend.prefer(old)
+    np_market = replace(market, backend="numpy")
+    t_np_da, c_np_da = median_time(lambda: student_optimal(np_market), args.repeat)
+    t_np_solve, c_np_solve = median_time(lambda: km.solve(inst, backend="numpy"), args.repeat)
     r = km.solve(inst)
-    t_expl, c_expl = median_time(lambda: r._explanation_rows(), args.repeat)
+    t_expl, c_expl = median_time(lambda: r.explanation_rows(), args.repeat)
     t_json, c_json = median_time(lambda: r.to_json(), args.repeat)
     t_parse, c_parse = median_time(lambda: km.Instance.from_dict(data), args.repeat)
     s = r.summary()

@@ -15,7 +15,8 @@ True
 """
 
 from .instance import Instance, canonical_json, instance_hash
-from .solve import ENGINE_VERSION, MODES, Result, check, solve
+from .result import ENGINE_VERSION, Result
+from .solve import MODES, check, solve
 
 __all__ = [
     "ENGINE_VERSION",

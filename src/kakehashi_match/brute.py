@@ -68,6 +68,7 @@ def best_misreport_gain(instance_dict: dict[str, Any], solve_fn, student: str, m
 def to_matching_game(instance_dict: dict[str, Any]):
     """The same market as a ``matching`` (PyPI) StudentAllocation game, for
     instances with strict supervisor rankings and no organisation caps."""
+    # The reference library is a test-only dependency.
     from matching.games import StudentAllocation
 
     projects = instance_dict["projects"]

@@ -104,14 +104,40 @@ def _top2(group: np.ndarray, value: np.ndarray, n: int):
 def audit(market: Market, held: np.ndarray, extra_full=None, key=None) -> Audit:
     """Check *held* (edge per student, -1 unmatched) against *market*.
 
-    ``extra_full`` optionally gives, per edge, True when a distributional
-    group cap stops the student (flexible DA); such edges do not block.
-    ``key`` replaces the priority used for comparisons: one array for every
-    level, or a pair ``(project_key, supervisor_key)``. Pass the tie-group
-    positions (:func:`kakehashi_match.ties.weak_positions`) to test stability
-    under the weak (tied) rankings; the audit is then marked ``weak`` and
-    equal keys mean the host ranked the two students equally.
+    Parameters
+    ----------
+    market : Market
+        The compiled market.
+    held : array of int
+        The edge each student holds, -1 when unmatched.
+    extra_full : array of bool, optional
+        Per edge, True when a distributional group cap stops the student
+        (flexible DA); such edges do not block.
+    key : array or (array, array), optional
+        Replaces the priority used for comparisons: one array for every
+        level, or a pair ``(project_key, supervisor_key)``. Pass the tie-group
+        positions (:func:`kakehashi_match.ties.weak_positions`) to test
+        stability under the weak (tied) rankings; the audit is then marked
+        ``weak`` and equal keys mean the host ranked the two students equally.
 
+    Returns
+    -------
+    Audit
+        Counts, cut-offs, capacity violations, unacceptable placements,
+        blocking edges and the reason for every choice above the obtained one.
+
+    Raises
+    ------
+    ValueError
+        *held* of the wrong shape or naming edges off the students' lists.
+
+    Notes
+    -----
+    Vectorised, O(E log E). SPA-S stability (Abraham, Irving & Manlove 2007,
+    doi:10.1016/j.jda.2006.03.006) with the organisation level added.
+
+    Examples
+    --------
     >>> from kakehashi_match import Instance
     >>> from kakehashi_match.market import compile_market
     >>> import numpy as np

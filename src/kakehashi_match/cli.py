@@ -36,6 +36,17 @@ def _options(pairs: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command with *argv* (default ``sys.argv[1:]``); return the exit code.
+
+    >>> import json, pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     inst, res = pathlib.Path(tmp, "i.json"), pathlib.Path(tmp, "r.json")
+    ...     _ = inst.write_text(json.dumps({"students": {"a": ["p"]},
+    ...         "projects": {"p": {"capacity": 1, "ranking": ["a"]}}}))
+    ...     main(["solve", str(inst), "-o", str(res)]), main(["check", str(inst), str(res)])
+    ok: valid and stable
+    (0, 0)
+    """
     parser = argparse.ArgumentParser(prog="kakehashi-match", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_solve = sub.add_parser("solve", help="compute a matching with certificate and explanations")
@@ -72,27 +83,19 @@ def main(argv: list[str] | None = None) -> int:
             gc.enable()
 
 
-def _numpy_kernels_pay(inst, mode: str) -> bool:
-    """True when the NumPy twins of the kernels are cheaper than loading numba
-    for this one-shot command: student mode (one deferred acceptance) or a
-    check (one audit), on a market of ordinary size."""
-    from . import backend
-
-    return mode == "student" and inst.n_edges <= backend.NUMPY_MAX_EDGES
-
-
 def _run(args: argparse.Namespace) -> int:
-    from . import backend
+    # Each subcommand imports only what it uses (no numba for a one-shot solve).
+    from .backend import one_shot_backend
     from .instance import Instance
     from .solve import check, solve
 
-    old = backend.preferred()
     try:
         inst = Instance.from_json(_read(args.instance))
         if args.command == "solve":
-            if _numpy_kernels_pay(inst, args.mode):
-                backend.prefer("numpy")
-            result = solve(inst, mode=args.mode, seed=args.seed, **_options(args.option))
+            # the NumPy twins of the kernels when they are cheaper than loading numba
+            kernels = one_shot_backend(inst.n_edges, args.mode)
+            options = _options(args.option)
+            result = solve(inst, mode=args.mode, seed=args.seed, backend=kernels, **options)
             if args.output:
                 with open(args.output, "w", encoding="utf-8") as fp:
                     result.write_json(fp, explain=not args.no_explain)
@@ -100,15 +103,17 @@ def _run(args: argparse.Namespace) -> int:
                 result.write_json(sys.stdout, explain=not args.no_explain)
             return 0
         if args.command == "round2":
+            # Each subcommand imports only what it uses (no numba for a one-shot solve).
             from .rounds import second_round
 
             first = json.loads(_read(args.result))
             if not isinstance(first, dict) or not isinstance(first.get("assignments"), dict):
                 raise ValueError("result: expected an object with an 'assignments' object")
             declined = [x for x in args.declined.split(",") if x]
-            if _numpy_kernels_pay(inst, "student"):
-                backend.prefer("numpy")
-            result = second_round(inst, first["assignments"], declined, seed=args.seed)
+            kernels = one_shot_backend(inst.n_edges)
+            result = second_round(
+                inst, first["assignments"], declined, seed=args.seed, backend=kernels
+            )
             text = result.to_json()
             if args.output:
                 Path(args.output).write_text(text, encoding="utf-8")
@@ -116,14 +121,10 @@ def _run(args: argparse.Namespace) -> int:
                 sys.stdout.write(text)
             return 0
         # one audit, the same in every mode
-        if _numpy_kernels_pay(inst, "student"):
-            backend.prefer("numpy")
-        report = check(inst, _read(args.result))
+        report = check(inst, _read(args.result), backend=one_shot_backend(inst.n_edges))
     except (ValueError, json.JSONDecodeError) as exc:
         print(f"kakehashi-match: error: {exc}", file=sys.stderr)
         return 2
-    finally:
-        backend.prefer(old)
     if report["ok"]:
         print("ok: valid" + (" and stable" if report["blocking_pairs"] == 0 else ""))
         return 0

@@ -14,6 +14,8 @@ student-proposing deferred acceptance stays stable in Kamada and Kojima's
 sense and strategy-proof for students.
 
 Pure Python, O(E · (caps + group size)): meant for program-sized markets.
+The loop is the reference deferred acceptance of :mod:`kakehashi_match.reference`,
+run with the group-aware choice rule :class:`GroupChoice`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from .market import Market
+from .reference import NestedChoice, deferred_acceptance_reference
 
-__all__ = ["flexible_da", "group_full_mask"]
+__all__ = ["GroupChoice", "flexible_da", "group_counts", "group_full_mask"]
 
 
 def _groups(market: Market):
@@ -45,92 +48,83 @@ def _groups(market: Market):
     return org_group, target, order, np.asarray(caps, dtype=np.int64)
 
 
+class GroupChoice(NestedChoice):
+    """:class:`~kakehashi_match.reference.NestedChoice` with distributional
+    caps on groups of organisations: when a group is over its capacity it
+    rejects the student its round-robin would take last (targets first,
+    then one student per organisation in the group's ``order``): the last
+    student of the organisation furthest past its target."""
+
+    def __init__(self, market: Market) -> None:
+        super().__init__(market)
+        org_group, target, order, gcap = _groups(market)
+        self.og, self.tg = org_group.tolist(), target.tolist()
+        self.od, self.gc = order.tolist(), gcap.tolist()
+        self.count_g = [0] * len(self.gc)
+        self.orgs_of: list[list[int]] = [[] for _ in self.gc]
+        for org, g in enumerate(self.og):
+            if g >= 0:
+                self.orgs_of[g].append(org)
+
+    def _group(self, e: int) -> int:
+        return self.og[self.sorg[self.psup[self.eproj[e]]]]
+
+    def admit(self, e: int) -> None:
+        super().admit(e)
+        g = self._group(e)
+        if g >= 0:
+            self.count_g[g] += 1
+
+    def remove(self, e: int) -> None:
+        super().remove(e)
+        g = self._group(e)
+        if g >= 0:
+            self.count_g[g] -= 1
+
+    def rejection(self, e: int) -> int:
+        rejected = super().rejection(e)
+        g = self._group(e)
+        if rejected >= 0 or g < 0 or self.count_g[g] <= self.gc[g]:
+            return rejected
+        n_o, tg, od = self.count_o, self.tg, self.od
+        o_star = max(
+            (o for o in self.orgs_of[g] if n_o[o] > tg[o]),
+            key=lambda o: (n_o[o] - 1 - tg[o], od[o]),
+        )
+        return self.org_last(o_star)
+
+
 def flexible_da(market: Market, **options: Any):
-    """Student-proposing DA with project, supervisor, organisation and group
-    caps. Returns (held, extra, group_full) where ``group_full`` marks the
-    choices a group cap stopped (for the certificate)."""
+    """Student-proposing deferred acceptance with project, supervisor,
+    organisation and group caps: the reference loop
+    (:func:`~kakehashi_match.reference.deferred_acceptance_reference`) run
+    with the :class:`GroupChoice` rule. Kamada & Kojima 2015
+    (doi:10.1257/aer.20101552). O(E · (caps + group size)).
+
+    Returns ``(held, extra, group_full)``: the edge each student holds (-1
+    unmatched), ``{"groups": {group id: placed}}``, and per edge whether a
+    group cap stopped that choice (for the certificate).
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> inst = Instance.from_dict({
+    ...     "students": {"a": ["p", "q"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 2, "supervisor": "L"},
+    ...                  "q": {"capacity": 1, "supervisor": "M"}},
+    ...     "supervisors": {"L": {"ranking": ["b", "a"], "organisation": "X"},
+    ...                     "M": {"ranking": ["a"], "organisation": "Y"}},
+    ...     "organisations": {"X": {}, "Y": {}},
+    ...     "groups": {"G": {"organisations": ["X"], "capacity": 1}}})
+    >>> held, extra, _ = flexible_da(compile_market(inst))
+    >>> held.tolist(), extra
+    ([1, 2], {'groups': {'G': 1}})
+    """
     if options:
         raise ValueError(f"options: flexible mode takes no options, got {sorted(options)}")
-    org_group, target, order, gcap = _groups(market)
-    ptr = market.stu_ptr.tolist()
-    key = market.edge_key.tolist()
-    eproj = market.edge_proj.tolist()
-    estu = market.edge_stu.tolist()
-    psup = market.proj_sup.tolist()
-    sorg = market.sup_org.tolist()
-    turn = market.sup_turn.tolist()
-    cap_p, cap_l, cap_o = market.cap_p.tolist(), market.cap_l.tolist(), market.cap_o.tolist()
-    og, tg, od, gc = org_group.tolist(), target.tolist(), order.tolist(), gcap.tolist()
-    n_s = len(ptr) - 1
-    nxt = list(ptr[:-1])
-    held = [-1] * n_s
-    hp: list[set[int]] = [set() for _ in cap_p]
-    hl: list[set[int]] = [set() for _ in cap_l]
-    n_o = [0] * len(cap_o)
-    n_g = [0] * len(gc)
-    sups_of: list[list[int]] = [[] for _ in cap_o]
-    for sup, org in enumerate(sorg):
-        sups_of[org].append(sup)
-    orgs_of: list[list[int]] = [[] for _ in gc]
-    for org, g in enumerate(og):
-        if g >= 0:
-            orgs_of[g].append(org)
-
-    def worst(edges):
-        return max(edges, key=lambda e: key[e])
-
-    def org_last(org):
-        busiest = max((x for x in sups_of[org] if hl[x]), key=lambda x: (len(hl[x]), turn[x]))
-        return worst(hl[busiest])
-
-    free = list(range(n_s - 1, -1, -1))
-    while free:
-        s = free.pop()
-        while nxt[s] < ptr[s + 1] and key[nxt[s]] < 0:
-            nxt[s] += 1
-        if nxt[s] >= ptr[s + 1]:
-            continue
-        e = nxt[s]
-        nxt[s] += 1
-        p = eproj[e]
-        sup = psup[p]
-        org = sorg[sup]
-        g = og[org]
-        held[s] = e
-        hp[p].add(e)
-        hl[sup].add(e)
-        n_o[org] += 1
-        if g >= 0:
-            n_g[g] += 1
-        rej = -1
-        if 0 <= cap_p[p] < len(hp[p]):
-            rej = worst(hp[p])
-        elif 0 <= cap_l[sup] < len(hl[sup]):
-            rej = worst(hl[sup])
-        elif 0 <= cap_o[org] < n_o[org]:
-            rej = org_last(org)
-        elif g >= 0 and n_g[g] > gc[g]:
-            # targets first, then round-robin: the last pick is the last
-            # student of the organisation furthest past its target
-            o_star = max(
-                (o for o in orgs_of[g] if n_o[o] > tg[o]),
-                key=lambda o: (n_o[o] - 1 - tg[o], od[o]),
-            )
-            rej = org_last(o_star)
-        if rej >= 0:
-            r = estu[rej]
-            held[r] = -1
-            rp = eproj[rej]
-            hp[rp].discard(rej)
-            hl[psup[rp]].discard(rej)
-            ro = sorg[psup[rp]]
-            n_o[ro] -= 1
-            if og[ro] >= 0:
-                n_g[og[ro]] -= 1
-            free.append(r)
-    held_a = np.asarray(held, dtype=np.int64)
-    fills = {gid: int(n) for gid, n in zip(market.instance.group_ids, n_g, strict=True)}
-    return held_a, {"groups": fills}, group_full_mask(market, held_a)
+    rule = GroupChoice(market)
+    held = deferred_acceptance_reference(market, rule=rule)
+    fills = {gid: int(n) for gid, n in zip(market.instance.group_ids, rule.count_g, strict=True)}
+    return held, {"groups": fills}, group_full_mask(market, held)
 
 
 def group_full_mask(market: Market, held: np.ndarray) -> np.ndarray:
@@ -196,7 +190,21 @@ def group_full_mask(market: Market, held: np.ndarray) -> np.ndarray:
 
 
 def group_counts(market: Market, held: np.ndarray) -> list[tuple[str, int, int]]:
-    """(group id, placed, capacity) for every group."""
+    """(group id, placed, capacity) for every group.
+
+    O(N + E).
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "supervisor": "L"}},
+    ...     "supervisors": {"L": {"ranking": ["a"], "organisation": "X"}},
+    ...     "organisations": {"X": {}},
+    ...     "groups": {"G": {"organisations": ["X"], "capacity": 3}}}))
+    >>> group_counts(m, np.array([0]))
+    [('G', 1, 3)]
+    """
     org_group, _t, _o, gcap = _groups(market)
     held = np.asarray(held, dtype=np.int64)
     m_edge = held[held >= 0]

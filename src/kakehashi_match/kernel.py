@@ -61,6 +61,16 @@ def _heap_pop(hk, hv, off, size):
 
 
 @njit(cache=True, nogil=True)
+def _ready(v, n_vertices, key1, hk, hv, size, stack, top):
+    """Vertex *v* has no arc left to wait for: a real vertex joins the heap
+    (by key1), a dummy node the stack. Returns the new (heap size, stack top)."""
+    if v < n_vertices:
+        return _heap_push(hk, hv, 0, size, key1[v], v), top
+    stack[top] = v
+    return size, top + 1
+
+
+@njit(cache=True, nogil=True)
 def topo_order(n_vertices, key1, vertex_root, n_roots, adj_ptr, adj_dst, indeg_in):
     """Kahn's algorithm over real vertices [0, n_vertices) and dummy nodes
     [n_vertices, N). Ready real vertices leave in order of (key1, vertex);
@@ -81,11 +91,7 @@ def topo_order(n_vertices, key1, vertex_root, n_roots, adj_ptr, adj_dst, indeg_i
     top = 0
     for v in range(n):
         if indeg[v] == 0:
-            if v < n_vertices:
-                size = _heap_push(hk, hv, 0, size, key1[v], v)
-            else:
-                stack[top] = v
-                top += 1
+            size, top = _ready(v, n_vertices, key1, hk, hv, size, stack, top)
     done = 0
     while True:
         if top > 0:
@@ -103,11 +109,7 @@ def topo_order(n_vertices, key1, vertex_root, n_roots, adj_ptr, adj_dst, indeg_i
             w = adj_dst[a]
             indeg[w] -= 1
             if indeg[w] == 0:
-                if w < n_vertices:
-                    size = _heap_push(hk, hv, 0, size, key1[w], w)
-                else:
-                    stack[top] = w
-                    top += 1
+                size, top = _ready(w, n_vertices, key1, hk, hv, size, stack, top)
     return pos, done
 
 
@@ -143,19 +145,9 @@ def _slot_find(sv, off, size, e):
 
 @njit(cache=True, nogil=True)
 def da_kernel(
-    stu_ptr,
-    start,
-    edge_proj,
-    edge_stu,
-    edge_key,
-    proj_sup,
-    sup_org,
-    cap_p,
-    cap_l,
-    cap_o,
-    sup_turn,
-    base,
-):
+    stu_ptr, start, edge_proj, edge_stu, edge_key, proj_sup, sup_org, cap_p, cap_l, cap_o,
+    sup_turn, base,
+):  # fmt: skip
     """Student-proposing deferred acceptance with nested capacities.
 
     Student s proposes along ``edge_proj[start[s]:stu_ptr[s+1]]`` skipping
@@ -173,6 +165,16 @@ def da_kernel(
     capacities c, O(E log E) at the organisation level.
 
     Returns ``held``: the edge each student holds, or -1.
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": ["b", "a"]}}}))
+    >>> da_kernel(m.stu_ptr, m.stu_ptr[:-1], m.edge_proj, m.edge_stu, m.edge_key,
+    ...           m.proj_sup, m.sup_org, m.cap_p, m.cap_l, m.cap_o, m.sup_turn,
+    ...           m.turn_base).tolist()
+    [-1, 1]
     """
     n_s = len(stu_ptr) - 1
     n_p = len(cap_p)
@@ -321,7 +323,15 @@ def da_kernel(
 @njit(cache=True, nogil=True)
 def tiebreak_positions(ptr, student, tier, lot):
     """Position of each ranking entry in its owner's strict order: tie groups
-    in order, members of one group by lottery number. O(R log g)."""
+    in order, members of one group by lottery number (single tie-breaking,
+    Erdil & Ergin 2008, doi:10.1257/aer.98.3.669). O(R log g).
+
+    One owner ranks students 0 and 1 equal, then 2; the lottery puts 1 first:
+
+    >>> tiebreak_positions(np.array([0, 3]), np.array([0, 1, 2]),
+    ...                    np.array([0, 0, 1]), np.array([1, 0, 2])).tolist()
+    [1, 0, 2]
+    """
     n = len(student)
     pos = np.empty(n, dtype=np.int64)
     for i in range(len(ptr) - 1):
@@ -349,7 +359,14 @@ def tiebreak_positions(ptr, student, tier, lot):
 def edge_lookup(stu_ptr, edge_node, r_ptr, r_student, r_value, n_students):
     """For each edge (student s, node n) the value of s's entry in node n's
     ranking, or -1 when n does not rank s. Entries are bucketed by student,
-    so the cost is O(R + sum over edges of the student's entry count)."""
+    so the cost is O(R + sum over edges of the student's entry count).
+
+    Student 0 ranks nodes 1 and 0; only node 1 ranks it (value 7):
+
+    >>> edge_lookup(np.array([0, 2]), np.array([1, 0]), np.array([0, 0, 1]),
+    ...             np.array([0]), np.array([7]), 1).tolist()
+    [7, -1]
+    """
     n_r = len(r_student)
     cnt = np.zeros(n_students + 1, dtype=np.int64)
     for j in range(n_r):

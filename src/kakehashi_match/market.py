@@ -29,13 +29,15 @@ first among equals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
+from .arrays import readonly
 from .backend import kernels
-from .instance import Instance, _ro
+from .instance import Instance
 
-__all__ = ["Market", "compile_market", "lottery"]
+__all__ = ["Market", "compile_market", "lottery", "merged_orders"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,6 +57,12 @@ class Market:
     edge_proj: np.ndarray  # (E,) int64
     stu_ptr: np.ndarray  # (S+1,) int64
     lottery: np.ndarray  # (S,) int64 lottery number of each student
+    backend: str = "numba"  # which kernels the solvers run on this market
+
+    @property
+    def kernels(self) -> ModuleType:
+        """The kernel module of :attr:`backend` (see :mod:`kakehashi_match.backend`)."""
+        return kernels(self.backend)
 
     @property
     def turn_base(self) -> int:
@@ -63,13 +71,60 @@ class Market:
 
 
 def lottery(n: int, seed: int) -> np.ndarray:
-    """Lottery number of each of *n* students: a permutation from *seed*."""
+    """Lottery number of each of *n* students: a permutation from *seed*.
+
+    O(n). Single tie-breaking: one lottery for every host (Erdil & Ergin
+    2008, doi:10.1257/aer.98.3.669).
+
+    >>> sorted(lottery(4, seed=7).tolist())
+    [0, 1, 2, 3]
+    """
     rng = np.random.default_rng(np.random.SeedSequence(int(seed)))
     return rng.permutation(n).astype(np.int64)
 
 
-def compile_market(inst: Instance, seed: int = 0) -> Market:
-    """Arrays for the solvers. O(N + E log E)."""
+def compile_market(inst: Instance, seed: int = 0, backend: str = "numba") -> Market:
+    """Compile an instance and a seed into the flat arrays the solvers use.
+
+    Parameters
+    ----------
+    inst : Instance
+        The parsed instance.
+    seed : int
+        Non-negative; draws the lottery that breaks ties in host rankings.
+    backend : {"numba", "numpy"}
+        Which twin of the kernels computes the priorities here and runs the
+        solvers on the returned market; the results are identical.
+
+    Returns
+    -------
+    Market
+        Each edge's priority at its supervisor (``edge_key``, -1 when the
+        host does not rank the student), implicit supervisors and
+        organisations of unlimited capacity filled in.
+
+    Raises
+    ------
+    ValueError
+        Bad seed or backend; rankings under one supervisor that contradict
+        each other.
+
+    Notes
+    -----
+    O(N + E log E). Single tie-breaking by one lottery (Erdil & Ergin 2008,
+    doi:10.1257/aer.98.3.669); the merged order per supervisor keeps nested
+    capacities substitutable (Abraham, Irving & Manlove 2007,
+    doi:10.1016/j.jda.2006.03.006).
+
+    Examples
+    --------
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": [["a", "b"]]}}}), seed=1)
+    >>> sorted(m.edge_key.tolist()), m.backend
+    ([0, 1], 'numba')
+    """
+    k = kernels(backend)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
     n_s = inst.n_students
@@ -92,19 +147,18 @@ def compile_market(inst: Instance, seed: int = 0) -> Market:
     e_proj = inst.edge_proj.astype(np.int64)
     e_sup = proj_sup[e_proj]
     stu_ptr = inst.stu_ptr.astype(np.int64)
-    k = kernels()
     tiebreak_positions, edge_lookup = k.tiebreak_positions, k.edge_lookup
     if not pr.has.any():
         # fast path: each supervisor's order is its own ranking, ties by lottery
         pos = tiebreak_positions(sr.ptr, sr.student, sr.tier, lot)
-        if k.__name__.endswith("npkernel"):
+        if backend == "numpy":
             key = edge_lookup(
-                stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s, sorted_codes=sr._cache.get("by_code")
+                stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s, sorted_codes=sr.sorted_codes
             )
         else:
             key = edge_lookup(stu_ptr, e_sup, sr.ptr, sr.student, pos, n_s)
     else:
-        root_ptr, root_stu, root_pos = _merged_orders(inst, proj_sup, n_sup, lot)
+        root_ptr, root_stu, root_pos = merged_orders(inst, proj_sup, n_sup, lot)
         key = edge_lookup(stu_ptr, e_sup, root_ptr, root_stu, root_pos, n_s)
         # acceptable: ranked by the project's own ranking, else by its supervisor
         ones_p = np.zeros(len(pr.student), dtype=np.int64)
@@ -119,21 +173,22 @@ def compile_market(inst: Instance, seed: int = 0) -> Market:
         seed=int(seed),
         n_sup=n_sup,
         n_org=n_org,
-        proj_sup=_ro(proj_sup),
-        sup_org=_ro(sup_org),
-        cap_p=_ro(inst.project_capacity.astype(np.int64)),
-        cap_l=_ro(cap_l),
-        cap_o=_ro(cap_o),
-        sup_turn=_ro(np.concatenate([inst.supervisor_turn, np.zeros(len(no_sup), np.int64)])),
-        edge_key=_ro(key),
-        edge_stu=_ro(e_stu),
-        edge_proj=_ro(e_proj),
-        stu_ptr=_ro(stu_ptr),
-        lottery=_ro(lot),
+        proj_sup=readonly(proj_sup),
+        sup_org=readonly(sup_org),
+        cap_p=readonly(inst.project_capacity.astype(np.int64)),
+        cap_l=readonly(cap_l),
+        cap_o=readonly(cap_o),
+        sup_turn=readonly(np.concatenate([inst.supervisor_turn, np.zeros(len(no_sup), np.int64)])),
+        edge_key=readonly(key),
+        edge_stu=readonly(e_stu),
+        edge_proj=readonly(e_proj),
+        stu_ptr=readonly(stu_ptr),
+        lottery=readonly(lot),
+        backend=backend,
     )
 
 
-def _merged_orders(inst: Instance, proj_sup: np.ndarray, n_sup: int, lot: np.ndarray):
+def merged_orders(inst: Instance, proj_sup: np.ndarray, n_sup: int, lot: np.ndarray):
     """Each supervisor's strict order merging its ranking and its projects'
     own rankings (Kahn's algorithm). Returns compressed rows (ptr, student,
     position) over supervisors; raises ValueError when the rankings conflict.
@@ -200,6 +255,7 @@ def _merged_orders(inst: Instance, proj_sup: np.ndarray, n_sup: int, lot: np.nda
     adj_ptr = np.zeros(n_nodes + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=n_nodes), out=adj_ptr[1:])
     indeg = np.bincount(dst, minlength=n_nodes).astype(np.int64)
+    # The numba kernels load only when a market asks for them.
     from .kernel import topo_order
 
     pos, done = topo_order(n_v, key1, v_root, n_sup, adj_ptr, adj_dst, indeg)

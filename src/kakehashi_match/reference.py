@@ -3,6 +3,9 @@ nested capacities (project ⊂ supervisor ⊂ organisation).
 
 It is written for reading, not speed; ``kernel.da_kernel`` must return
 exactly the same assignment (tests check this on generated instances).
+The loop is parameterised by the hosts' choice rule (:class:`NestedChoice`
+here; flexible deferred acceptance adds group caps by extending it, see
+:mod:`kakehashi_match.flexible`).
 
 Gale & Shapley 1962 (doi:10.2307/2312726); the nested-capacity form follows
 SPA-S of Abraham, Irving & Manlove 2007 (doi:10.1016/j.jda.2006.03.006)
@@ -15,16 +18,100 @@ import numpy as np
 
 from .market import Market
 
-__all__ = ["deferred_acceptance_reference"]
+__all__ = ["NestedChoice", "deferred_acceptance_reference"]
 
 
-def deferred_acceptance_reference(market: Market, start: np.ndarray | None = None) -> np.ndarray:
+class NestedChoice:
+    """The hosts' choice rule with nested capacities, one proposal at a time.
+
+    It keeps the edges each project and supervisor holds and the number each
+    organisation holds. After a proposal is admitted, :meth:`rejection`
+    names the holder to let go: when the project, else its supervisor, is
+    over capacity, the holder that node ranks lowest; when the organisation
+    is, the last pick of its round-robin over its supervisors (the worst
+    student of the supervisor holding most, later turn among equals). A
+    subclass adds levels by extending :meth:`admit`, :meth:`remove` and
+    :meth:`rejection`.
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> rule = NestedChoice(compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": ["b", "a"]}}})))
+    >>> rule.admit(0); rule.admit(1); rule.rejection(1)  # p keeps b (edge 1)
+    0
+    """
+
+    def __init__(self, market: Market) -> None:
+        self.key = market.edge_key.tolist()
+        self.eproj = market.edge_proj.tolist()
+        self.psup = market.proj_sup.tolist()
+        self.sorg = market.sup_org.tolist()
+        self.turn = market.sup_turn.tolist()
+        self.cap_p, self.cap_l = market.cap_p.tolist(), market.cap_l.tolist()
+        self.cap_o = market.cap_o.tolist()
+        self.holders_p: list[set[int]] = [set() for _ in self.cap_p]  # edges held per project
+        self.holders_l: list[set[int]] = [set() for _ in self.cap_l]
+        self.count_o = [0] * len(self.cap_o)
+        self.sups_of_org: list[list[int]] = [[] for _ in self.cap_o]
+        for sup, org in enumerate(self.sorg):
+            self.sups_of_org[org].append(sup)
+
+    def admit(self, e: int) -> None:
+        """Edge *e* joins the holders of its project, supervisor and organisation."""
+        sup = self.psup[self.eproj[e]]
+        self.holders_p[self.eproj[e]].add(e)
+        self.holders_l[sup].add(e)
+        self.count_o[self.sorg[sup]] += 1
+
+    def remove(self, e: int) -> None:
+        """Edge *e* leaves the holders it joined."""
+        sup = self.psup[self.eproj[e]]
+        self.holders_p[self.eproj[e]].discard(e)
+        self.holders_l[sup].discard(e)
+        self.count_o[self.sorg[sup]] -= 1
+
+    def worst(self, edges: set[int]) -> int:
+        """The holder ranked lowest (largest key)."""
+        key = self.key
+        return max(edges, key=lambda e: key[e])
+
+    def org_last(self, org: int) -> int:
+        """The student the organisation's round-robin would take last."""
+        held, turn = self.holders_l, self.turn
+        busiest = max(
+            (x for x in self.sups_of_org[org] if held[x]), key=lambda x: (len(held[x]), turn[x])
+        )
+        return self.worst(held[busiest])
+
+    def rejection(self, e: int) -> int:
+        """The edge to reject after admitting *e* (maybe *e*), or -1."""
+        p = self.eproj[e]
+        sup = self.psup[p]
+        org = self.sorg[sup]
+        if 0 <= self.cap_p[p] < len(self.holders_p[p]):
+            return self.worst(self.holders_p[p])
+        if 0 <= self.cap_l[sup] < len(self.holders_l[sup]):
+            return self.worst(self.holders_l[sup])
+        if 0 <= self.cap_o[org] < self.count_o[org]:
+            return self.org_last(org)
+        return -1
+
+
+def deferred_acceptance_reference(
+    market: Market, start: np.ndarray | None = None, rule: NestedChoice | None = None
+) -> np.ndarray:
     """Return the edge held by each student (-1 if unmatched).
 
     Each free student proposes to the next acceptable project on its list.
-    The project tentatively accepts; if the project, else its supervisor,
-    else its organisation is now over capacity, that node rejects the holder
-    it ranks lowest, who proposes next. O(E log E) for E list entries.
+    The hosts tentatively accept; the choice *rule* (by default
+    :class:`NestedChoice` of *market*) then names the holder to reject, who
+    proposes next. With a substitutable rule the outcome is the
+    student-optimal stable matching whatever the order of proposals.
+    O(E · c) for E list entries and holders c per node.
+
+    Gale & Shapley 1962 (doi:10.2307/2312726), nested capacities after
+    Abraham, Irving & Manlove 2007 (doi:10.1016/j.jda.2006.03.006).
 
     >>> from kakehashi_match import Instance
     >>> from kakehashi_match.market import compile_market
@@ -35,27 +122,13 @@ def deferred_acceptance_reference(market: Market, start: np.ndarray | None = Non
     >>> deferred_acceptance_reference(compile_market(inst)).tolist()  # b holds edge 1
     [-1, 1]
     """
+    rule = NestedChoice(market) if rule is None else rule
     ptr = market.stu_ptr.tolist()
-    key = market.edge_key.tolist()
-    eproj = market.edge_proj.tolist()
+    key = rule.key
     estu = market.edge_stu.tolist()
-    psup = market.proj_sup.tolist()
-    sorg = market.sup_org.tolist()
-    turn = market.sup_turn.tolist()
-    cap_p, cap_l, cap_o = market.cap_p.tolist(), market.cap_l.tolist(), market.cap_o.tolist()
     n_s = len(ptr) - 1
     nxt = list(ptr[:-1]) if start is None else [int(x) for x in start]
     held = [-1] * n_s
-    holders_p: list[set[int]] = [set() for _ in cap_p]  # edges held at each project
-    holders_l: list[set[int]] = [set() for _ in cap_l]
-    count_o = [0] * len(cap_o)
-    sups_of_org: list[list[int]] = [[] for _ in cap_o]
-    for sup, org in enumerate(sorg):
-        sups_of_org[org].append(sup)
-
-    def worst(edges: set[int]) -> int:
-        return max(edges, key=lambda e: key[e])
-
     free = list(range(n_s - 1, -1, -1))
     while free:
         s = free.pop()
@@ -65,32 +138,11 @@ def deferred_acceptance_reference(market: Market, start: np.ndarray | None = Non
             continue
         e = nxt[s]
         nxt[s] += 1
-        p = eproj[e]
-        sup = psup[p]
-        org = sorg[sup]
         held[s] = e
-        holders_p[p].add(e)
-        holders_l[sup].add(e)
-        count_o[org] += 1
-        rejected = -1
-        if 0 <= cap_p[p] < len(holders_p[p]):
-            rejected = worst(holders_p[p])
-        elif 0 <= cap_l[sup] < len(holders_l[sup]):
-            rejected = worst(holders_l[sup])
-        elif 0 <= cap_o[org] < count_o[org]:
-            # round-robin: the last pick is the worst student of the supervisor
-            # holding the most, the later turn among equals
-            busiest = max(
-                (x for x in sups_of_org[org] if holders_l[x]),
-                key=lambda x: (len(holders_l[x]), turn[x]),
-            )
-            rejected = worst(holders_l[busiest])
+        rule.admit(e)
+        rejected = rule.rejection(e)
         if rejected >= 0:
-            r = estu[rejected]
-            held[r] = -1
-            rp = eproj[rejected]
-            holders_p[rp].discard(rejected)
-            holders_l[psup[rp]].discard(rejected)
-            count_o[sorg[psup[rp]]] -= 1
-            free.append(r)
+            held[estu[rejected]] = -1
+            rule.remove(rejected)
+            free.append(estu[rejected])
     return np.asarray(held, dtype=np.int64)

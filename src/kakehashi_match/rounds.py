@@ -29,9 +29,42 @@ def residual_instance(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The round-two instance and the placements kept from round one.
 
-    *assignments* is round one's ``Result.assignments``; *declined* names
-    students who turned their offer down (they leave the market); *lists*
-    optionally replaces some remaining students' rank lists.
+    Parameters
+    ----------
+    instance : Instance, mapping or JSON text
+        Round one's instance (never mutated).
+    assignments : mapping
+        Round one's ``Result.assignments``.
+    declined : iterable of str
+        Students who turned their offer down; they leave the market.
+    lists : mapping, optional
+        New rank lists for some remaining students.
+
+    Returns
+    -------
+    (dict, dict)
+        The residual instance as plain data (capacities lowered by the
+        placements kept, kept students and decliners removed, groups
+        dropped) and the placements kept, student id -> project id.
+
+    Raises
+    ------
+    ValueError
+        Unknown ids, a decliner without an offer, a node over capacity.
+
+    Notes
+    -----
+    O(N + E). Round two then runs any mode of :func:`~kakehashi_match.solve`
+    on this instance, so it follows that mode's paper.
+
+    Examples
+    --------
+    >>> data, kept = residual_instance(
+    ...     {"students": {"a": ["p"], "b": ["p"]},
+    ...      "projects": {"p": {"capacity": 2, "ranking": ["a", "b"]}}},
+    ...     {"a": "p", "b": "p"}, declined=["b"])
+    >>> data["projects"]["p"], kept
+    ({'capacity': 1, 'ranking': []}, {'a': 'p'})
     """
     inst = as_instance(instance)
     data = inst.to_dict()
@@ -102,6 +135,7 @@ def second_round(
     lists: Mapping[str, list[str]] | None = None,
     mode: str = "student",
     seed: int = 0,
+    backend: str = "numba",
 ) -> Result:
     """Run round two. The returned Result covers the residual market; its
     ``to_dict()["round_one_kept"]`` lists the placements kept and
@@ -118,7 +152,7 @@ def second_round(
     ({'c': 'p'}, {'a': None, 'b': 'q', 'c': 'p'})
     """
     data, kept = residual_instance(instance, assignments, declined, lists)
-    result = solve(data, mode=mode, seed=seed)
+    result = solve(data, mode=mode, seed=seed, backend=backend)
     combined = {s: None for s in as_instance(instance).student_ids}
     combined.update(kept)
     combined.update({s: p for s, p in result.assignments.items() if p is not None})

@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 
-from .backend import kernels
 from .certificate import (
-    NOT_RANKED,
     OBTAINED,
-    ORGANISATION_FULL,
-    PROJECT_FULL,
-    REASONS,
-    SUPERVISOR_FULL,
-    Audit,
     audit,
 )
 from .instance import Instance
 from .market import Market, compile_market
+from .result import ENGINE_VERSION, Result
 
 __all__ = ["ENGINE_VERSION", "MODES", "Result", "check", "solve"]
 
-ENGINE_VERSION = "0.1.0"
 MODES = ("student", "host", "ties", "flexible", "welfare")
 STABLE_MODES = ("student", "host", "ties", "flexible")
-SHORT_LIST = 3
 
 
 def as_instance(instance: Instance | Mapping[str, Any] | str | bytes) -> Instance:
-    """Accept an :class:`Instance`, a plain mapping or a JSON text."""
+    """Accept an :class:`Instance`, a plain mapping or a JSON text.
+
+    An :class:`Instance` is returned as it is (no re-parse). O(N + E log E)
+    to parse, O(1) for an Instance.
+
+    >>> inst = as_instance('{"students": {}, "projects": {}}')
+    >>> as_instance(inst) is inst
+    True
+    """
     if isinstance(instance, Instance):
         return instance
     if isinstance(instance, str | bytes):
@@ -46,10 +44,42 @@ def as_instance(instance: Instance | Mapping[str, Any] | str | bytes) -> Instanc
 
 
 def student_optimal(market: Market, start: np.ndarray | None = None, key=None) -> np.ndarray:
-    """Edge held by each student after student-proposing DA (the compiled
-    kernel, or its NumPy twin: see :mod:`kakehashi_match.backend`)."""
+    """The student-optimal stable assignment: student-proposing deferred
+    acceptance with nested capacities on the compiled kernel.
+
+    Parameters
+    ----------
+    market : Market
+        From :func:`~kakehashi_match.market.compile_market`; its ``backend``
+        picks the compiled kernel or its NumPy twin (identical results).
+    start : array of int, optional
+        Per student, the first edge it may propose to (default: its list's head).
+    key : array, optional
+        Priorities replacing ``market.edge_key`` (-1: unacceptable).
+
+    Returns
+    -------
+    ndarray of int64
+        The edge each student holds, -1 when unmatched.
+
+    Notes
+    -----
+    O(E · c) for E rank-list entries and capacities c; O(E log E) at the
+    organisation level. Gale & Shapley 1962 (doi:10.2307/2312726), nested
+    capacities after Abraham, Irving & Manlove 2007
+    (doi:10.1016/j.jda.2006.03.006).
+
+    Examples
+    --------
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": ["b", "a"]}}}))
+    >>> student_optimal(m).tolist()  # b holds edge 1, a is unmatched
+    [-1, 1]
+    """
     st = market.stu_ptr[:-1] if start is None else start
-    return kernels().da_kernel(
+    return market.kernels.da_kernel(
         market.stu_ptr,
         np.ascontiguousarray(st, dtype=np.int64),
         market.edge_proj,
@@ -81,6 +111,19 @@ def host_optimal(market: Market, held: np.ndarray | None = None) -> np.ndarray:
     the set of stable matchings irregular). Every kept break makes one
     student strictly worse, so there are at most E breaks, each O(E log E):
     meant for program-sized markets, not national ones.
+
+    Examples
+    --------
+    Students get their first choices in ``student`` mode and their second
+    in ``host`` mode:
+
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["A", "B"], "b": ["B", "A"]},
+    ...     "projects": {"A": {"capacity": 1, "ranking": ["b", "a"]},
+    ...                  "B": {"capacity": 1, "ranking": ["a", "b"]}}}))
+    >>> student_optimal(m).tolist(), host_optimal(m).tolist()
+    ([0, 2], [1, 3])
     """
     held = student_optimal(market) if held is None else held.copy()
     matched = held >= 0
@@ -113,388 +156,13 @@ def host_optimal(market: Market, held: np.ndarray | None = None) -> np.ndarray:
     return held
 
 
-@dataclass(frozen=True, eq=False)
-class Result:
-    """One match run: the assignment, its certificate and its explanations.
-
-    ``assignments`` maps every student id to a project id or ``None``.
-    ``to_json()`` is byte-identical for the same input, mode, options and
-    seed.
-    """
-
-    instance: Instance = field(repr=False)
-    market: Market = field(repr=False)
-    mode: str
-    seed: int
-    options: Mapping[str, Any]
-    held: np.ndarray = field(repr=False)
-    audit: Audit = field(repr=False)
-    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def engine_version(self) -> str:
-        return ENGINE_VERSION
-
-    @property
-    def input_hash(self) -> str:
-        return self.instance.input_hash
-
-    @property
-    def assignment(self) -> np.ndarray:
-        """Project index per student (-1 unmatched)."""
-        # a trailing -1 makes held == -1 map to -1, even with no edges at all
-        return np.append(self.market.edge_proj, -1)[self.held]
-
-    @property
-    def assignments(self) -> dict[str, str | None]:
-        pid = self.instance.project_ids
-        return {
-            s: (pid[p] if p >= 0 else None)
-            for s, p in zip(self.instance.student_ids, self.assignment.tolist(), strict=True)
-        }
-
-    @property
-    def ranks(self) -> np.ndarray:
-        """1-based rank each student obtained on its own list (0 unmatched)."""
-        r = self.held - self.market.stu_ptr[:-1] + 1
-        return np.where(self.held >= 0, r, 0)
-
-    @property
-    def valid(self) -> bool:
-        return self.audit.valid
-
-    @property
-    def stable(self) -> bool:
-        return self.audit.stable
-
-    @property
-    def blocking_pairs(self) -> list[tuple[str, str]]:
-        sid, pid = self.instance.student_ids, self.instance.project_ids
-        m = self.market
-        return [(sid[m.edge_stu[e]], pid[m.edge_proj[e]]) for e in self.audit.blocking.tolist()]
-
-    def summary(self) -> dict[str, Any]:
-        ranks = self.ranks
-        matched = ranks > 0
-        dist = np.bincount(ranks[matched]) if matched.any() else np.zeros(1, np.int64)
-        lengths = np.diff(self.market.stu_ptr)
-        return {
-            "students": len(ranks),
-            "matched": int(matched.sum()),
-            "unmatched": int((~matched).sum()),
-            "rank_distribution": {str(i): int(c) for i, c in enumerate(dist.tolist()) if i and c},
-            "mean_rank": round(float(ranks[matched].mean()), 6) if matched.any() else None,
-            "short_lists": int((lengths < SHORT_LIST).sum()),
-            "blocking_pairs": len(self.audit.blocking),
-        }
-
-    def to_dict(self, explain: bool = True, _assignments: bool = True) -> dict[str, Any]:
-        """Plain-data form (see docs/match/format.md)."""
-        inst, m, a = self.instance, self.market, self.audit
-        sid, pid = inst.student_ids, inst.project_ids
-        lid, oid = inst.supervisor_ids, inst.organisation_ids
-        estu = m.edge_stu
-        out: dict[str, Any] = {
-            "engine": {"name": "kakehashi_match", "version": ENGINE_VERSION},
-            "run": {
-                "input_hash": inst.input_hash,
-                "mode": self.mode,
-                "seed": self.seed,
-                "options": dict(self.options),
-            },
-            "assignments": self.assignments if _assignments else None,
-            "certificate": {
-                "valid": a.valid,
-                "stable": a.stable,
-                "capacity_violations": (
-                    [{"project": pid[i]} for i in a.over_p.tolist()]
-                    + [{"supervisor": lid[i]} for i in a.over_l.tolist() if i < len(lid)]
-                    + [{"organisation": oid[i]} for i in a.over_o.tolist() if i < len(oid)]
-                ),
-                "unacceptable_assignments": [sid[s] for s in a.unacceptable.tolist()],
-                "blocking_pairs": [list(bp) for bp in self.blocking_pairs],
-            },
-            "summary": self.summary(),
-        }
-        out.update({k: v for k, v in self.extra.items() if not k.startswith("_")})
-        if not _assignments:
-            del out["assignments"]
-        if not explain:
-            return out
-
-        def sname(e: int) -> str | None:
-            return sid[estu[e]] if e >= 0 else None
-
-        rows = self._explanation_rows()
-        students = {}
-        items = [
-            _choice_dict(pid[p], rk, REASONS[r], sname(w), cp, yp, tie)
-            for p, rk, r, w, cp, yp, tie in zip(*rows["columns"], strict=True)
-        ]
-        bounds = rows["bounds"]
-        held_proj, held_rank, lengths = rows["project"], rows["rank"], rows["length"]
-        for i in range(len(sid)):
-            students[sid[i]] = {
-                "project": pid[held_proj[i]] if held_proj[i] >= 0 else None,
-                "rank": held_rank[i] if held_rank[i] > 0 else None,
-                "list_length": lengths[i],
-                "better_choices": items[bounds[i] : bounds[i + 1]],
-            }
-        out["students"] = students
-        out.update(self._to_dict_small())
-        return out
-
-    def _to_dict_small(self) -> dict[str, Any]:
-        """Per-node fill and cut-off, and the warnings."""
-        inst, m, a = self.instance, self.market, self.audit
-        sid, pid = inst.student_ids, inst.project_ids
-        lid, oid = inst.supervisor_ids, inst.organisation_ids
-        estu, key = m.edge_stu, m.edge_key
-        wp, wl, wo = a.worst_p.tolist(), a.worst_l.tolist(), a.worst_o.tolist()
-
-        def sname(e: int) -> str | None:
-            return sid[estu[e]] if e >= 0 else None
-
-        out: dict[str, Any] = {}
-        cap_p, cnt_p = m.cap_p.tolist(), a.count_p.tolist()
-        out["projects"] = {
-            pid[p]: {"capacity": cap_p[p], "filled": cnt_p[p], "cutoff": sname(wp[p])}
-            for p in range(len(pid))
-        }
-        cap_l, cnt_l = m.cap_l.tolist(), a.count_l.tolist()
-        out["supervisors"] = {
-            lid[i]: {
-                "capacity": cap_l[i] if cap_l[i] >= 0 else None,
-                "filled": cnt_l[i],
-                "cutoff": sname(wl[i]),
-            }
-            for i in range(len(lid))
-        }
-        cap_o, cnt_o = m.cap_o.tolist(), a.count_o.tolist()
-        out["organisations"] = {
-            oid[i]: {
-                "capacity": cap_o[i] if cap_o[i] >= 0 else None,
-                "filled": cnt_o[i],
-                "cutoff": sname(wo[i]),
-            }
-            for i in range(len(oid))
-        }
-        lengths = np.diff(m.stu_ptr)
-        warnings = [
-            {"kind": "short_rank_list", "student": sid[s], "length": int(lengths[s])}
-            for s in np.flatnonzero(lengths < SHORT_LIST).tolist()
-        ]
-        warnings += [
-            {"kind": "unmatched", "student": sid[s]} for s in np.flatnonzero(self.held < 0).tolist()
-        ]
-        unr = np.zeros(len(sid), dtype=bool)
-        unr[estu[key < 0]] = True
-        warnings += [
-            {"kind": "ranked_project_whose_host_did_not_rank_student", "student": sid[s]}
-            for s in np.flatnonzero(unr).tolist()
-        ]
-        if inst.groups and self.mode != "flexible":
-            warnings.append({"kind": "groups_ignored_outside_flexible_mode"})
-        out["warnings"] = warnings
-        return out
-
-    def _explanation_rows(self, as_lists: bool = True) -> dict[str, Any]:
-        """Vectorised explanation columns for every choice ranked above the
-        obtained one: (project, rank, reason, cutoff edge, cutoff position,
-        your position, tied with the cut-off), grouped by student via
-        ``bounds``.
-
-        Positions are 1-based keys of the audit that decided the reason: the
-        project's key for ``project_full``, the supervisor's for
-        ``supervisor_full`` and ``organisation_full``. In the strict modes
-        that is the lottery-broken order; in mode ``ties`` the tie-group
-        positions, so a student the host ranked equally with the cut-off
-        shares its position and is flagged as tied."""
-        m, a = self.market, self.audit
-        reason = a.reason
-        above = np.flatnonzero(reason > 0)
-        s = m.edge_stu[above]
-        p = m.edge_proj[above]
-        r = reason[above]
-        w = np.full(len(above), -1, dtype=np.int64)
-        sel = r == PROJECT_FULL
-        w[sel] = a.worst_p[p[sel]]
-        sel = (r == SUPERVISOR_FULL) | (r == ORGANISATION_FULL)
-        w[sel] = a.worst_l[m.proj_sup[p[sel]]]
-        ranked = r != NOT_RANKED
-        at_l = (r == SUPERVISOR_FULL) | (r == ORGANISATION_FULL)
-        kp, kl = a.key_p, a.key_l
-        cut_key = np.where(at_l, np.append(kl, -1)[w], np.append(kp, -1)[w])
-        your_key = np.where(at_l, kl[above], kp[above])
-        cut_pos = np.where(ranked & (w >= 0), cut_key + 1, 0)
-        your_pos = np.where(ranked, your_key + 1, 0)
-        tied = ranked & (w >= 0) & (cut_pos == your_pos)
-        if not a.weak:  # a strict order has no ties
-            tied[:] = False
-        bounds = np.zeros(len(m.stu_ptr), dtype=np.int64)
-        np.cumsum(np.bincount(s, minlength=len(m.stu_ptr) - 1), out=bounds[1:])
-        columns = (p, above - m.stu_ptr[s] + 1, r, w, cut_pos, your_pos, tied)
-        return {
-            "columns": tuple(c.tolist() for c in columns) if as_lists else columns,
-            "bounds": bounds.tolist(),
-            "project": self.assignment.tolist(),
-            "rank": self.ranks.tolist(),
-            "length": np.diff(m.stu_ptr).tolist(),
-        }
-
-    def to_json(self, explain: bool = True) -> str:
-        """Deterministic JSON text (sorted keys, UTF-8, compact, trailing newline).
-
-        Equal to ``json.dumps(self.to_dict(), sort_keys=True,
-        ensure_ascii=False, separators=(",", ":"))``; the large per-student
-        section is written directly, several times faster than building dicts.
-        """
-        buf = io.StringIO()
-        self.write_json(buf, explain=explain)
-        return buf.getvalue()
-
-    def write_json(self, fp: TextIO, explain: bool = True) -> None:
-        """Stream :meth:`to_json` into a text file object, student by student
-        (keeps peak memory low on national-scale runs)."""
-        merged = self.to_dict(explain=False, _assignments=False)
-        if explain:
-            merged |= self._to_dict_small()
-        first = True
-        fp.write("{")
-        for k in sorted([*merged, "assignments", *(["students"] if explain else [])]):
-            fp.write(("" if first else ",") + json.dumps(k) + ":")
-            first = False
-            if k == "students":
-                self._write_students(fp)
-            elif k == "assignments":
-                fp.write(self._assignments_text())
-            else:
-                fp.write(_dumps(merged[k]))
-        fp.write("}\n")
-
-    def _assignments_text(self) -> str:
-        """``_dumps(self.assignments)``, joined from quoted ids (student ids
-        are already in sorted order)."""
-        q = self.instance.quoted_ids("students")
-        if not q:
-            return "{}"
-        qp = np.asarray([*self.instance.quoted_ids("projects"), "null"], dtype=object)
-        pieces = np.empty((len(q), 4), dtype=object)
-        pieces[:, 0] = q
-        pieces[:, 1] = ":"
-        pieces[:, 2] = qp[self.assignment]
-        pieces[:, 3] = ","
-        pieces[-1, 3] = "}"
-        return "{" + "".join(pieces.ravel().tolist())
-
-    def _write_students(self, fp: TextIO, chunk: int = 16384) -> None:
-        """The ``students`` section, *chunk* students at a time.
-
-        The text is laid out in output order in an object array of pieces
-        (one row of six per choice, one per student's closing part) taken
-        from small tables of pre-joined fragments (a project's
-        ``"project":…,"rank":``, a cut-off student's ``{"cutoff":…`` and so
-        on), then joined once: no formatting per item in Python."""
-        inst, m = self.instance, self.market
-        q = inst.quoted_ids("students")
-        qp = [*inst.quoted_ids("projects"), "null"]  # index -1: unplaced
-        rows = self._explanation_rows(as_lists=False)
-        p_col, rk_col, r_col, w_col, cp_col, yp_col, tie_col = rows["columns"]
-        bounds = np.asarray(rows["bounds"], dtype=np.int64)
-        length = np.diff(m.stu_ptr)
-        top = max(
-            int(length.max(initial=0)), int(cp_col.max(initial=0)), int(yp_col.max(initial=0))
-        )
-
-        def table(strings) -> np.ndarray:
-            return np.asarray(strings, dtype=object)
-
-        num = table([str(i) for i in range(top + 1)])
-        num_close = table([f"{i}}}" for i in range(top + 1)])
-        num_null = num.copy()
-        num_null[0] = "null"  # rank 0: unplaced
-        p_first = table([f'{{"project":{x},"rank":' for x in qp])
-        p_next = table([f',{{"project":{x},"rank":' for x in qp])
-        p_cut = table([f',"project":{x},"rank":' for x in qp])
-        tail = np.empty(max(REASONS) + 1, dtype=object)
-        tail_tied = np.empty(max(REASONS) + 1, dtype=object)
-        for code, name in REASONS.items():
-            reason = json.dumps(name)
-            tail[code] = f',"reason":{reason}' + (
-                "}" if code == NOT_RANKED else ',"your_position":'
-            )
-            tail_tied[code] = f',"reason":{reason},"tied_with_cutoff":true,"your_position":'
-        # cut-off students: {"cutoff":…,"cutoff_position": (with a leading comma)
-        has_cut = (r_col != NOT_RANKED) & (w_col >= 0)
-        cut_stu = m.edge_stu[w_col[has_cut]]
-        uniq, cut_idx = np.unique(cut_stu, return_inverse=True)
-        c_first = table([f'{{"cutoff":{q[i]},"cutoff_position":' for i in uniq.tolist()])
-        c_next = table([f',{{"cutoff":{q[i]},"cutoff_position":' for i in uniq.tolist()])
-        cut_of = np.full(len(r_col), -1, dtype=np.int64)
-        cut_of[has_cut] = cut_idx.reshape(-1)
-        heads = table([f'}},{x}:{{"better_choices":[' for x in q] + ["}"])  # [n]: last
-        p_close = table([f',"project":{x},"rank":' for x in qp])
-        assignment, rank = self.assignment, self.ranks
-        n_s = len(q)
-        width = 6
-        write = fp.write
-        write("{" + (f'{q[0]}:{{"better_choices":[' if n_s else ""))
-        for c0 in range(0, n_s, chunk):
-            c1 = min(n_s, c0 + chunk)
-            j0, j1 = int(bounds[c0]), int(bounds[c1])
-            counts = np.diff(bounds[c0 : c1 + 1])
-            owner = np.repeat(np.arange(c1 - c0), counts)
-            item_row = np.arange(j1 - j0) + owner
-            close_row = bounds[c0 + 1 : c1 + 1] - j0 + np.arange(c1 - c0)
-            first = np.zeros(j1 - j0, dtype=bool)
-            first[bounds[c0:c1][counts > 0] - j0] = True
-            r = r_col[j0:j1]
-            p = p_col[j0:j1]
-            cut = has_cut[j0:j1]
-            ranked = r != NOT_RANKED
-            it = np.full((j1 - j0, width), "", dtype=object)
-            ci = cut_of[j0:j1][cut]
-            it[cut, 0] = np.where(first[cut], c_first[ci], c_next[ci])
-            it[cut, 1] = num[cp_col[j0:j1][cut]]
-            it[:, 2] = np.where(cut, p_cut[p], np.where(first, p_first[p], p_next[p]))
-            it[:, 3] = num[rk_col[j0:j1]]
-            it[:, 4] = np.where(tie_col[j0:j1], tail_tied[r], tail[r])
-            it[ranked, 5] = num_close[yp_col[j0:j1][ranked]]
-            cl = np.full((c1 - c0, width), "", dtype=object)
-            cl[:, 0] = '],"list_length":'
-            cl[:, 1] = num[length[c0:c1]]
-            cl[:, 2] = p_close[assignment[c0:c1]]
-            cl[:, 3] = num_null[rank[c0:c1]]
-            cl[:, 4] = heads[np.arange(c0 + 1, c1 + 1)]
-            out = np.empty(((j1 - j0) + (c1 - c0), width), dtype=object)
-            out[item_row] = it
-            out[close_row] = cl
-            write("".join(out.ravel().tolist()))
-        write("}")
-
-
-def _dumps(x: Any) -> str:
-    return json.dumps(x, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _choice_dict(project, rank, reason, cutoff, cut_pos, your_pos, tied=False) -> dict[str, Any]:
-    item: dict[str, Any] = {"project": project, "rank": rank, "reason": reason}
-    if reason != REASONS[NOT_RANKED]:
-        if cutoff is not None:
-            item["cutoff"] = cutoff
-            item["cutoff_position"] = cut_pos
-        if tied:
-            item["tied_with_cutoff"] = True
-        item["your_position"] = your_pos
-    return item
-
-
 def _weak(market: Market, mode: str):
     """Ties mode is audited under the weak (tied) rankings, by tie-group
     positions; the others under the lottery-broken order, which implies weak
     stability."""
     if mode != "ties":
         return None
+    # A mode's module (numba, SciPy) loads only when that mode runs.
     from .ties import weak_positions
 
     return weak_positions(market)
@@ -510,24 +178,60 @@ def solve(
     instance: Instance | Mapping[str, Any] | str,
     mode: str = "student",
     seed: int = 0,
+    *,
+    backend: str = "numba",
     **options: Any,
 ) -> Result:
     """Compute a matching and its certificate.
 
-    Modes: ``student`` (student-optimal stable, student-proposing deferred
-    acceptance: Gale & Shapley 1962, doi:10.2307/2312726, with nested
-    capacities after Abraham, Irving & Manlove 2007,
-    doi:10.1016/j.jda.2006.03.006), ``host`` (host-optimal stable),
-    ``ties`` (single tie-breaking by the seeded lottery then stable
-    improvement cycles, Erdil & Ergin 2008, doi:10.1257/aer.98.3.669),
-    ``flexible`` (distributional caps on groups, Kamada & Kojima 2015,
-    doi:10.1257/aer.20101552), ``welfare`` (most placements, then least
-    total rank; not stable in general, blocking pairs reported).
+    Parameters
+    ----------
+    instance : Instance, mapping or JSON text
+        The market (see ``docs/match/format.md``). An :class:`Instance` is
+        used as it is (parse once with :meth:`Instance.from_dict`); other
+        forms are parsed. Never mutated.
+    mode : {"student", "host", "ties", "flexible", "welfare"}
+        ``student``: the student-optimal stable matching, student-proposing
+        deferred acceptance with nested capacities. ``host``: a stable
+        matching no better for any student (host-optimal when organisation
+        caps do not bind). ``ties``: single tie-breaking by the seeded
+        lottery, then stable improvement cycles. ``flexible``: distributional
+        caps on groups of organisations, with targets. ``welfare``: most
+        placements, then least total rank (not stable in general; its
+        blocking pairs are reported).
+    seed : int
+        The lottery that breaks ties in host rankings; the only randomness.
+    backend : {"numba", "numpy"}
+        Which twin of the kernels runs; the results are identical.
+    **options
+        Mode options: ``lower_quotas`` and ``time_limit`` in ``welfare``.
 
-    Complexity: O(E log E) for E rank-list entries in the stable modes.
-    The input is never mutated; randomness comes only from *seed* (the
-    lottery that breaks ties in host rankings).
+    Returns
+    -------
+    Result
+        The assignment, its certificate and explanations.
 
+    Raises
+    ------
+    ValueError
+        Bad instance, unknown mode or option, negative seed; the message
+        names the argument and the offending ids.
+
+    Notes
+    -----
+    O(E log E) for E rank-list entries in ``student`` and ``flexible``
+    (flexible is pure Python), more in ``host`` and ``ties`` (at most E
+    improvement steps), a mixed-integer program in ``welfare``.
+
+    References
+    ----------
+    Gale & Shapley 1962, doi:10.2307/2312726 (deferred acceptance); Abraham,
+    Irving & Manlove 2007, doi:10.1016/j.jda.2006.03.006 (nested capacities);
+    Erdil & Ergin 2008, doi:10.1257/aer.98.3.669 (ties); Kamada & Kojima
+    2015, doi:10.1257/aer.20101552 (flexible).
+
+    Examples
+    --------
     >>> r = solve({
     ...     "students": {"a": ["p", "q"], "b": ["p"]},
     ...     "projects": {"p": {"capacity": 1, "supervisor": "L"},
@@ -545,7 +249,7 @@ def solve(
             + (f" (accepted: {sorted(allowed)})" if allowed else " (it takes none)")
         )
     inst = as_instance(instance)
-    market = compile_market(inst, seed)
+    market = compile_market(inst, seed, backend)
     extra: dict[str, Any] = {}
     extra_full = None
     weak = _weak(market, mode)  # None outside mode ties
@@ -554,14 +258,17 @@ def solve(
     elif mode == "host":
         held = host_optimal(market)
     elif mode == "ties":
+        # A mode's module (numba, SciPy) loads only when that mode runs.
         from .ties import stable_improvement_cycles
 
         held, extra = stable_improvement_cycles(market, student_optimal(market), keys=weak)
     elif mode == "flexible":
+        # A mode's module (numba, SciPy) loads only when that mode runs.
         from .flexible import flexible_da
 
         held, extra, extra_full = flexible_da(market)
     else:
+        # A mode's module (numba, SciPy) loads only when that mode runs.
         from .welfare import welfare_assignment
 
         held, extra = welfare_assignment(market, **options)
@@ -580,18 +287,57 @@ def solve(
 def check(
     instance: Instance | Mapping[str, Any] | str,
     result: Result | Mapping[str, Any] | str,
+    *,
+    backend: str = "numba",
 ) -> dict[str, Any]:
-    """Verify a result against an instance; return ``{"ok": bool, "violations": [...]}``.
+    """Verify a result against an instance, independently of the solver.
 
-    The result may be a :class:`Result`, its ``to_dict()`` or its JSON. The
-    assignment is checked for: every student present, only projects on the
-    student's own list, capacities at every level, acceptability to the host,
-    and — in the stable modes — no blocking pair, under the priority order
-    fixed by the recorded seed. O(E log E).
+    Parameters
+    ----------
+    instance : Instance, mapping or JSON text
+        The market; an :class:`Instance` is used as it is (no re-parse).
+    result : Result, mapping or JSON text
+        A :class:`Result` (read directly, no serialisation), its
+        ``to_dict()`` or its JSON. Its ``run`` gives the mode and the seed.
+    backend : {"numba", "numpy"}
+        Which twin of the kernels compiles the priorities; same answer.
+
+    Returns
+    -------
+    dict
+        ``{"ok": bool, "violations": [str, ...], "blocking_pairs": int}``.
+        The assignment is checked for: every student present, only projects
+        on the student's own list, capacities at every level (and groups in
+        ``flexible``), acceptability to the host, and, in the stable modes,
+        no blocking pair under the priority order fixed by the recorded seed.
+
+    Raises
+    ------
+    ValueError
+        Malformed result, unknown student or project ids.
+
+    Notes
+    -----
+    O(E log E) for E rank-list entries. Stability is that of SPA-S (Abraham,
+    Irving & Manlove 2007, doi:10.1016/j.jda.2006.03.006) with an
+    organisation level; see :func:`kakehashi_match.certificate.audit`.
+
+    Examples
+    --------
+    >>> data = {"students": {"a": ["p"], "b": ["p"]},
+    ...         "projects": {"p": {"capacity": 1, "ranking": ["b", "a"]}}}
+    >>> inst = Instance.from_dict(data)
+    >>> check(inst, solve(inst))["ok"]
+    True
+    >>> check(inst, {"assignments": {"a": "p", "b": None}})["violations"]
+    ["blocking pair: student 'b' and project 'p'"]
     """
     inst = as_instance(instance)
-    if isinstance(result, Result):
-        result = result.to_dict(explain=False)
+    if isinstance(result, Result):  # what the check reads, without serialising the rest
+        result = {
+            "assignments": result.assignments,
+            "run": {"input_hash": result.input_hash, "mode": result.mode, "seed": result.seed},
+        }
     if isinstance(result, str | bytes):
         try:
             result = json.loads(result)
@@ -602,7 +348,7 @@ def check(
     run = result.get("run", {}) if isinstance(result.get("run", {}), Mapping) else {}
     mode = _check_mode(run.get("mode", "student"))
     seed = run.get("seed", 0)
-    market = compile_market(inst, seed)
+    market = compile_market(inst, seed, backend)
     violations: list[str] = []
     h = run.get("input_hash")
     if h is not None and h != inst.input_hash:
@@ -634,6 +380,7 @@ def check(
         )
     extra_full = None
     if mode == "flexible":
+        # A mode's module (numba, SciPy) loads only when that mode runs.
         from .flexible import group_full_mask
 
         extra_full = group_full_mask(market, held)
@@ -660,6 +407,7 @@ def check(
             "whose host did not rank it"
         )
     if mode == "flexible":
+        # A mode's module (numba, SciPy) loads only when that mode runs.
         from .flexible import group_counts
 
         for gid, n, cap in group_counts(market, held):

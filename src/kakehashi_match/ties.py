@@ -30,9 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from .backend import kernels
 from .certificate import audit
-from .market import Market, _merged_orders
+from .market import Market, merged_orders
 
 __all__ = ["stable_improvement_cycles", "weak_key", "weak_positions"]
 
@@ -42,12 +41,22 @@ def weak_key(market: Market) -> np.ndarray:
     project's own ranking if it has one, else the supervisor's); -1 if
     unranked. Within one ranking these order students as
     :func:`weak_positions` does; the audit compares the latter, which also
-    make sense across the rankings under one supervisor."""
+    make sense across the rankings under one supervisor.
+
+    O(R + E).
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({"students": {"a": ["p"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": [["a", "b"]]}}}))
+    >>> weak_key(m).tolist(), sorted(m.edge_key.tolist())  # tied, then broken by lottery
+    ([0, 0], [0, 1])
+    """
     inst = market.instance
     sr, pr = inst.supervisor_ranking, inst.project_ranking
     e_proj = market.edge_proj
     e_sup = np.where(inst.project_supervisor[e_proj] >= 0, market.proj_sup[e_proj], -1)
-    edge_lookup = kernels().edge_lookup
+    edge_lookup = market.kernels.edge_lookup
     sup_tier = edge_lookup(
         market.stu_ptr, e_sup, sr.ptr, sr.student, sr.tier.astype(np.int64), inst.n_students
     )
@@ -87,7 +96,7 @@ def weak_positions(market: Market) -> tuple[np.ndarray, np.ndarray]:
     """
     inst = market.instance
     sr, pr = inst.supervisor_ranking, inst.project_ranking
-    k = kernels()
+    k = market.kernels
     n_s = inst.n_students
     key, ptr_s = market.edge_key, market.stu_ptr
     e_proj = market.edge_proj
@@ -105,7 +114,7 @@ def weak_positions(market: Market) -> tuple[np.ndarray, np.ndarray]:
         kl = k.edge_lookup(ptr_s, real_sup, sr_ptr, sr_stu, local, n_s)
         kl = np.where(key >= 0, kl, -1)
         return kl, kl
-    root_ptr, root_stu, root_pos = _merged_orders(
+    root_ptr, root_stu, root_pos = merged_orders(
         inst, market.proj_sup, market.n_sup, market.lottery
     )
     n_v = len(root_stu)
@@ -189,9 +198,48 @@ def stable_improvement_cycles(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Apply stable improvement cycles to *held* until none remains.
 
-    *keys* are :func:`weak_positions` (computed when not given). Returns the
-    improved assignment and ``{"ties": {...}}`` with the number of cycles
-    applied and students improved.
+    Parameters
+    ----------
+    market : Market
+        The compiled market (its lottery broke the ties).
+    held : array of int
+        A weakly stable assignment, edge per student (-1 unmatched), usually
+        the lottery's student-optimal one. Not mutated.
+    max_cycles : int, optional
+        Stop after this many cycles.
+    keys : (ndarray, ndarray), optional
+        :func:`weak_positions` of *market* (computed when not given).
+
+    Returns
+    -------
+    (ndarray, dict)
+        The improved assignment and ``{"ties": {"cycles_applied": n, "students_improved": m}}``.
+
+    Notes
+    -----
+    Each cycle makes its students strictly better, so there are at most E
+    cycles, each found in O(E). Erdil & Ergin 2008 (doi:10.1257/aer.98.3.669);
+    single tie-breaking as in Abdulkadiroğlu, Pathak & Roth 2009
+    (doi:10.1257/aer.99.5.1954).
+
+    Examples
+    --------
+    The lottery of seed 5 leaves a holding Y and b holding X although each
+    prefers the other's place and no host strictly objects (the example of
+    ``tests/kakehashi_match/test_match_papers.py``); one cycle swaps them.
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> from kakehashi_match.solve import student_optimal
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["X", "Y"], "b": ["Y", "X"], "c": ["X", "Z"]},
+    ...     "projects": {"X": {"capacity": 1, "ranking": ["b", ["a", "c"]]},
+    ...                  "Y": {"capacity": 1, "ranking": [["a", "b"]]},
+    ...                  "Z": {"capacity": 1, "ranking": ["c"]}}}), seed=5)
+    >>> before = student_optimal(m)
+    >>> after, extra = stable_improvement_cycles(m, before)
+    >>> before.tolist(), after.tolist(), extra["ties"]["cycles_applied"]
+    ([1, 3, 5], [0, 2, 5], 1)
     """
     held = np.asarray(held, dtype=np.int64).copy()
     keys = weak_positions(market) if keys is None else keys

@@ -39,9 +39,44 @@ def welfare_assignment(
     lower_quotas: dict[str, int] | None = None,
     time_limit: float = 60.0,
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """Return (held, extra). ``lower_quotas`` maps organisation ids to the
-    minimum number of students placed there. Raises ``ValueError`` when the
-    quotas cannot be met."""
+    """The assignment with the most placements, then the least total rank.
+
+    Parameters
+    ----------
+    market : Market
+        The compiled market; only acceptable pairs are used.
+    lower_quotas : dict of str to int, optional
+        Organisation id -> minimum number of students placed there.
+    time_limit : float
+        Seconds the solver (HiGHS) may take.
+
+    Returns
+    -------
+    (ndarray, dict)
+        The edge each student holds (-1 unmatched) and the mode's extras.
+
+    Raises
+    ------
+    ValueError
+        Unknown organisation or bad quota; quotas that cannot be met.
+
+    Notes
+    -----
+    A mixed-integer program (see the module docstring); without lower
+    quotas its matrix is totally unimodular, so the LP optimum is integral
+    (polynomial). Not stable in general: welfare and stability conflict.
+
+    Examples
+    --------
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.market import compile_market
+    >>> m = compile_market(Instance.from_dict({
+    ...     "students": {"a": ["p", "q"], "b": ["p"]},
+    ...     "projects": {"p": {"capacity": 1, "ranking": ["a", "b"]},
+    ...                  "q": {"capacity": 1, "ranking": ["a"]}}}))
+    >>> welfare_assignment(m)[0].tolist()  # both placed, though a prefers p
+    [1, 2]
+    """
     inst = market.instance
     acc = np.flatnonzero(market.edge_key >= 0)
     n = len(acc)

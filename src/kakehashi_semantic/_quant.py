@@ -53,6 +53,7 @@ def quantise_rows(v: np.ndarray, chunk: int = 8192) -> tuple[np.ndarray, np.ndar
 
 def _get_kernel():
     """The compiled prefilter (numba is imported only when a large index needs it)."""
+    # The numba kernel compiles on first use, not at import.
     from ._quant_kernel import prefilter
 
     return prefilter

@@ -22,6 +22,7 @@ __all__ = ["main"]
 
 
 def _encoder(name: str):
+    # Each subcommand imports only what it uses: the command starts fast.
     from .encoders import CharNgramEncoder, E5Encoder
 
     if name == "e5":
@@ -40,6 +41,7 @@ def _reader_errors(args: argparse.Namespace):
 
 
 def _fit_centering(cal, enc, cache, query_kind):
+    # Each subcommand imports only what it uses: the command starts fast.
     from .bias import LanguageCentering
     from .embed import embed
     from .lang import detect_language
@@ -54,6 +56,7 @@ def _fit_centering(cal, enc, cache, query_kind):
 
 
 def _rank(args: argparse.Namespace) -> dict[Any, list[tuple[Any, float]]]:
+    # Each subcommand imports only what it uses: the command starts fast.
     from .cache import EmbeddingCache
     from .jsonl import read_texts
     from .semantic_index import Item, SemanticIndex
@@ -115,6 +118,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    # Each subcommand imports only what it uses: the command starts fast.
     from .evaluation import metrics_from_rankings
     from .jsonl import read_pairs, read_rankings
 
@@ -189,6 +193,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    # Each subcommand imports only what it uses: the command starts fast.
     from .encoders import EncoderUnavailableError
 
     args = _parser().parse_args(argv)

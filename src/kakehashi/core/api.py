@@ -41,7 +41,7 @@ from ninja.utils import check_csrf
 from pydantic import create_model
 
 from kakehashi.core.errors import ImportRejected, error_body, validation_messages
-from kakehashi.core.imports import check_format, guess_format
+from kakehashi.core.imports import check_format, decode, guess_format, load_json
 
 logger = logging.getLogger("kakehashi.api")
 
@@ -119,8 +119,6 @@ class JSONParser(Parser):
     refuses answers 400, like any body that is not JSON."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        from kakehashi.core.imports import decode, load_json
-
         return load_json(decode(request.body))
 
 

@@ -68,7 +68,8 @@ def _queue(
     """Create a queued run, record `verb` in the audit, and hand the run to a job.
 
     A `snapshot` given here is the run's frozen input (round two freezes what round
-    one left when it starts); without one, the job freezes the call's rankings."""
+    one left when it starts); without one, the job freezes the call's rankings. The
+    job parses it once and stores it in the engine's canonical form with its hash."""
     run = MatchRun(
         call=call,
         round=2 if base_run is not None else 1,
@@ -80,7 +81,6 @@ def _queue(
         engine_version=km.ENGINE_VERSION,
         created_by=user,
         snapshot=snapshot or {},
-        input_hash=km.instance_hash(snapshot) if snapshot else "",
     )
     run.full_clean()
     run.save()
@@ -161,23 +161,24 @@ def run_start_second_round(
         verb="round2.started",
         audit={"base_run": base_run.pk},
         base_run=base_run,
-        snapshot=km.Instance.from_dict(data).to_dict(),
+        snapshot=data,
     )
 
 
 # ---------------------------------------------------------------- execute (the job)
 
 
-def _snapshot(run: MatchRun) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The instance to solve, in the engine's canonical form, and round-two facts."""
+def _snapshot(run: MatchRun) -> tuple[km.Instance, dict[str, Any]]:
+    """The instance to solve, parsed once (its ``to_dict()`` is the canonical
+    snapshot), and round-two facts."""
     if run.base_run_id is None:
         data = match_instance_build(call=run.call, policy=MatchPolicy.from_stored(run.policy))
-        return km.Instance.from_dict(data).to_dict(), {}
+        return km.Instance.from_dict(data), {}
     # Round two was frozen when it started; what it keeps follows from round one.
     base = run.base_run
     declined = run.snapshot["meta"]["declined"]
     _data, kept = residual_instance(base.snapshot, base.result["assignments"], declined)
-    return run.snapshot, {"kept": kept, "declined": declined}
+    return km.Instance.from_dict(run.snapshot), {"kept": kept, "declined": declined}
 
 
 def _unmatched_reason(entry: dict[str, Any]) -> str:
@@ -324,14 +325,15 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
     MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
     try:
         progress(0, STEPS, _("Freezing the snapshot"))
-        snapshot, round_two = _snapshot(run)
-        input_hash = km.instance_hash(snapshot)
+        instance, round_two = _snapshot(run)
+        snapshot = instance.to_dict()
+        input_hash = instance.input_hash
         MatchRun.objects.filter(pk=run.pk).update(snapshot=snapshot, input_hash=input_hash)
         progress(1, STEPS, _("Solving"))
-        solved = km.solve(snapshot, mode=run.mode, seed=run.seed)
-        result = json.loads(solved.to_json())
+        solved = km.solve(instance, mode=run.mode, seed=run.seed)
+        result = solved.to_dict()
         progress(2, STEPS, _("Checking the certificate"))
-        check = km.check(snapshot, result)
+        check = km.check(instance, solved)
         progress(3, STEPS, _("Summarising"))
         summary = run_summary(
             snapshot=snapshot,
