@@ -394,6 +394,9 @@ def run_publish(*, run: MatchRun, user) -> MatchRun:
         )
     run.published_at = timezone.now()
     run.published_by = user
+    # The unique constraint (one published run per round) is left to the database,
+    # whose IntegrityError below is the refusal that holds under concurrent publishing.
+    run.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             run.save(update_fields=["published_at", "published_by", "updated_at"])

@@ -284,6 +284,7 @@ def call_match_policy_set(*, call: Call, policy: dict | MatchPolicy, actor=None)
     clean = match_policy_parse(policy).to_data()
     if clean != call.match_policy:
         call.match_policy = clean
+        call.full_clean()
         call.save(update_fields=["match_policy", "updated_at"])
         audit_record(scope=call, verb="policy.set", actor=actor, target=call.slug, data=clean)
     return call

@@ -80,5 +80,6 @@ def project_transition(*, project: Project, to: str, actor) -> Project:
             code="bad_transition",
         )
     project.status = to
+    project.full_clean()
     project.save(update_fields=["status", "updated_at"])
     return project
