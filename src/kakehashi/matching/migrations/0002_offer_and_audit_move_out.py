@@ -11,6 +11,8 @@ def audit_copy(apps, schema_editor):
     if not AuditEvent.objects.exists():
         return
     call_type, _ = ContentType.objects.get_or_create(app_label="programs", model="call")
+    # Keep each event's own time: auto_now_add would stamp the copies with today.
+    AuditEntry._meta.get_field("at").auto_now_add = False
     entries = [
         AuditEntry(
             id=e.id,
