@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.audit.selectors import audit_list
-from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.api import ERRORS, Pagination, file_responses
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
@@ -165,18 +165,10 @@ class AuditOut(Schema):
         return obj.actor.username if obj.actor else None
 
 
-FILE_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The file, as an attachment.",
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-                CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    }
-}
+FILE_RESPONSE = file_responses(
+    "The file, as an attachment.",
+    {CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}},
+)
 
 
 ONLY_OFFICERS = gettext_lazy("Only program officers run, publish and export matches.")
