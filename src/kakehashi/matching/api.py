@@ -186,6 +186,11 @@ def run_for_request(request: HttpRequest, run_id: int, **_kwargs) -> MatchRun:
     return run_get_visible(user=request.user, pk=run_id)
 
 
+def run_started(request: HttpRequest, run: MatchRun) -> Status:
+    """The answer to starting a run: 202, the run as it stands (queued or running)."""
+    return Status(202, run_for_request(request, run.pk))
+
+
 @router.get(
     "/calls/{ref}/runs",
     response={200: list[RunOut], **ERRORS},
@@ -207,7 +212,7 @@ def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
     call = request.permission_object
     policy = payload.dict(exclude={"label"}, exclude_none=True)  # None keeps the call's
     run = run_start(call=call, policy=policy, label=payload.label, user=request.user)
-    return Status(202, run_for_request(request, run.pk))
+    return run_started(request, run)
 
 
 @router.get(

@@ -303,6 +303,11 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def _phase_now(request: HttpRequest, kind: str, service) -> CallPhase:
+    """Open or close (`service`) the phase `kind` of the request's call now."""
+    return service(call=request.permission_object, kind=_kind(kind), actor=request.user)
+
+
 @router.put(
     "/calls/{ref}/phases/{kind}",
     response={200: PhaseOut, **ERRORS},
@@ -321,8 +326,7 @@ def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: Phase
 )
 @api_permission("programs.change_call", obj=_call)
 def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
-    call = request.permission_object
-    return call_phase_open_now(call=call, kind=_kind(kind), actor=request.user)
+    return _phase_now(request, kind, call_phase_open_now)
 
 
 @router.post(
@@ -332,8 +336,7 @@ def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
 )
 @api_permission("programs.change_call", obj=_call)
 def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
-    call = request.permission_object
-    return call_phase_close_now(call=call, kind=_kind(kind), actor=request.user)
+    return _phase_now(request, kind, call_phase_close_now)
 
 
 @router.get(
