@@ -122,7 +122,9 @@ ONLY_CANDIDATES_RANK = _("Only candidates have a rank list.")
 ONLY_SUPERVISORS_RANK = _("Only host supervisors rank applicants.")
 
 
-def _rank_list(request: HttpRequest, call) -> dict:
+def _rank_list(request: HttpRequest) -> dict:
+    """The caller's rank list for the call of the request (`request.permission_object`)."""
+    call = request.permission_object
     entries = rank_list_get(candidate=request.user, call=call)
     return {
         "call_id": call.pk,
@@ -132,7 +134,9 @@ def _rank_list(request: HttpRequest, call) -> dict:
     }
 
 
-def _host_ranking(request: HttpRequest, call) -> dict:
+def _host_ranking(request: HttpRequest) -> dict:
+    """The caller's ranking of applicants for the call of the request."""
+    call = request.permission_object
     entries = list(host_ranking_get(supervisor=request.user, call=call))
     return {
         "call_id": call.pk,
@@ -196,8 +200,7 @@ def application_withdraw_endpoint(request: HttpRequest, application_id: int):
 )
 @api_permission("applications.view_rank_list", obj=_call, message=ONLY_CANDIDATES_RANK)
 def rank_list_read(request: HttpRequest, call_id: int):
-    call = request.permission_object
-    return _rank_list(request, call)
+    return _rank_list(request)
 
 
 @router.put(
@@ -209,7 +212,7 @@ def rank_list_read(request: HttpRequest, call_id: int):
 def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
     call = request.permission_object
     rank_list_set(candidate=request.user, call=call, project_ids=payload.project_ids)
-    return _rank_list(request, call)
+    return _rank_list(request)
 
 
 @router.get(
@@ -219,8 +222,7 @@ def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
 )
 @api_permission("applications.view_host_ranking", obj=_call, message=ONLY_SUPERVISORS_RANK)
 def host_ranking_read(request: HttpRequest, call_id: int):
-    call = request.permission_object
-    return _host_ranking(request, call)
+    return _host_ranking(request)
 
 
 @router.put(
@@ -232,7 +234,7 @@ def host_ranking_read(request: HttpRequest, call_id: int):
 def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingIn):
     call = request.permission_object
     host_ranking_set(supervisor=request.user, call=call, candidate_ids=payload.candidate_ids)
-    return _host_ranking(request, call)
+    return _host_ranking(request)
 
 
 @router.get(

@@ -29,7 +29,7 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -173,19 +173,11 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-def error_response(
-    *,
-    status: int,
-    code: str,
-    message: str,
-    fields: dict[str, list[str]] | None = None,
-    rows: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> HttpResponse:
+def error_response(*, headers: dict[str, str] | None = None, **body: Any) -> HttpResponse:
+    """The error shape as a JSON answer: `body` is :func:`error_body`'s keywords (status,
+    code, message, fields, rows); `headers` are added to the answer."""
     response = JsonResponse(
-        error_body(status=status, code=code, message=message, fields=fields, rows=rows),
-        status=status,
-        json_dumps_params={"ensure_ascii": False},
+        error_body(**body), status=body["status"], json_dumps_params={"ensure_ascii": False}
     )
     for name, value in (headers or {}).items():
         response[name] = value
@@ -369,24 +361,68 @@ def import_request(request: HttpRequest, format: str | None, choices: tuple[str,
     return data, check_format(format or guessed or "csv", choices)
 
 
+def import_answer(
+    request: HttpRequest, format: str | None, importer, choices: tuple[str, ...] = ("csv", "json")
+) -> dict[str, Any]:
+    """Import the request's file with `importer` (``importer(data=…, format=…)``, which
+    returns an import report): the answer of every import endpoint (:class:`ImportOut`)."""
+    data, fmt = import_request(request, format, choices)
+    return importer(data=data, format=fmt).as_dict()
+
+
 def export_response(text: str, name: str, format: str) -> HttpResponse:
     response = HttpResponse(text, content_type=_CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response
 
 
-#: OpenAPI description of an export answer: the file itself.
-EXPORT_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The file, as an attachment (CSV with a header line, or a JSON list).",
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-            },
+def file_responses(description: str, content: dict[str, Any] | None = None) -> dict[str, Any]:
+    """OpenAPI description of an answer that is a file: CSV or a JSON list, and any other
+    `content` (media type → schema)."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                    **(content or {}),
+                },
+            }
         }
     }
-}
+
+
+#: OpenAPI description of an export answer: the file itself.
+EXPORT_RESPONSE = file_responses(
+    "The file, as an attachment (CSV with a header line, or a JSON list)."
+)
 
 #: OpenAPI: a public endpoint also answers without credentials (`{}` in `security`).
 OPTIONAL_AUTH = {"security": [{}]}
+
+
+# ---------------------------------------------------------------- routers
+
+
+class ApiRouter(Router):
+    """The router of every app's API: ninja's, with the operations the apps declare alike."""
+
+    def public_get(self, path: str, *, openapi_extra: dict[str, Any] | None = None, **kwargs):
+        """A GET anonymous callers may call too (a token or session still names the
+        caller); the OpenAPI document says so."""
+        extra = {**(openapi_extra or {}), **OPTIONAL_AUTH}
+        return self.get(path, auth=PUBLIC, openapi_extra=extra, **kwargs)
+
+    def export_get(self, path: str, *, summary: str, public: bool = False):
+        """A GET answering a file to download (:func:`export_response`)."""
+        get = self.public_get if public else self.get
+        return get(
+            path, response={200: None, **ERRORS}, summary=summary, openapi_extra=EXPORT_RESPONSE
+        )
+
+    def import_post(self, path: str, *, summary: str):
+        """A POST taking a file to import (:func:`import_answer`)."""
+        return self.post(
+            path, response={200: ImportOut, **ERRORS}, summary=summary, openapi_extra=IMPORT_BODY
+        )

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.audit.selectors import audit_list
-from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.api import ERRORS, Pagination, file_responses
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
@@ -165,18 +165,10 @@ class AuditOut(Schema):
         return obj.actor.username if obj.actor else None
 
 
-FILE_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The file, as an attachment.",
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-                CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    }
-}
+FILE_RESPONSE = file_responses(
+    "The file, as an attachment.",
+    {CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}},
+)
 
 
 ONLY_OFFICERS = gettext_lazy("Only program officers run, publish and export matches.")
@@ -192,6 +184,11 @@ def _call(request: HttpRequest, ref: str, **_kwargs):
 def run_for_request(request: HttpRequest, run_id: int, **_kwargs) -> MatchRun:
     """A run, for officers only (anyone else: 404); a loader of `api_permission`."""
     return run_get_visible(user=request.user, pk=run_id)
+
+
+def run_started(request: HttpRequest, run: MatchRun) -> Status:
+    """The answer to starting a run: 202, the run as it stands (queued or running)."""
+    return Status(202, run_for_request(request, run.pk))
 
 
 @router.get(
@@ -215,7 +212,7 @@ def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
     call = request.permission_object
     policy = payload.dict(exclude={"label"}, exclude_none=True)  # None keeps the call's
     run = run_start(call=call, policy=policy, label=payload.label, user=request.user)
-    return Status(202, run_for_request(request, run.pk))
+    return run_started(request, run)
 
 
 @router.get(

@@ -12,12 +12,18 @@ import zoneinfo
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from kakehashi.core.api import ERRORS, Pagination
 from kakehashi.core.permissions import api_permission
-from kakehashi.matching.api import ONLY_OFFICERS, RunDetailOut, SecondRoundIn, run_for_request
+from kakehashi.matching.api import (
+    ONLY_OFFICERS,
+    RunDetailOut,
+    SecondRoundIn,
+    run_for_request,
+    run_started,
+)
 from kakehashi.matching.labels import REASON_CODES
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
@@ -233,4 +239,4 @@ def second_round_endpoint(request: HttpRequest, run_id: int, payload: SecondRoun
         seed=payload.seed,
         label=payload.label,
     )
-    return Status(202, run_for_request(request, run.pk))
+    return run_started(request, run)

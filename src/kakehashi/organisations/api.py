@@ -5,19 +5,15 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import (
     ERRORS,
-    EXPORT_RESPONSE,
-    IMPORT_BODY,
-    OPTIONAL_AUTH,
-    PUBLIC,
-    ImportOut,
+    ApiRouter,
     Pagination,
     export_response,
-    import_request,
+    import_answer,
     patch_schema,
 )
 from kakehashi.core.permissions import api_permission
@@ -31,7 +27,7 @@ from kakehashi.organisations.selectors import organisation_list
 from kakehashi.organisations.services import organisation_create, organisation_update
 from kakehashi.organisations.validators import normalise_ror
 
-router = Router()
+router = ApiRouter()
 
 
 class OrganisationOut(Schema):
@@ -102,13 +98,7 @@ def _values(payload: Schema, *, exclude_unset: bool) -> dict:
     return values
 
 
-@router.get(
-    "/organisations",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
-    response=list[OrganisationOut],
-    summary="Search organisations",
-)
+@router.public_get("/organisations", response=list[OrganisationOut], summary="Search organisations")
 @api_permission("organisations.view_organisation")
 @paginate(Pagination)
 def organisation_list_endpoint(
@@ -117,34 +107,25 @@ def organisation_list_endpoint(
     return organisation_list(q=q, country=country, type=type)
 
 
-@router.get(
-    "/organisations/export",
-    auth=PUBLIC,
-    response={200: None, **ERRORS},
-    summary="Export organisations as CSV or JSON",
-    openapi_extra={**EXPORT_RESPONSE, **OPTIONAL_AUTH},
+@router.export_get(
+    "/organisations/export", summary="Export organisations as CSV or JSON", public=True
 )
 @api_permission("organisations.view_organisation")
 def organisation_export(request: HttpRequest, format: str = "csv"):
     return export_response(organisations_export(format=format), "organisations", format)
 
 
-@router.post(
+@router.import_post(
     "/organisations/import",
-    response={200: ImportOut, **ERRORS},
     summary="Import organisations from CSV, JSON or ROR records (officers)",
-    openapi_extra=IMPORT_BODY,
 )
 @api_permission("organisations.import_organisation")
 def organisation_import(request: HttpRequest, format: str | None = None):
-    data, fmt = import_request(request, format, IMPORT_FORMATS)
-    return organisations_import(data=data, format=fmt).as_dict()
+    return import_answer(request, format, organisations_import, IMPORT_FORMATS)
 
 
-@router.get(
+@router.public_get(
     "/organisations/{ref}",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
     response={200: OrganisationOut, **ERRORS},
     summary="One organisation, by id or ROR id",
 )

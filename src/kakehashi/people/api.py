@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import (
     ERRORS,
-    EXPORT_RESPONSE,
-    IMPORT_BODY,
     TOKEN_CREATE,
+    ApiRouter,
     ErrorOut,
-    ImportOut,
     Pagination,
     export_response,
-    import_request,
+    import_answer,
 )
 from kakehashi.core.permissions import api_permission
 from kakehashi.people.imports import people_export, people_import
@@ -25,7 +23,7 @@ from kakehashi.people.rules import is_officer
 from kakehashi.people.selectors import api_token_list, person_get_visible, person_list_visible
 from kakehashi.people.services import api_token_create, api_token_revoke
 
-router = Router()
+router = ApiRouter()
 
 
 class LanguageOut(Schema):
@@ -122,27 +120,16 @@ def person_list(request: HttpRequest):
     return person_list_visible(user=request.user)
 
 
-@router.get(
-    "/people/export",
-    summary="Export people (officers)",
-    response={200: None, **ERRORS},
-    openapi_extra=EXPORT_RESPONSE,
-)
+@router.export_get("/people/export", summary="Export people (officers)")
 @api_permission("people.export_user")
 def person_export(request: HttpRequest, format: str = "csv"):
     return export_response(people_export(user=request.user, format=format), "people", format)
 
 
-@router.post(
-    "/people/import",
-    response={200: ImportOut, **ERRORS},
-    summary="Import people (officers)",
-    openapi_extra=IMPORT_BODY,
-)
+@router.import_post("/people/import", summary="Import people (officers)")
 @api_permission("people.import_user")
 def person_import(request: HttpRequest, format: str | None = None):
-    data, fmt = import_request(request, format, ("csv", "json"))
-    return people_import(data=data, format=fmt).as_dict()
+    return import_answer(request, format, people_import)
 
 
 @router.get("/people/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")

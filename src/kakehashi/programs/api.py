@@ -9,10 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination, patch_schema
+from kakehashi.core.api import ERRORS, ApiRouter, Pagination, patch_schema
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
@@ -34,7 +34,7 @@ from kakehashi.programs.services import (
     program_update,
 )
 
-router = Router()
+router = ApiRouter()
 
 
 class ProgramOut(Schema):
@@ -109,35 +109,21 @@ class OverviewOut(Schema):
     by_language: dict[str, int]
 
 
-@router.get(
-    "/programs",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
-    response=list[ProgramOut],
-    summary="List programs",
-)
+@router.public_get("/programs", response=list[ProgramOut], summary="List programs")
 @api_permission("programs.view_program")
 @paginate(Pagination)
 def program_list_endpoint(request: HttpRequest):
     return program_list()
 
 
-@router.get(
-    "/programs/{slug}",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
-    response={200: ProgramOut, **ERRORS},
-    summary="One program",
-)
+@router.public_get("/programs/{slug}", response={200: ProgramOut, **ERRORS}, summary="One program")
 @api_permission("programs.view_program")
 def program_detail(request: HttpRequest, slug: str):
     return program_list().get(slug=slug)
 
 
-@router.get(
+@router.public_get(
     "/calls",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
     response=list[CallOut],
     summary="List calls with their phases (UTC and the phase's own time zone)",
 )
@@ -167,12 +153,8 @@ def _program(request: HttpRequest, slug: str, **_kwargs) -> Program:
     return program_list().get(slug=slug)
 
 
-@router.get(
-    "/calls/{ref}",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
-    response={200: CallOut, **ERRORS},
-    summary="One call, by id or slug",
+@router.public_get(
+    "/calls/{ref}", response={200: CallOut, **ERRORS}, summary="One call, by id or slug"
 )
 @api_permission("programs.view_call")
 def call_detail(request: HttpRequest, ref: str):
@@ -321,6 +303,11 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def _phase_now(request: HttpRequest, kind: str, service) -> CallPhase:
+    """Open or close (`service`) the phase `kind` of the request's call now."""
+    return service(call=request.permission_object, kind=_kind(kind), actor=request.user)
+
+
 @router.put(
     "/calls/{ref}/phases/{kind}",
     response={200: PhaseOut, **ERRORS},
@@ -339,8 +326,7 @@ def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: Phase
 )
 @api_permission("programs.change_call", obj=_call)
 def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
-    call = request.permission_object
-    return call_phase_open_now(call=call, kind=_kind(kind), actor=request.user)
+    return _phase_now(request, kind, call_phase_open_now)
 
 
 @router.post(
@@ -350,8 +336,7 @@ def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
 )
 @api_permission("programs.change_call", obj=_call)
 def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
-    call = request.permission_object
-    return call_phase_close_now(call=call, kind=_kind(kind), actor=request.user)
+    return _phase_now(request, kind, call_phase_close_now)
 
 
 @router.get(

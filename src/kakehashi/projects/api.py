@@ -6,20 +6,16 @@ from typing import Literal
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import (
     ERRORS,
-    EXPORT_RESPONSE,
-    IMPORT_BODY,
-    OPTIONAL_AUTH,
-    PUBLIC,
-    ImportOut,
+    ApiRouter,
     Pagination,
     export_response,
     forbid,
-    import_request,
+    import_answer,
     patch_schema,
 )
 from kakehashi.core.permissions import api_permission
@@ -39,7 +35,7 @@ from kakehashi.projects.services import (
     project_update,
 )
 
-router = Router()
+router = ApiRouter()
 
 
 class HostOut(Schema):
@@ -134,10 +130,8 @@ def _project_visible(request: HttpRequest, project_id: int, **_kwargs) -> Projec
     return project_get_visible(user=request.user, pk=project_id)
 
 
-@router.get(
+@router.public_get(
     "/projects",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
     response=list[ProjectOut],
     summary="Search the projects you may see (published ones for everyone)",
 )
@@ -147,36 +141,22 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
     return project_search(user=request.user, filters=filters)
 
 
-@router.get(
-    "/projects/export",
-    auth=PUBLIC,
-    response={200: None, **ERRORS},
-    summary="Export the projects you may see as CSV or JSON",
-    openapi_extra={**EXPORT_RESPONSE, **OPTIONAL_AUTH},
+@router.export_get(
+    "/projects/export", summary="Export the projects you may see as CSV or JSON", public=True
 )
 @api_permission("projects.view_project_list")
 def project_export(request: HttpRequest, format: str = "csv"):
     return export_response(projects_export(user=request.user, format=format), "projects", format)
 
 
-@router.post(
-    "/projects/import",
-    response={200: ImportOut, **ERRORS},
-    summary="Import projects from CSV or JSON (officers)",
-    openapi_extra=IMPORT_BODY,
-)
+@router.import_post("/projects/import", summary="Import projects from CSV or JSON (officers)")
 @api_permission("projects.import_project")
 def project_import(request: HttpRequest, format: str | None = None):
-    data, fmt = import_request(request, format, ("csv", "json"))
-    return projects_import(data=data, format=fmt).as_dict()
+    return import_answer(request, format, projects_import)
 
 
-@router.get(
-    "/projects/{int:project_id}",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
-    response={200: ProjectOut, **ERRORS},
-    summary="One project",
+@router.public_get(
+    "/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="One project"
 )
 @api_permission("projects.view_project", obj=_project_visible)
 def project_detail(request: HttpRequest, project_id: int):

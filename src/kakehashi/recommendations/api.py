@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Router, Schema
+from ninja import Schema
 
-from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC
+from kakehashi.core.api import ERRORS, ApiRouter
 from kakehashi.core.permissions import api_permission
 from kakehashi.recommendations.selectors import (
     Explanation,
@@ -19,7 +19,7 @@ from kakehashi.recommendations.selectors import (
     search,
 )
 
-router = Router()
+router = ApiRouter()
 
 
 class FieldOut(Schema):
@@ -176,10 +176,8 @@ def recommendations_for_project(request: HttpRequest, project_id: int, limit: in
     return {"items": items, "count": len(items)}
 
 
-@router.get(
+@router.public_get(
     "/search",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
     response={200: SearchOut, **ERRORS},
     summary="Search projects, people by expertise and organisations (en/fr/ja)",
 )

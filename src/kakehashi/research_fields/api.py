@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Schema
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, OPTIONAL_AUTH, PUBLIC, Pagination
+from kakehashi.core.api import ERRORS, ApiRouter, Pagination
 from kakehashi.core.permissions import api_permission
 from kakehashi.research_fields.selectors import research_field_list
 
-router = Router()
+router = ApiRouter()
 
 
 class ResearchFieldOut(Schema):
@@ -23,10 +23,8 @@ class ResearchFieldOut(Schema):
     title_ja: str
 
 
-@router.get(
+@router.public_get(
     "/research-fields",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
     response=list[ResearchFieldOut],
     summary="List research fields; filter by level, parent code or text",
 )
@@ -36,10 +34,8 @@ def field_list(request: HttpRequest, level: int | None = None, parent: str = "",
     return research_field_list(level=level, parent=parent, q=q)
 
 
-@router.get(
+@router.public_get(
     "/research-fields/{code}",
-    auth=PUBLIC,
-    openapi_extra=OPTIONAL_AUTH,
     response={200: ResearchFieldOut, **ERRORS},
     summary="One research field by code",
 )
