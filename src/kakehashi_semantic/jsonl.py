@@ -6,9 +6,11 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["JsonlError", "TextRecord", "read_jsonl", "read_pairs", "read_rankings", "read_texts"]
+
+_T = TypeVar("_T")
 
 
 class JsonlError(ValueError):
@@ -72,53 +74,67 @@ def _check_id(name: str, no: int, obj: dict[str, Any], key: str) -> str | int:
     return v
 
 
-def read_texts(
-    path: str | os.PathLike[str], *, on_error: Callable[[JsonlError], None] | None = None
-) -> list[TextRecord]:
-    """Read ``{"id": ..., "text": ..., "lang": optional}`` lines; ids must be unique."""
+def _parsed(
+    path: str | os.PathLike[str],
+    on_error: Callable[[JsonlError], None] | None,
+    parse: Callable[[str, int, dict[str, Any]], _T],
+) -> Iterator[_T]:
+    """Yield ``parse(file_name, line_number, object)`` per JSON object line of ``path``.
+
+    A line ``parse`` refuses with :class:`JsonlError` raises it, unless ``on_error`` is
+    given, in which case it is called with the error and the line is skipped. Lazy: the
+    caller may record each value before the next line is parsed.
+    """
     name = os.fspath(path)
-    out: list[TextRecord] = []
-    seen: set[str | int] = set()
     for no, obj in read_jsonl(path, on_error=on_error):
         try:
-            rid = _check_id(name, no, obj, "id")
-            text = obj.get("text")
-            if not isinstance(text, str):
-                raise JsonlError(f"{name} line {no}: 'text' must be a string")
-            if not text.strip():
-                raise JsonlError(f"{name} line {no}: 'text' is empty")
-            lang = obj.get("lang")
-            if lang is not None and (not isinstance(lang, str) or not lang):
-                raise JsonlError(f"{name} line {no}: 'lang' must be a language code such as 'ja'")
-            if rid in seen:
-                raise JsonlError(f"{name} line {no}: duplicate id {rid!r}")
+            value = parse(name, no, obj)
         except JsonlError as err:
             if on_error is None:
                 raise
             on_error(err)
             continue
+        yield value
+
+
+def read_texts(
+    path: str | os.PathLike[str], *, on_error: Callable[[JsonlError], None] | None = None
+) -> list[TextRecord]:
+    """Read ``{"id": ..., "text": ..., "lang": optional}`` lines; ids must be unique."""
+    seen: set[str | int] = set()
+
+    def parse(name: str, no: int, obj: dict[str, Any]) -> TextRecord:
+        rid = _check_id(name, no, obj, "id")
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise JsonlError(f"{name} line {no}: 'text' must be a string")
+        if not text.strip():
+            raise JsonlError(f"{name} line {no}: 'text' is empty")
+        lang = obj.get("lang")
+        if lang is not None and (not isinstance(lang, str) or not lang):
+            raise JsonlError(f"{name} line {no}: 'lang' must be a language code such as 'ja'")
+        if rid in seen:
+            raise JsonlError(f"{name} line {no}: duplicate id {rid!r}")
         seen.add(rid)
-        out.append(TextRecord(rid, text, lang, no))
-    return out
+        return TextRecord(rid, text, lang, no)
+
+    return list(_parsed(path, on_error, parse))
 
 
 def read_pairs(
     path: str | os.PathLike[str], *, on_error: Callable[[JsonlError], None] | None = None
 ) -> dict[str | int, str | int]:
     """Read gold ``{"query_id": ..., "pool_id": ...}`` lines (one gold item per query)."""
-    name = os.fspath(path)
     gold: dict[str | int, str | int] = {}
-    for no, obj in read_jsonl(path, on_error=on_error):
-        try:
-            q = _check_id(name, no, obj, "query_id")
-            p = _check_id(name, no, obj, "pool_id")
-            if q in gold:
-                raise JsonlError(f"{name} line {no}: query_id {q!r} appears twice")
-        except JsonlError as err:
-            if on_error is None:
-                raise
-            on_error(err)
-            continue
+
+    def parse(name: str, no: int, obj: dict[str, Any]) -> tuple[str | int, str | int]:
+        q = _check_id(name, no, obj, "query_id")
+        p = _check_id(name, no, obj, "pool_id")
+        if q in gold:
+            raise JsonlError(f"{name} line {no}: query_id {q!r} appears twice")
+        return q, p
+
+    for q, p in _parsed(path, on_error, parse):
         gold[q] = p
     return gold
 
@@ -127,18 +143,12 @@ def read_rankings(
     path: str | os.PathLike[str], *, on_error: Callable[[JsonlError], None] | None = None
 ) -> dict[str | int, list[str | int]]:
     """Read ``rank`` output lines ``{"query_id": ..., "ids": [...]}``."""
-    name = os.fspath(path)
-    out: dict[str | int, list[str | int]] = {}
-    for no, obj in read_jsonl(path, on_error=on_error):
-        try:
-            q = _check_id(name, no, obj, "query_id")
-            ids = obj.get("ids")
-            if not isinstance(ids, list):
-                raise JsonlError(f"{name} line {no}: 'ids' must be a list")
-        except JsonlError as err:
-            if on_error is None:
-                raise
-            on_error(err)
-            continue
-        out[q] = ids
-    return out
+
+    def parse(name: str, no: int, obj: dict[str, Any]) -> tuple[str | int, list[str | int]]:
+        q = _check_id(name, no, obj, "query_id")
+        ids = obj.get("ids")
+        if not isinstance(ids, list):
+            raise JsonlError(f"{name} line {no}: 'ids' must be a list")
+        return q, ids
+
+    return dict(_parsed(path, on_error, parse))

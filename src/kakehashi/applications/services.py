@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +34,22 @@ HOST_RANKING_MAX_LENGTH = 2000
 def _duplicates(ids: list[int]) -> list[int]:
     """The ids that appear more than once, sorted; linear in len(ids)."""
     return sorted(i for i, n in Counter(ids).items() if n > 1)
+
+
+def _refuse_ids(*, field: str, message: str, ids: list[int], code: str) -> NoReturn:
+    """Refuse a ranking on `field`: `message` names the offending `ids`."""
+    raise ValidationError({field: message % {"ids": ", ".join(str(i) for i in ids)}}, code=code)
+
+
+def _ranking_check(
+    *, field: str, ids: list[int], limit: int, too_many: str, duplicate: str
+) -> None:
+    """Refuse a ranking longer than `limit` or naming someone or something twice."""
+    if len(ids) > limit:
+        raise ValidationError({field: too_many % {"limit": limit}}, code="too_many")
+    duplicates = _duplicates(ids)
+    if duplicates:
+        _refuse_ids(field=field, message=duplicate, ids=duplicates, code="duplicate_rank")
 
 
 def application_check_eligibility(*, candidate, project: Project) -> None:
@@ -140,23 +157,13 @@ def rank_list_set(
     """
     phase_require_open(call=call, kinds=(PhaseKind.APPLICATIONS,), now=now)
     ids = list(project_ids)
-    if len(ids) > call.ranking_limit:
-        raise ValidationError(
-            {
-                "project_ids": _("You may rank at most %(limit)d projects in this call.")
-                % {"limit": call.ranking_limit}
-            },
-            code="too_many",
-        )
-    duplicates = _duplicates(ids)
-    if duplicates:
-        raise ValidationError(
-            {
-                "project_ids": _("A project appears more than once in your ranking: %(ids)s.")
-                % {"ids": ", ".join(str(i) for i in duplicates)}
-            },
-            code="duplicate_rank",
-        )
+    _ranking_check(
+        field="project_ids",
+        ids=ids,
+        limit=call.ranking_limit,
+        too_many=_("You may rank at most %(limit)d projects in this call."),
+        duplicate=_("A project appears more than once in your ranking: %(ids)s."),
+    )
     applications = {
         a.project_id: a
         for a in Application.objects.select_for_update().filter(candidate=candidate, call=call)
@@ -167,11 +174,10 @@ def rank_list_set(
         if i not in applications or applications[i].status != ApplicationStatus.SUBMITTED
     ]
     if not_applied:
-        raise ValidationError(
-            {
-                "project_ids": _("You can only rank projects you have applied to: %(ids)s.")
-                % {"ids": ", ".join(str(i) for i in not_applied)}
-            },
+        _refuse_ids(
+            field="project_ids",
+            message=_("You can only rank projects you have applied to: %(ids)s."),
+            ids=not_applied,
             code="not_applied",
         )
     # Clear first so the unique (candidate, call, rank) constraint holds mid-update.
@@ -198,23 +204,13 @@ def host_ranking_set(
     """
     phase_require_open(call=call, kinds=HOST_RANKING_PHASES, now=now)
     ids = list(candidate_ids)
-    if len(ids) > HOST_RANKING_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "candidate_ids": _("A ranking may list at most %(limit)d applicants.")
-                % {"limit": HOST_RANKING_MAX_LENGTH}
-            },
-            code="too_many",
-        )
-    duplicates = _duplicates(ids)
-    if duplicates:
-        raise ValidationError(
-            {
-                "candidate_ids": _("An applicant appears more than once in your ranking: %(ids)s.")
-                % {"ids": ", ".join(str(i) for i in duplicates)}
-            },
-            code="duplicate_rank",
-        )
+    _ranking_check(
+        field="candidate_ids",
+        ids=ids,
+        limit=HOST_RANKING_MAX_LENGTH,
+        too_many=_("A ranking may list at most %(limit)d applicants."),
+        duplicate=_("An applicant appears more than once in your ranking: %(ids)s."),
+    )
     applicants = set(
         Application.objects.filter(
             call=call,
@@ -224,13 +220,10 @@ def host_ranking_set(
     )
     strangers = [i for i in ids if i not in applicants]
     if strangers:
-        raise ValidationError(
-            {
-                "candidate_ids": _(
-                    "You can only rank people who applied to your projects: %(ids)s."
-                )
-                % {"ids": ", ".join(str(i) for i in strangers)}
-            },
+        _refuse_ids(
+            field="candidate_ids",
+            message=_("You can only rank people who applied to your projects: %(ids)s."),
+            ids=strangers,
             code="not_an_applicant",
         )
     HostRank.objects.filter(supervisor=supervisor, call=call).delete()

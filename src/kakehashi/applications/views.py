@@ -24,7 +24,7 @@ from kakehashi.applications.services import (
     rank_list_set,
 )
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import render_page_or_fragment
+from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.models import Call
 from kakehashi.programs.selectors import call_get_visible
@@ -36,10 +36,8 @@ PROFILE_PREFETCH = ("candidate__languages",)
 
 
 def _call_or_404(request, slug: str) -> Call:
-    try:
+    with missing_is_404(Call):
         return call_get_visible(user=request.user, slug=slug)
-    except Call.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _phase(call: Call, kind: str):
@@ -47,10 +45,8 @@ def _phase(call: Call, kind: str):
 
 
 def _project_or_404(user, key: str) -> Project:
-    try:
+    with missing_is_404(Project):
         return project_get_visible(user=user, key=key)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _project_visible(request, key: str) -> Project:
@@ -106,10 +102,8 @@ def application_list_mine(request):
 @permission_required("applications.view_application", obj=_application)
 def application_detail(request, pk: int):
     """One application: its candidate, its project's supervisors and officers may see it."""
-    try:
+    with missing_is_404(Application):
         application = application_list_visible(user=request.user).get(pk=pk)
-    except Application.DoesNotExist as exc:
-        raise Http404 from exc
     context = {
         "application": application,
         "show_rank": can_view_application_rank(request.user, application),
@@ -120,10 +114,8 @@ def application_detail(request, pk: int):
 @require_POST
 @permission_required("applications.change_application", obj=_application)
 def application_withdraw_view(request, pk: int):
-    try:
+    with missing_is_404(Application):
         application = application_list_for_candidate(candidate=request.user).get(pk=pk)
-    except Application.DoesNotExist as exc:
-        raise Http404 from exc
     try:
         application_withdraw(candidate=request.user, application=application)
     except ValidationError as exc:

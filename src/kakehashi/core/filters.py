@@ -22,3 +22,11 @@ class Filters(FilterSchema):
                 continue
             expression &= self._resolve_field_expression(name, value, info)
         return expression
+
+
+def contains_any(text: str, fields: tuple[str, ...]) -> Q:
+    """Rows where any of `fields` contains `text`, ignoring case (one ``icontains`` each)."""
+    expression = Q()
+    for field in fields:
+        expression |= Q(**{f"{field}__icontains": text})
+    return expression

@@ -1,4 +1,9 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
@@ -31,3 +36,12 @@ def render_page_or_fragment(request, page: str, fragment: str, context: dict):
     response = render(request, fragment if partial else page, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@contextmanager
+def missing_is_404(model: type[Model]) -> Iterator[None]:
+    """Answer 404 when the block finds no `model` object: missing and not visible look alike."""
+    try:
+        yield
+    except model.DoesNotExist as exc:
+        raise Http404 from exc

@@ -41,6 +41,11 @@ RUN_JOB = "match.run"
 STEPS = 4
 
 
+def run_audit(run: MatchRun, *, verb: str, actor, data: dict[str, Any]) -> None:
+    """Record `verb` on `run` in its call's audit record."""
+    audit_record(scope=run.call, verb=verb, actor=actor, target=f"run {run.pk}", data=data)
+
+
 def _require_officer(user) -> None:
     if not can_run_match(user):
         raise PermissionDenied(_("Only program officers run, publish and export matches."))
@@ -84,11 +89,10 @@ def _queue(
     )
     run.full_clean()
     run.save()
-    audit_record(
-        scope=call,
+    run_audit(
+        run,
         verb=verb,
         actor=user,
-        target=f"run {run.pk}",
         data={**audit, "label": run.label, "policy": run.policy},
     )
     run.job = job_enqueue(kind=RUN_JOB, params={"run_id": run.pk}, user=user)
@@ -304,11 +308,10 @@ def _fail(run: MatchRun, exc: Exception) -> None:
     MatchRun.objects.filter(pk=run.pk).update(
         status=RunStatus.FAILED, error=message[:2000], updated_at=timezone.now()
     )
-    audit_record(
-        scope=run.call,
+    run_audit(
+        run,
         verb="run.failed",
         actor=run.created_by,
-        target=f"run {run.pk}",
         data={"error": message[:500]},
     )
 
@@ -353,11 +356,10 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
         updated_at=timezone.now(),
     )
     progress(STEPS, STEPS, _("Done"))
-    audit_record(
-        scope=run.call,
+    run_audit(
+        run,
         verb="run.finished",
         actor=run.created_by,
-        target=f"run {run.pk}",
         data={
             "input_hash": input_hash,
             "engine_version": result["engine"]["version"],
@@ -405,11 +407,10 @@ def run_publish(*, run: MatchRun, user) -> MatchRun:
             _("Round %(round)s of this call is already published.") % {"round": run.round},
             code="round_published",
         ) from exc
-    audit_record(
-        scope=run.call,
+    run_audit(
+        run,
         verb="run.published",
         actor=user,
-        target=f"run {run.pk}",
         data={
             "round": run.round,
             "input_hash": run.input_hash,

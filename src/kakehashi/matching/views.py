@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_add_service_error, render_page_or_fragment
+from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import audit_export, file_response, run_export
 from kakehashi.matching.forms import CALL_CAPS, RunStartForm, SecondRoundForm
@@ -32,17 +32,13 @@ EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
 def _call_or_404(user, slug: str) -> Call:
-    try:
+    with missing_is_404(Call):
         return call_get_visible(user=user, slug=slug)
-    except Call.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _run_or_404(user, pk: int) -> MatchRun:
-    try:
+    with missing_is_404(MatchRun):
         return run_get_visible(user=user, pk=pk)
-    except MatchRun.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 # ---------------------------------------------------------------- runs of a call

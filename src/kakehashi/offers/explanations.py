@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from kakehashi.matching.labels import HOST_REASONS
 
@@ -84,55 +84,60 @@ def _positions(choice: Choice) -> str:
     return ""
 
 
+#: Why a choice was not obtained when its host ranked the candidate equally with the cut-off.
+_TIED_SENTENCES = {
+    "project_full": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: its last place went to a candidate its "
+        "host ranked equally with you."
+    ),
+    "supervisor_full": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: its supervisor's last place went to a "
+        "candidate they ranked equally with you."
+    ),
+}
+
+#: Why a choice was not obtained, by the engine's reason code.
+_REASON_SENTENCES = {
+    "not_ranked_by_host": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: the host did not rank you, so it could "
+        "not offer you a place."
+    ),
+    "project_full": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: all its places went to candidates its "
+        "host ranked higher than you."
+    ),
+    "supervisor_full": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: its supervisor's places went to "
+        "candidates they ranked higher than you."
+    ),
+    "organisation_full": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: the host organisation's places went, in "
+        "turn, to its supervisors' other candidates."
+    ),
+    "group_cap_reached": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: the places allowed for its group of host "
+        "organisations were all taken."
+    ),
+    "blocking_pair": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: the policy of this match favours the "
+        "number of placements, and gave this place to someone else although the host "
+        "ranked you higher."
+    ),
+}
+
+
 def choice_sentence(choice: Choice) -> str:
     """Why the candidate did not obtain `choice`, in the active language."""
     params = {"project": choice.title, "rank": choice.rank}
-    if choice.reason == "not_ranked_by_host":
-        text = _(
-            "Your choice %(rank)d, “%(project)s”: the host did not rank you, so it could "
-            "not offer you a place."
-        )
-    elif choice.reason in ("project_full", "supervisor_full") and not choice.cutoff_position:
+    if choice.reason in ("project_full", "supervisor_full") and not choice.cutoff_position:
         # Round two: the places were held by round one's placements, nobody was outranked.
         text = _("Your choice %(rank)d, “%(project)s”: all its places were already taken.")
-    elif choice.reason == "project_full" and _tied(choice):
-        text = _(
-            "Your choice %(rank)d, “%(project)s”: its last place went to a candidate its "
-            "host ranked equally with you."
-        )
-    elif choice.reason == "supervisor_full" and _tied(choice):
-        text = _(
-            "Your choice %(rank)d, “%(project)s”: its supervisor's last place went to a "
-            "candidate they ranked equally with you."
-        )
-    elif choice.reason == "project_full":
-        text = _(
-            "Your choice %(rank)d, “%(project)s”: all its places went to candidates its "
-            "host ranked higher than you."
-        )
-    elif choice.reason == "supervisor_full":
-        text = _(
-            "Your choice %(rank)d, “%(project)s”: its supervisor's places went to "
-            "candidates they ranked higher than you."
-        )
-    elif choice.reason == "organisation_full":
-        text = _(
-            "Your choice %(rank)d, “%(project)s”: the host organisation's places went, in "
-            "turn, to its supervisors' other candidates."
-        )
-    elif choice.reason == "group_cap_reached":
-        text = _(
-            "Your choice %(rank)d, “%(project)s”: the places allowed for its group of host "
-            "organisations were all taken."
-        )
-    elif choice.reason == "blocking_pair":
-        text = _(
-            "Your choice %(rank)d, “%(project)s”: the policy of this match favours the "
-            "number of placements, and gave this place to someone else although the host "
-            "ranked you higher."
-        )
+    elif choice.reason in _TIED_SENTENCES and _tied(choice):
+        text = _TIED_SENTENCES[choice.reason]
     else:
-        text = _("Your choice %(rank)d, “%(project)s”: not obtained.")
+        text = _REASON_SENTENCES.get(
+            choice.reason, _("Your choice %(rank)d, “%(project)s”: not obtained.")
+        )
     sentence = text % params
     positions = _positions(choice) if choice.reason != "not_ranked_by_host" else ""
     return f"{sentence} {positions}".strip()

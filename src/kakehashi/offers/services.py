@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
 from kakehashi.matching.models import MatchRun
-from kakehashi.matching.services import run_start_second_round
+from kakehashi.matching.services import run_audit, run_start_second_round
 from kakehashi.notifications.services import notify
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.explanations import choices_from
@@ -123,11 +123,10 @@ def offers_create_for_run(*, run: MatchRun, actor=None, deadline=None) -> list[O
         )
         for sid, key in sorted(placed.items())
     )
-    audit_record(
-        scope=run.call,
+    run_audit(
+        run,
         verb="offers.created",
         actor=actor,
-        target=f"run {run.pk}",
         data={
             "round": run.round,
             "offers": len(offers),

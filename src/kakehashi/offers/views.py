@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_add_service_error, render_page_or_fragment
+from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
 from kakehashi.matching.forms import SecondRoundForm
 from kakehashi.matching.selectors import published_run
 from kakehashi.matching.views import runs_context
@@ -29,10 +28,8 @@ def _own_offer_or_404(request, pk: int) -> Offer:
     # meets a lapsed offer; a read (GET) only shows it lapsed.
     if request.method == "POST":
         offers_lapse(candidate=request.user)
-    try:
+    with missing_is_404(Offer):
         return offer_get_for_candidate(candidate=request.user, pk=pk)
-    except Offer.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _offer(request, pk: int) -> Offer:
@@ -103,10 +100,8 @@ def interns_mine(request):
 
 
 def _call_or_404(user, slug: str) -> Call:
-    try:
+    with missing_is_404(Call):
         return call_get_visible(user=user, slug=slug)
-    except Call.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @require_POST

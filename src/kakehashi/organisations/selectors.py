@@ -1,5 +1,6 @@
 from django.db.models import Q, QuerySet
 
+from kakehashi.core.filters import contains_any
 from kakehashi.organisations.models import Organisation
 
 
@@ -8,12 +9,7 @@ def organisation_list(*, q: str = "", country: str = "", type: str = "") -> Quer
     qs = Organisation.objects.select_related("parent")
     if q:
         qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(name_en__icontains=q)
-            | Q(name_fr__icontains=q)
-            | Q(name_ja__icontains=q)
-            | Q(aliases__icontains=q)
-            | Q(acronyms__icontains=q)
+            contains_any(q, ("name", "name_en", "name_fr", "name_ja", "aliases", "acronyms"))
             | Q(ror_id=q.strip().lower().removeprefix("https://ror.org/"))
         )
     if country:

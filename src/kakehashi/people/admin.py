@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kakehashi.people.models import Affiliation, ApiToken, CandidateProfile, LanguageSkill, User
+from kakehashi.people.models import (
+    NAME_FIELDS,
+    Affiliation,
+    ApiToken,
+    CandidateProfile,
+    LanguageSkill,
+    User,
+)
 
 
 class LanguageInline(admin.TabularInline):
@@ -27,12 +34,7 @@ class UserAdmin(BaseUserAdmin):
             _("Kakehashi"),
             {
                 "fields": [
-                    "family_name",
-                    "given_name",
-                    "family_name_kanji",
-                    "given_name_kanji",
-                    "family_name_kana",
-                    "given_name_kana",
+                    *NAME_FIELDS,
                     "orcid",
                     "timezone",
                     "preferred_language",

@@ -26,7 +26,7 @@ from kakehashi.core.imports import (
 )
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
-from kakehashi.people.models import User
+from kakehashi.people.models import NAME_FIELDS, User
 from kakehashi.people.selectors import person_list_visible
 from kakehashi.people.services import (
     candidate_profile_set,
@@ -37,15 +37,7 @@ from kakehashi.people.services import (
 from kakehashi.people.validators import normalise_orcid
 from kakehashi.research_fields.selectors import research_fields_by_code
 
-NAME_COLUMNS = [
-    "email",
-    "family_name",
-    "given_name",
-    "family_name_kanji",
-    "given_name_kanji",
-    "family_name_kana",
-    "given_name_kana",
-]
+NAME_COLUMNS = ["email", *NAME_FIELDS]
 PROFILE_COLUMNS = [
     "level",
     "home_organisation_ror",

@@ -24,6 +24,17 @@ def validate_timezone(value: str) -> None:
         ) from exc
 
 
+#: A person's name fields, in the order the admin and the imports list them.
+NAME_FIELDS = [
+    "family_name",
+    "given_name",
+    "family_name_kanji",
+    "given_name_kanji",
+    "family_name_kana",
+    "given_name_kana",
+]
+
+
 class User(AbstractUser):
     """One account per person, with names in several scripts and global role flags.
 

@@ -67,25 +67,19 @@ def phase_require_open(*, call: Call, kinds: tuple[str, ...], now: dt.datetime |
     first = min(phases, key=lambda p: p.opens_at)
     last = max(phases, key=lambda p: p.closes_at)
     if now < first.opens_at:
-        when = first.opens_local
-        raise ValidationError(
-            _("The %(phase)s phase opens on %(when)s (%(zone)s).")
-            % {
-                "phase": label,
-                "when": formats.date_format(when, "DATETIME_FORMAT"),
-                "zone": first.timezone,
-            },
-            code="phase_not_open",
-        )
-    when = last.closes_local
+        message = _("The %(phase)s phase opens on %(when)s (%(zone)s).")
+        phase, when, code = first, first.opens_local, "phase_not_open"
+    else:
+        message = _("The %(phase)s phase closed on %(when)s (%(zone)s).")
+        phase, when, code = last, last.closes_local, "phase_closed"
     raise ValidationError(
-        _("The %(phase)s phase closed on %(when)s (%(zone)s).")
+        message
         % {
             "phase": label,
             "when": formats.date_format(when, "DATETIME_FORMAT"),
-            "zone": last.timezone,
+            "zone": phase.timezone,
         },
-        code="phase_closed",
+        code=code,
     )
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kakehashi.core.enums import Direction
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_add_service_error, render_page_or_fragment
+from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
 from kakehashi.people.enums import AcademicLevel
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.forms import (
@@ -41,17 +41,13 @@ from kakehashi.programs.services import (
 
 
 def _call_or_404(request, slug: str) -> Call:
-    try:
+    with missing_is_404(Call):
         return call_get_visible(user=request.user, slug=slug)
-    except Call.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _program_or_404(slug: str) -> Program:
-    try:
+    with missing_is_404(Program):
         return program_list().get(slug=slug)
-    except Program.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 # ---------------------------------------------------------------- calls and overview

@@ -2,6 +2,7 @@
 
 import rules
 
+from kakehashi.organisations.rules import is_organisation_admin
 from kakehashi.people.rules import is_officer, is_supervisor
 from kakehashi.projects.enums import PUBLISHED
 
@@ -19,11 +20,7 @@ def supervises(user, project) -> bool:
 
 @rules.predicate
 def administers_host(user, project) -> bool:
-    return (
-        project is not None
-        and user.is_authenticated
-        and user.affiliations.filter(organisation_id=project.host_id, role="admin").exists()
-    )
+    return project is not None and is_organisation_admin(user, project.host_id)
 
 
 can_view_project = is_published | is_officer | supervises | administers_host

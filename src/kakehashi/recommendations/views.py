@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import render_page_or_fragment
+from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
 from kakehashi.projects.models import Project
 from kakehashi.recommendations.selectors import (
@@ -57,10 +56,8 @@ def search_page(request):
 
 
 def _job_or_404(user, pk: int) -> Job:
-    try:
+    with missing_is_404(Job):
         return job_get_visible(user=user, pk=pk, kind=REFRESH)
-    except Job.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @permission_required("jobs.view_job")

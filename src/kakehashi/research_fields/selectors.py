@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from kakehashi.core.filters import contains_any
 from kakehashi.research_fields.models import ResearchField
 
 
@@ -15,10 +16,7 @@ def research_field_list(*, level: int | None = None, parent: str = "", q: str = 
         qs = qs.filter(parent__code=parent)
     if q:
         qs = qs.filter(
-            Q(code__startswith=q)
-            | Q(title_en__icontains=q)
-            | Q(title_fr__icontains=q)
-            | Q(title_ja__icontains=q)
+            Q(code__startswith=q) | contains_any(q, ("title_en", "title_fr", "title_ja"))
         )
     return qs.order_by("code")
 

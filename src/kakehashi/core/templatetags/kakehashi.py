@@ -5,6 +5,7 @@ in ``organisation_tags``."""
 from __future__ import annotations
 
 from django import template
+from django.db import models
 
 from kakehashi.core.enums import Country, Language
 from kakehashi.core.roles import is_candidate, is_officer, is_supervisor
@@ -30,21 +31,23 @@ def user_roles(context) -> dict[str, bool]:
     return cached
 
 
+def _choice_label(choices: type[models.TextChoices], code: str) -> str:
+    """The label of `code` among `choices` in the viewer's language; unknown codes as they are."""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
 @register.filter
 def language_name(code: str) -> str:
     """“en” → “English” in the viewer's language."""
-    try:
-        return str(Language(code).label)
-    except ValueError:
-        return code
+    return _choice_label(Language, code)
 
 
 @register.filter
 def country_name(code: str) -> str:
-    try:
-        return str(Country(code).label)
-    except ValueError:
-        return code
+    return _choice_label(Country, code)
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""Check the demo data files for consistency. Pure Python; no Django.
+"""Check the demo data files for consistency. Runs without Django settings.
 
 Usage (from the repository root)::
 
@@ -25,6 +25,7 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 from kakehashi.organisations.regions import REGIONS  # noqa: E402
+from kakehashi.people.validators import orcid_check_character  # noqa: E402
 
 CRDC = HERE.parent.parent / "research_fields" / "data" / "crdc2020_for.json"
 
@@ -45,14 +46,6 @@ FRENCH_RE = re.compile(r"\b(?:le|la|les|des|et|une|dans|pour)\b")
 ACCENT_RE = re.compile(r"[éèêàâçùûôî]")
 KANA_NAME_RE = re.compile(r"^[\u30a0-\u30ff]+$")
 KANJI_NAME_RE = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff々]+$")
-
-
-def orcid_check_character(digits: str) -> str:
-    total = 0
-    for ch in digits:
-        total = (total + int(ch)) * 2
-    result = (12 - total % 11) % 11
-    return "X" if result == 10 else str(result)
 
 
 def orcid_ok(value: str) -> bool:
