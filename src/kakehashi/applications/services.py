@@ -109,6 +109,13 @@ def application_withdraw(
     supervisors who no longer have this applicant lose them from their ranking."""
     if application.candidate_id != candidate.pk:
         raise Application.DoesNotExist
+    # Lock the row and read its status afresh: two parallel requests both loaded it
+    # submitted, and the second must wait for the first and then see its withdrawal.
+    application.status = (
+        Application.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=application.pk)
+    )
     if application.status == ApplicationStatus.WITHDRAWN:
         raise ValidationError(_("This application is already withdrawn."), code="withdrawn")
     phase_require_open(call=application.call, kinds=(PhaseKind.APPLICATIONS,), now=now)

@@ -208,6 +208,19 @@ def test_candidate_withdraws_and_leaves_rank_list(applied, candidate_user, call)
     ]
 
 
+@pytest.mark.django_db
+def test_candidate_withdrawing_twice_is_refused_the_second_time(applied, candidate_user):
+    client = token_client(candidate_user)
+    client.post(f"{API}/applications/{applied[0].pk}/withdraw")
+    before = _state()
+
+    response = client.post(f"{API}/applications/{applied[0].pk}/withdraw")
+
+    assert response.status_code == 422
+    assert body(response) == error(422, "withdrawn", "This application is already withdrawn.")
+    assert _state() == before
+
+
 # ------------------------------------------------------------------ rank lists
 
 

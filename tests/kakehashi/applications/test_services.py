@@ -1,7 +1,9 @@
 import datetime as dt
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.utils import timezone
 
 from kakehashi.applications.models import Application, HostRank
@@ -130,6 +132,55 @@ def test_application_withdraw_moves_later_ranks_up(candidate_user, call):
         Application.objects.filter(candidate=candidate_user).values_list("project_id", "rank")
     )
     assert ranks == {p1.pk: None, p2.pk: 1, p3.pk: 2}
+
+
+def test_application_withdraw_twice_is_refused_the_second_time(candidate_user, call):
+    # Two requests each load the application while it is still submitted.
+    p1, p2 = _apply(candidate_user, call, 2)
+    rank_list_set(candidate=candidate_user, call=call, project_ids=[p1.pk, p2.pk])
+    first = Application.objects.get(project=p1)
+    second = Application.objects.get(project=p1)
+    application_withdraw(candidate=candidate_user, application=first)
+
+    with pytest.raises(ValidationError) as exc:
+        application_withdraw(candidate=candidate_user, application=second)
+
+    assert exc.value.messages == ["This application is already withdrawn."]
+    assert exc.value.code == "withdrawn"
+    ranks = dict(
+        Application.objects.filter(candidate=candidate_user).values_list("project_id", "rank")
+    )
+    assert ranks == {p1.pk: None, p2.pk: 1}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_application_withdraw_in_parallel_succeeds_once(candidate_user, call):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite locks the whole database, not a row: select_for_update is a no-op")
+    (project,) = _apply(candidate_user, call, 1)
+    loaded = [Application.objects.get(project=project) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def withdraw(application):
+        try:
+            barrier.wait()
+            application_withdraw(candidate=candidate_user, application=application)
+            outcomes.append("withdrawn")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=withdraw, args=(a,)) for a in loaded]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["This application is already withdrawn.", "withdrawn"]
+    assert Application.objects.get(project=project).status == "withdrawn"
 
 
 def test_host_ranking_set_ranks_applicants(project, supervisor_user):
