@@ -2,6 +2,7 @@
 
 import rules
 
+from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.people.rules import is_candidate, is_officer, is_supervisor
 from kakehashi.projects.rules import supervises
 
@@ -13,8 +14,11 @@ def is_applicant(user, application) -> bool:
 
 @rules.predicate
 def supervises_project(user, application) -> bool:
+    """Supervises the project of this application, while it stands: a withdrawn one is
+    hidden from the supervisors again."""
     return (
         application is not None
+        and application.status == ApplicationStatus.SUBMITTED
         and application.project.supervisions.filter(person_id=user.pk).exists()
     )
 

@@ -23,12 +23,14 @@ def _base() -> QuerySet[Application]:
 
 
 def application_list_visible(*, user) -> QuerySet[Application]:
-    """Own applications; applications to projects one supervises; all for officers."""
+    """Own applications; submitted applications to projects one supervises; all for
+    officers. A withdrawn application is the candidate's own business again."""
     qs = _base()
     if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
         return qs.order_by("call_id", "candidate_id", "rank", "submitted_at")
     ids = Application.objects.filter(
-        Q(candidate_id=user.pk) | Q(project__supervisions__person_id=user.pk)
+        Q(candidate_id=user.pk)
+        | Q(project__supervisions__person_id=user.pk, status=ApplicationStatus.SUBMITTED)
     ).values("pk")
     return qs.filter(pk__in=ids).order_by("call_id", "candidate_id", "rank", "submitted_at")
 
@@ -120,5 +122,9 @@ def project_page_apply(*, sender, project, user, **kwargs) -> dict:
 
 def people_visible_as_applicants(*, sender, user, **kwargs) -> Q:
     """Receiver of ``people.signals.person_visibility``: supervisors see the candidates
-    who applied to their projects."""
-    return Q(applications__project__supervisions__person_id=user.pk)
+    whose application to one of their projects stands (not withdrawn)."""
+    # One Q, so both conditions apply to the same application row.
+    return Q(
+        applications__project__supervisions__person_id=user.pk,
+        applications__status=ApplicationStatus.SUBMITTED,
+    )

@@ -170,6 +170,24 @@ def test_supervisor_sees_application_to_own_project_but_cannot_withdraw(applied,
 
 
 @pytest.mark.django_db
+def test_supervisor_no_longer_sees_a_withdrawn_application(applied, supervisor_user, officer):
+    candidate = token_client(applied[0].candidate)
+    candidate.post(f"{API}/applications/{applied[0].pk}/withdraw")
+    applied[0].refresh_from_db()
+    url = f"{API}/applications/{applied[0].pk}"
+
+    hidden = token_client(supervisor_user).get(url)
+
+    assert hidden.status_code == 404
+    assert body(hidden) == error(404, "not_found", "Not found.")
+    assert body(token_client(officer).get(url)) == application_body(applied[0])
+    assert body(candidate.get(url)) == application_body(applied[0])
+    assert body(token_client(supervisor_user).get(f"{API}/calls/{applied[0].call_id}/applicants"))[
+        "items"
+    ] == [application_body(a) for a in applied[1:]]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["org_admin", "reviewer"])
 def test_org_admin_and_reviewer_do_not_see_applications(applied, role):
     user = factories.UserFactory(is_reviewer=role == "reviewer")

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kakehashi.applications.models import Application, HostRank
+from kakehashi.applications.services import application_withdraw
 from tests import factories
 from tests.kakehashi.api_helpers import session_client
 
@@ -158,6 +159,33 @@ def test_application_page_shows_statement_to_supervisor(client, world):
     assert "<dd>Because EEG.</dd>" in html
     assert "<dd>Alex Martin</dd>" in html
     assert "Withdraw this application" not in html
+
+
+def test_withdrawn_application_page_is_404_for_supervisor_not_candidate_or_officer(world):
+    application_withdraw(candidate=world.candidate, application=world.application)
+    url = f"/applications/{world.application.pk}/"
+
+    seen_by = {
+        name: session_client(getattr(world, name)).get(url)
+        for name in ("supervisor", "candidate", "officer")
+    }
+
+    assert seen_by["supervisor"].status_code == 404
+    assert seen_by["candidate"].status_code == 200
+    assert seen_by["officer"].status_code == 200
+    assert "<dd>Alex Martin</dd>" in seen_by["officer"].content.decode()
+
+
+def test_withdrawn_applicant_leaves_the_supervisors_applicants_lists(world):
+    application_withdraw(candidate=world.candidate, application=world.application)
+    client = session_client(world.supervisor)
+
+    pages = [
+        client.get("/supervising/calls/summer/applicants/").content.decode(),
+        client.get("/projects/eeg-decoding/applicants/").content.decode(),
+    ]
+
+    assert ["Alex Martin" in html for html in pages] == [False, False]
 
 
 def test_withdraw_withdraws_and_redirects(client, world):

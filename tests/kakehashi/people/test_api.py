@@ -5,6 +5,7 @@ import base64
 import pytest
 from django.test import Client
 
+from kakehashi.applications.services import application_withdraw
 from kakehashi.people.models import Affiliation, ApiToken, LanguageSkill
 from tests import factories
 from tests.kakehashi.api_helpers import API, body, error, session_client, token_client
@@ -95,6 +96,44 @@ def test_supervisor_sees_own_applicants_not_others(project, candidate_user):
     assert client.get(f"{API}/people/{stranger.pk}").status_code == 404
     assert candidate_user.pk in ids(client.get(f"{API}/people"))
     assert stranger.pk not in ids(client.get(f"{API}/people"))
+
+
+@pytest.mark.django_db
+def test_supervisor_no_longer_sees_an_applicant_who_withdrew(project, candidate_user, officer):
+    supervisor = project.supervisions.get().person
+    application = factories.ApplicationFactory(candidate=candidate_user, project=project)
+    # A standing application to someone else's project does not show them to this supervisor.
+    factories.ApplicationFactory(candidate=candidate_user)
+    application_withdraw(candidate=candidate_user, application=application)
+    client = token_client(supervisor)
+
+    hidden = client.get(f"{API}/people/{candidate_user.pk}")
+
+    assert hidden.status_code == 404
+    assert body(hidden) == error(404, "not_found", "Not found.")
+    assert candidate_user.pk not in ids(client.get(f"{API}/people"))
+    assert body(token_client(officer).get(f"{API}/people/{candidate_user.pk}")) == person_body(
+        candidate_user
+    )
+    assert body(token_client(candidate_user).get(f"{API}/people/{candidate_user.pk}")) == (
+        person_body(candidate_user)
+    )
+
+
+@pytest.mark.django_db
+def test_supervisor_still_sees_an_applicant_with_another_standing_application(
+    call, supervisor_user, candidate_user
+):
+    first, second = (factories.ProjectFactory(call=call, supervisor=supervisor_user) for _ in "ab")
+    application_withdraw(
+        candidate=candidate_user,
+        application=factories.ApplicationFactory(candidate=candidate_user, project=first),
+    )
+    factories.ApplicationFactory(candidate=candidate_user, project=second)
+
+    response = token_client(supervisor_user).get(f"{API}/people/{candidate_user.pk}")
+
+    assert body(response) == person_body(candidate_user)
 
 
 @pytest.mark.django_db
