@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kakehashi.core.errors import ImportRejected
 
@@ -198,21 +199,61 @@ def error_fields(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
+def duplicate_rows(
+    records: list[dict],
+    *,
+    key: Callable[[dict], Any],
+    identity: Callable[[dict], tuple[str, Hashable] | None],
+) -> list[dict]:
+    """Report rows that name the same record as another row of the file.
+
+    `identity` gives a row's ``(field, value)``: the column the report names and the
+    value rows are compared on (normalised as the import looks records up), or None
+    for a row without one (its own check refuses it). Each duplicate row's report
+    names the other rows. Linear in the number of records.
+    """
+    rows_of: dict[tuple[str, Hashable], list[int]] = {}
+    for number, record in enumerate(records, start=1):
+        ident = identity(record)
+        if ident is not None:
+            rows_of.setdefault(ident, []).append(number)
+    report = []
+    for (name, _value), numbers in rows_of.items():
+        for number in numbers if len(numbers) > 1 else ():
+            others = [n for n in numbers if n != number]
+            message = ngettext(
+                "“%(key)s” is also in row %(rows)s: a file may name each record only once.",
+                "“%(key)s” is also in rows %(rows)s: a file may name each record only once.",
+                len(others),
+            ) % {"key": key(records[number - 1]), "rows": ", ".join(str(n) for n in others)}
+            report.append(
+                {"row": number, "id": key(records[number - 1]), "errors": {name: [message]}}
+            )
+    return sorted(report, key=lambda r: r["row"])
+
+
 def run_import(
     records: list[dict],
     *,
     key: Callable[[dict], Any],
     apply: Callable[[dict, ImportResult], None],
     finish: Callable[[ImportResult], list[dict]] | None = None,
+    identity: Callable[[dict], tuple[str, Hashable] | None] | None = None,
 ) -> ImportResult:
     """Apply every record in one transaction; reject the whole file if any row fails.
 
     `apply` raises ValidationError for a bad row. `finish` runs after all rows
     (e.g. to link parents named later in the file) and returns extra row errors.
+    With `identity` (see `duplicate_rows`), a file naming the same record twice is
+    rejected before any row is applied: the second row would silently overwrite the first.
     Row numbers count records from 1 (CSV: the first line after the header).
     """
     result = ImportResult()
     report: list[dict] = []
+    if identity is not None:
+        report = duplicate_rows(records, key=key, identity=identity)
+        if report:
+            _reject(report, total=len(records))
     with transaction.atomic():
         for number, record in enumerate(records, start=1):
             try:
@@ -226,15 +267,16 @@ def run_import(
             report.extend(finish(result))
         if report:
             # Raising inside the atomic block rolls back every row already written.
-            raise ImportRejected(
-                _(
-                    "The file was rejected: %(bad)d of %(total)d rows have errors; "
-                    "nothing was imported."
-                )
-                % {"bad": len({r["row"] for r in report}), "total": len(records)},
-                rows=report,
-            )
+            _reject(report, total=len(records))
     return result
+
+
+def _reject(report: list[dict], *, total: int) -> NoReturn:
+    raise ImportRejected(
+        _("The file was rejected: %(bad)d of %(total)d rows have errors; nothing was imported.")
+        % {"bad": len({r["row"] for r in report}), "total": total},
+        rows=report,
+    )
 
 
 #: Spreadsheets run a cell that starts with one of these as a formula (CSV injection).

@@ -334,4 +334,17 @@ def _import_rows(records: list[dict], *, strict_parents: bool) -> ImportResult:
                 errors.append({"row": row, "id": ident, "errors": {"parent_ror": exc.messages}})
         return errors
 
-    return run_import(records, key=key, apply=apply, finish=finish)
+    return run_import(records, key=key, apply=apply, finish=finish, identity=_identity)
+
+
+def _identity(record: dict) -> tuple[str, object] | None:
+    """What a row is looked up by (see `run_import`): its ROR id, written either way
+    (bare or as a URL), else its name and country."""
+    ror = _text(record, "ror_id")
+    if ror:
+        try:
+            return ("ror_id", normalise_ror(ror))
+        except ValidationError:
+            return ("ror_id", ror.lower())
+    name = _text(record, "name")
+    return ("name", (name, _text(record, "country").upper())) if name else None

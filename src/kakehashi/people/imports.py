@@ -111,7 +111,13 @@ def people_export(*, user, format: str = "csv") -> str:
 def people_import(*, data: bytes | str, format: str = "csv") -> ImportResult:
     """Create or update people by username; all rows or none."""
     records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
-    return run_import(records, key=lambda r: _text(r, "username"), apply=_apply)
+    return run_import(records, key=lambda r: _text(r, "username"), apply=_apply, identity=_identity)
+
+
+def _identity(record: dict) -> tuple[str, str] | None:
+    """The username a row is looked up by (see `run_import`)."""
+    username = _text(record, "username")
+    return ("username", username) if username else None
 
 
 def _bool(record: dict, name: str) -> bool:

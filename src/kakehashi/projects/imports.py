@@ -109,7 +109,13 @@ def projects_export(*, user, format: str = "csv") -> str:
 def projects_import(*, data: bytes | str, format: str = "csv") -> ImportResult:
     """Create or update projects by key; all rows or none."""
     records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
-    return run_import(records, key=lambda r: _text(r, "key"), apply=_apply)
+    return run_import(records, key=lambda r: _text(r, "key"), apply=_apply, identity=_identity)
+
+
+def _identity(record: dict) -> tuple[str, str] | None:
+    """The key a row is looked up by (see `run_import`)."""
+    key = _text(record, "key")
+    return ("key", key) if key else None
 
 
 def _date(record: dict, name: str) -> dt.date:

@@ -185,6 +185,38 @@ def test_import_csv_with_bad_rows_writes_nothing_and_reports_each_row():
 
 
 @pytest.mark.django_db
+def test_import_naming_an_organisation_twice_rejects_whole_file():
+    # The same ROR id written bare and as a URL, and the same name and country without one.
+    data = (
+        HEADER
+        + "02kpeqv85,Kyoto University,,,,,,university,JP,JP-26,Kyoto,,\n"
+        + ",Small Lab,,,,,,research_institute,JP,JP-26,Kyoto,,\n"
+        + "https://ror.org/02kpeqv85,Kyoto U,,,,,,university,JP,JP-26,Kyoto,,\n"
+        + ",Small Lab,,,,,,research_institute,CA,CA-BC,Vancouver,,\n"
+        + ",Small Lab,,,,,,research_institute,jp,JP-26,Kyoto,,\n"
+    )
+
+    with pytest.raises(ImportRejected) as caught:
+        organisations_import(data=data, format="csv")
+
+    also = "“%s” is also in row %d: a file may name each record only once."
+    assert caught.value.messages == [
+        "The file was rejected: 4 of 5 rows have errors; nothing was imported."
+    ]
+    assert caught.value.rows == [
+        {"row": 1, "id": "02kpeqv85", "errors": {"ror_id": [also % ("02kpeqv85", 3)]}},
+        {"row": 2, "id": "Small Lab", "errors": {"name": [also % ("Small Lab", 5)]}},
+        {
+            "row": 3,
+            "id": "https://ror.org/02kpeqv85",
+            "errors": {"ror_id": [also % ("https://ror.org/02kpeqv85", 1)]},
+        },
+        {"row": 5, "id": "Small Lab", "errors": {"name": [also % ("Small Lab", 2)]}},
+    ]
+    assert _snapshot() == []
+
+
+@pytest.mark.django_db
 def test_import_csv_parent_missing_everywhere_is_a_row_error():
     data = HEADER + "02kpeqv85,Kyoto University,,,,,,university,JP,JP-26,Kyoto,01pe1d703,\n"
 

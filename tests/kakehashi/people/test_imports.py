@@ -140,6 +140,42 @@ def test_import_with_bad_orcid_and_unknown_home_rejects_whole_file(ubc):
 
 
 @pytest.mark.django_db
+def test_import_naming_a_username_twice_rejects_whole_file(ubc):
+    factories.UserFactory(username="tanaka", family_name="Tanaka")
+    before = _snapshot()
+    data = (
+        HEADER
+        + row(username="tanaka", family_name="First")
+        + row(username="new-one", family_name="New")
+        + row(username="tanaka", family_name="Second")
+    )
+
+    with pytest.raises(ImportRejected) as caught:
+        people_import(data=data, format="csv")
+
+    assert caught.value.messages == [
+        "The file was rejected: 2 of 3 rows have errors; nothing was imported."
+    ]
+    assert caught.value.rows == [
+        {
+            "row": 1,
+            "id": "tanaka",
+            "errors": {
+                "username": ["“tanaka” is also in row 3: a file may name each record only once."]
+            },
+        },
+        {
+            "row": 3,
+            "id": "tanaka",
+            "errors": {
+                "username": ["“tanaka” is also in row 1: a file may name each record only once."]
+            },
+        },
+    ]
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("format", ["csv", "json"])
 def test_export_then_import_round_trips(format, ubc):
     user = factories.candidate(

@@ -114,6 +114,28 @@ def test_import_bad_rows_reject_file_and_keep_database(setting):
 
 
 @pytest.mark.django_db
+def test_import_naming_a_key_three_times_rejects_whole_file(setting):
+    rows = [
+        row(key="robots", call="summer", host_ror="01pe1d703", title=title)
+        for title in ("One", "Two", "Three")
+    ]
+    data = (
+        HEADER + rows[0] + row(key="other", call="summer", host_ror="01pe1d703") + "".join(rows[1:])
+    )
+
+    with pytest.raises(ImportRejected) as caught:
+        projects_import(data=data, format="csv")
+
+    message = "“robots” is also in rows %s: a file may name each record only once."
+    assert caught.value.rows == [
+        {"row": 1, "id": "robots", "errors": {"key": [message % "3, 4"]}},
+        {"row": 3, "id": "robots", "errors": {"key": [message % "1, 4"]}},
+        {"row": 4, "id": "robots", "errors": {"key": [message % "1, 3"]}},
+    ]
+    assert _snapshot() == []
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("format", ["csv", "json"])
 def test_export_then_import_round_trips(format, project):
     project.translations = {"en": {"title": "EEG decoding"}}
