@@ -5,6 +5,7 @@ README's configuration table). The defaults give the embedded demo: SQLite
 under var/, inline background jobs, mail written to var/mail.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # its Swagger UI templates and static files: /api/v1/docs needs no CDN
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "kakehashi.core",
     "kakehashi.audit",
     "kakehashi.research_fields",
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "kakehashi.core.middleware.TimezoneMiddleware",
     "kakehashi.core.middleware.ContentSecurityPolicyMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kakehashi.urls"
@@ -150,13 +154,32 @@ AUTH_USER_MODEL = "people.User"
 #: Resolves an API bearer token to its user (or None); see core.api.TokenAuth.
 API_TOKEN_AUTHENTICATOR = "kakehashi.people.services.api_token_authenticate"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password check for a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute-force protection (django-axes) for the sign-in page, the admin's and HTTP
+# Basic on the API: after KAKEHASHI_LOGIN_FAILURE_LIMIT wrong passwords for one
+# account, or from one address, that account or address is refused for
+# KAKEHASHI_LOGIN_COOLOFF_MINUTES. Behind a proxy the address is the proxy's.
+AXES_FAILURE_LIMIT = int(os.environ.get("KAKEHASHI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=int(os.environ.get("KAKEHASHI_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Only failures are recorded, not every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "kakehashi.core.views.sign_in_locked_out"
+#: How long a new API token is valid (see people.services.api_token_create).
+API_TOKEN_LIFETIME = dt.timedelta(days=int(os.environ.get("KAKEHASHI_API_TOKEN_DAYS", "90")))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -108,7 +108,7 @@ def test_missing_and_invalid_authentication_is_401():
         401, "not_authenticated", "Authentication required: send a Bearer token or sign in."
     )
     assert body(invalid) == error(
-        401, "not_authenticated", "The API token is unknown or has been revoked."
+        401, "not_authenticated", "The API token is unknown, has expired or has been revoked."
     )
 
 
@@ -117,7 +117,7 @@ def test_invalid_token_is_refused_even_on_public_endpoints():
     response = Client(headers={"Authorization": "Bearer nope"}).get(f"{API}/organisations")
 
     assert body(response) == error(
-        401, "not_authenticated", "The API token is unknown or has been revoked."
+        401, "not_authenticated", "The API token is unknown, has expired or has been revoked."
     )
 
 

@@ -58,7 +58,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = import_string(settings.API_TOKEN_AUTHENTICATOR)(key=token)
         if user is None:
-            raise AuthenticationError(message=_("The API token is unknown or has been revoked."))
+            raise AuthenticationError(
+                message=_("The API token is unknown, has expired or has been revoked.")
+            )
         request.user = user
         return user
 
@@ -86,7 +88,10 @@ class SessionAuth(APIKeyCookie):
 
 
 class BasicAuth(HttpBasicAuth):
-    """Username and password: only to create an API token from a script."""
+    """Username and password: only to create an API token from a script.
+
+    Wrong passwords count towards the sign-in lockout (django-axes): once an account
+    or address is locked out, the answer is 429 whatever the password."""
 
     def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
         user = authenticate(request, username=username, password=password)

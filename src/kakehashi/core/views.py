@@ -1,12 +1,15 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import ngettext
 
+from kakehashi.core.api import error_response
 from kakehashi.core.permissions import permission_required
 
 
@@ -14,6 +17,22 @@ from kakehashi.core.permissions import permission_required
 def home(request):
     """What Kakehashi is, with the way in for each role."""
     return render(request, "core/home.html")
+
+
+def sign_in_locked_out(request, original_response=None, credentials=None):
+    """The answer to a sign-in refused for too many wrong passwords (django-axes'
+    AXES_LOCKOUT_CALLABLE): 429, in the API's error shape under /api/, else a page."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    message = ngettext(
+        "Too many failed sign-in attempts for this account or from this address. "
+        "Try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts for this account or from this address. "
+        "Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        return error_response(status=429, code="throttled", message=message)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)
 
 
 def form_add_service_error(form, exc) -> None:

@@ -103,6 +103,7 @@ class TokenOut(Schema):
     prefix: str
     created_at: dt.datetime
     last_used_at: dt.datetime | None
+    expires_at: dt.datetime = Field(description="From then on the token is refused.")
 
 
 class TokenCreatedOut(TokenOut):

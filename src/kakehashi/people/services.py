@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -63,25 +64,33 @@ def candidate_profile_set(*, user: User, fields=(), **values) -> CandidateProfil
 
 @transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the clear key is returned once and never stored."""
+    """Create a token valid for settings.API_TOKEN_LIFETIME; the clear key is returned
+    once and never stored."""
     key = "kh_" + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
+    token = ApiToken(
+        user=user,
+        name=name,
+        key_hash=ApiToken.hash_key(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + settings.API_TOKEN_LIFETIME,
+    )
     token.full_clean()
     token.save()
     return token, key
 
 
 def api_token_authenticate(*, key: str) -> User | None:
-    """The active user a token belongs to, or None. Records use at most once a minute,
-    so a busy client does not turn every read into a write."""
+    """The active user a token belongs to, or None (also once the token has expired).
+    Records use at most once a minute, so a busy client does not turn every read into
+    a write."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), user__is_active=True)
+        .filter(key_hash=ApiToken.hash_key(key), user__is_active=True, expires_at__gt=now)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

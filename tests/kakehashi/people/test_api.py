@@ -1,6 +1,7 @@
 """The people endpoints of /api/v1/: visibility per role, /me, API tokens."""
 
 import base64
+import datetime as dt
 
 import pytest
 from django.test import Client
@@ -192,7 +193,7 @@ def test_token_create_with_session_then_use_list_and_revoke(candidate_user):
     assert token is None
     assert after.status_code == 401
     assert body(after) == error(
-        401, "not_authenticated", "The API token is unknown or has been revoked."
+        401, "not_authenticated", "The API token is unknown, has expired or has been revoked."
     )
 
 
@@ -303,3 +304,22 @@ def test_token_list_queries_do_not_grow(django_assert_num_queries, candidate_use
     with django_assert_num_queries(3):
         response = client.get(f"{API}/me/tokens")
     assert body(response)["count"] == 3
+
+
+@pytest.mark.django_db
+def test_token_expired_is_listed_with_its_expiry_and_refused(candidate_user):
+    session = session_client(candidate_user)
+    data = body(session.post(f"{API}/me/tokens", {"name": "old"}, content_type="application/json"))
+    ApiToken.objects.filter(pk=data["id"]).update(
+        expires_at=dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+    )
+    bearer = Client(headers={"Authorization": f"Bearer {data['key']}"})
+
+    refused = bearer.get(f"{API}/me")
+    listed = body(session.get(f"{API}/me/tokens"))
+
+    assert refused.status_code == 401
+    assert body(refused) == error(
+        401, "not_authenticated", "The API token is unknown, has expired or has been revoked."
+    )
+    assert listed["items"][0]["expires_at"] == "2026-01-01T09:00:00Z"

@@ -37,3 +37,24 @@ def test_api_token_of_inactive_user_is_refused():
     _, key = api_token_create(user=user, name="old")
     assert api_token_authenticate(key=key) is None
     assert api_token_authenticate(key="kh_wrong") is None
+
+
+@pytest.mark.django_db
+def test_api_token_expires_after_the_configured_lifetime(settings):
+    settings.API_TOKEN_LIFETIME = dt.timedelta(days=30)
+    before = timezone.now()
+
+    token, _ = api_token_create(user=factories.UserFactory(), name="ci")
+
+    assert before + dt.timedelta(days=30) <= token.expires_at
+    assert token.expires_at <= timezone.now() + dt.timedelta(days=30)
+
+
+@pytest.mark.django_db
+def test_api_token_expired_is_refused():
+    user = factories.UserFactory()
+    token, key = api_token_create(user=user, name="ci")
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+
+    assert api_token_authenticate(key=key) is None
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is None
