@@ -27,17 +27,12 @@ from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.models import Call
-from kakehashi.programs.selectors import call_get_visible
+from kakehashi.programs.views import call_or_404
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_get_visible
 
 # What the applicant cards show beyond the selector's joins.
 PROFILE_PREFETCH = ("candidate__languages",)
-
-
-def _call_or_404(request, slug: str) -> Call:
-    with missing_is_404(Call):
-        return call_get_visible(user=request.user, slug=slug)
 
 
 def _phase(call: Call, kind: str):
@@ -174,7 +169,7 @@ def _reorder(request, *, call_obj, pool, ranked_ids, save, url_name, page, phase
 @permission_required("applications.change_rank_list")
 def rank_list_edit(request, call: str):
     """Reorder my applications of a call (drag and drop, keyboard or buttons)."""
-    call_obj = _call_or_404(request, call)
+    call_obj = call_or_404(request.user, call)
     applications = list(
         application_list_for_candidate(candidate=request.user, call=call_obj).filter(
             status=ApplicationStatus.SUBMITTED
@@ -213,7 +208,7 @@ def _applicants_by_person(applications) -> dict[int, dict]:
 @permission_required("applications.view_applicant_list")
 def applicants_for_call(request, call: str):
     """Applicants to my projects in a call, with their profile summary."""
-    call_obj = _call_or_404(request, call)
+    call_obj = call_or_404(request.user, call)
     applicants = _applicants_by_person(
         applicants_for_supervisor(supervisor=request.user, call=call_obj).prefetch_related(
             *PROFILE_PREFETCH
@@ -245,7 +240,7 @@ def applicants_for_project(request, key: str):
 @permission_required("applications.change_host_ranking")
 def host_ranking_edit(request, call: str):
     """My ranking of the applicants to my projects in a call; unranked = unacceptable."""
-    call_obj = _call_or_404(request, call)
+    call_obj = call_or_404(request.user, call)
     applicants = _applicants_by_person(
         applicants_for_supervisor(supervisor=request.user, call=call_obj)
     )

@@ -16,7 +16,21 @@ CAP_CHOICES = [
 ]
 
 
-class RunStartForm(forms.Form):
+class PolicyForm(forms.Form):
+    """A form that starts a run under a match policy: where its refusal goes."""
+
+    def add_policy_error(self, exc: PolicyError) -> None:
+        """Place a refused policy's errors: mode and seed on their fields, the caps'
+        (those written here, or the call's) on the caps, the rest on the form."""
+        own = {"mode", "seed", "caps"} & set(self.fields)
+        for name, errors in exc.fields.items():
+            self.add_error(name if name in own else None, errors)
+        for by_field in exc.caps.values():
+            for errors in by_field.values():
+                self.add_error("caps" if "caps" in own else None, errors)
+
+
+class RunStartForm(PolicyForm):
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
     mode = forms.ChoiceField(label=_("Mode"), choices=list(MODE_LABELS.items()))
     seed = forms.IntegerField(
@@ -63,17 +77,8 @@ class RunStartForm(forms.Form):
             out["caps"] = data["caps"]
         return out
 
-    def add_policy_error(self, exc: PolicyError) -> None:
-        """Place a refused policy's errors: mode and seed on their fields, the caps'
-        (those written here, or the call's) on the caps."""
-        for name, errors in exc.fields.items():
-            self.add_error(name if name in ("mode", "seed", "caps") else None, errors)
-        for by_field in exc.caps.values():
-            for errors in by_field.values():
-                self.add_error("caps", errors)
 
-
-class SecondRoundForm(forms.Form):
+class SecondRoundForm(PolicyForm):
     """Round two's choices. The runs page shows it beside RunStartForm, whose fields
     have the same names: its own ids keep each label on its own field."""
 

@@ -26,14 +26,9 @@ from kakehashi.matching.selectors import (
 from kakehashi.matching.services import run_publish, run_start
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import PolicyError
-from kakehashi.programs.selectors import call_get_visible
+from kakehashi.programs.views import call_or_404
 
 EXPORT_FORMATS = ("csv", "xlsx", "json")
-
-
-def _call_or_404(user, slug: str) -> Call:
-    with missing_is_404(Call):
-        return call_get_visible(user=user, slug=slug)
 
 
 def _run_or_404(user, pk: int) -> MatchRun:
@@ -63,10 +58,11 @@ def runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
     }
 
 
-def _start_run(
+def start_run_from_form(
     request, form, start: Callable[[dict[str, Any]], MatchRun], success: str
 ) -> HttpResponse | None:
-    """Start a run from a valid form and go to its page; None (errors on the form) else."""
+    """Start a run (round one or two) from a valid form and go to its page; None,
+    with the errors on the form, else."""
     if not form.is_valid():
         return None
     try:
@@ -84,11 +80,11 @@ def _start_run(
 @permission_required("matching.add_matchrun")
 def runs_view(request, slug: str):
     """The runs of a call and the form that starts one (POST)."""
-    call = _call_or_404(request.user, slug)
+    call = call_or_404(request.user, slug)
     form = None
     if request.method == "POST":
         form = RunStartForm(request.POST)
-        started = _start_run(
+        started = start_run_from_form(
             request,
             form,
             lambda data: run_start(
@@ -144,7 +140,7 @@ def _run_of_call(user, call: Call, value: str | None) -> MatchRun | None:
 @permission_required("matching.view_matchrun")
 def compare_view(request, slug: str):
     """Two runs side by side: who moves, the figures and the flows, with charts."""
-    call = _call_or_404(request.user, slug)
+    call = call_or_404(request.user, slug)
     done = [r for r in run_list(call=call) if r.status == RunStatus.DONE]
     a = _run_of_call(request.user, call, request.GET.get("a"))
     b = _run_of_call(request.user, call, request.GET.get("b"))
@@ -175,6 +171,6 @@ def run_export_view(request, pk: int, fmt: str):
 @permission_required("matching.view_auditevent")
 def audit_export_view(request, slug: str, fmt: str):
     """The call's audit record, oldest first."""
-    call = _call_or_404(request.user, slug)
+    call = call_or_404(request.user, slug)
     content, name = audit_export(call=call, fmt=fmt)
     return file_response(content, name, fmt)

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
+from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.matching.forms import SecondRoundForm
 from kakehashi.matching.selectors import published_run
-from kakehashi.matching.views import runs_context
+from kakehashi.matching.views import runs_context, start_run_from_form
 from kakehashi.offers.models import Offer
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
@@ -19,8 +19,7 @@ from kakehashi.offers.selectors import (
     results_for_candidate,
 )
 from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse, round_two_start
-from kakehashi.programs.models import Call
-from kakehashi.programs.selectors import call_get_visible
+from kakehashi.programs.views import call_or_404
 
 
 def _own_offer_or_404(request, pk: int) -> Offer:
@@ -99,34 +98,29 @@ def interns_mine(request):
 # ------------------------------------------------------------------ round two (officers)
 
 
-def _call_or_404(user, slug: str) -> Call:
-    with missing_is_404(Call):
-        return call_get_visible(user=user, slug=slug)
-
-
 @require_POST
 @permission_required("matching.add_matchrun")
 def second_round_view(request, slug: str):
     """Start round two from the published run of round one."""
-    call = _call_or_404(request.user, slug)
+    call = call_or_404(request.user, slug)
     form = SecondRoundForm(request.POST)
     base = published_run(call=call, round=1)
     if base is None:
         messages.error(request, _("Round two starts from the published run of round one."))
         return redirect("matching:runs", slug=call.slug)
-    if form.is_valid():
-        try:
-            run = round_two_start(
-                call=call,
-                base_run=base,
-                user=request.user,
-                mode=form.cleaned_data["mode"],
-                seed=form.cleaned_data["seed"],
-                label=form.cleaned_data["label"],
-            )
-        except ValidationError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("Round two has started."))
-            return redirect("matching:run", pk=run.pk)
+    started = start_run_from_form(
+        request,
+        form,
+        lambda data: round_two_start(
+            call=call,
+            base_run=base,
+            user=request.user,
+            mode=data["mode"],
+            seed=data["seed"],
+            label=data["label"],
+        ),
+        _("Round two has started."),
+    )
+    if started is not None:
+        return started
     return render(request, "matching/runs.html", runs_context(call, second_form=form))

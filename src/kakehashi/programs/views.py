@@ -40,9 +40,10 @@ from kakehashi.programs.services import (
 )
 
 
-def _call_or_404(request, slug: str) -> Call:
+def call_or_404(user, slug: str) -> Call:
+    """The call `slug` if `user` may see it, else 404 (the pages of every app about a call)."""
     with missing_is_404(Call):
-        return call_get_visible(user=request.user, slug=slug)
+        return call_get_visible(user=user, slug=slug)
 
 
 def _program_or_404(slug: str) -> Program:
@@ -127,14 +128,14 @@ def _call_page(request, call: Call, *, forms=None, errors=None, notice: str = ""
 @permission_required("programs.view_call_overview")
 def call_detail(request, slug: str):
     """Counts of a call and its phases, deadlines in the call's zone and the viewer's."""
-    return _call_page(request, _call_or_404(request, slug))
+    return _call_page(request, call_or_404(request.user, slug))
 
 
 @require_POST
 @permission_required("programs.change_call")
 def phase_set_view(request, slug: str, kind: str):
     """Set one phase's window; errors stay next to its fields, nothing saved."""
-    call = _call_or_404(request, slug)
+    call = call_or_404(request.user, slug)
     if kind not in PhaseKind.values:
         raise Http404
     form = PhaseForm(request.POST, prefix=kind)
@@ -158,7 +159,7 @@ def _done(request, slug: str, notice: str):
     if not request.htmx:
         messages.success(request, notice)
         return redirect("programs:call", slug=slug)
-    return _call_page(request, _call_or_404(request, slug), notice=notice)
+    return _call_page(request, call_or_404(request.user, slug), notice=notice)
 
 
 def _rename(exc: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -168,7 +169,7 @@ def _rename(exc: ValidationError, names: dict[str, str]) -> ValidationError:
 
 
 def _phase_action(request, slug: str, kind: str, action, done: str):
-    call = _call_or_404(request, slug)
+    call = call_or_404(request.user, slug)
     if kind not in PhaseKind.values:
         raise Http404
     try:
@@ -252,7 +253,7 @@ def call_create_view(request):
 
 @permission_required("programs.change_call")
 def call_edit_view(request, slug: str):
-    return _call_form_page(request, call=_call_or_404(request, slug))
+    return _call_form_page(request, call=call_or_404(request.user, slug))
 
 
 # ---------------------------------------------------------------- program form
