@@ -180,6 +180,11 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "kakehashi.core.views.sign_in_locked_out"
 #: How long a new API token is valid (see people.services.api_token_create).
 API_TOKEN_LIFETIME = dt.timedelta(days=int(os.environ.get("KAKEHASHI_API_TOKEN_DAYS", "90")))
+#: The largest request body (form post or raw API body) Django reads; a larger one is
+#: refused (API: 413 ``too_large``) before any parsing. The largest text-only write, a
+#: project with every text and translation at its limit (docs/limits.md), is about
+#: 0.5 MB of JSON; imports past this size go as multipart uploads.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KAKEHASHI_MAX_BODY_BYTES", str(2_621_440)))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

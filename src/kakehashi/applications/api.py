@@ -24,7 +24,8 @@ from kakehashi.applications.services import (
     host_ranking_set,
     rank_list_set,
 )
-from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core import limits
+from kakehashi.core.api import ERRORS, Pagination, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.selectors import call_get_visible
 from kakehashi.projects.selectors import project_get_visible
@@ -70,7 +71,7 @@ class ApplicationOut(Schema):
 
 class ApplicationIn(Schema):
     project_id: int
-    statement: str = ""
+    statement: str = text(limits.STATEMENT, "")
 
 
 class RankEntryOut(Schema):

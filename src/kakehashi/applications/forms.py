@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core import limits
+
 
 class ApplyForm(forms.Form):
     statement = forms.CharField(
         label=_("Motivation statement (optional)"),
         required=False,
-        max_length=5000,
+        max_length=limits.STATEMENT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Why this project, and what you would bring to it."),
     )

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.applications.enums import ApplicationStatus
+from kakehashi.core import limits
 from kakehashi.core.models import TimestampedModel
 
 
@@ -28,7 +29,11 @@ class Application(TimestampedModel):
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.SUBMITTED,
     )
-    statement = models.TextField(_("motivation statement"), blank=True)
+    statement = models.TextField(
+        _("motivation statement"),
+        blank=True,
+        validators=[limits.text_max_length_validator(limits.STATEMENT)],
+    )
     submitted_at = models.DateTimeField(_("submitted"))
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -38,8 +38,9 @@ from ninja.parser import Parser
 from ninja.security import HttpBasicAuth, HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
-from pydantic import create_model
+from pydantic import StringConstraints, create_model
 
+from kakehashi.core import limits
 from kakehashi.core.errors import ImportRejected, error_body, validation_messages
 from kakehashi.core.imports import check_format, decode, guess_format, load_json
 
@@ -148,6 +149,28 @@ class Pagination(LimitOffsetPagination):
 # ---------------------------------------------------------------- schemas
 
 
+def text(limit: int, default: Any = ..., **kwargs: Any) -> Any:
+    """A text field of an input schema, at most `limit` characters (``core.limits``):
+    the OpenAPI document shows ``maxLength``; a longer text answers 422 naming the field."""
+    return Field(default, max_length=limit, **kwargs)
+
+
+#: A list of short texts (skills, acronyms) as ``core.limits.TextListValidator`` takes it.
+TextList = Annotated[
+    list[Annotated[str, StringConstraints(max_length=limits.LIST_ITEM)]],
+    Field(max_length=limits.LIST_ITEMS),
+]
+#: A list of one-line texts (an organisation's aliases).
+LineList = Annotated[
+    list[Annotated[str, StringConstraints(max_length=limits.LINE)]],
+    Field(max_length=limits.LIST_ITEMS),
+]
+
+
+def _constrained(annotation: Any, metadata: list[Any]) -> Any:
+    return Annotated[(annotation, *metadata)] if metadata else annotation
+
+
 def patch_schema(schema: type[Schema], *, name: str, exclude: Iterable[str] = ()) -> type[Schema]:
     """The body of a PATCH, generated from the input `schema`: the same fields (less
     `exclude`, which cannot change), each optional with ``None`` as default.
@@ -155,8 +178,9 @@ def patch_schema(schema: type[Schema], *, name: str, exclude: Iterable[str] = ()
     Read it with ``payload.dict(exclude_unset=True)``: only what the caller sent.
     """
     skip = set(exclude)
+    # The field's constraints (``max_length`` …) stay on the value; None means "unchanged".
     fields: dict[str, Any] = {
-        field: (info.annotation | None, None)
+        field: (_constrained(info.annotation, info.metadata) | None, None)
         for field, info in schema.model_fields.items()
         if field not in skip
     }

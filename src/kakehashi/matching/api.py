@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.audit.selectors import audit_list
-from kakehashi.core.api import ERRORS, Pagination, file_responses
+from kakehashi.core.api import ERRORS, Pagination, file_responses, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
@@ -89,7 +89,7 @@ class RunDetailOut(RunOut):
 
 
 class CapIn(Schema):
-    label: str
+    label: str = text(100)
     kind: Literal[CAP_KINDS]
     values: list[str]
     capacity: int
@@ -99,7 +99,7 @@ class CapIn(Schema):
 
 
 class RunStartIn(Schema):
-    label: str = ""
+    label: str = text(200, "")
     mode: Literal[MATCH_MODES] | None = Field(None, description="Default: the call's policy.")
     seed: int | None = Field(None, description="Default: the call's policy.")
     caps: list[CapIn] | None = Field(
@@ -109,7 +109,7 @@ class RunStartIn(Schema):
 
 
 class SecondRoundIn(Schema):
-    label: str = ""
+    label: str = text(200, "")
     mode: Literal[MATCH_MODES] = MatchPolicy.mode
     seed: int = 0
 

@@ -8,13 +8,17 @@ from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from ninja.pagination import paginate
 
+from kakehashi.core import limits
 from kakehashi.core.api import (
     ERRORS,
     ApiRouter,
+    LineList,
     Pagination,
+    TextList,
     export_response,
     import_answer,
     patch_schema,
+    text,
 )
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.imports import (
@@ -51,16 +55,16 @@ class OrganisationOut(Schema):
 
 class OrganisationIn(Schema):
     ror_id: str | None = None
-    name: str
-    name_en: str = ""
-    name_fr: str = ""
-    name_ja: str = ""
-    aliases: list[str] = []
-    acronyms: list[str] = []
+    name: str = text(limits.LINE)
+    name_en: str = text(limits.LINE, "")
+    name_fr: str = text(limits.LINE, "")
+    name_ja: str = text(limits.LINE, "")
+    aliases: LineList = []
+    acronyms: TextList = []
     type: str
     country: str
     region: str
-    city: str = ""
+    city: str = text(120, "")
     parent_id: int | None = None
     website: str = ""
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core import limits
 from kakehashi.core.enums import Country
 from kakehashi.core.models import TimestampedModel
 from kakehashi.organisations.enums import OrganisationType
@@ -16,12 +17,19 @@ class Organisation(TimestampedModel):
     ror_id = models.CharField(
         _("ROR id"), max_length=9, unique=True, null=True, blank=True, validators=[validate_ror]
     )
-    name = models.CharField(_("name"), max_length=300)
-    name_en = models.CharField(_("English name"), max_length=300, blank=True)
-    name_fr = models.CharField(_("French name"), max_length=300, blank=True)
-    name_ja = models.CharField(_("Japanese name"), max_length=300, blank=True)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True)
-    acronyms = models.JSONField(_("acronyms"), default=list, blank=True)
+    name = models.CharField(_("name"), max_length=limits.LINE)
+    name_en = models.CharField(_("English name"), max_length=limits.LINE, blank=True)
+    name_fr = models.CharField(_("French name"), max_length=limits.LINE, blank=True)
+    name_ja = models.CharField(_("Japanese name"), max_length=limits.LINE, blank=True)
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        validators=[limits.TextListValidator(max_length=limits.LINE)],
+    )
+    acronyms = models.JSONField(
+        _("acronyms"), default=list, blank=True, validators=[limits.TextListValidator()]
+    )
     type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     region = models.CharField(_("region"), max_length=6, help_text=_("ISO 3166-2 code"))

@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core import limits
 from kakehashi.core.enums import Language
 from kakehashi.people.enums import LanguageLevel
 
@@ -23,7 +24,10 @@ class ProfileForm(forms.Form):
 
 class CandidateProfileForm(forms.Form):
     research_interests = forms.CharField(
-        label=_("Research interests"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Research interests"),
+        required=False,
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     interests_language = forms.ChoiceField(
         label=_("Language of the research interests"), choices=Language.choices

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core import limits
 from kakehashi.core.enums import Direction, Language
 from kakehashi.core.models import TimestampedModel
 from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel
@@ -136,11 +137,17 @@ class CandidateProfile(TimestampedModel):
     )
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     degree = models.CharField(_("degree programme"), max_length=200, blank=True)
-    research_interests = models.TextField(_("research interests"), blank=True)
+    research_interests = models.TextField(
+        _("research interests"),
+        blank=True,
+        validators=[limits.text_max_length_validator(limits.TEXT)],
+    )
     interests_language = models.CharField(
         _("language of the research interests"), max_length=2, choices=Language.choices
     )
-    skills = models.JSONField(_("skills"), default=list, blank=True)
+    skills = models.JSONField(
+        _("skills"), default=list, blank=True, validators=[limits.TextListValidator()]
+    )
     fields = models.ManyToManyField(
         "research_fields.ResearchField", blank=True, verbose_name=_("research fields")
     )

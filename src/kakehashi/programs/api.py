@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, ApiRouter, Pagination, patch_schema
+from kakehashi.core.api import ERRORS, ApiRouter, Pagination, patch_schema, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
@@ -177,9 +177,9 @@ def call_overview_endpoint(request: HttpRequest, call_id: int):
 
 class ProgramIn(Schema):
     slug: str
-    name_en: str
-    name_fr: str = ""
-    name_ja: str = ""
+    name_en: str = text(200)
+    name_fr: str = text(200, "")
+    name_ja: str = text(200, "")
     directions: list[str]
     eligible_levels: list[str]
     unit_weeks_min: int = 12
@@ -205,9 +205,9 @@ class PhaseSpecIn(PhaseIn):
 class CallIn(Schema):
     program: str
     slug: str
-    name_en: str
-    name_fr: str = ""
-    name_ja: str = ""
+    name_en: str = text(200)
+    name_fr: str = text(200, "")
+    name_ja: str = text(200, "")
     status: str = "draft"
     timezone: str = "Asia/Tokyo"
     ranking_limit: int = 5

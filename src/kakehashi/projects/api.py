@@ -1,25 +1,28 @@
 """Projects: search what the caller may see; supervisors, host admins and officers edit."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict, StringConstraints
+from typing_extensions import TypedDict
 
+from kakehashi.core import limits
 from kakehashi.core.api import (
     ERRORS,
     ApiRouter,
     Pagination,
+    TextList,
     export_response,
-    forbid,
     import_answer,
     patch_schema,
+    text,
 )
 from kakehashi.core.permissions import api_permission
-from kakehashi.core.roles import is_officer
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.imports import projects_export, projects_import
 from kakehashi.projects.models import Project
@@ -33,9 +36,13 @@ from kakehashi.projects.services import (
     project_supervisors_set,
     project_transition,
     project_update,
+    supervision_accept,
+    supervision_decline,
 )
 
 router = ApiRouter()
+
+NOT_INVITED = _("You have no pending invitation to supervise this project.")
 
 
 class HostOut(Schema):
@@ -83,10 +90,18 @@ class ProjectOut(Schema):
         return list(obj.supervisions.all())
 
 
+class Translation(TypedDict, total=False):
+    """One language's texts; each as long as the original's may be (``core.limits``)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    title: Annotated[str, StringConstraints(max_length=limits.LINE)]
+    summary: Annotated[str, StringConstraints(max_length=limits.SHORT_TEXT)]
+    description: Annotated[str, StringConstraints(max_length=limits.LONG_TEXT)]
+
+
 #: What projects.validators.validate_translations accepts, stated in the OpenAPI document.
-Translations = dict[
-    Literal["en", "fr", "ja"], dict[Literal["title", "summary", "description"], str]
-]
+Translations = dict[Literal["en", "fr", "ja"], Translation]
 
 
 class SupervisorIn(Schema):
@@ -99,14 +114,14 @@ class ProjectIn(Schema):
     call_id: int
     host_id: int
     language: str
-    title: str
-    summary: str = ""
-    description: str
+    title: str = text(limits.LINE, description="One line.")
+    summary: str = text(limits.SHORT_TEXT, "")
+    description: str = text(limits.LONG_TEXT)
     translations: Translations = {}
     fields: list[str] = []
-    skills: list[str] = []
+    skills: TextList = []
     working_language: str
-    city: str = ""
+    city: str = text(120, "")
     region: str
     start_date: dt.date
     end_date: dt.date
@@ -166,7 +181,13 @@ def project_detail(request: HttpRequest, project_id: int):
 @router.post(
     "/projects",
     response={201: ProjectOut, **ERRORS},
-    summary="Create a draft project (its supervisors, the host's admins, officers)",
+    summary="Create a draft project (people of the host organisation, its admins, officers)",
+    description=(
+        "Only people affiliated with the host (as supervisor, researcher or admin) and "
+        "officers may create its projects (403 otherwise). Supervisors named other than "
+        "the caller are invited: they are not listed until they accept "
+        "(`POST /projects/{id}/supervision/accept`)."
+    ),
 )
 @api_permission("projects.add_project")
 def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
@@ -178,20 +199,13 @@ def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
         supervisors=_supervisor_ids(payload.supervisors),
         field_codes=payload.fields,
     )
-    host, supervisors = refs.host, refs.supervisors
-    allowed = (
-        is_officer(user)
-        or user.affiliations.filter(organisation=host, role="admin").exists()
-        or any(person.pk == user.pk for person, _role in supervisors)
-    )
-    if not allowed:
-        forbid(_("Only the project's supervisors, the host's admins and officers may create it."))
     values = payload.dict(exclude={"call_id", "host_id", "fields", "supervisors"})
     project = project_create(
+        actor=user,
         call=refs.call,
-        host=host,
+        host=refs.host,
         fields=refs.fields,
-        supervisors=supervisors,
+        supervisors=refs.supervisors,
         **values,
     )
     return Status(201, project_get_visible(user=user, pk=project.pk))
@@ -216,7 +230,9 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
     with transaction.atomic():
         project_update(project=project, fields=refs.fields, **values)
         if refs.supervisors is not None:
-            project_supervisors_set(project=project, supervisors=refs.supervisors)
+            project_supervisors_set(
+                project=project, supervisors=refs.supervisors, actor=request.user
+            )
     return project_get_visible(user=request.user, pk=project.pk)
 
 
@@ -234,3 +250,27 @@ def project_transition_endpoint(request: HttpRequest, project_id: int, payload: 
     project = request.permission_object
     project_transition(project=project, to=payload.to, actor=request.user)
     return project_get_visible(user=request.user, pk=project.pk)
+
+
+@router.post(
+    "/projects/{int:project_id}/supervision/accept",
+    response={200: ProjectOut, **ERRORS},
+    summary="Accept to supervise a project you were named a supervisor of",
+    description="From then on you are listed among its supervisors, matched and may edit it.",
+)
+@api_permission("projects.answer_supervision", obj=_project_visible, message=NOT_INVITED)
+def supervision_accept_endpoint(request: HttpRequest, project_id: int):
+    project = request.permission_object
+    supervision_accept(project=project, person=request.user)
+    return project_get_visible(user=request.user, pk=project.pk)
+
+
+@router.post(
+    "/projects/{int:project_id}/supervision/decline",
+    response={204: None, **ERRORS},
+    summary="Decline to supervise a project you were named a supervisor of",
+)
+@api_permission("projects.answer_supervision", obj=_project_visible, message=NOT_INVITED)
+def supervision_decline_endpoint(request: HttpRequest, project_id: int):
+    supervision_decline(project=request.permission_object, person=request.user)
+    return Status(204, None)

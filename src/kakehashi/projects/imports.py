@@ -212,7 +212,8 @@ def _apply(record: dict, result: ImportResult) -> None:
         project = project_update(project=existing, fields=fields, **values)
         result.updated += 1
     else:
-        project = project_create(key=key, fields=fields, **values)
+        # An officer's import: no host rule, the named supervisors are supervisors at once.
+        project = project_create(actor=None, key=key, fields=fields, **values)
         result.created += 1
     if supervisors or existing is None:
         project_supervisors_set(project=project, supervisors=supervisors)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core import limits
 from kakehashi.core.enums import Language
 from kakehashi.core.models import TimestampedModel
 from kakehashi.organisations.regions import REGIONS
@@ -24,9 +25,13 @@ class Project(TimestampedModel):
         verbose_name=_("host organisation"),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    title = models.CharField(_("title"), max_length=300, validators=[validate_title])
-    summary = models.TextField(_("summary"), blank=True)
-    description = models.TextField(_("description"))
+    title = models.CharField(_("title"), max_length=limits.LINE, validators=[validate_title])
+    summary = models.TextField(
+        _("summary"), blank=True, validators=[limits.text_max_length_validator(limits.SHORT_TEXT)]
+    )
+    description = models.TextField(
+        _("description"), validators=[limits.text_max_length_validator(limits.LONG_TEXT)]
+    )
     translations = models.JSONField(
         _("translations"),
         default=dict,
@@ -37,7 +42,9 @@ class Project(TimestampedModel):
     fields = models.ManyToManyField(
         "research_fields.ResearchField", blank=True, verbose_name=_("research fields")
     )
-    skills = models.JSONField(_("skills"), default=list, blank=True)
+    skills = models.JSONField(
+        _("skills"), default=list, blank=True, validators=[limits.TextListValidator()]
+    )
     working_language = models.CharField(
         _("working language"), max_length=2, choices=Language.choices
     )
@@ -104,3 +111,38 @@ class ProjectSupervisor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.project}"
+
+
+class SupervisionInvitation(TimestampedModel):
+    """A person named as a supervisor of a project by someone else.
+
+    They are not a supervisor (not listed on pages, API answers, exports, not matched,
+    no rights on the project) until they accept: accepting turns the invitation into
+    a `ProjectSupervisor`, declining deletes it (``projects.services``). Kept apart from
+    `ProjectSupervisor` so that every reader of a project's supervisors sees only the
+    accepted ones without a filter of its own."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervision_invitations"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=SupervisorRole.choices)
+    #: The place among the project's supervisors the person was named at.
+    order = models.PositiveSmallIntegerField(default=0)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = _("invitation to supervise")
+        verbose_name_plural = _("invitations to supervise")
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="invite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.project}"

@@ -23,7 +23,38 @@ def administers_host(user, project) -> bool:
     return project is not None and is_organisation_admin(user, project.host_id)
 
 
-can_view_project = is_published | is_officer | supervises | administers_host
+@rules.predicate
+def is_invited(user, project) -> bool:
+    """`user` was named a supervisor of `project` and has not answered yet."""
+    return (
+        project is not None
+        and user.is_authenticated
+        and project.invitations.filter(person_id=user.pk).exists()
+    )
+
+
+@rules.predicate
+def has_invitations(user) -> bool:
+    return bool(getattr(user, "pk", None)) and user.supervision_invitations.exists()
+
+
+#: The affiliations that let a person create projects at their organisation
+#: (a student of a university does not post its internships).
+HOST_ROLES = ("supervisor", "researcher", "admin")
+
+
+@rules.predicate
+def may_create_at(user, host) -> bool:
+    """Officers, and people affiliated with `host` as supervisor, researcher or admin."""
+    if host is None or not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        bool(is_officer(user))
+        or user.affiliations.filter(organisation_id=host.pk, role__in=HOST_ROLES).exists()
+    )
+
+
+can_view_project = is_published | is_officer | supervises | administers_host | is_invited
 can_change_project = is_officer | supervises | administers_host
 
 #: Approving and closing are vetting: officers and the host's admins only
@@ -34,10 +65,12 @@ can_vet_project = is_officer | administers_host
 #: `project_list_visible` lets them see.
 rules.add_perm("projects.view_project_list", rules.always_allow)
 rules.add_perm("projects.view_project", can_view_project)
-rules.add_perm("projects.view_supervised_project_list", is_supervisor)
-#: Who may create a given project depends on the project (its supervisors and host):
-#: the endpoint checks that on the submitted data.
+rules.add_perm("projects.view_supervised_project_list", is_supervisor | has_invitations)
+#: Who may create a given project depends on its host (`may_create_at`): the service
+#: `project_create` checks that on the submitted data.
 rules.add_perm("projects.add_project", rules.is_authenticated)
+#: Only the person invited to supervise a project accepts or declines.
+rules.add_perm("projects.answer_supervision", is_invited)
 rules.add_perm("projects.import_project", is_officer)
 rules.add_perm("projects.change_project", can_change_project)
 rules.add_perm("projects.vet_project", can_vet_project)

@@ -11,7 +11,7 @@ from kakehashi.programs.models import Call
 from kakehashi.programs.selectors import call_list_visible
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.filters import ProjectFilters
-from kakehashi.projects.models import Project, ProjectSupervisor
+from kakehashi.projects.models import Project, ProjectSupervisor, SupervisionInvitation
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.research_fields.selectors import research_fields_by_code
 
@@ -29,13 +29,15 @@ def _base() -> QuerySet[Project]:
 
 
 def project_list_visible(*, user) -> QuerySet[Project]:
-    """Published projects for everyone; drafts to their supervisors, host admins and officers."""
+    """Published projects for everyone; drafts to their supervisors, host admins, officers
+    and the people invited to supervise them (to read what they are asked to accept)."""
     qs = _base()
     if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
         return qs
     visible = Q(status__in=PUBLISHED)
     if getattr(user, "is_authenticated", False):
         visible |= Q(supervisions__person_id=user.pk)
+        visible |= Q(invitations__person_id=user.pk)
         visible |= Q(host__affiliations__person_id=user.pk, host__affiliations__role="admin")
         ids = Project.objects.filter(visible).values("pk")
         return qs.filter(pk__in=ids)
@@ -66,6 +68,15 @@ def project_list_supervised(*, supervisor) -> QuerySet[Project]:
             )
         )
         .order_by("call__slug", "-created_at", "key")
+    )
+
+
+def supervision_invitations_of(*, person) -> QuerySet[SupervisionInvitation]:
+    """The invitations to supervise that `person` has not answered, newest first."""
+    return (
+        SupervisionInvitation.objects.filter(person_id=person.pk)
+        .select_related("project", "project__host", "project__call", "invited_by")
+        .order_by("-created_at", "id")
     )
 
 

@@ -9,10 +9,14 @@ admin) refuses it through the model field's validator.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kakehashi.core import limits
 from kakehashi.core.enums import Language
 
 #: The fields of a project that may be translated.
 TRANSLATABLE_FIELDS = ("title", "summary", "description")
+
+#: How long each translatable text may be, in the original and in every translation.
+TEXT_LIMITS = {"title": limits.LINE, "summary": limits.SHORT_TEXT, "description": limits.LONG_TEXT}
 
 
 def validate_title(value: str) -> None:
@@ -48,3 +52,18 @@ def validate_translations(value) -> None:
             )
         if "title" in entry:
             validate_title(entry["title"])
+        for field, text in entry.items():
+            if len(text) > TEXT_LIMITS[field]:
+                raise ValidationError(
+                    _(
+                        "The “%(language)s” %(field)s has at most %(limit)d characters "
+                        "(it has %(count)d)."
+                    )
+                    % {
+                        "language": language,
+                        "field": field,
+                        "limit": TEXT_LIMITS[field],
+                        "count": len(text),
+                    },
+                    code="max_length",
+                )

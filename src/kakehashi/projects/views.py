@@ -1,6 +1,10 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import render_page_or_fragment
@@ -11,7 +15,9 @@ from kakehashi.projects.selectors import (
     project_get_visible,
     project_list_supervised,
     project_search,
+    supervision_invitations_of,
 )
+from kakehashi.projects.services import supervision_accept, supervision_decline
 from kakehashi.projects.signals import project_page
 
 PAGE_SIZE = 12
@@ -41,6 +47,11 @@ def project_detail(request, key: str):
     context = {
         "project": project,
         "supervises": any(s.person_id == request.user.pk for s in project.supervisions.all()),
+        "invitation": (
+            project.invitations.filter(person_id=request.user.pk).first()
+            if request.user.is_authenticated
+            else None
+        ),
     }
     # What apps above projects add to the page (applications: the apply box).
     for _receiver, extra in project_page.send(sender=Project, project=project, user=request.user):
@@ -52,4 +63,28 @@ def project_detail(request, key: str):
 def project_list_mine(request):
     """The projects the signed-in supervisor supervises, with applicant counts."""
     projects = project_list_supervised(supervisor=request.user)
-    return render(request, "projects/supervising.html", {"projects": projects})
+    invitations = supervision_invitations_of(person=request.user)
+    context = {"projects": projects, "invitations": invitations}
+    return render(request, "projects/supervising.html", context)
+
+
+@require_POST
+@permission_required("projects.answer_supervision", obj=_project_visible)
+def supervision_answer(request, key: str):
+    """Accept (``answer=accept``) or decline the invitation to supervise the project."""
+    project = request.permission_object
+    accept = request.POST.get("answer") == "accept"
+    try:
+        if accept:
+            supervision_accept(project=project, person=request.user)
+        else:
+            supervision_decline(project=project, person=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("projects:supervising")
+    if accept:
+        messages.success(request, _("You now supervise this project."))
+        return redirect("projects:detail", key=project.key)
+    messages.success(request, _("You declined to supervise the project."))
+    return redirect("projects:supervising")

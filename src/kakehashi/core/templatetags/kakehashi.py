@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django import template
 from django.db import models
+from django.db.models import Exists
 
 from kakehashi.core.enums import Country, Language
-from kakehashi.core.roles import is_candidate, is_officer, is_supervisor
+from kakehashi.core.roles import is_candidate, is_officer
 
 register = template.Library()
 
@@ -22,13 +23,31 @@ def user_roles(context) -> dict[str, bool]:
         return {}
     cached = getattr(request, "_kakehashi_roles", None)
     if cached is None:
+        supervisor, invited = _supervision_flags(user)
         cached = {
             "candidate": bool(is_candidate(user)),
-            "supervisor": bool(is_supervisor(user)),
+            # As core.roles.is_supervisor: supervises a project (an accepted supervision).
+            "supervisor": supervisor,
+            # Named a supervisor of a project and not answered yet (projects.SupervisionInvitation).
+            "invited": invited,
             "officer": bool(is_officer(user)),
         }
         request._kakehashi_roles = cached
     return cached
+
+
+def _supervision_flags(user) -> tuple[bool, bool]:
+    """Whether `user` supervises a project and whether they are invited to, in one query."""
+    row = (
+        user._meta.model._default_manager.filter(pk=user.pk)
+        .annotate(
+            supervises=Exists(user.supervisions.all()),
+            invited=Exists(user.supervision_invitations.all()),
+        )
+        .values_list("supervises", "invited")
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
 
 
 def _choice_label(choices: type[models.TextChoices], code: str) -> str:
