@@ -54,6 +54,7 @@ def validate_translations(value) -> None:
             validate_title(entry["title"])
         for field, text in entry.items():
             if len(text) > TEXT_LIMITS[field]:
+                # The field's name as the model's labels say it: title, summary, description.
                 raise ValidationError(
                     _(
                         "The “%(language)s” %(field)s has at most %(limit)d characters "
@@ -61,7 +62,7 @@ def validate_translations(value) -> None:
                     )
                     % {
                         "language": language,
-                        "field": field,
+                        "field": _(field),
                         "limit": TEXT_LIMITS[field],
                         "count": len(text),
                     },

@@ -344,7 +344,7 @@ def test_invitee_declines_on_the_project_page(invited, colleague):
 
 @pytest.mark.django_db
 def test_answer_page_refuses_others(invited):
-    project, lead = invited
+    project, _lead = invited
     client = session_client(factories.UserFactory())
 
     assert (
