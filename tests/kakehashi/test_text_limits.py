@@ -24,6 +24,7 @@ from kakehashi.people.imports import COLUMNS as PEOPLE_COLUMNS
 from kakehashi.people.imports import people_import
 from kakehashi.people.models import Affiliation, CandidateProfile, User
 from kakehashi.programs.models import Call, Program
+from kakehashi.programs.services import match_policy_parse
 from kakehashi.projects.imports import COLUMNS as PROJECT_COLUMNS
 from kakehashi.projects.imports import projects_import
 from kakehashi.projects.models import Project
@@ -448,3 +449,14 @@ def test_anonymous_body_limit_applies_to_pages_too(settings):
     response = Client().post("/accounts/login/", {"username": "x" * 2000, "password": "p"})
 
     assert response.status_code == 400
+
+
+def test_cap_label_over_limit_is_refused():
+    cap = {"kind": "region", "values": ["JP-13"], "capacity": 1}
+
+    with pytest.raises(ValidationError) as refused:
+        match_policy_parse({"caps": [{**cap, "label": "c" * (limits.LABEL + 1)}]})
+    at_limit = match_policy_parse({"caps": [{**cap, "label": "c" * limits.LABEL}]})
+
+    assert "A cap's label has at most 100 characters (it has 101)." in refused.value.messages
+    assert at_limit.caps[0].label == "c" * limits.LABEL

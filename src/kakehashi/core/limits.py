@@ -15,8 +15,10 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-#: One line: a title, a name, a label.
+#: One line: a title, a name.
 LINE = 300
+#: A short label: a cap of a call's match policy.
+LABEL = 100
 #: A short text: a project's summary.
 SHORT_TEXT = 2_000
 #: A motivation statement.

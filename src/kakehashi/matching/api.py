@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.audit.selectors import audit_list
+from kakehashi.core import limits
 from kakehashi.core.api import ERRORS, Pagination, file_responses, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
@@ -89,7 +90,7 @@ class RunDetailOut(RunOut):
 
 
 class CapIn(Schema):
-    label: str = text(100)
+    label: str = text(limits.LABEL)
     kind: Literal[CAP_KINDS]
     values: list[str]
     capacity: int

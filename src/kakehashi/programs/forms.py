@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core import limits
 from kakehashi.core.enums import Direction
 from kakehashi.people.enums import AcademicLevel
 from kakehashi.programs.enums import CallStatus
@@ -169,7 +170,7 @@ class CallForm(forms.Form):
 class CapForm(forms.Form):
     """One cap of the match policy; a row left empty is no cap."""
 
-    label = forms.CharField(label=_("Label"), max_length=100, required=False)
+    label = forms.CharField(label=_("Label"), max_length=limits.LABEL, required=False)
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,

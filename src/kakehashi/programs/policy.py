@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
+from kakehashi.core import limits
 from kakehashi.core.enums import Direction
 from kakehashi.organisations.enums import OrganisationType
 from kakehashi.organisations.regions import REGIONS
@@ -260,6 +261,13 @@ class _Parser:
         if not isinstance(label, str) or not label.strip():
             self.add("label", _("Give the cap a label."), row)
             label = ""
+        elif len(label.strip()) > limits.LABEL:
+            self.add(
+                "label",
+                _("A cap's label has at most %(limit)d characters (it has %(count)d).")
+                % {"limit": limits.LABEL, "count": len(label.strip())},
+                row,
+            )
         elif label.strip() in labels:
             self.add("label", _("Two caps are labelled “%(label)s”.") % {"label": label}, row)
         label = label.strip()

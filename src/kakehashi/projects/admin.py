@@ -1,12 +1,20 @@
 from django.contrib import admin
 
-from kakehashi.projects.models import Project, ProjectSupervisor
+from kakehashi.projects.models import Project, ProjectSupervisor, SupervisionInvitation
 
 
 class SupervisorInline(admin.TabularInline):
     model = ProjectSupervisor
     extra = 0
     raw_id_fields = ["person"]
+
+
+class InvitationInline(admin.TabularInline):
+    """People named supervisors by someone else, until they accept or decline."""
+
+    model = SupervisionInvitation
+    extra = 0
+    raw_id_fields = ["person", "invited_by"]
 
 
 @admin.register(Project)
@@ -16,4 +24,4 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["key", "title", "description"]
     raw_id_fields = ["host", "call"]
     filter_horizontal = ["fields"]
-    inlines = [SupervisorInline]
+    inlines = [SupervisorInline, InvitationInline]
