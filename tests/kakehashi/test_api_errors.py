@@ -44,6 +44,7 @@ EXPECTED_PATHS = {
     "/api/v1/projects/import": {"post"},
     "/api/v1/projects/{project_id}": {"get", "patch"},
     "/api/v1/projects/{project_id}/transition": {"post"},
+    "/api/v1/projects/invitations": {"get"},
     "/api/v1/projects/{project_id}/supervision/accept": {"post"},
     "/api/v1/projects/{project_id}/supervision/decline": {"post"},
     "/api/v1/applications": {"get", "post"},

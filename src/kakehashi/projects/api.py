@@ -30,6 +30,7 @@ from kakehashi.projects.selectors import (
     project_get_visible,
     project_references,
     project_search,
+    supervision_invitations_of,
 )
 from kakehashi.projects.services import (
     project_create,
@@ -133,6 +134,20 @@ class ProjectIn(Schema):
 ProjectPatch = patch_schema(ProjectIn, name="ProjectPatch", exclude={"key", "call_id", "host_id"})
 
 
+class InvitationOut(Schema):
+    project_id: int
+    project_key: str = Field(alias="project.key")
+    project_title: str = Field(alias="project.title")
+    host: str = Field(alias="project.host.name")
+    role: str
+    invited_by: str | None = Field(None, description="Who named you; null if they left.")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_invited_by(obj) -> str | None:
+        return obj.invited_by.display_name if obj.invited_by else None
+
+
 class TransitionIn(Schema):
     to: str
 
@@ -168,6 +183,17 @@ def project_export(request: HttpRequest, format: str = "csv"):
 @api_permission("projects.import_project")
 def project_import(request: HttpRequest, format: str | None = None):
     return import_answer(request, format, projects_import)
+
+
+@router.get(
+    "/projects/invitations",
+    response=list[InvitationOut],
+    summary="Your invitations to supervise a project, not yet answered",
+)
+@api_permission("projects.view_supervision_invitation_list")
+@paginate(Pagination)
+def supervision_invitation_list(request: HttpRequest):
+    return supervision_invitations_of(person=request.user)
 
 
 @router.public_get(

@@ -69,6 +69,8 @@ rules.add_perm("projects.view_supervised_project_list", is_supervisor | has_invi
 #: Who may create a given project depends on its host (`may_create_at`): the service
 #: `project_create` checks that on the submitted data.
 rules.add_perm("projects.add_project", rules.is_authenticated)
+#: One's own invitations (the selector returns only the caller's).
+rules.add_perm("projects.view_supervision_invitation_list", rules.is_authenticated)
 #: Only the person invited to supervise a project accepts or declines.
 rules.add_perm("projects.answer_supervision", is_invited)
 rules.add_perm("projects.import_project", is_officer)

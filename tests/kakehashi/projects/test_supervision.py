@@ -2,6 +2,8 @@
 (hardening issue, defect 4: anyone could create a project at any host and name anyone
 its co-supervisor)."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -353,3 +355,55 @@ def test_answer_page_refuses_others(invited):
     )
     assert Client().post(f"/projects/{project.key}/supervision/").status_code == 302
     assert SupervisionInvitation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_api_lists_my_invitations(invited, colleague):
+    project, lead = invited
+
+    mine = token_client(colleague).get(f"{API}/projects/invitations")
+    others = token_client(lead).get(f"{API}/projects/invitations")
+    anonymous = Client().get(f"{API}/projects/invitations")
+
+    invitation = SupervisionInvitation.objects.get()
+    data = body(mine)
+    created = dt.datetime.fromisoformat(data["items"][0].pop("created_at"))
+    # The API writes milliseconds.
+    assert created == invitation.created_at.replace(
+        microsecond=invitation.created_at.microsecond // 1000 * 1000
+    )
+    assert data == {
+        "items": [
+            {
+                "project_id": project.pk,
+                "project_key": project.key,
+                "project_title": project.title,
+                "host": project.host.name,
+                "role": "industry",
+                "invited_by": lead.display_name,
+            }
+        ],
+        "count": 1,
+    }
+    assert body(others) == {"items": [], "count": 0}
+    assert anonymous.status_code == 401
+
+
+@pytest.mark.django_db
+def test_invitation_list_queries_do_not_grow(django_assert_num_queries, call, colleague):
+    client = token_client(colleague)
+
+    def invite():
+        project = factories.ProjectFactory(call=call)
+        SupervisionInvitation.objects.create(
+            project=project, person=colleague, role="academic", invited_by=factories.UserFactory()
+        )
+
+    invite()
+    with django_assert_num_queries(3):
+        client.get(f"{API}/projects/invitations")
+    invite()
+    invite()
+    with django_assert_num_queries(3):
+        response = client.get(f"{API}/projects/invitations")
+    assert body(response)["count"] == 3
