@@ -28,7 +28,7 @@ def project_create(*, actor, supervisors=(), fields=(), **values) -> Project:
     researcher or admin (`projects.rules.may_create_at`); anyone else is refused
     (PermissionDenied), whatever page or endpoint they came through. The people `actor`
     names, other than themselves, are invited (see `project_supervisors_set`).
-    ``actor=None`` is a write of the system itself (an officer's import, the demo):
+    ``actor=None`` is a write of the system itself (an officer's import of a file):
     no rule, every named supervisor is one at once."""
     host = values.get("host")
     if actor is not None and not may_create_at.test(actor, host):
@@ -54,7 +54,7 @@ def project_supervisors_set(*, project: Project, supervisors, actor=None) -> Non
     With an `actor`, only `actor` and the people already supervising become (or stay)
     supervisors at once; everyone else is invited and becomes a supervisor when they
     accept (`supervision_accept`). Invitations of people no longer named are dropped.
-    ``actor=None`` (an officer's import, the demo): everyone named is a supervisor."""
+    ``actor=None`` (an officer's import of a file): everyone named is a supervisor."""
     roles = {role for _, role in supervisors}
     if len(roles) > 1 and roles != {SupervisorRole.ACADEMIC, SupervisorRole.INDUSTRY}:
         raise ValidationError(_("Unknown supervisor role."))
