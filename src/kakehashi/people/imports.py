@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kakehashi.audit.services import audit_import
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
@@ -108,10 +110,15 @@ def people_export(*, user, format: str = "csv") -> str:
     return write_csv(rows, COLUMNS) if format == "csv" else write_json(rows)
 
 
-def people_import(*, data: bytes | str, format: str = "csv") -> ImportResult:
-    """Create or update people by username; all rows or none."""
+@transaction.atomic
+def people_import(*, data: bytes | str, format: str = "csv", actor=None) -> ImportResult:
+    """Create or update people by username; all rows or none. Audited (``import.people``)."""
     records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
-    return run_import(records, key=lambda r: _text(r, "username"), apply=_apply, identity=_identity)
+    result = run_import(
+        records, key=lambda r: _text(r, "username"), apply=_apply, identity=_identity
+    )
+    audit_import(noun="people", actor=actor, data=data, format=format, result=result)
+    return result
 
 
 def _identity(record: dict) -> tuple[str, str] | None:
