@@ -190,9 +190,9 @@ def project_update(
 
 def project_created_audit(*, sender, instance: Project, created: bool, raw=False, **kwargs):
     """Receiver of ``post_save`` on Project: audit a new project with its first values
-    (``project.created``). A receiver rather than a line in `project_create`, so every
-    way a project is made (page, API, import, admin, demo) is recorded; who made it is
-    in the page's, import's or admin's own entry."""
+    (``project.created``), however it is made (API, import, admin, demo). The receiver
+    does not know who made it (no actor): an import's and the admin's own entries name
+    them; `project_create` does not take the caller yet."""
     if created and not raw:
         values = project_snapshot(instance)
         values.pop("fields")  # set after the first save

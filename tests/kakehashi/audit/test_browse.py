@@ -63,7 +63,7 @@ def test_audit_page_filters(client, world, query, verbs):
 
 
 def test_audit_page_queries_do_not_grow(client, world):
-    call, officer, person = world
+    _call, officer, person = world
     client.force_login(officer)
     AuditEntry.objects.exclude(verb="call.updated").delete()
     with CaptureQueriesContext(connection) as one:

@@ -109,7 +109,7 @@ def test_before_applications_open_the_host_may_change_and_the_version_says_so(db
 
     project_update(project=project, host=new_host, actor=officer)
 
-    [(number, actor, after_opening, before, after)] = _versions(project)
+    [(number, actor, after_opening, _before, after)] = _versions(project)
     assert (number, actor, after_opening) == (1, "officer-t", False)
     assert after == {"host": new_host.pk}
 
