@@ -106,7 +106,8 @@ class RankListVersionOut(Schema):
     saved_at: dt.datetime
     actor_id: int | None
     reason: str = Field(
-        description="`saved`, or `withdrawal` when a withdrawn application left the list."
+        description="`saved`; `withdrawal` when a withdrawn application left the list; "
+        "`existing` for a list saved before versions were kept (its first version)."
     )
     project_ids: list[int]
     entries: list[RankListVersionEntryOut]
