@@ -7,6 +7,7 @@ are never imported; `is_reviewer` is.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,8 @@ from kakehashi.people.selectors import person_list_visible
 from kakehashi.people.services import (
     candidate_profile_set,
     person_affiliations_set,
+    person_audit_changes,
+    person_snapshot,
     user_create,
     user_update,
 )
@@ -115,7 +118,10 @@ def people_import(*, data: bytes | str, format: str = "csv", actor=None) -> Impo
     """Create or update people by username; all rows or none. Audited (``import.people``)."""
     records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
     result = run_import(
-        records, key=lambda r: _text(r, "username"), apply=_apply, identity=_identity
+        records,
+        key=lambda r: _text(r, "username"),
+        apply=functools.partial(_apply, actor=actor),
+        identity=_identity,
     )
     audit_import(noun="people", actor=actor, data=data, format=format, result=result)
     return result
@@ -202,7 +208,7 @@ def _affiliations(record: dict) -> list[dict]:
     return specs
 
 
-def _apply(record: dict, result: ImportResult) -> None:
+def _apply(record: dict, result: ImportResult, *, actor=None) -> None:
     username = _text(record, "username")
     if not username:
         raise ValidationError({"username": _("A username is required.")})
@@ -221,6 +227,7 @@ def _apply(record: dict, result: ImportResult) -> None:
         except ValidationError as exc:
             raise ValidationError({"orcid": exc.messages}) from exc
     existing = User.objects.filter(username=username).first()
+    before = person_snapshot(existing) if existing else None
     if existing:
         person = user_update(user=existing, orcid=orcid, languages=languages, **values)
         result.updated += 1
@@ -246,3 +253,5 @@ def _apply(record: dict, result: ImportResult) -> None:
             interests_language=_text(record, "interests_language"),
             skills=split_list(record.get("skills")),
         )
+    if before is not None:  # a new person's values are the import's own entry
+        person_audit_changes(person=person, actor=actor, before=before)

@@ -50,6 +50,9 @@ def person_snapshot(person: User) -> dict:
     values["languages"] = sorted(
         [s.language, s.level] for s in LanguageSkill.objects.filter(person=person)
     )
+    values["affiliations"] = sorted(
+        [a.organisation_id, a.role, a.title] for a in Affiliation.objects.filter(person=person)
+    )
     profile = CandidateProfile.objects.filter(user=person).first()
     if profile is not None:
         for name in AUDITED_PROFILE_FIELDS:
@@ -163,12 +166,10 @@ def api_token_authenticate(*, key: str) -> User | None:
 
 
 @transaction.atomic
-def user_update(
-    *, user: User, orcid: str | None = None, languages=None, actor=None, **fields
-) -> User:
+def user_update(*, user: User, orcid: str | None = None, languages=None, **fields) -> User:
     """Update a person's account fields; `languages` (list of {code, level}) replaces theirs.
-    Audited (``person.updated``, before and after of the changed fields)."""
-    before = person_snapshot(user) if user.pk else {}
+    The caller audits the whole change (the import: `person_snapshot` before its row,
+    `person_audit_changes` after)."""
     if orcid is not None:
         user.orcid = normalise_orcid(orcid) if orcid else None
     for name, value in fields.items():
@@ -177,7 +178,6 @@ def user_update(
     user.save()
     if languages is not None:
         person_languages_set(person=user, languages=languages)
-    person_audit_changes(person=user, actor=actor, before=before)
     return user
 
 

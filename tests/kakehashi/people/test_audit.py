@@ -163,3 +163,15 @@ def test_admin_changes_are_audited_and_the_record_stays_read_only(rf, client, wo
     assert client.get(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
     assert client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {}).status_code == 403
     assert client.get("/admin/audit/auditentry/add/").status_code == 403
+
+
+def test_import_that_changes_a_person_audits_the_change_as_the_importer(world):
+    data = HEADER + row(
+        username="cand", email="cand@example.org", family_name="Martin-Roy", given_name="Alex"
+    )
+
+    token_client(world.officer).post(f"{API}/people/import", data, content_type="text/csv")
+
+    [(verb, scope, scope_id, actor, details)] = _entries("person.")
+    assert (verb, scope, scope_id, actor) == ("person.updated", "user", world.candidate.pk, "off")
+    assert details == {"before": {"family_name": "Martin"}, "after": {"family_name": "Martin-Roy"}}
