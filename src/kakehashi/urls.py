@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("kakehashi.recommendations.urls")),
     path("", include("kakehashi.matching.urls")),
     path("", include("kakehashi.offers.urls")),
+    path("", include("kakehashi.audit.urls")),
 ]

@@ -32,3 +32,18 @@ def supervisor_user(db):
 @pytest.fixture
 def project(call, supervisor_user):
     return factories.ProjectFactory(call=call, supervisor=supervisor_user)
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test must also ask for `serialized_rollback`.
+
+    A transactional test without it ends with a flush that re-creates the content
+    types (post_migrate); a later test that restores the serialized database would
+    then insert them a second time and fail with a UNIQUE error, depending only on
+    the order the tests ran in."""
+    for item in items:
+        for marker in item.iter_markers("django_db"):
+            if marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+                raise pytest.UsageError(
+                    f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)"
+                )

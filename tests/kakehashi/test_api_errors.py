@@ -37,6 +37,8 @@ EXPECTED_PATHS = {
     "/api/v1/calls/{ref}/match-policy": {"get", "put"},
     "/api/v1/calls/{call_id}/overview": {"get"},
     "/api/v1/calls/{call_id}/rank-list": {"get", "put"},
+    "/api/v1/calls/{call_id}/rank-list/versions": {"get"},
+    "/api/v1/calls/{call_id}/rank-lists/{person_id}/versions": {"get"},
     "/api/v1/calls/{call_id}/host-ranking": {"get", "put"},
     "/api/v1/calls/{call_id}/applicants": {"get"},
     "/api/v1/projects": {"get", "post"},

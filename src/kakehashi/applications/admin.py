@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kakehashi.applications.models import Application, HostRank
+from kakehashi.applications.models import Application, HostRank, RankListVersion
 
 
 @admin.register(Application)
@@ -14,3 +14,21 @@ class ApplicationAdmin(admin.ModelAdmin):
 class HostRankAdmin(admin.ModelAdmin):
     list_display = ["supervisor", "call", "rank", "candidate"]
     raw_id_fields = ["supervisor", "candidate", "call"]
+
+
+@admin.register(RankListVersion)
+class RankListVersionAdmin(admin.ModelAdmin):
+    """Read-only: a kept version is evidence of what the candidate submitted."""
+
+    list_display = ["candidate", "call", "number", "saved_at", "reason"]
+    list_filter = ["call"]
+    raw_id_fields = ["candidate", "call", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -17,6 +17,8 @@ from kakehashi.applications.selectors import (
     application_list_visible,
     host_ranking_get,
     rank_list_get,
+    rank_list_ref_visible,
+    rank_list_versions,
 )
 from kakehashi.applications.services import (
     application_submit,
@@ -91,6 +93,29 @@ class RankListOut(Schema):
 
 class RankListIn(Schema):
     project_ids: list[int] = Field(..., description="Project ids, best first.")
+
+
+class RankListVersionEntryOut(Schema):
+    rank: int
+    project_id: int
+    key: str = Field(description="The project's key when the version was saved.")
+    title: str = Field(description="The project's title when the version was saved.")
+
+
+class RankListVersionOut(Schema):
+    number: int
+    saved_at: dt.datetime
+    actor_id: int | None
+    reason: str = Field(
+        description="`saved`; `withdrawal` when a withdrawn application left the list; "
+        "`existing` for a list saved before versions were kept (its first version)."
+    )
+    project_ids: list[int]
+    entries: list[RankListVersionEntryOut]
+
+    @staticmethod
+    def resolve_project_ids(obj) -> list[int]:
+        return [entry["project_id"] for entry in obj.entries]
 
 
 class HostRankEntryOut(Schema):
@@ -214,6 +239,46 @@ def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
     call = request.permission_object
     rank_list_set(candidate=request.user, call=call, project_ids=payload.project_ids)
     return _rank_list(request)
+
+
+def _own_rank_list(request: HttpRequest, call_id: int, **_kwargs):
+    return rank_list_ref_visible(
+        user=request.user, call=_call(request, call_id), candidate_id=request.user.pk
+    )
+
+
+def _rank_list_of(request: HttpRequest, call_id: int, person_id: int, **_kwargs):
+    return rank_list_ref_visible(
+        user=request.user, call=_call(request, call_id), candidate_id=person_id
+    )
+
+
+@router.get(
+    "/calls/{int:call_id}/rank-list/versions",
+    response=list[RankListVersionOut],
+    summary="Every saved version of your rank list for a call, newest first (candidates)",
+)
+@api_permission(
+    "applications.view_rank_list_versions", obj=_own_rank_list, message=ONLY_CANDIDATES_RANK
+)
+@paginate(Pagination)
+def rank_list_versions_own(request: HttpRequest, call_id: int):
+    ref = request.permission_object
+    return rank_list_versions(candidate=ref.candidate, call=ref.call)
+
+
+@router.get(
+    "/calls/{int:call_id}/rank-lists/{int:person_id}/versions",
+    response=list[RankListVersionOut],
+    summary="Every saved version of one candidate's rank list, newest first (officers, "
+    "and the candidate)",
+    description="Anyone else gets a 404.",
+)
+@api_permission("applications.view_rank_list_versions", obj=_rank_list_of)
+@paginate(Pagination)
+def rank_list_versions_of(request: HttpRequest, call_id: int, person_id: int):
+    ref = request.permission_object
+    return rank_list_versions(candidate=ref.candidate, call=ref.call)
 
 
 @router.get(

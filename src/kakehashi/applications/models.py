@@ -81,3 +81,41 @@ class HostRank(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.supervisor}: {self.rank}. {self.candidate}"
+
+
+class RankListVersion(models.Model):
+    """One saved version of a candidate's rank list for a call, kept for good.
+
+    Every save (and every withdrawal, which shortens the list) adds the next number,
+    with the whole ordered list as it was then: the candidate can prove what they
+    submitted, and officers can check it, like a certified list. Never edited.
+    `entries`: ``[{"rank", "project_id", "key", "title"}]`` best first (the key and
+    title as they were when saved).
+    """
+
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rank_list_versions"
+    )
+    call = models.ForeignKey(
+        "programs.Call", on_delete=models.PROTECT, related_name="rank_list_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    saved_at = models.DateTimeField(_("saved"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=16, default="saved")
+    entries = models.JSONField(_("ranked projects"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("rank list version")
+        verbose_name_plural = _("rank list versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "call", "number"], name="rank_list_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} · {self.call} · v{self.number}"

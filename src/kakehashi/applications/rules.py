@@ -23,6 +23,12 @@ def supervises_project(user, application) -> bool:
     )
 
 
+@rules.predicate
+def owns_rank_list(user, ref) -> bool:
+    """`ref` (a ``selectors.RankListRef``) is the user's own rank list."""
+    return ref is not None and ref.candidate.pk == user.pk
+
+
 can_view_application = is_applicant | is_officer | supervises_project
 can_change_application = is_applicant
 # Where a candidate ranked a project is private to them and the officers: a host who
@@ -45,3 +51,6 @@ rules.add_perm("applications.change_host_ranking", is_supervisor)
 #: Applicants to one project (object: the project): its supervisors and officers.
 rules.add_perm("applications.view_project_applicant_list", is_officer | supervises)
 rules.add_perm("applications.view_application_rank", can_view_application_rank)
+#: The kept versions of a rank list (object: a ``selectors.RankListRef``): its
+#: candidate and officers; anyone else gets a 404 from the loader.
+rules.add_perm("applications.view_rank_list_versions", owns_rank_list | is_officer)

@@ -1,14 +1,19 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kakehashi.applications.enums import ApplicationStatus
-from kakehashi.applications.models import Application, HostRank
+from kakehashi.applications.models import Application, HostRank, RankListVersion
 from kakehashi.applications.services import application_check_eligibility
-from kakehashi.people.rules import is_candidate
+from kakehashi.people.models import User
+from kakehashi.people.rules import is_candidate, is_officer
 from kakehashi.programs.enums import PhaseKind
+from kakehashi.programs.models import Call
 from kakehashi.programs.services import phase_require_open
 from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.selectors import project_versions
 
 
 def _base() -> QuerySet[Application]:
@@ -45,6 +50,31 @@ def application_list_for_candidate(*, candidate, call=None) -> QuerySet[Applicat
 def rank_list_get(*, candidate, call) -> list[Application]:
     """The candidate's rank list for `call`, best first."""
     return list(_base().filter(candidate=candidate, call=call, rank__isnull=False).order_by("rank"))
+
+
+@dataclass(frozen=True)
+class RankListRef:
+    """Whose rank list, in which call: the object of ``view_rank_list_versions``."""
+
+    call: Call
+    candidate: User
+
+
+def rank_list_ref_visible(*, user, call: Call, candidate_id: int) -> RankListRef:
+    """`candidate_id`'s rank list in `call`, for themselves and officers; anyone else
+    gets User.DoesNotExist (a 404: nobody learns whose lists exist)."""
+    if not (is_officer(user) or user.pk == candidate_id):
+        raise User.DoesNotExist
+    return RankListRef(call=call, candidate=User.objects.get(pk=candidate_id))
+
+
+def rank_list_versions(*, candidate, call) -> QuerySet[RankListVersion]:
+    """Every kept version of the candidate's rank list for `call`, newest first."""
+    return (
+        RankListVersion.objects.filter(candidate=candidate, call=call)
+        .select_related("actor")
+        .order_by("-number")
+    )
 
 
 def applicants_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
@@ -116,8 +146,16 @@ def call_applications_overview(*, sender, call, **kwargs) -> dict:
 
 
 def project_page_apply(*, sender, project, user, **kwargs) -> dict:
-    """Receiver of ``projects.signals.project_page``: the project page's apply box."""
-    return {"apply": application_apply_state(user=user, project=project)}
+    """Receiver of ``projects.signals.project_page``: the project page's apply box, and
+    for one who applied, the project's edits made since they applied."""
+    state = application_apply_state(user=user, project=project)
+    application = state["application"]
+    changes = []
+    if application is not None and application.status == ApplicationStatus.SUBMITTED:
+        changes = list(
+            project_versions(project=project).filter(edited_at__gt=application.submitted_at)
+        )
+    return {"apply": state, "changes_since_applied": changes}
 
 
 def people_visible_as_applicants(*, sender, user, **kwargs) -> Q:

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.applications.enums import ApplicationStatus
-from kakehashi.applications.models import Application, HostRank
+from kakehashi.applications.models import Application, HostRank, RankListVersion
+from kakehashi.audit.services import audit_record
 from kakehashi.core.enums import Direction
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
@@ -83,11 +84,13 @@ def application_submit(
             _("You have already applied to this project."), code="already_applied"
         )
     if existing:  # re-applying after a withdrawal
+        before = {"status": existing.status, "statement": existing.statement}
         existing.status = ApplicationStatus.SUBMITTED
         existing.statement = statement
         existing.submitted_at = now
         existing.full_clean()
         existing.save()
+        _audit_application(existing, verb="application.resubmitted", actor=candidate, before=before)
         return existing
     application = Application(
         candidate=candidate,
@@ -98,7 +101,25 @@ def application_submit(
     )
     application.full_clean()
     application.save()
+    _audit_application(application, verb="application.submitted", actor=candidate, before=None)
     return application
+
+
+def _audit_application(application: Application, *, verb: str, actor, before: dict | None) -> None:
+    """Record `verb` on `application` in its call's record: what it was, what it is."""
+    audit_record(
+        scope=application.call,
+        verb=verb,
+        actor=actor,
+        target=f"application {application.pk}",
+        data={
+            "application": application.pk,
+            "candidate": application.candidate_id,
+            "project": application.project_id,
+            "before": before,
+            "after": {"status": application.status, "statement": application.statement},
+        },
+    )
 
 
 @transaction.atomic
@@ -119,9 +140,11 @@ def application_withdraw(
     if application.status == ApplicationStatus.WITHDRAWN:
         raise ValidationError(_("This application is already withdrawn."), code="withdrawn")
     phase_require_open(call=application.call, kinds=(PhaseKind.APPLICATIONS,), now=now)
+    before = {"status": application.status, "statement": application.statement}
     application.status = ApplicationStatus.WITHDRAWN
     application.rank = None
     application.save(update_fields=["status", "rank", "updated_at"])
+    _audit_application(application, verb="application.withdrawn", actor=candidate, before=before)
     remaining = list(
         Application.objects.filter(
             candidate=candidate, call=application.call, rank__isnull=False
@@ -132,6 +155,7 @@ def application_withdraw(
         call=application.call,
         project_ids=[a.project_id for a in remaining],
         now=now,
+        reason="withdrawal",
     )
     still_supervising = set(
         Application.objects.filter(
@@ -150,17 +174,36 @@ def application_withdraw(
                 HostRank(supervisor_id=line.supervisor_id, call=line.call, candidate_id=c, rank=i)
                 for i, c in enumerate(kept, start=1)
             )
+            audit_record(
+                scope=line.call,
+                verb="host_ranking.saved",
+                actor=candidate,
+                target=f"host ranking of person {line.supervisor_id}",
+                data={
+                    "supervisor": line.supervisor_id,
+                    "reason": "withdrawal",
+                    "candidate_ids": kept,
+                },
+            )
     return application
 
 
 @transaction.atomic
 def rank_list_set(
-    *, candidate, call: Call, project_ids: list[int], now: dt.datetime | None = None
+    *,
+    candidate,
+    call: Call,
+    project_ids: list[int],
+    now: dt.datetime | None = None,
+    reason: str = "saved",
 ) -> list[Application]:
     """Set the candidate's rank list for `call`: `project_ids` best first.
 
     Refused, changing nothing, when the list is longer than the call allows,
     names a project twice, or names a project the candidate has not applied to.
+    Each save is kept as the next :class:`RankListVersion` (the whole list) and
+    audited; `reason` says why it was saved (``saved``, or ``withdrawal`` when a
+    withdrawn application left the list).
     """
     phase_require_open(call=call, kinds=(PhaseKind.APPLICATIONS,), now=now)
     ids = list(project_ids)
@@ -173,7 +216,10 @@ def rank_list_set(
     )
     applications = {
         a.project_id: a
-        for a in Application.objects.select_for_update().filter(candidate=candidate, call=call)
+        # The project's key and title go into the kept version; lock only the applications.
+        for a in Application.objects.select_related("project")
+        .select_for_update(of=("self",))
+        .filter(candidate=candidate, call=call)
     }
     not_applied = [
         i
@@ -195,7 +241,56 @@ def rank_list_set(
         app.rank = position
         app.save(update_fields=["rank", "updated_at"])
         ordered.append(app)
+    version = rank_list_version_add(
+        candidate=candidate, call=call, ordered=ordered, now=now, reason=reason
+    )
+    audit_record(
+        scope=call,
+        verb="rank_list.saved",
+        actor=candidate,
+        target=f"rank list of person {candidate.pk} v{version.number}",
+        data={
+            "candidate": candidate.pk,
+            "version": version.number,
+            "reason": reason,
+            "project_ids": [a.project_id for a in ordered],
+        },
+    )
     return ordered
+
+
+def rank_list_version_add(
+    *, candidate, call: Call, ordered: list[Application], now=None, reason: str = "saved"
+) -> RankListVersion:
+    """Keep `ordered` (the list just saved) as the candidate's next version for `call`.
+    Called inside `rank_list_set`'s transaction, whose row locks on the candidate's
+    applications also serialise the numbering."""
+    last = (
+        RankListVersion.objects.filter(candidate=candidate, call=call)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    version = RankListVersion(
+        candidate=candidate,
+        call=call,
+        number=(last or 0) + 1,
+        saved_at=now or timezone.now(),
+        actor=candidate,
+        reason=reason,
+        entries=[
+            {
+                "rank": position,
+                "project_id": app.project_id,
+                "key": app.project.key,
+                "title": app.project.title,
+            }
+            for position, app in enumerate(ordered, start=1)
+        ],
+    )
+    version.full_clean()
+    version.save()
+    return version
 
 
 @transaction.atomic
@@ -240,4 +335,12 @@ def host_ranking_set(
     ]
     for entry in entries:
         entry.full_clean(validate_unique=False, validate_constraints=False)
-    return HostRank.objects.bulk_create(entries)
+    saved = HostRank.objects.bulk_create(entries)
+    audit_record(
+        scope=call,
+        verb="host_ranking.saved",
+        actor=supervisor,
+        target=f"host ranking of person {supervisor.pk}",
+        data={"supervisor": supervisor.pk, "reason": "saved", "candidate_ids": ids},
+    )
+    return saved

@@ -15,6 +15,11 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", views.application_withdraw_view, name="withdraw"),
     path("calls/<slug:call>/ranking/", views.rank_list_edit, name="rank"),
     path(
+        "calls/<slug:call>/rank-lists/<int:person>/versions/",
+        views.rank_list_versions_view,
+        name="rank_versions",
+    ),
+    path(
         "supervising/calls/<slug:call>/applicants/",
         views.applicants_for_call,
         name="supervisor_applicants",

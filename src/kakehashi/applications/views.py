@@ -16,6 +16,8 @@ from kakehashi.applications.selectors import (
     application_list_for_candidate,
     application_list_visible,
     host_ranking_get,
+    rank_list_ref_visible,
+    rank_list_versions,
 )
 from kakehashi.applications.services import (
     application_submit,
@@ -188,6 +190,27 @@ def rank_list_edit(request, call: str):
         phase="applications",
         limit=call_obj.ranking_limit,
     )
+
+
+def _rank_list_ref(request, call: str, person: int):
+    return rank_list_ref_visible(
+        user=request.user, call=call_or_404(request.user, call), candidate_id=person
+    )
+
+
+@permission_required("applications.view_rank_list_versions", obj=_rank_list_ref)
+def rank_list_versions_view(request, call: str, person: int):
+    """Every saved version of one candidate's rank list in a call, newest first:
+    the candidate's own proof of what they submitted; officers may see anyone's."""
+    ref = request.permission_object
+    versions = rank_list_versions(candidate=ref.candidate, call=ref.call)
+    context = {
+        "call": ref.call,
+        "candidate": ref.candidate,
+        "own": ref.candidate.pk == request.user.pk,
+        "versions": versions,
+    }
+    return render(request, "applications/rank_versions.html", context)
 
 
 # Supervisors ---------------------------------------------------------------

@@ -393,10 +393,11 @@ def import_request(request: HttpRequest, format: str | None, choices: tuple[str,
 def import_answer(
     request: HttpRequest, format: str | None, importer, choices: tuple[str, ...] = ("csv", "json")
 ) -> dict[str, Any]:
-    """Import the request's file with `importer` (``importer(data=…, format=…)``, which
-    returns an import report): the answer of every import endpoint (:class:`ImportOut`)."""
+    """Import the request's file with `importer` (``importer(data=…, format=…, actor=…)``,
+    which returns an import report and audits the import as the caller's): the answer of
+    every import endpoint (:class:`ImportOut`)."""
     data, fmt = import_request(request, format, choices)
-    return importer(data=data, format=fmt).as_dict()
+    return importer(data=data, format=fmt, actor=request.user).as_dict()
 
 
 def export_response(text: str, name: str, format: str) -> HttpResponse:

@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kakehashi.audit.services import audit_import
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
@@ -94,20 +96,20 @@ def organisations_export(*, format: str = "csv") -> str:
     return write_csv(rows, COLUMNS) if format == "csv" else write_json(rows)
 
 
-def organisations_import(*, data: bytes | str, format: str = "csv") -> ImportResult:
-    """Create or update organisations from a file; all rows or none.
+@transaction.atomic
+def organisations_import(*, data: bytes | str, format: str = "csv", actor=None) -> ImportResult:
+    """Create or update organisations from a file; all rows or none; audited
+    (``import.organisations``).
 
     Raises ValidationError for an unreadable file and ImportRejected (with the
     per-row report) when any row is bad.
     """
     check_format(format, IMPORT_FORMATS)
     text = decode(data)
-    if format == "csv":
-        records = read_csv(text, columns=COLUMNS, required=REQUIRED)
-        strict_parents = True
-    elif format == "json":
-        records = read_json(text, columns=COLUMNS, required=REQUIRED)
-        strict_parents = True
+    if format in ("csv", "json"):
+        read = read_csv if format == "csv" else read_json
+        records = read(text, columns=COLUMNS, required=REQUIRED)
+        result = _import_rows(records, strict_parents=True)
     else:
         ror_records = read_ror(text)
         # A withdrawn ROR id must not be used; it is skipped, not an error.
@@ -115,8 +117,8 @@ def organisations_import(*, data: bytes | str, format: str = "csv") -> ImportRes
         records = [ror_record_to_row(r) for r in kept]
         result = _import_rows(records, strict_parents=False)
         result.skipped = len(ror_records) - len(kept)
-        return result
-    return _import_rows(records, strict_parents=strict_parents)
+    audit_import(noun="organisations", actor=actor, data=data, format=format, result=result)
+    return result
 
 
 def read_ror(text: str) -> list[dict]:

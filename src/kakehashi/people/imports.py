@@ -7,11 +7,14 @@ are never imported; `is_reviewer` is.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kakehashi.audit.services import audit_import
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
@@ -31,6 +34,8 @@ from kakehashi.people.selectors import person_list_visible
 from kakehashi.people.services import (
     candidate_profile_set,
     person_affiliations_set,
+    person_audit_changes,
+    person_snapshot,
     user_create,
     user_update,
 )
@@ -108,10 +113,18 @@ def people_export(*, user, format: str = "csv") -> str:
     return write_csv(rows, COLUMNS) if format == "csv" else write_json(rows)
 
 
-def people_import(*, data: bytes | str, format: str = "csv") -> ImportResult:
-    """Create or update people by username; all rows or none."""
+@transaction.atomic
+def people_import(*, data: bytes | str, format: str = "csv", actor=None) -> ImportResult:
+    """Create or update people by username; all rows or none. Audited (``import.people``)."""
     records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
-    return run_import(records, key=lambda r: _text(r, "username"), apply=_apply, identity=_identity)
+    result = run_import(
+        records,
+        key=lambda r: _text(r, "username"),
+        apply=functools.partial(_apply, actor=actor),
+        identity=_identity,
+    )
+    audit_import(noun="people", actor=actor, data=data, format=format, result=result)
+    return result
 
 
 def _identity(record: dict) -> tuple[str, str] | None:
@@ -195,7 +208,7 @@ def _affiliations(record: dict) -> list[dict]:
     return specs
 
 
-def _apply(record: dict, result: ImportResult) -> None:
+def _apply(record: dict, result: ImportResult, *, actor=None) -> None:
     username = _text(record, "username")
     if not username:
         raise ValidationError({"username": _("A username is required.")})
@@ -214,6 +227,7 @@ def _apply(record: dict, result: ImportResult) -> None:
         except ValidationError as exc:
             raise ValidationError({"orcid": exc.messages}) from exc
     existing = User.objects.filter(username=username).first()
+    before = person_snapshot(existing) if existing else None
     if existing:
         person = user_update(user=existing, orcid=orcid, languages=languages, **values)
         result.updated += 1
@@ -239,3 +253,5 @@ def _apply(record: dict, result: ImportResult) -> None:
             interests_language=_text(record, "interests_language"),
             skills=split_list(record.get("skills")),
         )
+    if before is not None:  # a new person's values are the import's own entry
+        person_audit_changes(person=person, actor=actor, before=before)

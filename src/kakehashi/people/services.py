@@ -9,9 +9,66 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from kakehashi.audit.services import audit_changes, audit_record
 from kakehashi.people.models import Affiliation, ApiToken, CandidateProfile, LanguageSkill, User
 from kakehashi.people.signals import profile_text_changed
 from kakehashi.people.validators import normalise_orcid
+
+#: The account fields an audited change keeps (before/after), never the password.
+AUDITED_ACCOUNT_FIELDS = (
+    "username",
+    "email",
+    "family_name",
+    "given_name",
+    "family_name_kanji",
+    "given_name_kanji",
+    "family_name_kana",
+    "given_name_kana",
+    "orcid",
+    "timezone",
+    "is_active",
+    "is_officer",
+    "is_reviewer",
+    "is_staff",
+    "is_superuser",
+)
+AUDITED_PROFILE_FIELDS = (
+    "level",
+    "home_organisation_id",
+    "direction",
+    "degree",
+    "research_interests",
+    "interests_language",
+    "skills",
+)
+
+
+def person_snapshot(person: User) -> dict:
+    """What a profile change's audit entry compares: account fields, languages, and the
+    candidate profile's fields (prefixed ``candidate.``) when there is one."""
+    values = {name: getattr(person, name) for name in AUDITED_ACCOUNT_FIELDS}
+    values["languages"] = sorted(
+        [s.language, s.level] for s in LanguageSkill.objects.filter(person=person)
+    )
+    values["affiliations"] = sorted(
+        [a.organisation_id, a.role, a.title] for a in Affiliation.objects.filter(person=person)
+    )
+    profile = CandidateProfile.objects.filter(user=person).first()
+    if profile is not None:
+        for name in AUDITED_PROFILE_FIELDS:
+            values[f"candidate.{name}"] = getattr(profile, name)
+        values["candidate.fields"] = sorted(f.code for f in profile.fields.all())
+    return values
+
+
+def person_audit_changes(*, person: User, actor, before: dict) -> None:
+    """Audit ``person.updated`` (scope: the person) with the fields that changed since
+    `before` (a `person_snapshot`); nothing when none did."""
+    changes = audit_changes(before, person_snapshot(person))
+    if changes["after"]:
+        audit_record(
+            scope=person, verb="person.updated", actor=actor, target=person.username, data=changes
+        )
 
 
 @transaction.atomic
@@ -76,6 +133,18 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     )
     token.full_clean()
     token.save()
+    audit_record(
+        scope=user,
+        verb="token.created",
+        actor=user,
+        target=f"token {token.pk}",
+        data={
+            "token": token.pk,
+            "name": token.name,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at,
+        },
+    )
     return token, key
 
 
@@ -98,7 +167,9 @@ def api_token_authenticate(*, key: str) -> User | None:
 
 @transaction.atomic
 def user_update(*, user: User, orcid: str | None = None, languages=None, **fields) -> User:
-    """Update a person's account fields; `languages` (list of {code, level}) replaces theirs."""
+    """Update a person's account fields; `languages` (list of {code, level}) replaces theirs.
+    The caller audits the whole change (the import: `person_snapshot` before its row,
+    `person_audit_changes` after)."""
     if orcid is not None:
         user.orcid = normalise_orcid(orcid) if orcid else None
     for name, value in fields.items():
@@ -132,7 +203,15 @@ def person_affiliations_set(*, person: User, affiliations) -> list:
 @transaction.atomic
 def api_token_revoke(*, user: User, token_id: int) -> None:
     """Delete one of `user`'s tokens; ApiToken.DoesNotExist when it is not theirs."""
-    ApiToken.objects.get(pk=token_id, user=user).delete()
+    token = ApiToken.objects.get(pk=token_id, user=user)
+    audit_record(
+        scope=user,
+        verb="token.revoked",
+        actor=user,
+        target=f"token {token.pk}",
+        data={"token": token.pk, "name": token.name, "prefix": token.prefix},
+    )
+    token.delete()
 
 
 @transaction.atomic
@@ -143,12 +222,15 @@ def person_profile_update(
     timezone: str | None = None,
     languages=None,
     candidate: dict | None = None,
+    actor=None,
 ) -> User:
     """Update what people edit on their own profile page, all or nothing.
 
     `orcid`: "" clears it; `languages`: [{"code", "level"}]; `candidate`: values
-    of the candidate profile (only for people who have one; fields kept).
+    of the candidate profile (only for people who have one; fields kept). Audited
+    (``person.updated``; `actor` defaults to the person).
     """
+    before = person_snapshot(person)
     if orcid is not None:
         person.orcid = normalise_orcid(orcid) if orcid.strip() else None
     if timezone is not None:
@@ -160,6 +242,7 @@ def person_profile_update(
     if candidate is not None:
         profile = person.candidate_profile
         candidate_profile_set(user=person, fields=list(profile.fields.all()), **candidate)
+    person_audit_changes(person=person, actor=actor or person, before=before)
     return person
 
 
@@ -170,3 +253,60 @@ def person_language_set(*, person: User, language: str) -> User:
     person.full_clean(exclude=["password"])
     person.save(update_fields=["preferred_language"])
     return person
+
+
+# Signing in and out: receivers of django.contrib.auth's and django-axes' signals,
+# connected in PeopleConfig.ready(). Never a password: only the name that was tried.
+
+
+def _client_ip(request) -> str | None:
+    # axes has resolved the address (behind the proxy too) on the requests it watches.
+    return getattr(request, "axes_ip_address", None) or (
+        request.META.get("REMOTE_ADDR") if request is not None else None
+    )
+
+
+def sign_in_audit(*, sender, request, user, **kwargs) -> None:
+    """``user_logged_in``: ``auth.signed_in`` on the person's record."""
+    audit_record(
+        scope=user,
+        verb="auth.signed_in",
+        actor=user,
+        target=user.username,
+        data={"ip": _client_ip(request)},
+    )
+
+
+def sign_out_audit(*, sender, request, user, **kwargs) -> None:
+    """``user_logged_out`` (user is None when nobody was signed in)."""
+    if user is not None:
+        audit_record(scope=user, verb="auth.signed_out", actor=user, target=user.username)
+
+
+def _tried(username: str | None) -> tuple[User | None, str]:
+    name = str(username or "")[:150]
+    return User.objects.filter(username=name).first() if name else None, name
+
+
+def sign_in_failed_audit(*, sender, credentials, request=None, **kwargs) -> None:
+    """``user_login_failed``: ``auth.sign_in_failed`` on the record of the person whose
+    name was tried, or on no scope when nobody has it. `credentials` is read for the
+    username only (Django already masks the password; it is never kept)."""
+    person, name = _tried(credentials.get("username"))
+    audit_record(
+        scope=person,
+        verb="auth.sign_in_failed",
+        target=name,
+        data={"username": name, "ip": _client_ip(request)},
+    )
+
+
+def locked_out_audit(*, sender, request, username=None, ip_address=None, **kwargs) -> None:
+    """django-axes' ``user_locked_out``: ``auth.locked_out``."""
+    person, name = _tried(username)
+    audit_record(
+        scope=person,
+        verb="auth.locked_out",
+        target=name,
+        data={"username": name, "ip": ip_address},
+    )

@@ -70,6 +70,7 @@ def profile_edit(request):
                 with transaction.atomic():
                     person_profile_update(
                         person=person,
+                        actor=request.user,
                         orcid=form.cleaned_data["orcid"],
                         timezone=form.cleaned_data["timezone"],
                         languages=[

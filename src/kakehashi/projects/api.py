@@ -254,7 +254,7 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
         field_codes=payload.fields,
     )
     with transaction.atomic():
-        project_update(project=project, fields=refs.fields, **values)
+        project_update(project=project, fields=refs.fields, actor=request.user, **values)
         if refs.supervisors is not None:
             project_supervisors_set(
                 project=project, supervisors=refs.supervisors, actor=request.user

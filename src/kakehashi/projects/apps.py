@@ -8,12 +8,18 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the app registry is ready: selectors import models.
+        from django.db.models.signals import post_save
+
+        # Selectors and services import models: also only once the registry is ready.
         from kakehashi.people.signals import person_visibility
         from kakehashi.programs.signals import call_overview
+        from kakehashi.projects.models import Project
         from kakehashi.projects.selectors import (
             call_projects_overview,
             people_visible_as_supervisors,
         )
+        from kakehashi.projects.services import project_created_audit
 
         call_overview.connect(call_projects_overview, dispatch_uid="projects.call_overview")
         person_visibility.connect(people_visible_as_supervisors, dispatch_uid="projects.people")
+        post_save.connect(project_created_audit, sender=Project, dispatch_uid="projects.audit")

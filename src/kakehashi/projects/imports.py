@@ -9,12 +9,15 @@ JSON text in one cell).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kakehashi.audit.services import audit_import
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
@@ -106,10 +109,19 @@ def projects_export(*, user, format: str = "csv") -> str:
     return write_json(rows)
 
 
-def projects_import(*, data: bytes | str, format: str = "csv") -> ImportResult:
-    """Create or update projects by key; all rows or none."""
+@transaction.atomic
+def projects_import(*, data: bytes | str, format: str = "csv", actor=None) -> ImportResult:
+    """Create or update projects by key; all rows or none. Audited (``import.projects``),
+    and each project it changes gets a version made by `actor`."""
     records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
-    return run_import(records, key=lambda r: _text(r, "key"), apply=_apply, identity=_identity)
+    result = run_import(
+        records,
+        key=lambda r: _text(r, "key"),
+        apply=functools.partial(_apply, actor=actor),
+        identity=_identity,
+    )
+    audit_import(noun="projects", actor=actor, data=data, format=format, result=result)
+    return result
 
 
 def _identity(record: dict) -> tuple[str, str] | None:
@@ -163,7 +175,7 @@ def _supervisors(record: dict) -> list[tuple[User, str]]:
     return [(people[name], role) for name, role in specs]
 
 
-def _apply(record: dict, result: ImportResult) -> None:
+def _apply(record: dict, result: ImportResult, *, actor=None) -> None:
     key = _text(record, "key")
     errors: dict[str, Any] = {}
     call = Call.objects.filter(slug=_text(record, "call")).first()
@@ -209,12 +221,12 @@ def _apply(record: dict, result: ImportResult) -> None:
     supervisors = _supervisors(record)
     existing = Project.objects.filter(key=key).first()
     if existing:
-        project = project_update(project=existing, fields=fields, **values)
+        project = project_update(project=existing, fields=fields, actor=actor, **values)
         result.updated += 1
     else:
         # An officer's import: no host rule, the named supervisors are supervisors at once.
         project = project_create(actor=None, key=key, fields=fields, **values)
         result.created += 1
     if supervisors or existing is None:
-        project_supervisors_set(project=project, supervisors=supervisors)
+        project_supervisors_set(project=project, supervisors=supervisors, actor=actor)
     result.keys.append(key)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -60,7 +61,10 @@ class Project(TimestampedModel):
         _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )
     supervisors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="ProjectSupervisor", related_name="supervised_projects"
+        settings.AUTH_USER_MODEL,
+        through="ProjectSupervisor",
+        related_name="supervised_projects",
+        verbose_name=_("supervisors"),
     )
 
     class Meta:
@@ -146,3 +150,50 @@ class SupervisionInvitation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.project}"
+
+
+class ProjectVersion(models.Model):
+    """One numbered edit of a project, kept for good (never edited).
+
+    `before`/`after` hold the changed fields only (research fields by code,
+    supervisors as ``[person id, role]``). `after_opening`: made once the call's
+    application phase had opened or the project had applications, so candidates
+    may have applied to the earlier text (the project page says so).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    edited_at = models.DateTimeField(_("edited"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    after_opening = models.BooleanField(_("edited after applications opened"), default=False)
+    before = models.JSONField(_("before"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("project version")
+        verbose_name_plural = _("project versions")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="project_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · v{self.number}"
+
+    @property
+    def changed(self) -> list[dict]:
+        """``[{"field", "label", "before", "after"}]`` in the project's field order."""
+        labels = {
+            f.name: f.verbose_name for f in Project._meta.get_fields() if hasattr(f, "verbose_name")
+        }
+        return [
+            {
+                "field": name,
+                "label": labels.get(name, name),
+                "before": self.before.get(name),
+                "after": self.after.get(name),
+            }
+            for name in self.after
+        ]

@@ -11,7 +11,12 @@ from kakehashi.programs.models import Call
 from kakehashi.programs.selectors import call_list_visible
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.filters import ProjectFilters
-from kakehashi.projects.models import Project, ProjectSupervisor, SupervisionInvitation
+from kakehashi.projects.models import (
+    Project,
+    ProjectSupervisor,
+    ProjectVersion,
+    SupervisionInvitation,
+)
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.research_fields.selectors import research_fields_by_code
 
@@ -155,3 +160,8 @@ def project_references(
     if errors:
         raise ValidationError(errors)
     return ProjectReferences(call=call, host=host, supervisors=people, fields=fields)
+
+
+def project_versions(*, project: Project) -> QuerySet[ProjectVersion]:
+    """`project`'s numbered edits, newest first, with who made each."""
+    return project.versions.select_related("actor").order_by("-number")

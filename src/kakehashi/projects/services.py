@@ -3,12 +3,22 @@ named by someone else are invited and become supervisors when they accept."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kakehashi.audit.services import audit_record
+from kakehashi.programs.enums import PhaseKind
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
-from kakehashi.projects.models import Project, ProjectSupervisor, SupervisionInvitation
+from kakehashi.projects.models import (
+    Project,
+    ProjectSupervisor,
+    ProjectVersion,
+    SupervisionInvitation,
+)
 from kakehashi.projects.rules import can_vet_project, may_create_at
 from kakehashi.projects.signals import project_text_changed
 
@@ -40,6 +50,8 @@ def project_create(*, actor, supervisors=(), fields=(), **values) -> Project:
         )
     project = Project(**values)
     project.full_clean()
+    # Read by `project_created_audit`, which audits every new project however it is made.
+    project._created_by = actor
     project.save()
     project.fields.set(fields)
     project_supervisors_set(project=project, supervisors=supervisors, actor=actor)
@@ -54,10 +66,12 @@ def project_supervisors_set(*, project: Project, supervisors, actor=None) -> Non
     With an `actor`, only `actor` and the people already supervising become (or stay)
     supervisors at once; everyone else is invited and becomes a supervisor when they
     accept (`supervision_accept`). Invitations of people no longer named are dropped.
-    ``actor=None`` (an officer's import of a file): everyone named is a supervisor."""
+    ``actor=None`` (an officer's import of a file): everyone named is a supervisor.
+    A change to existing supervisors is a new version of the project."""
     roles = {role for _, role in supervisors}
     if len(roles) > 1 and roles != {SupervisorRole.ACADEMIC, SupervisorRole.INDUSTRY}:
         raise ValidationError(_("Unknown supervisor role."))
+    before = _supervisors_kept(project)
     accepted = set(project.supervisions.values_list("person_id", flat=True))
     project.supervisions.all().delete()
     named = []
@@ -76,6 +90,22 @@ def project_supervisors_set(*, project: Project, supervisors, actor=None) -> Non
             invitation.full_clean(exclude=["project"])
             invitation.save()
     project.invitations.exclude(person_id__in=named).delete()
+    if before:  # not the first set, at creation: a change of supervisors is a new version
+        after = _supervisors_kept(project)
+        project_version_add(
+            project=project,
+            actor=actor,
+            before={"supervisors": before},
+            after={"supervisors": after},
+        )
+
+
+def _supervisors_kept(project: Project) -> list[list]:
+    """What a version keeps of the supervisors: ``[person id, role]`` in order, with
+    ``"invited"`` added for those who have not accepted yet."""
+    kept = [[s.person_id, str(s.role)] for s in project.supervisions.order_by("order", "id")]
+    invited = project.invitations.order_by("order", "id")
+    return kept + [[i.person_id, str(i.role), "invited"] for i in invited]
 
 
 def _invitation(*, project: Project, person) -> SupervisionInvitation:
@@ -106,17 +136,151 @@ def supervision_decline(*, project: Project, person) -> None:
     _invitation(project=project, person=person).delete()
 
 
+#: What a version of a project keeps (``fields`` by research field code).
+VERSIONED = (
+    "call",
+    "key",
+    "host",
+    "status",
+    "language",
+    "title",
+    "summary",
+    "description",
+    "translations",
+    "fields",
+    "skills",
+    "working_language",
+    "city",
+    "region",
+    "start_date",
+    "end_date",
+    "capacity",
+)
+#: What candidates applied to and cannot be moved from under them: once applications
+#: have opened, a project stays in its call, at its host, under its key.
+FROZEN_AFTER_OPENING = ("call", "host", "key")
+
+
+def project_snapshot(project: Project) -> dict:
+    """The versioned values of `project`, as plain JSON-ready data."""
+    values = {}
+    for name in VERSIONED:
+        if name in ("call", "host"):
+            values[name] = getattr(project, f"{name}_id")
+        elif name == "fields":
+            values[name] = sorted(f.code for f in project.fields.all()) if project.pk else []
+        else:
+            values[name] = getattr(project, name)
+    return values
+
+
+def project_applications_opened(*, project: Project, now: dt.datetime | None = None) -> bool:
+    """Whether candidates may have applied to `project` as it stands: its call's
+    application phase has opened (open or past), or it has applications (any status)."""
+    now = now or timezone.now()
+    opened = any(
+        p.kind == PhaseKind.APPLICATIONS and p.opens_at <= now for p in project.call.phases.all()
+    )
+    return opened or project.applications.exists()
+
+
+def _diff(before: dict, after: dict) -> tuple[dict, dict]:
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def project_version_add(
+    *, project: Project, actor, before: dict, after: dict, now: dt.datetime | None = None
+) -> ProjectVersion | None:
+    """Keep the change from `before` to `after` (snapshots) as `project`'s next numbered
+    version and audit it; None when nothing changed. Inside the caller's transaction."""
+    old, new = _diff(before, after)
+    if not new:
+        return None
+    now = now or timezone.now()
+    # Lock the project row so two parallel edits cannot take the same number.
+    Project.objects.select_for_update().filter(pk=project.pk).exists()
+    last = project.versions.order_by("-number").values_list("number", flat=True).first()
+    version = ProjectVersion(
+        project=project,
+        number=(last or 0) + 1,
+        edited_at=now,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        after_opening=project_applications_opened(project=project, now=now),
+        before=old,
+        after=new,
+    )
+    version.full_clean()
+    version.save()
+    audit_record(
+        scope=project,
+        verb="project.edited",
+        actor=actor,
+        target=f"project {project.key} v{version.number}",
+        data={
+            "version": version.number,
+            "after_opening": version.after_opening,
+            "before": version.before,
+            "after": version.after,
+        },
+    )
+    return version
+
+
 @transaction.atomic
-def project_update(*, project: Project, fields=None, **values) -> Project:
+def project_update(
+    *, project: Project, fields=None, actor=None, now: dt.datetime | None = None, **values
+) -> Project:
+    """Edit a project; every change is kept as a numbered :class:`ProjectVersion` and
+    audited (``project.edited``, before and after of the changed fields).
+
+    Once candidates may have applied (`project_applications_opened`), its call, host
+    and key no longer change: refused, changing nothing."""
+    before = project_snapshot(project)
     for name, value in values.items():
         setattr(project, name, value)
+    now_values = {"call": project.call_id, "host": project.host_id, "key": project.key}
+    moved = [
+        name for name in FROZEN_AFTER_OPENING if name in values and now_values[name] != before[name]
+    ]
+    if moved and project_applications_opened(project=project, now=now):
+        raise ValidationError(
+            {
+                name: _(
+                    "Candidates may already have applied to this project: its call, host "
+                    "and key can no longer change."
+                )
+                for name in moved
+            },
+            code="frozen",
+        )
     project.full_clean()
     project.save()
     if fields is not None:
         project.fields.set(fields)
+    project_version_add(
+        project=project, actor=actor, before=before, after=project_snapshot(project), now=now
+    )
     if values.keys() & {"title", "summary", "description"}:
         project_text_changed.send(sender=Project, project=project)
     return project
+
+
+def project_created_audit(*, sender, instance: Project, created: bool, raw=False, **kwargs):
+    """Receiver of ``post_save`` on Project: audit a new project with its first values
+    (``project.created``), however it is made (API, import, admin, demo). Made through
+    `project_create`, the entry names its actor; otherwise (the admin, factories) there
+    is none here, and the admin's own entry names who made it."""
+    if created and not raw:
+        values = project_snapshot(instance)
+        values.pop("fields")  # set after the first save
+        audit_record(
+            scope=instance,
+            verb="project.created",
+            actor=getattr(instance, "_created_by", None),
+            target=f"project {instance.key}",
+            data={"after": values},
+        )
 
 
 #: Approving and closing are vetting (`projects.rules.can_vet_project`).
@@ -142,7 +306,15 @@ def project_transition(*, project: Project, to: str, actor) -> Project:
             % {"from": project.get_status_display(), "to": ProjectStatus(to).label},
             code="bad_transition",
         )
+    before = project.status
     project.status = to
     project.full_clean()
     project.save(update_fields=["status", "updated_at"])
+    audit_record(
+        scope=project,
+        verb=f"project.{to}",
+        actor=actor,
+        target=f"project {project.key}",
+        data={"call": project.call_id, "before": {"status": before}, "after": {"status": to}},
+    )
     return project

@@ -11,10 +11,12 @@ from kakehashi.core.views import render_page_or_fragment
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.forms import ProjectFilterForm
 from kakehashi.projects.models import Project
+from kakehashi.projects.rules import can_change_project
 from kakehashi.projects.selectors import (
     project_get_visible,
     project_list_supervised,
     project_search,
+    project_versions,
     supervision_invitations_of,
 )
 from kakehashi.projects.services import supervision_accept, supervision_decline
@@ -44,6 +46,7 @@ def _project_visible(request, key: str) -> Project:
 @permission_required("projects.view_project", obj=_project_visible, public=True)
 def project_detail(request, key: str):
     project = request.permission_object
+    versions = list(project_versions(project=project))
     context = {
         "project": project,
         "supervises": any(s.person_id == request.user.pk for s in project.supervisions.all()),
@@ -52,6 +55,10 @@ def project_detail(request, key: str):
             if request.user.is_authenticated
             else None
         ),
+        # Edits made once candidates may have applied are announced to everyone;
+        # the history itself is for those who may edit (its host, officers).
+        "edited_after_opening": any(v.after_opening for v in versions),
+        "versions": versions if can_change_project(request.user, project) else None,
     }
     # What apps above projects add to the page (applications: the apply box).
     for _receiver, extra in project_page.send(sender=Project, project=project, user=request.user):

@@ -98,7 +98,7 @@ def test_only_officers_reach_the_call_pages(client, world, method, url, officer_
         assert list(CallPhase.objects.values_list("kind", "opens_at", "closes_at")) == (
             phases_before
         )
-        assert not AuditEntry.objects.exists()
+        assert not AuditEntry.objects.for_scope(world.call).exists()
 
 
 def test_unknown_call_program_and_phase_are_404(officer_client, world):
@@ -431,7 +431,7 @@ def test_open_now_refused_shows_why(officer_client, world):
         '<div class="error" role="alert"><p>The Applications and candidate ranking phase is '
         "already open.</p></div>" in html
     )
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.for_scope(world.call).exists()
 
 
 def test_calls_page_lists_programs_without_n_plus_one(

@@ -481,7 +481,7 @@ def test_open_now_refusals_change_nothing(officer):
         "The Host ranking phase closed on Jan. 19, 2027, 5 p.m. (Asia/Tokyo); "
         "set a later closing time before opening it."
     ]
-    assert not AuditEntry.objects.exists() and not Job.objects.exists()
+    assert not AuditEntry.objects.for_scope(call).exists() and not Job.objects.exists()
 
 
 def test_close_now_closes_to_the_second_and_audits(officer):
@@ -502,7 +502,7 @@ def test_close_now_closes_to_the_second_and_audits(officer):
         call_phase_close_now(call=call, kind="applications", actor=officer, now=NOW)
     with pytest.raises(ValidationError, match="has not opened yet"):
         call_phase_close_now(call=call, kind="host_ranking", actor=officer, now=NOW)
-    assert AuditEntry.objects.count() == 1
+    assert AuditEntry.objects.for_scope(call).count() == 1
 
 
 # ---------------------------------------------------------------- the second of a deadline
