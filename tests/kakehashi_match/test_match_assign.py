@@ -53,7 +53,8 @@ def small():
         ),
         (
             lambda d: d["proposals"][1].update(reviewers=3),
-            "proposals[1] ('p2').reviewers: needs 3 reviewers but only 2 are eligible (in affinity)",
+            "proposals[1] ('p2').reviewers: needs 3 reviewers but only 2 are eligible "
+            "(in affinity)",
         ),
         (
             lambda d: d["affinity"]["p1"].update(r9=0.5),
