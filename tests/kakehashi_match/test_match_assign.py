@@ -3,6 +3,8 @@ explanations, the checker and the ``kakehashi-match assign`` command."""
 
 import copy
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -421,3 +423,15 @@ def test_assignment_arrays_are_read_only():
     assert not a.chosen.flags.writeable
     assert not a.instance.aff.flags.writeable
     assert np.isclose(a.bound, a.objective)
+
+
+def test_assignment_modules_import_no_django():
+    code = (
+        "import sys, kakehashi_match.assign, kakehashi_match.review, kakehashi_match.flow; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('django', 'kakehashi', 'ninja', 'celery', 'rules')); print(bad)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
