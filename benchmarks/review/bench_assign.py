@@ -132,15 +132,20 @@ def run(kind: str, repeat: int, tmp: Path) -> dict:
     result = json.loads(out.read_text(encoding="utf-8"))
     rel = abs(result["objective"] - optimum) / abs(optimum)
     ratio = statistics.median(c_wall) / statistics.median(h_wall)
-    print(f"  HiGHS LP solve:              median {med(h_wall)}, CPU {statistics.median(h_cpu):.2f} s")
-    print(f"  kakehashi-match assign sum:  median {med(c_wall)}, CPU {statistics.median(c_cpu):.2f} s")
+    print(
+        f"  HiGHS LP solve:              median {med(h_wall)}, CPU {statistics.median(h_cpu):.2f} s"
+    )
+    print(
+        f"  kakehashi-match assign sum:  median {med(c_wall)}, CPU {statistics.median(c_cpu):.2f} s"
+    )
     print(
         f"  ratio command / HiGHS: {ratio:.3f} (target <= 0.5) {'OK' if ratio <= 0.5 else 'MISSED'}"
     )
     print(
         f"  objective {result['objective']:.9f}, LP optimum {optimum:.9f}, relative difference "
         f"{rel:.1e} (target <= 1e-6) {'OK' if rel <= 1e-6 else 'MISSED'}; "
-        f"dual bound {result['certificate']['upper_bound']:.9f}; min score {result['min_score']:.4f}"
+        f"dual bound {result['certificate']['upper_bound']:.9f}; "
+        f"min score {result['min_score']:.4f}"
     )
     figures = {"ratio": ratio, "rel": rel}
     for mode in ("fair", "randomized"):
