@@ -490,7 +490,10 @@ def _hall(inst: ReviewInstance, reach: np.ndarray, cap: float) -> dict:
     reached = np.zeros(inst.n_reviewers, dtype=bool)
     reached[sr] = True
     pairs = in_s[inst.row] & ~reached[inst.col]
-    capacity = float(inst.max_load[sr].sum() + cap * pairs.sum())
+    # a reviewer gives at most its max_load, and at most cap per eligible pair
+    deg_r = np.bincount(inst.col, minlength=inst.n_reviewers)
+    full = float(np.minimum(inst.max_load, cap * deg_r)[sr].sum())
+    capacity = full + cap * float(pairs.sum())
     needs = int(inst.k[sp].sum())
     return {
         "reason": "reviewers_short",
@@ -499,8 +502,8 @@ def _hall(inst: ReviewInstance, reach: np.ndarray, cap: float) -> dict:
         "needs": needs,
         "capacity": capacity,
         "message": f"these {len(sp)} proposals need {needs} reviews; the reviewers listed "
-        f"(max loads {int(inst.max_load[sr].sum())} in all) and their "
-        f"{int(pairs.sum())} other eligible pairs can give at most {capacity:g}",
+        f"can give them at most {full:g} and their {int(pairs.sum())} other eligible pairs "
+        f"{cap * float(pairs.sum()):g}",
     }
 
 

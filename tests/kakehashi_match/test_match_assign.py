@@ -290,6 +290,33 @@ def test_hall_violator_found_by_the_flow_is_explained_and_checkable():
     assert not assignment_check(data, forged)["ok"]
 
 
+def test_hall_violator_under_a_cap_counts_what_each_pair_can_carry():
+    """With cap 0.5, p1 can have r1 with probability 0.5 at most, and r2
+    takes nobody: p1 alone is short (r1's max_load of 2 does not help)."""
+    data = {
+        "proposals": [{"id": p, "reviewers": 1} for p in ("p1", "p2", "p3")],
+        "reviewers": [
+            {"id": "r1", "max_load": 2},
+            {"id": "r2", "max_load": 0},
+            *({"id": r, "max_load": 5} for r in ("r3", "r4", "r5", "r6")),
+        ],
+        "affinity": {
+            "p1": {"r1": 1, "r2": 1},
+            "p2": {"r1": 1, "r2": 1},
+            "p3": {"r3": 1, "r4": 1, "r5": 1, "r6": 1},
+        },
+    }
+
+    result = assign(data, mode="randomized")
+
+    (reason,) = result.infeasible
+    assert reason["reason"] == "reviewers_short"
+    assert (reason["proposals"], reason["reviewers"]) == (["p1"], ["r2"])
+    assert (reason["needs"], reason["capacity"]) == (1, 0.5)
+    assert assignment_check(data, result)["ok"]
+    assert assign(data, mode="sum").feasible
+
+
 def test_unsatisfiable_min_loads_are_explained():
     data = {
         "proposals": [{"id": "p1", "reviewers": 1}, {"id": "p2", "reviewers": 1}],
