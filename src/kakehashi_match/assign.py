@@ -585,7 +585,7 @@ def assignment_check(
     mode the marginals respect the cap, sum to k per proposal and keep the
     loads in bounds, the expected affinity matches the certificate, and the
     drawn pairs have positive probability. An ``infeasible`` result has its
-    verifiable reasons rechecked. Returns ``{"ok", "violations",
+    verifiable reasons rechecked. Returns ``{"ok", "violations", "feasible",
     "objective", "min_score", "optimal"}``. O(E log E).
 
     >>> inst = {"proposals": [{"id": "p", "reviewers": 1}],
@@ -610,8 +610,14 @@ def assignment_check(
     if not isinstance(res, Mapping) or not isinstance(res.get("assignment"), Mapping):
         raise ValueError("result: expected an object with an 'assignment' object")
     v: list[str] = []
-    report: dict[str, Any] = {"objective": None, "min_score": None, "optimal": None}
-    if res.get("status") == "infeasible":
+    infeasible = res.get("status") == "infeasible"
+    report: dict[str, Any] = {
+        "feasible": not infeasible,
+        "objective": None,
+        "min_score": None,
+        "optimal": None,
+    }
+    if infeasible:
         v += _check_reasons(inst, res)
         return {"ok": not v, "violations": v, **report}
     chosen = _chosen_from(inst, res["assignment"], v)

@@ -184,6 +184,9 @@ def _run_assign(args: argparse.Namespace) -> int:
     except (ValueError, json.JSONDecodeError) as exc:
         print(f"kakehashi-match: error: {exc}", file=sys.stderr)
         return 2
+    if report["ok"] and not report["feasible"]:
+        print("ok: infeasible, the reasons given hold")
+        return 0
     if report["ok"]:
         print("ok: valid" + (" and optimal (dual certificate)" if report["optimal"] else ""))
         return 0

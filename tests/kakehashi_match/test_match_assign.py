@@ -146,6 +146,7 @@ def test_small_instance_in_each_mode():
     assert assignment_check(data, s) == {
         "ok": True,
         "violations": [],
+        "feasible": True,
         "objective": pytest.approx(2.3),
         "min_score": pytest.approx(0.6),
         "optimal": True,
@@ -437,6 +438,8 @@ def test_cli_exit_codes(instance_file, tmp_path, capsys):
     assert main(["assign", str(impossible), "-o", str(out)]) == 1
     assert json.loads(out.read_text())["status"] == "infeasible"
     assert capsys.readouterr().err.startswith("infeasible: ")
+    assert main(["assign-check", str(impossible), str(out)]) == 0
+    assert capsys.readouterr().out == "ok: infeasible, the reasons given hold\n"
 
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({"assignment": {"p1": ["r1"], "p2": ["r3"]}}))
