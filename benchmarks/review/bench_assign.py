@@ -47,6 +47,52 @@ print(json.dumps([os.waitstatus_to_exitcode(status), wall, usage.ru_utime + usag
 """
 
 
+# One fresh process doing what ``kakehashi-match assign --mode sum`` does, timing each stage.
+_STAGES = """
+import time
+t0 = time.perf_counter()
+import gc, json, sys
+gc.disable()
+from kakehashi_match.assign import assign, assignment_check
+from kakehashi_match.review import ReviewInstance
+laps = {"start-up and imports": time.perf_counter() - t0}
+def lap(name, t=[time.perf_counter()]):
+    now = time.perf_counter()
+    laps[name] = now - t[0]
+    t[0] = now
+with open(sys.argv[1], encoding="utf-8") as fp:
+    data = json.loads(fp.read())
+lap("read + json.loads")
+inst = ReviewInstance.from_dict(data)
+lap("validate + index")
+from kakehashi_match import flow
+lap("load numba's cached kernels")
+result = assign(inst, mode="sum")
+lap("solve (min-cost flow, dual bound)")
+report = assignment_check(inst, result)
+lap("check (feasibility, objective, certificate)")
+with open(sys.argv[2], "w", encoding="utf-8") as fp:
+    fp.write(result.to_json())
+lap("write the result with explanations")
+laps["total"] = time.perf_counter() - t0
+print(json.dumps(laps))
+"""
+
+
+def stages(path: Path, out: Path, repeat: int) -> dict[str, float]:
+    """Median seconds per stage over *repeat* fresh processes."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", _STAGES, str(path), str(out)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout))
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
 def affinities(kind: str, seed: int = 1) -> np.ndarray:
     rng = np.random.default_rng(seed)
     if kind == "random":
@@ -148,6 +194,9 @@ def run(kind: str, repeat: int, tmp: Path) -> dict:
         f"min score {result['min_score']:.4f}"
     )
     figures = {"ratio": ratio, "rel": rel}
+    print("  stages of the command (medians of fresh processes):")
+    for name, sec in stages(path, out, repeat).items():
+        print(f"    {name:<45} {sec:6.3f} s")
     for mode in ("fair", "randomized"):
         walls = [command(path, out, mode)[0] for _ in range(repeat)]
         r = json.loads(out.read_text(encoding="utf-8"))
