@@ -8,7 +8,8 @@ by SciPy's HiGHS on small generated instances:
   within 2 % of the best total among assignments with that minimum (a
   second MILP); both hold exactly on almost every instance;
 - ``randomized``: marginals at most the cap, expected affinity equal to
-  the capped LP optimum, every drawn assignment passes the checker, and the
+  the capped LP optimum, every drawn assignment passes the checker and
+  gives each reviewer the floor or ceiling of its expected load, and the
   same seed gives the same draw.
 """
 
@@ -144,6 +145,10 @@ def test_randomized_meets_the_capped_lp_optimum(data, cap, seed):
         return
     assert (result.marginals <= cap + 1e-12).all()
     assert abs(result.expected_objective - opt) <= _tol(opt)
+    inst = result.instance
+    expected_load = np.bincount(inst.col, result.marginals, minlength=inst.n_reviewers)
+    assert (result.loads >= np.floor(expected_load - 1e-9)).all()
+    assert (result.loads <= np.ceil(expected_load + 1e-9)).all()
     assert report["optimal"] is True
     again = assign(data, mode="randomized", cap=cap, seed=seed)
     assert again.assignment == result.assignment
