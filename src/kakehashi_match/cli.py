@@ -1,7 +1,9 @@
-"""Command line: ``kakehashi-match solve|check``.
+"""Command line: ``kakehashi-match solve|check|round2|assign|assign-check``.
 
 Exit codes: 0 success (check: valid and, in stable modes, stable);
-1 check found violations; 2 bad input (message names the offending ids).
+1 check found violations, or ``assign`` found that no assignment exists
+(the result it writes says why); 2 bad input (message names the offending
+ids or field).
 """
 
 from __future__ import annotations
@@ -71,6 +73,24 @@ def main(argv: list[str] | None = None) -> int:
     p_round.add_argument("--declined", default="", help="comma-separated student ids")
     p_round.add_argument("--seed", type=int, default=0)
     p_round.add_argument("-o", "--output")
+    p_assign = sub.add_parser(
+        "assign", help="assign k reviewers to each proposal (sum, fair or randomized)"
+    )
+    p_assign.add_argument("instance", help="instance JSON file ('-' for stdin)")
+    p_assign.add_argument("--mode", default="sum", help="sum|fair|randomized (default sum)")
+    p_assign.add_argument("--seed", type=int, default=0, help="randomized draw seed (default 0)")
+    p_assign.add_argument(
+        "--cap", type=float, default=0.5, help="randomized: largest pair probability (default 0.5)"
+    )
+    p_assign.add_argument("-o", "--output", help="write the result here instead of stdout")
+    p_assign.add_argument(
+        "--no-explain", action="store_true", help="omit per-proposal explanations"
+    )
+    p_acheck = sub.add_parser(
+        "assign-check", help="verify an assignment: exit 0 valid (and certified), 1 otherwise"
+    )
+    p_acheck.add_argument("instance")
+    p_acheck.add_argument("result")
     args = parser.parse_args(argv)
     # a one-shot process builds millions of acyclic objects (the parsed JSON,
     # the output pieces): cyclic garbage collection would only re-scan them
@@ -84,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in ("assign", "assign-check"):
+        return _run_assign(args)
     # Each subcommand imports only what it uses (no numba for a one-shot solve).
     from .backend import one_shot_backend
     from .instance import Instance
@@ -127,6 +149,46 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     if report["ok"]:
         print("ok: valid" + (" and stable" if report["blocking_pairs"] == 0 else ""))
+        return 0
+    for v in report["violations"]:
+        print(v)
+    return 1
+
+
+def _run_assign(args: argparse.Namespace) -> int:
+    """``assign``: parse, solve, check the result with the checker, write it;
+    ``assign-check``: the checker alone."""
+    # Each subcommand imports only what it uses (the stable-matching modules are not needed).
+    from .assign import assign, assignment_check
+    from .review import ReviewInstance
+
+    try:
+        inst = ReviewInstance.from_json(_read(args.instance))
+        if args.command == "assign-check":
+            report = assignment_check(inst, _read(args.result))
+        else:
+            result = assign(inst, mode=args.mode, seed=args.seed, cap=args.cap)
+            report = assignment_check(inst, result)
+            if not report["ok"]:  # pragma: no cover - the solver's own audit
+                raise RuntimeError(f"assign: the result failed its check: {report['violations']}")
+            text = result.to_json(explain=not args.no_explain)
+            if args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            if not result.feasible:
+                for reason in result.infeasible:
+                    print(f"infeasible: {reason['message']}", file=sys.stderr)
+                return 1
+            return 0
+    except (ValueError, json.JSONDecodeError) as exc:
+        print(f"kakehashi-match: error: {exc}", file=sys.stderr)
+        return 2
+    if report["ok"] and not report["feasible"]:
+        print("ok: infeasible, the reasons given hold")
+        return 0
+    if report["ok"]:
+        print("ok: valid" + (" and optimal (dual certificate)" if report["optimal"] else ""))
         return 0
     for v in report["violations"]:
         print(v)
