@@ -168,3 +168,36 @@ def test_a_job_killed_on_its_last_attempt_is_failed_with_a_clear_error(env, tmp_
         "The worker running this job stopped responding (no heartbeat for 3 seconds). "
         "It was tried 1 time and is not tried again."
     )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_serve_runs_the_worker_beside_gunicorn_and_ctrl_c_stops_both(env):
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "kakehashi", "serve", "--", "--bind", "127.0.0.1:0"],
+        env={**env, "KAKEHASHI_STOP_GRACE": "20"},
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = serve.stdout.readline()
+        pids = dict(part.split(": pid ") for part in line.strip().rstrip(".").split(". "))
+        web, worker = int(pids["web"]), int(pids["worker"])
+        assert _alive(web) and _alive(worker)
+        # Its worker runs what is queued (a kind it knows: the test kinds are not loaded).
+        pk = int(_harness(env, "enqueue", "offers.lapse", "{}"))
+        job = _wait(env, pk, lambda j: j["status"] != "queued" and j["status"] != "running", "ran")
+        assert (job["status"], json.loads(job["result"])) == ("succeeded", {"lapsed": []})
+    finally:
+        serve.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        assert serve.wait(timeout=TIMEOUT) == 0
+        serve.stdout.close()
+    assert not _alive(web) and not _alive(worker)

@@ -65,8 +65,8 @@ class Command(BaseCommand):
             name: subprocess.Popen(cmd, preexec_fn=_die_with_parent, process_group=0)
             for name, cmd in commands.items()
         }
-        if "worker" in procs:
-            self.stdout.write(f"Job worker and scheduler: pid {procs['worker'].pid}")
+        self.stdout.write(" ".join(f"{name}: pid {proc.pid}." for name, proc in procs.items()))
+        self.stdout.flush()
         first = None
         while first is None and not stopping:
             for name, proc in procs.items():
