@@ -252,6 +252,9 @@ JOBS_HEARTBEAT_SECONDS = int(os.environ.get("KAKEHASHI_JOB_HEARTBEAT_SECONDS", "
 #: re-queues it, until it has been tried JOBS_MAX_ATTEMPTS times; then it fails.
 JOBS_HEARTBEAT_TIMEOUT = int(os.environ.get("KAKEHASHI_JOB_HEARTBEAT_TIMEOUT", "120"))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("KAKEHASHI_JOB_MAX_ATTEMPTS", "3"))
+#: An attempt still running after this many seconds, heartbeat or not, is failed (a
+#: handler stuck for good); 0: no limit.
+JOBS_TIME_LIMIT = int(os.environ.get("KAKEHASHI_JOB_TIME_LIMIT", "21600"))
 if not 0 < JOBS_HEARTBEAT_SECONDS < JOBS_HEARTBEAT_TIMEOUT or JOBS_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured(
         "Background jobs need 0 < KAKEHASHI_JOB_HEARTBEAT_SECONDS < "

@@ -180,7 +180,9 @@ def jobs_reap(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
     if it has had fewer than `JOBS_MAX_ATTEMPTS` attempts, failed otherwise. A job
     queued longer than the timeout (its message lost with a worker) is handed to the
     worker again; running it twice is impossible (`job_execute` claims it).
-    Returns the ids {"requeued": […], "failed": […], "redispatched": […]}."""
+    A job whose attempt has run longer than `JOBS_TIME_LIMIT` (a live worker, a stuck
+    handler) is failed. Returns the ids {"requeued": […], "failed": […],
+    "redispatched": […]}."""
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.JOBS_HEARTBEAT_TIMEOUT)
     maximum = settings.JOBS_MAX_ATTEMPTS
@@ -224,6 +226,8 @@ def jobs_reap(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
                 logger.error("job %s: gave up after %s attempts", job.pk, job.attempts)
                 done["failed"].append(job.pk)
                 job_failed.send(sender=Job, job=Job.objects.get(pk=job.pk))
+    if settings.JOBS_TIME_LIMIT:
+        _fail_overdue(now=now, done=done)
     lost = Job.objects.filter(status=JobStatus.QUEUED, updated_at__lt=stale).order_by("pk")
     for pk in lost.values_list("pk", flat=True):
         if Job.objects.filter(pk=pk, status=JobStatus.QUEUED, updated_at__lt=stale).update(
@@ -232,6 +236,31 @@ def jobs_reap(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
             done["redispatched"].append(pk)
             job_dispatch(job_id=pk)
     return done
+
+
+def _fail_overdue(*, now: dt.datetime, done: dict[str, list[int]]) -> None:
+    """Fail the attempts running longer than `JOBS_TIME_LIMIT` (their worker lives, its
+    handler is stuck): the attempt's late end, if any, is not written (`job_execute`)."""
+    limit = settings.JOBS_TIME_LIMIT
+    overdue = Job.objects.filter(
+        status=JobStatus.RUNNING, started_at__lt=now - dt.timedelta(seconds=limit)
+    )
+    for job in overdue.order_by("pk"):
+        error = _(
+            "The job did not finish within %(seconds)s seconds; it was marked failed and "
+            "is not tried again."
+        ) % {"seconds": limit}
+        same = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
+        if same.update(
+            status=JobStatus.FAILED,
+            error=error,
+            message=error[:300],
+            finished_at=now,
+            updated_at=now,
+        ):
+            logger.error("job %s: running for more than %s seconds, failed", job.pk, limit)
+            done["failed"].append(job.pk)
+            job_failed.send(sender=Job, job=Job.objects.get(pk=job.pk))
 
 
 @transaction.atomic

@@ -225,3 +225,24 @@ def test_enqueue_hands_the_job_to_huey_on_the_embedded_default(settings, monkeyp
     job = job_enqueue(kind="test.reaped")
     job.refresh_from_db()
     assert (sent, job.status, job.attempts) == ([job.pk], "queued", 0)
+
+
+@pytest.mark.django_db
+def test_reaper_fails_a_job_running_past_the_time_limit_though_it_beats(settings):
+    settings.JOBS_TIME_LIMIT = 3600
+    job = _stale_running(seconds=5)
+    Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(seconds=3601))
+    assert jobs_reap() == {"requeued": [], "failed": [job.pk], "redispatched": []}
+    job.refresh_from_db()
+    error = (
+        "The job did not finish within 3600 seconds; it was marked failed and is not tried again."
+    )
+    assert (job.status, job.attempts, job.error) == ("failed", 1, error)
+
+
+@pytest.mark.django_db
+def test_no_time_limit_when_it_is_zero(settings):
+    settings.JOBS_TIME_LIMIT = 0
+    job = _stale_running(seconds=5)
+    Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(days=30))
+    assert jobs_reap() == {"requeued": [], "failed": [], "redispatched": []}
