@@ -203,3 +203,19 @@ def test_api_retry_of_a_job_that_has_not_failed_is_refused(officer):
     assert body(response)["error"]["message"] == (
         "Only a failed job can be retried; this one is Running."
     )
+
+
+@pytest.mark.django_db
+def test_api_a_failed_run_names_its_job_whose_retry_queues_the_run(
+    officer, django_capture_on_commit_callbacks
+):
+    run = _failed_run(officer)
+    api = session_client(officer)
+    detail = body(api.get(f"{API}/runs/{run.pk}"))
+    assert (detail["status"], detail["job_id"], detail["error"]) == ("failed", run.job.pk, "boom")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = api.post(f"{API}/jobs/{detail['job_id']}/retry")
+    assert (response.status_code, body(response)["status"]) == (200, "queued")
+    run.refresh_from_db()
+    assert run.status == "queued"
+    assert AuditEntry.objects.filter(verb="run.retried", actor=officer).count() == 1
