@@ -46,15 +46,18 @@ migrate: setup
 demo: migrate
 	$(MANAGE) load_demo
 
+# `manage.py serve` starts gunicorn and, on the embedded default, the job worker and
+# its scheduler beside it (Huey on a SQLite queue in var/); Ctrl-C stops all of them.
+GUNICORN_ARGS = --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class sync \
+  --access-logfile - --timeout 120
+
 run: demo
 	@$(MANAGE) demo_logins
-	@echo "Serving Kakehashi at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	.venv/bin/gunicorn kakehashi.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --worker-class sync --access-logfile - --timeout 120
+	@echo "Serving Kakehashi at http://$(HOST):$(PORT)/ with its job worker (Ctrl-C stops both)"
+	$(MANAGE) serve -- $(GUNICORN_ARGS)
 
 serve: setup
-	.venv/bin/gunicorn kakehashi.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --worker-class sync --access-logfile - --timeout 120
+	$(MANAGE) serve -- $(GUNICORN_ARGS)
 
 # The engines' tests run first without Django at all (-p no:django), proving the
 # engines stand alone; then the web project's suite, on SQLite or on DATABASE_URL.

@@ -1,4 +1,5 @@
-"""Celery application. Without CELERY_BROKER_URL tasks run inline (eager)."""
+"""Celery application: background jobs with a broker (CELERY_BROKER_URL, settings.JOBS_BACKEND
+"celery"). Without one, the embedded default runs them in Huey's consumer (jobs.tasks)."""
 
 import os
 

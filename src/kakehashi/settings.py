@@ -2,7 +2,7 @@
 
 Every value that differs between machines comes from the environment (see the
 README's configuration table). The defaults give the embedded demo: SQLite
-under var/, inline background jobs, mail written to var/mail.
+under var/, background jobs on a SQLite queue in var/, mail written to var/mail.
 """
 
 import datetime as dt
@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger UI templates and static files: /api/v1/docs needs no CDN
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "huey.contrib.djhuey",  # its run_huey command: the embedded default's job worker
     "kakehashi.core",
     "kakehashi.audit",
     "kakehashi.research_fields",
@@ -234,16 +235,58 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 SITE_URL = os.environ.get("KAKEHASHI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("KAKEHASHI_FROM_EMAIL", "kakehashi@example.org")
 
-# Background jobs: Celery on Redis when a broker is configured, inline otherwise.
+# Background jobs never run inside a web request (docs/architecture.md, Background
+# jobs). KAKEHASHI_JOBS_BACKEND picks where they run: "celery" (workers and beat on
+# CELERY_BROKER_URL, the default when a broker is set), "huey" (the embedded default:
+# a queue in var/jobs-queue.sqlite3 and `manage.py run_huey`, which `manage.py serve`,
+# hence `make run`/`make serve`, starts beside gunicorn), or "inline" (the job runs
+# in the process that queued it once its transaction commits: the test suite only).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+JOBS_BACKEND = os.environ.get(
+    "KAKEHASHI_JOBS_BACKEND", "celery" if CELERY_BROKER_URL else "huey"
+).strip()
+if JOBS_BACKEND not in {"celery", "huey", "inline"}:
+    raise ImproperlyConfigured(
+        f"KAKEHASHI_JOBS_BACKEND={JOBS_BACKEND!r}: use celery, huey or inline."
+    )
+if JOBS_BACKEND == "celery" and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("KAKEHASHI_JOBS_BACKEND=celery needs CELERY_BROKER_URL.")
+#: A running job's worker writes its heartbeat this often (seconds) ...
+JOBS_HEARTBEAT_SECONDS = int(os.environ.get("KAKEHASHI_JOB_HEARTBEAT_SECONDS", "15"))
+#: ... and a job whose heartbeat is older than this is taken for dead: the reaper
+#: re-queues it, until it has been tried JOBS_MAX_ATTEMPTS times; then it fails.
+JOBS_HEARTBEAT_TIMEOUT = int(os.environ.get("KAKEHASHI_JOB_HEARTBEAT_TIMEOUT", "120"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("KAKEHASHI_JOB_MAX_ATTEMPTS", "3"))
+#: An attempt still running after this many seconds, heartbeat or not, is failed (a
+#: handler stuck for good); 0: no limit.
+JOBS_TIME_LIMIT = int(os.environ.get("KAKEHASHI_JOB_TIME_LIMIT", "21600"))
+if not 0 < JOBS_HEARTBEAT_SECONDS < JOBS_HEARTBEAT_TIMEOUT or JOBS_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "Background jobs need 0 < KAKEHASHI_JOB_HEARTBEAT_SECONDS < "
+        "KAKEHASHI_JOB_HEARTBEAT_TIMEOUT and KAKEHASHI_JOB_MAX_ATTEMPTS >= 1."
+    )
+# The embedded default's queue (Huey on SQLite). Thread workers, not processes: the
+# encoder uses OpenMP, and a process that forks after encoding hangs its child.
+HUEY = {
+    "huey_class": "huey.SqliteHuey",
+    "name": "kakehashi",
+    "filename": str(VAR_DIR / "jobs-queue.sqlite3"),
+    "immediate": False,
+    "results": False,
+    "consumer": {
+        "workers": int(os.environ.get("KAKEHASHI_JOB_THREADS", "2")),
+        "worker_type": "thread",
+        "periodic": True,
+    },
+}
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_WORKER_POOL = "solo"
-# With a broker, `celery -A kakehashi beat` queues the periodic jobs: expired
-# offers lapse every minute, phase openings and deadline reminders go out
-# every ten minutes. Without one, run `manage.py send_notifications` from cron;
-# pages and API reads lapse expired offers themselves.
+# The periodic work, queued by `celery -A kakehashi beat` with a broker and by the
+# Huey consumer's scheduler without one (jobs.tasks): expired offers lapse every
+# minute, phase openings and deadline reminders go out every ten minutes, and the
+# reaper looks for jobs whose worker died every minute. Schedules are in seconds,
+# whole minutes (Huey's scheduler wakes once a minute).
 CELERY_BEAT_SCHEDULE = {
     "offers-lapse": {
         "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
@@ -254,6 +297,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
         "schedule": 600.0,
         "kwargs": {"kind": "notifications.phases"},
+    },
+    "jobs-reap": {
+        "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",
+        "schedule": 60.0,
     },
 }
 
@@ -267,6 +314,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KAKEHASHI_LOG_LEVEL", "WARNING")},
+    # The job worker says what it runs (once: run_huey adds no handler of its own then).
+    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # The API: page sizes.

@@ -9,6 +9,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings):
+    # Tests need determinism: a queued job runs in the test's process once its
+    # transaction commits. Servers never do this (settings.JOBS_BACKEND).
+    settings.JOBS_BACKEND = "inline"
+
+
 @pytest.fixture
 def call(db):
     return factories.CallFactory()

@@ -56,6 +56,7 @@ EXPECTED_PATHS = {
     "/api/v1/projects/{project_id}/recommended-candidates": {"get"},
     "/api/v1/search": {"get"},
     "/api/v1/jobs/{job_id}": {"get"},
+    "/api/v1/jobs/{job_id}/retry": {"post"},
     "/api/v1/calls/{ref}/runs": {"get", "post"},
     "/api/v1/runs/{run_id}": {"get"},
     "/api/v1/runs/{run_id}/publish": {"post"},

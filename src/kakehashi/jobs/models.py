@@ -9,8 +9,11 @@ from kakehashi.jobs.enums import JobStatus
 class Job(TimestampedModel):
     """One piece of long work (a match run, re-embedding texts, a report) and its progress.
 
-    Runs as a Celery task on Redis in production and inline in the embedded
-    default; pages poll it to draw a progress bar.
+    Runs in a worker, never in a web request: Huey's consumer on its SQLite queue in
+    the embedded default, Celery workers on Redis in production (docs/architecture.md,
+    Background jobs). Pages poll it to draw a progress bar. A running job's
+    `heartbeat_at` moves while its worker lives; the reaper re-queues one whose
+    heartbeat stopped, counting `attempts`, and fails it after the last one.
     """
 
     kind = models.CharField(_("kind"), max_length=64)
@@ -27,6 +30,8 @@ class Job(TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

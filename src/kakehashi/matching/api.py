@@ -72,6 +72,9 @@ class RunOut(Schema):
 
 
 class RunDetailOut(RunOut):
+    job_id: int | None = Field(
+        None, description="Its background job: `POST /jobs/{job_id}/retry` retries a failed run."
+    )
     progress: ProgressOut | None = None
     error: str
     summary: dict[str, Any] | None

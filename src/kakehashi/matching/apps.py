@@ -7,5 +7,12 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Match runs and offers")
 
     def ready(self) -> None:
-        # Registers the match-run job kinds.
+        # Registers the match-run job kinds and hears what happens to their jobs.
+        # Imported here, once the app registry is ready: these modules import models.
+        from kakehashi.jobs.signals import job_failed, job_retried
         from kakehashi.matching import tasks  # noqa: F401
+        from kakehashi.matching.services import run_on_job_failed, run_on_job_retried
+
+        # The jobs app sits below matching: it announces failures and retries.
+        job_failed.connect(run_on_job_failed, dispatch_uid="matching.run_job_failed")
+        job_retried.connect(run_on_job_retried, dispatch_uid="matching.run_job_retried")

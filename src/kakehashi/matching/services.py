@@ -323,7 +323,9 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
     propagates so that the job records it too.
     """
     run = MatchRun.objects.select_related("call", "base_run", "created_by").get(pk=run_id)
-    if run.status != RunStatus.QUEUED:
+    # A run left running by a worker that died starts again from the snapshot: its job's
+    # next attempt (the reaper's) is the only one running it (jobs.services).
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return {"run": run.pk, "status": run.status}
     MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
     try:
@@ -368,6 +370,33 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
         },
     )
     return {"run": run.pk, "placements": summary["placements"]}
+
+
+def run_on_job_failed(*, sender, job, **kwargs) -> None:
+    """Receiver of ``jobs.signals.job_failed``: a run whose job failed without the run
+    knowing (its worker died once too often) fails too, with the job's error."""
+    run = MatchRun.objects.filter(job=job, status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
+    run = run.select_related("call", "created_by").first()
+    if run is not None:
+        _fail(run, RuntimeError(job.error or job.message))
+
+
+def run_on_job_retried(*, sender, job, user, previous_error: str = "", **kwargs) -> None:
+    """Receiver of ``jobs.signals.job_retried``: the failed run of the job is queued
+    again (the job runs it afresh) and the retry is recorded in the call's audit."""
+    run = (
+        MatchRun.objects.select_for_update()
+        .select_related("call")
+        .filter(job=job, status=RunStatus.FAILED, published_at__isnull=True)
+        .first()
+    )
+    if run is None:
+        return
+    previous = run.error or previous_error
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.QUEUED, error="", updated_at=timezone.now()
+    )
+    run_audit(run, verb="run.retried", actor=user, data={"job": job.pk, "error": previous[:500]})
 
 
 # ---------------------------------------------------------------- publish

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("runs/<int:pk>/", views.run_view, name="run"),
     path("runs/<int:pk>/publish/", views.run_publish_view, name="publish"),
+    path("runs/<int:pk>/retry/", views.run_retry_view, name="retry"),
     re_path(
         r"^runs/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx|json)$",
         views.run_export_view,

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
+from kakehashi.jobs.models import Job
+from kakehashi.jobs.services import job_retry
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import audit_export, file_response, run_export
 from kakehashi.matching.forms import CALL_CAPS, RunStartForm, SecondRoundForm
@@ -122,6 +124,28 @@ def run_publish_view(request, pk: int):
     else:
         messages.success(request, _("The run is published and its offers have been made."))
     return redirect("matching:run", pk=run.pk)
+
+
+def _run_job(request, pk: int) -> Job:
+    """The job of a run the caller may see (404 for a run without one)."""
+    job = _run_or_404(request.user, pk).job
+    if job is None:
+        raise Http404
+    return job
+
+
+@require_POST
+@permission_required("jobs.retry_job", obj=_run_job)
+def run_retry_view(request, pk: int):
+    """Queue a failed run's job again; the run is queued with it (and audited)."""
+    try:
+        job_retry(job=request.permission_object, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The run is queued again."))
+    return redirect("matching:run", pk=pk)
 
 
 # ---------------------------------------------------------------- two runs

@@ -10,6 +10,7 @@ from ninja import Schema
 
 from kakehashi.core.api import ERRORS, ApiRouter
 from kakehashi.core.permissions import api_permission
+from kakehashi.jobs.services import job_retry
 from kakehashi.recommendations.selectors import (
     Explanation,
     job_get_visible,
@@ -109,8 +110,11 @@ class JobOut(Schema):
     percent: int
     finished: bool
     message: str
+    error: str
+    attempts: int
     result: dict | None = None
     created_at: dt.datetime
+    heartbeat_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
 
 
@@ -213,3 +217,21 @@ def search_endpoint(request: HttpRequest, q: str = ""):
 @api_permission("jobs.view_job")
 def job_detail(request: HttpRequest, job_id: int):
     return job_get_visible(user=request.user, pk=job_id)
+
+
+def _job(request: HttpRequest, job_id: int, **_kwargs):
+    return job_get_visible(user=request.user, pk=job_id)
+
+
+@router.post(
+    "/jobs/{int:job_id}/retry",
+    response={200: JobOut, **ERRORS},
+    summary="Queue a failed background job again (officers)",
+)
+@api_permission(
+    "jobs.retry_job",
+    obj=_job,
+    message=gettext_lazy("Only program officers retry background jobs."),
+)
+def job_retry_endpoint(request: HttpRequest, job_id: int):
+    return job_retry(job=request.permission_object, user=request.user)

@@ -10,5 +10,5 @@ def refresh_embeddings(*, params, progress):
 
 
 def refresh_job_start(*, user):
-    """Queue a refresh now (it runs inline when there is no Celery broker)."""
+    """Queue a refresh now (a worker runs it: docs/architecture.md, Background jobs)."""
     return job_enqueue(kind=REFRESH, user=user)

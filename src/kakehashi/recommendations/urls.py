@@ -14,4 +14,5 @@ urlpatterns = [
     path("officer/embeddings/", views.embeddings_overview, name="embeddings"),
     path("officer/embeddings/refresh/", views.embeddings_refresh_start, name="refresh"),
     path("jobs/<int:pk>/", views.job_status, name="job"),
+    path("jobs/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
 ]

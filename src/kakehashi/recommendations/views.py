@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
+from kakehashi.jobs.services import job_retry
 from kakehashi.projects.models import Project
 from kakehashi.recommendations.selectors import (
     job_get_visible,
@@ -67,6 +71,24 @@ def job_status(request, pk: int):
     return render_page_or_fragment(
         request, "recommendations/job.html", "recommendations/_job_status.html", {"job": job}
     )
+
+
+def _job_visible(request, pk: int) -> Job:
+    return job_get_visible(user=request.user, pk=pk, kind=REFRESH)
+
+
+@require_POST
+@permission_required("jobs.retry_job", obj=_job_visible)
+def job_retry_view(request, pk: int):
+    """Queue a failed refresh again and go back to its progress."""
+    try:
+        job_retry(job=request.permission_object, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The job is queued again."))
+    return redirect("recommendations:job", pk=pk)
 
 
 @permission_required("recommendations.view_embeddings")

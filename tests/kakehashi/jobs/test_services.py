@@ -60,8 +60,13 @@ def test_beat_schedule_names_registered_job_kinds_and_queues_them():
     from kakehashi.jobs.services import _HANDLERS
     from kakehashi.jobs.tasks import job_enqueue_scheduled
 
-    kinds = [entry["kwargs"]["kind"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    kinds = [e["kwargs"]["kind"] for e in schedule.values() if "kind" in e.get("kwargs", {})]
     assert kinds == ["offers.lapse", "notifications.phases"]
+    assert schedule["jobs-reap"] == {
+        "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",
+        "schedule": 60.0,
+    }
     assert set(kinds) <= set(_HANDLERS)
 
     job = Job.objects.get(pk=job_enqueue_scheduled(kind="offers.lapse"))
