@@ -18,3 +18,8 @@ class RecommendationsConfig(AppConfig):
         # People and projects announce changed texts; they never call this app.
         project_text_changed.connect(embeddings_on_text_changed, dispatch_uid="recs.project")
         profile_text_changed.connect(embeddings_on_text_changed, dispatch_uid="recs.profile")
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        from kakehashi.people.signals import person_erase
+        from kakehashi.recommendations.privacy import recommendations_erase
+
+        person_erase.connect(recommendations_erase, dispatch_uid="recommendations.privacy")
