@@ -23,3 +23,8 @@ class RecommendationsConfig(AppConfig):
         from kakehashi.recommendations.privacy import recommendations_erase
 
         person_erase.connect(recommendations_erase, dispatch_uid="recommendations.privacy")
+        # The embedding cache lives outside the database: backups take it along.
+        from kakehashi.core.signals import backup_files
+        from kakehashi.recommendations.embedding import embedding_cache_file
+
+        backup_files.connect(embedding_cache_file, dispatch_uid="recommendations.backup")
