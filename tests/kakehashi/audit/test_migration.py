@@ -16,7 +16,9 @@ def _targets(executor: MigrationExecutor, moved: dict[str, str]) -> list[tuple[s
     return sorted({**leaves, **moved}.items())
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after it must not re-create content types under new
+# ids, or the next test that restores the serialized database (jobs, backup) collides.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_audit_events_survive_the_move_to_the_audit_app():
     executor = MigrationExecutor(connection)
     before = _targets(executor, MOVED)

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.audit.models import AuditEntry
+from kakehashi.audit.services import audit_record
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_publish
 from kakehashi.offers.models import Offer
@@ -294,3 +295,39 @@ def test_delete_page_says_what_happens_then_deletes_and_signs_out(market):
     c1.refresh_from_db()
     assert not c1.is_active
     assert client.get("/profile/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_audit_entries_naming_the_person_are_exported_then_scrubbed(market):
+    c1 = _with_password(market.c1)
+    c1.family_name_kanji, c1.given_name_kanji = "山田", "花子"
+    c1.email = "alex@example.org"
+    c1.save()
+    about = audit_record(
+        scope=market.call,
+        verb="person.updated",
+        actor=market.officer,
+        target=c1.username,
+        data={"email": "alex@example.org", "name": "山田花子", "note": "kept as is"},
+    )
+    other = audit_record(
+        scope=market.call, verb="person.updated", actor=market.officer, target="sup-a"
+    )
+    exported = person_data_export(person=c1, language="en")["sections"]["audit"]["records"]
+    assert [(e["verb"], e["target"], e["by_you"]) for e in exported] == [
+        ("person.updated", "c1-user", False)
+    ]
+    assert market.officer.username not in _dump(exported)
+
+    person_delete(person=c1, password=PASSWORD)
+
+    about.refresh_from_db()
+    placeholder = f"Deleted person #{c1.pk}"
+    assert (about.verb, about.actor_id, about.target) == (
+        "person.updated",
+        market.officer.pk,
+        placeholder,
+    )
+    assert about.data == {"email": placeholder, "name": placeholder, "note": "kept as is"}
+    other.refresh_from_db()
+    assert other.target == "sup-a"
