@@ -154,7 +154,9 @@ def test_application_withdraw_twice_is_refused_the_second_time(candidate_user, c
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after it must not re-create content types under new
+# ids, or the next test that restores the serialized database (jobs, backup) collides.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_application_withdraw_in_parallel_succeeds_once(candidate_user, call):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite locks the whole database, not a row: select_for_update is a no-op")

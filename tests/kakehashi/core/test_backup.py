@@ -7,11 +7,13 @@ import io
 import json
 import sqlite3
 import tarfile
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 
 import numpy as np
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
@@ -31,6 +33,7 @@ from kakehashi.matching.services import run_publish
 from kakehashi.offers.models import Offer
 from kakehashi.people.models import User
 from kakehashi.recommendations.embedding import embedding_cache
+from kakehashi.research_fields.models import ResearchField
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -62,6 +65,10 @@ def demo_with_published_run(settings, tmp_path, market, start):
     """The demo, plus the matching tests' market with its round one published, plus
     one vector in the embedding cache."""
     settings.RECOMMENDATIONS_EMBEDDING_CACHE = str(tmp_path / "embeddings-source")
+    # A transactional test before this one may have flushed the CRDC fields that a data
+    # migration loads (see the browser tests' conftest): put them back for the demo.
+    if not ResearchField.objects.exists():
+        import_module("kakehashi.research_fields.migrations.0002_load_crdc2020").load(apps, None)
     call_command("load_demo", stdout=StringIO())
     run = run_publish(run=start(market), user=market.officer)
     embedding_cache().put_many({"k" * 64: np.ones(4, np.float32)})
