@@ -101,6 +101,20 @@ class EmbeddingCache:
             with db:
                 db.executemany("INSERT OR REPLACE INTO emb (key, dim, vec) VALUES (?, ?, ?)", rows)
 
+    def delete_many(self, keys: Sequence[str]) -> int:
+        """Remove the vectors of those keys; the number removed. O(len(keys))."""
+        keys = list(dict.fromkeys(keys))
+        removed = 0
+        with self._lock:
+            db = self._db()
+            with db:
+                for i in range(0, len(keys), 500):
+                    chunk = keys[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    cur = db.execute(f"DELETE FROM emb WHERE key IN ({marks})", chunk)
+                    removed += cur.rowcount
+        return removed
+
     def __len__(self) -> int:
         with self._lock:
             return int(self._db().execute("SELECT COUNT(*) FROM emb").fetchone()[0])

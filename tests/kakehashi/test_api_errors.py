@@ -17,6 +17,8 @@ EXPECTED_PATHS = {
     "/api/v1/me": {"get"},
     "/api/v1/me/tokens": {"get", "post"},
     "/api/v1/me/tokens/{token_id}": {"delete"},
+    "/api/v1/me/data": {"get"},
+    "/api/v1/me/delete": {"get", "post"},
     "/api/v1/people": {"get"},
     "/api/v1/people/export": {"get"},
     "/api/v1/people/import": {"post"},

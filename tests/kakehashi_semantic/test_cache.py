@@ -99,3 +99,11 @@ def test_cache_shared_across_threads(tmp_path):
         t.join()
     assert errors == []
     assert len(c) == 5
+
+
+def test_cache_delete_many_removes_only_those_keys(tmp_path):
+    c = EmbeddingCache(tmp_path)
+    c.put_many({"a": np.ones(3, np.float32), "b": np.zeros(3, np.float32)})
+    assert c.delete_many(["a", "a", "missing"]) == 1
+    assert list(c.get_many(["a", "b"])) == ["b"]
+    assert len(c) == 1

@@ -20,3 +20,9 @@ class ApplicationsConfig(AppConfig):
         call_overview.connect(call_applications_overview, dispatch_uid="applications.overview")
         project_page.connect(project_page_apply, dispatch_uid="applications.project_page")
         person_visibility.connect(people_visible_as_applicants, dispatch_uid="applications.people")
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        from kakehashi.applications.privacy import applications_data_export, applications_erase
+        from kakehashi.people.signals import person_data_export, person_erase
+
+        person_data_export.connect(applications_data_export, dispatch_uid="applications.privacy")
+        person_erase.connect(applications_erase, dispatch_uid="applications.privacy")

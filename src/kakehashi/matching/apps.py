@@ -16,3 +16,10 @@ class MatchingConfig(AppConfig):
         # The jobs app sits below matching: it announces failures and retries.
         job_failed.connect(run_on_job_failed, dispatch_uid="matching.run_job_failed")
         job_retried.connect(run_on_job_retried, dispatch_uid="matching.run_job_retried")
+
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        from kakehashi.matching.privacy import matching_data_export, matching_erase
+        from kakehashi.people.signals import person_data_export, person_erase
+
+        person_data_export.connect(matching_data_export, dispatch_uid="matching.privacy")
+        person_erase.connect(matching_erase, dispatch_uid="matching.privacy")

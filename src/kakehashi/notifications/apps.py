@@ -9,3 +9,10 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the `notifications.phases` job kind.
         from kakehashi.notifications import tasks  # noqa: F401
+
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        from kakehashi.notifications.privacy import notifications_data_export, notifications_erase
+        from kakehashi.people.signals import person_data_export, person_erase
+
+        person_data_export.connect(notifications_data_export, dispatch_uid="notifications.privacy")
+        person_erase.connect(notifications_erase, dispatch_uid="notifications.privacy")

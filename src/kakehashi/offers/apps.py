@@ -14,3 +14,9 @@ class OffersConfig(AppConfig):
         from kakehashi.offers.services import offers_on_run_published
 
         run_published.connect(offers_on_run_published, dispatch_uid="offers.create_for_run")
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        from kakehashi.offers.privacy import offers_data_export, offers_erase
+        from kakehashi.people.signals import person_data_export, person_erase
+
+        person_data_export.connect(offers_data_export, dispatch_uid="offers.privacy")
+        person_erase.connect(offers_erase, dispatch_uid="offers.privacy")

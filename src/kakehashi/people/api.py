@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
@@ -20,8 +21,18 @@ from kakehashi.core.api import (
 from kakehashi.core.permissions import api_permission
 from kakehashi.people.imports import people_export, people_import
 from kakehashi.people.rules import is_officer
-from kakehashi.people.selectors import api_token_list, person_get_visible, person_list_visible
-from kakehashi.people.services import api_token_create, api_token_revoke
+from kakehashi.people.selectors import (
+    api_token_list,
+    person_data_export,
+    person_get_visible,
+    person_list_visible,
+)
+from kakehashi.people.services import (
+    api_token_create,
+    api_token_revoke,
+    person_delete,
+    person_delete_plan,
+)
 
 router = ApiRouter()
 
@@ -179,3 +190,81 @@ def token_create(request: HttpRequest, payload: TokenIn):
 def token_delete(request: HttpRequest, token_id: int):
     api_token_revoke(user=request.user, token_id=token_id)
     return Status(204, None)
+
+
+class DataSectionOut(Schema):
+    title: str
+    explanation: str
+    keys: dict[str, str] = Field(description="Each key of the records and what it means.")
+    count: int
+    records: list[dict[str, Any]]
+
+
+class PersonalDataOut(Schema):
+    format: str = Field(description="The document's format and version.")
+    generated_at: dt.datetime
+    language: str = Field(description="The language of titles, explanations and key labels.")
+    person_id: int
+    about: str
+    sections: dict[str, DataSectionOut]
+
+
+class EraseItemOut(Schema):
+    what: str
+    count: int
+    action: Literal["deleted", "anonymised", "kept"]
+    why: str
+
+
+class AccountDeleteIn(Schema):
+    password: str = Field(..., min_length=1, max_length=4096)
+
+
+class AccountDeletedOut(Schema):
+    deleted: bool
+    items: list[EraseItemOut]
+
+
+@router.get(
+    "/me/data",
+    response={200: PersonalDataOut, **ERRORS},
+    summary="Everything held about you (personal data export)",
+    description=(
+        "One document with every record Kakehashi holds about the caller, one section "
+        "per kind of record, each with an explanation and the meaning of its keys in "
+        "`lang` (default: the caller's preferred language). API tokens appear without "
+        "their keys; other people appear by their number at most."
+    ),
+)
+@api_permission("people.export_own_data")
+def my_data(request: HttpRequest, lang: Literal["en", "fr", "ja"] | None = None):
+    return person_data_export(person=request.user, language=lang or request.user.preferred_language)
+
+
+@router.get(
+    "/me/delete",
+    response={200: list[EraseItemOut], **ERRORS},
+    summary="What deleting your account would delete and keep",
+    description=(
+        "Nothing changes: the answer lists, per kind of record, what a deletion does and why."
+    ),
+)
+@api_permission("people.delete_own_account")
+def my_delete_plan(request: HttpRequest):
+    return person_delete_plan(person=request.user)
+
+
+@router.post(
+    "/me/delete",
+    response={200: AccountDeletedOut, **ERRORS},
+    summary="Delete your account",
+    description=(
+        "Needs your password. What must be kept (published matches, their offers, the "
+        "audit record) is anonymised, the rest deleted; the login is deactivated and "
+        "every API token revoked, this one included. Superusers are refused (422)."
+    ),
+)
+@api_permission("people.delete_own_account")
+def my_delete(request: HttpRequest, payload: AccountDeleteIn):
+    items = person_delete(person=request.user, password=payload.password)
+    return {"deleted": True, "items": items}

@@ -79,3 +79,12 @@ class BaseLanguageFormSet(forms.BaseFormSet):
 LanguageFormSet = forms.formset_factory(
     LanguageForm, formset=BaseLanguageFormSet, extra=2, can_delete=True
 )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Type your password to confirm: the deletion cannot be undone."),
+    )

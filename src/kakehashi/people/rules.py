@@ -38,3 +38,7 @@ rules.add_perm("people.delete_apitoken", rules.is_authenticated)
 rules.add_perm("people.view_user_list", rules.is_authenticated)
 rules.add_perm("people.export_user", is_officer)
 rules.add_perm("people.import_user", is_officer)
+#: One's own data: everyone signed in may download it and delete their own account
+#: (the service refuses superusers; the views only ever act on the caller).
+rules.add_perm("people.export_own_data", rules.is_authenticated)
+rules.add_perm("people.delete_own_account", rules.is_authenticated)

@@ -1,6 +1,12 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from kakehashi.people.models import ApiToken, User
+from kakehashi.audit.models import AuditEntry
+from kakehashi.people.models import Affiliation, ApiToken, CandidateProfile, LanguageSkill, User
+from kakehashi.people.privacy import EXPORT_FORMAT, data_section, field_labels
+from kakehashi.people.signals import person_data_export as export_signal
 from kakehashi.people.signals import person_visibility
 
 
@@ -29,3 +35,188 @@ def api_token_list(*, user):
     """The caller's own API tokens, newest first (never the keys: only prefixes are stored)."""
 
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def person_audit_entries(*, person) -> QuerySet:
+    """Audit entries about `person`: those they wrote (actor) and those naming them
+    as the target (``person <id>``, their username) or in their details
+    (``candidate``/``person``/``user`` = their id), and those scoped to them (sign-ins,
+    profile changes, tokens), oldest first."""
+    about = (
+        Q(actor_id=person.pk)
+        | Q(scope_type=ContentType.objects.get_for_model(User), scope_id=person.pk)
+        | Q(target__in=[f"person {person.pk}", f"user {person.pk}", person.username])
+        | Q(data__candidate=person.pk)
+        | Q(data__person=person.pk)
+        | Q(data__user=person.pk)
+    )
+    return AuditEntry.objects.filter(about).order_by("at", "id")
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _people_sections(person) -> dict:
+    """What people itself holds: account, languages, affiliations, candidate profile,
+    API tokens (never their keys), audit entries."""
+    account_keys = [
+        "id",
+        "username",
+        "email",
+        "family_name",
+        "given_name",
+        "family_name_kanji",
+        "given_name_kanji",
+        "family_name_kana",
+        "given_name_kana",
+        "orcid",
+        "timezone",
+        "preferred_language",
+        "is_officer",
+        "is_reviewer",
+        "is_active",
+        "date_joined",
+        "last_login",
+    ]
+    account = {key: getattr(person, key) for key in account_keys}
+    account["date_joined"] = _iso(person.date_joined)
+    account["last_login"] = _iso(person.last_login)
+    sections = {
+        "account": data_section(
+            title=_("Account"),
+            explanation=_("Your account: names, e-mail, ORCID iD, time zone, roles."),
+            labels=field_labels(User, account_keys, id=_("Your person number")),
+            records=[account],
+        ),
+        "languages": data_section(
+            title=_("Languages"),
+            explanation=_("The languages you speak and your level in each."),
+            labels=field_labels(LanguageSkill, ["language", "level"]),
+            records=[
+                {"language": s.language, "level": s.level}
+                for s in person.languages.order_by("language")
+            ],
+        ),
+        "affiliations": data_section(
+            title=_("Affiliations"),
+            explanation=_("The organisations you belong to and your role in each."),
+            labels=field_labels(
+                Affiliation,
+                ["organisation", "role", "title"],
+                organisation=_("organisation"),
+            ),
+            records=[
+                {"organisation": a.organisation.name, "role": a.role, "title": a.title}
+                for a in person.affiliations.select_related("organisation").order_by("pk")
+            ],
+        ),
+    }
+    profile_keys = [
+        "level",
+        "home_organisation",
+        "direction",
+        "degree",
+        "research_interests",
+        "interests_language",
+        "skills",
+        "fields",
+        "created_at",
+        "updated_at",
+    ]
+    profiles = list(
+        CandidateProfile.objects.filter(user=person)
+        .select_related("home_organisation")
+        .prefetch_related("fields")
+    )
+    sections["candidate_profile"] = data_section(
+        title=_("Candidate profile"),
+        explanation=_("What you told the program as a candidate."),
+        labels=field_labels(CandidateProfile, profile_keys),
+        records=[
+            {
+                "level": p.level,
+                "home_organisation": p.home_organisation.name,
+                "direction": p.direction,
+                "degree": p.degree,
+                "research_interests": p.research_interests,
+                "interests_language": p.interests_language,
+                "skills": list(p.skills),
+                "fields": [f.code for f in p.fields.all()],
+                "created_at": _iso(p.created_at),
+                "updated_at": _iso(p.updated_at),
+            }
+            for p in profiles
+        ],
+    )
+    token_keys = ["name", "prefix", "created_at", "last_used_at", "expires_at"]
+    sections["api_tokens"] = data_section(
+        title=_("API tokens"),
+        explanation=_(
+            "Your API tokens. Only their first characters are stored, never the "
+            "token itself, so none can be shown."
+        ),
+        labels=field_labels(
+            ApiToken,
+            token_keys,
+            prefix=_("first characters"),
+            created_at=_("created"),
+            last_used_at=_("last used"),
+        ),
+        records=[
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": _iso(t.created_at),
+                "last_used_at": _iso(t.last_used_at),
+                "expires_at": _iso(t.expires_at),
+            }
+            for t in api_token_list(user=person)
+        ],
+    )
+    audit_keys = ["at", "verb", "target", "data", "by_you"]
+    sections["audit"] = data_section(
+        title=_("Audit record"),
+        explanation=_(
+            "Entries of the audit record that you wrote or that name you. Who else "
+            "acted is not shown: that is their personal data."
+        ),
+        labels=field_labels(AuditEntry, audit_keys, by_you=_("done by you")),
+        records=[
+            {
+                "at": _iso(e.at),
+                "verb": e.verb,
+                "target": e.target,
+                "data": e.data,
+                "by_you": e.actor_id == person.pk,
+            }
+            for e in person_audit_entries(person=person)
+        ],
+    )
+    return sections
+
+
+def person_data_export(*, person, language: str) -> dict:
+    """Everything Kakehashi holds about `person`, as one JSON-ready document whose
+    titles, explanations and key labels are in `language` (en, fr or ja).
+
+    People's own sections, then those the apps above add through
+    ``signals.person_data_export``; nothing about anyone else (other people appear
+    by their number at most). A fixed number of queries, whatever the person holds.
+    """
+    with translation.override(language):
+        sections = _people_sections(person)
+        for _receiver, answer in export_signal.send(sender=User, person=person):
+            sections.update(answer or {})
+        return {
+            "format": EXPORT_FORMAT,
+            "generated_at": timezone.now().isoformat(),
+            "language": language,
+            "person_id": person.pk,
+            "about": _(
+                "Everything Kakehashi holds about you, one section per kind of record. "
+                "Each section says what it is and what each key means. Other people "
+                "appear by their number at most, never by name."
+            ),
+            "sections": sections,
+        }

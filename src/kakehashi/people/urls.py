@@ -6,4 +6,6 @@ app_name = "people"
 urlpatterns = [
     path("profile/", views.profile_detail, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
+    path("profile/data/", views.data_download, name="data_download"),
+    path("profile/delete/", views.account_delete, name="account_delete"),
 ]

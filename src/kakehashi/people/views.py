@@ -1,16 +1,34 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error
-from kakehashi.people.forms import CandidateProfileForm, LanguageFormSet, ProfileForm
+from kakehashi.people.forms import (
+    AccountDeleteForm,
+    CandidateProfileForm,
+    LanguageFormSet,
+    ProfileForm,
+)
 from kakehashi.people.models import CandidateProfile, User
-from kakehashi.people.services import person_language_set, person_profile_update
+from kakehashi.people.privacy import action_label
+from kakehashi.people.selectors import person_data_export
+from kakehashi.people.services import (
+    person_delete,
+    person_delete_plan,
+    person_language_set,
+    person_profile_update,
+)
 
 
 def _me(request) -> User:
@@ -109,3 +127,40 @@ def language_set(request):
     ):
         person_language_set(person=request.user, language=language)
     return response
+
+
+@permission_required("people.export_own_data")
+def data_download(request):
+    """Everything held about the caller, as one JSON file in the interface's language."""
+    document = person_data_export(person=request.user, language=translation.get_language())
+    response = HttpResponse(
+        json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="kakehashi-my-data-{request.user.pk}-{stamp}.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _with_labels(items: list[dict]) -> list[dict]:
+    return [{**item, "action_label": action_label(item["action"])} for item in items]
+
+
+@permission_required("people.delete_own_account")
+def account_delete(request):
+    """Say what deleting the account deletes and keeps; on the password, do it, sign
+    out and say what was done."""
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = person_delete(person=request.user, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            logout(request)
+            return render(request, "people/account_deleted.html", {"items": _with_labels(done)})
+    plan = _with_labels(person_delete_plan(person=request.user))
+    return render(request, "people/account_delete.html", {"form": form, "items": plan})

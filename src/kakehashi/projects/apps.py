@@ -23,3 +23,9 @@ class ProjectsConfig(AppConfig):
         call_overview.connect(call_projects_overview, dispatch_uid="projects.call_overview")
         person_visibility.connect(people_visible_as_supervisors, dispatch_uid="projects.people")
         post_save.connect(project_created_audit, sender=Project, dispatch_uid="projects.audit")
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        from kakehashi.people.signals import person_data_export, person_erase
+        from kakehashi.projects.privacy import projects_data_export, projects_erase
+
+        person_data_export.connect(projects_data_export, dispatch_uid="projects.privacy")
+        person_erase.connect(projects_erase, dispatch_uid="projects.privacy")

@@ -18,3 +18,13 @@ class RecommendationsConfig(AppConfig):
         # People and projects announce changed texts; they never call this app.
         project_text_changed.connect(embeddings_on_text_changed, dispatch_uid="recs.project")
         profile_text_changed.connect(embeddings_on_text_changed, dispatch_uid="recs.profile")
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        from kakehashi.people.signals import person_erase
+        from kakehashi.recommendations.privacy import recommendations_erase
+
+        person_erase.connect(recommendations_erase, dispatch_uid="recommendations.privacy")
+        # The embedding cache lives outside the database: backups take it along.
+        from kakehashi.core.signals import backup_files
+        from kakehashi.recommendations.embedding import embedding_cache_file
+
+        backup_files.connect(embedding_cache_file, dispatch_uid="recommendations.backup")

@@ -58,6 +58,11 @@ def embedding_cache() -> EmbeddingCache:
         return cache
 
 
+def embedding_cache_file(**kwargs) -> dict[str, Path]:
+    """Receiver of ``core.signals.backup_files``: the embedding cache's SQLite file."""
+    return {"embeddings/embeddings.sqlite3": embedding_cache().path}
+
+
 def encoder() -> Encoder:
     """settings.RECOMMENDATIONS_ENCODER (dotted path of a factory) or the lazy e5 encoder."""
     path = getattr(settings, "RECOMMENDATIONS_ENCODER", None)

@@ -1,0 +1,130 @@
+"""Applications' answers to people's personal-data export and account deletion
+(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kakehashi.applications.models import Application, HostRank
+from kakehashi.people.privacy import (
+    ANONYMISED,
+    DELETED,
+    KEPT,
+    data_section,
+    erase_item,
+    field_labels,
+)
+from kakehashi.programs.models import Call
+
+
+def _published_calls() -> Q:
+    """Calls with a published match run (their rankings are part of the record).
+
+    The run's relation is named, not imported: matching sits above applications."""
+    return Q(call__in=Call.objects.filter(match_runs__published_at__isnull=False).values("pk"))
+
+
+def applications_data_export(*, sender, person, **kwargs) -> dict:
+    keys = ["id", "call", "project", "project_title", "status", "statement", "submitted_at", "rank"]
+    applications = (
+        Application.objects.filter(candidate=person)
+        .select_related("call", "project")
+        .order_by("call_id", "rank", "submitted_at", "pk")
+    )
+    made = (
+        HostRank.objects.filter(supervisor=person)
+        .select_related("call")
+        .order_by("call_id", "rank")
+    )
+    return {
+        "applications": data_section(
+            title=_("Applications and rank lists"),
+            explanation=_(
+                "Your applications to projects; “rank” is the place of each in your "
+                "rank list for its call (empty: not ranked)."
+            ),
+            labels=field_labels(
+                Application,
+                keys,
+                id=_("number"),
+                call=_("call"),
+                project=_("project key"),
+                project_title=_("project title"),
+            ),
+            records=[
+                {
+                    "id": a.pk,
+                    "call": a.call.slug,
+                    "project": a.project.key,
+                    "project_title": a.project.title,
+                    "status": a.status,
+                    "statement": a.statement,
+                    "submitted_at": a.submitted_at.isoformat(),
+                    "rank": a.rank,
+                }
+                for a in applications
+            ],
+        ),
+        "host_rankings": data_section(
+            title=_("Rankings you made as a supervisor"),
+            explanation=_(
+                "How you ranked the applicants to your projects, per call. Applicants "
+                "appear by their person number only: their names are their data."
+            ),
+            labels=field_labels(
+                HostRank,
+                ["call", "rank", "candidate"],
+                call=_("call"),
+                candidate=_("applicant's person number"),
+            ),
+            records=[
+                {"call": h.call.slug, "rank": h.rank, "candidate": h.candidate_id} for h in made
+            ],
+        ),
+    }
+
+
+def applications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    published = _published_calls()
+    mine = Application.objects.filter(candidate=person)
+    kept = mine.filter(published)
+    dropped = mine.exclude(published)
+    ranks = HostRank.objects.filter(Q(supervisor=person) | Q(candidate=person))
+    ranks_kept = ranks.filter(published)
+    ranks_dropped = ranks.exclude(published)
+    items = [
+        erase_item(
+            what=_("Applications and rank lists of calls not yet matched"),
+            count=dropped.count(),
+            action=DELETED,
+            why=_("They take no further part in any match."),
+        ),
+        erase_item(
+            what=_("Applications and rank lists of calls with a published match"),
+            count=kept.count(),
+            action=ANONYMISED,
+            why=_(
+                "A published match is the program's record of who was placed where; "
+                "its rankings are kept and your motivation statements are replaced by "
+                "the placeholder."
+            ),
+        ),
+        erase_item(
+            what=_("Rankings of calls not yet matched, made by you or naming you"),
+            count=ranks_dropped.count(),
+            action=DELETED,
+            why=_("They take no further part in any match."),
+        ),
+        erase_item(
+            what=_("Rankings of calls with a published match"),
+            count=ranks_kept.count(),
+            action=KEPT,
+            why=_("They hold person numbers only and explain the published match."),
+        ),
+    ]
+    if not dry_run:
+        dropped.delete()
+        ranks_dropped.delete()
+        kept.exclude(statement="").update(statement=placeholder)
+    return items

@@ -1,0 +1,72 @@
+"""Matching's answers to people's personal-data export and account deletion
+(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kakehashi.matching.models import MatchRun
+from kakehashi.matching.selectors import candidate_id
+from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+
+
+def _published_with(person) -> list[tuple[MatchRun, str | None]]:
+    """Published runs that place or leave unplaced `person`, with their project key
+    (None: not placed), in two queries."""
+    me = candidate_id(person.pk)
+    runs = (
+        MatchRun.objects.filter(published_at__isnull=False)
+        .select_related("call")
+        .only("pk", "round", "published_at", "result", "call__slug")
+        .order_by("published_at", "pk")
+    )
+    return [
+        (run, (run.result or {}).get("assignments", {}).get(me))
+        for run in runs
+        if me in (run.result or {}).get("assignments", {})
+    ]
+
+
+def matching_data_export(*, sender, person, **kwargs) -> dict:
+    found = _published_with(person)
+    labels = field_labels(
+        MatchRun,
+        ["run", "call", "round", "published_at", "project"],
+        run=_("match run"),
+        call=_("call"),
+        project=_("project key (empty: not placed)"),
+    )
+    return {
+        "placements": data_section(
+            title=_("Placements in published matches"),
+            explanation=_(
+                "Where each published match placed you. The match holds you by your "
+                "person number only."
+            ),
+            labels=labels,
+            records=[
+                {
+                    "run": run.pk,
+                    "call": run.call.slug,
+                    "round": run.round,
+                    "published_at": run.published_at.isoformat(),
+                    "project": key,
+                }
+                for run, key in found
+            ],
+        )
+    }
+
+
+def matching_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    return [
+        erase_item(
+            what=_("Placements in published matches"),
+            count=len(_published_with(person)),
+            action=KEPT,
+            why=_(
+                "A published match is the program's record and never changes; it holds "
+                "your person number only, which now names the anonymised account."
+            ),
+        )
+    ]

@@ -1,0 +1,43 @@
+"""Notifications' answers to people's personal-data export and account deletion
+(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``).
+
+Only the log of what was sent is stored (kind, subject key, time), not the mail."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kakehashi.notifications.models import NotificationLog
+from kakehashi.people.privacy import DELETED, data_section, erase_item, field_labels
+
+
+def notifications_data_export(*, sender, person, **kwargs) -> dict:
+    keys = ["kind", "key", "sent_at"]
+    return {
+        "notifications": data_section(
+            title=_("Notifications sent to you"),
+            explanation=_(
+                "Which messages were mailed to you and when (the mail itself is not kept)."
+            ),
+            labels=field_labels(NotificationLog, keys),
+            records=[
+                {"kind": n.kind, "key": n.key, "sent_at": n.sent_at.isoformat()}
+                for n in NotificationLog.objects.filter(user=person).order_by("sent_at", "pk")
+            ],
+        )
+    }
+
+
+def notifications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    log = NotificationLog.objects.filter(user=person)
+    items = [
+        erase_item(
+            what=_("Notifications sent to you"),
+            count=log.count(),
+            action=DELETED,
+            why=_("They only kept reminders from going out twice; none go out any more."),
+        )
+    ]
+    if not dry_run:
+        log.delete()
+    return items

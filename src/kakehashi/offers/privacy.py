@@ -1,0 +1,83 @@
+"""Offers' answers to people's personal-data export and account deletion
+(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kakehashi.offers.enums import OfferStatus
+from kakehashi.offers.models import Offer
+from kakehashi.offers.services import offer_decline
+from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+
+logger = logging.getLogger(__name__)
+
+
+def offers_data_export(*, sender, person, **kwargs) -> dict:
+    offers = (
+        Offer.objects.filter(candidate=person)
+        .select_related("run__call", "project")
+        .defer("run__result", "run__snapshot", "run__summary", "run__policy")
+        .order_by("deadline", "pk")
+    )
+    keys = ["id", "call", "round", "run", "project", "project_title", "status"]
+    keys += ["deadline", "responded_at"]
+    return {
+        "offers": data_section(
+            title=_("Offers"),
+            explanation=_("The places the published matches offered you, and your answers."),
+            labels=field_labels(
+                Offer,
+                keys,
+                id=_("number"),
+                call=_("call"),
+                round=_("round"),
+                run=_("match run"),
+                project=_("project key"),
+                project_title=_("project title"),
+            ),
+            records=[
+                {
+                    "id": o.pk,
+                    "call": o.run.call.slug,
+                    "round": o.run.round,
+                    "run": o.run_id,
+                    "project": o.project.key,
+                    "project_title": o.project.title,
+                    "status": o.status,
+                    "deadline": o.deadline.isoformat(),
+                    "responded_at": o.responded_at.isoformat() if o.responded_at else None,
+                }
+                for o in offers
+            ],
+        )
+    }
+
+
+def offers_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    offers = Offer.objects.filter(candidate=person)
+    now = timezone.now()
+    pending = offers.filter(status=OfferStatus.PENDING, deadline__gt=now)
+    items = [
+        erase_item(
+            what=_("Offers"),
+            count=offers.count(),
+            action=KEPT,
+            why=_(
+                "Offers are part of a published match; they stay, with the anonymised "
+                "account. An offer still waiting for your answer is declined, so that "
+                "its place goes to the second round."
+            ),
+        )
+    ]
+    if not dry_run:
+        for offer in pending:
+            try:
+                offer_decline(offer=offer, candidate=person, now=now)
+            except ValidationError:  # answered or lapsed meanwhile: nothing to decline
+                logger.info("offer %s was no longer pending at deletion", offer.pk)
+    return items

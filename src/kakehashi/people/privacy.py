@@ -1,0 +1,69 @@
+"""Shapes shared by the personal-data export and the account deletion.
+
+People own the person, so the export and the deletion start here
+(``selectors.person_data_export``, ``services.person_delete``); the apps above
+people add what they hold by answering ``signals.person_data_export`` and
+``signals.person_erase`` with the shapes built here, so people never import them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+#: What an exported document says it is; bump when its shape changes.
+EXPORT_FORMAT = "kakehashi-personal-data/1"
+
+#: What an erase item does to the records it counts.
+DELETED, ANONYMISED, KEPT = "deleted", "anonymised", "kept"
+
+
+def placeholder(person_id: int) -> str:
+    """What replaces a deleted person's name, e-mail and free texts everywhere.
+
+    Not translated: it is stored, and read by people in every language."""
+    return f"Deleted person #{person_id}"
+
+
+def field_labels(model: type[models.Model], names: list[str], **extra: str) -> dict[str, str]:
+    """Each exported key with its label in the active language: the model field's
+    verbose name, or `extra` for keys that are not fields (already translated)."""
+    labels = {}
+    for name in names:
+        if name in extra:
+            labels[name] = str(extra[name])
+            continue
+        try:
+            labels[name] = str(model._meta.get_field(name).verbose_name)
+        except Exception:
+            labels[name] = name
+    return labels
+
+
+def data_section(
+    *, title: str, explanation: str, labels: dict[str, str], records: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One section of the export: what it is, what each key means, and the records."""
+    return {
+        "title": str(title),
+        "explanation": str(explanation),
+        "keys": labels,
+        "count": len(records),
+        "records": records,
+    }
+
+
+def erase_item(*, what: str, count: int, action: str, why: str) -> dict[str, Any]:
+    """One line of what a deletion does (or did): `count` records of `what` are
+    `action` (DELETED, ANONYMISED or KEPT) because `why`."""
+    return {"what": str(what), "count": count, "action": action, "why": str(why)}
+
+
+def action_label(action: str) -> str:
+    return {
+        DELETED: _("deleted"),
+        ANONYMISED: _("kept, anonymised"),
+        KEPT: _("kept"),
+    }[action]

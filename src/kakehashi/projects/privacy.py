@@ -1,0 +1,52 @@
+"""Projects' answers to people's personal-data export and account deletion
+(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.projects.models import Project, ProjectSupervisor
+
+
+def projects_data_export(*, sender, person, **kwargs) -> dict:
+    supervisions = (
+        ProjectSupervisor.objects.filter(person=person)
+        .select_related("project__call", "project__host")
+        .order_by("project_id")
+    )
+    keys = ["id", "key", "title", "call", "host", "status"]
+    return {
+        "supervised_projects": data_section(
+            title=_("Projects you supervise"),
+            explanation=_("The internship projects that name you as a supervisor."),
+            labels=field_labels(
+                Project, keys, id=_("number"), call=_("call"), host=_("host organisation")
+            ),
+            records=[
+                {
+                    "id": s.project.pk,
+                    "key": s.project.key,
+                    "title": s.project.title,
+                    "call": s.project.call.slug,
+                    "host": s.project.host.name,
+                    "status": s.project.status,
+                }
+                for s in supervisions
+            ],
+        )
+    }
+
+
+def projects_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    return [
+        erase_item(
+            what=_("Projects you supervise"),
+            count=ProjectSupervisor.objects.filter(person=person).count(),
+            action=KEPT,
+            why=_(
+                "Projects belong to their host organisation and stay; they name the "
+                "anonymised account as supervisor until the host names another."
+            ),
+        )
+    ]
