@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -7,6 +8,16 @@ from tests import factories
 def _fast_password_hashing(settings):
     # PBKDF2's cost is the point in production and pure waste in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_public_cache(settings):
+    # Tests read fresh answers and count the selectors' queries; the public cache
+    # (core.cache) is switched on by its own tests, tests/kakehashi/core/test_cache.py.
+    settings.PUBLIC_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

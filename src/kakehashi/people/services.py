@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from kakehashi.core.cache import data_version_bump
 from kakehashi.people.models import Affiliation, ApiToken, CandidateProfile, LanguageSkill, User
 from kakehashi.people.signals import profile_text_changed
 from kakehashi.people.validators import normalise_orcid
@@ -45,7 +46,9 @@ def person_languages_set(*, person: User, languages) -> list[LanguageSkill]:
         skill = LanguageSkill(person=person, language=spec["code"], level=spec["level"])
         skill.full_clean(exclude=["person"])
         skills.append(skill)
-    return LanguageSkill.objects.bulk_create(skills)
+    created = LanguageSkill.objects.bulk_create(skills)
+    data_version_bump()  # bulk_create sends no signal: retire cached public answers
+    return created
 
 
 @transaction.atomic
