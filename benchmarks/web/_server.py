@@ -13,11 +13,12 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,17 +128,26 @@ class Served:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
+        answered = 0
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log_tail()}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                # Ready once it answers (401 here) a few times in a row: each worker loads
+                # Django on boot, and a first answer may come from the faster one.
+                urllib.request.urlopen(f"{self.base}/api/v1/me", timeout=10)
+            except urllib.error.HTTPError:
+                answered += 1
+                if answered >= 4 * self.workers:
                     break
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.3)
         else:
-            raise RuntimeError("gunicorn did not start in 60 s")
+            raise RuntimeError("gunicorn did not answer in 120 s")
+
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
 
     def log_tail(self, n: int = 4000) -> str:
         try:

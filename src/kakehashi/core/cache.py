@@ -77,6 +77,20 @@ def connect_signals() -> None:
     m2m_changed.connect(_on_change, dispatch_uid="kakehashi-data-version-m2m")
 
 
+def versioned(name: str, parts: tuple, compute):
+    """`compute()`, cached under `name`, `parts` and the data version: for answers that
+    depend only on data the version covers (never on the rows of `IGNORED_APPS`)."""
+    if not _seconds():
+        return compute()
+    raw = "\x1f".join(map(str, (name, data_version(), *parts)))
+    key = "versioned:" + hashlib.sha256(raw.encode()).hexdigest()
+    held = cache.get(key)
+    if held is None:
+        held = compute()
+        cache.set(key, held, _seconds())
+    return held
+
+
 def public_key(request, name: str) -> str | None:
     """The cache key of `name` for this request if its answer is public: a GET by an
     anonymous visitor without credentials, with the cache on. None otherwise."""

@@ -123,3 +123,27 @@ def test_the_cache_is_off_at_zero_seconds(project, settings, django_assert_num_q
     client.get(f"{API}/projects")
     with django_assert_num_queries(4):  # as test_project_list_queries_do_not_grow counts
         client.get(f"{API}/projects")
+
+
+def test_recommendations_are_kept_per_candidate_until_public_data_changes(
+    project, candidate_user, monkeypatch
+):
+    from kakehashi.recommendations import selectors  # the module whose helper is counted
+
+    calls = []
+    monkeypatch.setattr(
+        selectors, "_recommended_projects", lambda *, user, k: calls.append((user.pk, k)) or []
+    )
+    other = factories.candidate()
+    selectors.recommended_projects(user=candidate_user)
+    selectors.recommended_projects(user=candidate_user)
+    selectors.recommended_projects(user=other)
+    assert calls == [(candidate_user.pk, 10), (other.pk, 10)]
+    factories.ApplicationFactory(project=project, candidate=candidate_user)
+    selectors.recommended_projects(user=candidate_user)
+    assert len(calls) == 2  # an application changes no recommendation
+    profile = candidate_user.candidate_profile
+    profile.research_interests = "Brain-computer interfaces"
+    profile.save()
+    selectors.recommended_projects(user=candidate_user)
+    assert calls[2:] == [(candidate_user.pk, 10)]
