@@ -168,7 +168,7 @@ CACHES = {
         # Per process; entries are keyed by the shared data version, never invalidated
         # one by one, so workers need not share them.
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     }
 }
 

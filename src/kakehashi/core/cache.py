@@ -34,6 +34,9 @@ IGNORED_APPS = frozenset(
 IGNORED_MODELS = frozenset({"people.apitoken"})
 
 _VERSION_ATTR = "_kakehashi_data_version"
+#: Larger answers (an export-sized page) are not kept: with the cache's 1,000 entries
+#: (settings.CACHES) a worker holds at most ~128 MB of answers.
+MAX_ANSWER_BYTES = 128 * 1024
 
 
 def _seconds() -> int:
@@ -152,6 +155,7 @@ class PublicAnswerCacheMiddleware:
             and not response.streaming
             and not response.cookies
             and not (session is not None and session.modified)
+            and len(response.content) <= MAX_ANSWER_BYTES
         ):
             headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
             cache.set(key, (response.status_code, headers, response.content), _seconds())
