@@ -32,6 +32,9 @@ IGNORED_APPS = frozenset(
 )
 #: Single models likewise ("app_label.modelname").
 IGNORED_MODELS = frozenset({"people.apitoken"})
+#: Fields no public answer shows: a save of only these (`update_fields`) keeps the cache,
+#: so a rush of sign-ins (each saves `last_login`) does not retire it again and again.
+PRIVATE_FIELDS = {"people.user": frozenset({"last_login", "password"})}
 
 _VERSION_ATTR = "_kakehashi_data_version"
 #: Larger answers (an export-sized page) are not kept: with the cache's 1,000 entries
@@ -67,6 +70,9 @@ def _on_change(sender, **kwargs) -> None:
     if not sender.__module__.startswith("kakehashi."):
         return  # Django's and libraries' own tables (sessions, lockouts, migrations)
     if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
+        return
+    fields = kwargs.get("update_fields")
+    if fields and frozenset(fields) <= PRIVATE_FIELDS.get(meta.label_lower, frozenset()):
         return
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: only after the change

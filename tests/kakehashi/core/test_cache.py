@@ -2,6 +2,7 @@
 cache, retired by every write to public data, never for a signed-in caller."""
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.test import Client
 
@@ -72,6 +73,17 @@ def test_writes_no_public_answer_shows_keep_the_version(project):
     factories.ApplicationFactory(project=project, candidate=applicant)
     assert data_version() == before
     project.save()
+    assert data_version() != before
+
+
+def test_a_sign_in_keeps_the_version(candidate_user):
+    before = data_version()
+    update_last_login(None, candidate_user)  # what every sign-in saves
+    candidate_user.refresh_from_db()
+    assert candidate_user.last_login is not None
+    assert data_version() == before
+    candidate_user.given_name = "Renamed"
+    candidate_user.save(update_fields=["given_name", "last_login"])
     assert data_version() != before
 
 
