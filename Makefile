@@ -12,7 +12,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: help setup run serve demo migrate test test-engines test-web lint format ci clean openapi messages
+.PHONY: help setup run serve demo migrate test test-engines test-web lint format ci clean openapi messages bench-web
 
 help:
 	@echo "make run    set everything up and serve the demo at http://$(HOST):$(PORT)"
@@ -89,6 +89,15 @@ messages: setup
 	cd src/kakehashi && ../../$(PY) ../../manage.py makemessages -l fr -l ja --no-wrap --add-location=file \
 	  --no-obsolete -i '*/migrations/*' -i '*/static/*' -i '*/data/*'
 	$(MANAGE) compilemessages -i .venv -i var -i node_modules
+
+# The web benchmarks (benchmarks/web/README.md): lists and search under wrk, then the
+# deadline burst. Minutes long, so never part of `make test` or CI. Needs wrk
+# (`apt-get install -y wrk`); BENCH_DB=postgres runs them on a temporary PostgreSQL database.
+BENCH_DB ?= sqlite
+bench-web: setup
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(PY) benchmarks/web/bench_lists.py --database $(BENCH_DB)
+	$(PY) benchmarks/web/bench_deadline.py --database $(BENCH_DB)
 
 ci:
 	bash .ci/run

@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "kakehashi.core.middleware.TimezoneMiddleware",
     "kakehashi.core.middleware.ContentSecurityPolicyMiddleware",
+    # Anonymous visitors' public lists and search from the cache (core.cache).
+    "kakehashi.core.cache.PublicAnswerCacheMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +151,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+#: Anonymous answers of public lists and search are cached this long at most (seconds;
+#: every write to public data retires them at once: core.cache). 0: no cache.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("KAKEHASHI_PUBLIC_CACHE_SECONDS", "300"))
+#: The API paths whose anonymous answers PublicAnswerCacheMiddleware keeps.
+PUBLIC_CACHE_PATHS = [
+    "/api/v1/projects",
+    "/api/v1/organisations",
+    "/api/v1/research-fields",
+    "/api/v1/programs",
+    "/api/v1/calls",
+    "/api/v1/search",
+]
+CACHES = {
+    "default": {
+        # Per process; entries are keyed by the shared data version, never invalidated
+        # one by one, so workers need not share them.
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -14,6 +15,16 @@ def _jobs_inline(settings):
     # Tests need determinism: a queued job runs in the test's process once its
     # transaction commits. Servers never do this (settings.JOBS_BACKEND).
     settings.JOBS_BACKEND = "inline"
+
+
+@pytest.fixture(autouse=True)
+def _no_public_cache(settings):
+    # Tests read fresh answers and count the selectors' queries; the public cache
+    # (core.cache) is switched on by its own tests, tests/kakehashi/core/test_cache.py.
+    settings.PUBLIC_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

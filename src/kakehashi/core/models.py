@@ -10,3 +10,20 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """One row whose token changes with every write to data that public answers show.
+
+    Cached public answers (`core.cache`) are keyed by it, so a write anywhere — by any
+    worker or server sharing the database — retires them all at once. The token is
+    random, not a counter, so a rolled-back change can never bring an old number back
+    with other content behind it."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self) -> str:
+        return self.token

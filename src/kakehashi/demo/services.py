@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kakehashi.applications.models import Application, HostRank
+from kakehashi.core.cache import data_version_bump
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
 from kakehashi.people.models import Affiliation, CandidateProfile, LanguageSkill, User
@@ -133,6 +134,7 @@ def _person(row: dict, report: DemoReport, **flags) -> tuple[User, bool]:
         LanguageSkill(person=user, language=lang["code"], level=lang["level"])
         for lang in row.get("languages", [])
     )
+    data_version_bump()  # bulk_create sends no signal: retire cached public answers
     report.add("people")
     return user, True
 

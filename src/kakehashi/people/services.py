@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.audit.models import AuditEntry
 from kakehashi.audit.services import audit_changes, audit_record
+from kakehashi.core.cache import data_version_bump
 from kakehashi.people.models import (
     NAME_FIELDS,
     Affiliation,
@@ -117,7 +118,9 @@ def person_languages_set(*, person: User, languages) -> list[LanguageSkill]:
         skill = LanguageSkill(person=person, language=spec["code"], level=spec["level"])
         skill.full_clean(exclude=["person"])
         skills.append(skill)
-    return LanguageSkill.objects.bulk_create(skills)
+    created = LanguageSkill.objects.bulk_create(skills)
+    data_version_bump()  # bulk_create sends no signal: retire cached public answers
+    return created
 
 
 @transaction.atomic

@@ -2,10 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kakehashi.core.cache import public_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import render_page_or_fragment
 from kakehashi.projects.filters import ProjectFilters
@@ -27,16 +29,37 @@ PAGE_SIZE = 12
 
 @permission_required("projects.view_project_list")
 def project_list(request):
-    """Public list with search and filters; an HTMX request gets only the results."""
-    form = ProjectFilterForm(request.GET or None, lang=(get_language() or "en")[:2])
-    filters = {}
-    if form.is_bound:
-        form.is_valid()
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    projects = project_search(user=request.user, filters=ProjectFilters(**filters))
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "filtered": bool(filters)}
-    return render_page_or_fragment(request, "projects/list.html", "projects/_results.html", context)
+    """Public list with search and filters; an HTMX request gets only the results.
+
+    Anonymous visitors' filters and results are cached fragments (core.cache): the
+    form and the page are built only when a fragment is rendered."""
+    built: dict = {}
+
+    def context() -> dict:
+        if not built:
+            form = ProjectFilterForm(request.GET or None, lang=(get_language() or "en")[:2])
+            filters = {}
+            if form.is_bound:
+                form.is_valid()
+                filters = {k: v for k, v in form.cleaned_data.items() if v}
+            projects = project_search(user=request.user, filters=ProjectFilters(**filters))
+            page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+            built.update(form=form, page=page, filtered=bool(filters))
+        return built
+
+    def fragment(name: str, template: str):
+        # Called by the template only where it shows the fragment (not for HTMX's part).
+        return lambda: public_fragment(
+            request, name, lambda: render_to_string(template, context(), request)
+        )
+
+    held = {
+        "filters_html": fragment("projects:filters", "projects/_filters.html"),
+        "results_html": fragment("projects:results", "projects/_results.html"),
+    }
+    return render_page_or_fragment(
+        request, "projects/list.html", "projects/_results_held.html", held
+    )
 
 
 def _project_visible(request, key: str) -> Project:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kakehashi.core.cache import public_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
@@ -52,10 +54,24 @@ def project_recommended_candidates(request, key: str):
 def search_page(request):
     """One box: projects, people by expertise and organisations, in en/fr/ja."""
     q = request.GET.get("q", "").strip()[:200]
-    results = search(user=request.user, q=q) if q else None
-    context = {"q": q, "results": results}
+
+    def results_html():
+        # Called by the template; anonymous visitors' results are cached (core.cache).
+        return public_fragment(
+            request,
+            "search:results",
+            lambda: render_to_string(
+                "recommendations/_search_results.html",
+                {"q": q, "results": search(user=request.user, q=q) if q else None},
+                request,
+            ),
+        )
+
     return render_page_or_fragment(
-        request, "recommendations/search.html", "recommendations/_search_results.html", context
+        request,
+        "recommendations/search.html",
+        "recommendations/_search_results_held.html",
+        {"q": q, "results_html": results_html},
     )
 
 

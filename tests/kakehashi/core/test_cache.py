@@ -1,0 +1,161 @@
+"""The public answer cache (core.cache): anonymous lists and search served from the
+cache, retired by every write to public data, never for a signed-in caller."""
+
+import pytest
+from django.contrib.auth.models import update_last_login
+from django.db import transaction
+from django.test import Client
+
+from kakehashi.core.cache import data_version
+from kakehashi.research_fields.models import ResearchField
+from tests import factories
+from tests.kakehashi.api_helpers import API, body, token_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _public_cache(settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+
+
+def _titles(response) -> list[str]:
+    return [p["title"] for p in body(response)["items"]]
+
+
+def test_an_anonymous_list_is_answered_from_the_cache_with_one_query(
+    project, django_assert_num_queries
+):
+    client = Client()
+    first = client.get(f"{API}/projects")
+    with django_assert_num_queries(1):  # the data version, nothing else
+        second = client.get(f"{API}/projects")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_a_saved_project_retires_the_cached_list(project):
+    client = Client()
+    assert _titles(client.get(f"{API}/projects")) == [project.title]
+    project.title = "Renamed"
+    project.save()
+    assert _titles(client.get(f"{API}/projects")) == ["Renamed"]
+    other = factories.ProjectFactory(call=project.call, title="Second")
+    assert sorted(_titles(client.get(f"{API}/projects"))) == ["Renamed", "Second"]
+    other.delete()
+    assert _titles(client.get(f"{API}/projects")) == ["Renamed"]
+
+
+def test_a_many_to_many_change_retires_the_cached_list(project):
+    client = Client()
+    assert body(client.get(f"{API}/projects"))["items"][0]["fields"] == []
+    field = ResearchField.objects.filter(level=3).order_by("code").first()
+    project.fields.add(field)
+    assert body(client.get(f"{API}/projects"))["items"][0]["fields"] == [field.code]
+
+
+def test_a_renamed_supervisor_or_host_retires_the_cached_list(project, supervisor_user):
+    client = Client()
+    client.get(f"{API}/projects")
+    supervisor_user.given_name, supervisor_user.family_name = "Aiko", "Sato"
+    supervisor_user.save()
+    project.host.name = "New host name"
+    project.host.save()
+    item = body(client.get(f"{API}/projects"))["items"][0]
+    assert item["host"]["name"] == "New host name"
+    assert item["supervisors"][0]["name"] == supervisor_user.display_name
+
+
+def test_writes_no_public_answer_shows_keep_the_version(project):
+    applicant = factories.candidate()
+    before = data_version()
+    factories.ApplicationFactory(project=project, candidate=applicant)
+    assert data_version() == before
+    project.save()
+    assert data_version() != before
+
+
+def test_a_sign_in_keeps_the_version(candidate_user):
+    before = data_version()
+    update_last_login(None, candidate_user)  # what every sign-in saves
+    candidate_user.refresh_from_db()
+    assert candidate_user.last_login is not None
+    assert data_version() == before
+    candidate_user.given_name = "Renamed"
+    candidate_user.save(update_fields=["given_name", "last_login"])
+    assert data_version() != before
+
+
+def test_a_rolled_back_write_leaves_the_version_as_it_was(project):
+    before = data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        project.title = "Never"
+        project.save()
+        assert data_version() != before
+        raise RuntimeError
+    assert data_version() == before
+
+
+def test_signed_in_callers_are_never_answered_from_the_cache(project, officer):
+    draft = factories.ProjectFactory(call=project.call, status="draft", title="Draft")
+    anonymous = Client()
+    assert _titles(anonymous.get(f"{API}/projects")) == [project.title]
+    assert sorted(_titles(token_client(officer).get(f"{API}/projects"))) == sorted(
+        [project.title, draft.title]
+    )
+    session = Client()
+    session.force_login(officer)
+    assert sorted(_titles(session.get(f"{API}/projects"))) == sorted([project.title, draft.title])
+    assert _titles(anonymous.get(f"{API}/projects")) == [project.title]
+
+
+def test_the_language_is_part_of_the_key(project):
+    client = Client()
+    en = client.get(f"{API}/projects?limit=1", headers={"accept-language": "en"})
+    ja = client.get(f"{API}/projects?limit=1", headers={"accept-language": "ja"})
+    assert en["Content-Language"] == "en"
+    assert ja["Content-Language"] == "ja"
+
+
+def test_the_project_page_and_search_page_show_a_change_at_once(project):
+    client = Client()
+    assert project.title in client.get("/projects/").content.decode()
+    project.title = "Renamed project"
+    project.save()
+    assert "Renamed project" in client.get("/projects/").content.decode()
+    page = client.get("/search/?q=Renamed")
+    assert page.status_code == 200
+    assert "csrfmiddlewaretoken" in page.content.decode()  # the page itself is never cached
+
+
+def test_the_cache_is_off_at_zero_seconds(project, settings, django_assert_num_queries):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    client = Client()
+    client.get(f"{API}/projects")
+    with django_assert_num_queries(4):  # as test_project_list_queries_do_not_grow counts
+        client.get(f"{API}/projects")
+
+
+def test_recommendations_are_kept_per_candidate_until_public_data_changes(
+    project, candidate_user, monkeypatch
+):
+    from kakehashi.recommendations import selectors  # the module whose helper is counted
+
+    calls = []
+    monkeypatch.setattr(
+        selectors, "_recommended_projects", lambda *, user, k: calls.append((user.pk, k)) or []
+    )
+    other = factories.candidate()
+    selectors.recommended_projects(user=candidate_user)
+    selectors.recommended_projects(user=candidate_user)
+    selectors.recommended_projects(user=other)
+    assert calls == [(candidate_user.pk, 10), (other.pk, 10)]
+    factories.ApplicationFactory(project=project, candidate=candidate_user)
+    selectors.recommended_projects(user=candidate_user)
+    assert len(calls) == 2  # an application changes no recommendation
+    profile = candidate_user.candidate_profile
+    profile.research_interests = "Brain-computer interfaces"
+    profile.save()
+    selectors.recommended_projects(user=candidate_user)
+    assert calls[2:] == [(candidate_user.pk, 10)]
