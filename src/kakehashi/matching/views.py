@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
-from kakehashi.jobs.services import job_retry
+from kakehashi.jobs.views import job_retry_answer
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import audit_export, file_response, run_export
 from kakehashi.matching.forms import CALL_CAPS, RunStartForm, SecondRoundForm
@@ -138,14 +138,9 @@ def _run_job(request, pk: int) -> Job:
 @permission_required("jobs.retry_job", obj=_run_job)
 def run_retry_view(request, pk: int):
     """Queue a failed run's job again; the run is queued with it (and audited)."""
-    try:
-        job_retry(job=request.permission_object, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The run is queued again."))
-    return redirect("matching:run", pk=pk)
+    return job_retry_answer(
+        request, success=_("The run is queued again."), to="matching:run", pk=pk
+    )
 
 
 # ---------------------------------------------------------------- two runs

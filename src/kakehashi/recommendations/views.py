@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -13,7 +11,7 @@ from kakehashi.core.cache import public_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
-from kakehashi.jobs.services import job_retry
+from kakehashi.jobs.views import job_retry_answer
 from kakehashi.projects.models import Project
 from kakehashi.recommendations.selectors import (
     job_get_visible,
@@ -97,14 +95,9 @@ def _job_visible(request, pk: int) -> Job:
 @permission_required("jobs.retry_job", obj=_job_visible)
 def job_retry_view(request, pk: int):
     """Queue a failed refresh again and go back to its progress."""
-    try:
-        job_retry(job=request.permission_object, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The job is queued again."))
-    return redirect("recommendations:job", pk=pk)
+    return job_retry_answer(
+        request, success=_("The job is queued again."), to="recommendations:job", pk=pk
+    )
 
 
 @permission_required("recommendations.view_embeddings")
