@@ -156,7 +156,12 @@ def application_list(request: HttpRequest, call: int | None = None):
 @router.get(
     "/applications/{int:application_id}",
     response={200: ApplicationOut, **ERRORS},
-    summary="One application (yours, to a project you supervise, or any for officers)",
+    summary="One application (yours, to your project unless withdrawn, or any for officers)",
+    description=(
+        "A supervisor sees an application to their project only until it is withdrawn, "
+        "and never its `rank` (404 for a withdrawn one); the candidate and officers see "
+        "it with its rank."
+    ),
 )
 @api_permission("applications.view_application", obj=_application)
 def application_detail(request: HttpRequest, application_id: int):
