@@ -145,7 +145,9 @@ def _host_ranking(request: HttpRequest) -> dict:
     }
 
 
-@router.get("/applications", response=list[ApplicationOut], summary="Your own applications")
+@router.get(
+    "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Your own applications"
+)
 @api_permission("applications.view_application_list")
 @paginate(Pagination)
 def application_list(request: HttpRequest, call: int | None = None):
@@ -244,7 +246,7 @@ def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingI
 
 @router.get(
     "/calls/{int:call_id}/applicants",
-    response=list[ApplicationOut],
+    response={200: list[ApplicationOut], **ERRORS},
     summary="Submitted applications to your own projects in a call (supervisors)",
 )
 @api_permission(
