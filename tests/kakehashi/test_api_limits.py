@@ -150,3 +150,12 @@ def test_match_policy_reserve_id_past_64_bits_is_422(officer, call):
     message = f"No organisation with id {2**70}."
     assert response.status_code == 422
     assert body(response)["error"]["fields"] == {"caps.0.reserves": [message]}
+
+
+@pytest.mark.parametrize("call_filter", [-(2**72), 2**63, 0])
+def test_application_list_call_filter_past_64_bits_is_an_empty_list(candidate_user, call_filter):
+    # Regression (found by schemathesis): ?call=-6325296723867218214912 was a 500.
+    response = token_client(candidate_user).get(f"{API}/applications", {"call": call_filter})
+
+    assert response.status_code == 200
+    assert body(response) == {"items": [], "count": 0}

@@ -25,6 +25,7 @@ from kakehashi.applications.services import (
     rank_list_set,
 )
 from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.selectors import call_get_visible
 from kakehashi.projects.selectors import project_get_visible
@@ -152,7 +153,8 @@ def _host_ranking(request: HttpRequest) -> dict:
 @paginate(Pagination)
 def application_list(request: HttpRequest, call: int | None = None):
     qs = application_list_for_candidate(candidate=request.user)
-    return qs.filter(call_id=call) if call is not None else qs
+    # Not call_id=call: a foreign key's lookup hands a number past 64 bits to SQLite (500).
+    return qs.filter(call_id__in=possible_ids([call])) if call is not None else qs
 
 
 @router.get(
