@@ -12,7 +12,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: help setup run serve demo migrate test test-engines test-web lint format ci clean openapi messages bench-web
+.PHONY: help setup run serve demo migrate test test-engines test-web fuzz lint format ci clean openapi messages bench-web
 
 help:
 	@echo "make run    set everything up and serve the demo at http://$(HOST):$(PORT)"
@@ -70,6 +70,11 @@ test-engines: setup
 
 test-web: setup
 	$(PY) -m pytest tests/kakehashi
+
+# schemathesis over every API operation, anonymously and as a candidate, a supervisor and
+# an officer, against a live server on a throwaway demo database (docs/testing.md).
+fuzz: setup
+	.ci/fuzz-api
 
 lint: setup
 	.venv/bin/ruff check .

@@ -263,7 +263,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("KAKEHASHI_FROM_EMAIL", "kakehashi@example.o
 # CELERY_BROKER_URL, the default when a broker is set), "huey" (the embedded default:
 # a queue in var/jobs-queue.sqlite3 and `manage.py run_huey`, which `manage.py serve`,
 # hence `make run`/`make serve`, starts beside gunicorn), or "inline" (the job runs
-# in the process that queued it once its transaction commits: the test suite only).
+# in the process that queued it once its transaction commits: the test suite and the
+# API fuzz step, .ci/fuzz-api, only).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 JOBS_BACKEND = os.environ.get(
     "KAKEHASHI_JOBS_BACKEND", "celery" if CELERY_BROKER_URL else "huey"

@@ -183,6 +183,50 @@ def test_import_body_over_the_request_limit_is_413(officer, settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("what", ["organisations", "people", "projects"])
+def test_import_multipart_body_without_the_file_is_422(officer, what):
+    # Regression (found by schemathesis): an empty multipart body was read twice, 500.
+    response = token_client(officer).post(
+        f"{API}/{what}/import?format=csv",
+        b"--b0undary--\r\n",
+        content_type="multipart/form-data; boundary=b0undary",
+    )
+
+    assert response.status_code == 422
+    assert body(response) == error(
+        422, "empty", "Send the file as multipart field “file” or as the request body."
+    )
+
+
+@pytest.mark.django_db
+def test_import_multipart_body_that_cannot_be_parsed_is_400(officer):
+    response = token_client(officer).post(
+        f"{API}/organisations/import", b"file=x", content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 400
+    assert body(response) == error(400, "bad_request", "The request body cannot be read.")
+
+
+@pytest.mark.django_db
+def test_import_multipart_with_too_many_files_is_400(officer, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
+    boundary = "b0undary"
+    part = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\nror_id,name\r\n"
+    )
+    response = token_client(officer).post(
+        f"{API}/organisations/import",
+        (part * 2 + f"--{boundary}--\r\n").encode(),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+    assert response.status_code == 400
+    assert body(response) == error(400, "bad_request", "The request body cannot be read.")
+
+
+@pytest.mark.django_db
 def test_service_validation_error_is_422_with_fields(officer):
     response = token_client(officer).post(
         f"{API}/organisations",

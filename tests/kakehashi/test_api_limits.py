@@ -118,3 +118,44 @@ def test_project_capacity_of_ten_to_the_thirty_is_422(supervisor_user, project):
 
     message = "Ensure this value is less than or equal to 32767."
     assert body(response) == error(422, "max_value", message, fields={"capacity": [message]})
+
+
+def test_project_supervisor_id_past_64_bits_is_422(supervisor_user, project):
+    # Regression (found by schemathesis): SQLite cannot compare such a number, 500.
+    huge = 2**70
+    response = token_client(supervisor_user).patch(
+        f"{API}/projects/{project.pk}",
+        {"supervisors": [{"person_id": huge, "role": "main"}]},
+        content_type="application/json",
+    )
+
+    message = f"Unknown people: {huge}."
+    assert body(response) == error(422, "invalid", message, fields={"supervisors": [message]})
+
+
+def test_match_policy_reserve_id_past_64_bits_is_422(officer, call):
+    cap = {
+        "label": "Kyoto",
+        "kind": "region",
+        "values": ["JP-26"],
+        "capacity": 2,
+        "reserves": {str(2**70): 1},
+    }
+    response = token_client(officer).put(
+        f"{API}/calls/{call.slug}/match-policy",
+        {"mode": "student", "caps": [cap]},
+        content_type="application/json",
+    )
+
+    message = f"No organisation with id {2**70}."
+    assert response.status_code == 422
+    assert body(response)["error"]["fields"] == {"caps.0.reserves": [message]}
+
+
+@pytest.mark.parametrize("call_filter", [-(2**72), 2**63, 0])
+def test_application_list_call_filter_past_64_bits_is_an_empty_list(candidate_user, call_filter):
+    # Regression (found by schemathesis): ?call=-6325296723867218214912 was a 500.
+    response = token_client(candidate_user).get(f"{API}/applications", {"call": call_filter})
+
+    assert response.status_code == 200
+    assert body(response) == {"items": [], "count": 0}

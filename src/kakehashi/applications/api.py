@@ -28,6 +28,7 @@ from kakehashi.applications.services import (
 )
 from kakehashi.core import limits
 from kakehashi.core.api import ERRORS, Pagination, text
+from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.selectors import call_get_visible
 from kakehashi.projects.selectors import project_get_visible
@@ -171,18 +172,26 @@ def _host_ranking(request: HttpRequest) -> dict:
     }
 
 
-@router.get("/applications", response=list[ApplicationOut], summary="Your own applications")
+@router.get(
+    "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Your own applications"
+)
 @api_permission("applications.view_application_list")
 @paginate(Pagination)
 def application_list(request: HttpRequest, call: int | None = None):
     qs = application_list_for_candidate(candidate=request.user)
-    return qs.filter(call_id=call) if call is not None else qs
+    # Not call_id=call: a foreign key's lookup hands a number past 64 bits to SQLite (500).
+    return qs.filter(call_id__in=possible_ids([call])) if call is not None else qs
 
 
 @router.get(
     "/applications/{int:application_id}",
     response={200: ApplicationOut, **ERRORS},
-    summary="One application (yours, to a project you supervise, or any for officers)",
+    summary="One application (yours, to your project unless withdrawn, or any for officers)",
+    description=(
+        "A supervisor sees an application to their project only until it is withdrawn, "
+        "and never its `rank` (404 for a withdrawn one); the candidate and officers see "
+        "it with its rank."
+    ),
 )
 @api_permission("applications.view_application", obj=_application)
 def application_detail(request: HttpRequest, application_id: int):
@@ -305,7 +314,7 @@ def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingI
 
 @router.get(
     "/calls/{int:call_id}/applicants",
-    response=list[ApplicationOut],
+    response={200: list[ApplicationOut], **ERRORS},
     summary="Submitted applications to your own projects in a call (supervisors)",
 )
 @api_permission(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, get_args
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -24,9 +24,11 @@ from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
     RequestDataTooBig,
+    SuspiciousOperation,
     ValidationError,
 )
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -38,7 +40,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBasicAuth, HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
-from pydantic import StringConstraints, create_model
+from pydantic import StringConstraints, create_model, model_validator
 
 from kakehashi.core import limits
 from kakehashi.core.errors import ImportRejected, error_body, validation_messages
@@ -171,20 +173,46 @@ def _constrained(annotation: Any, metadata: list[Any]) -> Any:
     return Annotated[(annotation, *metadata)] if metadata else annotation
 
 
+def _admits_none(annotation: Any) -> bool:
+    return annotation is Any or annotation is None or type(None) in get_args(annotation)
+
+
+class PatchSchema(Schema):
+    """Base of the bodies :func:`patch_schema` generates."""
+
+    #: Fields that cannot be empty: ``null`` for one of them means "leave it unchanged".
+    null_means_unchanged: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _null_is_unsent(self):
+        for name in self.null_means_unchanged:
+            if getattr(self, name) is None:
+                self.model_fields_set.discard(name)
+        return self
+
+
 def patch_schema(schema: type[Schema], *, name: str, exclude: Iterable[str] = ()) -> type[Schema]:
     """The body of a PATCH, generated from the input `schema`: the same fields (less
     `exclude`, which cannot change), each optional with ``None`` as default.
 
-    Read it with ``payload.dict(exclude_unset=True)``: only what the caller sent.
+    A field left out stays as it is, and so does a field sent as ``null`` when the
+    input schema does not accept ``null`` for it (it would otherwise reach the
+    database as an empty value the model forbids); where it does accept ``null``,
+    ``null`` is a value. Read it with ``payload.dict(exclude_unset=True)``: only what
+    the caller sent and means to change.
     """
     skip = set(exclude)
     # The field's constraints (``max_length`` …) stay on the value; None means "unchanged".
+    kept = {field: info for field, info in schema.model_fields.items() if field not in skip}
     fields: dict[str, Any] = {
         field: (_constrained(info.annotation, info.metadata) | None, None)
-        for field, info in schema.model_fields.items()
-        if field not in skip
+        for field, info in kept.items()
     }
-    return create_model(name, __base__=Schema, __module__=schema.__module__, **fields)
+    model = create_model(name, __base__=PatchSchema, __module__=schema.__module__, **fields)
+    model.null_means_unchanged = frozenset(
+        field for field, info in kept.items() if not _admits_none(info.annotation)
+    )
+    return model
 
 
 # ---------------------------------------------------------------- errors
@@ -283,6 +311,13 @@ def _on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRe
     return error_response(status=403, code="forbidden", message=message)
 
 
+def _on_malformed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A multipart body Django cannot parse, too many fields or files: the caller's fault.
+    return error_response(
+        status=400, code="bad_request", message=_("The request body cannot be read.")
+    )
+
+
 def _on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(
         status=413,
@@ -312,6 +347,8 @@ def install_error_handlers(api) -> None:
     api.add_exception_handler(Http404, _on_not_found)
     api.add_exception_handler(ObjectDoesNotExist, _on_not_found)
     api.add_exception_handler(PermissionDenied, _on_permission_denied)
+    api.add_exception_handler(MultiPartParserError, _on_malformed)
+    api.add_exception_handler(SuspiciousOperation, _on_malformed)
     api.add_exception_handler(RequestDataTooBig, _on_too_big)
 
 
@@ -373,6 +410,9 @@ def import_request(request: HttpRequest, format: str | None, choices: tuple[str,
     if upload is not None:
         data = upload.read()
         guessed = guess_format(upload.name or "", choices)
+    elif request.content_type == "multipart/form-data":
+        # A multipart body without the field: reading FILES consumed it, nothing is left.
+        data, guessed = b"", None
     else:
         data = request.body
         content_type = request.content_type or ""

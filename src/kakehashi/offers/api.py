@@ -163,7 +163,7 @@ def _round_out(r) -> dict:
 
 @router.get(
     "/me/results",
-    response=list[ResultOut],
+    response={200: list[ResultOut], **ERRORS},
     summary="Your result in every call with a published match: placement, reasons, offers",
 )
 @api_permission(
@@ -212,7 +212,7 @@ def offer_decline_endpoint(request: HttpRequest, offer_id: int):
 
 @router.get(
     "/me/interns",
-    response=list[InternsOut],
+    response={200: list[InternsOut], **ERRORS},
     summary="Per project you supervise with a published match: interns, cut-off, declines",
 )
 @api_permission(

@@ -102,7 +102,11 @@ def _values(payload: Schema, *, exclude_unset: bool) -> dict:
     return values
 
 
-@router.public_get("/organisations", response=list[OrganisationOut], summary="Search organisations")
+@router.public_get(
+    "/organisations",
+    response={200: list[OrganisationOut], **ERRORS},
+    summary="Search organisations",
+)
 @api_permission("organisations.view_organisation")
 @paginate(Pagination)
 def organisation_list_endpoint(

@@ -125,7 +125,9 @@ def _person(request: HttpRequest, person_id: int, **_kwargs):
     return person_get_visible(user=request.user, pk=person_id)
 
 
-@router.get("/people", response=list[PersonOut], summary="List the people you may see")
+@router.get(
+    "/people", response={200: list[PersonOut], **ERRORS}, summary="List the people you may see"
+)
 @api_permission("people.view_user_list")
 @paginate(Pagination)
 def person_list(request: HttpRequest):
@@ -156,7 +158,7 @@ def me(request: HttpRequest):
     return person_get_visible(user=request.user, pk=request.user.pk)
 
 
-@router.get("/me/tokens", response=list[TokenOut], summary="Your API tokens")
+@router.get("/me/tokens", response={200: list[TokenOut], **ERRORS}, summary="Your API tokens")
 @api_permission("people.view_apitoken")
 @paginate(Pagination)
 def token_list(request: HttpRequest):

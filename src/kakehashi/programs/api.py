@@ -109,7 +109,7 @@ class OverviewOut(Schema):
     by_language: dict[str, int]
 
 
-@router.public_get("/programs", response=list[ProgramOut], summary="List programs")
+@router.public_get("/programs", response={200: list[ProgramOut], **ERRORS}, summary="List programs")
 @api_permission("programs.view_program")
 @paginate(Pagination)
 def program_list_endpoint(request: HttpRequest):
@@ -124,7 +124,7 @@ def program_detail(request: HttpRequest, slug: str):
 
 @router.public_get(
     "/calls",
-    response=list[CallOut],
+    response={200: list[CallOut], **ERRORS},
     summary="List calls with their phases (UTC and the phase's own time zone)",
 )
 @api_permission("programs.view_call")

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
+from kakehashi.core.models import possible_ids
 from kakehashi.jobs.services import job_enqueue
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
@@ -185,7 +186,7 @@ def _reserve_organisations(keys: list[str]) -> dict[str, int]:
         Organisation.objects.filter(ror_id__in=set(rors.values())).values_list("ror_id", "pk")
     )
     ids = {int(k) for k in keys if k.isdecimal()}
-    known = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    known = set(Organisation.objects.filter(pk__in=possible_ids(ids)).values_list("pk", flat=True))
     out = {}
     for key in keys:
         # A ROR id may be all digits ("012345678"), so it is tried before an id.

@@ -162,7 +162,7 @@ def _project_visible(request: HttpRequest, project_id: int, **_kwargs) -> Projec
 
 @router.public_get(
     "/projects",
-    response=list[ProjectOut],
+    response={200: list[ProjectOut], **ERRORS},
     summary="Search the projects you may see (published ones for everyone)",
 )
 @api_permission("projects.view_project_list")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from kakehashi.core.models import possible_ids
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
 from kakehashi.programs.models import Call
@@ -145,7 +146,7 @@ def project_references(
         if host is None:
             errors["host_id"] = _("No such organisation.")
     if supervisors is not None:
-        found = User.objects.in_bulk([pk for pk, _role in supervisors])
+        found = User.objects.in_bulk(possible_ids(pk for pk, _role in supervisors))
         unknown = [pk for pk, _role in supervisors if pk not in found]
         if unknown:
             errors["supervisors"] = _("Unknown people: %(ids)s.") % {

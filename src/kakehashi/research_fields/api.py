@@ -25,7 +25,7 @@ class ResearchFieldOut(Schema):
 
 @router.public_get(
     "/research-fields",
-    response=list[ResearchFieldOut],
+    response={200: list[ResearchFieldOut], **ERRORS},
     summary="List research fields; filter by level, parent code or text",
 )
 @api_permission("research_fields.view_researchfield")

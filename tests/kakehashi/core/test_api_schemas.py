@@ -14,20 +14,32 @@ class ThingIn(Schema):
     title: str
     tags: list[str] = []
     starts: dt.date
+    note: str | None = None
 
 
 ThingPatch = patch_schema(ThingIn, name="ThingPatch", exclude={"key"})
 
 
 def test_patch_schema_every_field_optional_except_the_excluded():
-    assert list(ThingPatch.model_fields) == ["title", "tags", "starts"]
+    assert list(ThingPatch.model_fields) == ["title", "tags", "starts", "note"]
     assert ThingPatch().dict(exclude_unset=True) == {}
 
 
 def test_patch_schema_keeps_what_was_sent_and_its_types():
-    patch = ThingPatch(starts="2026-04-01", tags=None)
+    patch = ThingPatch(starts="2026-04-01", tags=["a"], note="n")
 
-    assert patch.dict(exclude_unset=True) == {"starts": dt.date(2026, 4, 1), "tags": None}
+    assert patch.dict(exclude_unset=True) == {
+        "starts": dt.date(2026, 4, 1),
+        "tags": ["a"],
+        "note": "n",
+    }
+
+
+def test_patch_schema_null_leaves_a_field_unchanged_unless_the_input_takes_null():
+    # Regression: PATCH /projects/{id} with {"summary": null} reached the database (500).
+    patch = ThingPatch(title=None, tags=None, note=None)
+
+    assert patch.dict(exclude_unset=True) == {"note": None}
 
 
 def test_patch_schema_validates_like_the_input():

@@ -1,7 +1,9 @@
 import datetime as dt
+from io import StringIO
 
 import pytest
-from django.utils import timezone
+from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 
 from kakehashi.people.models import ApiToken
 from kakehashi.people.services import api_token_authenticate, api_token_create
@@ -58,3 +60,25 @@ def test_api_token_expired_is_refused():
 
     assert api_token_authenticate(key=key) is None
     assert ApiToken.objects.get(pk=token.pk).last_used_at is None
+
+
+@pytest.mark.django_db
+def test_issue_token_command_prints_a_working_key():
+    user = factories.UserFactory(username="ci-officer")
+    out, err = StringIO(), StringIO()
+    call_command("issue_token", "ci-officer", "--name", "fuzz", stdout=out, stderr=err)
+    key = out.getvalue().strip()
+    assert key.startswith("kh_") and "\n" not in key
+    assert api_token_authenticate(key=key) == user
+    token = ApiToken.objects.get(user=user)
+    assert token.name == "fuzz" and key not in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_issue_token_command_refuses_an_unknown_or_inactive_account():
+    factories.UserFactory(username="gone", is_active=False)
+    for username in ("gone", "nobody"):
+        with translation.override("en"), pytest.raises(CommandError) as refused:
+            call_command("issue_token", username, stdout=StringIO(), stderr=StringIO())
+        assert str(refused.value) == f"No active account named “{username}”."
+    assert not ApiToken.objects.exists()

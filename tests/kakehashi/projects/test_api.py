@@ -223,6 +223,24 @@ def test_update_bad_dates_is_422_and_changes_nothing(project, supervisor_user):
 
 
 @pytest.mark.django_db
+def test_update_with_null_for_a_field_that_cannot_be_empty_leaves_it_unchanged(
+    project, supervisor_user
+):
+    # Regression (found by schemathesis): {"summary": null} reached the database, 500.
+    before = project.summary
+    response = token_client(supervisor_user).patch(
+        f"{API}/projects/{project.pk}",
+        {"summary": None, "fields": None, "title": "Changed"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    project.refresh_from_db()
+    assert body(response) == project_body(project)
+    assert (project.summary, project.title) == (before, "Changed")
+
+
+@pytest.mark.django_db
 def test_transition_submit_by_supervisor_approve_by_officer_only(draft, supervisor_user, officer):
     sup = token_client(supervisor_user)
 
