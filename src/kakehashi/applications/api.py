@@ -264,7 +264,7 @@ def _rank_list_of(request: HttpRequest, call_id: int, person_id: int, **_kwargs)
 
 @router.get(
     "/calls/{int:call_id}/rank-list/versions",
-    response=list[RankListVersionOut],
+    response={200: list[RankListVersionOut], **ERRORS},
     summary="Every saved version of your rank list for a call, newest first (candidates)",
 )
 @api_permission(
@@ -278,7 +278,7 @@ def rank_list_versions_own(request: HttpRequest, call_id: int):
 
 @router.get(
     "/calls/{int:call_id}/rank-lists/{int:person_id}/versions",
-    response=list[RankListVersionOut],
+    response={200: list[RankListVersionOut], **ERRORS},
     summary="Every saved version of one candidate's rank list, newest first (officers, "
     "and the candidate)",
     description="Anyone else gets a 404.",

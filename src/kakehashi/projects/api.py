@@ -187,7 +187,7 @@ def project_import(request: HttpRequest, format: str | None = None):
 
 @router.get(
     "/projects/invitations",
-    response=list[InvitationOut],
+    response={200: list[InvitationOut], **ERRORS},
     summary="Your invitations to supervise a project, not yet answered",
 )
 @api_permission("projects.view_supervision_invitation_list")
