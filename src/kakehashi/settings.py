@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kakehashi.matching",
     "kakehashi.offers",
     "kakehashi.notifications",
+    "kakehashi.documents",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,14 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
+# Candidates' documents and reference letters (docs/documents.md): kept under
+# MEDIA_ROOT, which no URL serves (no MEDIA_URL, not WhiteNoise's); views that check
+# permission read them. KAKEHASHI_UPLOAD_MAX_BYTES bounds each uploaded PDF.
+MEDIA_ROOT = Path(os.environ.get("KAKEHASHI_MEDIA_ROOT", VAR_DIR / "media"))
+UPLOAD_MAX_BYTES = int(os.environ.get("KAKEHASHI_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# How long a referee's private upload link works (days).
+REFEREE_LINK_DAYS = int(os.environ.get("KAKEHASHI_REFEREE_LINK_DAYS", "30"))
+REFEREES_MAX = 10
 STATIC_ROOT = Path(os.environ.get("KAKEHASHI_STATIC_ROOT", VAR_DIR / "static"))
 # WhiteNoise warns at start-up (an error in the test suite) when this is missing.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
