@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kakehashi.audit.models import AuditEntry
-from kakehashi.documents.models import Document, Referee
+from kakehashi.documents.models import Document, LetterRequirement, Referee
 from kakehashi.documents.selectors import letters_due_for_candidate, referee_by_token
 from kakehashi.documents.services import (
     document_delete,
@@ -19,7 +19,6 @@ from kakehashi.documents.services import (
     referee_add,
     referee_remove,
 )
-from kakehashi.documents.models import LetterRequirement
 from kakehashi.documents.validators import pdf_check
 from tests import factories
 from tests.kakehashi.documents.conftest import pdf_bytes, pdf_upload
