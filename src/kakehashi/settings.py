@@ -316,7 +316,8 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_WORKER_POOL = "solo"
 # The periodic work, queued by `celery -A kakehashi beat` with a broker and by the
 # Huey consumer's scheduler without one (jobs.tasks): expired offers lapse every
-# minute, phase openings and deadline reminders go out every ten minutes, and the
+# minute, phase openings and deadline reminders go out every ten minutes, reminders
+# of missing reference letters every hour, and the
 # reaper looks for jobs whose worker died every minute. Schedules are in seconds,
 # whole minutes (Huey's scheduler wakes once a minute).
 CELERY_BEAT_SCHEDULE = {
@@ -329,6 +330,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
         "schedule": 600.0,
         "kwargs": {"kind": "notifications.phases"},
+    },
+    "letter-reminders": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 3600.0,
+        "kwargs": {"kind": "documents.letter_reminders"},
     },
     "jobs-reap": {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",

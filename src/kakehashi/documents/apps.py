@@ -7,6 +7,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents and reference letters")
 
     def ready(self) -> None:
+        # Registers the `documents.letter_reminders` job kind.
+        from kakehashi.documents import tasks  # noqa: F401
+
         # Imported once the app registry is ready: privacy imports models.
         from kakehashi.documents.privacy import documents_data_export, documents_erase
         from kakehashi.people.signals import person_data_export, person_erase

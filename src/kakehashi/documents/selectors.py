@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kakehashi.applications.enums import ApplicationStatus
@@ -110,3 +111,20 @@ def letters_due_for_candidate(*, candidate) -> list[CallLetters]:
         )
         for r in requirements.order_by("deadline", "pk")
     ]
+
+
+def candidates_missing_letters(*, requirement: LetterRequirement) -> list[tuple]:
+    """(candidate, letters received) for each candidate with a standing application in
+    the requirement's call who has fewer letters than it asks for."""
+    received = Count("referees", filter=Q(referees__letter_received_at__isnull=False))
+    applied = Application.objects.filter(
+        call_id=requirement.call_id, status=ApplicationStatus.SUBMITTED
+    ).values("candidate_id")
+    people = (
+        get_user_model()
+        .objects.filter(pk__in=applied)
+        .annotate(letters=received)
+        .filter(letters__lt=requirement.letters_required)
+        .order_by("pk")
+    )
+    return [(person, person.letters) for person in people]

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from kakehashi.audit.services import audit_record
 from kakehashi.core.roles import is_candidate
 from kakehashi.documents.enums import DocumentKind
-from kakehashi.documents.models import Document, Referee
-from kakehashi.documents.selectors import referee_by_token, token_hash
+from kakehashi.documents.models import Document, LetterRequirement, Referee
+from kakehashi.documents.selectors import candidates_missing_letters, referee_by_token, token_hash
 from kakehashi.documents.validators import pdf_check
-from kakehashi.notifications.services import notify
+from kakehashi.notifications.services import notify, notify_once
 
 REFEREE_INVITATION = "referee_invitation"
 
@@ -240,3 +240,34 @@ def letter_upload(*, token: str, upload) -> Referee:
             },
         )
     return referee
+
+
+#: How long before a call's letters deadline candidates still missing letters are told.
+LETTERS_REMINDER_BEFORE = dt.timedelta(days=7)
+LETTERS_MISSING = "letters_missing"
+
+
+def letter_reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Mail each candidate with a standing application to a call whose letters deadline
+    is less than a week away, and who has fewer letters than it asks for, once per
+    deadline (a moved deadline is a new one). Idempotent: run it as often as you like
+    (the ``documents.letter_reminders`` job)."""
+    now = now or timezone.now()
+    sent = 0
+    requirements = LetterRequirement.objects.filter(
+        deadline__gt=now, deadline__lte=now + LETTERS_REMINDER_BEFORE
+    ).select_related("call")
+    for requirement in requirements:
+        for candidate, received in candidates_missing_letters(requirement=requirement):
+            key = f"call:{requirement.call_id}:letters:{requirement.deadline:%Y-%m-%dT%H:%M:%SZ}"
+            context = {
+                "call": requirement.call,
+                "required": requirement.letters_required,
+                "received": received,
+                "missing": requirement.letters_required - received,
+                "deadline": requirement.deadline,
+                "path": reverse("documents:mine"),
+            }
+            if notify_once(user=candidate, kind=LETTERS_MISSING, key=key, context=context):
+                sent += 1
+    return {LETTERS_MISSING: sent}

@@ -15,6 +15,7 @@ from kakehashi.documents.selectors import letters_due_for_candidate, referee_by_
 from kakehashi.documents.services import (
     document_delete,
     document_upload,
+    letter_reminders_send,
     letter_upload,
     referee_add,
     referee_remove,
@@ -177,3 +178,35 @@ def test_letters_due_count_received_letters_for_calls_applied_to(
     [due] = letters_due_for_candidate(candidate=candidate)
     assert (due.call, due.required, due.received, due.missing) == (world["call"], 2, 1, 1)
     assert letters_due_for_candidate(candidate=world["other_candidate"]) == []
+
+
+def test_letter_reminders_go_once_to_candidates_missing_letters(
+    world, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    requirement = LetterRequirement.objects.create(
+        call=world["call"], letters_required=1, deadline=now + dt.timedelta(days=10)
+    )
+    complete = factories.candidate(user__username="complete")
+    factories.ApplicationFactory(candidate=complete, project=world["project"])
+    with django_capture_on_commit_callbacks(execute=True):
+        referee_add(candidate=complete, name="R", email="r@x.org", language="en")
+    letter_upload(token=_token(mail.outbox[-1]), upload=pdf_upload())
+    mail.outbox.clear()
+
+    assert letter_reminders_send(now=now) == {"letters_missing": 0}  # too early
+    later = requirement.deadline - dt.timedelta(days=2)
+    assert letter_reminders_send(now=later) == {"letters_missing": 1}
+    [message] = mail.outbox
+    assert message.to == [world["candidate"].email]
+    assert message.subject == f"Reminder: reference letters for {world['call'].name}"
+    assert "0 have arrived: one is still missing." in " ".join(message.body.split())
+    assert letter_reminders_send(now=later) == {"letters_missing": 0}  # once
+    # A moved deadline is a new one.
+    LetterRequirement.objects.filter(pk=requirement.pk).update(
+        deadline=requirement.deadline + dt.timedelta(days=1)
+    )
+    assert letter_reminders_send(now=later) == {"letters_missing": 1}
+    assert letter_reminders_send(now=requirement.deadline + dt.timedelta(days=2)) == {
+        "letters_missing": 0
+    }
