@@ -222,3 +222,12 @@ def test_my_documents_page_query_count(world, rows, django_assert_num_queries):
 
 #: Session, user, roles, documents, referees, letters due (two), messages.
 QUERIES_MINE = 8
+
+
+def test_application_page_links_supervisors_to_the_documents(filed):
+    application = Application.objects.get(candidate=filed["candidate"])
+    url = reverse("applications:detail", args=[application.pk])
+    target = reverse("documents:candidate", args=[filed["candidate"].pk])
+    assert target in _client(filed["supervisor"]).get(url).text
+    assert target in _client(filed["officer"]).get(url).text
+    assert target not in _client(filed["candidate"]).get(url).text
