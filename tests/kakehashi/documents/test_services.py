@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kakehashi.audit.models import AuditEntry
+from kakehashi.core.cache import data_version
 from kakehashi.documents.models import Document, LetterRequirement, Referee
 from kakehashi.documents.selectors import letters_due_for_candidate, referee_by_token
 from kakehashi.documents.services import (
@@ -210,3 +211,11 @@ def test_letter_reminders_go_once_to_candidates_missing_letters(
     assert letter_reminders_send(now=requirement.deadline + dt.timedelta(days=2)) == {
         "letters_missing": 0
     }
+
+
+def test_documents_keep_the_public_cache(world):
+    # No public answer shows a document or a referee: their writes keep the cache.
+    before = data_version()
+    document_upload(owner=world["candidate"], kind="cv", upload=pdf_upload())
+    referee_add(candidate=world["candidate"], name="R", email="r@x.org", language="en")
+    assert data_version() == before
