@@ -231,3 +231,27 @@ def test_application_page_links_supervisors_to_the_documents(filed):
     assert target in _client(filed["supervisor"]).get(url).text
     assert target in _client(filed["officer"]).get(url).text
     assert target not in _client(filed["candidate"]).get(url).text
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_candidate_documents_page_query_count(world, rows, django_assert_num_queries):
+    candidate = world["candidate"]
+    for i in range(rows):
+        Referee.objects.create(
+            candidate=candidate,
+            name=f"R{i}",
+            email=f"r{i}@x.org",
+            invited_at=timezone.now(),
+            letter_received_at=timezone.now() if i % 2 else None,
+        )
+    for kind in ["cv", "transcript"][: min(rows, 2)]:
+        document_upload(owner=candidate, kind=kind, upload=pdf_upload())
+    client = _client(world["supervisor"])
+    url = reverse("documents:candidate", args=[candidate.pk])
+    client.get(url)  # warm the session
+    with django_assert_num_queries(QUERIES_CANDIDATE):
+        assert client.get(url).status_code == 200
+
+
+#: Session, user, roles, the person, the permission, documents, referees, messages.
+QUERIES_CANDIDATE = 8
