@@ -24,6 +24,7 @@ from kakehashi.core.api import (
     install_error_handlers,
     not_found_response,
 )
+from kakehashi.documents.api import router as documents_router
 from kakehashi.matching.api import router as matching_router
 from kakehashi.offers.api import router as offers_router
 from kakehashi.organisations.api import router as organisations_router
@@ -123,3 +124,4 @@ api.add_router("/", applications_router, tags=["applications and rankings"])
 api.add_router("/", recommendations_router, tags=["recommendations and search"])
 api.add_router("/", matching_router, tags=["match runs and offers"])
 api.add_router("/", offers_router, tags=["match runs and offers"])
+api.add_router("/", documents_router, tags=["documents and reference letters"])

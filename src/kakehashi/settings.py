@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kakehashi.matching",
     "kakehashi.offers",
     "kakehashi.notifications",
+    "kakehashi.documents",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,14 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
+# Candidates' documents and reference letters (docs/documents.md): kept under
+# MEDIA_ROOT, which no URL serves (no MEDIA_URL, not WhiteNoise's); views that check
+# permission read them. KAKEHASHI_UPLOAD_MAX_BYTES bounds each uploaded PDF.
+MEDIA_ROOT = Path(os.environ.get("KAKEHASHI_MEDIA_ROOT", VAR_DIR / "media"))
+UPLOAD_MAX_BYTES = int(os.environ.get("KAKEHASHI_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# How long a referee's private upload link works (days).
+REFEREE_LINK_DAYS = int(os.environ.get("KAKEHASHI_REFEREE_LINK_DAYS", "30"))
+REFEREES_MAX = 10
 STATIC_ROOT = Path(os.environ.get("KAKEHASHI_STATIC_ROOT", VAR_DIR / "static"))
 # WhiteNoise warns at start-up (an error in the test suite) when this is missing.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -308,7 +317,8 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_WORKER_POOL = "solo"
 # The periodic work, queued by `celery -A kakehashi beat` with a broker and by the
 # Huey consumer's scheduler without one (jobs.tasks): expired offers lapse every
-# minute, phase openings and deadline reminders go out every ten minutes, and the
+# minute, phase openings and deadline reminders go out every ten minutes, reminders
+# of missing reference letters every hour, and the
 # reaper looks for jobs whose worker died every minute. Schedules are in seconds,
 # whole minutes (Huey's scheduler wakes once a minute).
 CELERY_BEAT_SCHEDULE = {
@@ -321,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
         "schedule": 600.0,
         "kwargs": {"kind": "notifications.phases"},
+    },
+    "letter-reminders": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 3600.0,
+        "kwargs": {"kind": "documents.letter_reminders"},
     },
     "jobs-reap": {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("kakehashi.recommendations.urls")),
     path("", include("kakehashi.matching.urls")),
     path("", include("kakehashi.offers.urls")),
+    path("", include("kakehashi.documents.urls")),
     path("", include("kakehashi.audit.urls")),
 ]

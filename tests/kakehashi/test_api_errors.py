@@ -71,6 +71,12 @@ EXPECTED_PATHS = {
     "/api/v1/offers/{offer_id}/accept": {"post"},
     "/api/v1/offers/{offer_id}/decline": {"post"},
     "/api/v1/me/interns": {"get"},
+    "/api/v1/me/documents": {"get", "post"},
+    "/api/v1/me/documents/{document_id}": {"delete"},
+    "/api/v1/me/referees": {"get", "post"},
+    "/api/v1/me/referees/{referee_id}": {"delete"},
+    "/api/v1/documents/{document_id}/file": {"get"},
+    "/api/v1/letters/{referee_id}/file": {"get"},
 }
 
 

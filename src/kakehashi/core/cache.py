@@ -28,7 +28,7 @@ from kakehashi.core.models import DataVersion
 
 #: Apps whose rows no public answer shows: their (frequent) writes keep the cache.
 IGNORED_APPS = frozenset(
-    {"applications", "audit", "core", "jobs", "matching", "notifications", "offers"}
+    {"applications", "audit", "core", "documents", "jobs", "matching", "notifications", "offers"}
 )
 #: Single models likewise ("app_label.modelname").
 IGNORED_MODELS = frozenset({"people.apitoken"})

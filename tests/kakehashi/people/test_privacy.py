@@ -133,8 +133,8 @@ def test_export_queries_do_not_grow(django_assert_num_queries, call):
 
 
 #: Account, languages, affiliations, profile (+ fields), tokens, audit; applications,
-#: host rankings, projects, offers, published runs, notifications.
-EXPORT_QUERIES = 12
+#: host rankings, projects, offers, published runs, notifications; documents, referees.
+EXPORT_QUERIES = 14
 
 
 @pytest.mark.django_db

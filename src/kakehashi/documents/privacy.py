@@ -1,0 +1,84 @@
+"""Documents' answers to people's personal-data export and account deletion
+(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kakehashi.documents.models import Document, Referee
+from kakehashi.people.privacy import DELETED, data_section, erase_item, field_labels
+
+
+def documents_data_export(*, sender, person, **kwargs) -> dict:
+    documents = Document.objects.filter(owner=person).order_by("kind")
+    referees = Referee.objects.filter(candidate=person).order_by("invited_at", "pk")
+    return {
+        "documents": data_section(
+            title=_("Documents"),
+            explanation=_(
+                "The documents you uploaded (the files themselves are downloaded from "
+                "your documents page); the SHA-256 identifies each file."
+            ),
+            labels=field_labels(Document, ["kind", "filename", "size", "sha256", "uploaded_at"]),
+            records=[
+                {
+                    "kind": d.kind,
+                    "filename": d.filename,
+                    "size": d.size,
+                    "sha256": d.sha256,
+                    "uploaded_at": d.uploaded_at.isoformat(),
+                }
+                for d in documents
+            ],
+        ),
+        "referees": data_section(
+            title=_("Referees"),
+            explanation=_(
+                "The referees you named and whether their letter arrived. Letters are "
+                "confidential to the programme: they are not part of your data export."
+            ),
+            labels=field_labels(
+                Referee, ["name", "email", "language", "invited_at", "letter_received_at"]
+            ),
+            records=[
+                {
+                    "name": r.name,
+                    "email": r.email,
+                    "language": r.language,
+                    "invited_at": r.invited_at.isoformat(),
+                    "letter_received_at": (
+                        r.letter_received_at.isoformat() if r.letter_received_at else None
+                    ),
+                }
+                for r in referees
+            ],
+        ),
+    }
+
+
+def documents_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    documents = Document.objects.filter(owner=person)
+    referees = Referee.objects.filter(candidate=person)
+    items = [
+        erase_item(
+            what=_("Documents (CV, transcripts) and their files"),
+            count=documents.count(),
+            action=DELETED,
+            why=_("They are yours and serve only your applications."),
+        ),
+        erase_item(
+            what=_("Referees you named and their letters' files"),
+            count=referees.count(),
+            action=DELETED,
+            why=_("Letters about you serve only your applications."),
+        ),
+    ]
+    if not dry_run:
+        files = [(d.file.storage, d.file.name) for d in documents if d.file]
+        files += [(r.letter.storage, r.letter.name) for r in referees if r.letter]
+        documents.delete()
+        referees.delete()
+        # The files go once the deletion commits (a rolled back one keeps them).
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    return items
