@@ -282,9 +282,7 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
 @api_permission("projects.change_project", obj=_project_visible)
 def project_transition_endpoint(request: HttpRequest, project_id: int, payload: TransitionIn):
     project = request.permission_object
-    project_transition(
-        project=project, to=payload.to, actor=request.user, comment=payload.comment
-    )
+    project_transition(project=project, to=payload.to, actor=request.user, comment=payload.comment)
     return project_get_visible(user=request.user, pk=project.pk)
 
 

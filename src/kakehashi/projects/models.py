@@ -61,7 +61,7 @@ class Project(TimestampedModel):
         _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )
     #: When it was last submitted for vetting (the vetting queue's age); None in draft.
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted for vetting"), null=True, blank=True)
     #: What the host's admin or an officer said when they last returned it to draft;
     #: shown on its edit page until it is submitted again (each return is audited).
     return_comment = models.TextField(
