@@ -88,8 +88,12 @@ class ProjectForm(forms.Form):
     working_language = forms.ChoiceField(label=_("Working language"), choices=Language.choices)
     city = forms.CharField(label=_("City"), required=False, max_length=120)
     region = forms.ChoiceField(label=_("Region"))
-    start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end_date = forms.DateField(
+        label=_("End"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=32767, initial=1)
     academic = forms.EmailField(
         label=_("Academic supervisor (e-mail)"),

@@ -192,7 +192,7 @@ def test_create_saves_a_draft_with_translation_and_invites_the_co_supervisor(
     )
     assert [m.to for m in mailoutbox] == [["industry@example.org"]]
     assert mailoutbox[0].subject == (
-        "Kakehashi : vous êtes invité·e à encadrer « Robots souples pour la chirurgie »"
+        "Kakehashi : vous êtes invité·e à superviser « Robots souples pour la chirurgie »"
     )
     assert f"/projects/{project.key}/" in mailoutbox[0].body
 
