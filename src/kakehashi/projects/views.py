@@ -186,12 +186,18 @@ def _preview(form: ProjectForm, *, project: Project | None) -> dict:
         host = Organisation.objects.get(pk=form.cleaned_data["host"])
     else:
         call, host = project.call, project.host
+    supervising = {s.person_id for s in project.supervisions.all()} if project else set()
     return {
         "project": Project(call=call, host=host, **values),
         "fields": list(
             ResearchField.objects.filter(code__in=form.cleaned_data["fields"]).order_by("code")
         ),
-        "supervisors": form.supervisors(),
+        # (person, role, listed): someone other than the author and the project's
+        # supervisors is only invited, and listed once they accept.
+        "supervisors": [
+            (person, role, person.pk == form.user.pk or person.pk in supervising)
+            for person, role in form.supervisors()
+        ],
     }
 
 

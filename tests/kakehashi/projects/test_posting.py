@@ -12,6 +12,7 @@ from kakehashi.projects.models import Project, SupervisionInvitation
 from kakehashi.projects.services import project_transition
 from kakehashi.research_fields.models import ResearchField
 from tests import factories
+from tests.kakehashi.api_helpers import API, body, session_client
 
 
 @pytest.fixture
@@ -197,16 +198,19 @@ def test_create_saves_a_draft_with_translation_and_invites_the_co_supervisor(
     assert f"/projects/{project.key}/" in mailoutbox[0].body
 
 
-def test_preview_shows_the_page_and_saves_nothing(client, call, host, author):
+def test_preview_shows_the_page_and_saves_nothing(client, call, host, author, industry):
     client.force_login(author)
 
     html = client.post(
-        "/supervising/projects/new/", {**_post_data(call, host), "preview": "1"}
+        "/supervising/projects/new/",
+        {**_post_data(call, host, industry="industry@example.org"), "preview": "1"},
     ).content.decode()
 
     assert "Preview: the page as candidates will see it (not saved yet)" in html
     assert '<h2 lang="en">Soft robots for surgery</h2>' in html
     assert '<div lang="fr">' in html
+    # Only the co-supervisor is marked: the author is listed at once.
+    assert html.count("(invited: listed once they accept)") == 1
     assert Project.objects.count() == 0
 
 
@@ -373,3 +377,32 @@ def test_field_search_matches_titles_in_each_language(client, author, language):
     html = client.get("/supervising/research-fields/", {"q": title}).content.decode()
 
     assert f'<input type="checkbox" name="fields" value="{field.code}">' in html
+
+
+def test_api_returns_with_a_comment_for_vetters_only(draft, author, admin):
+    project_transition(project=draft, to="submitted", actor=author)
+    url = f"{API}/projects/{draft.pk}/transition"
+    payload = {"to": "draft", "comment": "Too vague."}
+
+    refused = session_client(author).post(url, payload, content_type="application/json")
+    answered = session_client(admin).post(url, payload, content_type="application/json")
+
+    assert refused.status_code == 403
+    assert answered.status_code == 200
+    assert body(answered)["status"] == "draft"
+    draft.refresh_from_db()
+    assert draft.return_comment == "Too vague."
+
+
+def test_approval_is_mailed_to_the_supervisors_in_their_language(
+    draft, author, admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    author.preferred_language = "ja"
+    author.save()
+    project_transition(project=draft, to="submitted", actor=author)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project_transition(project=draft, to="approved", actor=admin)
+
+    assert [m.to for m in mailoutbox] == [["author@example.org"]]
+    assert mailoutbox[0].subject == "Kakehashi：「Soft robots」が承認されました"
