@@ -3,7 +3,7 @@ preview), its translations on the project page, returning with a comment, the ve
 queue, the research field search, and the mail of each step."""
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from kakehashi.audit.models import AuditEntry
@@ -406,3 +406,23 @@ def test_approval_is_mailed_to_the_supervisors_in_their_language(
 
     assert [m.to for m in mailoutbox] == [["author@example.org"]]
     assert mailoutbox[0].subject == "Kakehashi：「Soft robots」が承認されました"
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_field_search_query_count_does_not_grow(client, author, rows):
+    group = (
+        ResearchField.objects.filter(level=3)
+        .annotate(n=models.Count("children"))
+        .filter(n__gte=3)
+        .order_by("code")
+        .first()
+    )
+    leaves = list(group.children.order_by("code")[:rows])
+    client.force_login(author)
+    q = leaves[0].code if rows == 1 else group.code
+
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/supervising/research-fields/", {"q": q}).content.decode()
+
+    assert html.count('type="checkbox"') >= rows
+    assert len(ctx.captured_queries) == 3
