@@ -16,3 +16,14 @@ class NotificationsConfig(AppConfig):
 
         person_data_export.connect(notifications_data_export, dispatch_uid="notifications.privacy")
         person_erase.connect(notifications_erase, dispatch_uid="notifications.privacy")
+        # Mail about projects: invitations to supervise and each step of vetting.
+        from kakehashi.notifications.projects import (
+            project_transition_mail,
+            supervision_invited_mail,
+        )
+        from kakehashi.projects.signals import project_transitioned, supervision_invited
+
+        supervision_invited.connect(supervision_invited_mail, dispatch_uid="notifications.invited")
+        project_transitioned.connect(
+            project_transition_mail, dispatch_uid="notifications.project_transition"
+        )

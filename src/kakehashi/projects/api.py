@@ -150,6 +150,14 @@ class InvitationOut(Schema):
 
 class TransitionIn(Schema):
     to: str
+    comment: str = text(
+        limits.SHORT_TEXT,
+        "",
+        description=(
+            "Only when returning a submitted project to draft (officers and the host's "
+            "admins): shown to its supervisors until they submit it again."
+        ),
+    )
 
 
 def _supervisor_ids(specs: list[SupervisorIn] | None) -> list[tuple[int, str]] | None:
@@ -274,7 +282,7 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
 @api_permission("projects.change_project", obj=_project_visible)
 def project_transition_endpoint(request: HttpRequest, project_id: int, payload: TransitionIn):
     project = request.permission_object
-    project_transition(project=project, to=payload.to, actor=request.user)
+    project_transition(project=project, to=payload.to, actor=request.user, comment=payload.comment)
     return project_get_visible(user=request.user, pk=project.pk)
 
 

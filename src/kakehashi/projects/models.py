@@ -60,6 +60,15 @@ class Project(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )
+    #: When it was last submitted for vetting (the vetting queue's age); None in draft.
+    submitted_at = models.DateTimeField(_("submitted for vetting"), null=True, blank=True)
+    #: What the host's admin or an officer said when they last returned it to draft;
+    #: shown on its edit page until it is submitted again (each return is audited).
+    return_comment = models.TextField(
+        _("comment on return"),
+        blank=True,
+        validators=[limits.text_max_length_validator(limits.SHORT_TEXT)],
+    )
     supervisors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="ProjectSupervisor",

@@ -54,6 +54,23 @@ def may_create_at(user, host) -> bool:
     )
 
 
+@rules.predicate
+def may_post(user) -> bool:
+    """Officers, and people affiliated with some organisation as supervisor, researcher
+    or admin: they may open the form of a new project (the host they pick is checked
+    by `project_create` through `may_create_at`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(is_officer(user)) or user.affiliations.filter(role__in=HOST_ROLES).exists()
+
+
+@rules.predicate
+def administers_some_organisation(user) -> bool:
+    return (
+        getattr(user, "is_authenticated", False) and user.affiliations.filter(role="admin").exists()
+    )
+
+
 can_view_project = is_published | is_officer | supervises | administers_host | is_invited
 can_change_project = is_officer | supervises | administers_host
 
@@ -65,7 +82,12 @@ can_vet_project = is_officer | administers_host
 #: `project_list_visible` lets them see.
 rules.add_perm("projects.view_project_list", rules.always_allow)
 rules.add_perm("projects.view_project", can_view_project)
-rules.add_perm("projects.view_supervised_project_list", is_supervisor | has_invitations)
+rules.add_perm("projects.view_supervised_project_list", is_supervisor | has_invitations | may_post)
+#: The page of a new project (officers, people of a host organisation).
+rules.add_perm("projects.post_project", may_post)
+#: The projects waiting for vetting: every call's for officers, their organisations'
+#: for organisation admins (`project_vetting_queue`).
+rules.add_perm("projects.view_vetting_queue", is_officer | administers_some_organisation)
 #: Who may create a given project depends on its host (`may_create_at`): the service
 #: `project_create` checks that on the submitted data.
 rules.add_perm("projects.add_project", rules.is_authenticated)

@@ -10,7 +10,7 @@ from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
 from kakehashi.programs.models import Call
 from kakehashi.programs.selectors import call_list_visible
-from kakehashi.projects.enums import PUBLISHED
+from kakehashi.projects.enums import PUBLISHED, ProjectStatus
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.models import (
     Project,
@@ -18,6 +18,7 @@ from kakehashi.projects.models import (
     ProjectVersion,
     SupervisionInvitation,
 )
+from kakehashi.projects.rules import HOST_ROLES
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.research_fields.selectors import research_fields_by_code
 
@@ -166,3 +167,30 @@ def project_references(
 def project_versions(*, project: Project) -> QuerySet[ProjectVersion]:
     """`project`'s numbered edits, newest first, with who made each."""
     return project.versions.select_related("actor").order_by("-number")
+
+
+def project_vetting_queue(*, user) -> QuerySet[Project]:
+    """The submitted projects `user` vets, per call, longest waiting first: every call's
+    for officers, those of the organisations they administer for organisation admins."""
+    qs = (
+        Project.objects.filter(status=ProjectStatus.SUBMITTED)
+        .select_related("host", "call", "call__program")
+        .prefetch_related(
+            Prefetch("supervisions", queryset=ProjectSupervisor.objects.select_related("person"))
+        )
+        .order_by("call__slug", "submitted_at", "key")
+    )
+    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(host__affiliations__person_id=user.pk, host__affiliations__role="admin")
+
+
+def project_hosts_for(*, user) -> QuerySet[Organisation]:
+    """The organisations `user` may post projects at: all for officers, else those
+    they are affiliated with as supervisor, researcher or admin."""
+    qs = Organisation.objects.order_by("name")
+    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(affiliations__person_id=user.pk, affiliations__role__in=HOST_ROLES).distinct()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
+from kakehashi.core import limits
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
 from kakehashi.projects.models import (
@@ -20,7 +21,11 @@ from kakehashi.projects.models import (
     SupervisionInvitation,
 )
 from kakehashi.projects.rules import can_vet_project, may_create_at
-from kakehashi.projects.signals import project_text_changed
+from kakehashi.projects.signals import (
+    project_text_changed,
+    project_transitioned,
+    supervision_invited,
+)
 
 _TRANSITIONS = {
     ProjectStatus.DRAFT: {ProjectStatus.SUBMITTED},
@@ -86,9 +91,14 @@ def project_supervisors_set(*, project: Project, supervisors, actor=None) -> Non
             invitation = SupervisionInvitation.objects.filter(
                 project=project, person=person
             ).first() or SupervisionInvitation(project=project, person=person, invited_by=actor)
+            new = invitation.pk is None
             invitation.role, invitation.order = role, order
             invitation.full_clean(exclude=["project"])
             invitation.save()
+            if new:
+                supervision_invited.send(
+                    sender=Project, project=project, invitation=invitation, actor=actor
+                )
     project.invitations.exclude(person_id__in=named).delete()
     if before:  # not the first set, at creation: a change of supervisors is a new version
         after = _supervisors_kept(project)
@@ -288,18 +298,44 @@ _VETTING = {ProjectStatus.APPROVED, ProjectStatus.CLOSED}
 
 
 @transaction.atomic
-def project_transition(*, project: Project, to: str, actor) -> Project:
+def project_transition(
+    *, project: Project, to: str, actor, comment: str = "", now: dt.datetime | None = None
+) -> Project:
     """Move a project along draft → submitted → approved → closed (or back to draft).
 
     `actor` may change the project (the caller checked ``projects.change_project``);
     approving and closing are only for officers and the host's admins, checked here
-    so that every page and endpoint shares the rule (PermissionDenied otherwise)."""
+    so that every page and endpoint shares the rule (PermissionDenied otherwise).
+
+    Returning a submitted project to draft with a `comment` is vetting too (officers
+    and the host's admins): the comment is kept on the project, shown to its
+    supervisors until they submit it again, and in the audit entry for good.
+    Supervisors (and, on a submission, the host's admins) are mailed once it commits."""
+    comment = (comment or "").strip()
     if to not in ProjectStatus.values:
         raise ValidationError({"to": _("“%(value)s” is not a project status.") % {"value": to}})
     if to in _VETTING and not can_vet_project.test(actor, project):
         raise PermissionDenied(
             _("Only officers and the host's admins may approve or close a project.")
         )
+    if comment:
+        if to != ProjectStatus.DRAFT or project.status != ProjectStatus.SUBMITTED:
+            raise ValidationError(
+                {"comment": _("Only a project returned to draft carries a comment.")},
+                code="comment",
+            )
+        if not can_vet_project.test(actor, project):
+            raise PermissionDenied(
+                _("Only officers and the host's admins may return a project with a comment.")
+            )
+        if len(comment) > limits.SHORT_TEXT:
+            raise ValidationError(
+                {
+                    "comment": _("A comment has at most %(limit)d characters.")
+                    % {"limit": limits.SHORT_TEXT}
+                },
+                code="max_length",
+            )
     if to not in _TRANSITIONS[ProjectStatus(project.status)]:
         raise ValidationError(
             _("A %(from)s project cannot become %(to)s.")
@@ -308,13 +344,25 @@ def project_transition(*, project: Project, to: str, actor) -> Project:
         )
     before = project.status
     project.status = to
+    if to == ProjectStatus.SUBMITTED:
+        project.submitted_at = now or timezone.now()
+        project.return_comment = ""
+    elif to == ProjectStatus.DRAFT:
+        project.submitted_at = None
+        project.return_comment = comment
     project.full_clean()
-    project.save(update_fields=["status", "updated_at"])
+    project.save(update_fields=["status", "submitted_at", "return_comment", "updated_at"])
+    data = {"call": project.call_id, "before": {"status": before}, "after": {"status": to}}
+    if comment:
+        data["comment"] = comment
     audit_record(
         scope=project,
         verb=f"project.{to}",
         actor=actor,
         target=f"project {project.key}",
-        data={"call": project.call_id, "before": {"status": before}, "after": {"status": to}},
+        data=data,
+    )
+    project_transitioned.send(
+        sender=Project, project=project, before=before, to=to, actor=actor, comment=comment
     )
     return project

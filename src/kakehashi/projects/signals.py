@@ -11,3 +11,13 @@ project_text_changed = Signal()
 #: Sent with ``project`` and ``user`` when the project page is built; receivers
 #: (applications) answer a dict of what they add to its context.
 project_page = Signal()
+
+#: Sent with ``project``, ``invitation`` and ``actor`` inside the transaction that
+#: named a person a supervisor (a new ``SupervisionInvitation``); notifications mail
+#: them once it commits.
+supervision_invited = Signal()
+
+#: Sent with ``project``, ``before`` and ``to`` (statuses), ``actor`` and ``comment``
+#: inside the transaction of a project's transition; notifications mail its
+#: supervisors (and, on a submission, the host's admins) once it commits.
+project_transitioned = Signal()

@@ -1,28 +1,44 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.cache import public_fragment
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import render_page_or_fragment
+from kakehashi.core.views import form_add_service_error, render_page_or_fragment
+from kakehashi.organisations.models import Organisation
+from kakehashi.programs.selectors import call_list_visible
 from kakehashi.projects.filters import ProjectFilters
-from kakehashi.projects.forms import ProjectFilterForm
+from kakehashi.projects.forms import ProjectFilterForm, ProjectForm, project_form_initial
 from kakehashi.projects.models import Project
-from kakehashi.projects.rules import can_change_project
+from kakehashi.projects.rules import can_change_project, can_vet_project, may_post
 from kakehashi.projects.selectors import (
     project_get_visible,
     project_list_supervised,
     project_search,
     project_versions,
+    project_vetting_queue,
     supervision_invitations_of,
 )
-from kakehashi.projects.services import supervision_accept, supervision_decline
+from kakehashi.projects.services import (
+    project_create,
+    project_supervisors_set,
+    project_transition,
+    project_update,
+    supervision_accept,
+    supervision_decline,
+)
 from kakehashi.projects.signals import project_page
+from kakehashi.research_fields.models import ResearchField
+from kakehashi.research_fields.selectors import research_field_list, research_fields_by_code
 
 PAGE_SIZE = 12
 
@@ -66,6 +82,24 @@ def _project_visible(request, key: str) -> Project:
     return project_get_visible(user=request.user, key=key)
 
 
+def _translation_for(project: Project, lang: str) -> dict | None:
+    """The host's translation of `project` into `lang` when the viewer reads another
+    language than the original and one was stored: each text with its language (a
+    text the translation lacks stays in the original); None otherwise."""
+    if lang == project.language or not isinstance(project.translations, dict):
+        return None
+    entry = project.translations.get(lang)
+    if not isinstance(entry, dict) or not any(entry.get(n) for n in ("title", "description")):
+        return None
+    shown = {}
+    for name in ("title", "summary", "description"):
+        text = entry.get(name)
+        translated = isinstance(text, str) and bool(text)
+        shown[name] = text if translated else getattr(project, name)
+        shown[f"{name}_lang"] = lang if translated else project.language
+    return shown
+
+
 @permission_required("projects.view_project", obj=_project_visible, public=True)
 def project_detail(request, key: str):
     project = request.permission_object
@@ -82,6 +116,9 @@ def project_detail(request, key: str):
         # the history itself is for those who may edit (its host, officers).
         "edited_after_opening": any(v.after_opening for v in versions),
         "versions": versions if can_change_project(request.user, project) else None,
+        "may_change": can_change_project(request.user, project),
+        "may_vet": can_vet_project(request.user, project),
+        "translation": _translation_for(project, _viewer_language()),
     }
     # What apps above projects add to the page (applications: the apply box).
     for _receiver, extra in project_page.send(sender=Project, project=project, user=request.user):
@@ -94,7 +131,11 @@ def project_list_mine(request):
     """The projects the signed-in supervisor supervises, with applicant counts."""
     projects = project_list_supervised(supervisor=request.user)
     invitations = supervision_invitations_of(person=request.user)
-    context = {"projects": projects, "invitations": invitations}
+    context = {
+        "projects": projects,
+        "invitations": invitations,
+        "may_post": may_post(request.user),
+    }
     return render(request, "projects/supervising.html", context)
 
 
@@ -118,3 +159,191 @@ def supervision_answer(request, key: str):
         return redirect("projects:detail", key=project.key)
     messages.success(request, _("You declined to supervise the project."))
     return redirect("projects:supervising")
+
+
+# ------------------------------------------------------------------ posting and vetting
+
+
+def _viewer_language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _free_key(title: str) -> str:
+    """A key not taken yet, made from `title` (“project” when it has no Latin letters)."""
+    base = slugify(title)[:70].strip("-") or "project"
+    key, n = base, 1
+    while Project.objects.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def _preview(form: ProjectForm, *, project: Project | None) -> dict:
+    """What the project page would show, from the form's values (nothing saved)."""
+    values = form.values()
+    if project is None:
+        call = call_list_visible(user=form.user).get(slug=form.cleaned_data["call"])
+        host = Organisation.objects.get(pk=form.cleaned_data["host"])
+    else:
+        call, host = project.call, project.host
+    supervising = {s.person_id for s in project.supervisions.all()} if project else set()
+    return {
+        "project": Project(call=call, host=host, **values),
+        "fields": list(
+            ResearchField.objects.filter(code__in=form.cleaned_data["fields"]).order_by("code")
+        ),
+        # (person, role, listed): someone other than the author and the project's
+        # supervisors is only invited, and listed once they accept.
+        "supervisors": [
+            (person, role, person.pk == form.user.pk or person.pk in supervising)
+            for person, role in form.supervisors()
+        ],
+    }
+
+
+def _render_form(request, form, *, project=None, preview=None):
+    context = {
+        "form": form,
+        "project": project,
+        "preview": preview,
+        "chosen_fields": [
+            (code, label)
+            for code, label in form.fields["fields"].choices
+            if code in set(form["fields"].value() or ())
+        ],
+    }
+    return render(request, "projects/form.html", context)
+
+
+@permission_required("projects.post_project")
+def project_new(request):
+    """A supervisor writes a new project (a draft); “Preview” shows it as candidates
+    will see it, without saving. Saved through `project_create`, as the API does."""
+    lang = _viewer_language()
+    form = ProjectForm(
+        request.POST or None,
+        user=request.user,
+        lang=lang,
+        initial={"academic": request.user.email, "language": lang, "working_language": lang},
+    )
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            return _render_form(request, form, preview=_preview(form, project=None))
+        data = form.cleaned_data
+        try:
+            project = project_create(
+                actor=request.user,
+                call=call_list_visible(user=request.user).get(slug=data["call"]),
+                host=Organisation.objects.get(pk=data["host"]),
+                key=data["key"] or _free_key(data["title"]),
+                fields=research_fields_by_code(codes=data["fields"]),
+                supervisors=form.supervisors(),
+                **form.values(),
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("host", str(exc))
+        else:
+            messages.success(
+                request, _("The project is saved as a draft. Submit it for vetting when ready.")
+            )
+            return redirect("projects:edit", key=project.key)
+    return _render_form(request, form)
+
+
+def _named(project: Project) -> list[tuple[int, str]]:
+    """The supervisors named on `project`, accepted or invited, as (person id, role)."""
+    people = [(s.person_id, str(s.role), s.order) for s in project.supervisions.all()]
+    people += [(i.person_id, str(i.role), i.order) for i in project.invitations.all()]
+    return [(pk, role) for pk, role, _order in sorted(people, key=lambda p: p[2])]
+
+
+@permission_required("projects.change_project", obj=_project_visible)
+def project_edit(request, key: str):
+    """Edit a project (its supervisors, the host's admins, officers) through
+    `project_update`: every change is a numbered version; its call, host and key stay.
+    A project returned to draft shows the comment it was returned with."""
+    project = request.permission_object
+    form = ProjectForm(
+        request.POST or None,
+        user=request.user,
+        project=project,
+        lang=_viewer_language(),
+        initial=project_form_initial(project),
+    )
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            return _render_form(
+                request, form, project=project, preview=_preview(form, project=project)
+            )
+        supervisors = form.supervisors()
+        try:
+            with transaction.atomic():
+                project_update(
+                    project=project,
+                    actor=request.user,
+                    fields=research_fields_by_code(codes=form.cleaned_data["fields"]),
+                    **form.values(),
+                )
+                if [(p.pk, role) for p, role in supervisors] != _named(project):
+                    project_supervisors_set(
+                        project=project, supervisors=supervisors, actor=request.user
+                    )
+        except ValidationError as exc:
+            project.refresh_from_db()
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, _("The project is saved."))
+            return redirect("projects:edit", key=project.key)
+    return _render_form(request, form, project=project)
+
+
+@require_POST
+@permission_required("projects.change_project", obj=_project_visible)
+def project_status(request, key: str):
+    """Submit a draft for vetting, withdraw it, approve it, return it with a comment,
+    or close it (``to`` and ``comment``): `project_transition` decides who may."""
+    project = request.permission_object
+    to, comment = request.POST.get("to", ""), request.POST.get("comment", "")
+    back = "projects:edit" if request.POST.get("back") == "edit" else "projects:detail"
+    try:
+        project_transition(project=project, to=to, actor=request.user, comment=comment)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+        return redirect(back, key=project.key)
+    messages.success(request, _STATUS_DONE.get(to, _("Done.")))
+    return redirect(back, key=project.key)
+
+
+_STATUS_DONE = {
+    "submitted": _lazy("The project is submitted for vetting."),
+    "approved": _lazy("The project is approved: candidates can now see it."),
+    "draft": _lazy("The project is back in draft."),
+    "closed": _lazy("The project is closed."),
+}
+
+
+@permission_required("projects.view_vetting_queue")
+def vetting_queue(request):
+    """Submitted projects per call, the longest waiting first, with their counts."""
+    projects = list(project_vetting_queue(user=request.user))
+    calls: dict = {}
+    for project in projects:
+        calls.setdefault(project.call, []).append(project)
+    context = {"calls": list(calls.items()), "total": len(projects), "now": timezone.now()}
+    return render(request, "projects/vetting.html", context)
+
+
+@permission_required("research_fields.view_researchfield")
+def research_field_options(request):
+    """The CRDC fields whose code or title (in any of the three languages) matches
+    ``q``, as checkboxes for the project form (htmx swaps them in)."""
+    q = request.GET.get("q", "").strip()[:100]
+    fields = list(research_field_list(q=q)[:FIELD_OPTIONS]) if len(q) >= 2 else []
+    return render(request, "projects/_field_options.html", {"fields": fields, "q": q})
+
+
+#: How many matching research fields the search offers at once.
+FIELD_OPTIONS = 30

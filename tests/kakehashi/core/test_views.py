@@ -124,7 +124,8 @@ PAGES = {
     "rank": (lambda w: f"/calls/{w.call.slug}/ranking/", CANDIDATES),
     "profile": (lambda w: "/profile/", SIGNED_IN),
     "profile edit": (lambda w: "/profile/edit/", SIGNED_IN),
-    "my projects": (lambda w: "/supervising/projects/", SUPERVISORS),
+    # Officers may post projects at any host: "My projects" has the form's link.
+    "my projects": (lambda w: "/supervising/projects/", {**SUPERVISORS, "officer": 200}),
     "applicants in call": (lambda w: f"/supervising/calls/{w.call.slug}/applicants/", SUPERVISORS),
     "host ranking": (lambda w: f"/supervising/calls/{w.call.slug}/ranking/", SUPERVISORS),
     "project applicants": (

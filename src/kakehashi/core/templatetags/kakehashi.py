@@ -23,31 +23,38 @@ def user_roles(context) -> dict[str, bool]:
         return {}
     cached = getattr(request, "_kakehashi_roles", None)
     if cached is None:
-        supervisor, invited = _supervision_flags(user)
+        supervisor, invited, host, org_admin = _supervision_flags(user)
         cached = {
             "candidate": bool(is_candidate(user)),
             # As core.roles.is_supervisor: supervises a project (an accepted supervision).
             "supervisor": supervisor,
             # Named a supervisor of a project and not answered yet (projects.SupervisionInvitation).
             "invited": invited,
+            # Affiliated with an organisation as supervisor, researcher or admin: may post.
+            "host": host,
+            # An admin of some organisation: vets its projects.
+            "org_admin": org_admin,
             "officer": bool(is_officer(user)),
         }
         request._kakehashi_roles = cached
     return cached
 
 
-def _supervision_flags(user) -> tuple[bool, bool]:
-    """Whether `user` supervises a project and whether they are invited to, in one query."""
+def _supervision_flags(user) -> tuple[bool, bool, bool, bool]:
+    """Whether `user` supervises a project, is invited to, is affiliated with a host
+    (supervisor, researcher or admin) and administers an organisation, in one query."""
     row = (
         user._meta.model._default_manager.filter(pk=user.pk)
         .annotate(
             supervises=Exists(user.supervisions.all()),
             invited=Exists(user.supervision_invitations.all()),
+            host=Exists(user.affiliations.filter(role__in=("supervisor", "researcher", "admin"))),
+            org_admin=Exists(user.affiliations.filter(role="admin")),
         )
-        .values_list("supervises", "invited")
+        .values_list("supervises", "invited", "host", "org_admin")
         .first()
     )
-    return (bool(row[0]), bool(row[1])) if row else (False, False)
+    return tuple(bool(v) for v in row) if row else (False, False, False, False)
 
 
 def _choice_label(choices: type[models.TextChoices], code: str) -> str:

@@ -1,0 +1,79 @@
+"""Mail about projects: an invitation to supervise one, and each step of its vetting.
+
+Answers ``projects.signals.supervision_invited`` and ``project_transitioned``
+(connected in ``NotificationsConfig.ready()``: projects sits below notifications and
+does not import it). Each mail goes once the transaction commits, in the reader's
+own language (`notify`); one failed delivery does not stop the others."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from kakehashi.notifications.services import notify
+from kakehashi.people.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def _send(user, kind: str, context: dict) -> None:
+    try:
+        notify(user=user, kind=kind, context=context)
+    except Exception:  # one failed delivery must not stop the others
+        logger.exception("notification %s to user %s failed", kind, user.pk)
+
+
+def _later(users, kind: str, context: dict) -> None:
+    """Mail `users` once the transaction commits: nothing is announced that did not happen."""
+    for user in users:
+        transaction.on_commit(lambda user=user: _send(user, kind, context))
+
+
+def _url(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def supervision_invited_mail(*, sender, project, invitation, actor, **kwargs) -> None:
+    """Tell the person named a supervisor of `project` that they are invited."""
+    context = {
+        "project": project,
+        "invitation": invitation,
+        "invited_by": actor,
+        "url": _url("projects:detail", project.key),
+    }
+    _later([invitation.person], "supervision_invited", context)
+
+
+#: The mail of each transition: to the project's supervisors, or to the host's admins.
+_TRANSITION_KINDS = {
+    "submitted": "project_submitted",
+    "approved": "project_approved",
+    "draft": "project_returned",
+    "closed": "project_closed",
+}
+
+
+def project_transition_mail(*, sender, project, before, to, actor, comment="", **kwargs) -> None:
+    """Mail a project's supervisors when it is approved, returned to draft or closed;
+    its host's admins when it is submitted for vetting. The actor is not mailed."""
+    kind = _TRANSITION_KINDS.get(str(to))
+    if kind is None:
+        return
+    actor_pk = getattr(actor, "pk", None)
+    if to == "submitted":
+        readers = User.objects.filter(
+            affiliations__organisation_id=project.host_id, affiliations__role="admin"
+        ).distinct()
+        url = _url("projects:detail", project.key)
+    else:
+        readers = User.objects.filter(supervisions__project=project).distinct()
+        url = (
+            _url("projects:edit", project.key)
+            if to == "draft"
+            else _url("projects:detail", project.key)
+        )
+    context = {"project": project, "actor": actor, "comment": comment, "url": url}
+    _later([u for u in readers.exclude(pk=actor_pk)], kind, context)

@@ -1,0 +1,151 @@
+"""A supervisor at a Canadian university posts a project in the browser, an invited
+industry co-supervisor accepts, the organisation's admin returns it once with a
+comment and approves it after it is resubmitted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from kakehashi.people.models import Affiliation
+from kakehashi.projects.models import Project
+from tests import factories
+from tests.kakehashi.browser.conftest import _ensure_research_fields
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "kakehashi")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def test_post_translate_preview_submit_return_resubmit_approve(
+    page, new_page, screenshot, axe_check
+):
+    _ensure_research_fields()
+    host = factories.CanadianOrganisationFactory(
+        name="University of Toronto", name_en="University of Toronto", region="CA-ON"
+    )
+    call = factories.CallFactory(name_en="Summer 2027")
+    author = factories.UserFactory(
+        username="ca-sup", given_name="Alice", family_name="Tremblay", email="alice@example.org"
+    )
+    Affiliation.objects.create(person=author, organisation=host, role="supervisor")
+    factories.UserFactory(
+        username="ind-sup",
+        given_name="Luc",
+        family_name="Gagnon",
+        email="luc@example.org",
+        preferred_language="fr",
+    )
+    admin = factories.UserFactory(username="ca-admin", email="admin@example.org")
+    Affiliation.objects.create(person=admin, organisation=host, role="admin")
+
+    # The supervisor opens My projects and posts a project.
+    _log_in(page, "ca-sup")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My projects").click()
+    page.get_by_role("link", name="Post a project").click()
+    expect(page.locator("h1")).to_have_text("New project")
+    page.get_by_label("Call").select_option(call.slug)
+    page.get_by_label("Host organisation").select_option(str(host.pk))
+    page.get_by_label("Language you write in").select_option("en")
+    page.fill("#id_title", "Soft grippers for fruit picking")
+    page.fill("#id_summary", "Robots that pick without bruising.")
+    page.fill("#id_description", "We design soft robotic grippers.")
+    page.fill("#id_title_fr", "Pinces souples pour la cueillette des fruits")
+    page.fill("#id_description_fr", "Nous concevons des pinces robotiques souples.")
+    # A research field found by typing in French.
+    page.get_by_label("Find a field (English, French or Japanese)").fill("robotique")
+    found = page.locator("#fields-found input[type=checkbox]")
+    expect(found.first).to_be_visible()
+    found.first.check()
+    page.fill("#id_skills", "python, ROS")
+    page.get_by_label("Working language").select_option("en")
+    page.fill("#id_city", "Toronto")
+    page.get_by_label("Region").select_option("CA-ON")
+    page.fill("#id_start_date", "2027-05-03")
+    page.fill("#id_end_date", "2027-08-27")
+    page.fill("#id_capacity", "2")
+    expect(page.locator("#id_academic")).to_have_value("alice@example.org")
+    page.fill("#id_industry", "luc@example.org")
+    screenshot("posting-form")
+
+    # Preview: the page as candidates will see it, nothing saved.
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator(".preview")
+    expect(preview).to_contain_text("Preview: the page as candidates will see it")
+    expect(preview.locator("h2[lang=en]")).to_have_text("Soft grippers for fruit picking")
+    expect(preview).to_contain_text("Toronto")
+    assert Project.objects.count() == 0
+    axe_check(page)
+    screenshot("posting-preview")
+
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator("h1")).to_have_text("Edit the project")
+    project = Project.objects.get()
+    assert project.translations["fr"]["title"] == "Pinces souples pour la cueillette des fruits"
+    assert project.fields.count() == 1
+    axe_check(page)
+    page.get_by_role("button", name="Submit for vetting").click()
+    expect(page.locator(".tags")).to_contain_text("Submitted")
+
+    # The industry co-supervisor (a French browser) accepts the invitation.
+    luc = new_page("fr-CA")
+    _log_in(luc, "ind-sup")
+    luc.goto("/supervising/projects/")
+    expect(luc.locator("#invitations")).to_have_text("Invitations à superviser")
+    screenshot("posting-invitation-fr", luc)
+    luc.get_by_role("button", name=re.compile("^Accepter")).click()
+    # The page shows the host's French translation first, the original one click away.
+    expect(luc.locator("h1")).to_have_text("Pinces souples pour la cueillette des fruits")
+    expect(luc.locator("h1")).to_have_attribute("lang", "fr")
+    expect(luc.locator(".tags")).to_contain_text("Traduction par l’hôte")
+    luc.get_by_text("Voir l’original (anglais)").click()
+    expect(luc.locator("details.original")).to_contain_text("Soft grippers for fruit picking")
+    axe_check(luc)
+    screenshot("posting-translation-fr", luc)
+
+    # The organisation's admin returns it once with a comment.
+    vetter = new_page("en-CA")
+    _log_in(vetter, "ca-admin")
+    vetter.get_by_role("link", name="Projects to vet").click()
+    expect(vetter.locator("main")).to_contain_text("1 project waits for vetting.")
+    axe_check(vetter)
+    screenshot("posting-vetting-queue", vetter)
+    vetter.get_by_role("link", name="Soft grippers for fruit picking").click()
+    vetter.get_by_label("Comment for the supervisors").fill("Please name the lab safety training.")
+    vetter.get_by_role("button", name="Return to draft with this comment").click()
+    expect(vetter.locator(".tags")).to_contain_text("Draft")
+
+    # The supervisor sees the comment, edits and resubmits.
+    page.reload()
+    expect(page.locator(".returned")).to_contain_text("Please name the lab safety training.")
+    screenshot("posting-returned")
+    page.fill("#id_description", "We design soft robotic grippers. Lab safety training: week 1.")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator("main .messages")).to_contain_text("The project is saved.")
+    page.get_by_role("button", name="Submit for vetting").click()
+    expect(page.locator(".tags")).to_contain_text("Submitted")
+    expect(page.locator(".returned")).to_have_count(0)
+
+    # The admin approves it.
+    vetter.goto(f"/projects/{project.key}/")
+    axe_check(vetter)
+    vetter.get_by_role("button", name="Approve").click()
+    expect(vetter.locator(".tags")).to_contain_text("Approved")
+    screenshot("posting-approved", vetter)
+    project.refresh_from_db()
+    assert project.status == "approved"
+    assert [s.person.username for s in project.supervisions.order_by("order")] == [
+        "ca-sup",
+        "ind-sup",
+    ]
