@@ -336,3 +336,13 @@ def run_compare(*, a: MatchRun, b: MatchRun) -> dict[str, Any]:
             {"rank": int(r), "a": da.get(r, 0), "b": db.get(r, 0)} for r in ranks
         ],
     }
+
+
+def phase_opening_refusal(sender, *, call: Call, kind: str, **_kwargs) -> str | None:
+    """Answers `programs.signals.phase_opening`: offers open only once a run is published."""
+    if (
+        kind == "offers"
+        and not MatchRun.objects.filter(call=call, published_at__isnull=False).exists()
+    ):
+        return _("The Offers phase cannot open before a match run of this call is published.")
+    return None

@@ -396,6 +396,10 @@ def test_phase_set_invalid_shows_errors_and_saves_nothing(officer_client, world)
 def test_open_now_and_close_now_through_htmx(officer_client, world):
     call = world.call
     url = f"/calls/{call.slug}/phases/host_ranking/"
+    # Host ranking follows applications: they must have closed.
+    CallPhase.objects.filter(call=call, kind="applications").update(
+        closes_at=timezone.now() - dt.timedelta(hours=2)
+    )
 
     opened = officer_client.post(url + "open/", headers=HTMX).content.decode()
     phase = CallPhase.objects.get(call=call, kind="host_ranking")
