@@ -378,3 +378,16 @@ def test_session_writes_need_the_csrf_token(world):
 
     assert answer == error(403, "forbidden", "CSRF check failed: send the X-CSRFToken header.")
     assert CallPhase.objects.get(call=world.call, kind="applications").is_open()
+
+
+def test_undo_open_answers_the_phase_or_the_refusal(world):
+    client = token_client(world.officer)
+
+    refused = body(_send(client, "post", "/calls/summer/phases/applications/undo-open"))
+
+    assert refused == error(
+        422,
+        "nothing_to_undo",
+        "The Applications and candidate ranking phase was not opened with “open now”: "
+        "there is nothing to undo.",
+    )
