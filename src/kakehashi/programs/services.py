@@ -68,18 +68,41 @@ def phase_require_open(*, call: Call, kinds: tuple[str, ...], now: dt.datetime |
         )
     first = min(phases, key=lambda p: p.opens_at)
     last = max(phases, key=lambda p: p.closes_at)
+    # The reader's zone (their profile's, activated per request; UTC for a job).
+    reader = timezone.get_current_timezone()
     if now < first.opens_at:
-        message = _("The %(phase)s phase opens on %(when)s (%(zone)s).")
-        phase, when, code = first, first.opens_local, "phase_not_open"
+        phase, at, code = first, first.opens_at, "phase_not_open"
     else:
-        message = _("The %(phase)s phase closed on %(when)s (%(zone)s).")
-        phase, when, code = last, last.closes_local, "phase_closed"
+        phase, at, code = last, last.closes_at, "phase_closed"
+    same_zone = str(getattr(reader, "key", reader)) == phase.timezone
+    if code == "phase_not_open":
+        message = (
+            _("The %(phase)s phase opens on %(when)s (%(zone)s).")
+            if same_zone
+            else _(
+                "The %(phase)s phase opens on %(when)s (%(zone)s), "
+                "that is %(mine)s in your time zone (%(my_zone)s)."
+            )
+        )
+    else:
+        message = (
+            _("The %(phase)s phase closed on %(when)s (%(zone)s).")
+            if same_zone
+            else _(
+                "The %(phase)s phase closed on %(when)s (%(zone)s), "
+                "that is %(mine)s in your time zone (%(my_zone)s)."
+            )
+        )
     raise ValidationError(
         message
         % {
             "phase": label,
-            "when": formats.date_format(when, "DATETIME_FORMAT"),
+            "when": formats.date_format(
+                at.astimezone(zoneinfo.ZoneInfo(phase.timezone)), "DATETIME_FORMAT"
+            ),
             "zone": phase.timezone,
+            "mine": formats.date_format(at.astimezone(reader), "DATETIME_FORMAT"),
+            "my_zone": str(getattr(reader, "key", reader)),
         },
         code=code,
     )

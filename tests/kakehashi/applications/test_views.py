@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from kakehashi.applications.models import Application, HostRank, RankListVersion
 from kakehashi.applications.services import application_withdraw, rank_list_set
+from kakehashi.programs.models import CallPhase
 from tests import factories
 from tests.kakehashi.api_helpers import session_client
 
@@ -533,3 +534,21 @@ def test_rank_page_shows_saved_time_in_the_candidates_zone(client, world, three_
     html = client.get("/calls/summer/ranking/").content.decode()
 
     assert "version 1, saved March 1, 2027, 1:30 a.m. (America/Vancouver), with 1 project." in html
+
+
+def test_deadline_refusal_names_the_calls_zone_and_the_readers(client, world, three_applications):
+    closes = dt.datetime(2026, 1, 31, 8, 0, tzinfo=dt.UTC)
+    CallPhase.objects.filter(call=world.call, kind="applications").update(
+        opens_at=closes - dt.timedelta(days=30), closes_at=closes, timezone="Asia/Tokyo"
+    )
+    world.candidate.timezone = "America/Vancouver"
+    world.candidate.save(update_fields=["timezone"])
+    client.force_login(world.candidate)
+
+    html = client.post("/calls/summer/ranking/", {"ids": [world.project.pk]}).content.decode()
+
+    assert (
+        "The Applications and candidate ranking phase closed on Jan. 31, 2026, 5 p.m. "
+        "(Asia/Tokyo), that is Jan. 31, 2026, midnight in your time zone (America/Vancouver)."
+        in html
+    )
