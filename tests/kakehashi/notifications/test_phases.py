@@ -458,7 +458,7 @@ def test_a_late_run_sends_only_the_latest_step(world):
                 "Vous avez postulé à un projet dans 2027 Summer mais n’avez enregistré aucun "
                 "classement.",
                 "31 janvier 2027 17:00 (Asia/Tokyo)",
-                "30 janvier 2027 15:00",
+                "soit 31 janvier 2027 00:00 dans votre fuseau horaire (America/Vancouver).",
                 "(America/Vancouver)",
             ],
         ),
