@@ -477,7 +477,11 @@ def test_close_now_asks_first_with_what_will_happen(officer_client, world):
 
 def test_close_confirmation_is_for_officers_only(client, world):
     client.force_login(world.candidate)
-    assert client.get("/calls/summer/phases/applications/close/").status_code in (403, 404)
+    assert client.get("/calls/summer/phases/applications/close/").status_code == 404
+    client.logout()
+    assert client.get("/calls/summer/phases/applications/close/")["Location"].startswith(
+        "/accounts/login/"
+    )
 
 
 def test_undo_opening_from_the_call_page(officer_client, world):
