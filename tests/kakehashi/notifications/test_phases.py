@@ -258,7 +258,7 @@ def test_mail_renders_in_the_recipients_language(world, language, deadline, zone
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ja"])
-@pytest.mark.parametrize("kind", ["phase_opened", "deadline_reminder"])
+@pytest.mark.parametrize("kind", ["phase_opened", "deadline_reminder", "ranking_reminder"])
 def test_every_template_renders_under_each_language(world, language, kind):
     phase = CallPhase.objects.get(call=world.call, kind="applications")
     world.supervisor.preferred_language = language
@@ -271,6 +271,8 @@ def test_every_template_renders_under_each_language(world, language, kind):
                 "phase": phase,
                 "role": "supervisor",
                 "unranked": 2,
+                "applied": 2,
+                "step": "2h",
                 "path": "/x/",
             },
         )
