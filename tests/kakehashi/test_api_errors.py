@@ -36,6 +36,7 @@ EXPECTED_PATHS = {
     "/api/v1/calls/{ref}/phases/{kind}": {"put"},
     "/api/v1/calls/{ref}/phases/{kind}/open": {"post"},
     "/api/v1/calls/{ref}/phases/{kind}/close": {"post"},
+    "/api/v1/calls/{ref}/phases/{kind}/undo-open": {"post"},
     "/api/v1/calls/{ref}/match-policy": {"get", "put"},
     "/api/v1/calls/{call_id}/overview": {"get"},
     "/api/v1/calls/{call_id}/rank-list": {"get", "put"},

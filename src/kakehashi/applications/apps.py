@@ -20,6 +20,11 @@ class ApplicationsConfig(AppConfig):
         call_overview.connect(call_applications_overview, dispatch_uid="applications.overview")
         project_page.connect(project_page_apply, dispatch_uid="applications.project_page")
         person_visibility.connect(people_visible_as_applicants, dispatch_uid="applications.people")
+        # Say whether anyone acted in a phase (an opening may only be undone if not).
+        from kakehashi.applications.selectors import phase_activity_count
+        from kakehashi.programs.signals import phase_activity
+
+        phase_activity.connect(phase_activity_count, dispatch_uid="applications.phase_activity")
         # Answer the personal-data export and the account deletion (people/privacy.py).
         from kakehashi.applications.privacy import applications_data_export, applications_erase
         from kakehashi.people.signals import person_data_export, person_erase

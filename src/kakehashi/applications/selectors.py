@@ -166,3 +166,17 @@ def people_visible_as_applicants(*, sender, user, **kwargs) -> Q:
         applications__project__supervisions__person_id=user.pk,
         applications__status=ApplicationStatus.SUBMITTED,
     )
+
+
+def phase_activity_count(sender, *, call: Call, kind: str, since, **_kwargs) -> int:
+    """Answers `programs.signals.phase_activity`: what candidates and supervisors did in
+    `call`'s `kind` phase since `since` (applications submitted, rank lists saved by
+    their candidate, host rankings saved)."""
+    if kind == PhaseKind.APPLICATIONS:
+        return (
+            Application.objects.filter(call=call, submitted_at__gte=since).count()
+            + RankListVersion.objects.filter(call=call, saved_at__gte=since, reason="saved").count()
+        )
+    if kind == PhaseKind.HOST_RANKING:
+        return HostRank.objects.filter(call=call, updated_at__gte=since).count()
+    return 0

@@ -140,9 +140,24 @@ def _widget(*, pool: dict, ranked_ids: list[int], **extra) -> dict:
     return {"ranked": ranked, "unranked": unranked, "errors": [], "saved": False, **extra}
 
 
-def _reorder(request, *, call_obj, pool, ranked_ids, save, url_name, page, phase, **widget_extra):
+def _reorder(
+    request,
+    *,
+    call_obj,
+    pool,
+    ranked_ids,
+    save,
+    url_name,
+    page,
+    phase,
+    last_version=None,
+    **widget_extra,
+):
     """The rank widget of both rankings: on POST save the posted order through `save`
-    (a service), keep it and show the refusal inline if refused; render page or fragment."""
+    (a service), keep it and show the refusal inline if refused; render page or fragment.
+
+    A refused order is shown as an unsaved draft: the saved list is untouched and
+    `last_version` (when given) names the version that counts, with its time."""
     errors: list[str] = []
     saved = False
     if request.method == "POST":
@@ -162,6 +177,9 @@ def _reorder(request, *, call_obj, pool, ranked_ids, save, url_name, page, phase
         errors=errors,
         saved=saved,
         action=reverse(url_name, args=[call_obj.slug]),
+        count=len([i for i in ranked_ids if i in pool]),
+        versioned=last_version is not None,
+        last_version=last_version() if last_version else None,
         **widget_extra,
     )
     context = {"call": call_obj, "widget": widget, "deadline": _phase(call_obj, phase)}
@@ -189,6 +207,8 @@ def rank_list_edit(request, call: str):
         page="applications/rank.html",
         phase="applications",
         limit=call_obj.ranking_limit,
+        # Which list counts: the last saved version, read after the save (or refusal).
+        last_version=lambda: rank_list_versions(candidate=request.user, call=call_obj).first(),
     )
 
 

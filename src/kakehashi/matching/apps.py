@@ -16,6 +16,11 @@ class MatchingConfig(AppConfig):
         # The jobs app sits below matching: it announces failures and retries.
         job_failed.connect(run_on_job_failed, dispatch_uid="matching.run_job_failed")
         job_retried.connect(run_on_job_retried, dispatch_uid="matching.run_job_retried")
+        # Offers open only after a run is published (programs asks, below matching).
+        from kakehashi.matching.selectors import phase_opening_refusal
+        from kakehashi.programs.signals import phase_opening
+
+        phase_opening.connect(phase_opening_refusal, dispatch_uid="matching.phase_opening")
 
         # Answer the personal-data export and the account deletion (people/privacy.py).
         from kakehashi.matching.privacy import matching_data_export, matching_erase

@@ -336,3 +336,38 @@ def run_compare(*, a: MatchRun, b: MatchRun) -> dict[str, Any]:
             {"rank": int(r), "a": da.get(r, 0), "b": db.get(r, 0)} for r in ranks
         ],
     }
+
+
+def phase_opening_refusal(sender, *, call: Call, kind: str, **_kwargs) -> str | None:
+    """Answers `programs.signals.phase_opening`: offers open only once a run is published."""
+    if (
+        kind == "offers"
+        and not MatchRun.objects.filter(call=call, published_at__isnull=False).exists()
+    ):
+        return _("The Offers phase cannot open before a match run of this call is published.")
+    return None
+
+
+def run_publish_preview(*, run: MatchRun) -> dict[str, int]:
+    """What publishing `run` will do: offers made (one per placed candidate), candidates
+    told they were not placed, supervisors told of offers on their projects, and so
+    the mails sent (one each). Two queries."""
+    assignments = (run.result or {}).get("assignments", {})
+    placed_keys = {key for key in assignments.values() if key is not None}
+    offers = sum(1 for key in assignments.values() if key is not None)
+    unplaced = len(assignments) - offers
+    supervisors = (
+        ProjectSupervisor.objects.filter(project__call=run.call_id, project__key__in=placed_keys)
+        .values("person")
+        .distinct()
+        .count()
+        if placed_keys
+        else 0
+    )
+    return {
+        "candidates": len(assignments),
+        "offers": offers,
+        "unplaced": unplaced,
+        "supervisors": supervisors,
+        "mails": len(assignments) + supervisors,
+    }

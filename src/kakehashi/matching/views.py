@@ -24,6 +24,7 @@ from kakehashi.matching.presenters import compare_page, run_page
 from kakehashi.matching.selectors import (
     run_get_visible,
     run_list,
+    run_publish_preview,
 )
 from kakehashi.matching.services import run_publish, run_start
 from kakehashi.programs.models import Call
@@ -112,10 +113,14 @@ def run_view(request, pk: int):
     )
 
 
-@require_POST
 @permission_required("matching.publish_matchrun")
 def run_publish_view(request, pk: int):
+    """Publish a run. GET asks first: a page with what publishing does (offers made,
+    candidates not placed, mails sent) and the button that POSTs here."""
     run = _run_or_404(request.user, pk)
+    if request.method != "POST":
+        context = {"run": run, "preview": run_publish_preview(run=run)}
+        return render(request, "matching/publish_confirm.html", context)
     try:
         run_publish(run=run, user=request.user)
     except ValidationError as exc:

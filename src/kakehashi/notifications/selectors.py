@@ -107,3 +107,20 @@ def supervisors_with_unranked_applicants(*, call: Call) -> list[Recipient]:
         )
         for user in _reachable().filter(pk__in=list(waiting)).order_by("pk")
     ]
+
+
+def candidates_without_rank_list(*, call: Call) -> list[Recipient]:
+    """Active candidates with an address who have submitted applications in `call` and
+    no saved rank list (none of their applications ranked): as things stand they take
+    part in the match with no project. Two queries."""
+    counts = {
+        row["candidate_id"]: row["applied"]
+        for row in Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+        .values("candidate_id")
+        .annotate(applied=Count("pk"), ranked=Count("pk", filter=Q(rank__isnull=False)))
+        .filter(ranked=0)
+    }
+    return [
+        Recipient(user=user, role="candidate", details={"applied": counts[user.pk], "ranked": 0})
+        for user in _reachable().filter(pk__in=list(counts)).order_by("pk")
+    ]

@@ -9,7 +9,9 @@ their own language and their own clock.
 `notify_once` sends a kind about a key (``call:12:applications:opened``) at
 most once per person, recorded in `NotificationLog`; `phase_notifications_send`
 tells participants that a phase opened and reminds, 48 hours before a phase
-closes, those who still have something to do (docs/notifications.md).
+closes, those who still have something to do; candidates with applications and
+no saved rank list are also reminded 7 days and 2 hours before the ranking
+deadline (docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -83,6 +85,26 @@ def notify_once(*, user, kind: str, key: str, context: dict | None = None) -> bo
 REMINDER_BEFORE = dt.timedelta(hours=48)
 PHASE_OPENED = "phase_opened"
 DEADLINE_REMINDER = "deadline_reminder"
+RANKING_REMINDER = "ranking_reminder"
+#: The ladder of reminders before the ranking deadline (the applications phase's
+#: close), largest first, with the text of each. The 48-hour step is the deadline
+#: reminder above (which also goes to those without a saved list); the others go
+#: only to candidates with applications and no saved rank list.
+RANKING_THRESHOLDS = (
+    ("7d", dt.timedelta(days=7)),
+    ("48h", REMINDER_BEFORE),
+    ("2h", dt.timedelta(hours=2)),
+)
+
+
+def ranking_threshold(*, left: dt.timedelta) -> str | None:
+    """The step of the ladder due when `left` remains before the deadline: the
+    smallest threshold at least `left` (a late run sends only the latest step)."""
+    due = None
+    for name, before in RANKING_THRESHOLDS:
+        if left <= before:
+            due = name
+    return due
 
 
 def _path(call, role: str, details: dict) -> str:
@@ -103,6 +125,8 @@ def phase_notifications_send(
 
     * ``phase_opened``, once per phase: applications → eligible candidates;
       host ranking → supervisors of the call's published projects.
+    * ``ranking_reminder``, once per deadline and step (7 days, then 2 hours before
+      applications close): candidates with applications and no saved rank list.
     * ``deadline_reminder``, once per deadline (a moved deadline is a new one),
       from 48 hours before a phase closes: applications → eligible candidates
       who have not applied or could rank more; host ranking → supervisors with
@@ -117,7 +141,7 @@ def phase_notifications_send(
     calls = list(call_list().exclude(status=CallStatus.DRAFT))
     if call_slug:
         calls = [c for c in calls if c.slug == call_slug]
-    sent = {PHASE_OPENED: 0, DEADLINE_REMINDER: 0}
+    sent = {PHASE_OPENED: 0, DEADLINE_REMINDER: 0, RANKING_REMINDER: 0}
     for done, call in enumerate(calls):
         if progress:
             progress(done, len(calls), call.slug)
@@ -144,6 +168,8 @@ def phase_notifications_send(
                 if notify_once(user=r.user, kind=PHASE_OPENED, key=key, context=context):
                     sent[PHASE_OPENED] += 1
                     told_now.add(r.user.pk)
+            if phase.kind == PhaseKind.APPLICATIONS:
+                sent[RANKING_REMINDER] += _ranking_reminders_send(call, phase, now, told_now)
             if phase.closes_at - now > REMINDER_BEFORE:
                 continue
             waiting = (
@@ -164,4 +190,23 @@ def phase_notifications_send(
                     sent[DEADLINE_REMINDER] += 1
     if progress:
         progress(len(calls), len(calls), "")
+    return sent
+
+
+def _ranking_reminders_send(call, phase, now: dt.datetime, told_now: set[int]) -> int:
+    """Remind candidates with applications and no saved rank list, at the 7-day and
+    2-hour steps before `phase` (applications) closes; once per person, deadline and
+    step (`NotificationLog`). The 48-hour step is the deadline reminder's."""
+    step = ranking_threshold(left=phase.closes_at - now)
+    if step is None or step == "48h":
+        return 0
+    key = f"call:{call.pk}:ranking:{phase.closes_at:%Y-%m-%dT%H:%M:%SZ}:{step}"
+    sent = 0
+    for r in selectors.candidates_without_rank_list(call=call):
+        if r.user.pk in told_now:
+            continue
+        context = {"call": call, "phase": phase, "step": step, **r.details}
+        context["path"] = reverse("applications:rank", args=[call.slug])
+        if notify_once(user=r.user, kind=RANKING_REMINDER, key=key, context=context):
+            sent += 1
     return sent

@@ -14,6 +14,11 @@ class OffersConfig(AppConfig):
         from kakehashi.offers.services import offers_on_run_published
 
         run_published.connect(offers_on_run_published, dispatch_uid="offers.create_for_run")
+        # Say whether offers were answered in the phase (an opening may only be undone if not).
+        from kakehashi.offers.selectors import phase_activity_count
+        from kakehashi.programs.signals import phase_activity
+
+        phase_activity.connect(phase_activity_count, dispatch_uid="offers.phase_activity")
         # Answer the personal-data export and the account deletion (people/privacy.py).
         from kakehashi.offers.privacy import offers_data_export, offers_erase
         from kakehashi.people.signals import person_data_export, person_erase

@@ -298,3 +298,11 @@ def offers_freed(*, run: MatchRun) -> list[str]:
             run=run, status__in=[OfferStatus.DECLINED, OfferStatus.LAPSED]
         ).values_list("candidate_id", flat=True)
     )
+
+
+def phase_activity_count(sender, *, call: Call, kind: str, since, **_kwargs) -> int:
+    """Answers `programs.signals.phase_activity`: offers of `call` answered since `since`
+    (only for the offers phase)."""
+    if kind != "offers":
+        return 0
+    return Offer.objects.filter(run__call=call, responded_at__gte=since).count()

@@ -28,6 +28,7 @@ from kakehashi.programs.services import (
     call_match_policy_set,
     call_phase_close_now,
     call_phase_open_now,
+    call_phase_open_undo,
     call_phase_set,
     call_update,
     program_create,
@@ -337,6 +338,16 @@ def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
 @api_permission("programs.change_call", obj=_call)
 def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
     return _phase_now(request, kind, call_phase_close_now)
+
+
+@router.post(
+    "/calls/{ref}/phases/{kind}/undo-open",
+    response={200: PhaseOut, **ERRORS},
+    summary="Undo an “open now” while nobody acted in the phase (officers; audited)",
+)
+@api_permission("programs.change_call", obj=_call)
+def phase_undo_endpoint(request: HttpRequest, ref: str, kind: str):
+    return _phase_now(request, kind, call_phase_open_undo)
 
 
 @router.get(

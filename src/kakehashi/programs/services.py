@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kakehashi.audit.models import AuditEntry
 from kakehashi.audit.services import audit_record
 from kakehashi.core.models import possible_ids
 from kakehashi.jobs.services import job_enqueue
@@ -19,6 +20,7 @@ from kakehashi.organisations.validators import normalise_ror
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.policy import MatchPolicy, PolicyError
+from kakehashi.programs.signals import phase_activity, phase_opening
 from kakehashi.programs.validators import eligibility_clean, level_meets
 
 #: The job that mails participants about phases (registered by the notifications app).
@@ -67,18 +69,41 @@ def phase_require_open(*, call: Call, kinds: tuple[str, ...], now: dt.datetime |
         )
     first = min(phases, key=lambda p: p.opens_at)
     last = max(phases, key=lambda p: p.closes_at)
+    # The reader's zone (their profile's, activated per request; UTC for a job).
+    reader = timezone.get_current_timezone()
     if now < first.opens_at:
-        message = _("The %(phase)s phase opens on %(when)s (%(zone)s).")
-        phase, when, code = first, first.opens_local, "phase_not_open"
+        phase, at, code = first, first.opens_at, "phase_not_open"
     else:
-        message = _("The %(phase)s phase closed on %(when)s (%(zone)s).")
-        phase, when, code = last, last.closes_local, "phase_closed"
+        phase, at, code = last, last.closes_at, "phase_closed"
+    same_zone = str(getattr(reader, "key", reader)) == phase.timezone
+    if code == "phase_not_open":
+        message = (
+            _("The %(phase)s phase opens on %(when)s (%(zone)s).")
+            if same_zone
+            else _(
+                "The %(phase)s phase opens on %(when)s (%(zone)s), "
+                "that is %(mine)s in your time zone (%(my_zone)s)."
+            )
+        )
+    else:
+        message = (
+            _("The %(phase)s phase closed on %(when)s (%(zone)s).")
+            if same_zone
+            else _(
+                "The %(phase)s phase closed on %(when)s (%(zone)s), "
+                "that is %(mine)s in your time zone (%(my_zone)s)."
+            )
+        )
     raise ValidationError(
         message
         % {
             "phase": label,
-            "when": formats.date_format(when, "DATETIME_FORMAT"),
+            "when": formats.date_format(
+                at.astimezone(zoneinfo.ZoneInfo(phase.timezone)), "DATETIME_FORMAT"
+            ),
             "zone": phase.timezone,
+            "mine": formats.date_format(at.astimezone(reader), "DATETIME_FORMAT"),
+            "my_zone": str(getattr(reader, "key", reader)),
         },
         code=code,
     )
@@ -403,8 +428,93 @@ def call_phase_open_now(
             % {"phase": phase.get_kind_display(), "when": _when(phase.closes_at, phase.timezone)},
             code="phase_closed",
         )
+    phase_require_order(call=call, kind=kind, now=now)
     _phase_move(call, phase, "opens_at", now, verb="phase.opened", actor=actor)
     job_enqueue(kind=PHASE_NOTIFICATIONS_JOB, params={"call": call.slug}, user=actor)
+    return phase
+
+
+def phase_require_order(*, call: Call, kind: str, now: dt.datetime | None = None) -> None:
+    """Refuse opening `kind` now while an earlier phase of the call is still open or yet
+    to come (phases follow PhaseKind's order), or while an app above refuses (offers
+    need a published run). The message says which phase and when it closes."""
+    now = now or timezone.now()
+    order = list(PhaseKind.values)
+    earlier = order[: order.index(kind)]
+    for phase in sorted(
+        (p for p in call.phases.all() if p.kind in earlier), key=lambda p: order.index(p.kind)
+    ):
+        if phase.closes_at > now:
+            raise ValidationError(
+                _(
+                    "The %(phase)s phase cannot open before the %(earlier)s phase closes "
+                    "(it closes on %(when)s)."
+                )
+                % {
+                    "phase": PhaseKind(kind).label,
+                    "earlier": phase.get_kind_display(),
+                    "when": _when(phase.closes_at, phase.timezone),
+                },
+                code="phase_order",
+            )
+    for _receiver, reason in phase_opening.send(sender=Call, call=call, kind=kind, now=now):
+        if reason:
+            raise ValidationError(reason, code="phase_order")
+
+
+@transaction.atomic
+def call_phase_open_undo(
+    *, call: Call, kind: str, actor=None, now: dt.datetime | None = None
+) -> CallPhase:
+    """Undo a phase opened by mistake: its opening time goes back to what it was before
+    the last "open now"; audited (``phase.opening_undone``).
+
+    Refused unless the phase is open because of an "open now", its former opening time
+    is still ahead, and nothing has happened in it since it opened (no application
+    submitted, no rank list saved, no offer answered: the apps above answer
+    ``phase_activity``)."""
+    now = (now or timezone.now()).replace(microsecond=0)
+    phase = _phase_or_refuse(call, kind)
+    label = phase.get_kind_display()
+    opened = (
+        AuditEntry.objects.for_scope(call)
+        .filter(verb="phase.opened", target=kind)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if (
+        not phase.is_open(now)
+        or opened is None
+        or opened.data.get("opens_at") != phase.opens_at.isoformat()
+    ):
+        raise ValidationError(
+            _("The %(phase)s phase was not opened with “open now”: there is nothing to undo.")
+            % {"phase": label},
+            code="nothing_to_undo",
+        )
+    was = dt.datetime.fromisoformat(opened.data["was"])
+    if was <= now:
+        raise ValidationError(
+            _("The %(phase)s phase would have opened on %(when)s anyway: there is nothing to undo.")
+            % {"phase": label, "when": _when(was, phase.timezone)},
+            code="nothing_to_undo",
+        )
+    done = sum(
+        count or 0
+        for _receiver, count in phase_activity.send(
+            sender=Call, call=call, kind=kind, since=phase.opens_at
+        )
+    )
+    if done:
+        raise ValidationError(
+            _(
+                "The %(phase)s phase cannot be undone: participants have acted in it since "
+                "it opened (%(count)d actions). Close it instead."
+            )
+            % {"phase": label, "count": done},
+            code="phase_in_use",
+        )
+    _phase_move(call, phase, "opens_at", was, verb="phase.opening_undone", actor=actor)
     return phase
 
 

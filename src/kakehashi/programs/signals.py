@@ -8,3 +8,13 @@ pages."""
 from django.dispatch import Signal
 
 call_overview = Signal()
+
+#: Sent with ``call``, ``kind`` and ``now`` before a phase is opened now: each receiver
+#: answers a translated reason to refuse (the matching app: offers need a published run),
+#: or None.
+phase_opening = Signal()
+
+#: Sent with ``call``, ``kind`` and ``since`` before an opening is undone: each receiver
+#: answers how many things participants did in that phase since then (applications
+#: submitted, rank lists saved, offers answered); anything done forbids the undo.
+phase_activity = Signal()

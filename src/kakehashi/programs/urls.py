@@ -12,6 +12,7 @@ urlpatterns = [
     path("calls/<slug:slug>/phases/<slug:kind>/", views.phase_set_view, name="phase_set"),
     path("calls/<slug:slug>/phases/<slug:kind>/open/", views.phase_open_view, name="phase_open"),
     path("calls/<slug:slug>/phases/<slug:kind>/close/", views.phase_close_view, name="phase_close"),
+    path("calls/<slug:slug>/phases/<slug:kind>/undo/", views.phase_undo_view, name="phase_undo"),
     path("programs/new/", views.program_create_view, name="program_new"),
     path("programs/<slug:slug>/edit/", views.program_edit_view, name="program_edit"),
 ]

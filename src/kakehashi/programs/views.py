@@ -33,6 +33,7 @@ from kakehashi.programs.services import (
     call_create,
     call_phase_close_now,
     call_phase_open_now,
+    call_phase_open_undo,
     call_phase_set,
     call_update,
     program_create,
@@ -192,12 +193,32 @@ def phase_open_view(request, slug: str, kind: str):
     )
 
 
-@require_POST
 @permission_required("programs.change_call")
 def phase_close_view(request, slug: str, kind: str):
-    """Close a phase now (to the second); audited."""
+    """Close a phase now (to the second); audited. GET asks first: a page saying what
+    closing will do (who is still in the phase, that no mail is sent), with the button."""
+    if request.method != "POST":
+        call = call_or_404(request.user, slug)
+        phase = next((p for p in call.phases.all() if p.kind == kind), None)
+        if phase is None:
+            raise Http404
+        context = {"call": call, "phase": phase, "overview": call_overview(call=call)}
+        return render(request, "programs/phase_close_confirm.html", context)
     return _phase_action(
         request, slug, kind, call_phase_close_now, _("The %(phase)s phase is now closed.")
+    )
+
+
+@require_POST
+@permission_required("programs.change_call")
+def phase_undo_view(request, slug: str, kind: str):
+    """Undo an "open now" while nobody has acted in the phase; audited."""
+    return _phase_action(
+        request,
+        slug,
+        kind,
+        call_phase_open_undo,
+        _("The opening of the %(phase)s phase is undone: it opens again at its planned time."),
     )
 
 

@@ -116,11 +116,14 @@ def test_submit_after_deadline_in_the_calls_time_zone_is_refused(project, candid
     )
 
     when = formats.date_format(phase.closes_local, "DATETIME_FORMAT")
+    mine = formats.date_format(phase.closes_at, "DATETIME_FORMAT")
     assert response.status_code == 422
+    # The call's zone and the reader's (this candidate has none set: the site's, UTC).
     assert body(response) == error(
         422,
         "phase_closed",
-        f"The Applications and candidate ranking phase closed on {when} (Asia/Tokyo).",
+        f"The Applications and candidate ranking phase closed on {when} (Asia/Tokyo), "
+        f"that is {mine} in your time zone (UTC).",
     )
     assert _state() == before
 

@@ -1,13 +1,16 @@
 """Pages of applications: apply, my applications, withdraw, the candidate's rank list,
 applicants and the supervisor's ranking."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kakehashi.applications.models import Application, HostRank
-from kakehashi.applications.services import application_withdraw
+from kakehashi.applications.models import Application, HostRank, RankListVersion
+from kakehashi.applications.services import application_withdraw, rank_list_set
+from kakehashi.programs.models import CallPhase
 from tests import factories
 from tests.kakehashi.api_helpers import session_client
 
@@ -464,3 +467,88 @@ def test_application_page_shows_rank_to_the_candidate_not_the_supervisor(
     assert "<dt>Rank</dt><dd>3</dd>" in as_candidate
     assert as_supervisor.status_code == 200
     assert "<dt>Rank</dt>" not in as_supervisor.content.decode()
+
+
+@pytest.fixture
+def full_list(world, three_applications):
+    """The candidate has ranked as many projects as the call allows (3) and applied to a 4th."""
+    p4 = factories.ProjectFactory(call=world.call, key="p4", title="Project 4")
+    factories.ApplicationFactory(candidate=world.candidate, project=p4)
+    rank_list_set(
+        candidate=world.candidate, call=world.call, project_ids=[p.pk for p in three_applications]
+    )
+    return [*three_applications, p4]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["no-js", "htmx"])
+def test_rank_adding_beyond_limit_keeps_the_saved_list(client, world, full_list, htmx):
+    """Regression: adding a 4th project at a limit of 3 must leave the saved list whole."""
+    p1, p2, p3, p4 = full_list
+    client.force_login(world.candidate)
+
+    response = client.post(
+        "/calls/summer/ranking/",
+        {"ids": [p1.pk, p2.pk, p3.pk], "action": f"add:{p4.pk}"},
+        headers=HTMX if htmx else {},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You may rank at most 3 projects in this call." in html
+    assert "Your last saved list still counts; nothing you changed here is saved." in html
+    assert "4 of 3 ranked" in html
+    assert '<span class="dirty" data-dirty>' in html
+    assert _ranks(world.candidate) == [("eeg-decoding", 1), ("p2", 2), ("p3", 3)]
+    page = client.get("/calls/summer/ranking/").content.decode()
+    assert "3 of 3 ranked" in page
+    assert "The list that counts is your last saved one: version 1, saved" in page
+    assert "with 3 projects." in page
+    ranked = page.split('data-list="unranked"')[0]
+    assert [f'data-id="{p.pk}"' in ranked for p in full_list] == [True, True, True, False]
+
+
+def test_rank_first_save_refused_says_no_list_counts(client, world, three_applications):
+    """The trap behind "not placed: you ranked no project": a refused first save showed
+    the refused order as if ranked. The page now says nothing is saved and nothing counts."""
+    p4 = factories.ProjectFactory(call=world.call, key="p4", title="Project 4")
+    factories.ApplicationFactory(candidate=world.candidate, project=p4)
+    client.force_login(world.candidate)
+
+    html = client.post(
+        "/calls/summer/ranking/", {"ids": [p.pk for p in [*three_applications, p4]]}
+    ).content.decode()
+
+    assert "You may rank at most 3 projects in this call." in html
+    assert html.count("You have no saved list yet: until you save one, you are ranked on no") == 2
+    assert _ranks(world.candidate) == []
+    assert "0 of 3 ranked" in client.get("/calls/summer/ranking/").content.decode()
+
+
+def test_rank_page_shows_saved_time_in_the_candidates_zone(client, world, three_applications):
+    world.candidate.timezone = "America/Vancouver"
+    world.candidate.save(update_fields=["timezone"])
+    client.force_login(world.candidate)
+    client.post("/calls/summer/ranking/", {"ids": [three_applications[0].pk]})
+    RankListVersion.objects.update(saved_at=dt.datetime(2027, 3, 1, 9, 30, tzinfo=dt.UTC))
+
+    html = client.get("/calls/summer/ranking/").content.decode()
+
+    assert "version 1, saved March 1, 2027, 1:30 a.m. (America/Vancouver), with 1 project." in html
+
+
+def test_deadline_refusal_names_the_calls_zone_and_the_readers(client, world, three_applications):
+    closes = dt.datetime(2026, 1, 31, 8, 0, tzinfo=dt.UTC)
+    CallPhase.objects.filter(call=world.call, kind="applications").update(
+        opens_at=closes - dt.timedelta(days=30), closes_at=closes, timezone="Asia/Tokyo"
+    )
+    world.candidate.timezone = "America/Vancouver"
+    world.candidate.save(update_fields=["timezone"])
+    client.force_login(world.candidate)
+
+    html = client.post("/calls/summer/ranking/", {"ids": [world.project.pk]}).content.decode()
+
+    assert (
+        "The Applications and candidate ranking phase closed on Jan. 31, 2026, 5 p.m. "
+        "(Asia/Tokyo), that is Jan. 31, 2026, midnight in your time zone (America/Vancouver)."
+        in html
+    )

@@ -157,8 +157,15 @@ def phase_state(page, kind: str):
 def officer_switches_phase(page, kind: str, action: str, notice: str, state: str) -> None:
     """Press “Open now” or “Close now” on a phase row of the call page (htmx swaps the
     phases) and check the notice and the phase's new state."""
-    page.locator(f"#phase-{kind}").get_by_role("button", name=action).click()
-    expect(page.locator("#phases [role=status]")).to_have_text(notice)
+    if action == "Close now":
+        # Closing asks first: a page with what will happen, whose button posts.
+        page.locator(f"#phase-{kind}").get_by_role("link", name="Close now…").click()
+        expect(page.locator("h1")).to_contain_text("phase?")
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("main .messages")).to_have_text(notice)
+    else:
+        page.locator(f"#phase-{kind}").get_by_role("button", name=action).click()
+        expect(page.locator("#phases [role=status]")).to_have_text(notice)
     expect(phase_state(page, kind)).to_have_text(state)
 
 
@@ -380,6 +387,11 @@ def officer_compares_the_two_policies(w: World) -> None:
 def officer_publishes_the_capped_run_with_the_keyboard(w: World) -> None:
     page = w.as_user("officer")
     page.goto(f"/runs/{w.runs['capped']}/")
+    tab_to(page, 'a[href$="/publish/"]')
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    # Publishing asks first: offers, candidates not placed and mails, then the button.
+    expect(page.locator(".consequences li")).to_have_count(3)
     tab_to(page, 'form[action$="/publish/"] button[type=submit]')
     assert_focus_visible(page)
     page.keyboard.press("Enter")
@@ -526,6 +538,8 @@ def officer_runs_and_publishes_round_two(w: World) -> None:
     w.runs["round2"] = int(re.search(r"Run (\d+)", heading.inner_text()).group(1))
     expect(stat(page, "Placements")).to_have_text("1")
     expect(stat(page, "Places kept from round one")).to_have_text("22")
+    page.get_by_role("link", name="Publish this run…").click()
+    w.shot("officer-publish-confirm", page)
     page.get_by_role("button", name="Publish this run").click()
     expect(page.locator(".run-body dl .published-badge")).to_have_text("Published")
     w.shot("officer-round-two-published", page)

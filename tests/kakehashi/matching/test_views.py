@@ -409,3 +409,25 @@ def test_start_run_form_rejects_a_malformed_cap(market):
 
     assert "“Kanto lots” is not a cap; write “values = places”." in response.content.decode()
     assert not MatchRun.objects.exists()
+
+
+def test_publish_asks_first_with_what_will_happen(market, start):
+    run = start(market)
+    client = session_client(market.officer)
+    assignments = run.result["assignments"]
+    placed = sum(1 for key in assignments.values() if key)
+
+    run_page = client.get(f"/runs/{run.pk}/").content.decode()
+    page = client.get(f"/runs/{run.pk}/publish/").content.decode()
+
+    assert f'<a class="button primary" href="/runs/{run.pk}/publish/">Publish this run…</a>' in (
+        run_page
+    )
+    assert f"<h1>Publish run {run.pk}?</h1>" in page
+    assert (placed, len(assignments)) == (2, 4)
+    assert "2 offers are made (one per placed candidate)." in page
+    assert "2 candidates are told they were not placed." in page
+    assert "6 mails are sent (4 to candidates, 2 to supervisors)." in page
+    assert f'<form method="post" action="/runs/{run.pk}/publish/">' in page
+    assert not MatchRun.objects.get(pk=run.pk).is_published and not Offer.objects.exists()
+    assert session_client(market.c1).get(f"/runs/{run.pk}/publish/").status_code == 404

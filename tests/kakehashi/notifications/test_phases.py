@@ -58,8 +58,8 @@ def test_applications_opened_goes_to_eligible_candidates_once(world):
     first = phase_notifications_send(now=EARLY)
     second = phase_notifications_send(now=EARLY + dt.timedelta(hours=1))
 
-    assert first == {"phase_opened": 2, "deadline_reminder": 0}
-    assert second == {"phase_opened": 0, "deadline_reminder": 0}
+    assert first == {"phase_opened": 2, "deadline_reminder": 0, "ranking_reminder": 0}
+    assert second == {"phase_opened": 0, "deadline_reminder": 0, "ranking_reminder": 0}
     assert _to() == ["cand2@example.org", "cand@example.org"]
     assert set(NotificationLog.objects.values_list("kind", "key")) == {
         ("phase_opened", f"call:{world.call.pk}:applications:opened")
@@ -100,7 +100,7 @@ def test_host_ranking_opened_goes_to_supervisors_of_published_projects(world):
 
     sent = phase_notifications_send(now=during)
 
-    assert sent == {"phase_opened": 2, "deadline_reminder": 0}
+    assert sent == {"phase_opened": 2, "deadline_reminder": 0, "ranking_reminder": 0}
     assert _to() == ["sup2@example.org", "sup@example.org"]
     message = next(m for m in mail.outbox if m.to == ["sup@example.org"])
     assert message.subject == "Host ranking is open: 2027 Summer"
@@ -119,8 +119,16 @@ def test_draft_calls_and_closed_phases_send_nothing(world):
         opens_at=CLOSES + dt.timedelta(days=30), closes_at=CLOSES + dt.timedelta(days=40)
     )
 
-    assert phase_notifications_send(now=EARLY) == {"phase_opened": 0, "deadline_reminder": 0}
-    assert phase_notifications_send(now=CLOSES) == {"phase_opened": 0, "deadline_reminder": 0}
+    assert phase_notifications_send(now=EARLY) == {
+        "phase_opened": 0,
+        "deadline_reminder": 0,
+        "ranking_reminder": 0,
+    }
+    assert phase_notifications_send(now=CLOSES) == {
+        "phase_opened": 0,
+        "deadline_reminder": 0,
+        "ranking_reminder": 0,
+    }
     assert mail.outbox == []
 
 
@@ -134,12 +142,13 @@ def test_reminder_goes_48_hours_before_to_candidates_with_something_to_do(world)
     mail.outbox.clear()
 
     too_early = phase_notifications_send(now=CLOSES - dt.timedelta(hours=48, seconds=1))
+    mail.outbox.clear()  # the 7-day ranking reminders (tested below)
     due = phase_notifications_send(now=LATE)
     again = phase_notifications_send(now=LATE + dt.timedelta(hours=1))
 
-    assert too_early == {"phase_opened": 0, "deadline_reminder": 0}
-    assert due == {"phase_opened": 0, "deadline_reminder": 2}
-    assert again == {"phase_opened": 0, "deadline_reminder": 0}
+    assert too_early == {"phase_opened": 0, "deadline_reminder": 0, "ranking_reminder": 2}
+    assert due == {"phase_opened": 0, "deadline_reminder": 2, "ranking_reminder": 0}
+    assert again == {"phase_opened": 0, "deadline_reminder": 0, "ranking_reminder": 0}
     assert _to() == ["cand2@example.org", "cand@example.org"]
     message = next(m for m in mail.outbox if m.to == ["cand@example.org"])
     assert message.subject == "Reminder: the deadline of 2027 Summer is near"
@@ -181,8 +190,8 @@ def test_no_reminder_right_after_the_opened_mail(world):
     sent = phase_notifications_send(now=LATE)
     later = phase_notifications_send(now=LATE + dt.timedelta(hours=2))
 
-    assert sent == {"phase_opened": 2, "deadline_reminder": 0}
-    assert later == {"phase_opened": 0, "deadline_reminder": 0}
+    assert sent == {"phase_opened": 2, "deadline_reminder": 0, "ranking_reminder": 0}
+    assert later == {"phase_opened": 0, "deadline_reminder": 0, "ranking_reminder": 0}
     assert NotificationLog.objects.filter(kind="deadline_reminder").count() == 2
 
 
@@ -198,7 +207,7 @@ def test_a_moved_deadline_is_reminded_again(world):
     sent = phase_notifications_send(now=CLOSES + dt.timedelta(days=2))
 
     # The host ranking phase opened meanwhile: its supervisors hear of it too.
-    assert sent == {"phase_opened": 2, "deadline_reminder": 2}
+    assert sent == {"phase_opened": 2, "deadline_reminder": 2, "ranking_reminder": 0}
     assert sorted(m.to[0] for m in mail.outbox if m.subject.startswith("Reminder")) == [
         "cand2@example.org",
         "cand@example.org",
@@ -217,7 +226,7 @@ def test_supervisor_reminder_only_with_unranked_applicants(world):
 
     sent = phase_notifications_send(now=host_closes - dt.timedelta(hours=1))
 
-    assert sent == {"phase_opened": 0, "deadline_reminder": 1}
+    assert sent == {"phase_opened": 0, "deadline_reminder": 1, "ranking_reminder": 0}
     assert _to() == ["sup@example.org"]
     assert (
         "2 applicants to your projects in 2027 Summer are not in your ranking yet."
@@ -249,7 +258,7 @@ def test_mail_renders_in_the_recipients_language(world, language, deadline, zone
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ja"])
-@pytest.mark.parametrize("kind", ["phase_opened", "deadline_reminder"])
+@pytest.mark.parametrize("kind", ["phase_opened", "deadline_reminder", "ranking_reminder"])
 def test_every_template_renders_under_each_language(world, language, kind):
     phase = CallPhase.objects.get(call=world.call, kind="applications")
     world.supervisor.preferred_language = language
@@ -262,6 +271,8 @@ def test_every_template_renders_under_each_language(world, language, kind):
                 "phase": phase,
                 "role": "supervisor",
                 "unranked": 2,
+                "applied": 2,
+                "step": "2h",
                 "path": "/x/",
             },
         )
@@ -301,7 +312,10 @@ def test_open_now_mails_candidates_through_the_job(
         call_phase_open_now(call=world.call, kind="applications", actor=officer)
 
     job = Job.objects.get(kind="notifications.phases")
-    assert (job.status, job.result) == ("succeeded", {"phase_opened": 2, "deadline_reminder": 0})
+    assert (job.status, job.result) == (
+        "succeeded",
+        {"phase_opened": 2, "deadline_reminder": 0, "ranking_reminder": 0},
+    )
     assert _to() == ["cand2@example.org", "cand@example.org"]
 
 
@@ -312,7 +326,10 @@ def test_job_handler_takes_call_and_now(world):
 
     job = job_execute(job=job)
 
-    assert (job.status, job.result) == ("succeeded", {"phase_opened": 2, "deadline_reminder": 0})
+    assert (job.status, job.result) == (
+        "succeeded",
+        {"phase_opened": 2, "deadline_reminder": 0, "ranking_reminder": 0},
+    )
 
 
 def test_send_notifications_command(world):
@@ -371,3 +388,100 @@ def test_recipient_queries_do_not_grow(world, select, django_assert_num_queries)
     with django_assert_num_queries(len(ctx.captured_queries)):
         second = run()
     assert len(second) > len(first)
+
+
+# ---------------------------------------------------------------- ranking reminders
+
+
+def _sent(ranking=0, deadline=0, opened=0) -> dict:
+    return {"phase_opened": opened, "deadline_reminder": deadline, "ranking_reminder": ranking}
+
+
+def test_ranking_reminders_7_days_48_hours_2_hours_to_those_without_a_saved_list(world):
+    """cand and cand2 applied and saved no list; `ranked` saved one; `idle` never applied."""
+    ranked = factories.candidate(user__username="ranked")
+    factories.ApplicationFactory(candidate=ranked, project=world.project, rank=1)
+    factories.candidate(user__username="idle")
+    phase_notifications_send(now=EARLY)
+    mail.outbox.clear()
+
+    before_7d = phase_notifications_send(now=CLOSES - dt.timedelta(days=7, seconds=1))
+    at_7d = phase_notifications_send(now=CLOSES - dt.timedelta(days=7))
+    seven_days = _to()
+    subjects = {m.subject for m in mail.outbox}
+    again = phase_notifications_send(now=CLOSES - dt.timedelta(days=5))
+    mail.outbox.clear()
+    at_48h = phase_notifications_send(now=LATE)
+    forty_eight = _to()
+    mail.outbox.clear()
+    # cand saves a list before the last step: only cand2 is reminded 2 hours before.
+    world.application.rank = 1
+    world.application.save()
+    at_2h = phase_notifications_send(now=CLOSES - dt.timedelta(hours=2))
+    two_hours = [(m.to[0], m.subject) for m in mail.outbox]
+    last = phase_notifications_send(now=CLOSES - dt.timedelta(minutes=1))
+
+    assert (before_7d, at_7d, again) == (_sent(), _sent(ranking=2), _sent())
+    assert seven_days == ["cand2@example.org", "cand@example.org"]
+    assert subjects == {"Reminder: 7 days left to rank your projects in 2027 Summer"}
+    assert at_48h == _sent(deadline=3)
+    assert forty_eight == ["cand2@example.org", "cand@example.org", "idle@example.org"]
+    assert at_2h == _sent(ranking=1)
+    assert two_hours == [
+        ("cand2@example.org", "Last reminder: 2 hours left to rank your projects in 2027 Summer")
+    ]
+    assert last == _sent()
+    assert sorted(
+        NotificationLog.objects.filter(kind="ranking_reminder").values_list("user__username", "key")
+    ) == [
+        ("cand", f"call:{world.call.pk}:ranking:2027-01-31T08:00:00Z:7d"),
+        ("cand2", f"call:{world.call.pk}:ranking:2027-01-31T08:00:00Z:2h"),
+        ("cand2", f"call:{world.call.pk}:ranking:2027-01-31T08:00:00Z:7d"),
+    ]
+
+
+def test_a_late_run_sends_only_the_latest_step(world):
+    phase_notifications_send(now=EARLY)
+    mail.outbox.clear()
+
+    sent = phase_notifications_send(now=CLOSES - dt.timedelta(hours=1))
+
+    assert sent == _sent(deadline=2, ranking=2)
+    assert NotificationLog.objects.filter(kind="ranking_reminder", key__endswith=":7d").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "expected"),
+    [
+        (
+            "fr",
+            "America/Vancouver",
+            [
+                "Vous avez postulé à un projet dans 2027 Summer mais n’avez enregistré aucun "
+                "classement.",
+                "31 janvier 2027 17:00 (Asia/Tokyo)",
+                "soit 31 janvier 2027 00:00 dans votre fuseau horaire (America/Vancouver).",
+                "(America/Vancouver)",
+            ],
+        ),
+        (
+            "ja",
+            "Asia/Tokyo",
+            ["2027年1月31日17:00", "（Asia/Tokyo）"],
+        ),
+    ],
+)
+def test_ranking_reminder_in_the_readers_language_and_zone(world, language, zone, expected):
+    world.candidate.preferred_language = language
+    world.candidate.timezone = zone
+    world.candidate.save()
+    phase_notifications_send(now=EARLY)
+    mail.outbox.clear()
+
+    phase_notifications_send(now=CLOSES - dt.timedelta(days=6))
+
+    message = next(m for m in mail.outbox if m.to == ["cand@example.org"])
+    assert message.extra_headers["Content-Language"] == language
+    for text in expected:
+        assert text in message.body, text
+    assert "http://127.0.0.1:8000/calls/summer/ranking/" in message.body

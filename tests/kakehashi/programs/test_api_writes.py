@@ -305,18 +305,24 @@ def test_open_and_close_now_answer_the_phase_and_refuse_twice(world):
     client = token_client(world.officer)
     before = timezone.now().replace(microsecond=0)
 
+    early = body(_send(client, "post", "/calls/summer/phases/host_ranking/open"))
+    closed = body(_send(client, "post", "/calls/summer/phases/applications/close"))
     opened = body(_send(client, "post", "/calls/summer/phases/host_ranking/open"))
     again = body(_send(client, "post", "/calls/summer/phases/host_ranking/open"))
-    closed = body(_send(client, "post", "/calls/summer/phases/applications/close"))
 
+    assert (early["error"]["status"], early["error"]["code"]) == (422, "phase_order")
+    assert early["error"]["message"].startswith(
+        "The Host ranking phase cannot open before the Applications and candidate ranking "
+        "phase closes (it closes on "
+    )
     opens_at = dt.datetime.fromisoformat(opened["opens_at"])
     assert opened["is_open"] is True and before <= opens_at <= timezone.now()
     assert opens_at.microsecond == 0
     assert again == error(422, "already_open", "The Host ranking phase is already open.")
     assert closed["is_open"] is False
     assert list(AuditEntry.objects.for_scope(world.call).values_list("verb", "target")) == [
-        ("phase.opened", "host_ranking"),
         ("phase.closed", "applications"),
+        ("phase.opened", "host_ranking"),
     ]
 
 
@@ -372,3 +378,16 @@ def test_session_writes_need_the_csrf_token(world):
 
     assert answer == error(403, "forbidden", "CSRF check failed: send the X-CSRFToken header.")
     assert CallPhase.objects.get(call=world.call, kind="applications").is_open()
+
+
+def test_undo_open_answers_the_phase_or_the_refusal(world):
+    client = token_client(world.officer)
+
+    refused = body(_send(client, "post", "/calls/summer/phases/applications/undo-open"))
+
+    assert refused == error(
+        422,
+        "nothing_to_undo",
+        "The Applications and candidate ranking phase was not opened with “open now”: "
+        "there is nothing to undo.",
+    )

@@ -396,6 +396,10 @@ def test_phase_set_invalid_shows_errors_and_saves_nothing(officer_client, world)
 def test_open_now_and_close_now_through_htmx(officer_client, world):
     call = world.call
     url = f"/calls/{call.slug}/phases/host_ranking/"
+    # Host ranking follows applications: they must have closed.
+    CallPhase.objects.filter(call=call, kind="applications").update(
+        closes_at=timezone.now() - dt.timedelta(hours=2)
+    )
 
     opened = officer_client.post(url + "open/", headers=HTMX).content.decode()
     phase = CallPhase.objects.get(call=call, kind="host_ranking")
@@ -446,3 +450,79 @@ def test_calls_page_lists_programs_without_n_plus_one(
     with django_assert_num_queries(expected):
         html = officer_client.get("/calls/").content.decode()
     assert html.count('class="edit-program"') == 3
+
+
+def test_close_now_asks_first_with_what_will_happen(officer_client, world):
+    call_page = officer_client.get(f"/calls/{world.call.slug}/").content.decode()
+    page = officer_client.get(f"/calls/{world.call.slug}/phases/applications/close/")
+
+    html = page.content.decode()
+    assert (
+        '<a class="button danger" href="/calls/summer/phases/applications/close/">Close now…</a>'
+        in call_page
+    )
+    assert page.status_code == 200
+    assert "<h1>Close the Applications and candidate ranking phase?</h1>" in html
+    assert "2 candidates can no longer apply, withdraw or change their rank list." in html
+    assert "2 applications are final." in html
+    assert (
+        "0 of 2 candidates have saved a rank list; the others will be matched to no project."
+        in (html)
+    )
+    assert "No mail is sent." in html
+    assert '<form method="post" action="/calls/summer/phases/applications/close/">' in html
+    assert CallPhase.objects.get(call=world.call, kind="applications").is_open()
+    assert officer_client.get("/calls/summer/phases/lottery/close/").status_code == 404
+
+
+def test_close_confirmation_is_for_officers_only(client, world):
+    client.force_login(world.candidate)
+    assert client.get("/calls/summer/phases/applications/close/").status_code == 404
+    client.logout()
+    assert client.get("/calls/summer/phases/applications/close/")["Location"].startswith(
+        "/accounts/login/"
+    )
+
+
+def test_undo_opening_from_the_call_page(officer_client, world):
+    call = world.call
+    planned = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    CallPhase.objects.filter(call=call, kind="applications").update(
+        closes_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    CallPhase.objects.filter(call=call, kind="host_ranking").update(opens_at=planned)
+    officer_client.post("/calls/summer/phases/host_ranking/open/")
+    CallPhase.objects.filter(call=call, kind="host_ranking").update(
+        opens_at=timezone.now().replace(microsecond=0) - dt.timedelta(seconds=5)
+    )
+    AuditEntry.objects.filter(verb="phase.opened").update(
+        data={
+            "opens_at": CallPhase.objects.get(call=call, kind="host_ranking").opens_at.isoformat(),
+            "was": planned.isoformat(),
+        }
+    )
+
+    html = officer_client.post(
+        "/calls/summer/phases/host_ranking/undo/", headers=HTMX
+    ).content.decode()
+
+    assert (
+        "The opening of the Host ranking phase is undone: it opens again at its planned time."
+        in html
+    )
+    assert CallPhase.objects.get(call=call, kind="host_ranking").opens_at == planned
+    assert list(AuditEntry.objects.for_scope(call).values_list("verb", flat=True)) == [
+        "phase.opened",
+        "phase.opening_undone",
+    ]
+
+
+def test_undo_refused_says_why(officer_client, world):
+    html = officer_client.post(
+        "/calls/summer/phases/applications/undo/", headers=HTMX
+    ).content.decode()
+
+    assert (
+        "The Applications and candidate ranking phase was not opened with “open now”: "
+        "there is nothing to undo." in html
+    )

@@ -21,6 +21,7 @@ from kakehashi.programs.services import (
     call_match_policy_set,
     call_phase_close_now,
     call_phase_open_now,
+    call_phase_open_undo,
     call_phase_set,
     call_require_eligible,
     call_update,
@@ -588,3 +589,83 @@ def test_close_now_then_submit_in_the_same_second_is_refused(deadline_world, off
     assert application_submit(
         candidate=w.candidate, project=w.other_project, now=now - dt.timedelta(seconds=1)
     )
+
+
+# ---------------------------------------------------------------- phase order and undo
+
+
+def test_open_now_refuses_a_phase_before_the_earlier_one_closes(officer):
+    call = factories.CallFactory()
+    _phase(call, opens=NOW - dt.timedelta(days=1), closes=dt.datetime(2027, 1, 25, 8, tzinfo=UTC))
+    _phase(call, "host_ranking", opens=NOW + dt.timedelta(days=6), closes=NOW + dt.timedelta(9))
+
+    with pytest.raises(ValidationError) as refused:
+        call_phase_open_now(call=call, kind="host_ranking", actor=officer, now=NOW)
+
+    assert refused.value.messages == [
+        "The Host ranking phase cannot open before the Applications and candidate ranking "
+        "phase closes (it closes on Jan. 25, 2027, 5 p.m. (Asia/Tokyo))."
+    ]
+    assert refused.value.code == "phase_order"
+    assert not AuditEntry.objects.for_scope(call).exists() and not Job.objects.exists()
+
+
+def test_open_now_refuses_offers_before_a_run_is_published(officer):
+    call = factories.CallFactory()
+    _phase(call, opens=NOW - dt.timedelta(days=9), closes=NOW - dt.timedelta(days=5))
+    _phase(call, "host_ranking", opens=NOW - dt.timedelta(days=5), closes=NOW - dt.timedelta(1))
+    call_phase_set(
+        call=call,
+        kind="offers",
+        opens=NOW + dt.timedelta(days=2),
+        closes=NOW + dt.timedelta(days=9),
+        timezone="UTC",
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        call_phase_open_now(call=call, kind="offers", actor=officer, now=NOW)
+
+    assert refused.value.messages == [
+        "The Offers phase cannot open before a match run of this call is published."
+    ]
+
+
+def test_undo_an_opening_puts_the_planned_time_back_and_audits(officer):
+    call = factories.CallFactory()
+    _phase(call, opens=NOW - dt.timedelta(days=9), closes=NOW - dt.timedelta(days=1))
+    planned = NOW + dt.timedelta(days=3)
+    _phase(call, "host_ranking", opens=planned, closes=NOW + dt.timedelta(days=9))
+    call_phase_open_now(call=call, kind="host_ranking", actor=officer, now=NOW)
+
+    phase = call_phase_open_undo(
+        call=call, kind="host_ranking", actor=officer, now=NOW + dt.timedelta(minutes=5)
+    )
+
+    assert phase.opens_at == planned and not phase.is_open(NOW + dt.timedelta(minutes=5))
+    undone = AuditEntry.objects.for_scope(call).order_by("pk").last()
+    assert (undone.verb, undone.actor, undone.target) == (
+        "phase.opening_undone",
+        officer,
+        "host_ranking",
+    )
+    assert (undone.data["was"], undone.data["opens_at"]) == (NOW.isoformat(), planned.isoformat())
+    with pytest.raises(ValidationError, match="was not opened with “open now”"):
+        call_phase_open_undo(call=call, kind="host_ranking", actor=officer, now=NOW)
+
+
+def test_undo_is_refused_once_someone_acted_in_the_phase(officer, call, project, candidate_user):
+    _phase(call, opens=NOW + dt.timedelta(days=3), closes=NOW + dt.timedelta(days=9))
+    _phase(call, "host_ranking", opens=NOW + dt.timedelta(days=9), closes=NOW + dt.timedelta(12))
+    call_phase_open_now(call=call, kind="applications", actor=officer, now=NOW)
+    application_submit(candidate=candidate_user, project=project, now=NOW + dt.timedelta(minutes=1))
+
+    with pytest.raises(ValidationError) as refused:
+        call_phase_open_undo(
+            call=call, kind="applications", actor=officer, now=NOW + dt.timedelta(minutes=2)
+        )
+
+    assert refused.value.messages == [
+        "The Applications and candidate ranking phase cannot be undone: participants have "
+        "acted in it since it opened (1 actions). Close it instead."
+    ]
+    assert CallPhase.objects.get(call=call, kind="applications").opens_at == NOW

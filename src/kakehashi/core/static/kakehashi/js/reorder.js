@@ -10,6 +10,10 @@
  *
  * Listeners are delegated from the document, so fragments swapped in by htmx
  * work without re-initialising anything. No inline code: CSP allows 'self' only.
+ *
+ * With data-limit on the container (the call's ranking limit) an item is not
+ * added beyond the limit: nothing moves, nothing is sent, and data-msg-full is
+ * announced and shown. The [data-count] line keeps "n of max" up to date.
  */
 (function () {
   "use strict";
@@ -36,6 +40,40 @@
     });
   }
 
+  function limitOf(widget) { return parseInt(widget.dataset.limit || "0", 10); }
+
+  function isFull(widget) {
+    var limit = limitOf(widget);
+    return limit > 0 && items(list(widget, "ranked")).length >= limit;
+  }
+
+  // Refuse an addition beyond the limit, saying why (live region and visible line).
+  function refuseFull(widget, item) {
+    var text = format(widget.dataset.msgFull || "", { item: item.dataset.label });
+    var region = widget.querySelector("[data-announce]");
+    if (region) region.textContent = text;
+    var shown = widget.querySelector("[data-full]");
+    if (!shown) {
+      shown = document.createElement("p");
+      shown.className = "error";
+      shown.setAttribute("data-full", "");
+      var count = widget.querySelector("[data-count]");
+      if (count) count.after(shown); else list(widget, "ranked").before(shown);
+    }
+    shown.textContent = text;
+  }
+
+  function recount(widget) {
+    var count = widget.querySelector("[data-count]");
+    if (count && count.dataset.countText) {
+      count.textContent = format(count.dataset.countText, {
+        count: items(list(widget, "ranked")).length, limit: limitOf(widget),
+      });
+    }
+    var shown = widget.querySelector("[data-full]");
+    if (shown && !isFull(widget)) shown.remove();
+  }
+
   function changed(widget) {
     var flag = widget.querySelector("[data-dirty]");
     if (flag) flag.hidden = false;
@@ -45,6 +83,7 @@
     items(list(widget, "unranked")).forEach(function (li) {
       li.querySelector('input[name="ids"]').disabled = true;
     });
+    recount(widget);
   }
 
   function move(item, verb) {
@@ -56,6 +95,7 @@
     } else if (verb === "down" && item.nextElementSibling) {
       item.parentNode.insertBefore(item.nextElementSibling, item);
     } else if (verb === "add") {
+      if (isFull(widget)) { refuseFull(widget, item); return false; }
       ranked.appendChild(item);
     } else if (verb === "remove") {
       unranked.appendChild(item);
@@ -122,10 +162,14 @@
     var target = event.target.closest && event.target.closest("[data-list]");
     if (!target || widgetOf(target) !== widgetOf(dragged)) return;
     event.preventDefault();
+    var widget = widgetOf(dragged);
+    if (target.dataset.list === "ranked" && dragged.parentNode !== target && isFull(widget)) {
+      refuseFull(widget, dragged);
+      return;
+    }
     var over = event.target.closest(".reorder-item");
     if (over && over !== dragged) target.insertBefore(dragged, over);
     else if (!over) target.appendChild(dragged);
-    var widget = widgetOf(dragged);
     changed(widget);
     var inRanked = dragged.parentNode.dataset.list === "ranked";
     announce(widget, inRanked ? "msgMoved" : "msgRemoved", dragged);
