@@ -11,3 +11,10 @@ project_text_changed = Signal()
 #: Sent with ``project`` and ``user`` when the project page is built; receivers
 #: (applications) answer a dict of what they add to its context.
 project_page = Signal()
+
+#: Sent by ``selectors.project_search`` with ``user``, ``q`` (the search box's words) and
+#: ``queryset`` (the visible projects that pass the list's other filters). A receiver
+#: (recommendations: the cross-language search of the search page) answers the ids of
+#: the matching projects of ``queryset``, best first; with no answer (``None``) the
+#: words are matched as plain text (``ProjectFilters.filter_q``).
+project_query = Signal()
