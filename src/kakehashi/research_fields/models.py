@@ -30,6 +30,12 @@ class ResearchField(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def shown(self, field: str = "title") -> tuple[str, str]:
+        """`(title, its language)` in the active language, falling back to English."""
+        lang = (get_language() or "en")[:2]
+        text = getattr(self, f"title_{lang}", "")
+        return (text, lang) if text else (self.title_en, "en")
+
     @property
     def title(self) -> str:
         """The title in the active language, falling back to English."""
