@@ -6,11 +6,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_search
 from kakehashi.projects.signals import project_query
+from tests import factories
 
 
 @pytest.fixture
@@ -49,3 +52,24 @@ def test_without_a_receiver_words_match_as_text(db, project, monkeypatch):
     word = project.title.split()[0]
     assert list(project_search(user=None, filters=ProjectFilters(q=word))) == [project]
     assert list(project_search(user=None, filters=ProjectFilters(q="zzqx"))) == []
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_project_list_search_queries_do_not_grow(client, call, rows):
+    # The fake character encoder (this folder's conftest): no model.
+    for n in range(rows):
+        factories.ProjectFactory(
+            call=call, key=f"eeg-{n}", title=f"EEG decoding {n}", language="en"
+        )
+    url = "/projects/?q=EEG&language=en"
+    client.get(url)  # warm the per-process index for this data version
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(_keys(response)) == rows
+    assert len(ctx.captured_queries) == PROJECT_SEARCH_QUERIES
+
+
+# Data version, the index versions, the allowed ids, the page (count, rows, fields,
+# supervisions) and the filter form: the same for 1 and 3 projects.
+PROJECT_SEARCH_QUERIES = 9
