@@ -70,6 +70,5 @@ def test_project_list_search_queries_do_not_grow(client, call, rows):
     assert len(ctx.captured_queries) == PROJECT_SEARCH_QUERIES
 
 
-# Data version, the index versions, the allowed ids, the page (count, rows, fields,
-# supervisions) and the filter form: the same for 1 and 3 projects.
+# The search reads the visible ids once and the page its rows: as many for 1 as for 3.
 PROJECT_SEARCH_QUERIES = 9
