@@ -17,9 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from kakehashi.core.templatetags.kakehashi import in_lang
 from kakehashi.matching.labels import HOST_REASONS
 
 
@@ -42,6 +45,11 @@ class Choice:
     @property
     def message(self) -> str:
         return choice_sentence(self)
+
+    @property
+    def message_html(self) -> str:
+        """`message` for a page: the project's title tagged with its language (`lang`)."""
+        return choice_sentence(self, html=True)
 
 
 def choices_from(entry: dict | None, projects: dict[str, Any]) -> list[Choice]:
@@ -126,9 +134,12 @@ _REASON_SENTENCES = {
 }
 
 
-def choice_sentence(choice: Choice) -> str:
-    """Why the candidate did not obtain `choice`, in the active language."""
+def choice_sentence(choice: Choice, *, html: bool = False) -> str:
+    """Why the candidate did not obtain `choice`, in the active language; with `html`,
+    escaped, the project's title in a `<span lang>` when not in the page's language."""
     params = {"project": choice.title, "rank": choice.rank}
+    if html:
+        params["project"] = in_lang(choice.project, "title") if choice.project else choice.key
     if choice.reason in ("project_full", "supervisor_full") and not choice.cutoff_position:
         # Round two: the places were held by round one's placements, nobody was outranked.
         text = _("Your choice %(rank)d, “%(project)s”: all its places were already taken.")
@@ -138,8 +149,12 @@ def choice_sentence(choice: Choice) -> str:
         text = _REASON_SENTENCES.get(
             choice.reason, _("Your choice %(rank)d, “%(project)s”: not obtained.")
         )
-    sentence = text % params
     positions = _positions(choice) if choice.reason != "not_ranked_by_host" else ""
+    if html:
+        params["project"] = conditional_escape(params["project"])
+        sentence = mark_safe(conditional_escape(text) % params)  # both parts escaped
+        return format_html("{} {}", sentence, positions) if positions else sentence
+    sentence = text % params
     return f"{sentence} {positions}".strip()
 
 

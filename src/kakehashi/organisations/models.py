@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -9,6 +11,9 @@ from kakehashi.core.models import TimestampedModel
 from kakehashi.organisations.enums import OrganisationType
 from kakehashi.organisations.regions import REGIONS
 from kakehashi.organisations.validators import validate_ror
+
+#: Kana and kanji: a name written in them is Japanese.
+_JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 class Organisation(TimestampedModel):
@@ -61,6 +66,18 @@ class Organisation(TimestampedModel):
         """The name in the active language when known, else the ROR display name."""
         lang = (get_language() or "en")[:2]
         return getattr(self, f"name_{lang}", "") or self.name
+
+    def shown(self, field: str = "display_name") -> tuple[str, str]:
+        """`(display name, its language)`: the name in the active language when known, else
+        the ROR name in the language of the name it equals (English by default, Japanese
+        when written in Japanese script)."""
+        lang = (get_language() or "en")[:2]
+        if getattr(self, f"name_{lang}", ""):
+            return getattr(self, f"name_{lang}"), lang
+        for code in ("en", "fr", "ja"):
+            if self.name and getattr(self, f"name_{code}", "") == self.name:
+                return self.name, code
+        return self.name, ("ja" if _JAPANESE_SCRIPT.search(self.name or "") else "en")
 
     def clean(self) -> None:
         region = REGIONS.get(self.region)

@@ -27,8 +27,13 @@ class _Named(models.Model):
 
     @property
     def name(self) -> str:
+        return self.shown()[0]
+
+    def shown(self, field: str = "name") -> tuple[str, str]:
+        """`(name, its language)` in the active language, falling back to English."""
         lang = (get_language() or "en")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_en
+        text = getattr(self, f"name_{lang}", "")
+        return (text, lang) if text else (self.name_en, "en")
 
 
 class Program(_Named, TimestampedModel):

@@ -105,6 +105,14 @@ class Project(TimestampedModel):
         text = entry.get(field) if isinstance(entry, dict) else None
         return text if isinstance(text, str) and text else getattr(self, field)
 
+    def shown(self, field: str) -> tuple[str, str]:
+        """`(text, language)` of a field as a reader of the active language sees it: the
+        translation when there is one, else the original in the posting's language."""
+        lang = (get_language() or "en")[:2]
+        text = self.translated(field)
+        original = getattr(self, field)
+        return text, (lang if text != original else self.language)
+
     @property
     def weeks(self) -> int:
         return (self.end_date - self.start_date).days // 7

@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from kakehashi.core.models import possible_ids
@@ -19,6 +19,7 @@ from kakehashi.projects.models import (
     SupervisionInvitation,
 )
 from kakehashi.projects.rules import HOST_ROLES
+from kakehashi.projects.signals import project_query
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.research_fields.selectors import research_fields_by_code
 
@@ -52,11 +53,38 @@ def project_list_visible(*, user) -> QuerySet[Project]:
 
 
 def project_search(*, user, filters: ProjectFilters | None = None) -> QuerySet[Project]:
-    """The visible projects that pass `filters` (none: all of them), newest first."""
+    """The visible projects that pass `filters` (none: all of them), newest first.
+
+    The search box's words (``filters.q``) go to the receivers of ``project_query``
+    (recommendations: the same cross-language search as the search page, so a Japanese
+    query finds English and French postings), among the projects the other filters
+    keep; its answer comes first, best first, then the projects the words match as text
+    (``ProjectFilters.filter_q``), newest first. Without an answer, words match as text."""
     qs = project_list_visible(user=user)
-    if filters is not None:
-        qs = filters.filter(qs)
-    return qs.order_by("-created_at", "key")
+    if filters is None:
+        return qs.order_by("-created_at", "key")
+    if filters.q.strip():
+        narrowed = filters.model_copy(update={"q": ""}).filter(qs)
+        ranked = _ranked_by_meaning(user=user, q=filters.q, queryset=narrowed)
+        if ranked:
+            # The search's answer, best first, then what the words match as text
+            # elsewhere (skills, host names, key: fields the search does not read).
+            best_first = Case(
+                *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ranked)),
+                default=Value(len(ranked)),
+                output_field=IntegerField(),
+            )
+            found = Q(pk__in=ranked) | filters.filter_q(filters.q)
+            return narrowed.filter(found).order_by(best_first, "-created_at", "key")
+    return filters.filter(qs).order_by("-created_at", "key")
+
+
+def _ranked_by_meaning(*, user, q: str, queryset: QuerySet[Project]) -> list | None:
+    """The first answer of ``project_query``'s receivers that is not None."""
+    for _receiver, answer in project_query.send(sender=Project, user=user, q=q, queryset=queryset):
+        if answer is not None:
+            return list(answer)
+    return None
 
 
 def project_get_visible(*, user, pk=None, key=None) -> Project:

@@ -21,3 +21,10 @@ supervision_invited = Signal()
 #: inside the transaction of a project's transition; notifications mail its
 #: supervisors (and, on a submission, the host's admins) once it commits.
 project_transitioned = Signal()
+
+#: Sent by ``selectors.project_search`` with ``user``, ``q`` (the search box's words) and
+#: ``queryset`` (the visible projects that pass the list's other filters). A receiver
+#: (recommendations: the cross-language search of the search page) answers the ids of
+#: the matching projects of ``queryset``, best first; with no answer (``None``) the
+#: words are matched as plain text (``ProjectFilters.filter_q``).
+project_query = Signal()

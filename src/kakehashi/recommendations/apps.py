@@ -23,6 +23,12 @@ class RecommendationsConfig(AppConfig):
         from kakehashi.recommendations.privacy import recommendations_erase
 
         person_erase.connect(recommendations_erase, dispatch_uid="recommendations.privacy")
+        # The project list's search box asks for the cross-language search (projects
+        # cannot import this app).
+        from kakehashi.projects.signals import project_query
+        from kakehashi.recommendations.selectors import projects_matching_query
+
+        project_query.connect(projects_matching_query, dispatch_uid="recommendations.query")
         # The embedding cache lives outside the database: backups take it along.
         from kakehashi.core.signals import backup_files
         from kakehashi.recommendations.embedding import embedding_cache_file

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class ResearchField(models.Model):
     """A field of research of the CRDC 2020 (Statistics Canada), with our Japanese labels.
 
-    Levels: 1 division, 2 group, 3 class, 4 subclass (field). Japanese labels
-    exist for levels 1 and 2; deeper levels fall back to English.
+    Levels: 1 division, 2 group, 3 class, 4 subclass (field). Every field has an
+    English, a French and a Japanese title (data/ATTRIBUTION.md); `title` falls back
+    to English only for a field added without one.
     """
 
     code = models.CharField(_("code"), max_length=16, unique=True)
@@ -28,6 +29,12 @@ class ResearchField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def shown(self, field: str = "title") -> tuple[str, str]:
+        """`(title, its language)` in the active language, falling back to English."""
+        lang = (get_language() or "en")[:2]
+        text = getattr(self, f"title_{lang}", "")
+        return (text, lang) if text else (self.title_en, "en")
 
     @property
     def title(self) -> str:

@@ -62,7 +62,8 @@ def test_results_page_shows_placement_explanation_and_offer(client, world, publi
     assert "You were placed in <strong>Decoding EEG for brain-computer interfaces</strong>" in html
     assert "your choice 2 of 2" in html
     assert (
-        "Your choice 1, “ロボット制御の研究”: all its places went to candidates its host ranked "
+        'Your choice 1, “<span lang="ja">ロボット制御の研究</span>”: all its places went to '
+        "candidates its host ranked "
         "higher than you. On the host&#x27;s list you were number 2; the last candidate "
         "admitted was number 1." in html
     )

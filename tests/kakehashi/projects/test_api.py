@@ -94,7 +94,9 @@ def test_search_filters_like_project_search(call):
     factories.ProjectFactory(key="elsewhere")
     client = Client()
 
+    # The words go to the cross-language search (recommendations), with the filters.
     assert keys(client.get(f"{API}/projects?q=robot")) == ["robot"]
+    assert keys(client.get(f"{API}/projects?q=robot&language=fr")) == []
     assert keys(client.get(f"{API}/projects?language=fr")) == ["ottawa"]
     assert keys(client.get(f"{API}/projects?country=CA")) == ["ottawa"]
     assert keys(client.get(f"{API}/projects?region=CA-ON")) == ["ottawa"]

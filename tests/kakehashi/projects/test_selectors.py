@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.selectors import project_references, project_search
+from kakehashi.projects.signals import project_query
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.research_fields.selectors import research_fields_by_code
 from tests import factories
@@ -24,7 +25,11 @@ def test_project_search_blank_filters_filter_nothing(call):
 
 
 @pytest.mark.django_db
-def test_project_search_every_word_must_match(call):
+def test_project_search_every_word_must_match_without_the_search_engine(call, monkeypatch):
+    # With no receiver of project_query (recommendations answers it with the
+    # cross-language search: tests/kakehashi/recommendations), words match as text.
+    monkeypatch.setattr(project_query, "receivers", [])
+    monkeypatch.setattr(project_query, "sender_receivers_cache", {})
     factories.ProjectFactory(call=call, key="robot", title="Robot learning")
     factories.ProjectFactory(call=call, key="robot-arm", title="Robot arms")
     user = factories.UserFactory()

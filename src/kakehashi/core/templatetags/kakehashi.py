@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import template
 from django.db import models
 from django.db.models import Exists
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from kakehashi.core.enums import Country, Language
 from kakehashi.core.roles import is_candidate, is_officer
@@ -80,3 +82,42 @@ def country_name(code: str) -> str:
 def translated(obj, field: str) -> str:
     """`project|translated:"title"`: the field in the viewer's language if translated."""
     return obj.translated(field)
+
+
+# ------------------------------------------------------------------ languages of content
+# Content in another language than the page's carries `lang`, so that screen readers
+# pronounce it right (WCAG 3.1.2). A model that knows the language of what it shows
+# answers `shown(field) -> (text, language)` (projects, organisations, calls and
+# programs, research fields); these filters only read it.
+
+
+def lang_attribute(code: str) -> str:
+    """` lang="ja"` when `code` is not the page's language; "" otherwise."""
+    if not code or code == (get_language() or "en")[:2]:
+        return ""
+    return format_html(' lang="{}"', code)
+
+
+@register.filter
+def lang_of(obj, field: str = "") -> str:
+    """`<h2{{ project|lang_of:"title" }}>`: the `lang` attribute of `obj`'s `field` as shown,
+    when its language is not the page's (a project's title in its posting's language,
+    unless translated into the reader's; an organisation's name; a field's title)."""
+    if obj is None or not hasattr(obj, "shown"):
+        return ""
+    return lang_attribute(obj.shown(field)[1] if field else obj.shown()[1])
+
+
+@register.filter
+def in_lang(obj, field: str = "") -> str:
+    """`{{ project|in_lang:"title" }}`: the text of `obj`'s `field` as shown, wrapped in
+    `<span lang="…">` when its language is not the page's (for text inside a sentence)."""
+    if obj is None:
+        return ""
+    if not hasattr(obj, "shown"):
+        return format_html("{}", obj)
+    text, code = obj.shown(field) if field else obj.shown()
+    attribute = lang_attribute(code)
+    return (
+        format_html("<span{}>{}</span>", attribute, text) if attribute else format_html("{}", text)
+    )

@@ -5,8 +5,10 @@ Usage (from the repository root)::
     python src/kakehashi/research_fields/data/build_crdc.py ../shared/data/crdc2020_en_fr
 
 Reads ``crdc-ccrd-2020-for-ddr-structure-eng.csv`` and ``...-fra.csv`` (UTF-8 with BOM),
-merges the Japanese labels for the 6 divisions and 43 groups kept below, and writes the JSON
-list (ordered by code) next to this script. Pure Python; no Django.
+merges the Japanese labels (the 6 divisions and 43 groups kept below, the classes and
+subclasses from ``crdc2020_ja.tsv`` next to this script: both the Kakehashi project's own
+translations), and writes the JSON list (ordered by code) next to this script. Every field
+must have an English, a French and a Japanese title. Pure Python; no Django.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 ENG = "crdc-ccrd-2020-for-ddr-structure-eng.csv"
 FRA = "crdc-ccrd-2020-for-ddr-structure-fra.csv"
 OUTPUT = Path(__file__).with_name("crdc2020_for.json")
+#: Japanese titles of levels 3 and 4 (classes, subclasses): ``code<TAB>title``, one a line.
+TITLES_JA_FILE = Path(__file__).with_name("crdc2020_ja.tsv")
 
 # Japanese labels for levels 1 (divisions) and 2 (groups), by the Kakehashi project,
 # phrased the way Japanese research agencies (JSPS/KAKEN) name fields.
@@ -83,7 +87,22 @@ def _read(path: Path) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in rows[1:] if row]
 
 
-def build(source_dir: Path) -> list[dict]:
+def read_titles_ja(path: Path = TITLES_JA_FILE) -> dict[str, str]:
+    """The Japanese titles of ``crdc2020_ja.tsv``; a code given twice is an error."""
+    titles: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, _tab, title = line.partition("\t")
+        code, title = code.strip(), title.strip()
+        if not title or code in titles:
+            raise ValueError(f"{path.name}:{number}: missing or repeated title for {code}")
+        titles[code] = title
+    return titles
+
+
+def build(source_dir: Path, *, allow_missing_ja: bool = False) -> list[dict]:
+    deeper_ja = read_titles_ja()
     eng = _read(source_dir / ENG)
     fra = {row[2]: row for row in _read(source_dir / FRA)}
     if len(eng) != len(fra) or {row[2] for row in eng} != set(fra):
@@ -104,9 +123,11 @@ def build(source_dir: Path) -> list[dict]:
         fr_row = fra[code]
         if int(fr_row[0]) != level:
             raise ValueError(f"{code}: level differs between English and French files")
-        title_ja = TITLES_JA.get(code) if level <= 2 else None
-        if level <= 2 and title_ja is None:
+        title_ja = TITLES_JA.get(code) if level <= 2 else deeper_ja.get(code)
+        if not title_ja and not allow_missing_ja:
             raise ValueError(f"{code}: missing Japanese label")
+        if not (title_en and fr_row[3]):
+            raise ValueError(f"{code}: missing English or French title")
         records.append(
             {
                 "code": code,
@@ -119,7 +140,7 @@ def build(source_dir: Path) -> list[dict]:
                 "definition_fr": fr_row[4],
             }
         )
-    unused = set(TITLES_JA) - {r["code"] for r in records}
+    unused = (set(TITLES_JA) | set(deeper_ja)) - {r["code"] for r in records}
     if unused:
         raise ValueError(f"Japanese labels for unknown codes: {sorted(unused)}")
     records.sort(key=lambda r: r["code"])
@@ -130,8 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source_dir", type=Path, help="folder holding the CRDC 2020 CSV files")
     parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--allow-missing-ja", action="store_true", help="write fields without a Japanese title"
+    )
     args = parser.parse_args(argv)
-    records = build(args.source_dir)
+    records = build(args.source_dir, allow_missing_ja=args.allow_missing_ja)
     with args.output.open("w", encoding="utf-8", newline="\n") as fh:
         json.dump(records, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
