@@ -8,3 +8,10 @@ pages."""
 from django.dispatch import Signal
 
 call_overview = Signal()
+
+#: Sent with ``home`` (a ``programs.home.HomeContext``: the user, their roles, the calls
+#: still running, now) when a signed-in person's home (`/home/`) is built; each receiver
+#: answers a list of ``programs.home.HomeCard`` (its "next steps" cards). Projects,
+#: applications, matching and offers answer today; documents and letters add theirs the
+#: same way.
+home_cards = Signal()
