@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.people.models import CandidateProfile
-from kakehashi.programs.enums import CallStatus
+from kakehashi.programs.enums import CallStatus, PhaseKind
 from kakehashi.programs.models import Call, CallPhase
 from kakehashi.programs.signals import home_cards as home_cards_signal
 
@@ -105,8 +105,12 @@ def calls_running(*, officer: bool) -> list[Call]:
 
 
 def phases_open(call: Call, now: dt.datetime) -> list[CallPhase]:
-    """The phases of `call` open at `now` (phases prefetched; they may overlap)."""
-    return [p for p in call.phases.all() if p.opens_at <= now < p.closes_at]
+    """The phases of `call` open at `now`, in the phases' order (prefetched; they may overlap)."""
+    order = list(PhaseKind.values)
+    return sorted(
+        (p for p in call.phases.all() if p.opens_at <= now < p.closes_at),
+        key=lambda p: order.index(p.kind),
+    )
 
 
 def phase_next_deadline(call: Call, now: dt.datetime) -> CallPhase | None:
