@@ -92,6 +92,8 @@ class LanguageSkill(models.Model):
     level = models.CharField(_("level"), max_length=6, choices=LanguageLevel.choices)
 
     class Meta:
+        verbose_name = _("language skill")
+        verbose_name_plural = _("language skills")
         constraints = [
             models.UniqueConstraint(fields=["person", "language"], name="one_level_per_language")
         ]
@@ -114,6 +116,8 @@ class Affiliation(TimestampedModel):
     title = models.CharField(_("title"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "organisation", "role"], name="unique_affiliation_role"
@@ -154,6 +158,7 @@ class CandidateProfile(TimestampedModel):
 
     class Meta:
         verbose_name = _("candidate profile")
+        verbose_name_plural = _("candidate profiles")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.level})"
@@ -172,6 +177,7 @@ class ApiToken(TimestampedModel):
 
     class Meta:
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
