@@ -39,7 +39,15 @@ def _candidate_card(home: HomeContext) -> HomeCard:
         row = counts.get(call.pk, {"n": 0, "ranked": 0})
         phase = _phase(call, PhaseKind.APPLICATIONS)
         is_open = _open(phase, home.now)
-        rows.append({"call": call, "applications": row["n"], "ranked": row["ranked"], "open": is_open, "phase": phase})
+        rows.append(
+            {
+                "call": call,
+                "applications": row["n"],
+                "ranked": row["ranked"],
+                "open": is_open,
+                "phase": phase,
+            }
+        )
         if not is_open:
             continue
         if row["n"] == 0:
@@ -82,9 +90,13 @@ def _supervisor_card(home: HomeContext) -> HomeCard:
         phase = _phase(call, PhaseKind.HOST_RANKING)
         is_open = _open(phase, home.now)
         if n or r:
-            rows.append({"call": call, "applicants": n, "ranked": r, "open": is_open, "phase": phase})
+            rows.append(
+                {"call": call, "applicants": n, "ranked": r, "open": is_open, "phase": phase}
+            )
         if is_open and n and not r:
-            steps.append(_("Rank your applicants to %(call)s before its deadline.") % {"call": call})
+            steps.append(
+                _("Rank your applicants to %(call)s before its deadline.") % {"call": call}
+            )
     return HomeCard(
         role="supervisor",
         order=30,

@@ -84,9 +84,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
             freed=Count("pk", filter=~Q(status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED])),
         )
     }
-    rows = [
-        {"call": call, **counts[call.pk]} for call in home.calls if call.pk in counts
-    ]
+    rows = [{"call": call, **counts[call.pk]} for call in home.calls if call.pk in counts]
     freed = [row["call"] for row in rows if row["freed"]]
     return HomeCard(
         role="officer",
@@ -94,9 +92,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
         title=_l("Offers"),
         template="offers/home/officer.html",
         context={"rows": rows},
-        next_step=(
-            _("Places were declined or lapsed: consider a second round.") if freed else ""
-        ),
+        next_step=(_("Places were declined or lapsed: consider a second round.") if freed else ""),
     )
 
 

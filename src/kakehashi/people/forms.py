@@ -5,10 +5,34 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core import limits
 from kakehashi.core.enums import Language
-from kakehashi.people.enums import LanguageLevel
+from kakehashi.people.enums import AcademicLevel, LanguageLevel, NameOrder
 
 
 class ProfileForm(forms.Form):
+    given_name = forms.CharField(
+        label=_("Given name (Latin script)"), required=False, max_length=150
+    )
+    family_name = forms.CharField(
+        label=_("Family name (Latin script)"), required=False, max_length=150
+    )
+    family_name_kanji = forms.CharField(
+        label=_("Family name in kanji"), required=False, max_length=150
+    )
+    given_name_kanji = forms.CharField(
+        label=_("Given name in kanji"), required=False, max_length=150
+    )
+    family_name_kana = forms.CharField(
+        label=_("Family name in kana"), required=False, max_length=150
+    )
+    given_name_kana = forms.CharField(label=_("Given name in kana"), required=False, max_length=150)
+    name_order = forms.ChoiceField(
+        label=_("Order of your name in Latin script"),
+        required=False,
+        choices=NameOrder.choices,
+        help_text=_(
+            "Japanese names: family name first in every language, unless you choose otherwise."
+        ),
+    )
     orcid = forms.CharField(
         label=_("ORCID iD"),
         required=False,
@@ -23,6 +47,7 @@ class ProfileForm(forms.Form):
 
 
 class CandidateProfileForm(forms.Form):
+    level = forms.ChoiceField(label=_("Academic level"), choices=AcademicLevel.choices)
     research_interests = forms.CharField(
         label=_("Research interests"),
         required=False,

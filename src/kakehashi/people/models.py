@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core import limits
 from kakehashi.core.enums import Direction, Language
 from kakehashi.core.models import TimestampedModel
-from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel
-from kakehashi.people.names import kanji_name, person_name
+from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel, NameOrder
+from kakehashi.people.names import kanji_name, latin_name, person_name
 from kakehashi.people.validators import validate_orcid
 
 
@@ -60,6 +60,9 @@ class User(AbstractUser):
     timezone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
+    name_order = models.CharField(
+        _("name order"), max_length=12, choices=NameOrder.choices, default="", blank=True
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
     )
@@ -77,13 +80,14 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        """Western order in romaji: “Given Family”."""
-        return " ".join(p for p in (self.given_name, self.family_name) if p)
+        """The name in Latin script, in its own order (`people.names.latin_name`)."""
+        return latin_name(self)
 
     @property
     def display_name_ja(self) -> str:
-        """Japanese order: family name first, kanji (unspaced) when known; "" without a name."""
-        return kanji_name(self) or " ".join(p for p in (self.family_name, self.given_name) if p)
+        """On Japanese pages: the kanji name (unspaced) when known, else the Latin-script
+        name in its own order; "" without a name."""
+        return kanji_name(self) or latin_name(self)
 
 
 class LanguageSkill(models.Model):

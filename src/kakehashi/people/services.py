@@ -25,6 +25,7 @@ from kakehashi.people.models import (
     LanguageSkill,
     User,
 )
+from kakehashi.people.names import kanji_name
 from kakehashi.people.privacy import ANONYMISED, DELETED, erase_item, placeholder
 from kakehashi.people.selectors import person_audit_entries
 from kakehashi.people.signals import person_erase, profile_text_changed
@@ -40,6 +41,7 @@ AUDITED_ACCOUNT_FIELDS = (
     "given_name_kanji",
     "family_name_kana",
     "given_name_kana",
+    "name_order",
     "orcid",
     "timezone",
     "is_active",
@@ -236,6 +238,7 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
 def person_profile_update(
     *,
     person: User,
+    names: dict | None = None,
     orcid: str | None = None,
     timezone: str | None = None,
     languages=None,
@@ -244,11 +247,18 @@ def person_profile_update(
 ) -> User:
     """Update what people edit on their own profile page, all or nothing.
 
+    `names`: the name fields and `name_order` (a person keeps at least one name);
     `orcid`: "" clears it; `languages`: [{"code", "level"}]; `candidate`: values
     of the candidate profile (only for people who have one; fields kept). Audited
     (``person.updated``; `actor` defaults to the person).
     """
     before = person_snapshot(person)
+    for name, value in (names or {}).items():
+        if name not in (*NAME_FIELDS, "name_order"):
+            raise ValueError(f"not a name field: {name}")
+        setattr(person, name, (value or "").strip())
+    if not (person.family_name or person.given_name or kanji_name(person)):
+        raise ValidationError({"given_name": _("Give at least one name.")})
     if orcid is not None:
         person.orcid = normalise_orcid(orcid) if orcid.strip() else None
     if timezone is not None:

@@ -20,7 +20,7 @@ from kakehashi.people.forms import (
     LanguageFormSet,
     ProfileForm,
 )
-from kakehashi.people.models import CandidateProfile, User
+from kakehashi.people.models import NAME_FIELDS, CandidateProfile, User
 from kakehashi.people.privacy import action_label
 from kakehashi.people.selectors import person_data_export
 from kakehashi.people.services import (
@@ -54,18 +54,28 @@ def profile_detail(request):
 
 @permission_required("people.change_profile")
 def profile_edit(request):
-    """Edit ORCID, time zone, languages and, for candidates, interests and skills.
+    """Edit names (Latin script, kanji, kana, their order), ORCID, time zone, languages
+    and, for candidates, level, interests and skills.
 
     Everything is saved in one service call; a refused change keeps what was typed.
     """
     person = _me(request)
     profile = _profile(person)
     data = request.POST if request.method == "POST" else None
-    form = ProfileForm(data, initial={"orcid": person.orcid or "", "timezone": person.timezone})
+    form = ProfileForm(
+        data,
+        initial={
+            **{name: getattr(person, name) for name in NAME_FIELDS},
+            "name_order": person.name_order,
+            "orcid": person.orcid or "",
+            "timezone": person.timezone,
+        },
+    )
     candidate_form = (
         CandidateProfileForm(
             data,
             initial={
+                "level": profile.level,
                 "research_interests": profile.research_interests,
                 "interests_language": profile.interests_language,
                 "skills": ", ".join(profile.skills),
@@ -89,6 +99,9 @@ def profile_edit(request):
                     person_profile_update(
                         person=person,
                         actor=request.user,
+                        names={
+                            name: form.cleaned_data[name] for name in (*NAME_FIELDS, "name_order")
+                        },
                         orcid=form.cleaned_data["orcid"],
                         timezone=form.cleaned_data["timezone"],
                         languages=[

@@ -91,9 +91,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
         template="projects/home/officer.html",
         context={"rows": rows},
         next_step=(
-            ngettext(
-                "%(n)d project awaits vetting.", "%(n)d projects await vetting.", waiting
-            )
+            ngettext("%(n)d project awaits vetting.", "%(n)d projects await vetting.", waiting)
             % {"n": waiting}
             if waiting
             else ""

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0005_rank_list_versions_of_existing_lists'),
+        ("applications", "0005_rank_list_versions_of_existing_lists"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='hostrank',
-            options={'ordering': ['rank'], 'verbose_name': 'host ranking entry', 'verbose_name_plural': 'host ranking entries'},
+            name="hostrank",
+            options={
+                "ordering": ["rank"],
+                "verbose_name": "host ranking entry",
+                "verbose_name_plural": "host ranking entries",
+            },
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='dataversion',
-            options={'verbose_name': 'data version', 'verbose_name_plural': 'data versions'},
+            name="dataversion",
+            options={"verbose_name": "data version", "verbose_name_plural": "data versions"},
         ),
     ]

@@ -4,26 +4,32 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_text_limits'),
+        ("people", "0003_text_limits"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='affiliation',
-            options={'verbose_name': 'affiliation', 'verbose_name_plural': 'affiliations'},
+            name="affiliation",
+            options={"verbose_name": "affiliation", "verbose_name_plural": "affiliations"},
         ),
         migrations.AlterModelOptions(
-            name='apitoken',
-            options={'verbose_name': 'API token', 'verbose_name_plural': 'API tokens'},
+            name="apitoken",
+            options={"verbose_name": "API token", "verbose_name_plural": "API tokens"},
         ),
         migrations.AlterModelOptions(
-            name='candidateprofile',
-            options={'verbose_name': 'candidate profile', 'verbose_name_plural': 'candidate profiles'},
+            name="candidateprofile",
+            options={
+                "verbose_name": "candidate profile",
+                "verbose_name_plural": "candidate profiles",
+            },
         ),
         migrations.AlterModelOptions(
-            name='languageskill',
-            options={'ordering': ['language'], 'verbose_name': 'language skill', 'verbose_name_plural': 'language skills'},
+            name="languageskill",
+            options={
+                "ordering": ["language"],
+                "verbose_name": "language skill",
+                "verbose_name_plural": "language skills",
+            },
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0002_call_eligibility'),
+        ("programs", "0002_call_eligibility"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='callphase',
-            options={'ordering': ['opens_at'], 'verbose_name': 'call phase', 'verbose_name_plural': 'call phases'},
+            name="callphase",
+            options={
+                "ordering": ["opens_at"],
+                "verbose_name": "call phase",
+                "verbose_name_plural": "call phases",
+            },
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0004_versions'),
+        ("projects", "0004_versions"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='projectsupervisor',
-            options={'ordering': ['order', 'id'], 'verbose_name': 'project supervisor', 'verbose_name_plural': 'project supervisors'},
+            name="projectsupervisor",
+            options={
+                "ordering": ["order", "id"],
+                "verbose_name": "project supervisor",
+                "verbose_name_plural": "project supervisors",
+            },
         ),
     ]
