@@ -48,3 +48,9 @@ class NameOrder(models.TextChoices):
     AUTO = "", _("Automatic: family name first for a Japanese name, else given name first")
     FAMILY_FIRST = "family_first", _("Family name first")
     GIVEN_FIRST = "given_first", _("Given name first")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core import limits
 from kakehashi.core.enums import Language
-from kakehashi.people.enums import AcademicLevel, LanguageLevel, NameOrder
+from kakehashi.organisations.models import Organisation
+from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel, NameOrder
 
 
 class ProfileForm(forms.Form):
@@ -112,4 +113,17 @@ class AccountDeleteForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Type your password to confirm: the deletion cannot be undone."),
+    )
+
+
+class AffiliationRequestForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=AffiliationRole.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_("For example Associate Professor."),
     )

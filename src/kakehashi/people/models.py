@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core import limits
 from kakehashi.core.enums import Direction, Language
 from kakehashi.core.models import TimestampedModel
-from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel, NameOrder
+from kakehashi.people.enums import (
+    AcademicLevel,
+    AffiliationRole,
+    LanguageLevel,
+    NameOrder,
+    RequestStatus,
+)
 from kakehashi.people.names import kanji_name, latin_name, person_name
 from kakehashi.people.validators import validate_orcid
 
@@ -130,6 +136,44 @@ class Affiliation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.organisation} ({self.role})"
+
+
+class AffiliationRequest(TimestampedModel):
+    """A person asks to be affiliated with an organisation in a role; an admin of the
+    organisation (or an officer) confirms it, which creates the `Affiliation`, or refuses
+    it. Until then it grants nothing."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affiliation_requests")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="affiliation_requests",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=AffiliationRole.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("affiliation request")
+        verbose_name_plural = _("affiliation requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_affiliation_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.organisation} ({self.role}, {self.status})"
 
 
 class CandidateProfile(TimestampedModel):

@@ -4,7 +4,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.models import AuditEntry
-from kakehashi.people.models import Affiliation, ApiToken, CandidateProfile, LanguageSkill, User
+from kakehashi.people.models import (
+    Affiliation,
+    AffiliationRequest,
+    ApiToken,
+    CandidateProfile,
+    LanguageSkill,
+    User,
+)
 from kakehashi.people.privacy import EXPORT_FORMAT, data_section, field_labels
 from kakehashi.people.signals import person_data_export as export_signal
 from kakehashi.people.signals import person_visibility
@@ -220,3 +227,28 @@ def person_data_export(*, person, language: str) -> dict:
             ),
             "sections": sections,
         }
+
+
+def affiliation_requests_to_decide(*, user) -> QuerySet:
+    """Pending affiliation requests `user` may decide: of the organisations they
+    administer (all of them for officers), oldest first, never their own."""
+    qs = (
+        AffiliationRequest.objects.filter(status="pending")
+        .exclude(person_id=user.pk)
+        .select_related("person", "organisation")
+        .order_by("created_at", "id")
+    )
+    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(
+        organisation__affiliations__person_id=user.pk, organisation__affiliations__role="admin"
+    ).distinct()
+
+
+def affiliation_requests_of(*, person) -> QuerySet:
+    """A person's own affiliation requests, newest first."""
+    return (
+        AffiliationRequest.objects.filter(person_id=person.pk)
+        .select_related("organisation")
+        .order_by("-created_at", "-id")
+    )

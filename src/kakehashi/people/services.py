@@ -20,11 +20,13 @@ from kakehashi.core.cache import data_version_bump
 from kakehashi.people.models import (
     NAME_FIELDS,
     Affiliation,
+    AffiliationRequest,
     ApiToken,
     CandidateProfile,
     LanguageSkill,
     User,
 )
+from kakehashi.people.enums import RequestStatus
 from kakehashi.people.names import kanji_name
 from kakehashi.people.privacy import ANONYMISED, DELETED, erase_item, placeholder
 from kakehashi.people.selectors import person_audit_entries
@@ -513,3 +515,77 @@ def person_delete(*, person: User, password: str) -> list[dict]:
         data={"done": [[str(i["what"]), i["count"], str(i["action"])] for i in items]},
     )
     return items
+
+
+# Affiliation requests: a person asks, an admin of the organisation (or an officer) decides.
+
+
+def affiliation_request_create(
+    *, person: User, organisation, role: str, title: str = ""
+) -> AffiliationRequest:
+    """Ask to be affiliated with `organisation` as `role`. Refused when the person already
+    holds that affiliation or has asked already. Audited ``affiliation.requested``."""
+    with transaction.atomic():
+        if Affiliation.objects.filter(person=person, organisation=organisation, role=role).exists():
+            raise ValidationError(_("You already hold this affiliation."))
+        if AffiliationRequest.objects.filter(
+            person=person, organisation=organisation, role=role, status=RequestStatus.PENDING
+        ).exists():
+            raise ValidationError(_("You have already asked for this affiliation."))
+        request = AffiliationRequest(
+            person=person, organisation=organisation, role=role, title=title.strip()
+        )
+        request.full_clean()
+        request.save()
+        audit_record(
+            scope=person,
+            verb="affiliation.requested",
+            actor=person,
+            target=str(organisation),
+            data={"request": request.pk, "organisation": organisation.pk, "role": role},
+        )
+    return request
+
+
+def affiliation_request_decide(
+    *, request: AffiliationRequest, actor: User, confirm: bool
+) -> AffiliationRequest:
+    """Confirm (creating the `Affiliation`) or refuse a pending request. Only an admin of
+    the organisation or an officer decides, never on their own request. Audited
+    ``affiliation.confirmed`` or ``affiliation.refused`` in the person's record."""
+    with transaction.atomic():
+        request = AffiliationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != RequestStatus.PENDING:
+            raise ValidationError(_("This request has already been decided."))
+        may = getattr(actor, "is_officer", False) or getattr(actor, "is_superuser", False)
+        may = may or Affiliation.objects.filter(
+            person=actor, organisation_id=request.organisation_id, role="admin"
+        ).exists()
+        if not may or actor.pk == request.person_id:
+            raise ValidationError(
+                _("Only an admin of the organisation or an officer decides this request.")
+            )
+        request.status = RequestStatus.CONFIRMED if confirm else RequestStatus.REFUSED
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.full_clean()
+        request.save()
+        if confirm:
+            Affiliation.objects.get_or_create(
+                person_id=request.person_id,
+                organisation_id=request.organisation_id,
+                role=request.role,
+                defaults={"title": request.title},
+            )
+        audit_record(
+            scope=request.person,
+            verb="affiliation.confirmed" if confirm else "affiliation.refused",
+            actor=actor,
+            target=str(request.organisation),
+            data={
+                "request": request.pk,
+                "organisation": request.organisation_id,
+                "role": request.role,
+            },
+        )
+    return request

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.people.models import CandidateProfile
+from kakehashi.people.selectors import affiliation_requests_to_decide
 from kakehashi.programs.enums import CallStatus, PhaseKind
 from kakehashi.programs.models import Call, CallPhase
 from kakehashi.programs.signals import home_cards as home_cards_signal
@@ -159,6 +160,22 @@ def _programs_cards(ctx: HomeContext) -> list[HomeCard]:
                 template="programs/home/officer_calls.html",
                 context={"rows": rows},
                 next_step=_("No call is running: create one.") if not rows else "",
+            )
+        )
+    if "org_admin" in ctx.roles:
+        requests = list(affiliation_requests_to_decide(user=ctx.user)[:10])
+        cards.append(
+            HomeCard(
+                role="org_admin",
+                order=20,
+                title=_("Affiliation requests"),
+                template="programs/home/affiliation_requests.html",
+                context={"requests": requests},
+                next_step=(
+                    _("Confirm or refuse the affiliation requests to your organisations.")
+                    if requests
+                    else ""
+                ),
             )
         )
     if "reviewer" in ctx.roles:
