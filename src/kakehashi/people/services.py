@@ -558,9 +558,12 @@ def affiliation_request_decide(
         if request.status != RequestStatus.PENDING:
             raise ValidationError(_("This request has already been decided."))
         may = getattr(actor, "is_officer", False) or getattr(actor, "is_superuser", False)
-        may = may or Affiliation.objects.filter(
-            person=actor, organisation_id=request.organisation_id, role="admin"
-        ).exists()
+        may = (
+            may
+            or Affiliation.objects.filter(
+                person=actor, organisation_id=request.organisation_id, role="admin"
+            ).exists()
+        )
         if not may or actor.pk == request.person_id:
             raise ValidationError(
                 _("Only an admin of the organisation or an officer decides this request.")

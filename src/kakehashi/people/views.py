@@ -209,9 +209,7 @@ def affiliation_request_view(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request, _("Your request has been sent to the organisation's admins.")
-            )
+            messages.success(request, _("Your request has been sent to the organisation's admins."))
     else:
         messages.error(request, _("Choose an organisation and a role."))
     return redirect("people:profile")

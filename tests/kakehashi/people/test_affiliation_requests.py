@@ -31,7 +31,8 @@ def test_person_asks_from_the_profile_page(client, org):
     client.force_login(person)
 
     response = client.post(
-        "/profile/affiliations/", {"organisation": org.pk, "role": "researcher", "title": "Lecturer"}
+        "/profile/affiliations/",
+        {"organisation": org.pk, "role": "researcher", "title": "Lecturer"},
     )
 
     assert response.status_code == 302
