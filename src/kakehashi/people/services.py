@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kakehashi.audit.models import AuditEntry
 from kakehashi.audit.services import audit_changes, audit_record
 from kakehashi.core.cache import data_version_bump
+from kakehashi.people.enums import RequestStatus
 from kakehashi.people.models import (
     NAME_FIELDS,
     Affiliation,
@@ -26,7 +27,6 @@ from kakehashi.people.models import (
     LanguageSkill,
     User,
 )
-from kakehashi.people.enums import RequestStatus
 from kakehashi.people.names import kanji_name
 from kakehashi.people.privacy import ANONYMISED, DELETED, erase_item, placeholder
 from kakehashi.people.selectors import person_audit_entries

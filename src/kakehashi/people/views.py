@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error
 from kakehashi.people.forms import (
-    AffiliationRequestForm,
     AccountDeleteForm,
+    AffiliationRequestForm,
     CandidateProfileForm,
     LanguageFormSet,
     ProfileForm,
