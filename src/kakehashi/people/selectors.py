@@ -118,6 +118,26 @@ def _people_sections(person) -> dict:
                 for a in person.affiliations.select_related("organisation").order_by("pk")
             ],
         ),
+        "affiliation_requests": data_section(
+            title=_("Affiliation requests"),
+            explanation=_("The organisations you asked to be affiliated with, and the answer."),
+            labels=field_labels(
+                AffiliationRequest,
+                ["organisation", "role", "title", "status", "created_at", "decided_at"],
+                organisation=_("organisation"),
+            ),
+            records=[
+                {
+                    "organisation": r.organisation.name,
+                    "role": r.role,
+                    "title": r.title,
+                    "status": r.status,
+                    "created_at": r.created_at,
+                    "decided_at": r.decided_at,
+                }
+                for r in person.affiliation_requests.select_related("organisation").order_by("pk")
+            ],
+        ),
     }
     profile_keys = [
         "level",

@@ -371,6 +371,12 @@ def _people_erase(*, person: User, dry_run: bool) -> list[dict]:
             why=_("Only used while you take part."),
         ),
         erase_item(
+            what=_("Affiliation requests"),
+            count=person.affiliation_requests.count(),
+            action=DELETED,
+            why=_("Only used while you take part."),
+        ),
+        erase_item(
             what=_("Candidate profile texts"),
             count=1 if profile is not None else 0,
             action=DELETED,
@@ -400,6 +406,7 @@ def _people_erase(*, person: User, dry_run: bool) -> list[dict]:
         return items
     person.languages.all().delete()
     person.affiliations.all().delete()
+    person.affiliation_requests.all().delete()
     tokens.delete()
     if profile is not None:
         profile.fields.clear()

@@ -141,3 +141,22 @@ def test_the_list_query_count_does_not_grow(client, org, org_admin, django_asser
     with django_assert_num_queries(len(ctx.captured_queries)):
         html = client.get("/affiliation-requests/").content.decode()
     assert html.count('id="request-') == 3
+
+
+def test_requests_are_in_the_data_export_and_deleted_with_the_account(org):
+    from kakehashi.people.selectors import person_data_export
+    from kakehashi.people.services import person_delete
+
+    person = factories.UserFactory()
+    affiliation_request_create(person=person, organisation=org, role="researcher")
+
+    export = person_data_export(person=person, language="en")
+    [record] = export["sections"]["affiliation_requests"]["records"]
+    assert (record["organisation"], record["role"], record["status"]) == (
+        "Kyoto Test University",
+        "researcher",
+        "pending",
+    )
+
+    person_delete(person=person, password=factories.PASSWORD)
+    assert not AffiliationRequest.objects.filter(person=person).exists()
