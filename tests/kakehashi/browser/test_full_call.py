@@ -101,7 +101,7 @@ class World:
         page.fill("#id_username", username)
         page.fill("#id_password", "kakehashi")
         page.click("main button[type=submit]")
-        page.wait_for_url(lambda url: urlsplit(url).path == "/")
+        page.wait_for_url(lambda url: urlsplit(url).path == "/home/")  # signing in leads home
         self.pages[username] = page
         return page
 
