@@ -8,6 +8,9 @@ export OMP_NUM_THREADS ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Links in mail follow the address the app is served at (`make run PORT=8124` mails
+# links to 8124), unless KAKEHASHI_SITE_URL is set (a deployment's public address).
+export KAKEHASHI_SITE_URL ?= http://$(HOST):$(PORT)
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py

@@ -211,7 +211,7 @@ API_TOKEN_LIFETIME = dt.timedelta(days=int(os.environ.get("KAKEHASHI_API_TOKEN_D
 #: 0.5 MB of JSON; imports past this size go as multipart uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KAKEHASHI_MAX_BODY_BYTES", str(2_621_440)))
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "programs:home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests import factories
 
@@ -25,6 +26,14 @@ def _no_public_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    # A page request in another language activates it for the thread (LocaleMiddleware
+    # never deactivates it): without this, the next test would run in that language.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -98,6 +98,9 @@ def world(db):
 
 def _profile_form(interests: str) -> dict:
     return {
+        "given_name": "Alex",
+        "family_name": "Martin",
+        "level": "phd",
         "orcid": "",
         "timezone": "UTC",
         "research_interests": interests,

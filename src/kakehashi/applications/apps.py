@@ -31,3 +31,8 @@ class ApplicationsConfig(AppConfig):
 
         person_data_export.connect(applications_data_export, dispatch_uid="applications.privacy")
         person_erase.connect(applications_erase, dispatch_uid="applications.privacy")
+        # Cards of a person's home (programs/home.py); home imports models, hence here.
+        from kakehashi.applications.home import home_cards_applications
+        from kakehashi.programs.signals import home_cards
+
+        home_cards.connect(home_cards_applications, dispatch_uid="applications.home")

@@ -72,6 +72,7 @@ class HostRank(TimestampedModel):
     class Meta:
         ordering = ["rank"]
         verbose_name = _("host ranking entry")
+        verbose_name_plural = _("host ranking entries")
         constraints = [
             models.UniqueConstraint(
                 fields=["supervisor", "call", "candidate"], name="rank_candidate_once"

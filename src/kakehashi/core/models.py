@@ -37,6 +37,7 @@ class DataVersion(models.Model):
 
     class Meta:
         verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
 
     def __str__(self) -> str:
         return self.token

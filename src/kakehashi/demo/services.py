@@ -39,7 +39,7 @@ DEMO_LOGINS = [
     ("supervisor-ca", "host supervisor at a Canadian university"),
     ("candidate", "Canadian PhD student, writes in English"),
     ("candidate-ja", "Japanese master's student, writes in Japanese"),
-    ("candidate-fr", "Québec student, writes in French"),
+    ("candidate-fr", "PhD student from Québec at Tohoku University (Sendai), writes in French"),
     ("reviewer", "reviewer"),
     ("admin", "superuser (Django admin at /admin/)"),
 ]

@@ -25,3 +25,8 @@ class OffersConfig(AppConfig):
 
         person_data_export.connect(offers_data_export, dispatch_uid="offers.privacy")
         person_erase.connect(offers_erase, dispatch_uid="offers.privacy")
+        # Cards of a person's home (programs/home.py); home imports models, hence here.
+        from kakehashi.offers.home import home_cards_offers
+        from kakehashi.programs.signals import home_cards
+
+        home_cards.connect(home_cards_offers, dispatch_uid="offers.home")

@@ -180,11 +180,26 @@ class Cutoff:
 
 
 @dataclass
+class RankedOutcome:
+    """What became of a candidate the supervisor ranked for a project and did not get:
+    placed in another project, or not placed at all. Never where (the candidate's own
+    business), as candidates are told only why not, never who."""
+
+    round: int
+    student: str
+    placed_elsewhere: bool
+    position: int | None = None  # on the host's list used by the match
+    candidate: Any = None  # User
+
+
+@dataclass
 class ProjectInterns:
     project: Project
     call: Call
     cutoffs: list[Cutoff] = field(default_factory=list)
     offers: list[Offer] = field(default_factory=list)
+    #: The ranked candidates the project did not get, per round (ranking order).
+    not_here: list[RankedOutcome] = field(default_factory=list)
 
     @property
     def placed(self) -> list[Offer]:
@@ -219,6 +234,31 @@ def host_list_position(snapshot: dict, project_key: str, student: str) -> int | 
     return None
 
 
+def _ranked_not_here(run, snapshot: dict, project_key: str, mine: set[str]) -> list[RankedOutcome]:
+    """The candidates on the list that decided `project_key` in `run` who were not placed
+    in one of the supervisor's projects (`mine`): placed elsewhere, or not at all."""
+    node = (snapshot.get("projects") or {}).get(project_key) or {}
+    ranking = node.get("ranking")
+    if ranking is None and node.get("supervisor") is not None:
+        ranking = ((snapshot.get("supervisors") or {}).get(node["supervisor"]) or {}).get("ranking")
+    assignments = run.result_assignments or {}
+    outcomes = []
+    position = 1
+    for group in _flatten(ranking or []):
+        for student in group:
+            if student in assignments and assignments[student] not in mine:
+                outcomes.append(
+                    RankedOutcome(
+                        round=run.round,
+                        student=student,
+                        placed_elsewhere=assignments[student] is not None,
+                        position=position,
+                    )
+                )
+        position += len(group)
+    return outcomes
+
+
 def supervised_projects_with_results(*, supervisor) -> QuerySet[Project]:
     published = MatchRun.objects.filter(published_at__isnull=False).values("call_id")
     return (
@@ -236,7 +276,8 @@ def supervised_projects_with_results(*, supervisor) -> QuerySet[Project]:
 
 def interns_for_supervisor(*, supervisor) -> list[ProjectInterns]:
     """Per project the supervisor supervises in a call with a published run: its offers
-    (interns, declines, lapses) and its cut-off in each round. Four queries."""
+    (interns, declines, lapses), its cut-off in each round, and for each candidate its
+    list ranked who went elsewhere or nowhere, which of the two. Four queries."""
 
     projects = list(supervised_projects_with_results(supervisor=supervisor))
     if not projects:
@@ -248,10 +289,13 @@ def interns_for_supervisor(*, supervisor) -> list[ProjectInterns]:
             result_projects=KeyTransform("projects", "result"),
             snapshot_projects=KeyTransform("projects", "snapshot"),
             snapshot_supervisors=KeyTransform("supervisors", "snapshot"),
+            # Student → project key or null: strings only, never the explanations.
+            result_assignments=KeyTransform("assignments", "result"),
         )
         .only("id", "call_id", "round", "published_at")
     )
     entries = {p.pk: ProjectInterns(project=p, call=p.call) for p in projects}
+    mine_keys = {p.key for p in projects}
     cutoff_ids: set[int] = set()
     pending_cutoffs: list[tuple[Cutoff, str | None]] = []
     for run in runs:
@@ -275,9 +319,21 @@ def interns_for_supervisor(*, supervisor) -> list[ProjectInterns]:
                 cutoff_ids.add(uid)
             pending_cutoffs.append((cutoff, student))
             entries[project.pk].cutoffs.append(cutoff)
+            entries[project.pk].not_here.extend(
+                _ranked_not_here(run, snapshot, project.key, mine_keys)
+            )
+    cutoff_ids.update(
+        uid
+        for entry in entries.values()
+        for outcome in entry.not_here
+        if (uid := user_id_of(outcome.student)) is not None
+    )
     people = User.objects.in_bulk(cutoff_ids)
     for cutoff, student in pending_cutoffs:
         cutoff.candidate = people.get(user_id_of(student))
+    for entry in entries.values():
+        for outcome in entry.not_here:
+            outcome.candidate = people.get(user_id_of(outcome.student))
     offers = (
         Offer.objects.filter(project__in=projects, run__published_at__isnull=False)
         .select_related("candidate")

@@ -40,3 +40,17 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", _("Organisation admin")
     OFFICER = "officer", _("Program officer")
     REVIEWER = "reviewer", _("Reviewer")
+
+
+class NameOrder(models.TextChoices):
+    """How a person's name in Latin script is written (people.names)."""
+
+    AUTO = "", _("Automatic: family name first for a Japanese name, else given name first")
+    FAMILY_FIRST = "family_first", _("Family name first")
+    GIVEN_FIRST = "given_first", _("Given name first")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")

@@ -5,10 +5,35 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core import limits
 from kakehashi.core.enums import Language
-from kakehashi.people.enums import LanguageLevel
+from kakehashi.organisations.models import Organisation
+from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel, NameOrder
 
 
 class ProfileForm(forms.Form):
+    given_name = forms.CharField(
+        label=_("Given name (Latin script)"), required=False, max_length=150
+    )
+    family_name = forms.CharField(
+        label=_("Family name (Latin script)"), required=False, max_length=150
+    )
+    family_name_kanji = forms.CharField(
+        label=_("Family name in kanji"), required=False, max_length=150
+    )
+    given_name_kanji = forms.CharField(
+        label=_("Given name in kanji"), required=False, max_length=150
+    )
+    family_name_kana = forms.CharField(
+        label=_("Family name in kana"), required=False, max_length=150
+    )
+    given_name_kana = forms.CharField(label=_("Given name in kana"), required=False, max_length=150)
+    name_order = forms.ChoiceField(
+        label=_("Order of your name in Latin script"),
+        required=False,
+        choices=NameOrder.choices,
+        help_text=_(
+            "Japanese names: family name first in every language, unless you choose otherwise."
+        ),
+    )
     orcid = forms.CharField(
         label=_("ORCID iD"),
         required=False,
@@ -23,6 +48,7 @@ class ProfileForm(forms.Form):
 
 
 class CandidateProfileForm(forms.Form):
+    level = forms.ChoiceField(label=_("Academic level"), choices=AcademicLevel.choices)
     research_interests = forms.CharField(
         label=_("Research interests"),
         required=False,
@@ -87,4 +113,17 @@ class AccountDeleteForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Type your password to confirm: the deletion cannot be undone."),
+    )
+
+
+class AffiliationRequestForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=AffiliationRole.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_("For example Associate Professor."),
     )

@@ -9,8 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core import limits
 from kakehashi.core.enums import Direction, Language
 from kakehashi.core.models import TimestampedModel
-from kakehashi.people.enums import AcademicLevel, AffiliationRole, LanguageLevel
-from kakehashi.people.names import kanji_name, person_name
+from kakehashi.people.enums import (
+    AcademicLevel,
+    AffiliationRole,
+    LanguageLevel,
+    NameOrder,
+    RequestStatus,
+)
+from kakehashi.people.names import kanji_name, latin_name, person_name
 from kakehashi.people.validators import validate_orcid
 
 
@@ -60,6 +66,9 @@ class User(AbstractUser):
     timezone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
+    name_order = models.CharField(
+        _("name order"), max_length=12, choices=NameOrder.choices, default="", blank=True
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
     )
@@ -77,13 +86,14 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        """Western order in romaji: “Given Family”."""
-        return " ".join(p for p in (self.given_name, self.family_name) if p)
+        """The name in Latin script, in its own order (`people.names.latin_name`)."""
+        return latin_name(self)
 
     @property
     def display_name_ja(self) -> str:
-        """Japanese order: family name first, kanji (unspaced) when known; "" without a name."""
-        return kanji_name(self) or " ".join(p for p in (self.family_name, self.given_name) if p)
+        """On Japanese pages: the kanji name (unspaced) when known, else the Latin-script
+        name in its own order; "" without a name."""
+        return kanji_name(self) or latin_name(self)
 
 
 class LanguageSkill(models.Model):
@@ -92,6 +102,8 @@ class LanguageSkill(models.Model):
     level = models.CharField(_("level"), max_length=6, choices=LanguageLevel.choices)
 
     class Meta:
+        verbose_name = _("language skill")
+        verbose_name_plural = _("language skills")
         constraints = [
             models.UniqueConstraint(fields=["person", "language"], name="one_level_per_language")
         ]
@@ -114,6 +126,8 @@ class Affiliation(TimestampedModel):
     title = models.CharField(_("title"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "organisation", "role"], name="unique_affiliation_role"
@@ -122,6 +136,44 @@ class Affiliation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.organisation} ({self.role})"
+
+
+class AffiliationRequest(TimestampedModel):
+    """A person asks to be affiliated with an organisation in a role; an admin of the
+    organisation (or an officer) confirms it, which creates the `Affiliation`, or refuses
+    it. Until then it grants nothing."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affiliation_requests")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="affiliation_requests",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=AffiliationRole.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("affiliation request")
+        verbose_name_plural = _("affiliation requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_affiliation_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.organisation} ({self.role}, {self.status})"
 
 
 class CandidateProfile(TimestampedModel):
@@ -154,6 +206,7 @@ class CandidateProfile(TimestampedModel):
 
     class Meta:
         verbose_name = _("candidate profile")
+        verbose_name_plural = _("candidate profiles")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.level})"
@@ -172,6 +225,7 @@ class ApiToken(TimestampedModel):
 
     class Meta:
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

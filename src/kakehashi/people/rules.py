@@ -42,3 +42,16 @@ rules.add_perm("people.import_user", is_officer)
 #: (the service refuses superusers; the views only ever act on the caller).
 rules.add_perm("people.export_own_data", rules.is_authenticated)
 rules.add_perm("people.delete_own_account", rules.is_authenticated)
+
+
+@rules.predicate
+def is_org_admin(user) -> bool:
+    """`user` administers an organisation (an `admin` affiliation)."""
+    return bool(getattr(user, "pk", None)) and user.affiliations.filter(role="admin").exists()
+
+
+#: Asking to be affiliated with an organisation: anyone signed in; deciding: the
+#: organisation's admins and officers (the loader only finds requests they may decide).
+rules.add_perm("people.add_affiliationrequest", rules.is_authenticated)
+rules.add_perm("people.view_affiliationrequest_list", is_officer | is_org_admin)
+rules.add_perm("people.change_affiliationrequest", is_officer | is_org_admin)

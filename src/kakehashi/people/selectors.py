@@ -4,7 +4,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.models import AuditEntry
-from kakehashi.people.models import Affiliation, ApiToken, CandidateProfile, LanguageSkill, User
+from kakehashi.people.models import (
+    Affiliation,
+    AffiliationRequest,
+    ApiToken,
+    CandidateProfile,
+    LanguageSkill,
+    User,
+)
 from kakehashi.people.privacy import EXPORT_FORMAT, data_section, field_labels
 from kakehashi.people.signals import person_data_export as export_signal
 from kakehashi.people.signals import person_visibility
@@ -109,6 +116,26 @@ def _people_sections(person) -> dict:
             records=[
                 {"organisation": a.organisation.name, "role": a.role, "title": a.title}
                 for a in person.affiliations.select_related("organisation").order_by("pk")
+            ],
+        ),
+        "affiliation_requests": data_section(
+            title=_("Affiliation requests"),
+            explanation=_("The organisations you asked to be affiliated with, and the answer."),
+            labels=field_labels(
+                AffiliationRequest,
+                ["organisation", "role", "title", "status", "created_at", "decided_at"],
+                organisation=_("organisation"),
+            ),
+            records=[
+                {
+                    "organisation": r.organisation.name,
+                    "role": r.role,
+                    "title": r.title,
+                    "status": r.status,
+                    "created_at": r.created_at,
+                    "decided_at": r.decided_at,
+                }
+                for r in person.affiliation_requests.select_related("organisation").order_by("pk")
             ],
         ),
     }
@@ -220,3 +247,28 @@ def person_data_export(*, person, language: str) -> dict:
             ),
             "sections": sections,
         }
+
+
+def affiliation_requests_to_decide(*, user) -> QuerySet:
+    """Pending affiliation requests `user` may decide: of the organisations they
+    administer (all of them for officers), oldest first, never their own."""
+    qs = (
+        AffiliationRequest.objects.filter(status="pending")
+        .exclude(person_id=user.pk)
+        .select_related("person", "organisation")
+        .order_by("created_at", "id")
+    )
+    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(
+        organisation__affiliations__person_id=user.pk, organisation__affiliations__role="admin"
+    ).distinct()
+
+
+def affiliation_requests_of(*, person) -> QuerySet:
+    """A person's own affiliation requests, newest first."""
+    return (
+        AffiliationRequest.objects.filter(person_id=person.pk)
+        .select_related("organisation")
+        .order_by("-created_at", "-id")
+    )

@@ -17,14 +17,17 @@ from django.utils.translation import gettext as _
 from kakehashi.audit.models import AuditEntry
 from kakehashi.audit.services import audit_changes, audit_record
 from kakehashi.core.cache import data_version_bump
+from kakehashi.people.enums import RequestStatus
 from kakehashi.people.models import (
     NAME_FIELDS,
     Affiliation,
+    AffiliationRequest,
     ApiToken,
     CandidateProfile,
     LanguageSkill,
     User,
 )
+from kakehashi.people.names import kanji_name
 from kakehashi.people.privacy import ANONYMISED, DELETED, erase_item, placeholder
 from kakehashi.people.selectors import person_audit_entries
 from kakehashi.people.signals import person_erase, profile_text_changed
@@ -40,6 +43,7 @@ AUDITED_ACCOUNT_FIELDS = (
     "given_name_kanji",
     "family_name_kana",
     "given_name_kana",
+    "name_order",
     "orcid",
     "timezone",
     "is_active",
@@ -236,6 +240,7 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
 def person_profile_update(
     *,
     person: User,
+    names: dict | None = None,
     orcid: str | None = None,
     timezone: str | None = None,
     languages=None,
@@ -244,11 +249,18 @@ def person_profile_update(
 ) -> User:
     """Update what people edit on their own profile page, all or nothing.
 
+    `names`: the name fields and `name_order` (a person keeps at least one name);
     `orcid`: "" clears it; `languages`: [{"code", "level"}]; `candidate`: values
     of the candidate profile (only for people who have one; fields kept). Audited
     (``person.updated``; `actor` defaults to the person).
     """
     before = person_snapshot(person)
+    for name, value in (names or {}).items():
+        if name not in (*NAME_FIELDS, "name_order"):
+            raise ValueError(f"not a name field: {name}")
+        setattr(person, name, (value or "").strip())
+    if not (person.family_name or person.given_name or kanji_name(person)):
+        raise ValidationError({"given_name": _("Give at least one name.")})
     if orcid is not None:
         person.orcid = normalise_orcid(orcid) if orcid.strip() else None
     if timezone is not None:
@@ -359,6 +371,12 @@ def _people_erase(*, person: User, dry_run: bool) -> list[dict]:
             why=_("Only used while you take part."),
         ),
         erase_item(
+            what=_("Affiliation requests"),
+            count=person.affiliation_requests.count(),
+            action=DELETED,
+            why=_("Only used while you take part."),
+        ),
+        erase_item(
             what=_("Candidate profile texts"),
             count=1 if profile is not None else 0,
             action=DELETED,
@@ -388,6 +406,7 @@ def _people_erase(*, person: User, dry_run: bool) -> list[dict]:
         return items
     person.languages.all().delete()
     person.affiliations.all().delete()
+    person.affiliation_requests.all().delete()
     tokens.delete()
     if profile is not None:
         profile.fields.clear()
@@ -503,3 +522,80 @@ def person_delete(*, person: User, password: str) -> list[dict]:
         data={"done": [[str(i["what"]), i["count"], str(i["action"])] for i in items]},
     )
     return items
+
+
+# Affiliation requests: a person asks, an admin of the organisation (or an officer) decides.
+
+
+def affiliation_request_create(
+    *, person: User, organisation, role: str, title: str = ""
+) -> AffiliationRequest:
+    """Ask to be affiliated with `organisation` as `role`. Refused when the person already
+    holds that affiliation or has asked already. Audited ``affiliation.requested``."""
+    with transaction.atomic():
+        if Affiliation.objects.filter(person=person, organisation=organisation, role=role).exists():
+            raise ValidationError(_("You already hold this affiliation."))
+        if AffiliationRequest.objects.filter(
+            person=person, organisation=organisation, role=role, status=RequestStatus.PENDING
+        ).exists():
+            raise ValidationError(_("You have already asked for this affiliation."))
+        request = AffiliationRequest(
+            person=person, organisation=organisation, role=role, title=title.strip()
+        )
+        request.full_clean()
+        request.save()
+        audit_record(
+            scope=person,
+            verb="affiliation.requested",
+            actor=person,
+            target=str(organisation),
+            data={"request": request.pk, "organisation": organisation.pk, "role": role},
+        )
+    return request
+
+
+def affiliation_request_decide(
+    *, request: AffiliationRequest, actor: User, confirm: bool
+) -> AffiliationRequest:
+    """Confirm (creating the `Affiliation`) or refuse a pending request. Only an admin of
+    the organisation or an officer decides, never on their own request. Audited
+    ``affiliation.confirmed`` or ``affiliation.refused`` in the person's record."""
+    with transaction.atomic():
+        request = AffiliationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != RequestStatus.PENDING:
+            raise ValidationError(_("This request has already been decided."))
+        may = getattr(actor, "is_officer", False) or getattr(actor, "is_superuser", False)
+        may = (
+            may
+            or Affiliation.objects.filter(
+                person=actor, organisation_id=request.organisation_id, role="admin"
+            ).exists()
+        )
+        if not may or actor.pk == request.person_id:
+            raise ValidationError(
+                _("Only an admin of the organisation or an officer decides this request.")
+            )
+        request.status = RequestStatus.CONFIRMED if confirm else RequestStatus.REFUSED
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.full_clean()
+        request.save()
+        if confirm:
+            Affiliation.objects.get_or_create(
+                person_id=request.person_id,
+                organisation_id=request.organisation_id,
+                role=request.role,
+                defaults={"title": request.title},
+            )
+        audit_record(
+            scope=request.person,
+            verb="affiliation.confirmed" if confirm else "affiliation.refused",
+            actor=actor,
+            target=str(request.organisation),
+            data={
+                "request": request.pk,
+                "organisation": request.organisation_id,
+                "role": request.role,
+            },
+        )
+    return request

@@ -6,24 +6,33 @@ from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
+from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error
 from kakehashi.people.forms import (
     AccountDeleteForm,
+    AffiliationRequestForm,
     CandidateProfileForm,
     LanguageFormSet,
     ProfileForm,
 )
-from kakehashi.people.models import CandidateProfile, User
+from kakehashi.people.models import NAME_FIELDS, CandidateProfile, User
+from kakehashi.people.names import person_name
 from kakehashi.people.privacy import action_label
-from kakehashi.people.selectors import person_data_export
+from kakehashi.people.selectors import (
+    affiliation_requests_of,
+    affiliation_requests_to_decide,
+    person_data_export,
+)
 from kakehashi.people.services import (
+    affiliation_request_create,
+    affiliation_request_decide,
     person_delete,
     person_delete_plan,
     person_language_set,
@@ -49,23 +58,43 @@ def _profile(person: User) -> CandidateProfile | None:
 @permission_required("people.view_profile")
 def profile_detail(request):
     person = _me(request)
-    return render(request, "people/profile.html", {"person": person, "profile": _profile(person)})
+    return render(
+        request,
+        "people/profile.html",
+        {
+            "person": person,
+            "profile": _profile(person),
+            "affiliations": person.affiliations.select_related("organisation"),
+            "affiliation_requests": affiliation_requests_of(person=person),
+            "affiliation_form": AffiliationRequestForm(),
+        },
+    )
 
 
 @permission_required("people.change_profile")
 def profile_edit(request):
-    """Edit ORCID, time zone, languages and, for candidates, interests and skills.
+    """Edit names (Latin script, kanji, kana, their order), ORCID, time zone, languages
+    and, for candidates, level, interests and skills.
 
     Everything is saved in one service call; a refused change keeps what was typed.
     """
     person = _me(request)
     profile = _profile(person)
     data = request.POST if request.method == "POST" else None
-    form = ProfileForm(data, initial={"orcid": person.orcid or "", "timezone": person.timezone})
+    form = ProfileForm(
+        data,
+        initial={
+            **{name: getattr(person, name) for name in NAME_FIELDS},
+            "name_order": person.name_order,
+            "orcid": person.orcid or "",
+            "timezone": person.timezone,
+        },
+    )
     candidate_form = (
         CandidateProfileForm(
             data,
             initial={
+                "level": profile.level,
                 "research_interests": profile.research_interests,
                 "interests_language": profile.interests_language,
                 "skills": ", ".join(profile.skills),
@@ -89,6 +118,9 @@ def profile_edit(request):
                     person_profile_update(
                         person=person,
                         actor=request.user,
+                        names={
+                            name: form.cleaned_data[name] for name in (*NAME_FIELDS, "name_order")
+                        },
                         orcid=form.cleaned_data["orcid"],
                         timezone=form.cleaned_data["timezone"],
                         languages=[
@@ -164,3 +196,54 @@ def account_delete(request):
             return render(request, "people/account_deleted.html", {"items": _with_labels(done)})
     plan = _with_labels(person_delete_plan(person=request.user))
     return render(request, "people/account_delete.html", {"form": form, "items": plan})
+
+
+@require_POST
+@permission_required("people.add_affiliationrequest")
+def affiliation_request_view(request):
+    """Ask to be affiliated with an organisation; its admins confirm or refuse."""
+    form = AffiliationRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            affiliation_request_create(person=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your request has been sent to the organisation's admins."))
+    else:
+        messages.error(request, _("Choose an organisation and a role."))
+    return redirect("people:profile")
+
+
+@permission_required("people.view_affiliationrequest_list")
+def affiliation_requests_view(request):
+    """Affiliation requests to the organisations one administers (all, for officers)."""
+    return render(
+        request,
+        "people/affiliation_requests.html",
+        {"requests": affiliation_requests_to_decide(user=request.user)},
+    )
+
+
+def _request_to_decide(request, pk: int, **_kwargs):
+    return affiliation_requests_to_decide(user=request.user).get(pk=pk)
+
+
+@require_POST
+@permission_required("people.change_affiliationrequest", obj=_request_to_decide)
+def affiliation_request_decide_view(request, pk: int, decision: str):
+    if decision not in ("confirm", "refuse"):
+        raise Http404
+    try:
+        decided = affiliation_request_decide(
+            request=request.permission_object, actor=request.user, confirm=decision == "confirm"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        name = person_name(decided.person)
+        if decision == "confirm":
+            messages.success(request, _("%(name)s's affiliation is confirmed.") % {"name": name})
+        else:
+            messages.success(request, _("%(name)s's request is refused.") % {"name": name})
+    return redirect("people:affiliation_requests")

@@ -126,6 +126,7 @@ class CallPhase(models.Model):
             models.UniqueConstraint(fields=["call", "kind"], name="one_phase_of_each_kind")
         ]
         verbose_name = _("call phase")
+        verbose_name_plural = _("call phases")
 
     def __str__(self) -> str:
         return f"{self.call} · {self.get_kind_display()}"

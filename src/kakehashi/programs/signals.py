@@ -18,3 +18,10 @@ phase_opening = Signal()
 #: answers how many things participants did in that phase since then (applications
 #: submitted, rank lists saved, offers answered); anything done forbids the undo.
 phase_activity = Signal()
+
+#: Sent with ``home`` (a ``programs.home.HomeContext``: the user, their roles, the calls
+#: still running, now) when a signed-in person's home (`/home/`) is built; each receiver
+#: answers a list of ``programs.home.HomeCard`` (its "next steps" cards). Projects,
+#: applications, matching and offers answer today; documents and letters add theirs the
+#: same way.
+home_cards = Signal()

@@ -4,6 +4,8 @@ from kakehashi.programs import views
 
 app_name = "programs"
 urlpatterns = [
+    # A signed-in person's home: what to do next, by role (programs/home.py).
+    path("home/", views.home_view, name="home"),
     path("calls/", views.call_list_view, name="calls"),
     # Before calls/<slug>/: "new" is refused as a call's slug.
     path("calls/new/", views.call_create_view, name="call_new"),

@@ -25,6 +25,7 @@ from kakehashi.programs.forms import (
     ProgramForm,
     timezone_names,
 )
+from kakehashi.programs.home import home_sections
 from kakehashi.programs.labels import MODE_LABELS
 from kakehashi.programs.models import Call, Program
 from kakehashi.programs.policy import PolicyError
@@ -319,3 +320,9 @@ def program_create_view(request):
 @permission_required("programs.change_program")
 def program_edit_view(request, slug: str):
     return _program_form_page(request, program=_program_or_404(slug))
+
+
+@permission_required("programs.view_home")
+def home_view(request):
+    """A signed-in person's home: by role, what to do next (programs/home.py)."""
+    return render(request, "programs/home.html", {"sections": home_sections(user=request.user)})

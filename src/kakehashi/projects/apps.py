@@ -29,3 +29,8 @@ class ProjectsConfig(AppConfig):
 
         person_data_export.connect(projects_data_export, dispatch_uid="projects.privacy")
         person_erase.connect(projects_erase, dispatch_uid="projects.privacy")
+        # Cards of a person's home (programs/home.py); home imports models, hence here.
+        from kakehashi.programs.signals import home_cards
+        from kakehashi.projects.home import home_cards_projects
+
+        home_cards.connect(home_cards_projects, dispatch_uid="projects.home")

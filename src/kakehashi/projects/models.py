@@ -128,6 +128,8 @@ class ProjectSupervisor(models.Model):
 
     class Meta:
         ordering = ["order", "id"]
+        verbose_name = _("project supervisor")
+        verbose_name_plural = _("project supervisors")
         constraints = [models.UniqueConstraint(fields=["project", "person"], name="supervise_once")]
 
     def __str__(self) -> str:

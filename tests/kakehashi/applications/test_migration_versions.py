@@ -10,7 +10,17 @@ BEFORE = [("applications", "0004_ranklistversion")]
 AFTER = [("applications", "0005_rank_list_versions_of_existing_lists")]
 
 
+@pytest.fixture
+def _latest_after():
+    # Back to the latest migration of every app afterwards: a later migration of
+    # applications left unapplied would break the next test that migrates.
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("_latest_after")
 def test_existing_rank_lists_become_version_one():
     world = factories.page_world()
     factories.ApplicationFactory(candidate=world.candidate, project=world.other_project, rank=1)

@@ -95,7 +95,7 @@ def test_candidate_applies_and_ranks_with_keyboard_only(page, screenshot, demo):
     expect(page.locator("#id_password")).to_be_focused()
     page.keyboard.type("kakehashi")
     press(page, "Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/home/")  # signing in leads home
 
     # The skip link is the first stop, and it is shown when focused.
     press(page, "Tab")

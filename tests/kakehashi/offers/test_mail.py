@@ -134,10 +134,11 @@ def test_names_follow_the_readers_language(world, context):
     notify(user=world.supervisor, kind="results_supervisor", context=context)
 
     accepted_en, results_en, accepted_ja, results_ja = mail.outbox
-    assert accepted_en.subject.startswith("Kakehashi: Alex Martin accepted")
-    assert accepted_en.body.startswith("Hello Hana Sato,")
-    assert "\n- Alex Martin\n" in results_en.body
-    assert "松田葵" in accepted_ja.subject and "Alex Martin" not in accepted_ja.body
+    # A Japanese name (it has a kanji form) is family name first in English too.
+    assert accepted_en.subject.startswith("Kakehashi: Martin Alex accepted")
+    assert accepted_en.body.startswith("Hello Sato Hana,")
+    assert "\n- Martin Alex\n" in results_en.body
+    assert "松田葵" in accepted_ja.subject and "Martin Alex" not in accepted_ja.body
     assert accepted_ja.body.splitlines()[0].count("佐藤花") == 1
     assert "\n- 松田葵\n" in results_ja.body
 

@@ -12,7 +12,7 @@ from tests import factories
 
 def _user(**names) -> User:
     fields = dict.fromkeys(
-        ("family_name", "given_name", "family_name_kanji", "given_name_kanji"), ""
+        ("family_name", "given_name", "family_name_kanji", "given_name_kanji", "name_order"), ""
     )
     return User(username="someone", **(fields | names))
 
@@ -29,9 +29,30 @@ MORIMOTO = dict(
     ("names", "language", "expected"),
     [
         (MORIMOTO, "ja", "森本拓也"),
-        (MORIMOTO, "en", "Takuya Morimoto"),
-        (MORIMOTO, "fr", "Takuya Morimoto"),
-        ({"family_name": "Tremblay", "given_name": "Élise"}, "ja", "Tremblay Élise"),
+        # A Japanese name is family name first in every language.
+        (MORIMOTO, "en", "Morimoto Takuya"),
+        (MORIMOTO, "fr", "Morimoto Takuya"),
+        (
+            {"family_name": "Morimoto", "given_name": "Takuya", "family_name_kana": "モリモト"},
+            "en",
+            "Morimoto Takuya",
+        ),
+        # Unless the person chose otherwise.
+        (MORIMOTO | {"name_order": "given_first"}, "en", "Takuya Morimoto"),
+        (
+            MORIMOTO
+            | {"name_order": "given_first", "family_name_kanji": "", "given_name_kanji": ""},
+            "ja",
+            "Takuya Morimoto",
+        ),
+        # A Latin-script name keeps its own order on Japanese pages.
+        ({"family_name": "Tremblay", "given_name": "Élise"}, "ja", "Élise Tremblay"),
+        ({"family_name": "Grant", "given_name": "Olivia"}, "ja", "Olivia Grant"),
+        (
+            {"family_name": "Nguyen", "given_name": "Van An", "name_order": "family_first"},
+            "fr",
+            "Nguyen Van An",
+        ),
         ({"family_name": "Tremblay", "given_name": "Élise"}, "fr", "Élise Tremblay"),
         ({"family_name_kanji": "田中", "given_name_kanji": "結衣"}, "en", "田中結衣"),
         ({"family_name_kanji": "田中"}, "ja", "田中"),
@@ -54,16 +75,16 @@ def test_person_name_uses_active_language_by_default():
 
     assert (in_japanese, in_french) == (
         ("森本拓也", "森本拓也"),
-        ("Takuya Morimoto", "Takuya Morimoto"),
+        ("Morimoto Takuya", "Morimoto Takuya"),
     )
 
 
-def test_display_name_ja_is_family_first_and_unspaced_in_kanji():
+def test_display_name_ja_is_kanji_else_the_latin_name_in_its_own_order():
     assert (
         _user(**MORIMOTO).display_name_ja,
         _user(family_name="Smith", given_name="Jane").display_name_ja,
         _user().display_name_ja,
-    ) == ("森本拓也", "Smith Jane", "")
+    ) == ("森本拓也", "Jane Smith", "")
 
 
 def _render(template: str, language: str, **context) -> str:
@@ -74,8 +95,8 @@ def _render(template: str, language: str, **context) -> str:
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", 'Takuya Morimoto <span lang="ja" class="muted">森本拓也</span>'),
-        ("fr", 'Takuya Morimoto <span lang="ja" class="muted">森本拓也</span>'),
+        ("en", 'Morimoto Takuya <span lang="ja" class="muted">森本拓也</span>'),
+        ("fr", 'Morimoto Takuya <span lang="ja" class="muted">森本拓也</span>'),
         ("ja", "森本拓也"),
     ],
 )
@@ -96,7 +117,7 @@ def test_person_name_full_tags_a_kanji_only_name_and_escapes():
         '<span lang="ja">田中結衣</span>',
         "田中結衣",
         "Ann &lt;b&gt;O&#x27;Neil&lt;/b&gt;",
-        "&lt;b&gt;O&#x27;Neil&lt;/b&gt; Ann|",
+        "Ann &lt;b&gt;O&#x27;Neil&lt;/b&gt;|",
     )
 
 
@@ -112,7 +133,7 @@ def world(db):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", 'Hana Sato <span lang="ja" class="muted">佐藤花</span> <span class="muted">'),
+        ("en", 'Sato Hana <span lang="ja" class="muted">佐藤花</span> <span class="muted">'),
         ("ja", '<li>佐藤花 <span class="muted">'),
     ],
 )
@@ -130,7 +151,7 @@ def test_header_names_signed_in_user_in_reader_language(client, world):
     english = client.get("/", headers={"accept-language": "en"}).content.decode()
     japanese = client.get("/", headers={"accept-language": "ja"}).content.decode()
 
-    assert '<span class="who">Hana Sato</span>' in english
+    assert '<span class="who">Sato Hana</span>' in english
     assert '<span class="who">佐藤花</span>' in japanese
 
 

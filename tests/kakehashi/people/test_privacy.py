@@ -132,9 +132,10 @@ def test_export_queries_do_not_grow(django_assert_num_queries, call):
     assert counts[0] == counts[1]
 
 
-#: Account, languages, affiliations, profile (+ fields), tokens, audit; applications,
-#: host rankings, projects, offers, published runs, notifications; documents, referees.
-EXPORT_QUERIES = 14
+#: Account, languages, affiliations, affiliation requests, profile (+ fields), tokens,
+#: audit; applications, host rankings, projects, offers, published runs, notifications;
+#: documents, referees.
+EXPORT_QUERIES = 15
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 import pytest
 
+from kakehashi.people.models import User
 from tests import factories
 
 
@@ -11,7 +12,11 @@ def world(db):
 
 
 def _form(**overrides) -> dict:
+    """The profile form as `world.candidate` (Alex Martin, PhD) sends it unchanged."""
     data = {
+        "given_name": "Alex",
+        "family_name": "Martin",
+        "level": "phd",
         "orcid": "",
         "timezone": "Asia/Tokyo",
         "research_interests": "Robot learning.",
@@ -115,3 +120,44 @@ def test_profile_edit_supervisor_edits_account_only(client, world):
     assert response.status_code == 302
     world.supervisor.refresh_from_db()
     assert world.supervisor.timezone == "America/Toronto"
+
+
+def test_profile_edit_saves_names_in_three_scripts_their_order_and_level(client, world):
+    client.force_login(world.candidate)
+
+    response = client.post(
+        "/profile/edit/",
+        _form(
+            given_name="Yui",
+            family_name="Tanaka",
+            family_name_kanji="田中",
+            given_name_kanji="結衣",
+            family_name_kana="タナカ",
+            given_name_kana="ユイ",
+            name_order="given_first",
+            level="postdoc",
+        ),
+    )
+
+    assert response.status_code == 302
+    person = User.objects.get(pk=world.candidate.pk)
+    assert (
+        person.given_name,
+        person.family_name,
+        person.family_name_kanji + person.given_name_kanji,
+        person.family_name_kana + person.given_name_kana,
+        person.name_order,
+        person.candidate_profile.level,
+    ) == ("Yui", "Tanaka", "田中結衣", "タナカユイ", "given_first", "postdoc")
+    english = client.get("/profile/").content.decode()
+    assert '<span class="who">Yui Tanaka</span>' in english
+
+
+def test_profile_edit_refuses_to_clear_every_name(client, world):
+    client.force_login(world.candidate)
+
+    response = client.post("/profile/edit/", _form(given_name="", family_name=""))
+
+    assert response.status_code == 200
+    assert "Give at least one name." in response.content.decode()
+    assert User.objects.get(pk=world.candidate.pk).given_name == "Alex"

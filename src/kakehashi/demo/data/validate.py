@@ -36,6 +36,19 @@ LANGS = {"en", "fr", "ja"}
 LEVELS = {"masters", "phd", "postdoc"}
 DIRECTIONS = {"CA_JP": ("CA", "JP"), "JP_CA": ("JP", "CA")}
 STATUSES = {"draft", "submitted", "approved"}
+#: The zones people of each country live in (Canada from the Pacific to the Atlantic).
+COUNTRY_ZONES = {
+    "JP": {"Asia/Tokyo"},
+    "CA": {
+        "America/Vancouver",
+        "America/Edmonton",
+        "America/Regina",
+        "America/Winnipeg",
+        "America/Toronto",
+        "America/Halifax",
+        "America/St_Johns",
+    },
+}
 PHASES = ["applications", "host_ranking", "matching", "offers"]
 ROR_RE = re.compile(r"^https://ror\.org/0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")
 ORCID_RE = re.compile(r"^0000-0002-\d{4}-\d{3}[\dX]$")
@@ -139,6 +152,11 @@ def validate() -> list[str]:
                 err(f"{where}: kana name must be katakana")
             if "timezone" in person and not _zone_ok(person["timezone"]):
                 err(f"{where}: unknown time zone {person['timezone']!r}")
+            # One lives where one works: a zone of the organisation's country.
+            org = orgs.get(person.get("organisation_ror") or person.get("home_organisation_ror"))
+            zone = person.get("timezone", "UTC")
+            if org and zone not in COUNTRY_ZONES.get(org.get("country"), {zone}):
+                err(f"{where}: time zone {zone!r} is not one of {org.get('country')}")
             if group == "staff":
                 continue
             if not orcid_ok(person.get("orcid", "")):
