@@ -312,6 +312,9 @@ def call_match_policy_set(*, call: Call, policy: dict | MatchPolicy, actor=None)
 
 # ---------------------------------------------------------------- phases
 
+#: The years a phase's opening and closing may fall in.
+PHASE_YEARS = (2000, 2100)
+
 
 @transaction.atomic
 def call_phase_set(
@@ -337,6 +340,17 @@ def call_phase_set(
         raise ValidationError(
             {"timezone": _("“%(value)s” is not a time zone.") % {"value": timezone}}
         ) from exc
+    for name, value in (("opens", opens), ("closes", closes)):
+        # A phase of a call of this program lies in this century; a year like 569 is a
+        # typing slip, and its zone's local-mean-time offset cannot even be shown.
+        if not PHASE_YEARS[0] <= value.year <= PHASE_YEARS[1]:
+            raise ValidationError(
+                {
+                    name: _("Choose a date between the years %(first)s and %(last)s.")
+                    % {"first": PHASE_YEARS[0], "last": PHASE_YEARS[1]}
+                },
+                code="out_of_range",
+            )
     if opens.tzinfo is None:
         opens = opens.replace(tzinfo=zone)
     if closes.tzinfo is None:

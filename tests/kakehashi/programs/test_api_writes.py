@@ -391,3 +391,27 @@ def test_undo_open_answers_the_phase_or_the_refusal(world):
         "The Applications and candidate ranking phase was not opened with “open now”: "
         "there is nothing to undo.",
     )
+
+
+def test_put_phase_in_another_century_is_refused_and_changes_nothing(world):
+    """Found by the API fuzz step: a phase opening in the year 569 was saved, and its
+    local time (America/Halifax's local mean time, -04:14:24) broke the answer."""
+    client = token_client(world.officer)
+    before = list(world.call.phases.values_list("kind", "opens_at", "closes_at"))
+
+    response = _send(
+        client,
+        "put",
+        "/calls/summer/phases/applications",
+        {
+            "opens": "0569-06-24T21:02:20+00:26",
+            "closes": "2027-03-04T20:00:00-04:00",
+            "timezone": "America/Halifax",
+        },
+    )
+
+    assert response.status_code == 422
+    assert body(response)["error"]["fields"] == {
+        "opens": ["Choose a date between the years 2000 and 2100."]
+    }
+    assert list(world.call.phases.values_list("kind", "opens_at", "closes_at")) == before
