@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _l
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.programs.enums import PhaseKind
-from kakehashi.programs.home import HomeCard, HomeContext
+from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
 
 
 def _phase(call, kind: str):
@@ -161,11 +161,11 @@ def _officer_card(home: HomeContext) -> HomeCard:
 
 
 def home_cards_applications(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
-    cards = []
-    if "candidate" in home.roles:
-        cards.append(_candidate_card(home))
-    if "supervisor" in home.roles:
-        cards.append(_supervisor_card(home))
-    if "officer" in home.roles:
-        cards.append(_officer_card(home))
-    return cards
+    return home_cards_for_roles(
+        home,
+        {
+            "candidate": _candidate_card,
+            "supervisor": _supervisor_card,
+            "officer": _officer_card,
+        },
+    )

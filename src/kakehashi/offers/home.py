@@ -14,7 +14,7 @@ from kakehashi.matching.models import MatchRun
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.models import Offer
 from kakehashi.offers.selectors import offer_as_seen, offer_list_for_candidate
-from kakehashi.programs.home import HomeCard, HomeContext
+from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
 
 #: At most this many offers on a card; the card links to the full list.
 CARD_ROWS = 10
@@ -97,11 +97,11 @@ def _officer_card(home: HomeContext) -> HomeCard:
 
 
 def home_cards_offers(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
-    cards = []
-    if "candidate" in home.roles:
-        cards.append(_candidate_card(home))
-    if "supervisor" in home.roles:
-        cards.append(_supervisor_card(home))
-    if "officer" in home.roles:
-        cards.append(_officer_card(home))
-    return cards
+    return home_cards_for_roles(
+        home,
+        {
+            "candidate": _candidate_card,
+            "supervisor": _supervisor_card,
+            "officer": _officer_card,
+        },
+    )

@@ -12,6 +12,7 @@ whatever the number of rows (``tests/kakehashi/programs/test_home.py`` fixes it)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
@@ -63,6 +64,14 @@ class HomeSection:
     role: str
     label: str
     cards: list[HomeCard]
+
+
+def home_cards_for_roles(
+    home: HomeContext, builders: dict[str, Callable[[HomeContext], HomeCard]]
+) -> list[HomeCard]:
+    """The cards of `builders` (role → card builder) for the roles `home`'s person has,
+    in the order of `builders`: what each app's ``home_cards`` receiver answers."""
+    return [build(home) for role, build in builders.items() if role in home.roles]
 
 
 def home_roles(user) -> frozenset[str]:

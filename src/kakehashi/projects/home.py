@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 
-from kakehashi.programs.home import HomeCard, HomeContext
+from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import supervision_invitations_of
@@ -100,11 +100,11 @@ def _officer_card(home: HomeContext) -> HomeCard:
 
 
 def home_cards_projects(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
-    cards = []
-    if "supervisor" in home.roles:
-        cards.append(_supervisor_card(home))
-    if "org_admin" in home.roles:
-        cards.append(_org_admin_card(home))
-    if "officer" in home.roles:
-        cards.append(_officer_card(home))
-    return cards
+    return home_cards_for_roles(
+        home,
+        {
+            "supervisor": _supervisor_card,
+            "org_admin": _org_admin_card,
+            "officer": _officer_card,
+        },
+    )
