@@ -32,6 +32,7 @@ from kakehashi.offers.explanations import choices_from
 from kakehashi.offers.models import Offer
 from kakehashi.offers.rules import is_offer_candidate
 from kakehashi.offers.selectors import offers_freed
+from kakehashi.offers.signals import offer_accepted
 from kakehashi.people.models import User
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.projects.models import Project, ProjectSupervisor
@@ -258,6 +259,8 @@ def _answer(*, offer: Offer, candidate, status: str, verb: str, now=None) -> Off
         _notify_later(candidate, f"offer_{status}", context)
         for supervisor in _supervisors_of([locked.project]).get(locked.project_id, []):
             _notify_later(supervisor, f"offer_{status}_supervisor", context)
+        if status == OfferStatus.ACCEPTED:
+            offer_accepted.send(sender=Offer, offer=locked, candidate=candidate)
     offer.status, offer.responded_at = locked.status, locked.responded_at
     return offer
 
