@@ -65,11 +65,11 @@ serve: setup
 # The engines' tests run first without Django at all (-p no:django), proving the
 # engines stand alone; then the web project's suite, on SQLite or on DATABASE_URL.
 test: setup
-	$(PY) -m pytest -p no:django -p no:cacheprovider tests/kakehashi_match tests/kakehashi_semantic
+	$(PY) -m pytest -p no:django -p no:cacheprovider tests/kakehashi_match tests/kakehashi_semantic tests/kakehashi_network
 	$(PY) -m pytest tests/kakehashi
 
 test-engines: setup
-	$(PY) -m pytest -p no:django tests/kakehashi_match tests/kakehashi_semantic
+	$(PY) -m pytest -p no:django tests/kakehashi_match tests/kakehashi_semantic tests/kakehashi_network
 
 test-web: setup
 	$(PY) -m pytest tests/kakehashi
