@@ -54,8 +54,11 @@ def main() -> None:
     data = synthetic_history(
         years=a.years, per_year=a.per_year, organisations=a.organisations, seed=1
     )
-    print(f"synthetic history: {len(data['activities']):,} activities, "
-          f"{len(data['organisations']):,} organisations ({time.perf_counter() - t:.1f} s)")  # fmt: skip
+    made = time.perf_counter() - t
+    print(
+        f"synthetic history: {len(data['activities']):,} activities, "
+        f"{len(data['organisations']):,} organisations ({made:.1f} s)"
+    )
     parse = median(lambda: kn.History.from_dict(data), a.repeat)
     h = kn.History.from_dict(data)
     kn.measure(h)  # warm-up: numba's compilation and igraph's import are not the measure

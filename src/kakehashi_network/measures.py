@@ -97,12 +97,15 @@ def measure(
     seed: int = 0,
     top: int = 20,
     brokerage_years: str = "last",
+    include_ties: bool = False,
     progress=None,
 ) -> dict[str, Any]:
     """Every measure of ``h``, as plain data (see the package's docstring).
 
     ``brokerage_years``: "last" computes brokerage and communities on the cumulative
     graph of the last year only; "all" on the cumulative graph at the end of every year.
+    ``include_ties``: add ``ties``, one row per tie ``[a, b, activities, first year,
+    last year]`` (organisation ids, ``a < b`` in the history's order), for a graph view.
     ``progress(done, total, label)`` is called as the work goes on.
     """
     report = progress or (lambda done, total, label: None)
@@ -211,6 +214,19 @@ def measure(
     for s in snapshots:
         s.pop("_arrays", None)
     report(steps, steps, "done")
+    extra: dict[str, Any] = {}
+    if include_ties:
+        extra["ties"] = [
+            [h.org_ids[a], h.org_ids[b], c, f, la]
+            for a, b, c, f, la in zip(
+                ties["a"].tolist(),
+                ties["b"].tolist(),
+                ties["count"].tolist(),
+                ties["first_year"].tolist(),
+                ties["last_year"].tolist(),
+                strict=True,
+            )
+        ]
     return {
         "engine_version": ENGINE_VERSION,
         "seed": seed,
@@ -222,4 +238,5 @@ def measure(
         "flows": [{"from": k[0], "to": k[1], "internships": v} for k, v in sorted(flows.items())],
         "brokerage": snapshots,
         "organisations": organisations,
+        **extra,
     }

@@ -175,3 +175,16 @@ def test_brokerage_every_year():
     assert [s["year"] for s in result["brokerage"]] == [2025, 2026, 2027]
     # In 2025 atr, ubc and sony form a triangle: nobody brokers.
     assert result["brokerage"][0]["top_betweenness"][0]["value"] == 0
+
+
+def test_tie_list_for_a_graph_view():
+    history = kn.History.from_dict({"organisations": ORGS, "activities": ACTIVITIES})
+    ties = kn.measure(history, include_ties=True)["ties"]
+    assert sorted(ties) == [
+        ["atr", "inc", 1, 2027, 2027],
+        ["atr", "sony", 1, 2025, 2025],
+        ["sfu", "atr", 1, 2026, 2026],
+        ["ubc", "atr", 3, 2025, 2026],
+        ["ubc", "sony", 1, 2025, 2025],
+    ]
+    assert "ties" not in kn.measure(history)

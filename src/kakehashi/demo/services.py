@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.cache import data_version_bump
+from kakehashi.network.models import RecordedActivity
+from kakehashi.network.services import network_measure
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
 from kakehashi.people.models import Affiliation, CandidateProfile, LanguageSkill, User
@@ -397,6 +399,29 @@ def users_by_id(users: dict[str, User]) -> dict[int, User]:
 
 
 @transaction.atomic
+def _network_history(orgs: dict[str, Organisation], report: DemoReport) -> None:
+    """The partnership's invented past (network_history.json: real organisations, made-up
+    ties), as recorded activities marked invented, once; then the network is measured."""
+    if RecordedActivity.objects.filter(invented=True).exists():
+        return
+    data = _load("network_history.json")
+    for row in data["activities"]:
+        members = [orgs[normalise_ror(r)] for r in row["organisations"]]
+        route = [orgs[normalise_ror(r)] for r in row.get("route") or []]
+        activity = RecordedActivity.objects.create(
+            year=row["year"],
+            kind=row["kind"],
+            description=row["description"],
+            source=data["source"],
+            invented=True,
+            route_from=route[0] if route else None,
+            route_to=route[1] if route else None,
+        )
+        activity.organisations.set(members)
+        report.add("past activities (invented)")
+    network_measure()
+
+
 def demo_load(*, today: dt.date | None = None) -> DemoReport:
     """Create whatever part of the demo is missing; return what was created."""
     today = today or timezone.localdate()
@@ -406,6 +431,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     call = _program_and_call(report, today)
     projects = _projects(call, orgs, users, report)
     _applications(call, projects, users, report)
+    _network_history(orgs, report)
     # The demo's texts come with their embeddings, so serving it encodes nothing.
     from kakehashi.recommendations.services import embeddings_seed
 

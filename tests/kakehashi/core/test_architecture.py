@@ -49,10 +49,18 @@ def test_engines_are_kept_free_of_django_and_of_each_other():
     forbidden = _contract("engines-pure")
     independent = _contract("engines-independent")
 
-    assert set(forbidden["source_modules"]) == {"kakehashi_match", "kakehashi_semantic", "kakehashi_network"}
+    assert set(forbidden["source_modules"]) == {
+        "kakehashi_match",
+        "kakehashi_semantic",
+        "kakehashi_network",
+    }
     assert {"django", "kakehashi"} <= set(forbidden["forbidden_modules"])
     assert independent["type"] == "independence"
-    assert set(independent["modules"]) == {"kakehashi_match", "kakehashi_semantic", "kakehashi_network"}
+    assert set(independent["modules"]) == {
+        "kakehashi_match",
+        "kakehashi_semantic",
+        "kakehashi_network",
+    }
 
 
 def test_the_exceptions_to_the_layers_are_named_in_the_doc():
