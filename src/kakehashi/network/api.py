@@ -13,7 +13,12 @@ from ninja.errors import HttpError
 import kakehashi_network as kn
 from kakehashi.core.api import ERRORS, ApiRouter, file_responses
 from kakehashi.core.permissions import api_permission
-from kakehashi.network.selectors import network_history, public_summary, snapshot_latest
+from kakehashi.network.selectors import (
+    SUMMARY_FIELDS,
+    network_history,
+    public_summary,
+    snapshot_latest,
+)
 from kakehashi.network.services import network_measure_start
 from kakehashi.network.views import EXPORTS
 from kakehashi.recommendations.api import JobOut
@@ -70,8 +75,8 @@ class MeasuresOut(Schema):
     )
 
 
-def _latest():
-    snapshot = snapshot_latest()
+def _latest(*fields):
+    snapshot = snapshot_latest(*fields)
     if snapshot is None:
         raise HttpError(404, _("The network has not been measured yet."))
     return snapshot
@@ -84,7 +89,7 @@ def _latest():
 )
 @api_permission("network.view_public_network")
 def network_summary(request: HttpRequest):
-    return public_summary(_latest())
+    return public_summary(_latest(*SUMMARY_FIELDS))
 
 
 @router.get(
@@ -99,7 +104,7 @@ def network_measures(request: HttpRequest):
         "computed_at": s.created_at,
         "engine_version": s.engine_version,
         "history_hash": s.history_hash,
-        "result": s.result,
+        "result": {**s.result, "organisations": s.measures, "conduits": s.conduits, "ties": s.ties},
         "names": s.names,
     }
 

@@ -69,7 +69,15 @@ class NetworkSnapshot(TimestampedModel):
     organisations_count = models.PositiveIntegerField(_("organisations"))
     activities_count = models.PositiveIntegerField(_("activities"))
     ties_count = models.PositiveIntegerField(_("ties"))
+    # The engine's result, split so that each page reads only what it shows (a national
+    # history's ties, measures and conduits are megabytes): `result` holds the rest.
     result = models.JSONField(_("result"))
+    summary = models.JSONField(_("summary"), default=dict)
+    graph = models.JSONField(_("graph"), default=dict)
+    conduits = models.JSONField(_("conduits"), default=list)
+    conduits_recent = models.JSONField(_("recent conduits"), default=list)
+    measures = models.JSONField(_("measures"), default=dict)
+    ties = models.JSONField(_("ties"), default=list)
     names = models.JSONField(
         _("names"), default=dict, help_text=_("Organisations' names and attributes by id.")
     )

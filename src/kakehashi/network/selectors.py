@@ -130,8 +130,17 @@ def history_hash(history: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def snapshot_latest() -> NetworkSnapshot | None:
-    return NetworkSnapshot.objects.order_by("-created_at", "-id").first()
+#: What each reader of a snapshot loads (the other columns are left in the database).
+SUMMARY_FIELDS = ("created_at", "engine_version", "summary")
+GRAPH_FIELDS = ("created_at", "ties", "names", "measures")
+
+
+def snapshot_latest(*fields: str) -> NetworkSnapshot | None:
+    """The latest snapshot, with only ``fields`` loaded when given."""
+    qs = NetworkSnapshot.objects.order_by("-created_at", "-id")
+    if fields:
+        qs = qs.only(*fields)
+    return qs.first()
 
 
 def organisation_names(ids) -> dict[str, dict[str, str]]:
@@ -153,11 +162,9 @@ def organisation_names(ids) -> dict[str, dict[str, str]]:
     return out
 
 
-def public_summary(snapshot: NetworkSnapshot) -> dict[str, Any]:
-    """What anyone may see: counts per year, flows between regions, organisations that
-    broker most, the number of conduits. Never a person."""
-    result = snapshot.result
-    names = snapshot.names
+def summary_build(result: dict[str, Any], names: dict[str, Any]) -> dict[str, Any]:
+    """What anyone may see, from the engine's result: counts per year, flows between
+    regions, the organisations that bridge most, how many conduits. Never a person."""
     years = [
         {"year": int(y), **{k: v for k, v in row.items() if k != "activities"}}
         for y, row in sorted(result["years"].items())
@@ -171,7 +178,6 @@ def public_summary(snapshot: NetworkSnapshot) -> dict[str, Any]:
             info = names.get(row["organisation"], {})
             brokers.append({"organisation": info.get("name", "?"), "betweenness": row["value"]})
     return {
-        "computed_at": snapshot.created_at,
         "organisations": result["organisations_count"],
         "ties": result["ties_count"],
         "conduits": len({c["person"] for c in result["conduits"]}),
@@ -180,6 +186,10 @@ def public_summary(snapshot: NetworkSnapshot) -> dict[str, Any]:
         "flows": result["flows"],
         "brokers": brokers,
     }
+
+
+def public_summary(snapshot: NetworkSnapshot) -> dict[str, Any]:
+    return {"computed_at": snapshot.created_at, **snapshot.summary}
 
 
 SECTOR_OF = {
@@ -193,8 +203,10 @@ SECTOR_OF = {
 
 
 def graph_elements(
-    snapshot: NetworkSnapshot,
     *,
+    ties: list,
+    names: dict[str, Any],
+    measures: dict[str, Any],
     year_from: int | None = None,
     year_to: int | None = None,
     sector: str = "",
@@ -206,8 +218,6 @@ def graph_elements(
     organisations pass the filters (an organisation passes if it is of the sector,
     country or region asked), as graph elements: at most ``limit`` organisations, those
     with the most activities, and the ties among them. Says how many it left out."""
-    names = snapshot.names
-    measures = snapshot.result.get("organisations", {})
 
     def passes(oid: str) -> bool:
         info = names.get(oid, {})
@@ -219,7 +229,7 @@ def graph_elements(
 
     kept = []
     strength: dict[str, int] = defaultdict(int)
-    for a, b, count, first, last in snapshot.result.get("ties", []):
+    for a, b, count, first, last in ties:
         if year_from is not None and first < year_from:
             continue
         if year_to is not None and first > year_to:

@@ -8,9 +8,17 @@ import kakehashi_network as kn
 from kakehashi.audit.services import audit_record
 from kakehashi.jobs.services import job_enqueue
 from kakehashi.network.models import NetworkSnapshot, RecordedActivity
-from kakehashi.network.selectors import history_hash, network_history, organisation_names
+from kakehashi.network.selectors import (
+    graph_elements,
+    history_hash,
+    network_history,
+    organisation_names,
+    summary_build,
+)
 
 MEASURE_JOB = "network.measure"
+#: How many conduits the officers' page lists (the most recent first); the API has all.
+CONDUITS_SHOWN = 200
 
 
 def network_measure(*, progress=None) -> NetworkSnapshot:
@@ -18,17 +26,40 @@ def network_measure(*, progress=None) -> NetworkSnapshot:
     history = network_history()
     parsed = kn.History.from_dict(history)
     result = kn.measure(parsed, include_ties=True, progress=progress)
+    return snapshot_store(
+        result=result,
+        names=organisation_names(history["organisations"]),
+        history_hash=history_hash(history),
+    )
+
+
+def snapshot_store(*, result: dict, names: dict, history_hash: str) -> NetworkSnapshot:
+    """Keep the engine's ``result`` as a snapshot, split for its readers: the public
+    summary and the unfiltered graph computed once, here, not on every request."""
+    rest = {k: v for k, v in result.items() if k not in ("ties", "organisations", "conduits")}
+    ties, measures = result.get("ties", []), result["organisations"]
     with transaction.atomic():
-        snapshot = NetworkSnapshot.objects.create(
+        return NetworkSnapshot.objects.create(
             engine_version=result["engine_version"],
-            history_hash=history_hash(history),
+            history_hash=history_hash,
             organisations_count=result["organisations_count"],
             activities_count=result["activities_count"],
             ties_count=result["ties_count"],
-            result=result,
-            names=organisation_names(history["organisations"]),
+            result=rest,
+            summary=summary_build(result, names),
+            graph=graph_elements(ties=ties, names=names, measures=measures),
+            conduits=result["conduits"],
+            conduits_recent=[
+                {
+                    **c,
+                    "tie_names": [[names.get(o, {}).get("name", o) for o in p] for p in c["ties"]],
+                }
+                for c in sorted(result["conduits"], key=lambda c: -c["year"])[:CONDUITS_SHOWN]
+            ],
+            measures=measures,
+            ties=ties,
+            names=names,
         )
-    return snapshot
 
 
 def network_measure_start(*, user):

@@ -14,7 +14,9 @@ from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
 from kakehashi.network.selectors import (
+    GRAPH_FIELDS,
     SECTOR_OF,
+    SUMMARY_FIELDS,
     graph_elements,
     network_history,
     public_summary,
@@ -29,6 +31,19 @@ EXPORTS = {
     "graphml": (to_graphml, "application/graphml+xml"),
     "csv": (to_csv, "text/csv; charset=utf-8"),
 }
+
+
+def _person_pk(conduit: dict) -> int | None:
+    kind, _sep, pk = conduit["person"].partition(":")
+    return int(pk) if kind == "person" and pk.isdigit() else None
+
+
+def _graph_data() -> dict | None:
+    """What a filtered graph is computed from: the latest snapshot's ties, names, measures."""
+    snapshot = snapshot_latest(*GRAPH_FIELDS)
+    if snapshot is None:
+        return None
+    return {"ties": snapshot.ties, "names": snapshot.names, "measures": snapshot.measures}
 
 
 def _int(value: str | None) -> int | None:
@@ -78,30 +93,30 @@ def chart(years: list[dict], key: str, *, width: int = 600, height: int = 160) -
 @permission_required("network.view_network")
 def network_officer(request):
     """Officers: the latest measures, the graph with its table, conduits, flows, exports."""
-    snapshot = snapshot_latest()
-    context = {"snapshot": snapshot, "filters": _filters(request), "sectors": SECTORS}
+    filters = _filters(request)
+    snapshot = snapshot_latest(*SUMMARY_FIELDS, "graph", "conduits_recent")
+    context = {"snapshot": snapshot, "filters": filters, "sectors": SECTORS}
     if snapshot is not None:
         summary = public_summary(snapshot)
-        graph = graph_elements(snapshot, **context["filters"])
-        people = {int(c["person"].split(":")[1]) for c in snapshot.result["conduits"]}
-        users = get_user_model().objects.in_bulk(list(people))
-        conduits = []
-        for c in snapshot.result["conduits"]:
-            user = users.get(int(c["person"].split(":")[1]))
-            conduits.append(
-                {
-                    "person": user,
-                    "year": c["year"],
-                    "ties": [
-                        [snapshot.names.get(o, {}).get("name", o) for o in pair]
-                        for pair in c["ties"]
-                    ],
-                }
-            )
+        if any(v not in (None, "") for v in filters.values()):
+            graph = graph_elements(**_graph_data(), **filters)
+        else:
+            graph = snapshot.graph
+        shown = snapshot.conduits_recent
+        users = get_user_model().objects.in_bulk([p for c in shown if (p := _person_pk(c))])
+        conduits = [
+            {
+                "person": users.get(_person_pk(c)),
+                "year": c["year"],
+                "ties": c["tie_names"],
+            }
+            for c in shown
+        ]
         context.update(
             summary=summary,
             graph=graph,
             conduits=conduits,
+            conduits_total=summary["conduits"],
             chart=chart(summary["years"], "ties_new"),
         )
     context["jobs"] = Job.objects.filter(kind=MEASURE_JOB).select_related("created_by")[:5]
@@ -111,11 +126,16 @@ def network_officer(request):
 @permission_required("network.view_network")
 def network_graph(request):
     """The graph view's data: organisations and ties passing the filters (JSON)."""
-    snapshot = snapshot_latest()
-    if snapshot is None:
+    filters = _filters(request)
+    if not any(v not in (None, "") for v in filters.values()):
+        snapshot = snapshot_latest("graph")
+        if snapshot is not None:
+            return JsonResponse(snapshot.graph)
+    data = _graph_data()
+    if data is None:
         return JsonResponse({"nodes": [], "edges": [], "organisations_matching": 0,
                              "organisations_left_out": 0})  # fmt: skip
-    return JsonResponse(graph_elements(snapshot, **_filters(request)))
+    return JsonResponse(graph_elements(**data, **filters))
 
 
 @permission_required("network.view_network")
@@ -150,7 +170,7 @@ def network_job(request, pk: int):
 @permission_required("network.view_public_network")
 def network_public(request):
     """Anyone: the partnership's ties in aggregate, never a person."""
-    snapshot = snapshot_latest()
+    snapshot = snapshot_latest(*SUMMARY_FIELDS)
     context: dict = {"snapshot": snapshot, "title": _("The partnership's network")}
     if snapshot is not None:
         summary = public_summary(snapshot)

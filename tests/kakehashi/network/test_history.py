@@ -33,7 +33,7 @@ def test_an_internship_ties_home_and_host(world, internship):
 
 def test_the_new_tie_names_the_intern_and_supervisor_as_conduits(world, internship):
     snapshot = network_measure()
-    result = snapshot.result
+    result = {**snapshot.result, "conduits": snapshot.conduits}
     year = str(internship.start_date.year)
     assert result["years"][year]["ties_new_cross_border"] == 1
     pair = sorted([f"org:{internship.home_organisation_id}", f"org:{internship.host_id}"])
@@ -42,6 +42,12 @@ def test_the_new_tie_names_the_intern_and_supervisor_as_conduits(world, internsh
         (f"person:{world.supervisor.pk}", [pair]),
     ]
     assert snapshot.names[f"org:{internship.host_id}"]["name_ja"] == "京都テスト大学"
+    assert snapshot.conduits_recent[0]["tie_names"] == [
+        sorted(["UBC Test", "Kyoto Test University"], key=lambda n: n != "UBC Test")
+        if pair[0] == f"org:{internship.home_organisation_id}"
+        else sorted(["UBC Test", "Kyoto Test University"], key=lambda n: n == "UBC Test")
+    ]
+    assert snapshot.summary["ties"] == 1 and snapshot.graph["edges"][0]["cross_border"]
 
 
 def test_co_supervision_across_organisations(world):
