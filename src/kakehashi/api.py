@@ -29,6 +29,7 @@ from kakehashi.matching.api import router as matching_router
 from kakehashi.network.api import router as network_router
 from kakehashi.offers.api import router as offers_router
 from kakehashi.organisations.api import router as organisations_router
+from kakehashi.outcomes.api import router as outcomes_router
 from kakehashi.people.api import router as people_router
 from kakehashi.programs.api import router as programs_router
 from kakehashi.projects.api import router as projects_router
@@ -126,4 +127,5 @@ api.add_router("/", recommendations_router, tags=["recommendations and search"])
 api.add_router("/", matching_router, tags=["match runs and offers"])
 api.add_router("/", offers_router, tags=["match runs and offers"])
 api.add_router("/", documents_router, tags=["documents and reference letters"])
+api.add_router("/", outcomes_router, tags=["outcomes"])
 api.add_router("/", network_router, tags=["network"])

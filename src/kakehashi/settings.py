@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kakehashi.documents",
     "kakehashi.internships",
     "kakehashi.network",
+    "kakehashi.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("kakehashi.documents.urls")),
     path("", include("kakehashi.audit.urls")),
     path("", include("kakehashi.network.urls")),
+    path("", include("kakehashi.outcomes.urls")),
 ]

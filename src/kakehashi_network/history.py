@@ -18,7 +18,16 @@ SECTORS: dict[str, str] = {
 }
 
 #: The kinds of activity that tie organisations.
-KINDS = ("internship", "co_supervision", "publication", "hire", "startup", "contract", "award")
+KINDS = (
+    "internship",
+    "co_supervision",
+    "publication",
+    "patent",
+    "hire",
+    "startup",
+    "contract",
+    "award",
+)
 
 
 class HistoryError(ValueError):

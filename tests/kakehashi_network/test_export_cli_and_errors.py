@@ -68,7 +68,7 @@ def test_command_line_refuses_a_malformed_history(tmp_path, capsys):
     assert main(["measure", str(path)]) == 2
     assert capsys.readouterr().err == (
         "kakehashi-network: activities[0].kind: None is not one of internship, co_supervision, "
-        "publication, hire, startup, contract, award.\n"
+        "publication, patent, hire, startup, contract, award.\n"
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from kakehashi.internships.models import Internship
 from kakehashi.network.models import NetworkSnapshot, RecordedActivity
 from kakehashi.organisations.models import Organisation
+from kakehashi.outcomes.models import Outcome
 from kakehashi.people.enums import AffiliationRole
 from kakehashi.people.models import Affiliation
 from kakehashi.projects.enums import PUBLISHED
@@ -31,6 +32,7 @@ def network_history() -> dict[str, Any]:
       host, in the year it starts; its people are the intern and the host supervisors;
     - every published project whose supervisors belong to more than one organisation
       (the host and their affiliations): co-supervision, in the year it starts;
+    - every outcome (a publication, patent, hire, start-up, contract or award), in its year;
     - every recorded activity (the history before Kakehashi, ties officers learnt of).
     Queries: a fixed number, whatever the size of the history.
     """
@@ -86,6 +88,27 @@ def network_history() -> dict[str, Any]:
                 "kind": "co_supervision",
                 "organisations": [_org(o) for o in sorted(members)],
                 "people": [_person(p) for p in people],
+            }
+        )
+
+    # Outcomes tie the intern's home university (and, for work done together, the host)
+    # to the organisations they name: the employer, the incubator, co-authors', a contract's.
+    with_host = {"publication", "patent", "contract", "award"}
+    outcomes = Outcome.objects.select_related("internship").prefetch_related("organisations")
+    for outcome in outcomes.order_by("date", "id"):
+        i = outcome.internship
+        members = {o.pk for o in outcome.organisations.all()}
+        members |= {o for o in (i.home_organisation_id,) if o}
+        if outcome.kind in with_host:
+            members.add(i.host_id)
+        used.update(members)
+        activities.append(
+            {
+                "id": f"outcome:{outcome.pk}",
+                "year": outcome.date.year,
+                "kind": outcome.kind,
+                "organisations": [_org(o) for o in sorted(members)],
+                "people": [_person(i.intern_id)],
             }
         )
 

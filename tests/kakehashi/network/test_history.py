@@ -88,6 +88,6 @@ def test_history_takes_a_fixed_number_of_queries(world, django_assert_max_num_qu
         recorded_activity_create(
             actor=world.officer, organisations=orgs, year=2010 + k, kind="contract", source="s"
         )
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         history = network_history()
     assert len(history["activities"]) == 12

@@ -1,0 +1,128 @@
+"""Outcomes as JSON: an internship's (its people and officers), every one (officers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Schema, Status
+from ninja.pagination import paginate
+
+from kakehashi.core.api import ERRORS, ApiRouter, Pagination
+from kakehashi.core.models import possible_ids
+from kakehashi.core.permissions import api_permission
+from kakehashi.organisations.models import Organisation
+from kakehashi.outcomes.enums import OutcomeKind, PatentOffice
+from kakehashi.outcomes.selectors import outcome_list
+from kakehashi.outcomes.services import outcome_delete, outcome_record
+from kakehashi.outcomes.views import _internship, _outcome
+
+router = ApiRouter()
+
+
+class OutcomeOut(Schema):
+    id: int
+    internship_id: int
+    kind: str = Field(description="publication, patent, hire, startup, contract or award.")
+    title: str
+    date: dt.date
+    doi: str
+    metadata: dict = Field(
+        description="From the Crossref record: title, authors, container, publisher, type, issued."
+    )
+    patent_office: str
+    patent_number: str
+    organisation_ids: list[int]
+
+    @staticmethod
+    def resolve_organisation_ids(obj) -> list[int]:
+        return [o.pk for o in obj.organisations.all()]
+
+
+class OutcomeIn(Schema):
+    kind: OutcomeKind
+    date: dt.date
+    title: str = Field("", max_length=300)
+    organisation_ids: list[int] = Field(default_factory=list, max_length=50)
+    doi: str = Field("", max_length=200)
+    crossref_record: str = Field(
+        "", max_length=200_000, description="A Crossref record (JSON) of the publication, as text."
+    )
+    patent_office: PatentOffice | None = None
+    patent_number: str = Field("", max_length=40)
+
+
+def _internship_api(request, internship_id: int, **_kwargs):
+    return _internship(request, internship_id)
+
+
+def _outcome_api(request, outcome_id: int, **_kwargs):
+    return _outcome(request, outcome_id)
+
+
+@router.get(
+    "/internships/{int:internship_id}/outcomes",
+    response={200: list[OutcomeOut], **ERRORS},
+    summary="An internship's outcomes (its people and officers)",
+)
+@api_permission("outcomes.view_internship_outcomes", obj=_internship_api)
+def internship_outcomes(request: HttpRequest, internship_id: int):
+    return list(outcome_list(internship=request.permission_object))
+
+
+@router.post(
+    "/internships/{int:internship_id}/outcomes",
+    response={201: OutcomeOut, **ERRORS},
+    summary="Record an outcome of an internship (its people and officers; audited)",
+)
+@api_permission("outcomes.add_outcome", obj=_internship_api)
+def internship_outcome_create(request: HttpRequest, internship_id: int, payload: OutcomeIn):
+    ids = possible_ids(payload.organisation_ids)
+    organisations = list(Organisation.objects.filter(pk__in=ids))
+    if len(organisations) != len(set(payload.organisation_ids)):
+        raise ValidationError({"organisation_ids": _("No organisation has one of these ids.")})
+    outcome = outcome_record(
+        actor=request.user,
+        internship=request.permission_object,
+        kind=payload.kind,
+        date=payload.date,
+        title=payload.title,
+        organisations=organisations,
+        doi=payload.doi,
+        crossref_record=payload.crossref_record,
+        patent_office=payload.patent_office or "",
+        patent_number=payload.patent_number,
+    )
+    return Status(201, outcome)
+
+
+@router.delete(
+    "/outcomes/{int:outcome_id}",
+    response={204: None, **ERRORS},
+    summary="Remove an outcome recorded by mistake (who recorded it, officers; audited)",
+)
+@api_permission("outcomes.delete_outcome", obj=_outcome_api)
+def outcome_delete_endpoint(request: HttpRequest, outcome_id: int):
+    outcome_delete(actor=request.user, outcome=request.permission_object)
+    return Status(204, None)
+
+
+@router.get(
+    "/outcomes",
+    response={200: list[OutcomeOut], **ERRORS},
+    summary="Every outcome, newest first, by kind, program, cohort (call) and direction (officers)",
+)
+@api_permission("outcomes.view_outcome_list")
+@paginate(Pagination)
+def outcomes_all(
+    request: HttpRequest,
+    kind: OutcomeKind | None = None,
+    program: str = "",
+    call: str = "",
+    direction: str = "",
+):
+    return outcome_list(
+        kind=kind or "", program=program[:50], call=call[:50], direction=direction[:5]
+    )

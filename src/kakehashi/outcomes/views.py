@@ -1,0 +1,127 @@
+"""Outcome pages: an internship's outcomes (its people record them), officers' overview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kakehashi.core.enums import Direction
+from kakehashi.core.permissions import permission_required
+from kakehashi.internships.models import Internship
+from kakehashi.outcomes.enums import OutcomeKind
+from kakehashi.outcomes.forms import OutcomeForm
+from kakehashi.outcomes.models import Outcome
+from kakehashi.outcomes.selectors import outcome_counts, outcome_list, outcomes_csv
+from kakehashi.outcomes.services import outcome_delete, outcome_record
+
+
+def _internship(request, pk: int) -> Internship:
+    return Internship.objects.select_related("project__call", "intern", "host").get(pk=pk)
+
+
+def _outcome(request, pk: int) -> Outcome:
+    return Outcome.objects.select_related("internship__project__call").get(pk=pk)
+
+
+def outcomes_panel(sender, *, internship, user, **kwargs):
+    """Receiver of ``internships.signals.internship_page``: the outcomes panel."""
+    if not user.has_perm("outcomes.view_internship_outcomes", internship):
+        return None
+    return [
+        {
+            "order": 60,
+            "title": _("Outcomes"),
+            "template": "outcomes/_panel.html",
+            "context": {
+                "outcomes": list(outcome_list(internship=internship)[:10]),
+                "outcomes_url": reverse("outcomes:internship", args=[internship.pk]),
+            },
+        }
+    ]
+
+
+@permission_required("outcomes.view_internship_outcomes", obj=_internship)
+def internship_outcomes(request, pk: int):
+    """An internship's outcomes, and the form to record one (POST)."""
+    internship = request.permission_object
+    form = OutcomeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.user.has_perm("outcomes.add_outcome", internship):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                outcome_record(
+                    actor=request.user,
+                    internship=internship,
+                    kind=d["kind"],
+                    date=d["date"],
+                    title=d["title"],
+                    organisations=d["organisations"],
+                    doi=d["doi"],
+                    crossref_record=d["crossref_record"],
+                    patent_office=d["patent_office"],
+                    patent_number=d["patent_number"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The outcome is recorded."))
+                return redirect("outcomes:internship", pk=internship.pk)
+    context = {
+        "internship": internship,
+        "outcomes": outcome_list(internship=internship),
+        "form": form,
+    }
+    return render(request, "outcomes/internship.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@permission_required("outcomes.delete_outcome", obj=_outcome)
+def outcome_delete_view(request, pk: int):
+    outcome = request.permission_object
+    internship_pk = outcome.internship_id
+    outcome_delete(actor=request.user, outcome=outcome)
+    messages.success(request, _("The outcome is removed."))
+    return redirect("outcomes:internship", pk=internship_pk)
+
+
+def _filters(request) -> dict:
+    g = request.GET
+    return {
+        "kind": g.get("kind", "") if g.get("kind", "") in OutcomeKind.values else "",
+        "direction": g.get("direction", "") if g.get("direction", "") in Direction.values else "",
+        "program": g.get("program", "")[:50],
+        "call": g.get("call", "")[:50],
+    }
+
+
+@permission_required("outcomes.view_outcome_list")
+def outcome_overview(request):
+    """Officers: every outcome, filtered by program, cohort (call), direction and kind,
+    counted per year and kind; and the CSV of what the filters keep."""
+    filters = _filters(request)
+    outcomes = list(outcome_list(**filters))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(outcomes_csv(outcomes), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="kakehashi-outcomes.csv"'
+        return response
+    counts = outcome_counts(outcomes)
+    table = [
+        {"year": y, "cells": [counts["counts"].get((y, k), 0) for k in OutcomeKind.values]}
+        for y in counts["years"]
+    ]
+    context = {
+        "outcomes": outcomes,
+        "filters": filters,
+        "kinds": OutcomeKind.choices,
+        "directions": Direction.choices,
+        "table": table,
+    }
+    return render(request, "outcomes/overview.html", context)
