@@ -426,9 +426,7 @@ def pareto_improvement(
 
     def rows(index, n_rows, keep=None):
         keep = np.ones(n, dtype=bool) if keep is None else keep
-        return csr_array(
-            (np.ones(int(keep.sum())), (index[keep], cols[keep])), shape=(n_rows, n)
-        )
+        return csr_array((np.ones(int(keep.sum())), (index[keep], cols[keep])), shape=(n_rows, n))
 
     blocks, lo, hi = [rows(s_of, n_s)], [np.zeros(n_s)], [np.ones(n_s)]
     lo[0][held >= 0] = 1.0  # a placed student keeps a place at least as good
@@ -457,17 +455,22 @@ def pareto_improvement(
     hi.append(np.full(n_u, float(spec.tolerance)))
     res = milp(
         c=-better,
-        constraints=LinearConstraint(vstack(blocks).tocsr(), np.concatenate(lo), np.concatenate(hi)),
+        constraints=LinearConstraint(
+            vstack(blocks).tocsr(), np.concatenate(lo), np.concatenate(hi)
+        ),
         integrality=np.ones(n),
         bounds=Bounds(0, 1),
         options={"time_limit": time_limit, "disp": False},
     )
     if res.x is None:  # the current matching is itself feasible: only a time-out lands here
         return {"exists": None, "improved": None, "status": str(res.message)}
-    improved = int(round(-res.fun))
+    improved = round(float(-res.fun))
     status = "optimal" if res.status == 0 else str(res.message)
-    return {"exists": improved > 0 if res.status == 0 else None, "improved": improved,
-            "status": status}
+    return {
+        "exists": improved > 0 if res.status == 0 else None,
+        "improved": improved,
+        "status": status,
+    }
 
 
 def explain(spec: ExchangeSpec, market: Market, held: np.ndarray, trace: dict) -> list[list]:
@@ -484,7 +487,8 @@ def explain(spec: ExchangeSpec, market: Market, held: np.ndarray, trace: dict) -
     sid, pid = inst.student_ids, inst.project_ids
     skip = trace["skip"]
     last = trace["last"]
-    ptr, eproj, estu = market.stu_ptr.tolist(), market.edge_proj.tolist(), market.edge_stu
+    ptr, eproj = market.stu_ptr.tolist(), market.edge_proj.tolist()
+    estu = market.edge_stu.tolist()
     psup, sorg = market.proj_sup.tolist(), market.sup_org.tolist()
     punit = spec.proj_unit.tolist()
     home, pos = spec.home_unit.tolist(), spec.position.tolist()
@@ -505,37 +509,51 @@ def explain(spec: ExchangeSpec, market: Market, held: np.ndarray, trace: dict) -
     for v in holders.values():
         v.sort()
     order = spec.order
+    unit_ids = spec.unit_ids
+    names = EXCHANGE_REASONS
+    levels = (PROJECT_FULL, SUPERVISOR_FULL, ORGANISATION_FULL, GROUP_FULL)
     out: list[list] = []
     for s in range(len(held_l)):
+        base = ptr[s]
         stop = held_l[s] if held_l[s] >= 0 else ptr[s + 1]
         items = []
-        for e in range(ptr[s], stop):
+        for e in range(base, stop):
             p = eproj[e]
             why = skip[e]
-            item: dict[str, Any] = {"project": pid[p], "rank": e - ptr[s] + 1}
+            # each dict is written with its keys in sorted order
             if why == BALANCE:
-                item["unit"] = spec.unit_ids[punit[p]]
-            elif why in (PROJECT_FULL, SUPERVISOR_FULL, ORGANISATION_FULL, GROUP_FULL):
-                node = {
-                    PROJECT_FULL: p,
-                    SUPERVISOR_FULL: psup[p],
-                    ORGANISATION_FULL: sorg[psup[p]],
-                    GROUP_FULL: punit[p],
-                }[why]
-                mates = holders.get((why, node, home[s]), [])
-                k = bisect_left(mates, pos[s])
-                if k:
-                    ahead = mates[k - 1]
-                    why = LOWER_PRIORITY
-                    item["cutoff"] = sid[order[home[s]][ahead]]
-                    item["cutoff_position"] = ahead + 1
-                    item["your_position"] = pos[s] + 1
-                else:
-                    taker = last[why - PROJECT_FULL].get(node, -1)
-                    if taker >= 0:
-                        item["cutoff"] = sid[int(estu[taker])]
-            item["reason"] = EXCHANGE_REASONS.get(why, "not_ranked_by_host")
-            items.append({k: item[k] for k in sorted(item)})
+                items.append(
+                    {
+                        "project": pid[p],
+                        "rank": e - base + 1,
+                        "reason": "balance",
+                        "unit": unit_ids[punit[p]],
+                    }
+                )
+                continue
+            if why not in levels:
+                items.append({"project": pid[p], "rank": e - base + 1, "reason": names[NOT_RANKED]})
+                continue
+            node = (p, psup[p], sorg[psup[p]], punit[p])[why - PROJECT_FULL]
+            mates = holders.get((why, node, home[s]))
+            k = bisect_left(mates, pos[s]) if mates else 0
+            if k:
+                ahead = mates[k - 1]
+                items.append(
+                    {
+                        "cutoff": sid[order[home[s]][ahead]],
+                        "cutoff_position": ahead + 1,
+                        "project": pid[p],
+                        "rank": e - base + 1,
+                        "reason": "lower_priority",
+                        "your_position": pos[s] + 1,
+                    }
+                )
+                continue
+            taker = last[why - PROJECT_FULL].get(node, -1)
+            item: dict[str, Any] = {"cutoff": sid[estu[taker]]} if taker >= 0 else {}
+            item |= {"project": pid[p], "rank": e - base + 1, "reason": names[why]}
+            items.append(item)
         out.append(items)
     return out
 
@@ -582,12 +600,15 @@ def exchange_certificate(
         "tolerance": t,
         "priority_respecting": not passed,
         "priority_violations": [
-            {"student": sid[s], "passed_over_by": sid[o], "project": pid[p]}
-            for s, o, p in passed
+            {"student": sid[s], "passed_over_by": sid[o], "project": pid[p]} for s, o, p in passed
         ],
     }
     if _pareto_option(pareto_check, market):
-        out["pareto"] = {"checked": True, "method": "milp", **pareto_improvement(spec, market, held)}
+        out["pareto"] = {
+            "checked": True,
+            "method": "milp",
+            **pareto_improvement(spec, market, held),
+        }
     else:
         out["pareto"] = {"checked": False, "method": "milp"}
     return out
@@ -655,7 +676,7 @@ def exchange_violations(market: Market, held: np.ndarray) -> list[str]:
     >>> from kakehashi_match.market import compile_market
     >>> m = compile_market(Instance.from_dict(EXAMPLE))
     >>> exchange_violations(m, np.array([0, 1, 3]))[0]
-    "unit 'CA' out of balance: 0 imports, 2 exports (tolerance 0)"
+    "unit 'CA' out of balance: 1 imports, 2 exports (tolerance 0)"
     """
     spec = exchange_spec(market)
     cert = exchange_certificate(spec, market, held)

@@ -179,9 +179,7 @@ def random_exchange_instance(
     """
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 1]))
     n_org = market.pop("n_organisations", None)
-    d = random_instance(
-        n_students, n_projects, seed=seed, n_organisations=n_org or 4, **market
-    )
+    d = random_instance(n_students, n_projects, seed=seed, n_organisations=n_org or 4, **market)
     orgs = sorted(d["organisations"], key=lambda o: int(o[1:]))
     country = {o: ("CA", "JP")[i % 2] for i, o in enumerate(orgs)}
     by_country = {c: [o for o in orgs if country[o] == c] for c in ("CA", "JP")}
@@ -197,8 +195,7 @@ def random_exchange_instance(
             if country[sup_org[d["projects"][p]["supervisor"]]] != c or rng.random() < domestic
         ]
     d["groups"] = {
-        c: {"organisations": by_country[c], "capacity": 10 * n_students + 10}
-        for c in ("CA", "JP")
+        c: {"organisations": by_country[c], "capacity": 10 * n_students + 10} for c in ("CA", "JP")
     }
     units = ("CA", "JP") if balance == "groups" else tuple(orgs)
     unit_of = (lambda s: country[homes[s]]) if balance == "groups" else homes.get

@@ -53,7 +53,7 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
     >>> sorted(instance_fields({"students": {"a": ["p"]},
     ...                         "projects": {"p": {"capacity": 1, "ranking": ["a"]}}}))[:3]
-    ['edge_proj', 'group_ids', 'groups']
+    ['edge_proj', 'exchange', 'group_ids']
     """
     if not isinstance(data, Mapping):
         raise ValueError("instance: expected a JSON object at the top level")

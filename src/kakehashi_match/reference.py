@@ -201,9 +201,9 @@ def two_sided_ttc_reference(market: Market) -> np.ndarray:
     def best(s):
         for e in range(ptr[s], ptr[s + 1]):
             nd = nodes(e)
-            if market.edge_key[e] >= 0 and all(room[k][nd[k]] != 0 for k in room):
-                if is_open(nd["u"]):
-                    return e
+            acceptable = market.edge_key[e] >= 0
+            if acceptable and all(room[k][nd[k]] != 0 for k in room) and is_open(nd["u"]):
+                return e
         return None
 
     while remaining:

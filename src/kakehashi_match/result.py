@@ -433,6 +433,8 @@ def _plain(x: Any) -> Any:
     if isinstance(x, Mapping):
         return {k: _plain(x[k]) for k in sorted(x)}
     if isinstance(x, list | tuple):
+        if all(type(v) is str for v in x):  # common: a list of ids
+            return list(x)
         return [_plain(v) for v in x]
     return x
 
