@@ -227,6 +227,17 @@ def test_tolerance_one_places_the_student_balance_kept_home():
     assert d["certificate"]["balanced"] is True
 
 
+def test_worked_example_with_tolerance_one_places_everyone_through_the_credit():
+    data = json.loads(json.dumps(EXAMPLE))
+    data["exchange"]["tolerance"] = 1
+
+    d = km.solve(data, mode="exchange").to_dict()
+
+    assert d["assignments"] == {"ca1": "jp", "ca2": "jp2", "jp1": "ca"}
+    assert {u: b["net"] for u, b in d["certificate"]["balance"].items()} == {"CA": -1, "JP": 1}
+    assert d["certificate"]["pareto"]["exists"] is False
+
+
 def test_priorities_decide_who_goes_when_places_are_scarce():
     data = json.loads(json.dumps(EXAMPLE))
     data["exchange"]["priorities"] = {"CA": ["ca2", "ca1"]}
