@@ -34,6 +34,7 @@ from kakehashi_match.exchange import (
 from kakehashi_match.generate import random_exchange_instance
 from kakehashi_match.market import compile_market
 from kakehashi_match.reference import two_sided_ttc_reference
+from kakehashi_match.rounds import second_round
 
 
 def _three_countries():
@@ -458,6 +459,15 @@ def test_canada_japan_markets_feasible_balanced_and_balanced_efficient(n, balanc
     assert km.check(data, r)["ok"]
     student = km.solve(data, mode="student", seed=seed)
     assert r.to_dict()["exchange"]["placed_student_mode"] == student.summary()["matched"]
+
+
+def test_round_two_drops_the_exchange_key():
+    r1 = km.solve(EXAMPLE, mode="exchange")
+
+    r2 = second_round(EXAMPLE, r1.assignments, declined=["jp1"])
+
+    assert r2.assignments == {"ca2": "jp2"}
+    assert "exchange_ignored_outside_exchange_mode" not in json.dumps(r2.to_dict())
 
 
 # ----------------------------------------------------------------- check and CLI
