@@ -505,3 +505,19 @@ def test_cli_solves_and_checks_exchange(tmp_path, capsys):
     res.write_text(json.dumps(bad))
     assert main(["check", str(inst), str(res)]) == 1
     assert "unit 'CA' out of balance: 1 imports, 2 exports (tolerance 0)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mode", ["student", "exchange"])
+def test_an_organisation_without_supervisors_or_students_is_certified(mode):
+    data = {
+        "students": {},
+        "projects": {},
+        "organisations": {"A": {}},
+        "exchange": {"homes": {}, "balance": "organisations", "tolerance": 2},
+    }
+
+    r = km.solve(data, mode=mode)
+
+    assert r.assignments == {}
+    assert r.to_dict()["organisations"] == {"A": {"capacity": None, "cutoff": None, "filled": 0}}
+    assert km.check(data, r)["ok"]
