@@ -43,10 +43,13 @@ def kernels(name: str = "numba") -> ModuleType:
 def one_shot_backend(n_edges: int, mode: str = "student") -> str:
     """The kernels a one-shot process (the command) should load: the NumPy
     twins when they are cheaper than loading numba, that is for student
-    mode (one deferred acceptance) or a check (one audit, pass ``"student"``)
-    on a market of at most :data:`NUMPY_MAX_EDGES` rank-list entries. O(1).
+    mode (one deferred acceptance), exchange mode (one deferred acceptance
+    for the comparison, the trading cycles being pure Python) or a check
+    (one audit, pass ``"student"``) on a market of at most
+    :data:`NUMPY_MAX_EDGES` rank-list entries. O(1).
 
     >>> one_shot_backend(1000), one_shot_backend(1000, "ties")
     ('numpy', 'numba')
     """
-    return "numpy" if mode == "student" and n_edges <= NUMPY_MAX_EDGES else "numba"
+    cheap = mode in ("student", "exchange")
+    return "numpy" if cheap and n_edges <= NUMPY_MAX_EDGES else "numba"

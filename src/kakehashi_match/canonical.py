@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "canonical_json",
     "canonical_text",
+    "exchange_dict",
     "instance_dict",
     "instance_hash",
     "quoted",
@@ -139,8 +140,28 @@ def _organisation_dicts(inst: Instance) -> list[dict[str, Any]]:
     return out
 
 
+def exchange_dict(inst: Instance) -> dict[str, Any]:
+    """The parsed ``exchange`` key in its canonical plain-data form: every
+    key written (``tolerance`` 0 when absent), ``priorities`` only when some
+    unit gave one."""
+    x = inst.exchange
+    sid, oid = inst.student_ids, inst.organisation_ids
+    out: dict[str, Any] = {
+        "balance": x["balance"],
+        "homes": dict(zip(sid, [oid[o] for o in x["homes"].tolist()], strict=True)),
+    }
+    if x["priorities"]:
+        out["priorities"] = {
+            x["unit_ids"][u]: [sid[s] for s in lst] for u, lst in sorted(x["priorities"].items())
+        }
+    out["tolerance"] = x["tolerance"]
+    return out
+
+
 def _groups_and_meta(inst: Instance) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if inst.exchange is not None:
+        out["exchange"] = exchange_dict(inst)
     if inst.groups:
         out["groups"] = {
             gid: group_dict(g) for gid, g in zip(inst.group_ids, inst.groups, strict=True)
@@ -238,7 +259,7 @@ def canonical_text(inst: Instance) -> str:
         f"{q}:{canonical_json(node)}" for q, node in zip(qo, _organisation_dicts(inst), strict=True)
     )
     out = "{"
-    for key, value in _groups_and_meta(inst).items():  # "groups" < "meta" < the rest
+    for key, value in _groups_and_meta(inst).items():  # "exchange" < "groups" < "meta" < …
         out += f'"{key}":{canonical_json(value)},'
     return (
         out

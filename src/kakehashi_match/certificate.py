@@ -185,7 +185,8 @@ def audit(market: Market, held: np.ndarray, extra_full=None, key=None) -> Audit:
     base = market.turn_base
     skey = np.where(cnt_l > 0, (cnt_l - 1) * base + market.sup_turn, -1)
     top1, arg1, top2 = _top2(sorg, skey, n_o)
-    worst_o = np.where(arg1 >= 0, worst_l[np.maximum(arg1, 0)], -1)
+    # index -1 (an organisation without supervisors) reads the appended -1
+    worst_o = np.append(worst_l, -1)[arg1]
 
     def over(cnt, cap):
         return np.flatnonzero((cap >= 0) & (cnt > cap))

@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     p_solve = sub.add_parser("solve", help="compute a matching with certificate and explanations")
     p_solve.add_argument("instance", help="instance JSON file ('-' for stdin)")
     p_solve.add_argument(
-        "--mode", default="student", help="student|host|ties|flexible|welfare (default student)"
+        "--mode",
+        default="student",
+        help="student|host|ties|flexible|welfare|exchange (default student)",
     )
     p_solve.add_argument("--seed", type=int, default=0, help="lottery seed (default 0)")
     p_solve.add_argument("-o", "--output", help="write the result here instead of stdout")
@@ -143,10 +145,19 @@ def _run(args: argparse.Namespace) -> int:
                 sys.stdout.write(text)
             return 0
         # one audit, the same in every mode
-        report = check(inst, _read(args.result), backend=one_shot_backend(inst.n_edges))
+        try:
+            data = json.loads(_read(args.result))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"result: malformed JSON: {exc}") from None
+        report = check(inst, data, backend=one_shot_backend(inst.n_edges))
+        run = data.get("run") if isinstance(data, dict) else None
+        exchange = isinstance(run, dict) and run.get("mode") == "exchange"
     except (ValueError, json.JSONDecodeError) as exc:
         print(f"kakehashi-match: error: {exc}", file=sys.stderr)
         return 2
+    if report["ok"] and exchange:
+        print("ok: valid, balanced and priority-respecting")
+        return 0
     if report["ok"]:
         print("ok: valid" + (" and stable" if report["blocking_pairs"] == 0 else ""))
         return 0

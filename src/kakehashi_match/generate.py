@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["random_instance"]
+__all__ = ["random_exchange_instance", "random_instance"]
 
 
 def random_instance(
@@ -152,3 +152,65 @@ def random_instance(
         "supervisors": supervisors,
         "organisations": organisations,
     }
+
+
+def random_exchange_instance(
+    n_students: int,
+    n_projects: int,
+    *,
+    balance: str = "groups",
+    tolerance: int = 0,
+    priorities: float = 0.5,
+    domestic: float = 0.2,
+    seed: int = 0,
+    **market: Any,
+) -> dict[str, Any]:
+    """A random Canada–Japan exchange market: :func:`random_instance`, its
+    organisations split between two groups ``CA`` (even) and ``JP`` (odd),
+    every student's home a random organisation of a random country, each
+    ranked project in her own country kept with probability *domestic*
+    (so most lists point abroad), and a priority order for about a fraction
+    *priorities* of the units (the others use the lottery). *market* goes
+    to :func:`random_instance`.
+
+    >>> d = random_exchange_instance(6, 4, list_length=2, seed=1)
+    >>> sorted(d["groups"]), d["exchange"]["balance"], len(d["exchange"]["homes"])
+    (['CA', 'JP'], 'groups', 6)
+    """
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 1]))
+    n_org = market.pop("n_organisations", None)
+    d = random_instance(n_students, n_projects, seed=seed, n_organisations=n_org or 4, **market)
+    orgs = sorted(d["organisations"], key=lambda o: int(o[1:]))
+    country = {o: ("CA", "JP")[i % 2] for i, o in enumerate(orgs)}
+    by_country = {c: [o for o in orgs if country[o] == c] for c in ("CA", "JP")}
+    sup_org = {lid: n["organisation"] for lid, n in d["supervisors"].items()}
+    homes = {}
+    for s, lst in d["students"].items():
+        c = ("CA", "JP")[rng.integers(2)]
+        pool = by_country[c] or orgs
+        homes[s] = pool[rng.integers(len(pool))]
+        d["students"][s] = [
+            p
+            for p in lst
+            if country[sup_org[d["projects"][p]["supervisor"]]] != c or rng.random() < domestic
+        ]
+    d["groups"] = {
+        c: {"organisations": by_country[c], "capacity": 10 * n_students + 10} for c in ("CA", "JP")
+    }
+    units = ("CA", "JP") if balance == "groups" else tuple(orgs)
+    unit_of = (lambda s: country[homes[s]]) if balance == "groups" else homes.get
+    members: dict[str, list[str]] = {u: [] for u in units}
+    for s in sorted(homes):
+        members[unit_of(s)].append(s)
+    pri = {}
+    for u in units:
+        if members[u] and rng.random() < priorities:
+            order = [members[u][i] for i in rng.permutation(len(members[u]))]
+            pri[u] = order[: max(1, int(len(order) * rng.uniform(0.5, 1.0)))]
+    d["exchange"] = {
+        "homes": homes,
+        "priorities": pri,
+        "balance": balance,
+        "tolerance": int(tolerance),
+    }
+    return d

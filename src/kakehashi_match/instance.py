@@ -65,6 +65,7 @@ class Instance:
     org_order: tuple[tuple[str, ...] | None, ...]  # the "order" given per organisation
     groups: tuple[dict[str, Any], ...] = ()
     group_ids: tuple[str, ...] = ()
+    exchange: Mapping[str, Any] | None = None  # the parsed "exchange" key (mode exchange)
     meta: Mapping[str, Any] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 

@@ -16,18 +16,28 @@ import numpy as np
 from .arrays import all_str, argsort_int, readonly, row_owner
 from .ranking import Ranking
 
-__all__ = ["UNLIMITED", "instance_fields"]
+__all__ = ["BALANCES", "UNLIMITED", "instance_fields"]
 
 UNLIMITED = -1  # capacity meaning "no cap" in the arrays
 
 # look ids up by hash when there are at least this many names and ids
 _HASHED_LOOKUP = (100_000, 8192)
 
-_TOP_KEYS = {"students", "projects", "supervisors", "organisations", "groups", "meta"}
+_TOP_KEYS = {
+    "students",
+    "projects",
+    "supervisors",
+    "organisations",
+    "groups",
+    "exchange",
+    "meta",
+}
 _PROJECT_KEYS = {"capacity", "supervisor", "ranking", "meta"}
 _SUPERVISOR_KEYS = {"capacity", "ranking", "organisation", "meta"}
 _ORG_KEYS = {"capacity", "order", "meta"}
 _GROUP_KEYS = {"organisations", "capacity", "targets", "order", "meta"}
+_EXCHANGE_KEYS = {"homes", "priorities", "balance", "tolerance"}
+BALANCES = ("organisations", "groups")
 
 
 def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,7 +53,7 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
     >>> sorted(instance_fields({"students": {"a": ["p"]},
     ...                         "projects": {"p": {"capacity": 1, "ranking": ["a"]}}}))[:3]
-    ['edge_proj', 'group_ids', 'groups']
+    ['edge_proj', 'exchange', 'group_ids']
     """
     if not isinstance(data, Mapping):
         raise ValueError("instance: expected a JSON object at the top level")
@@ -91,6 +101,7 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     )
     sup_turn, org_order = _turns(org_order_in, org_ids, sup_org, supervisor_ids, l_index)
     group_ids, groups = _groups(groups_in, o_index)
+    exchange = _exchange(data.get("exchange"), s_index, student_ids, o_index, group_ids, groups)
     meta = data.get("meta", {})
     if not isinstance(meta, Mapping):
         raise ValueError("meta: expected an object")
@@ -115,6 +126,7 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "org_order": org_order,
         "groups": groups,
         "group_ids": group_ids,
+        "exchange": exchange,
         "meta": json.loads(json.dumps(meta)),
     }
 
@@ -447,3 +459,97 @@ def _groups(groups_in: Mapping, o_index) -> tuple[tuple[str, ...], tuple[dict, .
             }
         )
     return gids, tuple(out)
+
+
+def _exchange(node, s_index, student_ids, o_index, group_ids, groups) -> dict[str, Any] | None:
+    """The optional ``exchange`` key (balanced exchange, mode ``exchange``):
+    every student's home organisation, the balance unit (``"organisations"``
+    or ``"groups"``), the tolerance and each unit's priority order of its own
+    students. Returns None when absent; otherwise ``balance``, ``tolerance``,
+    ``homes`` (home organisation index per student), ``unit_ids`` and
+    ``home_unit`` (unit index per student, -1 when the home organisation is
+    in no group), and ``priorities`` (unit index -> student indices)."""
+    if node is None:
+        return None
+    where = "exchange"
+    node = _node(node, where, _EXCHANGE_KEYS)
+    balance = node.get("balance")
+    if balance not in BALANCES:
+        raise ValueError(
+            f"{where}.balance: expected one of {', '.join(map(repr, BALANCES))}, got {balance!r}"
+        )
+    tol = node.get("tolerance", 0)
+    if isinstance(tol, bool) or not isinstance(tol, int) or tol < 0:
+        raise ValueError(f"{where}.tolerance: expected a non-negative integer, got {tol!r}")
+    homes_in = node.get("homes")
+    if not isinstance(homes_in, Mapping):
+        raise ValueError(f"{where}.homes: expected an object student id -> organisation id")
+    unknown = sorted(str(s) for s in homes_in if s not in s_index)
+    if unknown:
+        raise ValueError(f"{where}.homes: unknown student ids {unknown[:10]}")
+    bad = sorted(s for s, o in homes_in.items() if not isinstance(o, str) or o not in o_index)
+    if bad:
+        raise ValueError(
+            f"{where}.homes: unknown organisation ids for students "
+            + ", ".join(f"{s!r} ({homes_in[s]!r})" for s in bad[:10])
+        )
+    missing = [s for s in student_ids if s not in homes_in]
+    if missing:
+        raise ValueError(f"{where}.homes: no home organisation for students {missing[:10]}")
+    homes = np.fromiter(
+        (o_index[homes_in[s]] for s in student_ids), dtype=np.int64, count=len(student_ids)
+    )
+    if balance == "organisations":
+        unit_ids = tuple(sorted(o_index, key=o_index.__getitem__))
+        org_unit = np.arange(len(unit_ids), dtype=np.int64)
+    else:
+        unit_ids = group_ids
+        org_unit = np.full(len(o_index), -1, dtype=np.int64)
+        for g, grp in enumerate(groups):
+            org_unit[[o_index[o] for o in grp["organisations"]]] = g
+        stray = [s for s, o in zip(student_ids, homes.tolist(), strict=True) if org_unit[o] < 0]
+        if stray:
+            raise ValueError(
+                f"{where}.homes: with balance 'groups' every home organisation must be in a "
+                f"group; not so for students {stray[:10]}"
+            )
+    home_unit = org_unit[homes] if len(homes) else np.zeros(0, dtype=np.int64)
+    u_index = {u: i for i, u in enumerate(unit_ids)}
+    pri_in = node.get("priorities", {})
+    if not isinstance(pri_in, Mapping):
+        raise ValueError(f"{where}.priorities: expected an object unit id -> student ids")
+    priorities: dict[int, tuple[int, ...]] = {}
+    seen: set[str] = set()
+    for uid in sorted(pri_in):
+        w = f"{where}.priorities[{uid!r}]"
+        if uid not in u_index:
+            kind = "organisation" if balance == "organisations" else "group"
+            raise ValueError(f"{w}: unknown {kind} id (balance is {balance!r})")
+        lst = pri_in[uid]
+        if not isinstance(lst, list) or not all_str(lst):
+            raise ValueError(f"{w}: expected a list of student ids")
+        unknown = sorted({s for s in lst if s not in s_index})
+        if unknown:
+            raise ValueError(f"{w}: unknown student ids {unknown[:10]}")
+        dup = {s for s in lst if s in seen}
+        if len(set(lst)) != len(lst):
+            once: set[str] = set()
+            dup |= {s for s in lst if s in once or once.add(s)}
+        twice = sorted(dup)
+        if twice:
+            raise ValueError(f"{w}: students listed twice {twice[:10]}")
+        seen.update(lst)
+        u = u_index[uid]
+        foreign = [s for s in lst if home_unit[s_index[s]] != u]
+        if foreign:
+            raise ValueError(f"{w}: students whose home is not this unit {foreign[:10]}")
+        priorities[u] = tuple(s_index[s] for s in lst)
+    return {
+        "balance": balance,
+        "tolerance": int(tol),
+        "homes": readonly(homes),
+        "unit_ids": unit_ids,
+        "home_unit": readonly(home_unit.astype(np.int64)),
+        "org_unit": readonly(org_unit),
+        "priorities": priorities,
+    }

@@ -18,7 +18,7 @@ import numpy as np
 
 from .market import Market
 
-__all__ = ["NestedChoice", "deferred_acceptance_reference"]
+__all__ = ["NestedChoice", "deferred_acceptance_reference", "two_sided_ttc_reference"]
 
 
 class NestedChoice:
@@ -145,4 +145,105 @@ def deferred_acceptance_reference(
             held[estu[rejected]] = -1
             rule.remove(rejected)
             free.append(estu[rejected])
+    return np.asarray(held, dtype=np.int64)
+
+
+def two_sided_ttc_reference(market: Market) -> np.ndarray:
+    """Two-sided top trading cycles, round by round, for reading: the
+    mechanism of :mod:`kakehashi_match.exchange` (Dur & Ünver 2019,
+    doi:10.1086/701358, with nested capacities and a tolerance).
+
+    Each round: students with no available project leave unplaced (until
+    none is left to remove); then every student points to the unit of her
+    best available project, every unit with students to its first remaining
+    student, every unit without students that may still import to the
+    credit node, and the credit node to the first remaining student of the
+    unit owing most; every cycle is executed at once. Returns the edge each
+    student holds (-1 unplaced). O(rounds · (E + U)).
+
+    >>> from kakehashi_match import Instance
+    >>> from kakehashi_match.exchange import EXAMPLE
+    >>> from kakehashi_match.market import compile_market
+    >>> two_sided_ttc_reference(compile_market(Instance.from_dict(EXAMPLE))).tolist()
+    [0, -1, 3]
+    """
+    # The exchange module is only needed by this mechanism.
+    from .exchange import exchange_spec
+
+    spec = exchange_spec(market)
+    n_s, n_u, t = len(market.stu_ptr) - 1, len(spec.unit_ids), spec.tolerance
+    ptr = market.stu_ptr.tolist()
+    room = {
+        "p": market.cap_p.tolist(),
+        "l": market.cap_l.tolist(),
+        "o": market.cap_o.tolist(),
+        "u": spec.group_cap.tolist(),
+    }
+    remaining = set(range(n_s))
+    net = [0] * n_u
+    held = [-1] * n_s
+
+    def nodes(e):
+        p = int(market.edge_proj[e])
+        sup = int(market.proj_sup[p])
+        return {"p": p, "l": sup, "o": int(market.sup_org[sup]), "u": int(spec.proj_unit[p])}
+
+    def first(u):
+        return next((s for s in spec.order[u] if s in remaining), None)
+
+    def credit_target():
+        owing = [u for u in range(n_u) if first(u) is not None and net[u] > -t]
+        return first(max(owing, key=lambda u: (net[u], -u))) if owing else None
+
+    def is_open(u):
+        return first(u) is not None or (net[u] < t and credit_target() is not None)
+
+    def best(s):
+        for e in range(ptr[s], ptr[s + 1]):
+            nd = nodes(e)
+            acceptable = market.edge_key[e] >= 0
+            if acceptable and all(room[k][nd[k]] != 0 for k in room) and is_open(nd["u"]):
+                return e
+        return None
+
+    while remaining:
+        stuck = [s for s in remaining if best(s) is None]
+        if stuck:
+            remaining.difference_update(stuck)
+            continue
+        # pointers: students -> ("u", unit); units -> student or "credit"; credit -> student
+        choice = {s: best(s) for s in remaining}
+        succ: dict = {("s", s): ("u", nodes(e)["u"]) for s, e in choice.items()}
+        for u in range(n_u):
+            f = first(u)
+            if f is not None:
+                succ[("u", u)] = ("s", f)
+            elif net[u] < t and credit_target() is not None:
+                succ[("u", u)] = ("credit",)
+        target = credit_target()
+        if target is not None:
+            succ[("credit",)] = ("s", target)
+        cycles, seen = [], set()
+        for v0 in succ:
+            path, v = [], v0
+            while v in succ and v not in seen:
+                seen.add(v)
+                path.append(v)
+                v = succ[v]
+            if v in path:
+                cycles.append(path[path.index(v) :])
+        for cycle in cycles:
+            for v in cycle:
+                if v[0] != "s":
+                    continue
+                s = v[1]
+                e = choice[s]
+                held[s] = e
+                remaining.discard(s)
+                nd = nodes(e)
+                for k in room:
+                    if room[k][nd[k]] > 0:
+                        room[k][nd[k]] -= 1
+                net[int(spec.home_unit[s])] -= 1
+                net[nd["u"]] += 1
     return np.asarray(held, dtype=np.int64)

@@ -152,6 +152,7 @@ class Result:
             },
             "summary": self.summary(),
         }
+        out["certificate"].update(self.extra.get("_certificate", {}))
         out.update({k: v for k, v in self.extra.items() if not k.startswith("_")})
         return _plain(out)
 
@@ -159,6 +160,24 @@ class Result:
         """The per-student explanations (student ids are already sorted)."""
         inst = self.instance
         sid, pid = inst.student_ids, inst.project_ids
+        if "_students" in self.extra:  # a mode with its own explanations (exchange)
+            return {
+                sid[i]: {
+                    "better_choices": [dict(x) for x in items],  # flat dicts, keys sorted
+                    "list_length": int(n),
+                    "project": pid[p] if p >= 0 else None,
+                    "rank": int(r) if r > 0 else None,
+                }
+                for i, (items, n, p, r) in enumerate(
+                    zip(
+                        self.extra["_students"],
+                        np.diff(self.market.stu_ptr).tolist(),
+                        self.assignment.tolist(),
+                        self.ranks.tolist(),
+                        strict=True,
+                    )
+                )
+            }
         estu = self.market.edge_stu
         rows = self.explanation_rows()
         items = [
@@ -211,8 +230,12 @@ class Result:
             {"kind": "ranked_project_whose_host_did_not_rank_student", "student": sid[s]}
             for s in np.flatnonzero(unr).tolist()
         ]
-        if inst.groups and self.mode != "flexible":
+        exchange = inst.exchange
+        units_are_groups = self.mode == "exchange" and exchange["balance"] == "groups"
+        if inst.groups and self.mode != "flexible" and not units_are_groups:
             warnings.append({"kind": "groups_ignored_outside_flexible_mode"})
+        if exchange is not None and self.mode != "exchange":
+            warnings.append({"kind": "exchange_ignored_outside_exchange_mode"})
         out["warnings"] = warnings
         return out
 
@@ -319,6 +342,9 @@ class Result:
         from small tables of pre-joined fragments (a project's
         ``"project":…,"rank":``, a cut-off student's ``{"cutoff":…`` and so
         on), then joined once: no formatting per item in Python."""
+        if "_students" in self.extra:  # a mode with its own explanations (exchange)
+            fp.write(_dumps(self._students_dict()))
+            return
         inst, m = self.instance, self.market
         q = inst.quoted_ids("students")
         qp = [*inst.quoted_ids("projects"), "null"]  # index -1: unplaced
@@ -407,6 +433,8 @@ def _plain(x: Any) -> Any:
     if isinstance(x, Mapping):
         return {k: _plain(x[k]) for k in sorted(x)}
     if isinstance(x, list | tuple):
+        if all(type(v) is str for v in x):  # common: a list of ids
+            return list(x)
         return [_plain(v) for v in x]
     return x
 

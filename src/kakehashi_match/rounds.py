@@ -45,7 +45,8 @@ def residual_instance(
     (dict, dict)
         The residual instance as plain data (capacities lowered by the
         placements kept, kept students and decliners removed, groups
-        dropped) and the placements kept, student id -> project id.
+        and the ``exchange`` key dropped: round two does not rebalance an
+        exchange) and the placements kept, student id -> project id.
 
     Raises
     ------
@@ -108,6 +109,7 @@ def residual_instance(
         s: list((lists or {}).get(s, lst)) for s, lst in data["students"].items() if s not in gone
     }
     data.pop("groups", None)
+    data.pop("exchange", None)  # its homes name students no longer in the market
     for table in (data["projects"], data["supervisors"]):
         for node in table.values():
             if "ranking" in node:

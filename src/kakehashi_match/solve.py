@@ -18,7 +18,7 @@ from .result import ENGINE_VERSION, Result
 
 __all__ = ["ENGINE_VERSION", "MODES", "Result", "check", "solve"]
 
-MODES = ("student", "host", "ties", "flexible", "welfare")
+MODES = ("student", "host", "ties", "flexible", "welfare", "exchange")
 STABLE_MODES = ("student", "host", "ties", "flexible")
 
 
@@ -190,7 +190,7 @@ def solve(
         The market (see ``docs/match/format.md``). An :class:`Instance` is
         used as it is (parse once with :meth:`Instance.from_dict`); other
         forms are parsed. Never mutated.
-    mode : {"student", "host", "ties", "flexible", "welfare"}
+    mode : {"student", "host", "ties", "flexible", "welfare", "exchange"}
         ``student``: the student-optimal stable matching, student-proposing
         deferred acceptance with nested capacities. ``host``: a stable
         matching no better for any student (host-optimal when organisation
@@ -198,13 +198,19 @@ def solve(
         lottery, then stable improvement cycles. ``flexible``: distributional
         caps on groups of organisations, with targets. ``welfare``: most
         placements, then least total rank (not stable in general; its
-        blocking pairs are reported).
+        blocking pairs are reported). ``exchange``: balanced exchange by
+        two-sided top trading cycles (needs the instance's ``exchange``
+        key): every unit's imports − exports within the tolerance, home
+        priorities respected, no balanced Pareto improvement.
     seed : int
         The lottery that breaks ties in host rankings; the only randomness.
     backend : {"numba", "numpy"}
         Which twin of the kernels runs; the results are identical.
     **options
-        Mode options: ``lower_quotas`` and ``time_limit`` in ``welfare``.
+        Mode options: ``lower_quotas`` and ``time_limit`` in ``welfare``;
+        ``pareto_check`` (``"auto"``, ``True`` or ``False``) in ``exchange``:
+        whether the certificate proves by an exact MILP that no balanced
+        Pareto improvement exists (``"auto"``: up to 5,000 acceptable pairs).
 
     Returns
     -------
@@ -228,7 +234,8 @@ def solve(
     Gale & Shapley 1962, doi:10.2307/2312726 (deferred acceptance); Abraham,
     Irving & Manlove 2007, doi:10.1016/j.jda.2006.03.006 (nested capacities);
     Erdil & Ergin 2008, doi:10.1257/aer.98.3.669 (ties); Kamada & Kojima
-    2015, doi:10.1257/aer.20101552 (flexible).
+    2015, doi:10.1257/aer.20101552 (flexible); Dur & Ünver 2019,
+    doi:10.1086/701358 (exchange).
 
     Examples
     --------
@@ -241,7 +248,10 @@ def solve(
     ({'a': 'q', 'b': 'p'}, True)
     """
     _check_mode(mode)
-    allowed = {"welfare": {"lower_quotas", "time_limit"}}.get(mode, set())
+    allowed = {
+        "welfare": {"lower_quotas", "time_limit"},
+        "exchange": {"pareto_check"},
+    }.get(mode, set())
     unknown = sorted(set(options) - allowed)
     if unknown:
         raise ValueError(
@@ -267,6 +277,11 @@ def solve(
         from .flexible import flexible_da
 
         held, extra, extra_full = flexible_da(market)
+    elif mode == "exchange":
+        # A mode's module (numba, SciPy) loads only when that mode runs.
+        from .exchange import exchange_run
+
+        held, extra = exchange_run(market, student_optimal(market), **options)
     else:
         # A mode's module (numba, SciPy) loads only when that mode runs.
         from .welfare import welfare_assignment
@@ -310,6 +325,9 @@ def check(
         on the student's own list, capacities at every level (and groups in
         ``flexible``), acceptability to the host, and, in the stable modes,
         no blocking pair under the priority order fixed by the recorded seed.
+        In ``exchange``: every unit balanced within the tolerance, no
+        student passed over by a lower-priority student of her unit, and
+        (up to 5,000 acceptable pairs) no balanced Pareto improvement.
 
     Raises
     ------
@@ -413,6 +431,11 @@ def check(
         for gid, n, cap in group_counts(market, held):
             if n > cap:
                 violations.append(f"group {gid!r} over capacity: {n} > {cap}")
+    if mode == "exchange":
+        # A mode's module (numba, SciPy) loads only when that mode runs.
+        from .exchange import exchange_violations
+
+        violations += exchange_violations(market, held)
     if mode in STABLE_MODES:
         for e in a.blocking.tolist():
             violations.append(
