@@ -202,7 +202,13 @@ def rank_list_edit(request, call: str):
         call_obj=call_obj,
         pool=pool,
         ranked_ids=ranked_ids,
-        save=lambda ids: rank_list_set(candidate=request.user, call=call_obj, project_ids=ids),
+        # Judged at the request's arrival (core.middleware.RequestArrivalMiddleware).
+        save=lambda ids: rank_list_set(
+            candidate=request.user,
+            call=call_obj,
+            project_ids=ids,
+            received_at=getattr(request, "received_at", None),
+        ),
         url_name="applications:rank",
         page="applications/rank.html",
         phase="applications",
