@@ -44,12 +44,35 @@ def project_list_visible(*, user) -> QuerySet[Project]:
         return qs
     visible = Q(status__in=PUBLISHED)
     if getattr(user, "is_authenticated", False):
-        visible |= Q(supervisions__person_id=user.pk)
-        visible |= Q(invitations__person_id=user.pk)
-        visible |= Q(host__affiliations__person_id=user.pk, host__affiliations__role="admin")
-        ids = Project.objects.filter(visible).values("pk")
+        ids = Project.objects.filter(visible | _drafts_shown_to(user)).values("pk")
         return qs.filter(pk__in=ids)
     return qs.filter(visible)
+
+
+def _drafts_shown_to(user) -> Q:
+    """The projects `user` sees whatever their status (see `project_list_visible`)."""
+    return (
+        Q(supervisions__person_id=user.pk)
+        | Q(invitations__person_id=user.pk)
+        | Q(host__affiliations__person_id=user.pk, host__affiliations__role="admin")
+    )
+
+
+def project_visibility(*, user) -> tuple:
+    """What sets `user`'s `project_list_visible` apart from everyone's, for keys of cached
+    answers (core.cache.visible_fragment): ``("all",)`` for officers, else the sorted ids
+    of the unpublished projects they see (none for most people: one query)."""
+    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+        return ("all",)
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    return tuple(
+        Project.objects.filter(_drafts_shown_to(user))
+        .exclude(status__in=PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def project_search(*, user, filters: ProjectFilters | None = None) -> QuerySet[Project]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.cache import public_fragment
+from kakehashi.core.cache import versioned, visible_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error, render_page_or_fragment
 from kakehashi.organisations.models import Organisation
@@ -26,6 +26,7 @@ from kakehashi.projects.selectors import (
     project_search,
     project_versions,
     project_vetting_queue,
+    project_visibility,
     supervision_invitations_of,
 )
 from kakehashi.projects.services import (
@@ -47,8 +48,9 @@ PAGE_SIZE = 12
 def project_list(request):
     """Public list with search and filters; an HTMX request gets only the results.
 
-    Anonymous visitors' filters and results are cached fragments (core.cache): the
-    form and the page are built only when a fragment is rendered."""
+    The filters and results are cached fragments (core.cache): the form and the page
+    are built only when a fragment is rendered. The filters are the same for everyone;
+    the results are kept per set of visible drafts (none for most signed-in people)."""
     built: dict = {}
 
     def context() -> dict:
@@ -63,15 +65,30 @@ def project_list(request):
             built.update(form=form, page=page, filtered=bool(filters))
         return built
 
-    def fragment(name: str, template: str):
+    def fragment(name: str, template: str, visible):
         # Called by the template only where it shows the fragment (not for HTMX's part).
-        return lambda: public_fragment(
-            request, name, lambda: render_to_string(template, context(), request)
+        return lambda: visible_fragment(
+            request,
+            name,
+            lambda: render_to_string(template, context(), request),
+            visible=visible,
         )
 
     held = {
-        "filters_html": fragment("projects:filters", "projects/_filters.html"),
-        "results_html": fragment("projects:results", "projects/_results.html"),
+        # The form's choices are every call, field and region: no one's own.
+        "filters_html": fragment("projects:filters", "projects/_filters.html", tuple),
+        "results_html": fragment(
+            "projects:results",
+            "projects/_results.html",
+            # Drafts shown depend on supervisions, invitations and affiliations, which
+            # the data version covers: read once per person and version.
+            lambda: versioned(
+                "projects:visibility",
+                (request.user.pk,),
+                lambda: project_visibility(user=request.user),
+                request=request,
+            ),
+        ),
     }
     return render_page_or_fragment(
         request, "projects/list.html", "projects/_results_held.html", held

@@ -7,12 +7,14 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.cache import public_fragment
+from kakehashi.core.cache import versioned, visible_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
 from kakehashi.jobs.views import job_retry_answer
+from kakehashi.people.selectors import person_visible_ids
 from kakehashi.projects.models import Project
+from kakehashi.projects.selectors import project_visibility
 from kakehashi.recommendations.selectors import (
     job_get_visible,
     project_for_recommendations,
@@ -54,14 +56,25 @@ def search_page(request):
     q = request.GET.get("q", "").strip()[:200]
 
     def results_html():
-        # Called by the template; anonymous visitors' results are cached (core.cache).
-        return public_fragment(
+        # Called by the template; results are cached (core.cache) per set of what the
+        # viewer may see: the same for every anonymous visitor, for most candidates…
+        return visible_fragment(
             request,
             "search:results",
             lambda: render_to_string(
                 "recommendations/_search_results.html",
                 {"q": q, "results": search(user=request.user, q=q) if q else None},
                 request,
+            ),
+            visible=lambda: (
+                # As the project list's: drafts shown depend only on versioned rows.
+                versioned(
+                    "projects:visibility",
+                    (request.user.pk,),
+                    lambda: project_visibility(user=request.user),
+                    request=request,
+                ),
+                person_visible_ids(user=request.user),
             ),
         )
 
