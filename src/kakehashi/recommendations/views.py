@@ -7,20 +7,19 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.cache import versioned, visible_fragment
+from kakehashi.core.cache import visible_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
 from kakehashi.jobs.views import job_retry_answer
-from kakehashi.people.selectors import person_visible_ids
 from kakehashi.projects.models import Project
-from kakehashi.projects.selectors import project_visibility
 from kakehashi.recommendations.selectors import (
     job_get_visible,
     project_for_recommendations,
     recommended_candidates,
     recommended_projects,
     search,
+    search_visibility,
 )
 from kakehashi.recommendations.services import REFRESH
 from kakehashi.recommendations.tasks import refresh_job_start
@@ -66,16 +65,7 @@ def search_page(request):
                 {"q": q, "results": search(user=request.user, q=q) if q else None},
                 request,
             ),
-            visible=lambda: (
-                # As the project list's: drafts shown depend only on versioned rows.
-                versioned(
-                    "projects:visibility",
-                    (request.user.pk,),
-                    lambda: project_visibility(user=request.user),
-                    request=request,
-                ),
-                person_visible_ids(user=request.user),
-            ),
+            visible=lambda: search_visibility(request=request),
         )
 
     return render_page_or_fragment(

@@ -227,3 +227,23 @@ def test_the_navigation_follows_a_new_role(project, candidate_user):
     Affiliation.objects.create(person=candidate_user, organisation=project.host, role="admin")
 
     assert vetting in client.get("/projects/").content.decode()
+
+
+def test_signed_in_api_search_is_kept_per_set_of_visible_people(
+    project, supervisor_user, candidate_user, django_assert_num_queries
+):
+    other = factories.candidate(research_interests="Decoding EEG with deep learning.")
+    url = f"{API}/search?q=EEG%20decoding"
+    supervisor = token_client(supervisor_user)
+
+    def people(client) -> list[int]:
+        return [hit["id"] for hit in body(client.get(url))["people"]]
+
+    assert other.pk not in people(supervisor)
+    factories.ApplicationFactory(project=project, candidate=other)  # the version stays
+    assert other.pk in people(supervisor)
+    candidate = token_client(candidate_user)
+    assert other.pk not in people(candidate)
+    # The token with its user, the version, the visible people: the search itself is kept.
+    with django_assert_num_queries(3):
+        assert other.pk not in people(candidate)
