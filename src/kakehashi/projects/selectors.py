@@ -36,13 +36,18 @@ def _base() -> QuerySet[Project]:
     )
 
 
-def project_list_visible(*, user) -> QuerySet[Project]:
+def project_list_visible(*, user, drafts: tuple | None = None) -> QuerySet[Project]:
     """Published projects for everyone; drafts to their supervisors, host admins, officers
-    and the people invited to supervise them (to read what they are asked to accept)."""
+    and the people invited to supervise them (to read what they are asked to accept).
+
+    `drafts`: `project_visibility(user=user)` when the caller holds it (kept per person
+    and data version), which spares the query its joins."""
     qs = _base()
     if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
         return qs
     visible = Q(status__in=PUBLISHED)
+    if drafts is not None and getattr(user, "is_authenticated", False):
+        return qs.filter(visible | Q(pk__in=drafts)) if drafts else qs.filter(visible)
     if getattr(user, "is_authenticated", False):
         ids = Project.objects.filter(visible | _drafts_shown_to(user)).values("pk")
         return qs.filter(pk__in=ids)
@@ -110,8 +115,8 @@ def _ranked_by_meaning(*, user, q: str, queryset: QuerySet[Project]) -> list | N
     return None
 
 
-def project_get_visible(*, user, pk=None, key=None) -> Project:
-    qs = project_list_visible(user=user)
+def project_get_visible(*, user, pk=None, key=None, drafts: tuple | None = None) -> Project:
+    qs = project_list_visible(user=user, drafts=drafts)
     return qs.get(pk=pk) if pk is not None else qs.get(key=key)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kakehashi.core.cache import versioned, visible_fragment
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.templatetags.kakehashi import request_roles
 from kakehashi.core.views import form_add_service_error, render_page_or_fragment
 from kakehashi.organisations.models import Organisation
 from kakehashi.programs.selectors import call_list_visible
@@ -80,14 +81,7 @@ def project_list(request):
         "results_html": fragment(
             "projects:results",
             "projects/_results.html",
-            # Drafts shown depend on supervisions, invitations and affiliations, which
-            # the data version covers: read once per person and version.
-            lambda: versioned(
-                "projects:visibility",
-                (request.user.pk,),
-                lambda: project_visibility(user=request.user),
-                request=request,
-            ),
+            lambda: _visible_drafts(request),
         ),
     }
     return render_page_or_fragment(
@@ -95,8 +89,22 @@ def project_list(request):
     )
 
 
+def _visible_drafts(request) -> tuple | None:
+    """`project_visibility` of the signed-in person, kept per person and data version
+    (drafts shown depend on supervisions, invitations and affiliations, all versioned);
+    None for anonymous visitors."""
+    if not request.user.is_authenticated:
+        return None
+    return versioned(
+        "projects:visibility",
+        (request.user.pk,),
+        lambda: project_visibility(user=request.user),
+        request=request,
+    )
+
+
 def _project_visible(request, key: str) -> Project:
-    return project_get_visible(user=request.user, key=key)
+    return project_get_visible(user=request.user, key=key, drafts=_visible_drafts(request))
 
 
 def _translation_for(project: Project, lang: str) -> dict | None:
@@ -121,24 +129,30 @@ def _translation_for(project: Project, lang: str) -> dict | None:
 def project_detail(request, key: str):
     project = request.permission_object
     versions = list(project_versions(project=project))
+    may_change = can_change_project(request.user, project)
     context = {
         "project": project,
         "supervises": any(s.person_id == request.user.pk for s in project.supervisions.all()),
         "invitation": (
             project.invitations.filter(person_id=request.user.pk).first()
-            if request.user.is_authenticated
+            # The navigation's roles (kept per person and data version) say whether the
+            # person has any invitation at all: most have none, and skip the query.
+            if request_roles(request).get("invited")
             else None
         ),
         # Edits made once candidates may have applied are announced to everyone;
         # the history itself is for those who may edit (its host, officers).
         "edited_after_opening": any(v.after_opening for v in versions),
-        "versions": versions if can_change_project(request.user, project) else None,
-        "may_change": can_change_project(request.user, project),
+        "versions": versions if may_change else None,
+        "may_change": may_change,
         "may_vet": can_vet_project(request.user, project),
         "translation": _translation_for(project, _viewer_language()),
     }
-    # What apps above projects add to the page (applications: the apply box).
-    for _receiver, extra in project_page.send(sender=Project, project=project, user=request.user):
+    # What apps above projects add to the page (applications: the apply box). They get
+    # the versions read above rather than read them again.
+    for _receiver, extra in project_page.send(
+        sender=Project, project=project, user=request.user, versions=versions
+    ):
         context.update(extra)
     return render(request, "projects/detail.html", context)
 

@@ -20,7 +20,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def user_roles(context) -> dict[str, bool]:
     """The roles of the signed-in user, computed once per request (fixed query count)."""
-    request = context.get("request")
+    return request_roles(context.get("request"))
+
+
+def request_roles(request) -> dict[str, bool]:
+    """`user_roles` for views: {} for anonymous visitors."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
