@@ -23,6 +23,10 @@ lost (a candidate whose stored rank list is not its last accepted one: must be 0
 partial (a stored list that is none of the candidate's accepted lists, or ranks not
 1..n: must be 0), accepted although sent after the deadline (must be 0), latency
 percentiles, errors by kind, and any "database is locked" in answers or the server log.
+
+--proxy-stamp sends X-Request-Start with each list (what a reverse proxy in front would
+add on receiving it) and serves with KAKEHASHI_TRUST_REQUEST_START=1, so lists are
+judged at their arrival: then no list sent before the deadline may be refused either.
 """
 
 from __future__ import annotations

@@ -72,6 +72,12 @@ def test_an_arrival_after_now_does_not_move_the_check_later(world):
 # ---------------------------------------------------------------- the middleware
 
 
+def test_the_arrival_is_stamped_before_any_other_middleware_runs():
+    from django.conf import settings  # the project's real setting, not the fixture
+
+    assert settings.MIDDLEWARE[0] == "kakehashi.core.middleware.RequestArrivalMiddleware"
+
+
 def _arrival(header: str | None = None) -> dt.datetime:
     request = RequestFactory().get("/", **({"HTTP_X_REQUEST_START": header} if header else {}))
     RequestArrivalMiddleware(lambda r: None)(request)
