@@ -4,7 +4,9 @@ the supervisor's project list."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from kakehashi.projects.models import ProjectVersion
 from kakehashi.research_fields.models import ResearchField
 from tests import factories
 
@@ -227,10 +229,6 @@ def test_project_page_of_an_applicant_reads_each_thing_once(
 ):
     """The versions are read once (the apply box gets the page's), the host-admin check
     once, and invitations only for someone who has one; edits do not add queries."""
-    from django.utils import timezone  # a test-local helper: edits after the application
-
-    from kakehashi.projects.models import ProjectVersion
-
     for n in range(edits):
         ProjectVersion.objects.create(
             project=world.project,
