@@ -100,9 +100,12 @@ messages: setup
 
 # The web benchmarks (benchmarks/web/README.md): lists and search under wrk, then the
 # deadline burst. Minutes long, so never part of `make test` or CI. Needs wrk
-# (`apt-get install -y wrk`); BENCH_DB=postgres runs them on a temporary PostgreSQL database.
+# (Debian's package: installed here when missing and run as root, as .ci/run installs
+# Chromium); BENCH_DB=postgres runs them on a temporary PostgreSQL database.
 BENCH_DB ?= sqlite
 bench-web: setup
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	$(PY) benchmarks/web/bench_lists.py --database $(BENCH_DB)
 	$(PY) benchmarks/web/bench_deadline.py --database $(BENCH_DB)

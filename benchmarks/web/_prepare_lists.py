@@ -15,6 +15,7 @@ from kakehashi.applications.models import Application  # noqa: E402
 from kakehashi.people.models import User  # noqa: E402
 from kakehashi.people.services import api_token_create  # noqa: E402
 from kakehashi.programs.models import Call  # noqa: E402
+from kakehashi.projects.models import Project  # noqa: E402
 
 candidate = (
     User.objects.annotate(n=Count("applications")).filter(n__gt=0).order_by("-n", "pk").first()
@@ -27,7 +28,10 @@ top = (
 )
 supervisor = User.objects.get(pk=top["project__supervisors"])
 officer = User.objects.get(username="officer")
-out = {"call": Call.objects.order_by("pk").values("pk", "slug").first()}
+out = {
+    "call": Call.objects.order_by("pk").values("pk", "slug").first(),
+    "project": Project.objects.filter(status="approved").order_by("pk").first().key,
+}
 for role, user in (("candidate", candidate), ("supervisor", supervisor), ("officer", officer)):
     _, key = api_token_create(user=user, name="bench")
     client = Client()

@@ -49,6 +49,7 @@ class Served:
         prepare: str | None = None,
         prepare_args: list[str] | None = None,
         quiet: bool = True,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.database = database
         self.port = port
@@ -68,6 +69,7 @@ class Served:
             PYTHONPATH=str(ROOT / "src"),
             DJANGO_SETTINGS_MODULE="kakehashi.settings",
         )
+        self.env.update(env or {})
         if self._dbname:
             self.env["DATABASE_URL"] = f"{PG_SERVER}/{self._dbname}"
         else:

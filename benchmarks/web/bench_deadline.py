@@ -23,6 +23,10 @@ lost (a candidate whose stored rank list is not its last accepted one: must be 0
 partial (a stored list that is none of the candidate's accepted lists, or ranks not
 1..n: must be 0), accepted although sent after the deadline (must be 0), latency
 percentiles, errors by kind, and any "database is locked" in answers or the server log.
+
+--proxy-stamp sends X-Request-Start with each list (what a reverse proxy in front would
+add on receiving it) and serves with KAKEHASHI_TRUST_REQUEST_START=1, so lists are
+judged at their arrival: then no list sent before the deadline may be refused either.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ def _pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-async def candidate(session, base, c, call_id, limit, start, deadline, after, rng, log):
+async def candidate(session, base, c, call_id, limit, start, deadline, after, rng, log, stamp):
     await asyncio.sleep(max(0.0, start + rng.uniform(0, (deadline - start) * 0.9) - time.time()))
     headers = {"Authorization": f"Bearer {c['token']}"}
     url = f"{base}/api/v1/calls/{call_id}/rank-list"
@@ -70,6 +74,9 @@ async def candidate(session, base, c, call_id, limit, start, deadline, after, rn
         ids = rng.sample(c["projects"], n)
         sent = time.time()
         entry = {"candidate": c["id"], "ids": ids, "sent": sent}
+        if stamp:
+            # What a reverse proxy in front would add on receiving it (same machine).
+            headers["X-Request-Start"] = f"t={sent:.6f}"
         try:
             async with session.put(url, json={"project_ids": ids}, headers=headers) as r:
                 entry["status"] = r.status
@@ -101,7 +108,7 @@ async def browser(session, base, start, stop, rng, log):
         await asyncio.sleep(rng.uniform(0.2, 1.0))
 
 
-async def burst(base, seeded, deadline, window, after, browsers, seed):
+async def burst(base, seeded, deadline, window, after, browsers, seed, stamp=False):
     rng = random.Random(seed)
     start = deadline - window
     subs: list[dict] = []
@@ -121,6 +128,7 @@ async def burst(base, seeded, deadline, window, after, browsers, seed):
                 after,
                 random.Random(rng.random()),
                 subs,
+                stamp,
             )
             for c in seeded["candidates"]
         ]
@@ -137,13 +145,14 @@ def analyse(subs, reads, final, deadline, server_log) -> dict:
     for s in sorted(subs, key=lambda s: s["sent"]):
         by_cand[s["candidate"]].append(s)
     kinds = collections.Counter()
-    accepted = refused = late_accepted = 0
+    accepted = refused = late_accepted = refused_in_time = 0
     for s in subs:
         if s["status"] == 200:
             accepted += 1
             late_accepted += s["sent"] > deadline
         elif s["status"] == 422 and '"phase_closed"' in s["body"]:
             refused += 1
+            refused_in_time += s["sent"] < deadline
         else:
             kinds[f"{s['status']}: {s['body'][:120]}"] += 1
     lost = partial = unanswered_candidates = 0
@@ -171,6 +180,7 @@ def analyse(subs, reads, final, deadline, server_log) -> dict:
         "accepted": accepted,
         "refused_after_deadline": refused,
         "accepted_though_sent_after_deadline": late_accepted,
+        "refused_though_sent_before_deadline": refused_in_time,
         "lost": lost,
         "partial": partial,
         "candidates_with_unanswered_request": unanswered_candidates,
@@ -204,6 +214,12 @@ def main() -> None:
     ap.add_argument("--browsers", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument(
+        "--proxy-stamp",
+        action="store_true",
+        help="send X-Request-Start with each list, as a reverse proxy would, and serve with "
+        "KAKEHASHI_TRUST_REQUEST_START=1: lists are judged at their arrival",
+    )
     args = ap.parse_args()
     print(
         f"Deadline burst, {args.database}: {args.candidates} candidates, {args.browsers} "
@@ -215,6 +231,7 @@ def main() -> None:
         port=args.port,
         prepare=str(PREPARE),
         prepare_args=["seed", str(args.candidates)],
+        env={"KAKEHASHI_TRUST_REQUEST_START": "1"} if args.proxy_stamp else None,
     ) as srv:
 
         def script(*a: str) -> dict:
@@ -231,7 +248,14 @@ def main() -> None:
         deadline = script("deadline", str(args.window + lead))["closes_at"]
         subs, reads = asyncio.run(
             burst(
-                srv.base, srv.prepared, deadline, args.window, args.after, args.browsers, args.seed
+                srv.base,
+                srv.prepared,
+                deadline,
+                args.window,
+                args.after,
+                args.browsers,
+                args.seed,
+                stamp=args.proxy_stamp,
             )
         )
         final = script("final")
@@ -242,12 +266,15 @@ def main() -> None:
         window=args.window,
         candidates=args.candidates,
         browsers=args.browsers,
+        proxy_stamp=args.proxy_stamp,
     )
     for k, v in result.items():
         print(f"  {k:<38} {v}")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
     bad = result["lost"] or result["partial"] or result["accepted_though_sent_after_deadline"]
+    # Judged at arrival, a list sent in time is never refused (within the grace).
+    bad = bad or (args.proxy_stamp and result["refused_though_sent_before_deadline"])
     sys.exit(1 if bad or result["database_is_locked_in_answers"] else 0)
 
 

@@ -102,12 +102,36 @@ def endpoints(p: dict) -> list[tuple[str, str, str, list[str]]]:
             one("/supervising/projects/"),
         ),
         ("page", "/interns/ (supervisor)", "session:supervisor", one("/interns/")),
+        ("page", "/projects/ (candidate)", "session:candidate", one("/projects/")),
+        ("page", "/home/ (candidate)", "session:candidate", one("/home/")),
+        ("page", "/home/ (supervisor)", "session:supervisor", one("/home/")),
+        ("page", "/home/ (officer)", "session:officer", one("/home/")),
+        (
+            "page",
+            "/projects/{key}/ (candidate)",
+            "session:candidate",
+            one(f"/projects/{p['project']}/"),
+        ),
+        (
+            "page",
+            "/calls/{slug}/ranking/ (candidate)",
+            "session:candidate",
+            one(f"/calls/{call['slug']}/ranking/"),
+        ),
+        (
+            "page",
+            "/supervising/calls/{slug}/ranking/ (supervisor)",
+            "session:supervisor",
+            one(f"/supervising/calls/{call['slug']}/ranking/"),
+        ),
         ("search", "/api/v1/search?q=robot (one query)", "", one("/api/v1/search?q=robot")),
         ("search", "/api/v1/search?q=… (25 queries en/fr/ja)", "", api_q),
         ("search", "/search/?q=… (25 queries en/fr/ja)", "", page_q),
         # Signed-in callers are never answered from the public cache: the search itself.
         ("search", "/api/v1/search?q=… (25 queries, candidate)", "token:candidate", api_q),
         ("search", "/search/?q=… (25 queries, candidate)", "session:candidate", page_q),
+        ("search", "/search/?q=… (25 queries, supervisor)", "session:supervisor", page_q),
+        ("search", "/search/?q=… (25 queries, officer)", "session:officer", page_q),
     ]
 
 
@@ -200,6 +224,7 @@ def main() -> None:
     with Served(
         database=args.database, port=args.port, prepare=str(HERE / "_prepare_lists.py")
     ) as srv:
+        print(f"server {srv.base}, {srv.workers} workers", flush=True)
         chosen = [
             e
             for e in endpoints(srv.prepared)

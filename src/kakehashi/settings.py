@@ -101,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: when the request arrived, for deadlines met by sending (core.middleware).
+    "kakehashi.core.middleware.RequestArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +120,13 @@ MIDDLEWARE = [
     # Last: turns a sign-in refused for too many failures into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
+
+#: A rank list is judged by when its request arrived (core.middleware.RequestArrivalMiddleware),
+#: at most this many seconds before the worker took it.
+REQUEST_ARRIVAL_GRACE_SECONDS = int(os.environ.get("KAKEHASHI_ARRIVAL_GRACE_SECONDS", "60"))
+#: Take a reverse proxy's `X-Request-Start` stamp as the arrival (only if it overwrites any
+#: client's: otherwise a client could claim to have sent a list in time).
+TRUST_REQUEST_START = _env_bool("KAKEHASHI_TRUST_REQUEST_START", False)
 
 ROOT_URLCONF = "kakehashi.urls"
 WSGI_APPLICATION = "kakehashi.wsgi.application"

@@ -246,7 +246,13 @@ def rank_list_read(request: HttpRequest, call_id: int):
 @api_permission("applications.change_rank_list", obj=_call, message=ONLY_CANDIDATES_RANK)
 def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
     call = request.permission_object
-    rank_list_set(candidate=request.user, call=call, project_ids=payload.project_ids)
+    rank_list_set(
+        candidate=request.user,
+        call=call,
+        project_ids=payload.project_ids,
+        # Judged at the request's arrival (core.middleware.RequestArrivalMiddleware).
+        received_at=getattr(request, "received_at", None),
+    )
     return _rank_list(request)
 
 

@@ -196,8 +196,14 @@ def rank_list_set(
     project_ids: list[int],
     now: dt.datetime | None = None,
     reason: str = "saved",
+    received_at: dt.datetime | None = None,
 ) -> list[Application]:
     """Set the candidate's rank list for `call`: `project_ids` best first.
+
+    The deadline is judged at `received_at` when given: when the request carrying the
+    list arrived (``request.received_at``), so a list sent in time counts even when a
+    busy server saves it after the deadline (within ``REQUEST_ARRIVAL_GRACE_SECONDS``:
+    ``programs.services.phase_require_open``).
 
     Refused, changing nothing, when the list is longer than the call allows,
     names a project twice, or names a project the candidate has not applied to.
@@ -205,7 +211,7 @@ def rank_list_set(
     audited; `reason` says why it was saved (``saved``, or ``withdrawal`` when a
     withdrawn application left the list).
     """
-    phase_require_open(call=call, kinds=(PhaseKind.APPLICATIONS,), now=now)
+    phase_require_open(call=call, kinds=(PhaseKind.APPLICATIONS,), now=now, received_at=received_at)
     ids = list(project_ids)
     _ranking_check(
         field="project_ids",

@@ -16,6 +16,7 @@ from kakehashi.applications.selectors import (
     application_list_for_candidate,
     application_list_visible,
     host_ranking_get,
+    rank_list_pool,
     rank_list_ref_visible,
     rank_list_versions,
 )
@@ -190,11 +191,7 @@ def _reorder(
 def rank_list_edit(request, call: str):
     """Reorder my applications of a call (drag and drop, keyboard or buttons)."""
     call_obj = call_or_404(request.user, call)
-    applications = list(
-        application_list_for_candidate(candidate=request.user, call=call_obj).filter(
-            status=ApplicationStatus.SUBMITTED
-        )
-    )
+    applications = rank_list_pool(candidate=request.user, call=call_obj)
     pool = {a.project_id: _project_item(a) for a in applications}
     ranked_ids = [a.project_id for a in sorted(applications, key=lambda a: a.rank or 0) if a.rank]
     return _reorder(
@@ -202,7 +199,13 @@ def rank_list_edit(request, call: str):
         call_obj=call_obj,
         pool=pool,
         ranked_ids=ranked_ids,
-        save=lambda ids: rank_list_set(candidate=request.user, call=call_obj, project_ids=ids),
+        # Judged at the request's arrival (core.middleware.RequestArrivalMiddleware).
+        save=lambda ids: rank_list_set(
+            candidate=request.user,
+            call=call_obj,
+            project_ids=ids,
+            received_at=getattr(request, "received_at", None),
+        ),
         url_name="applications:rank",
         page="applications/rank.html",
         phase="applications",

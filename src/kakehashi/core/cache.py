@@ -86,12 +86,13 @@ def connect_signals() -> None:
     m2m_changed.connect(_on_change, dispatch_uid="kakehashi-data-version-m2m")
 
 
-def versioned(name: str, parts: tuple, compute):
+def versioned(name: str, parts: tuple, compute, *, request=None):
     """`compute()`, cached under `name`, `parts` and the data version: for answers that
-    depend only on data the version covers (never on the rows of `IGNORED_APPS`)."""
+    depend only on data the version covers (never on the rows of `IGNORED_APPS`).
+    With `request`, the version is read once for the request."""
     if not _seconds():
         return compute()
-    raw = "\x1f".join(map(str, (name, data_version(), *parts)))
+    raw = "\x1f".join(map(str, (name, data_version(request), *parts)))
     key = "versioned:" + hashlib.sha256(raw.encode()).hexdigest()
     held = cache.get(key)
     if held is None:
@@ -125,6 +126,36 @@ def public_fragment(request, name: str, render) -> str:
     key = public_key(request, name)
     if key is None:
         return render()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, _seconds())
+    return html
+
+
+def visible_fragment(request, name: str, render, *, visible) -> str:
+    """`render()` (HTML without per-visitor content such as CSRF tokens), cached for
+    anonymous visitors as `public_fragment`, and for signed-in people under what they may
+    see: `visible()` returns what the fragment depends on beyond the data version, the
+    path, the language and the time zone (the ids of the rows the person may see, which
+    the caller reads in a query or two), and people for whom it is the same share the
+    entry. Everything else the fragment shows must come from data the version covers
+    (never from the rows of `IGNORED_APPS`: those may enter `visible()` only as ids)."""
+    key = public_key(request, name)
+    if key is None:
+        user = getattr(request, "user", None)
+        if not _seconds() or request.method != "GET" or user is None:
+            return render()
+        parts = (
+            name,
+            data_version(request),
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            request.META.get("HTTP_HX_REQUEST", ""),
+            request.get_full_path(),
+            repr(visible()),
+        )
+        key = "visible:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render()

@@ -34,6 +34,25 @@ def person_list_visible(*, user) -> QuerySet[User]:
     return qs.filter(pk__in=ids).order_by("username")
 
 
+def person_visible_ids(*, user) -> tuple:
+    """Whom `user` may see (`person_list_visible`), for keys of cached answers
+    (core.cache.visible_fragment): ``("all",)`` for officers, else the sorted ids (one
+    query)."""
+    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+        return ("all",)
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    visible = Q(pk=user.pk)
+    for _receiver, q in person_visibility.send(sender=User, user=user):
+        visible |= q
+    return tuple(
+        User.objects.filter(visible, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 def person_get_visible(*, user, pk: int) -> User:
     return person_list_visible(user=user).get(pk=pk)
 

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -52,13 +53,26 @@ CALL_FIELDS = (
 )
 
 
-def phase_require_open(*, call: Call, kinds: tuple[str, ...], now: dt.datetime | None = None):
-    """Raise ValidationError unless one of the call's phases of `kinds` is open at `now`.
+def phase_require_open(
+    *,
+    call: Call,
+    kinds: tuple[str, ...],
+    now: dt.datetime | None = None,
+    received_at: dt.datetime | None = None,
+):
+    """Raise ValidationError unless one of the call's phases of `kinds` is open at `now`,
+    or at `received_at` when given: when what is checked was sent (the request's
+    arrival, ``core.middleware.RequestArrivalMiddleware``), so that a list sent before
+    the deadline but processed after it by a busy server counts. `received_at` is taken
+    at most ``REQUEST_ARRIVAL_GRACE_SECONDS`` before `now`, and never after it.
 
     The message names the deadline in the zone the phase was set in, so a
     candidate in Vancouver learns that a deadline “in Tokyo” has passed.
     """
     now = now or timezone.now()
+    if received_at is not None:
+        grace = dt.timedelta(seconds=settings.REQUEST_ARRIVAL_GRACE_SECONDS)
+        now = min(now, max(received_at, now - grace))
     phases = [p for p in call.phases.all() if p.kind in kinds]
     if any(p.is_open(now) for p in phases):
         return

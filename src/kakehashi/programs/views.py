@@ -325,4 +325,5 @@ def program_edit_view(request, slug: str):
 @permission_required("programs.view_home")
 def home_view(request):
     """A signed-in person's home: by role, what to do next (programs/home.py)."""
-    return render(request, "programs/home.html", {"sections": home_sections(user=request.user)})
+    sections = home_sections(user=request.user, request=request)
+    return render(request, "programs/home.html", {"sections": sections})

@@ -36,20 +36,48 @@ def _base() -> QuerySet[Project]:
     )
 
 
-def project_list_visible(*, user) -> QuerySet[Project]:
+def project_list_visible(*, user, drafts: tuple | None = None) -> QuerySet[Project]:
     """Published projects for everyone; drafts to their supervisors, host admins, officers
-    and the people invited to supervise them (to read what they are asked to accept)."""
+    and the people invited to supervise them (to read what they are asked to accept).
+
+    `drafts`: `project_visibility(user=user)` when the caller holds it (kept per person
+    and data version), which spares the query its joins."""
     qs = _base()
     if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
         return qs
     visible = Q(status__in=PUBLISHED)
+    if drafts is not None and getattr(user, "is_authenticated", False):
+        return qs.filter(visible | Q(pk__in=drafts)) if drafts else qs.filter(visible)
     if getattr(user, "is_authenticated", False):
-        visible |= Q(supervisions__person_id=user.pk)
-        visible |= Q(invitations__person_id=user.pk)
-        visible |= Q(host__affiliations__person_id=user.pk, host__affiliations__role="admin")
-        ids = Project.objects.filter(visible).values("pk")
+        ids = Project.objects.filter(visible | _drafts_shown_to(user)).values("pk")
         return qs.filter(pk__in=ids)
     return qs.filter(visible)
+
+
+def _drafts_shown_to(user) -> Q:
+    """The projects `user` sees whatever their status (see `project_list_visible`)."""
+    return (
+        Q(supervisions__person_id=user.pk)
+        | Q(invitations__person_id=user.pk)
+        | Q(host__affiliations__person_id=user.pk, host__affiliations__role="admin")
+    )
+
+
+def project_visibility(*, user) -> tuple:
+    """What sets `user`'s `project_list_visible` apart from everyone's, for keys of cached
+    answers (core.cache.visible_fragment): ``("all",)`` for officers, else the sorted ids
+    of the unpublished projects they see (none for most people: one query)."""
+    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+        return ("all",)
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    return tuple(
+        Project.objects.filter(_drafts_shown_to(user))
+        .exclude(status__in=PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def project_search(*, user, filters: ProjectFilters | None = None) -> QuerySet[Project]:
@@ -87,8 +115,8 @@ def _ranked_by_meaning(*, user, q: str, queryset: QuerySet[Project]) -> list | N
     return None
 
 
-def project_get_visible(*, user, pk=None, key=None) -> Project:
-    qs = project_list_visible(user=user)
+def project_get_visible(*, user, pk=None, key=None, drafts: tuple | None = None) -> Project:
+    qs = project_list_visible(user=user, drafts=drafts)
     return qs.get(pk=pk) if pk is not None else qs.get(key=key)
 
 

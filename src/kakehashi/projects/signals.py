@@ -8,8 +8,9 @@ from django.dispatch import Signal
 
 project_text_changed = Signal()
 
-#: Sent with ``project`` and ``user`` when the project page is built; receivers
-#: (applications) answer a dict of what they add to its context.
+#: Sent with ``project``, ``user`` and ``versions`` (the project's edits, newest first,
+#: as the page read them) when the project page is built; receivers (applications)
+#: answer a dict of what they add to its context.
 project_page = Signal()
 
 #: Sent with ``project``, ``invitation`` and ``actor`` inside the transaction that

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.cache import public_fragment
+from kakehashi.core.cache import versioned, visible_fragment
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.templatetags.kakehashi import request_roles
 from kakehashi.core.views import form_add_service_error, render_page_or_fragment
 from kakehashi.organisations.models import Organisation
 from kakehashi.programs.selectors import call_list_visible
@@ -26,6 +27,7 @@ from kakehashi.projects.selectors import (
     project_search,
     project_versions,
     project_vetting_queue,
+    project_visibility,
     supervision_invitations_of,
 )
 from kakehashi.projects.services import (
@@ -47,8 +49,9 @@ PAGE_SIZE = 12
 def project_list(request):
     """Public list with search and filters; an HTMX request gets only the results.
 
-    Anonymous visitors' filters and results are cached fragments (core.cache): the
-    form and the page are built only when a fragment is rendered."""
+    The filters and results are cached fragments (core.cache): the form and the page
+    are built only when a fragment is rendered. The filters are the same for everyone;
+    the results are kept per set of visible drafts (none for most signed-in people)."""
     built: dict = {}
 
     def context() -> dict:
@@ -63,23 +66,45 @@ def project_list(request):
             built.update(form=form, page=page, filtered=bool(filters))
         return built
 
-    def fragment(name: str, template: str):
+    def fragment(name: str, template: str, visible):
         # Called by the template only where it shows the fragment (not for HTMX's part).
-        return lambda: public_fragment(
-            request, name, lambda: render_to_string(template, context(), request)
+        return lambda: visible_fragment(
+            request,
+            name,
+            lambda: render_to_string(template, context(), request),
+            visible=visible,
         )
 
     held = {
-        "filters_html": fragment("projects:filters", "projects/_filters.html"),
-        "results_html": fragment("projects:results", "projects/_results.html"),
+        # The form's choices are every call, field and region: no one's own.
+        "filters_html": fragment("projects:filters", "projects/_filters.html", tuple),
+        "results_html": fragment(
+            "projects:results",
+            "projects/_results.html",
+            lambda: _visible_drafts(request),
+        ),
     }
     return render_page_or_fragment(
         request, "projects/list.html", "projects/_results_held.html", held
     )
 
 
+def _visible_drafts(request) -> tuple | None:
+    """`project_visibility` of the signed-in person, kept per person and data version
+    (drafts shown depend on supervisions, invitations and affiliations, all versioned);
+    None for anonymous visitors."""
+    if not request.user.is_authenticated:
+        return None
+    return versioned(
+        "projects:visibility",
+        (request.user.pk,),
+        lambda: project_visibility(user=request.user),
+        request=request,
+    )
+
+
 def _project_visible(request, key: str) -> Project:
-    return project_get_visible(user=request.user, key=key)
+    return project_get_visible(user=request.user, key=key, drafts=_visible_drafts(request))
 
 
 def _translation_for(project: Project, lang: str) -> dict | None:
@@ -104,24 +129,30 @@ def _translation_for(project: Project, lang: str) -> dict | None:
 def project_detail(request, key: str):
     project = request.permission_object
     versions = list(project_versions(project=project))
+    may_change = can_change_project(request.user, project)
     context = {
         "project": project,
         "supervises": any(s.person_id == request.user.pk for s in project.supervisions.all()),
         "invitation": (
             project.invitations.filter(person_id=request.user.pk).first()
-            if request.user.is_authenticated
+            # The navigation's roles (kept per person and data version) say whether the
+            # person has any invitation at all: most have none, and skip the query.
+            if request_roles(request).get("invited")
             else None
         ),
         # Edits made once candidates may have applied are announced to everyone;
         # the history itself is for those who may edit (its host, officers).
         "edited_after_opening": any(v.after_opening for v in versions),
-        "versions": versions if can_change_project(request.user, project) else None,
-        "may_change": can_change_project(request.user, project),
+        "versions": versions if may_change else None,
+        "may_change": may_change,
         "may_vet": can_vet_project(request.user, project),
         "translation": _translation_for(project, _viewer_language()),
     }
-    # What apps above projects add to the page (applications: the apply box).
-    for _receiver, extra in project_page.send(sender=Project, project=project, user=request.user):
+    # What apps above projects add to the page (applications: the apply box). They get
+    # the versions read above rather than read them again.
+    for _receiver, extra in project_page.send(
+        sender=Project, project=project, user=request.user, versions=versions
+    ):
         context.update(extra)
     return render(request, "projects/detail.html", context)
 

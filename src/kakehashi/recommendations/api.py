@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from ninja import Schema
 
 from kakehashi.core.api import ERRORS, ApiRouter
+from kakehashi.core.cache import versioned
 from kakehashi.core.permissions import api_permission
 from kakehashi.jobs.services import job_retry
 from kakehashi.recommendations.selectors import (
@@ -18,6 +19,7 @@ from kakehashi.recommendations.selectors import (
     recommended_candidates,
     recommended_projects,
     search,
+    search_visibility,
 )
 
 router = ApiRouter()
@@ -188,6 +190,19 @@ def recommendations_for_project(request: HttpRequest, project_id: int, limit: in
 @api_permission("recommendations.view_search")
 def search_endpoint(request: HttpRequest, q: str = ""):
     q = q.strip()[:200]
+    if not getattr(request.user, "is_authenticated", False):
+        # Anonymous answers are kept whole by PublicAnswerCacheMiddleware.
+        return _search_answer(request, q)
+    # A signed-in caller's answer is kept per set of what they may see (as the page's).
+    return versioned(
+        "api:search",
+        (repr((q, get_language() or "", search_visibility(request=request))),),
+        lambda: _search_answer(request, q),
+        request=request,
+    )
+
+
+def _search_answer(request: HttpRequest, q: str) -> dict:
     results = search(user=request.user, q=q)
     labels = {
         "projects": lambda o: o.title,

@@ -26,11 +26,11 @@ from kakehashi.core.cache import versioned
 from kakehashi.jobs.models import Job
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import CandidateProfile, User
-from kakehashi.people.selectors import person_list_visible
+from kakehashi.people.selectors import person_list_visible, person_visible_ids
 from kakehashi.programs.enums import CallStatus
 from kakehashi.projects.enums import PUBLISHED, ProjectStatus
 from kakehashi.projects.models import Project
-from kakehashi.projects.selectors import project_list_visible
+from kakehashi.projects.selectors import project_list_visible, project_visibility
 from kakehashi.recommendations.embedding import (
     REQUIRED_LEVEL,
     embedding_cache,
@@ -515,6 +515,24 @@ def search(*, user, q: str, k: int = 10) -> dict[str, list[SearchHit]]:
     return out
 
 
+def search_visibility(*, request) -> tuple:
+    """What `search`'s answer for `request.user` depends on beyond `q`, the language and
+    the data version, for keys of cached answers (core.cache): the unpublished projects
+    they see (kept per person and version: only versioned rows decide it) and the people
+    they see (read each time: a supervisor's applicants come from applications, which
+    the version does not cover). Organisations are everyone's."""
+    user = request.user
+    return (
+        versioned(
+            "projects:visibility",
+            (user.pk,),
+            lambda: project_visibility(user=user),
+            request=request,
+        ),
+        person_visible_ids(user=user),
+    )
+
+
 #: How many projects the project list's search box answers at most, best first (the
 #: lexical and the semantic lists are each cut at this depth before they are fused).
 PROJECT_QUERY_DEPTH = 24
@@ -561,4 +579,5 @@ __all__ = [
     "recommended_candidates",
     "recommended_projects",
     "search",
+    "search_visibility",
 ]

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.cache import public_fragment
+from kakehashi.core.cache import visible_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
@@ -19,6 +19,7 @@ from kakehashi.recommendations.selectors import (
     recommended_candidates,
     recommended_projects,
     search,
+    search_visibility,
 )
 from kakehashi.recommendations.services import REFRESH
 from kakehashi.recommendations.tasks import refresh_job_start
@@ -54,8 +55,9 @@ def search_page(request):
     q = request.GET.get("q", "").strip()[:200]
 
     def results_html():
-        # Called by the template; anonymous visitors' results are cached (core.cache).
-        return public_fragment(
+        # Called by the template; results are cached (core.cache) per set of what the
+        # viewer may see: the same for every anonymous visitor, for most candidates…
+        return visible_fragment(
             request,
             "search:results",
             lambda: render_to_string(
@@ -63,6 +65,7 @@ def search_page(request):
                 {"q": q, "results": search(user=request.user, q=q) if q else None},
                 request,
             ),
+            visible=lambda: search_visibility(request=request),
         )
 
     return render_page_or_fragment(

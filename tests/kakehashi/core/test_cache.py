@@ -5,11 +5,13 @@ import pytest
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from kakehashi.core.cache import data_version
+from kakehashi.people.models import Affiliation
 from kakehashi.research_fields.models import ResearchField
 from tests import factories
-from tests.kakehashi.api_helpers import API, body, token_client
+from tests.kakehashi.api_helpers import API, body, session_client, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,89 @@ def test_recommendations_are_kept_per_candidate_until_public_data_changes(
     profile.save()
     selectors.recommended_projects(user=candidate_user)
     assert calls[2:] == [(candidate_user.pk, 10)]
+
+
+# ---------------------------------------------------------------- signed-in fragments
+# Signed-in pages keep their costly fragments per set of what the viewer may see
+# (core.cache.visible_fragment) and the navigation's roles per person (both under the
+# data version).
+
+
+def test_signed_in_project_list_is_kept_per_set_of_visible_drafts(
+    project, supervisor_user, candidate_user, django_assert_num_queries
+):
+    factories.ProjectFactory(
+        call=project.call, status="draft", title="Draft of sup", supervisor=supervisor_user
+    )
+    candidate, supervisor = session_client(candidate_user), session_client(supervisor_user)
+
+    assert "Draft of sup" not in candidate.get("/projects/").content.decode()
+    assert "Draft of sup" in supervisor.get("/projects/").content.decode()
+    assert "Draft of sup" not in candidate.get("/projects/").content.decode()
+    # Another candidate shares the first one's entry: its session, itself, the version.
+    other = session_client(factories.candidate())
+    assert project.title in other.get("/projects/").content.decode()
+    with django_assert_num_queries(3):
+        html = other.get("/projects/").content.decode()
+    assert project.title in html
+    assert "Draft of sup" not in html
+
+
+def test_signed_in_project_list_shows_a_draft_once_it_becomes_visible(project, candidate_user):
+    draft = factories.ProjectFactory(call=project.call, status="draft", title="Hosted draft")
+    client = session_client(candidate_user)
+    assert "Hosted draft" not in client.get("/projects/").content.decode()
+
+    Affiliation.objects.create(person=candidate_user, organisation=draft.host, role="admin")
+
+    assert "Hosted draft" in client.get("/projects/").content.decode()
+
+
+def test_signed_in_search_follows_whom_the_viewer_may_see(
+    project, supervisor_user, candidate_user, django_assert_num_queries
+):
+    other = factories.candidate(research_interests="Decoding EEG with deep learning.")
+    supervisor = session_client(supervisor_user)
+    url = "/search/?q=EEG%20decoding"
+    assert str(other) not in supervisor.get(url).content.decode()
+
+    # An application changes no public data (the version stays): the viewer's visible
+    # people are part of the key.
+    factories.ApplicationFactory(project=project, candidate=other)
+
+    assert str(other) in supervisor.get(url).content.decode()
+    candidate = session_client(candidate_user)
+    assert str(other) not in candidate.get(url).content.decode()
+    # Session, user, version, the visible people: the search itself is kept.
+    with django_assert_num_queries(4):
+        assert str(other) not in candidate.get(url).content.decode()
+
+
+def test_the_navigation_follows_a_new_role(project, candidate_user):
+    client = session_client(candidate_user)
+    vetting = reverse("projects:vetting")
+    assert vetting not in client.get("/projects/").content.decode()
+
+    Affiliation.objects.create(person=candidate_user, organisation=project.host, role="admin")
+
+    assert vetting in client.get("/projects/").content.decode()
+
+
+def test_signed_in_api_search_is_kept_per_set_of_visible_people(
+    project, supervisor_user, candidate_user, django_assert_num_queries
+):
+    other = factories.candidate(research_interests="Decoding EEG with deep learning.")
+    url = f"{API}/search?q=EEG%20decoding"
+    supervisor = token_client(supervisor_user)
+
+    def people(client) -> list[int]:
+        return [hit["id"] for hit in body(client.get(url))["people"]]
+
+    assert other.pk not in people(supervisor)
+    factories.ApplicationFactory(project=project, candidate=other)  # the version stays
+    assert other.pk in people(supervisor)
+    candidate = token_client(candidate_user)
+    assert other.pk not in people(candidate)
+    # The token with its user, the version, the visible people: the search itself is kept.
+    with django_assert_num_queries(3):
+        assert other.pk not in people(candidate)

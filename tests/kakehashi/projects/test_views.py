@@ -4,7 +4,9 @@ the supervisor's project list."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from kakehashi.projects.models import ProjectVersion
 from kakehashi.research_fields.models import ResearchField
 from tests import factories
 
@@ -219,3 +221,29 @@ def test_my_projects_query_count_does_not_grow_with_rows(client, world, django_a
         html = client.get("/supervising/projects/").content.decode()
     assert '<a href="/projects/mine-0/applicants/">0</a>' in html
     assert '<a href="/projects/mine-1/applicants/">0</a>' in html
+
+
+@pytest.mark.parametrize("edits", [1, 3])
+def test_project_page_of_an_applicant_reads_each_thing_once(
+    client, world, edits, django_assert_num_queries
+):
+    """The versions are read once (the apply box gets the page's), the host-admin check
+    once, and invitations only for someone who has one; edits do not add queries."""
+    for n in range(edits):
+        ProjectVersion.objects.create(
+            project=world.project,
+            number=n + 1,
+            edited_at=timezone.now(),
+            actor=world.supervisor,
+            after_opening=True,
+            before={"title": "Old"},
+            after={"title": world.project.title},
+        )
+    client.force_login(world.candidate)
+    # Session, user, the drafts they see (kept per person and data version when the
+    # cache is on; it is off in tests), the project with its fields and supervisions
+    # (3), versions, host admin (can change; can vet asks again), roles (1), the
+    # candidate's profile and application (the apply box): no invitation query.
+    with django_assert_num_queries(12):
+        html = client.get(f"/projects/{world.project.key}/").content.decode()
+    assert world.project.title in html

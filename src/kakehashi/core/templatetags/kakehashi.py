@@ -10,6 +10,7 @@ from django.db.models import Exists
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from kakehashi.core.cache import versioned
 from kakehashi.core.enums import Country, Language
 from kakehashi.core.roles import is_candidate, is_officer
 
@@ -19,27 +20,38 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def user_roles(context) -> dict[str, bool]:
     """The roles of the signed-in user, computed once per request (fixed query count)."""
-    request = context.get("request")
+    return request_roles(context.get("request"))
+
+
+def request_roles(request) -> dict[str, bool]:
+    """`user_roles` for views: {} for anonymous visitors."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     cached = getattr(request, "_kakehashi_roles", None)
     if cached is None:
-        supervisor, invited, host, org_admin = _supervision_flags(user)
-        cached = {
-            "candidate": bool(is_candidate(user)),
-            # As core.roles.is_supervisor: supervises a project (an accepted supervision).
-            "supervisor": supervisor,
-            # Named a supervisor of a project and not answered yet (projects.SupervisionInvitation).
-            "invited": invited,
-            # Affiliated with an organisation as supervisor, researcher or admin: may post.
-            "host": host,
-            # An admin of some organisation: vets its projects.
-            "org_admin": org_admin,
-            "officer": bool(is_officer(user)),
-        }
+        # They depend only on rows the data version covers (profiles, supervisions,
+        # invitations, affiliations, the user's own): kept per person and version, so
+        # a page costs the version's one query (which cached fragments read anyway).
+        cached = versioned("nav-roles", (user.pk,), lambda: _roles(user), request=request)
         request._kakehashi_roles = cached
     return cached
+
+
+def _roles(user) -> dict[str, bool]:
+    supervisor, invited, host, org_admin = _supervision_flags(user)
+    return {
+        "candidate": bool(is_candidate(user)),
+        # As core.roles.is_supervisor: supervises a project (an accepted supervision).
+        "supervisor": supervisor,
+        # Named a supervisor of a project and not answered yet (projects.SupervisionInvitation).
+        "invited": invited,
+        # Affiliated with an organisation as supervisor, researcher or admin: may post.
+        "host": host,
+        # An admin of some organisation: vets its projects.
+        "org_admin": org_admin,
+        "officer": bool(is_officer(user)),
+    }
 
 
 def _supervision_flags(user) -> tuple[bool, bool, bool, bool]:

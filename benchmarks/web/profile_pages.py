@@ -1,0 +1,110 @@
+"""CPU time and queries of the signed-in pages, in-process, per role: a figure far less
+sensitive to a shared machine's load than req/s under wrk.
+
+    KAKEHASHI_VAR_DIR=/tmp/some-demo-var .venv/bin/python benchmarks/web/profile_pages.py \\
+        [--repeat 30] [--only search]
+
+Runs against the database of the environment (load the demo there first:
+`manage.py migrate && manage.py load_demo`). Each page is asked once to warm caches,
+then --repeat times; printed: the status, the queries of one request, and the median
+CPU time (process time, not wall time) per request. Use profile_request.py for where
+one page's time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kakehashi.settings")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from kakehashi.applications.models import Application  # noqa: E402
+from kakehashi.people.models import User  # noqa: E402
+from kakehashi.programs.models import Call  # noqa: E402
+from kakehashi.projects.models import Project  # noqa: E402
+
+
+def users() -> dict[str, User]:
+    """The same three people as the list benchmark (_prepare_lists.py)."""
+    candidate = (
+        User.objects.annotate(n=Count("applications")).filter(n__gt=0).order_by("-n", "pk").first()
+    )
+    top = (
+        Application.objects.values("project__supervisors")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    return {
+        "candidate": candidate,
+        "supervisor": User.objects.get(pk=top["project__supervisors"]),
+        "officer": User.objects.get(username="officer"),
+    }
+
+
+def pages() -> list[tuple[str, str]]:
+    call = Call.objects.order_by("pk").first().slug
+    project = Project.objects.filter(status="approved").order_by("pk").first().key
+    rows = []
+    for role in ("candidate", "supervisor", "officer"):
+        rows += [
+            (role, "/projects/"),
+            (role, "/home/"),
+            (role, f"/projects/{project}/"),
+            (role, "/search/?q=robot"),
+            (role, "/search/?q=apprentissage%20automatique"),
+        ]
+    rows += [
+        ("candidate", f"/calls/{call}/ranking/"),
+        ("supervisor", f"/supervising/calls/{call}/ranking/"),
+        ("officer", f"/calls/{call}/runs/"),
+    ]
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--only", default="")
+    args = ap.parse_args()
+    people = users()
+    clients = {}
+    for role, user in people.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    print(f"{'role':<11} {'page':<44} {'status':>6} {'queries':>7} {'CPU ms':>7}")
+    for role, path in pages():
+        if args.only and args.only not in path:
+            continue
+        client = clients[role]
+        r = client.get(path)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(path)
+        # Now: the next request resets the connection's query log (request_started).
+        queries = len(ctx.captured_queries)
+        times = []
+        for _ in range(args.repeat):
+            t = time.process_time()
+            client.get(path)
+            times.append(time.process_time() - t)
+        print(
+            f"{role:<11} {path:<44} {r.status_code:>6} {queries:>7} "
+            f"{statistics.median(times) * 1000:>7.1f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
