@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "kakehashi.notifications",
     "kakehashi.documents",
     "kakehashi.internships",
+    "kakehashi.funding",
 ]
 
 MIDDLEWARE = [

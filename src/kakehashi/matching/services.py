@@ -33,7 +33,7 @@ from kakehashi.matching.validators import policy_for_run
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import MatchPolicy
-from kakehashi.programs.services import phase_require_open
+from kakehashi.programs.services import phase_require_open, policy_with_budget_caps
 from kakehashi_match.rounds import residual_instance
 
 RUN_JOB = "match.run"
@@ -111,7 +111,9 @@ def run_start(
     return _queue(
         call=call,
         user=user,
-        policy=policy_for_run(call_policy=call.policy, overrides=policy),
+        policy=policy_with_budget_caps(
+            call=call, policy=policy_for_run(call_policy=call.policy, overrides=policy)
+        ),
         label=label,
         verb="run.started",
         audit={"round": 1},
