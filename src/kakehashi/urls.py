@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("kakehashi.offers.urls")),
     path("", include("kakehashi.documents.urls")),
     path("", include("kakehashi.audit.urls")),
+    path("", include("kakehashi.funding.urls")),
 ]
