@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core import limits
 from kakehashi.core.api import (
     ERRORS,
     ApiRouter,
@@ -29,6 +30,7 @@ from kakehashi.core.permissions import api_permission
 from kakehashi.funding import exports, selectors, services
 from kakehashi.funding.enums import Currency, RuleKind
 from kakehashi.funding.models import Entry, Funder, FundingRule, Payment
+from kakehashi.funding.money import plain
 from kakehashi.internships.models import Internship
 from kakehashi.programs.models import Program
 
@@ -38,14 +40,16 @@ ONLY_OFFICERS = gettext_lazy("Only program officers do this.")
 
 
 class RuleIn(Schema):
-    program: str = Field(..., description="The program's slug.")
-    funder: str = Field(..., description="The funder's code (e.g. MITACS).")
-    direction: str = Field("", description="CA_JP, JP_CA, or empty for both.")
+    program: str = Field(..., max_length=50, description="The program's slug.")
+    funder: str = Field(..., max_length=20, description="The funder's code (e.g. MITACS).")
+    direction: str = Field("", max_length=5, description="CA_JP, JP_CA, or empty for both.")
     kind: RuleKind
     label: str = text(200, "")
     currency: Currency
-    amount: str = Field(..., description="A decimal as text; JPY has no decimals.")
-    partner_contribution: str = Field("0", description="Per unit: the partner's part.")
+    amount: str = Field(..., max_length=20, description="A decimal as text; JPY has none.")
+    partner_contribution: str = Field(
+        "0", max_length=20, description="Per unit: the partner's part (invoiced by the funder)."
+    )
     unit_months_min: int = Field(4, ge=1, le=60)
     unit_months_max: int = Field(6, ge=1, le=60)
     source: str = text(500)
@@ -83,15 +87,15 @@ class RuleOut(Schema):
 
     @staticmethod
     def resolve_amount(obj) -> str:
-        return str(obj.amount)
+        return plain(obj.amount, obj.currency)
 
     @staticmethod
     def resolve_partner_contribution(obj) -> str:
-        return str(obj.partner_contribution)
+        return plain(obj.partner_contribution, obj.currency)
 
     @staticmethod
     def resolve_funder_contribution(obj) -> str:
-        return str(obj.funder_contribution)
+        return plain(obj.funder_contribution, obj.currency)
 
 
 class LineOut(Schema):
@@ -183,7 +187,11 @@ def _entry_out(entry: Entry) -> dict:
         "memo": entry.memo,
         "reverses": entry.reverses_id,
         "lines": [
-            {"account": str(line.account), "amount": str(line.amount), "currency": line.currency}
+            {
+                "account": str(line.account),
+                "amount": plain(line.amount, line.currency),
+                "currency": line.currency,
+            }
             for line in entry.lines.all()
         ],
     }
@@ -199,9 +207,9 @@ def _invoice_out(invoice) -> dict:
         "internship": invoice.internship_id,
         "issued_on": invoice.issued_on,
         "language": invoice.language,
-        "amount": str(invoice.amount),
+        "amount": plain(invoice.amount, invoice.currency),
         "currency": invoice.currency,
-        "original_amount": str(invoice.original_amount),
+        "original_amount": plain(invoice.original_amount, invoice.original_currency),
         "original_currency": invoice.original_currency,
         "rate": (
             {"series": invoice.rate.series, "date": invoice.rate.date, "value": str(invoice.rate.value)}
@@ -219,7 +227,7 @@ def _payment_out(payment: Payment) -> dict:
         "funder": payment.funder.code,
         "label": payment.label,
         "due_on": payment.due_on,
-        "amount": str(payment.amount),
+        "amount": plain(payment.amount, payment.currency),
         "currency": payment.currency,
         "status": payment.status,
     }
@@ -231,9 +239,13 @@ def _payment_out(payment: Payment) -> dict:
 def _rule_values(payload: dict) -> dict:
     values = dict(payload)
     if "funder" in values:
-        values["funder"] = Funder.objects.get(code=values["funder"])
+        values["funder"] = Funder.objects.filter(code=values["funder"]).first()
+        if values["funder"] is None:
+            raise ValidationError({"funder": [_("No funder has this code.")]}, code="unknown")
     if "program" in values:
-        values["program"] = Program.objects.get(slug=values["program"])
+        values["program"] = Program.objects.filter(slug=values["program"]).first()
+        if values["program"] is None:
+            raise ValidationError({"program": [_("No program has this slug.")]}, code="unknown")
     return values
 
 
@@ -257,7 +269,7 @@ def rule_list(request: HttpRequest, program: str = ""):
 @api_permission("funding.change_fundingrule", message=ONLY_OFFICERS)
 def rule_create(request: HttpRequest, payload: RuleIn):
     rule = FundingRule(**_rule_values(payload.dict()))
-    return 201, services.funding_rule_save(rule=rule, actor=request.user)
+    return Status(201, services.funding_rule_save(rule=rule, actor=request.user))
 
 
 def _rule(request: HttpRequest, rule_id: int, **_kwargs) -> FundingRule:
@@ -314,7 +326,7 @@ def internship_budget(request: HttpRequest, internship_id: int):
 def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn):
     entry = Entry.objects.get(pk=entry_id)
     reversal = services.entry_reverse(entry=entry, actor=request.user, reason=payload.reason)
-    return 201, _entry_out(selectors.entry_list(internship=entry.internship).get(pk=reversal.pk))
+    return Status(201, _entry_out(selectors.entry_list(internship=entry.internship).get(pk=reversal.pk)))
 
 
 # ---------------------------------------------------------------- invoices and payments
@@ -403,10 +415,10 @@ def payment_pay(request: HttpRequest, payment_id: int):
 @api_permission("funding.view_budget", message=ONLY_OFFICERS)
 def budget_list(
     request: HttpRequest,
-    funder: str = Field("", max_length=limits.LINE),
-    program: str = Field("", max_length=limits.LINE),
-    direction: str = Field("", max_length=5),
-    fiscal_year: int | None = Field(None, ge=2000, le=2100),
+    funder: str = "",
+    program: str = "",
+    direction: str = "",
+    fiscal_year: int | None = None,
 ):
     return [
         r.as_data()
@@ -430,7 +442,9 @@ def budget_list(
     ),
 )
 @api_permission("funding.view_budget", message=ONLY_OFFICERS)
-def budget_export(request: HttpRequest, format: str = Field("csv", pattern="^(csv|xlsx)$")):
+def budget_export(request: HttpRequest, format: str = "csv"):
+    if format not in ("csv", "xlsx"):
+        raise ValidationError({"format": [_("Choose csv or xlsx.")]})
     return exports.budget_export_response(selectors.budget_report(), format)
 
 
@@ -441,7 +455,7 @@ def budget_export(request: HttpRequest, format: str = Field("csv", pattern="^(cs
 )
 @api_permission("funding.view_exchangerate", message=ONLY_OFFICERS)
 @paginate(Pagination)
-def rate_list(request: HttpRequest, series: str = Field("", max_length=20)):
+def rate_list(request: HttpRequest, series: str = ""):
     return [
         {"series": r.series, "date": r.date, "value": str(r.value)}
         for r in selectors.rate_list(series=series)

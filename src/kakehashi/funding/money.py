@@ -135,3 +135,8 @@ def format_money(amount: Decimal, currency: str) -> str:
     """``CAD 7,500.00``, ``JPY 800,000``: the code first, so no reader guesses the currency."""
     places = DECIMALS.get(currency, 2)
     return f"{currency} {amount:,.{places}f}"
+
+
+def plain(amount: Decimal, currency: str) -> str:
+    """The amount as exact text in its currency's decimals: ``"7500.00"``, ``"806452"``."""
+    return str(amount.quantize(quantum(currency)))

@@ -19,7 +19,7 @@ from kakehashi.funding.models import (
     Line,
     Payment,
 )
-from kakehashi.funding.money import Money
+from kakehashi.funding.money import Money, plain
 
 
 def rule_list(*, program=None) -> QuerySet[FundingRule]:
@@ -97,17 +97,20 @@ class BudgetRow:
         return "" if value is None else str(Money(value, self.currency))
 
     def as_data(self) -> dict:
+        def text(value):
+            return None if value is None else plain(value, self.currency)
+
         return {
             "funder": self.funder,
             "program": self.program,
             "direction": self.direction,
             "fiscal_year": self.fiscal_year,
             "currency": self.currency,
-            "budget": None if self.budget is None else str(self.budget),
-            "committed": str(self.committed),
-            "invoiced": str(self.invoiced),
-            "paid": str(self.paid),
-            "remaining": None if self.remaining is None else str(self.remaining),
+            "budget": text(self.budget),
+            "committed": text(self.committed),
+            "invoiced": text(self.invoiced),
+            "paid": text(self.paid),
+            "remaining": text(self.remaining),
         }
 
 
