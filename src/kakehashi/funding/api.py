@@ -212,7 +212,11 @@ def _invoice_out(invoice) -> dict:
         "original_amount": plain(invoice.original_amount, invoice.original_currency),
         "original_currency": invoice.original_currency,
         "rate": (
-            {"series": invoice.rate.series, "date": invoice.rate.date, "value": str(invoice.rate.value)}
+            {
+                "series": invoice.rate.series,
+                "date": invoice.rate.date,
+                "value": str(invoice.rate.value),
+            }
             if invoice.rate
             else None
         ),
@@ -326,7 +330,9 @@ def internship_budget(request: HttpRequest, internship_id: int):
 def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn):
     entry = Entry.objects.get(pk=entry_id)
     reversal = services.entry_reverse(entry=entry, actor=request.user, reason=payload.reason)
-    return Status(201, _entry_out(selectors.entry_list(internship=entry.internship).get(pk=reversal.pk)))
+    return Status(
+        201, _entry_out(selectors.entry_list(internship=entry.internship).get(pk=reversal.pk))
+    )
 
 
 # ---------------------------------------------------------------- invoices and payments
@@ -368,7 +374,8 @@ def invoice_detail(request: HttpRequest, invoice_id: int):
     response={200: None, **ERRORS},
     summary="One invoice as PDF, in the partner's language",
     openapi_extra=file_responses(
-        "The invoice as PDF.", {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+        "The invoice as PDF.",
+        {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     ),
 )
 @api_permission("funding.view_invoice", obj=_invoice)

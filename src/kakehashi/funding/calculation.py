@@ -30,7 +30,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     28/29 Feb)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,8 @@ def budget_lines(*, rules, direction: str, start: dt.date, last_day: dt.date) ->
             line(
                 funder,
                 Payer.FUNDER,
-                _("%(label)s: %(units)d unit(s), funder's share") % {"label": label, "units": units},
+                _("%(label)s: %(units)d unit(s), funder's share")
+                % {"label": label, "units": units},
             )
             line(
                 partner,
@@ -191,9 +194,7 @@ def split(total: Money, weights: list[Decimal]) -> list[Money]:
     weight = sum(weights, Decimal(0))
     if not weights or not weight:
         return []
-    parts = [
-        Money.rounded(total.amount * w / weight, total.currency) for w in weights[:-1]
-    ]
+    parts = [Money.rounded(total.amount * w / weight, total.currency) for w in weights[:-1]]
     done = sum((p.amount for p in parts), Decimal(0))
     parts.append(Money((total.amount - done).quantize(quantum(total.currency)), total.currency))
     return parts

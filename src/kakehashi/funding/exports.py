@@ -53,7 +53,9 @@ def invoice_document(invoice) -> dict:
             (
                 _("Partner contribution to the internship of %(intern)s at %(host)s")
                 % {
-                    "intern": intern.display_name_ja if invoice.language == "ja" else intern.display_name,
+                    "intern": intern.display_name_ja
+                    if invoice.language == "ja"
+                    else intern.display_name,
                     "host": internship.host.shown()[0],
                 },
                 format_money(invoice.original_amount, invoice.original_currency),
@@ -170,8 +172,8 @@ def budget_xlsx(report) -> bytes:
     for row in budget_rows(report):
         sheet.append(
             [
-                Decimal(row[c]) if c in ("budget", "committed", "invoiced", "paid", "remaining")
-                and row[c] != ""
+                Decimal(row[c])
+                if c in ("budget", "committed", "invoiced", "paid", "remaining") and row[c] != ""
                 else row[c]
                 for c in BUDGET_COLUMNS
             ]

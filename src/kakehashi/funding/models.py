@@ -56,7 +56,9 @@ class Funder(TimestampedModel):
         _("code"),
         max_length=20,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z0-9]+(-[A-Z0-9]+)*$", _("Capitals, digits and hyphens."))],
+        validators=[
+            RegexValidator(r"^[A-Z0-9]+(-[A-Z0-9]+)*$", _("Capitals, digits and hyphens."))
+        ],
         help_text=_("Starts its invoice numbers, e.g. MITACS-FY2027-0001."),
     )
     name = models.CharField(_("name"), max_length=200)
@@ -235,6 +237,9 @@ class RateImport(models.Model):
         ordering = ["-imported_at"]
         verbose_name = _("exchange-rate import")
         verbose_name_plural = _("exchange-rate imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.imported_at:%Y-%m-%d %H:%M})"
 
 
 class ExchangeRate(models.Model):

@@ -38,7 +38,7 @@ def check_currency(currency: str) -> str:
 
 def to_decimal(value: Any) -> Decimal:
     """A Decimal from a Decimal, an int or a string; never from a float (inexact)."""
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, float | bool):
         raise ValidationError(_("Give amounts as text or whole numbers, not floats."), code="float")
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
@@ -67,9 +67,7 @@ def check_amount(amount: Any, currency: str) -> Decimal:
         if places == 0:
             message = _("%(currency)s has no decimals: %(amount)s cannot be paid in %(currency)s.")
         else:
-            message = _(
-                "%(currency)s has %(places)d decimals: %(amount)s has more."
-            )
+            message = _("%(currency)s has %(places)d decimals: %(amount)s has more.")
         raise ValidationError(
             message % {"currency": currency, "amount": amount, "places": places},
             code="decimals",
@@ -100,9 +98,7 @@ class Money:
         if not isinstance(other, Money):
             raise TypeError("Money only adds to Money")
         if other.currency != self.currency:
-            raise ValueError(
-                f"Cannot mix currencies: {self.currency} and {other.currency}"
-            )
+            raise ValueError(f"Cannot mix currencies: {self.currency} and {other.currency}")
 
     def __add__(self, other: Money) -> Money:
         self._same(other)

@@ -83,7 +83,13 @@ def parse_boc_csv(text: str) -> list[dict]:
             cell = row[index].strip() if index < len(row) else ""
             if not cell:
                 continue
-            record = {"series": name, "base": base, "quote": quote, "date": date, "date_text": date_text}
+            record = {
+                "series": name,
+                "base": base,
+                "quote": quote,
+                "date": date,
+                "date_text": date_text,
+            }
             try:
                 value = Decimal(cell)
                 if not value.is_finite() or value <= 0:

@@ -40,8 +40,10 @@ def _day(value) -> dt.date | None:
 def lines_from_data(data) -> list[calculation.BudgetLine] | None:
     """The budget lines an agreement stored (our ``BudgetLine.as_data`` shape), or None
     when it stored none of ours (then the rules are applied afresh)."""
-    if not isinstance(data, list) or not data or not all(
-        isinstance(d, dict) and "payer" in d for d in data
+    if (
+        not isinstance(data, list)
+        or not data
+        or not all(isinstance(d, dict) and "payer" in d for d in data)
     ):
         return None
     funders = {f.code: f for f in Funder.objects.filter(code__in={d["funder"] for d in data})}
@@ -50,7 +52,8 @@ def lines_from_data(data) -> list[calculation.BudgetLine] | None:
         funder = funders.get(d["funder"])
         if funder is None:
             raise ValidationError(
-                _("The agreement's budget names an unknown funder: %(code)s.") % {"code": d["funder"]}
+                _("The agreement's budget names an unknown funder: %(code)s.")
+                % {"code": d["funder"]}
             )
         out.append(
             calculation.BudgetLine(
@@ -79,9 +82,7 @@ def on_agreement_blockers(sender, *, internship, agreement=None, **kwargs) -> li
         return [str(m) for m in exc.messages]
     partner_lines = [line for line in lines if line.payer == Payer.PARTNER]
     if partner_lines and internship.partner is None:
-        reasons.append(
-            _("The program's rules ask the industry partner to contribute: name the partner first.")
-        )
+        reasons.append(services.NO_PARTNER())
     elif partner_lines:
         _language, currency = services.partner_terms(internship.partner)
         for line in partner_lines:
@@ -205,13 +206,16 @@ def on_placement_budget(sender, *, call, **kwargs) -> list[dict]:
         each = max((cost(budget.direction, p.start_date, p.end_date) for p in relevant), default=0)
         if not each:
             continue
-        row = report.get((budget.funder.code, budget.direction, budget.fiscal_year, budget.currency))
+        row = report.get(
+            (budget.funder.code, budget.direction, budget.fiscal_year, budget.currency)
+        )
         remaining = row.remaining if row is not None else budget.amount
         remaining -= sum(
             (
                 cost(i.direction, i.start_date, i.last_day)
                 for i in uncommitted
-                if i.direction == budget.direction and fiscal_year(i.start_date) == budget.fiscal_year
+                if i.direction == budget.direction
+                and fiscal_year(i.start_date) == budget.fiscal_year
             ),
             Decimal(0),
         )

@@ -57,9 +57,9 @@ def invoice_list_visible(*, user) -> QuerySet[Invoice]:
 
 def payment_list_visible(*, user) -> QuerySet[Payment]:
     """Officers see every payment; an intern their own."""
-    payments = Payment.objects.select_related("funder", "internship", "internship__intern").order_by(
-        "internship_id", "due_on", "id"
-    )
+    payments = Payment.objects.select_related(
+        "funder", "internship", "internship__intern"
+    ).order_by("internship_id", "due_on", "id")
     if not getattr(user, "is_authenticated", False):
         return payments.none()
     if is_officer(user):
@@ -159,17 +159,23 @@ def budget_report(
         return rows[key]
 
     for b in budgets:
-        r = row(b.funder.code, b.funder.name, b.program.slug, b.direction, b.fiscal_year, b.currency)
+        r = row(
+            b.funder.code, b.funder.name, b.program.slug, b.direction, b.fiscal_year, b.currency
+        )
         r.budget = (r.budget or Decimal(0)) + b.amount
     committed = (
-        Line.objects.filter(entries, account__kind=AccountKind.FUNDER, account__purpose=Purpose.COMMITTED)
+        Line.objects.filter(
+            entries, account__kind=AccountKind.FUNDER, account__purpose=Purpose.COMMITTED
+        )
         .values(*keys)
         .annotate(total=Sum("amount"))
     )
     for item in committed:
         row(*(item[k] for k in keys)).committed += _exact(item)
     paid = (
-        Line.objects.filter(entries, account__kind=AccountKind.FUNDER, account__purpose=Purpose.PAID)
+        Line.objects.filter(
+            entries, account__kind=AccountKind.FUNDER, account__purpose=Purpose.PAID
+        )
         .values(*keys)
         .annotate(total=Sum("amount"))
     )
@@ -189,7 +195,9 @@ def budget_report(
     )
     for item in invoiced:
         row(*(item[k] for k in keys)).invoiced -= _exact(item)
-    return sorted(rows.values(), key=lambda r: (r.fiscal_year, r.funder, r.program, r.direction, r.currency))
+    return sorted(
+        rows.values(), key=lambda r: (r.fiscal_year, r.funder, r.program, r.direction, r.currency)
+    )
 
 
 def balances(*, internship=None) -> dict[str, dict[str, Decimal]]:

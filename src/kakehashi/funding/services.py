@@ -44,6 +44,11 @@ from kakehashi.funding.models import (
 from kakehashi.funding.money import Money, format_money
 from kakehashi.funding.rates import parse_boc_csv, rate_for
 
+
+def NO_PARTNER() -> str:
+    return _("The program's rules ask the industry partner to contribute: name the partner first.")
+
+
 #: Entries that grant or take back money (not invoices, payments or their reversals).
 GRANTING = (EntryKind.COMMITMENT, EntryKind.ADJUSTMENT, EntryKind.REFUND)
 
@@ -112,7 +117,9 @@ def budget_save(*, budget: Budget, actor) -> Budget:
 # ---------------------------------------------------------------- exchange rates
 
 
-def rates_import(*, data: bytes | str, format: str = "csv", actor, filename: str = "") -> ImportResult:
+def rates_import(
+    *, data: bytes | str, format: str = "csv", actor, filename: str = ""
+) -> ImportResult:
     """Import observations from a CSV in the Bank of Canada's format, all or nothing.
 
     A date already known for a series is updated when its value differs, else skipped;
@@ -139,7 +146,10 @@ def rates_import(*, data: bytes | str, format: str = "csv", actor, filename: str
                 existing.save(update_fields=["value", "imported"])
                 result.updated += 1
             else:
-                rate = ExchangeRate(imported=batch, **{k: record[k] for k in ("series", "base", "quote", "date", "value")})
+                rate = ExchangeRate(
+                    imported=batch,
+                    **{k: record[k] for k in ("series", "base", "quote", "date", "value")},
+                )
                 rate.full_clean(exclude=["imported"])
                 rate.save()
                 result.created += 1
@@ -171,7 +181,10 @@ def convert(amount: Money, currency: str, *, on: dt.date) -> tuple[Money, Exchan
 
 def account_for(kind: str, holder, purpose: str, name: str = "") -> Account:
     account, _created = Account.objects.get_or_create(
-        kind=kind, holder=str(holder), purpose=purpose, defaults={"name": name or f"{kind} {holder}"}
+        kind=kind,
+        holder=str(holder),
+        purpose=purpose,
+        defaults={"name": name or f"{kind} {holder}"},
     )
     return account
 
@@ -251,7 +264,9 @@ def entry_reverse(*, entry: Entry, actor, reason: str) -> Entry:
     with transaction.atomic():
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if entry.kind == EntryKind.REVERSAL:
-            raise ValidationError(_("A reversal is not reversed: post a new entry."), code="reversal")
+            raise ValidationError(
+                _("A reversal is not reversed: post a new entry."), code="reversal"
+            )
         if Entry.objects.filter(reverses=entry).exists():
             raise ValidationError(_("This entry is already reversed."), code="reversed")
         lines = [
@@ -290,7 +305,9 @@ def entry_reverse(*, entry: Entry, actor, reason: str) -> Entry:
 # ---------------------------------------------------------------- what an internship gets
 
 
-def internship_budget_lines(internship, *, start=None, last_day=None) -> list[calculation.BudgetLine]:
+def internship_budget_lines(
+    internship, *, start=None, last_day=None
+) -> list[calculation.BudgetLine]:
     rules = list(
         FundingRule.objects.filter(program_id=internship.program_id).select_related("funder")
     )
@@ -336,7 +353,7 @@ def _grant_entries(*, internship, deltas, kind, actor, memo, on=None) -> list[En
             by_funder[(funder_id, currency)][payer] = amount
     if any(Payer.PARTNER in v for v in by_funder.values()) and internship.partner_id is None:
         raise ValidationError(
-            _("The program's rules ask the industry partner to contribute: name the partner first."),
+            NO_PARTNER(),
             code="no_partner",
         )
     entries = []
@@ -392,7 +409,9 @@ def invoice_issue(
     on = on or timezone.localdate()
     partner = internship.partner
     if partner is None:
-        raise ValidationError(_("The internship has no industry partner to invoice."), code="no_partner")
+        raise ValidationError(
+            _("The internship has no industry partner to invoice."), code="no_partner"
+        )
     language, currency = partner_terms(partner)
     with transaction.atomic():
         billed, rate = convert(share, currency, on=on)
@@ -557,7 +576,9 @@ def schedule_rebuild(internship, *, last_day: dt.date) -> None:
     Payment.objects.bulk_create(new)
 
 
-def commitment_create(*, internship, actor=None, lines=None, on: dt.date | None = None) -> list[Entry]:
+def commitment_create(
+    *, internship, actor=None, lines=None, on: dt.date | None = None
+) -> list[Entry]:
     """Commit what the rules (or the approved agreement's `lines`) give the internship:
     one entry per funder and currency, the partner's invoices and the intern's schedule.
     Once: an internship already committed is left as it is."""
@@ -587,9 +608,7 @@ def commitment_create(*, internship, actor=None, lines=None, on: dt.date | None 
                 data={
                     "entries": [e.pk for e in entries],
                     "invoices": [i.number for i in invoices],
-                    "totals": {
-                        f"{f}:{p}:{c}": str(a) for (f, p, c), a in sorted(targets.items())
-                    },
+                    "totals": {f"{f}:{p}:{c}": str(a) for (f, p, c), a in sorted(targets.items())},
                 },
             )
     return entries
@@ -626,7 +645,9 @@ def commitment_adjust(
                 data={
                     "entries": [e.pk for e in entries],
                     "invoices": [i.number for i in invoices],
-                    "deltas": {f"{f}:{p}:{c}": str(a) for (f, p, c), a in sorted(deltas.items()) if a},
+                    "deltas": {
+                        f"{f}:{p}:{c}": str(a) for (f, p, c), a in sorted(deltas.items()) if a
+                    },
                 },
             )
     return entries
@@ -671,7 +692,9 @@ def refund_pro_rata(*, internship, ended_on: dt.date, actor=None, on=None) -> li
                     "ended_on": ended_on.isoformat(),
                     "entries": [e.pk for e in entries],
                     "credit_notes": [i.number for i in invoices],
-                    "refunds": {f"{f}:{p}:{c}": str(-a) for (f, p, c), a in sorted(deltas.items()) if a},
+                    "refunds": {
+                        f"{f}:{p}:{c}": str(-a) for (f, p, c), a in sorted(deltas.items()) if a
+                    },
                 },
             )
     return entries
@@ -681,8 +704,10 @@ def payment_record(*, payment: Payment, actor, on: dt.date | None = None) -> Ent
     """Record that a scheduled payment was made to the intern (officers)."""
     _require_officer(actor)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("funder", "internship").get(
-            pk=payment.pk
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("funder", "internship")
+            .get(pk=payment.pk)
         )
         if payment.status != PaymentStatus.SCHEDULED:
             raise ValidationError(
@@ -714,4 +739,3 @@ def payment_record(*, payment: Payment, actor, on: dt.date | None = None) -> Ent
             data={"amount": str(money.amount), "currency": money.currency, "entry": entry.pk},
         )
     return entry
-

@@ -119,7 +119,9 @@ def invoice_page(request, pk: int):
     """The invoice as a printable page, in the partner's language."""
     invoice = request.permission_object
     return render(
-        request, "funding/invoice.html", {"invoice": invoice, "doc": exports.invoice_document(invoice)}
+        request,
+        "funding/invoice.html",
+        {"invoice": invoice, "doc": exports.invoice_document(invoice)},
     )
 
 

@@ -12,11 +12,14 @@ import pytest
 
 from kakehashi.funding.models import Budget, ExchangeRate, Funder, FundingRule
 from kakehashi.internships.models import Internship
+from kakehashi.offers.models import Offer
 from kakehashi.offers.services import offer_accept
 from tests import factories
+from tests.kakehashi.matching.conftest import market, start  # noqa: F401  (fixtures reused)
 from tests.kakehashi.offers.conftest import (  # noqa: F401  (fixtures reused by name)
     DEADLINE,
     before_deadline,
+    publish_run,
     published,
     world,
 )
@@ -54,7 +57,7 @@ def rate(day: dt.date, value: str = "0.0093", series: str = "FXJPYCAD") -> Excha
 
 
 @pytest.fixture
-def funding(world, published, before_deadline):
+def funding(world, published, before_deadline):  # noqa: F811  (the fixtures above)
     offer_accept(offer=published.offer, candidate=world.candidate, now=before_deadline)
     internship = Internship.objects.select_related("program", "partner", "intern").get()
     partner = factories.OrganisationFactory(
@@ -81,4 +84,38 @@ def funding(world, published, before_deadline):
         budget=budget,
         officer=world.officer,
         intern=world.candidate,
+    )
+
+
+def uncommitted_internship(program_market, *, first_day, last_day) -> Internship:
+    """An internship of the market's program, as an accepted offer of an earlier call
+    would have started it (no agreement yet, so nothing committed)."""
+    earlier = factories.CallFactory(program=program_market.call.program, slug="earlier")
+    project = factories.ProjectFactory(
+        call=earlier, host=program_market.kyoto, start_date=first_day, end_date=last_day
+    )
+    person = factories.candidate(user__username="earlier-intern")
+    run = publish_run(
+        call=earlier,
+        instance={
+            "students": {f"c{person.pk}": [project.key]},
+            "projects": {project.key: {"capacity": 1, "ranking": []}},
+            "supervisors": {},
+        },
+    )
+    offer = Offer.objects.create(
+        run=run, candidate=person, project=project, deadline=run.published_at
+    )
+    return Internship.objects.create(
+        offer=offer,
+        intern=person,
+        project=project,
+        program=program_market.call.program,
+        direction="CA_JP",
+        level="phd",
+        host=program_market.kyoto,
+        region="JP-26",
+        start_date=first_day,
+        end_date=last_day,
+        working_language="en",
     )

@@ -83,12 +83,17 @@ def test_a_yen_rule_with_decimals_answers_422_and_changes_nothing(funding):
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert body(response) == error(
-        422,
-        "decimals",
-        "JPY has no decimals: 200000.5 cannot be paid in JPY.",
-        fields={"amount": ["JPY has no decimals: 200000.5 cannot be paid in JPY."]},
-    ) or body(response)["error"]["message"] == "JPY has no decimals: 200000.5 cannot be paid in JPY."
+    assert (
+        body(response)
+        == error(
+            422,
+            "decimals",
+            "JPY has no decimals: 200000.5 cannot be paid in JPY.",
+            fields={"amount": ["JPY has no decimals: 200000.5 cannot be paid in JPY."]},
+        )
+        or body(response)["error"]["message"]
+        == "JPY has no decimals: 200000.5 cannot be paid in JPY."
+    )
     assert FundingRule.objects.count() == 1
 
 
@@ -116,7 +121,9 @@ def test_anonymous_callers_get_401(db):
     assert response.status_code == 401
 
 
-def test_invoices_are_seen_by_officers_and_the_partners_admins_only(committed, partner_admin, stranger):
+def test_invoices_are_seen_by_officers_and_the_partners_admins_only(
+    committed, partner_admin, stranger
+):
     number = Invoice.objects.get().number
     for user in (committed.officer, partner_admin):
         data = body(token_client(user).get(f"{API}/funding/invoices"))
@@ -160,7 +167,9 @@ def test_interns_see_their_own_payments_officers_record_them(committed, stranger
     assert body(paid)["status"] == "paid"
     again = token_client(committed.officer).post(f"{API}/funding/payments/{first}/pay")
     assert again.status_code == 422
-    assert body(again)["error"]["message"] == "Only a scheduled payment can be paid; this one is Paid."
+    assert (
+        body(again)["error"]["message"] == "Only a scheduled payment can be paid; this one is Paid."
+    )
 
 
 def test_the_ledger_of_an_internship_for_the_intern_and_officers(committed, stranger):
@@ -178,9 +187,9 @@ def test_the_ledger_of_an_internship_for_the_intern_and_officers(committed, stra
 
 def test_an_officer_reverses_an_entry_once(committed):
     client = token_client(committed.officer)
-    entry_id = body(
-        client.get(f"{API}/funding/internships/{committed.internship.pk}/ledger")
-    )["items"][0]["id"]
+    entry_id = body(client.get(f"{API}/funding/internships/{committed.internship.pk}/ledger"))[
+        "items"
+    ][0]["id"]
     url = f"{API}/funding/entries/{entry_id}/reverse"
     response = client.post(url, json.dumps({"reason": "typo"}), content_type="application/json")
     assert response.status_code == 201
@@ -248,9 +257,12 @@ def test_rates_import_from_the_bank_of_canada_format(funding):
         ("2027-01-06", "0.00930500"),
         ("2027-01-04", "0.00931200"),
     ]
-    assert token_client(funding.intern).post(
-        f"{API}/funding/rates/import", BOC, content_type="text/csv"
-    ).status_code == 403
+    assert (
+        token_client(funding.intern)
+        .post(f"{API}/funding/rates/import", BOC, content_type="text/csv")
+        .status_code
+        == 403
+    )
 
 
 def test_a_bad_row_rejects_the_whole_rate_file(funding):
@@ -262,7 +274,13 @@ def test_a_bad_row_rejects_the_whole_rate_file(funding):
         422,
         "import_rejected",
         "The file was rejected: 1 of 2 rows have errors; nothing was imported.",
-        rows=[{"row": 2, "id": "FXJPYCAD:2027-01-06", "errors": {"value": ["“-1” is not a positive rate."]}}],
+        rows=[
+            {
+                "row": 2,
+                "id": "FXJPYCAD:2027-01-06",
+                "errors": {"value": ["“-1” is not a positive rate."]},
+            }
+        ],
     )
     assert not ExchangeRate.objects.exists()
 
@@ -301,9 +319,7 @@ def test_invoice_list_queries_do_not_grow(committed):
 
 
 def test_payment_list_queries_do_not_grow(committed):
-    Payment.objects.exclude(pk=Payment.objects.order_by("id").first().pk).update(
-        status="cancelled"
-    )
+    Payment.objects.exclude(pk=Payment.objects.order_by("id").first().pk).update(status="cancelled")
     Payment.objects.filter(status="cancelled").delete()
 
     def grow():

@@ -85,7 +85,8 @@ def test_a_yen_stipend_and_travel_with_a_cap():
     lines = calculation.budget_lines(
         rules=rules, direction="JP_CA", start=dt.date(2027, 6, 1), last_day=dt.date(2027, 9, 15)
     )
-    # 3 whole months and 15 of 30 days: 3.5 × 200,000 = 700,000; + 250,000 is over the cap of 900,000.
+    # 3 whole months and 15 of 30 days: 3.5 × 200,000 = 700,000; with 250,000 of travel
+    # it is over the cap of 900,000.
     assert [(line.kind, line.money.amount) for line in lines] == [
         ("stipend", Decimal("700000")),
         ("travel", Decimal("250000")),

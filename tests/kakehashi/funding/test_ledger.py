@@ -52,7 +52,9 @@ def test_the_budget_signal_answers_the_rules_lines(funding):
     answers = signals.agreement_budget.send(
         sender=Internship, internship=funding.internship, agreement=AGREEMENT
     )
-    lines = dict(answers)[next(r for r, _a in answers if r.__module__ == "kakehashi.funding.receivers")]
+    lines = dict(answers)[
+        next(r for r, _a in answers if r.__module__ == "kakehashi.funding.receivers")
+    ]
     assert [(x["funder"], x["amount"], x["currency"], x["payer"]) for x in lines] == [
         ("MITACS", "7500.00", "CAD", "funder"),
         ("MITACS", "7500.00", "CAD", "partner"),
@@ -153,9 +155,7 @@ def test_an_early_end_refunds_pro_rata_with_a_credit_note(funding, today_rate):
     )
     assert credit.number.endswith("-0002")
     # What is still owed (15,000 − 7,560.98) is spread over May and June only.
-    scheduled = list(
-        Payment.objects.filter(status="scheduled").values_list("due_on", "amount")
-    )
+    scheduled = list(Payment.objects.filter(status="scheduled").values_list("due_on", "amount"))
     assert scheduled == [
         (dt.date(2027, 5, 1), Decimal("3719.51")),
         (dt.date(2027, 6, 1), Decimal("3719.51")),
@@ -259,9 +259,7 @@ def test_an_unbalanced_entry_is_refused(funding):
             internship=funding.internship,
             lines=[(account, Money("10.00", "CAD")), (other, Money("-10", "JPY"))],
         )
-    assert exc.value.messages == [
-        "The entry does not balance: CAD 10.00, JPY -10 left over."
-    ]
+    assert exc.value.messages == ["The entry does not balance: CAD 10.00, JPY -10 left over."]
     assert not Entry.objects.exists()
 
 

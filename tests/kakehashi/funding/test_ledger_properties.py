@@ -24,7 +24,9 @@ START, END = dt.date(2027, 5, 1), dt.date(2027, 8, 31)
 steps = st.lists(
     st.one_of(
         st.tuples(st.just("commit")),
-        st.tuples(st.just("invoice"), st.integers(-500_00, 500_00), st.sampled_from(["CAD", "JPY"])),
+        st.tuples(
+            st.just("invoice"), st.integers(-500_00, 500_00), st.sampled_from(["CAD", "JPY"])
+        ),
         st.tuples(st.just("pay"), st.integers(0, 10)),
         st.tuples(st.just("refund"), st.integers(0, (END - START).days)),
         st.tuples(st.just("amend"), st.integers(60, 400)),

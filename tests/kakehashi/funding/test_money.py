@@ -46,7 +46,7 @@ def test_currencies_never_mix():
     with pytest.raises(ValueError, match="Cannot mix currencies: CAD and JPY"):
         Money("1", "CAD") + Money("1", "JPY")
     with pytest.raises(ValueError):
-        Money("1", "CAD") < Money("1", "JPY")
+        assert Money("1", "CAD") < Money("1", "JPY")
 
 
 def test_amounts_are_written_with_their_currency():
