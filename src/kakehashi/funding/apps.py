@@ -34,3 +34,9 @@ class FundingConfig(AppConfig):
         program_signals.placement_budget.connect(
             receivers.on_placement_budget, dispatch_uid="funding.placements"
         )
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        from kakehashi.funding.privacy import funding_data_export, funding_erase
+        from kakehashi.people.signals import person_data_export, person_erase
+
+        person_data_export.connect(funding_data_export, dispatch_uid="funding.privacy")
+        person_erase.connect(funding_erase, dispatch_uid="funding.privacy")

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from kakehashi.funding import services
 from kakehashi.funding.models import Budget, ExchangeRate, Funder, FundingRule
+from kakehashi.funding.privacy import funding_data_export, funding_erase
 from kakehashi.internships import signals
 from kakehashi.internships.models import Internship
 from kakehashi.programs.models import Program
@@ -73,3 +74,14 @@ def test_the_internship_page_panel(funding):
     )
     (panel,) = [p for _r, ps in answers if ps for p in ps]
     assert panel["context"]["payments"] == [] and len(panel["context"]["lines"]) == 2
+
+
+def test_the_interns_payments_are_in_their_data_export_and_kept_on_deletion(funding):
+    rate(dt.date(2027, 3, 1))
+    services.commitment_create(internship=funding.internship, on=dt.date(2027, 3, 1))
+    section = funding_data_export(sender=None, person=funding.intern)["payments"]
+    assert [(r["due_on"], r["amount"], r["currency"]) for r in section["records"]][:1] == [
+        ("2027-05-01", "3750.00", "CAD")
+    ]
+    (item,) = funding_erase(sender=None, person=funding.intern, placeholder="x", dry_run=True)
+    assert (item["count"], item["action"]) == (4, "kept")
