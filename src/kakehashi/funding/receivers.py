@@ -71,7 +71,12 @@ def lines_from_data(data) -> list[calculation.BudgetLine] | None:
 
 
 def on_agreement_budget(sender, *, internship, agreement=None, **kwargs) -> list[dict]:
-    return [line.as_data() for line in services.internship_budget_lines(internship)]
+    """The rules' lines; none when the rules refuse the dates (a unit too short): the
+    drafting goes on, and ``agreement_blockers`` says why it cannot be approved."""
+    try:
+        return [line.as_data() for line in services.internship_budget_lines(internship)]
+    except ValidationError:
+        return []
 
 
 def on_agreement_blockers(sender, *, internship, agreement=None, **kwargs) -> list[str]:

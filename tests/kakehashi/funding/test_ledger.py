@@ -103,6 +103,17 @@ def test_approval_commits_invoices_the_partner_in_yen_and_schedules_payments(fun
     assert_balanced()
 
 
+def test_dates_too_short_for_a_unit_draft_no_lines_and_block_the_approval(funding):
+    funding.internship.end_date = dt.date(2027, 6, 30)
+    answers = signals.agreement_budget.send(
+        sender=Internship, internship=funding.internship, agreement=AGREEMENT
+    )
+    assert [a for _r, a in answers if _r.__module__.startswith("kakehashi.funding")] == [[]]
+    assert on_agreement_blockers(Internship, internship=funding.internship) == [
+        "The internship lasts 2 months; a unit of “Accelerate-like unit” lasts at least 4 months."
+    ]
+
+
 def test_a_second_approval_commits_nothing_more(funding, today_rate):
     approve(funding)
     approve(funding)
