@@ -11,6 +11,7 @@ class FundingConfig(AppConfig):
         # the app registry is ready (docs/architecture.md, signals table).
         from kakehashi.funding import receivers
         from kakehashi.internships import signals as internship_signals
+        from kakehashi.matching import signals as matching_signals
         from kakehashi.programs import signals as program_signals
 
         internship_signals.agreement_budget.connect(
@@ -33,6 +34,9 @@ class FundingConfig(AppConfig):
         )
         program_signals.placement_budget.connect(
             receivers.on_placement_budget, dispatch_uid="funding.placements"
+        )
+        matching_signals.run_publishing.connect(
+            receivers.on_run_publishing, dispatch_uid="funding.publishing"
         )
         # Answer the personal-data export and the account deletion (people/privacy.py).
         from kakehashi.funding.privacy import funding_data_export, funding_erase

@@ -235,3 +235,33 @@ def on_placement_budget(sender, *, call, **kwargs) -> list[dict]:
         {"label": label, "direction": direction, "places": places}
         for direction, (places, label) in sorted(limits.items())
     ]
+
+
+def on_run_publishing(sender, *, run, **kwargs) -> list[str]:
+    """Refuse to publish a run placing more interns in a direction than the money left
+    pays for now (the budgets may have changed since the run started)."""
+    limits = {limit["direction"]: limit for limit in on_placement_budget(sender, call=run.call)}
+    if not limits:
+        return []
+    keys = [key for key in (run.result or {}).get("assignments", {}).values() if key]
+    countries = dict(
+        Project.objects.filter(call=run.call, key__in=set(keys)).values_list("key", "host__country")
+    )
+    placed: dict[str, int] = {}
+    for key in keys:
+        direction = "CA_JP" if countries.get(key) == "JP" else "JP_CA"
+        placed[direction] = placed.get(direction, 0) + 1
+    return [
+        _(
+            "The run places %(placed)d interns in %(direction)s; the money left (%(label)s) "
+            "pays for %(places)d. Run the match again."
+        )
+        % {
+            "placed": placed.get(direction, 0),
+            "direction": direction,
+            "label": limit["label"],
+            "places": limit["places"],
+        }
+        for direction, limit in sorted(limits.items())
+        if placed.get(direction, 0) > limit["places"]
+    ]

@@ -28,7 +28,7 @@ from kakehashi.matching.selectors import (
     project_facts,
     published_run,
 )
-from kakehashi.matching.signals import run_published
+from kakehashi.matching.signals import run_published, run_publishing
 from kakehashi.matching.validators import policy_for_run
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
@@ -425,6 +425,13 @@ def run_publish(*, run: MatchRun, user) -> MatchRun:
             % {"round": run.round, "run": other.pk},
             code="round_published",
         )
+    reasons = [
+        reason
+        for _receiver, answer in run_publishing.send(sender=MatchRun, run=run)
+        for reason in answer or ()
+    ]
+    if reasons:
+        raise ValidationError(reasons, code="publish_refused")
     run.published_at = timezone.now()
     run.published_by = user
     # The unique constraint (one published run per round) is left to the database,

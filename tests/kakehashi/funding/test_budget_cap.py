@@ -87,3 +87,19 @@ def test_an_internship_not_yet_committed_counts_against_the_budget(market, start
     # An earlier internship of the program, accepted but not yet committed, costs 7,500.
     uncommitted_internship(market, first_day=dt.date(2027, 5, 1), last_day=dt.date(2027, 8, 31))
     assert on_placement_budget(Call, call=market.call)[0]["places"] == 1
+
+
+def test_a_run_over_the_money_left_at_publication_is_refused_and_stays_unpublished(market, start):
+    funder = fund(market, "20000.00")
+    run = start(market)
+    assert placed_in_japan(run) == 2
+    # Meanwhile an officer lowers the budget: one internship fits now.
+    Budget.objects.filter(funder=funder).update(amount=Decimal("10000.00"))
+    with pytest.raises(ValidationError) as exc:
+        run_publish(run=run, user=market.officer)
+    assert exc.value.messages == [
+        "The run places 2 interns in CA_JP; the money left (Budget MITACS FY2027) pays for 1. "
+        "Run the match again."
+    ]
+    run.refresh_from_db()
+    assert run.published_at is None
