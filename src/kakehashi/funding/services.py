@@ -256,8 +256,9 @@ def entry_post(
 
 def entry_reverse(*, entry: Entry, actor, reason: str) -> Entry:
     """Undo `entry` with a new one of opposite lines (officers); once only. Its invoice
-    or payment follows: a reversed payment is scheduled again, a reversed invoice is
-    cancelled by a credit note's number of its own."""
+    or payment follows: a reversed payment is scheduled again, a reversed invoice gets a
+    credit note (the reversal, numbered in the funder's sequence of the day's fiscal
+    year, at the invoice's own rate)."""
     _require_officer(actor)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the entry is reversed.")]})
@@ -282,6 +283,29 @@ def entry_reverse(*, entry: Entry, actor, reason: str) -> Entry:
             memo=reason,
             reverses=entry,
         )
+        invoice = Invoice.objects.filter(entry=entry).first()
+        if invoice is not None:
+            # The reversal is the invoice's credit note, numbered in the same sequence.
+            on = timezone.localdate()
+            year = fiscal_year(on)
+            sequence, number = _invoice_number(invoice.funder, year)
+            Invoice.objects.create(
+                number=number,
+                funder=invoice.funder,
+                fiscal_year=year,
+                sequence=sequence,
+                partner=invoice.partner,
+                internship=invoice.internship,
+                issued_on=on,
+                language=invoice.language,
+                amount=-invoice.amount,
+                currency=invoice.currency,
+                original_amount=-invoice.original_amount,
+                original_currency=invoice.original_currency,
+                rate=invoice.rate,
+                entry=reversal,
+                credits=invoice,
+            )
         payment = Payment.objects.filter(entry=entry).first()
         if payment is not None:
             Payment.objects.create(

@@ -285,3 +285,20 @@ def test_invoice_numbers_restart_each_fiscal_year(funding):
         for day in (dt.date(2027, 3, 31), dt.date(2027, 4, 1), dt.date(2027, 4, 2))
     ]
     assert numbers == ["MITACS-FY2026-0001", "MITACS-FY2027-0001", "MITACS-FY2027-0002"]
+
+
+def test_reversing_an_invoice_issues_its_credit_note(funding, today_rate):
+    approve(funding)
+    invoice = Invoice.objects.get()
+    reversal = services.entry_reverse(entry=invoice.entry, actor=funding.officer, reason="error")
+    credit = Invoice.objects.get(entry=reversal)
+    assert (credit.amount, credit.original_amount, credit.credits, credit.rate) == (
+        Decimal("-806452"),
+        Decimal("-7500.00"),
+        invoice,
+        invoice.rate,
+    )
+    assert credit.number.endswith("-0002")
+    (row,) = budget_report()
+    assert row.invoiced == Decimal("0.00")
+    assert_balanced()
