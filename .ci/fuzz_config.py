@@ -23,6 +23,8 @@ def main() -> None:
     django.setup()
     # Django must be set up before the models are imported.
     from kakehashi.applications.models import Application
+    from kakehashi.funding.models import Entry, FundingRule, Invoice, Payment
+    from kakehashi.internships.models import Internship
     from kakehashi.jobs.models import Job
     from kakehashi.matching.models import MatchRun
     from kakehashi.offers.models import Offer
@@ -52,6 +54,12 @@ def main() -> None:
         "run_id": [*MatchRun.objects.values_list("pk", flat=True), *later],
         "offer_id": [*Offer.objects.values_list("pk", flat=True), *later],
         "job_id": [*Job.objects.values_list("pk", flat=True), *later],
+        # Funding: the demo's rules; internships and their ledger appear with acceptances.
+        "rule_id": list(FundingRule.objects.values_list("pk", flat=True)),
+        "internship_id": [*Internship.objects.values_list("pk", flat=True), *later],
+        "invoice_id": [*Invoice.objects.values_list("pk", flat=True), *later],
+        "payment_id": [*Payment.objects.values_list("pk", flat=True), *later],
+        "entry_id": [*Entry.objects.values_list("pk", flat=True), *later],
     }
     bindings = {
         # parameter → dictionary, for every operation that has it
@@ -65,6 +73,11 @@ def main() -> None:
         "path.run_id": "run_id",
         "path.offer_id": "offer_id",
         "path.job_id": "job_id",
+        "path.rule_id": "rule_id",
+        "path.internship_id": "internship_id",
+        "path.invoice_id": "invoice_id",
+        "path.payment_id": "payment_id",
+        "path.entry_id": "entry_id",
         "query.call": "call_slug",
         "query.program": "program_slug",
         "query.field": "field_code",

@@ -25,6 +25,7 @@ from kakehashi.core.api import (
     not_found_response,
 )
 from kakehashi.documents.api import router as documents_router
+from kakehashi.funding.api import router as funding_router
 from kakehashi.matching.api import router as matching_router
 from kakehashi.network.api import router as network_router
 from kakehashi.offers.api import router as offers_router
@@ -129,3 +130,4 @@ api.add_router("/", offers_router, tags=["match runs and offers"])
 api.add_router("/", documents_router, tags=["documents and reference letters"])
 api.add_router("/", outcomes_router, tags=["outcomes"])
 api.add_router("/", network_router, tags=["network"])
+api.add_router("/", funding_router, tags=["funding"])

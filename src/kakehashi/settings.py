@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kakehashi.internships",
     "kakehashi.network",
     "kakehashi.outcomes",
+    "kakehashi.funding",
 ]
 
 MIDDLEWARE = [

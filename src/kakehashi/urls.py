@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("kakehashi.audit.urls")),
     path("", include("kakehashi.network.urls")),
     path("", include("kakehashi.outcomes.urls")),
+    path("", include("kakehashi.funding.urls")),
 ]

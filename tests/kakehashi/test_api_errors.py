@@ -78,6 +78,20 @@ EXPECTED_PATHS = {
     "/api/v1/me/referees/{referee_id}": {"delete"},
     "/api/v1/documents/{document_id}/file": {"get"},
     "/api/v1/letters/{referee_id}/file": {"get"},
+    "/api/v1/funding/rules": {"get", "post"},
+    "/api/v1/funding/rules/{rule_id}": {"patch"},
+    "/api/v1/funding/internships/{internship_id}/ledger": {"get"},
+    "/api/v1/funding/internships/{internship_id}/budget": {"get"},
+    "/api/v1/funding/entries/{entry_id}/reverse": {"post"},
+    "/api/v1/funding/invoices": {"get"},
+    "/api/v1/funding/invoices/{invoice_id}": {"get"},
+    "/api/v1/funding/invoices/{invoice_id}/pdf": {"get"},
+    "/api/v1/funding/payments": {"get"},
+    "/api/v1/funding/payments/{payment_id}/pay": {"post"},
+    "/api/v1/funding/budgets": {"get"},
+    "/api/v1/funding/budgets/export": {"get"},
+    "/api/v1/funding/rates": {"get"},
+    "/api/v1/funding/rates/import": {"post"},
 }
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.cache import data_version_bump
+from kakehashi.demo.funding import funding_demo
 from kakehashi.network.models import RecordedActivity
 from kakehashi.network.services import network_measure
 from kakehashi.organisations.models import Organisation
@@ -432,6 +433,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     projects = _projects(call, orgs, users, report)
     _applications(call, projects, users, report)
     _network_history(orgs, report)
+    funding_demo(report, data_dir=DATA_DIR)
     # The demo's texts come with their embeddings, so serving it encodes nothing.
     from kakehashi.recommendations.services import embeddings_seed
 

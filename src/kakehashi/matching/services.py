@@ -28,12 +28,12 @@ from kakehashi.matching.selectors import (
     project_facts,
     published_run,
 )
-from kakehashi.matching.signals import run_published
+from kakehashi.matching.signals import run_published, run_publishing
 from kakehashi.matching.validators import policy_for_run
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import MatchPolicy
-from kakehashi.programs.services import phase_require_open
+from kakehashi.programs.services import phase_require_open, policy_with_budget_caps
 from kakehashi_match.rounds import residual_instance
 
 RUN_JOB = "match.run"
@@ -111,7 +111,9 @@ def run_start(
     return _queue(
         call=call,
         user=user,
-        policy=policy_for_run(call_policy=call.policy, overrides=policy),
+        policy=policy_with_budget_caps(
+            call=call, policy=policy_for_run(call_policy=call.policy, overrides=policy)
+        ),
         label=label,
         verb="run.started",
         audit={"round": 1},
@@ -423,6 +425,13 @@ def run_publish(*, run: MatchRun, user) -> MatchRun:
             % {"round": run.round, "run": other.pk},
             code="round_published",
         )
+    reasons = [
+        reason
+        for _receiver, answer in run_publishing.send(sender=MatchRun, run=run)
+        for reason in answer or ()
+    ]
+    if reasons:
+        raise ValidationError(reasons, code="publish_refused")
     run.published_at = timezone.now()
     run.published_by = user
     # The unique constraint (one published run per round) is left to the database,

@@ -20,8 +20,8 @@ from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call, CallPhase, Program
-from kakehashi.programs.policy import MatchPolicy, PolicyError
-from kakehashi.programs.signals import phase_activity, phase_opening
+from kakehashi.programs.policy import Cap, MatchPolicy, PolicyError
+from kakehashi.programs.signals import phase_activity, phase_opening, placement_budget
 from kakehashi.programs.validators import eligibility_clean, level_meets
 
 #: The job that mails participants about phases (registered by the notifications app).
@@ -242,6 +242,38 @@ def match_policy_parse(data) -> MatchPolicy:
     if isinstance(data, MatchPolicy):
         data = data.to_data()
     return MatchPolicy.from_data(data, organisations=_reserve_organisations)
+
+
+def policy_with_budget_caps(*, call: Call, policy: MatchPolicy) -> MatchPolicy:
+    """`policy` with the caps the funders' remaining budgets set (``placement_budget``):
+    a direction cap of that many places, or a lower capacity on a direction cap that
+    already covers the direction. Caps need student-proposing matching: a run in
+    another mode under a budget cap is refused."""
+    caps = list(policy.caps)
+    added = []
+    for _receiver, answer in placement_budget.send(sender=Call, call=call):
+        for limit in answer or ():
+            direction, places = limit["direction"], max(0, int(limit["places"]))
+            for i, cap in enumerate(caps):
+                if cap.kind == "direction" and direction in cap.values:
+                    if places < cap.capacity:
+                        reserves = tuple((k, min(v, places)) for k, v in cap.reserves)
+                        caps[i] = Cap(cap.label, cap.kind, cap.values, places, reserves)
+                    break
+            else:
+                caps.append(Cap(limit["label"], "direction", (direction,), places))
+            added.append(limit)
+    if not added:
+        return policy
+    if policy.mode != "student":
+        raise ValidationError(
+            _(
+                "The funders' remaining budget caps the placements of this call, and caps "
+                "need student-proposing matching: choose the student mode."
+            ),
+            code="budget_cap_mode",
+        )
+    return match_policy_parse(MatchPolicy(mode=policy.mode, seed=policy.seed, caps=tuple(caps)))
 
 
 def _call_check(call: Call) -> None:

@@ -25,3 +25,10 @@ phase_activity = Signal()
 #: applications, matching and offers answer today; documents and letters add theirs the
 #: same way.
 home_cards = Signal()
+
+#: Sent with ``call`` when a match run of the call is started. Each receiver (funding)
+#: answers a list of caps ``{"label": str, "direction": "CA_JP" | "JP_CA", "places":
+#: int}``: the most placements the money left allows in that direction, or None.
+#: ``services.policy_with_budget_caps`` lays them over the run's policy, so a published
+#: run never places more interns than the funders can pay for.
+placement_budget = Signal()

@@ -1,0 +1,126 @@
+"""The Django admin of funding: officers edit funders, rules and budgets there (each
+save checked by the model's ``clean``); the ledger, invoices and rates are read-only."""
+
+from django.contrib import admin
+
+from kakehashi.funding.models import (
+    Account,
+    Budget,
+    Entry,
+    ExchangeRate,
+    Funder,
+    FundingRule,
+    Invoice,
+    Line,
+    Payment,
+    RateImport,
+)
+
+
+@admin.register(Funder)
+class FunderAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "country", "organisation", "is_example")
+    search_fields = ("code", "name")
+    raw_id_fields = ("organisation",)
+
+
+@admin.register(FundingRule)
+class FundingRuleAdmin(admin.ModelAdmin):
+    list_display = (
+        "program",
+        "funder",
+        "direction",
+        "kind",
+        "amount",
+        "partner_contribution",
+        "currency",
+        "review_date",
+        "is_example",
+    )
+    list_filter = ("program", "funder", "kind", "currency", "is_example")
+    fields = (
+        "program",
+        "funder",
+        "direction",
+        "kind",
+        "label",
+        "currency",
+        "amount",
+        "partner_contribution",
+        "unit_months_min",
+        "unit_months_max",
+        "source",
+        "review_date",
+        "is_example",
+    )
+
+
+@admin.register(Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = (
+        "funder",
+        "program",
+        "direction",
+        "fiscal_year",
+        "amount",
+        "currency",
+        "caps_placements",
+    )
+    list_filter = ("funder", "program", "direction", "fiscal_year")
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LineInline(admin.TabularInline):
+    model = Line
+    fields = ("account", "amount", "currency")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Entry)
+class EntryAdmin(_ReadOnly):
+    list_display = ("id", "kind", "funder", "internship", "fiscal_year", "occurred_on", "reverses")
+    list_filter = ("kind", "funder", "fiscal_year")
+    inlines = [LineInline]
+
+
+@admin.register(Account)
+class AccountAdmin(_ReadOnly):
+    list_display = ("kind", "holder", "purpose", "name")
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(_ReadOnly):
+    list_display = ("number", "partner", "amount", "currency", "issued_on")
+    list_filter = ("funder", "fiscal_year")
+
+
+@admin.register(Payment)
+class PaymentAdmin(_ReadOnly):
+    list_display = ("internship", "funder", "due_on", "amount", "currency", "status")
+    list_filter = ("status", "funder")
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(_ReadOnly):
+    list_display = ("series", "date", "value", "imported")
+    list_filter = ("series",)
+
+
+@admin.register(RateImport)
+class RateImportAdmin(_ReadOnly):
+    list_display = ("imported_at", "filename", "imported_by")

@@ -1,0 +1,56 @@
+"""Funding's answers to people's personal-data export and account deletion
+(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kakehashi.funding.models import Payment
+from kakehashi.funding.money import plain
+from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+
+KEYS = ["internship", "funder", "label", "due_on", "amount", "currency", "status"]
+
+
+def funding_data_export(*, sender, person, **kwargs) -> dict:
+    payments = (
+        Payment.objects.filter(internship__intern=person)
+        .select_related("funder")
+        .order_by("due_on", "pk")
+    )
+    return {
+        "payments": data_section(
+            title=_("Payments"),
+            explanation=_("The payments of your internships' funding, scheduled and made."),
+            labels=field_labels(Payment, KEYS, funder=_("funder")),
+            records=[
+                {
+                    "internship": p.internship_id,
+                    "funder": p.funder.code,
+                    "label": p.label,
+                    "due_on": p.due_on.isoformat(),
+                    "amount": plain(p.amount, p.currency),
+                    "currency": p.currency,
+                    "status": p.status,
+                }
+                for p in payments
+            ],
+        )
+    }
+
+
+def funding_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    count = Payment.objects.filter(internship__intern=person).count()
+    if not count:
+        return []
+    return [
+        erase_item(
+            what=_("Payments"),
+            count=count,
+            action=KEPT,
+            why=_(
+                "Payments and the ledger are financial records the funders must keep; they "
+                "name the internship, not you, and stay with the anonymised account."
+            ),
+        )
+    ]
