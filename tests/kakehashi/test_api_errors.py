@@ -73,6 +73,13 @@ EXPECTED_PATHS = {
     "/api/v1/offers/{offer_id}/decline": {"post"},
     "/api/v1/me/interns": {"get"},
     "/api/v1/me/documents": {"get", "post"},
+    "/api/v1/internships/{internship_id}/outcomes": {"get", "post"},
+    "/api/v1/outcomes": {"get"},
+    "/api/v1/outcomes/{outcome_id}": {"delete"},
+    "/api/v1/network/summary": {"get"},
+    "/api/v1/network/measures": {"get"},
+    "/api/v1/network/measure": {"post"},
+    "/api/v1/network/export": {"get"},
     "/api/v1/me/documents/{document_id}": {"delete"},
     "/api/v1/me/referees": {"get", "post"},
     "/api/v1/me/referees/{referee_id}": {"delete"},
@@ -348,6 +355,7 @@ def test_openapi_json_is_served_and_lists_every_path():
         ("GET", "/api/v1/projects/export"),
         ("GET", "/api/v1/projects/{project_id}"),
         ("GET", "/api/v1/search"),
+        ("GET", "/api/v1/network/summary"),
     }
     assert set(document["components"]["securitySchemes"]) == {
         "TokenAuth",
