@@ -33,6 +33,7 @@ from kakehashi.programs.api import router as programs_router
 from kakehashi.projects.api import router as projects_router
 from kakehashi.recommendations.api import router as recommendations_router
 from kakehashi.research_fields.api import router as research_fields_router
+from kakehashi.review.api import router as review_router
 
 
 def _json_not_allowed(view):
@@ -125,3 +126,4 @@ api.add_router("/", recommendations_router, tags=["recommendations and search"])
 api.add_router("/", matching_router, tags=["match runs and offers"])
 api.add_router("/", offers_router, tags=["match runs and offers"])
 api.add_router("/", documents_router, tags=["documents and reference letters"])
+api.add_router("/", review_router, tags=["proposal review"])

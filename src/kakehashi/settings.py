@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "kakehashi.offers",
     "kakehashi.notifications",
     "kakehashi.documents",
+    "kakehashi.review",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,8 @@ def user_roles(context) -> dict[str, bool]:
             # An admin of some organisation: vets its projects.
             "org_admin": org_admin,
             "officer": bool(is_officer(user)),
+            # Reviews proposals (review app's pages).
+            "reviewer": bool(getattr(user, "is_reviewer", False)),
         }
         request._kakehashi_roles = cached
     return cached
