@@ -41,7 +41,8 @@ RUN_JOB = "review.assign"
 
 
 def _refuse(message: str, code: str, field: str | None = None):
-    raise ValidationError({field: message} if field else message, code=code)
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: [error]}) if field else error
 
 
 def _officer(actor) -> None:

@@ -217,7 +217,7 @@ def decisions_mine(request):
 # ------------------------------------------------------------------ officers
 
 
-def _call(request, slug: str):
+def _call(request, slug: str, **_kwargs):
     return call_get_visible(user=request.user, slug=slug)
 
 
