@@ -39,8 +39,10 @@ def _org_label(org) -> str:
 
 
 def _person_label(person) -> str:
-    """The name as an English page writes it (kanji when that is all there is)."""
-    return person_name(person, "en")
+    """The name as an English page writes it (kanji, else kana, when that is all there is)."""
+    name = person_name(person, "en")
+    kana = (person.family_name_kana or "") + (person.given_name_kana or "")
+    return kana if name == person.username and kana else name
 
 
 def detect(*, proposals, reviewers) -> list[Found]:

@@ -210,3 +210,12 @@ def progress(*, round: ReviewRound) -> dict:
 
 def reviewer_profile_for(*, user) -> ReviewerProfile | None:
     return ReviewerProfile.objects.filter(user=user).first()
+
+
+def review_texts() -> list[str]:
+    """The texts affinity embeds besides the projects': reviewers' expertise."""
+    return [
+        text.strip()
+        for text in ReviewerProfile.objects.order_by("pk").values_list("expertise", flat=True)
+        if text and text.strip()
+    ]

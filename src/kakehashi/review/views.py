@@ -257,6 +257,10 @@ def call_review(request, slug: str):
         by_proposal.setdefault(a.proposal_id, []).append(a)
         loads[a.reviewer_id] = loads.get(a.reviewer_id, 0) + 1
     runs = [_summary(r) for r in run_list(round=rnd)[:6]]
+    # The affinity's parts of each assigned pair, from the run the assignment came from.
+    parts = next((s["run"].affinity for s in runs if s["run"].applied), {})
+    for a in assignments:
+        a.parts = parts.get(f"p{a.proposal_id}", {}).get(f"r{a.reviewer_id}")
     finished = [s for s in runs if s["run"].done and s["feasible"]]
     compare = finished[:2]
     rows = []

@@ -62,9 +62,10 @@ def test_reviewer_sees_only_proposals_without_conflict(opened):
     assert sorted(item["project_id"] for item in titles["items"]) == sorted(
         [opened["p"]["p2"].project_id, opened["p"]["p3"].project_id]
     )
-    assert body(token_client(opened["officer"]).get(f"{API}/review/rounds/{rid}/proposals"))[
-        "count"
-    ] == 3
+    assert (
+        body(token_client(opened["officer"]).get(f"{API}/review/rounds/{rid}/proposals"))["count"]
+        == 3
+    )
     response = token_client(opened["candidate"]).get(f"{API}/review/rounds/{rid}/proposals")
     assert response.status_code == 404
 
@@ -173,9 +174,13 @@ def test_others_reviews_only_after_submitting(released):
     assert body(response)["language"] == "ja"
     assert body(client.get(f"{API}/review/proposals/{p2.pk}/reviews"))["count"] == 2
     # Someone else's assignment: 404.
-    other = token_client(released["r_kanji"] if first.reviewer != released["r_kanji"] else released["r_parent"])
+    other = token_client(
+        released["r_kanji"] if first.reviewer != released["r_kanji"] else released["r_parent"]
+    )
     response = other.put(
-        f"{API}/review/assignments/{first.pk}/review", {"scores": {}}, content_type="application/json"
+        f"{API}/review/assignments/{first.pk}/review",
+        {"scores": {}},
+        content_type="application/json",
     )
     assert response.status_code == 404
 
@@ -224,9 +229,12 @@ def test_decision_reaches_the_author_anonymised(released):
         ],
         "count": 1,
     }
-    assert body(token_client(released["supervisors"]["sup3"]).get(f"{API}/me/review-decisions"))[
-        "count"
-    ] == 0
+    assert (
+        body(token_client(released["supervisors"]["sup3"]).get(f"{API}/me/review-decisions"))[
+            "count"
+        ]
+        == 0
+    )
     assert Review.objects.count() == 1
 
 
@@ -253,7 +261,7 @@ def test_profile(world):
 
 
 def _more_proposals(world, n):
-    from tests import factories  # noqa: PLC0415 - only the query-count tests add rows
+    from tests import factories
 
     # Imported here: the fixtures of this module need no factories otherwise.
     for i in range(n):
@@ -279,12 +287,11 @@ def test_list_queries_are_fixed(
             comment_authors="x",
             submit=True,
         )
-    from kakehashi.review.services import proposal_decide  # noqa: PLC0415 - as above
+    from kakehashi.review.services import proposal_decide
 
     for p in rnd.proposals.filter(assignments__reviewer=world["r_ja"]):
         proposal_decide(actor=world["officer"], proposal=p, decision="approve")
     officer = token_client(world["officer"])
-    reviewer = token_client(world["r_en"])
     for client, path in (
         (officer, f"/review/rounds/{rnd.pk}/proposals"),
         (officer, f"/review/rounds/{rnd.pk}/conflicts"),

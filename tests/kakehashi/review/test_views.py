@@ -106,7 +106,7 @@ def test_review_page_in_japanese(world, django_capture_on_commit_callbacks):
 def test_page_queries_are_fixed(
     world, extra, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    from tests import factories  # noqa: PLC0415 - only this test adds rows
+    from tests import factories
 
     # Imported here: the other tests use the world as it is.
     for i in range(extra):
