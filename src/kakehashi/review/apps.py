@@ -8,4 +8,11 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the `review.assign` job kind.
+        # Imported once the app registry is ready: privacy imports models.
+        from kakehashi.people.signals import person_data_export, person_erase
         from kakehashi.review import tasks  # noqa: F401
+        from kakehashi.review.privacy import review_data_export, review_erase
+
+        # Answer the personal-data export and the account deletion (people/privacy.py).
+        person_data_export.connect(review_data_export, dispatch_uid="review.privacy")
+        person_erase.connect(review_erase, dispatch_uid="review.privacy")

@@ -278,3 +278,30 @@ def test_applications_home_university(world):
     assert rnd.proposals.count() == 1
     reasons = set(Conflict.objects.filter(reviewer=world["r_en"]).values_list("reason", "detail"))
     assert reasons == {("home_university", "Osaka Lab")}
+
+
+def test_privacy_export_and_erase(released):
+    from kakehashi.people.selectors import person_data_export
+    from kakehashi.people.services import person_delete
+
+    # Imported here: only this test exports and deletes an account.
+    first = released["first"]
+    reviewer = first.reviewer
+    review_save(
+        reviewer=reviewer,
+        assignment=first,
+        scores={"merit": 4, "feasibility": 5},
+        comment_authors="Good.",
+        submit=True,
+    )
+    sections = person_data_export(person=reviewer, language="en")["sections"]
+    assert sections["reviews"]["records"][0]["comment_authors"] == "Good."
+    assert sections["reviewer_profile"]["count"] == 1
+    mine = Assignment.objects.filter(reviewer=reviewer).count()
+    items = person_delete(person=reviewer, password="kakehashi")
+    counts = {i["what"]: (i["count"], i["action"]) for i in items}
+    assert counts["Reviewer profile"] == (1, "deleted")
+    assert counts["Review assignments not submitted, with their drafts"] == (mine - 1, "deleted")
+    assert counts["Submitted reviews"] == (1, "kept")
+    assert Assignment.objects.filter(reviewer=reviewer).count() == 1
+    assert not Conflict.objects.filter(reviewer=reviewer).exists()
