@@ -16,3 +16,10 @@ class ReviewConfig(AppConfig):
         # Answer the personal-data export and the account deletion (people/privacy.py).
         person_data_export.connect(review_data_export, dispatch_uid="review.privacy")
         person_erase.connect(review_erase, dispatch_uid="review.privacy")
+
+        # Imported here for the same reason: the card reads review's models.
+        from kakehashi.programs.signals import home_cards
+        from kakehashi.review.home import home_cards_review
+
+        # A reviewer's card on their home: bids open, proposals to review.
+        home_cards.connect(home_cards_review, dispatch_uid="review.home")

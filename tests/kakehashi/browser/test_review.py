@@ -60,7 +60,7 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     screenshot("review-opened")
 
     # 2. The `reviewer` account (Japanese browser) bids eager on the English proposal.
-    english = Proposal.objects.get(project__key="review-demo-eeg-speech")
+    english = Proposal.objects.get(project__key="review-demo-sea-ice")
     reviewer = new_page("ja-JP")
     _log_in(reviewer, "reviewer")
     reviewer.goto("/review/")
@@ -115,12 +115,12 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     assignment = Assignment.objects.get(proposal=english, reviewer__username="reviewer")
     reviewer.goto("/review/")
     reviewer.locator(f"a[href='/review/assignments/{assignment.pk}/']").click()
-    expect(reviewer.locator("h1")).to_contain_text("想像した発話の脳波デコーディング")
+    expect(reviewer.locator("h1")).to_contain_text("衛星レーダーによる海氷厚推定")
     for key, value in (("merit", "4"), ("training", "5"), ("feasibility", "3")):
         reviewer.select_option(f"#score-{key}", value)
     reviewer.fill(
         "#comment_authors",
-        "課題設定は明確で、研修生の学びも大きいと考えます。被験者数の計画を示してください。",
+        "課題設定は明確で、研修生の学びも大きいと考えます。検証データの計画を示してください。",
     )
     reviewer.fill("#comment_committee", "採択を推薦します。")
     reviewer.select_option("#language", "ja")
@@ -142,7 +142,7 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     author = new_page("en-CA")
     _log_in(author, "sup-toronto")
     author.goto("/review/decisions/")
-    section = author.locator("section").filter(has_text="Decoding imagined speech")
+    section = author.locator("section").filter(has_text="Sea-ice thickness from satellite radar")
     expect(section).to_contain_text("Approve")
     expect(section).to_contain_text("Reviewer 1")
     expect(section).to_contain_text("課題設定は明確で")

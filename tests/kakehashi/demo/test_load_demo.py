@@ -93,7 +93,7 @@ def test_load_demo_brings_the_review_demo():
     ]
     assert all("invent" in p.expertise.lower() or "架空" in p.expertise for p in profiles)
     assert ReviewForm.objects.get().criterion_keys() == ["merit", "training", "feasibility"]
-    project = Project.objects.get(key="review-demo-eeg-speech")
+    project = Project.objects.get(key="review-demo-sea-ice")
     assert (project.status, project.language, list(project.translations)) == (
         "submitted",
         "en",
