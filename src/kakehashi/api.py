@@ -36,6 +36,7 @@ from kakehashi.programs.api import router as programs_router
 from kakehashi.projects.api import router as projects_router
 from kakehashi.recommendations.api import router as recommendations_router
 from kakehashi.research_fields.api import router as research_fields_router
+from kakehashi.review.api import router as review_router
 
 
 def _json_not_allowed(view):
@@ -131,3 +132,4 @@ api.add_router("/", documents_router, tags=["documents and reference letters"])
 api.add_router("/", outcomes_router, tags=["outcomes"])
 api.add_router("/", network_router, tags=["network"])
 api.add_router("/", funding_router, tags=["funding"])
+api.add_router("/", review_router, tags=["proposal review"])

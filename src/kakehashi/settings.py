@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kakehashi.network",
     "kakehashi.outcomes",
     "kakehashi.funding",
+    "kakehashi.review",
 ]
 
 MIDDLEWARE = [

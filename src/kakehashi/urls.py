@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("kakehashi.matching.urls")),
     path("", include("kakehashi.offers.urls")),
     path("", include("kakehashi.documents.urls")),
+    path("", include("kakehashi.review.urls")),
     path("", include("kakehashi.audit.urls")),
     path("", include("kakehashi.network.urls")),
     path("", include("kakehashi.outcomes.urls")),

@@ -29,6 +29,7 @@ from kakehashi.people.models import Affiliation, CandidateProfile, LanguageSkill
 from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.projects.models import Project, ProjectSupervisor
 from kakehashi.research_fields.models import ResearchField
+from kakehashi.review.models import ReviewerProfile, ReviewForm
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "kakehashi"
@@ -43,7 +44,8 @@ DEMO_LOGINS = [
     ("candidate", "Canadian PhD student, writes in English"),
     ("candidate-ja", "Japanese master's student, writes in Japanese"),
     ("candidate-fr", "PhD student from Québec at Tohoku University (Sendai), writes in French"),
-    ("reviewer", "reviewer"),
+    ("reviewer", "reviewer (reads Japanese and English; proposal review: /review/)"),
+    ("reviewer-gagnon", "invented reviewer, reads French and English"),
     ("admin", "superuser (Django admin at /admin/)"),
 ]
 
@@ -250,6 +252,38 @@ def _phases(call: Call, specs: list[dict], today: dt.date) -> None:
         )
 
 
+def _project(call, row: dict, orgs, users, fields) -> Project:
+    project = Project(
+        call=call,
+        key=row["key"],
+        host=orgs[normalise_ror(row["host_ror"])],
+        language=row["language"],
+        title=row["title"],
+        summary=row.get("summary", ""),
+        description=row["description"],
+        translations=row.get("translations", {}),
+        skills=row.get("skills", []),
+        working_language=row["working_language"],
+        city=row.get("city", ""),
+        region=row["region"],
+        start_date=dt.date.fromisoformat(row["start"]),
+        end_date=dt.date.fromisoformat(row["end"]),
+        capacity=row.get("capacity", 1),
+        status=row.get("status", "approved"),
+    )
+    project.full_clean()
+    project.save()
+    project.fields.set([fields[c] for c in row.get("fields", [])])
+    for order, username in enumerate(row["supervisors"]):
+        person = users[username]
+        org_types = {
+            a.organisation.type for a in person.affiliations.select_related("organisation")
+        }
+        role = "industry" if org_types & {"company", "incubator"} else "academic"
+        ProjectSupervisor.objects.create(project=project, person=person, role=role, order=order)
+    return project
+
+
 def _projects(
     call: Call, orgs: dict[str, Organisation], users: dict[str, User], report: DemoReport
 ) -> dict[str, Project]:
@@ -258,34 +292,7 @@ def _projects(
     for row in _load("projects.json"):
         if row["key"] in existing:
             continue
-        project = Project(
-            call=call,
-            key=row["key"],
-            host=orgs[normalise_ror(row["host_ror"])],
-            language=row["language"],
-            title=row["title"],
-            summary=row.get("summary", ""),
-            description=row["description"],
-            translations=row.get("translations", {}),
-            skills=row.get("skills", []),
-            working_language=row["working_language"],
-            city=row.get("city", ""),
-            region=row["region"],
-            start_date=dt.date.fromisoformat(row["start"]),
-            end_date=dt.date.fromisoformat(row["end"]),
-            capacity=row.get("capacity", 1),
-            status=row.get("status", "approved"),
-        )
-        project.full_clean()
-        project.save()
-        project.fields.set([fields[c] for c in row.get("fields", [])])
-        for order, username in enumerate(row["supervisors"]):
-            person = users[username]
-            org_types = {
-                a.organisation.type for a in person.affiliations.select_related("organisation")
-            }
-            role = "industry" if org_types & {"company", "incubator"} else "academic"
-            ProjectSupervisor.objects.create(project=project, person=person, role=role, order=order)
+        project = _project(call, row, orgs, users, fields)
         existing[project.key] = project
         report.add("projects")
     return existing
@@ -395,6 +402,51 @@ def _applicants_for_fresh_supervisors(call, open_projects, users, first_open, re
             added += 1
 
 
+def _review(
+    call: Call, orgs: dict[str, Organisation], users: dict[str, User], report: DemoReport
+) -> None:
+    """The review demo (`review.json`, invented): a review form for the program, reviewer
+    profiles for `reviewer` and four invented reviewers, and one more submitted project
+    (English, with a Japanese translation). Review itself is not opened: the officer
+    opens it from the call's page (docs/review.md)."""
+    data = _load("review.json")
+    fields = {f.code: f for f in ResearchField.objects.all()}
+    spec = data["form"]
+    if not ReviewForm.objects.filter(program=call.program, name=spec["name"]).exists():
+        form = ReviewForm(
+            program=call.program,
+            name=spec["name"],
+            criteria=spec["criteria"],
+            source=spec["source"],
+            review_date=dt.date.fromisoformat(spec["review_date"]),
+        )
+        form.full_clean()
+        form.save()
+        report.add("review forms")
+    for row in data["reviewers"]:
+        user, _created = _person(row, report, is_reviewer=True)
+        users[user.username] = user
+        if ReviewerProfile.objects.filter(user=user).exists():
+            continue
+        ror = row.get("organisation_ror")
+        profile = ReviewerProfile(
+            user=user,
+            expertise=row["expertise"],
+            languages=row["reads"],
+            max_load=row["max_load"],
+            organisation=orgs[normalise_ror(ror)] if ror else None,
+        )
+        profile.full_clean()
+        profile.save()
+        profile.fields.set([fields[c] for c in row.get("fields", [])])
+        report.add("reviewer profiles")
+    existing = set(Project.objects.filter(call=call).values_list("key", flat=True))
+    for row in data["projects"]:
+        if row["key"] not in existing:
+            _project(call, row, orgs, users, fields)
+            report.add("projects")
+
+
 def users_by_id(users: dict[str, User]) -> dict[int, User]:
     return {u.pk: u for u in users.values()}
 
@@ -434,6 +486,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     _applications(call, projects, users, report)
     _network_history(orgs, report)
     funding_demo(report, data_dir=DATA_DIR)
+    _review(call, orgs, users, report)
     # The demo's texts come with their embeddings, so serving it encodes nothing.
     from kakehashi.recommendations.services import embeddings_seed
 

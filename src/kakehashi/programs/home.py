@@ -132,7 +132,7 @@ def phase_next_deadline(call: Call, now: dt.datetime) -> CallPhase | None:
 
 def _programs_cards(ctx: HomeContext) -> list[HomeCard]:
     """Programs' own cards: a participant's deadlines; an officer's calls and phases;
-    a reviewer's (empty) assignments."""
+    (a reviewer's card is the review app's)."""
     cards = []
     deadlines = [
         {"call": call, "phase": phase, "open": phase.opens_at <= ctx.now}
@@ -186,15 +186,6 @@ def _programs_cards(ctx: HomeContext) -> list[HomeCard]:
                     if requests
                     else ""
                 ),
-            )
-        )
-    if "reviewer" in ctx.roles:
-        cards.append(
-            HomeCard(
-                role="reviewer",
-                order=10,
-                title=_("Review assignments"),
-                template="programs/home/reviewer.html",
             )
         )
     return cards

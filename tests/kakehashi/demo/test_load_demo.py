@@ -73,3 +73,30 @@ def test_load_demo_builds_an_open_call_with_a_market():
     assert Application.objects.filter(rank=1).count() >= 10
     assert not HostRank.objects.filter(supervisor__username__in=["supervisor", "supervisor-ca"])
     assert HostRank.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_brings_the_review_demo():
+    """Invented reviewers with profiles, a review form, a submitted English project with
+    a Japanese translation; review itself is left for the officer to open."""
+    from kakehashi.review.models import ReviewerProfile, ReviewForm, ReviewRound
+
+    # Imported here: the other tests of this module do not look at review.
+    call_command("load_demo", stdout=StringIO())
+    profiles = ReviewerProfile.objects.select_related("user").order_by("user__username")
+    assert [p.user.username for p in profiles] == [
+        "reviewer",
+        "reviewer-chen",
+        "reviewer-gagnon",
+        "reviewer-ishikawa",
+        "reviewer-sato",
+    ]
+    assert all("invent" in p.expertise.lower() or "架空" in p.expertise for p in profiles)
+    assert ReviewForm.objects.get().criterion_keys() == ["merit", "training", "feasibility"]
+    project = Project.objects.get(key="review-demo-sea-ice")
+    assert (project.status, project.language, list(project.translations)) == (
+        "submitted",
+        "en",
+        ["ja"],
+    )
+    assert not ReviewRound.objects.exists()

@@ -210,8 +210,9 @@ def test_officer_query_count_does_not_grow(client, officer, django_assert_num_qu
     assert html.count("1 approved, 0 to vet, 0 drafts") == 3
 
 
-def test_reviewer_is_told_review_does_not_exist_yet(client):
+def test_reviewer_sees_their_review_card(client):
     reviewer = factories.UserFactory(is_reviewer=True)
     html = _get(client, reviewer)
     assert 'id="home-reviewer"' in html
-    assert "No assignments: proposal review is not part of Kakehashi yet." in html
+    assert "Nothing assigned to you yet." in html
+    assert 'href="/review/"' in html

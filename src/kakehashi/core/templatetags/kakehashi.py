@@ -51,6 +51,8 @@ def _roles(user) -> dict[str, bool]:
         # An admin of some organisation: vets its projects.
         "org_admin": org_admin,
         "officer": bool(is_officer(user)),
+        # Reviews proposals (review app's pages).
+        "reviewer": bool(getattr(user, "is_reviewer", False)),
     }
 
 

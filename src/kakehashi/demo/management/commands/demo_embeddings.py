@@ -20,6 +20,7 @@ from kakehashi.recommendations.services import (
     embeddings_export,
     texts_to_embed,
 )
+from kakehashi.review.selectors import review_texts
 from kakehashi_semantic import EmbeddingCache, embed
 
 
@@ -51,7 +52,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 demo_load()
-                texts = texts_to_embed()
+                # Reviewers' expertise too: assignment runs on the demo encode nothing.
+                texts = texts_to_embed() + review_texts()
                 for start in range(0, len(texts), 16):
                     embed(texts[start : start + 16], encoder=enc, cache=cache)
                 raise _Rollback

@@ -1,0 +1,129 @@
+"""Review's answers to people's personal-data export and account deletion
+(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kakehashi.people.privacy import DELETED, KEPT, data_section, erase_item, field_labels
+from kakehashi.review.models import Assignment, Bid, Conflict, Review, ReviewerProfile
+
+
+def _title(proposal) -> str:
+    return proposal.title
+
+
+def review_data_export(*, sender, person, **kwargs) -> dict:
+    """Four queries whatever the person holds: profile, its fields, bids, reviews."""
+    profile = (
+        ReviewerProfile.objects.filter(user=person)
+        .values("expertise", "languages", "max_load", "min_load", "organisation__name")
+        .first()
+    )
+    fields = list(
+        ReviewerProfile.fields.through.objects.filter(reviewerprofile__user=person)
+        .order_by("researchfield__code")
+        .values_list("researchfield__code", flat=True)
+    )
+    bids = Bid.objects.filter(reviewer=person).select_related(
+        "proposal__project", "proposal__application__project"
+    )
+    reviews = Review.objects.filter(assignment__reviewer=person).select_related(
+        "assignment__proposal__project", "assignment__proposal__application__project"
+    )
+    profile_records = []
+    if profile is not None:
+        profile_records.append(
+            {
+                "expertise": profile["expertise"],
+                "languages": profile["languages"],
+                "max_load": profile["max_load"],
+                "min_load": profile["min_load"],
+                "organisation": profile["organisation__name"] or "",
+                "fields": fields,
+            }
+        )
+    return {
+        "reviewer_profile": data_section(
+            title=_("Reviewer profile"),
+            explanation=_("What you told us about your expertise as a reviewer."),
+            labels=field_labels(
+                ReviewerProfile,
+                ["expertise", "languages", "max_load", "min_load", "organisation", "fields"],
+            ),
+            records=profile_records,
+        ),
+        "review_bids": data_section(
+            title=_("Bids on proposals"),
+            explanation=_("Your bid on each proposal you bid on."),
+            labels=field_labels(Bid, ["level"], proposal=_("Proposal")),
+            records=[{"proposal": _title(b.proposal), "level": b.level} for b in bids],
+        ),
+        "reviews": data_section(
+            title=_("Reviews you wrote"),
+            explanation=_("Your scores and comments, submitted or draft."),
+            labels=field_labels(
+                Review,
+                ["scores", "comment_authors", "comment_committee", "language", "submitted_at"],
+                proposal=_("Proposal"),
+            ),
+            records=[
+                {
+                    "proposal": _title(r.assignment.proposal),
+                    "scores": r.scores,
+                    "comment_authors": r.comment_authors,
+                    "comment_committee": r.comment_committee,
+                    "language": r.language,
+                    "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+                }
+                for r in reviews
+            ],
+        ),
+    }
+
+
+def review_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    """Profile, bids, conflicts and unsubmitted assignments (with their drafts) go;
+    submitted reviews stay, on the anonymised account, as the record of decisions."""
+    profile = ReviewerProfile.objects.filter(user=person)
+    bids = Bid.objects.filter(reviewer=person)
+    conflicts = Conflict.objects.filter(reviewer=person)
+    open_assignments = Assignment.objects.filter(reviewer=person).filter(
+        Q(review__isnull=True) | Q(review__submitted_at__isnull=True)
+    )
+    submitted = Review.objects.filter(assignment__reviewer=person, submitted_at__isnull=False)
+    items = [
+        erase_item(
+            what=_("Reviewer profile"),
+            count=profile.count(),
+            action=DELETED,
+            why=_("It serves only to assign you proposals."),
+        ),
+        erase_item(
+            what=_("Bids and conflicts of interest"),
+            count=bids.count() + conflicts.count(),
+            action=DELETED,
+            why=_("They serve only to assign you proposals."),
+        ),
+        erase_item(
+            what=_("Review assignments not submitted, with their drafts"),
+            count=open_assignments.count(),
+            action=DELETED,
+            why=_("You will not review them."),
+        ),
+        erase_item(
+            what=_("Submitted reviews"),
+            count=submitted.count(),
+            action=KEPT,
+            why=_("Decisions were made on them; they name only the anonymised account."),
+        ),
+    ]
+    if not dry_run:
+        Assignment.objects.filter(
+            pk__in=list(open_assignments.values_list("pk", flat=True))
+        ).delete()
+        bids.delete()
+        conflicts.delete()
+        profile.delete()
+    return items

@@ -1,0 +1,616 @@
+"""Writes of the review workflow: profiles, rounds, bids, conflicts, assignment runs,
+manual changes, release, reviews and decisions. Each checks its rules, writes inside a
+transaction and records itself in the call's audit record (docs/review.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kakehashi.applications.enums import ApplicationStatus
+from kakehashi.applications.models import Application
+from kakehashi.audit.services import audit_record
+from kakehashi.core.roles import is_officer
+from kakehashi.jobs.services import job_enqueue
+from kakehashi.projects.enums import ProjectStatus
+from kakehashi.projects.models import Project
+from kakehashi.review import conflicts as detection
+from kakehashi.review.affinity import affinity_table, readable_in
+from kakehashi.review.enums import AssignmentMode, AssignmentSource, BidLevel, ProposalKind
+from kakehashi.review.enums import RoundStatus as S
+from kakehashi.review.models import (
+    LANGUAGES,
+    Assignment,
+    AssignmentRun,
+    Bid,
+    Conflict,
+    Proposal,
+    Review,
+    ReviewerProfile,
+    ReviewForm,
+    ReviewRound,
+)
+from kakehashi.review.selectors import bid_list, is_reviewer, proposal_list, reviewer_list
+from kakehashi_match.assign import assign, assignment_check
+
+RUN_JOB = "review.assign"
+
+
+def _refuse(message: str, code: str, field: str | None = None):
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: [error]}) if field else error
+
+
+def _officer(actor) -> None:
+    if not is_officer(actor):
+        _refuse(_("Only program officers manage reviews."), "not_officer")
+
+
+def _reviewer(actor) -> None:
+    if not is_reviewer(actor):
+        _refuse(_("Only reviewers do this."), "not_reviewer")
+
+
+# ------------------------------------------------------------------ profiles
+
+
+def reviewer_profile_set(
+    *,
+    user,
+    expertise: str,
+    languages: list[str],
+    max_load: int,
+    min_load: int = 0,
+    organisation=None,
+    fields=(),
+) -> ReviewerProfile:
+    """Create or change a reviewer's profile."""
+    _reviewer(user)
+    profile = ReviewerProfile.objects.filter(user=user).first() or ReviewerProfile(user=user)
+    before = {
+        "expertise": profile.expertise,
+        "languages": profile.languages,
+        "max_load": profile.max_load,
+        "min_load": profile.min_load,
+    }
+    profile.expertise = (expertise or "").strip()
+    profile.languages = list(dict.fromkeys(languages or []))
+    profile.max_load, profile.min_load = max_load, min_load
+    profile.organisation = organisation
+    profile.full_clean()
+    with transaction.atomic():
+        profile.save()
+        profile.fields.set(list(fields))
+        audit_record(
+            scope=user,
+            verb="reviewer_profile.saved",
+            actor=user,
+            target=user.username,
+            data={
+                "before": before,
+                "after": {
+                    "expertise": profile.expertise,
+                    "languages": profile.languages,
+                    "max_load": max_load,
+                    "min_load": min_load,
+                    "organisation": profile.organisation_id,
+                    "fields": sorted(f.code for f in profile.fields.all()),
+                },
+            },
+        )
+    return profile
+
+
+# ------------------------------------------------------------------ rounds
+
+
+def review_round_open(
+    *, actor, call, kind: str, form: ReviewForm, reviewers_per_proposal: int = 2
+) -> ReviewRound:
+    """Open review for `call`: its submitted projects (kind `projects`) or its submitted
+    applications (kind `applications`) become proposals, and conflicts are detected."""
+    _officer(actor)
+    if kind not in ProposalKind.values:
+        _refuse(_("Review projects or applications."), "kind", "kind")
+    if form.program_id != call.program_id:
+        _refuse(_("This review form belongs to another program."), "form", "form")
+    if not 1 <= reviewers_per_proposal <= 10:
+        _refuse(
+            _("Each proposal needs between 1 and 10 reviewers."),
+            "reviewers",
+            "reviewers_per_proposal",
+        )
+    if ReviewRound.objects.filter(call=call).exists():
+        _refuse(_("Review is already open for this call."), "exists")
+    with transaction.atomic():
+        rnd = ReviewRound.objects.create(
+            call=call, kind=kind, form=form, reviewers_per_proposal=reviewers_per_proposal
+        )
+        if kind == ProposalKind.PROJECTS:
+            subjects = Project.objects.filter(call=call, status=ProjectStatus.SUBMITTED)
+            Proposal.objects.bulk_create(
+                [Proposal(round=rnd, project=p) for p in subjects.order_by("pk")]
+            )
+        else:
+            subjects = Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+            Proposal.objects.bulk_create(
+                [Proposal(round=rnd, application=a) for a in subjects.order_by("pk")]
+            )
+        count = rnd.proposals.count()
+        if not count:
+            _refuse(_("This call has nothing to review yet."), "empty")
+        audit_record(
+            scope=call,
+            verb="review.opened",
+            actor=actor,
+            target=kind,
+            data={
+                "round": rnd.pk,
+                "kind": kind,
+                "form": form.pk,
+                "reviewers_per_proposal": reviewers_per_proposal,
+                "proposals": count,
+            },
+        )
+        conflicts_detect(actor=actor, round=rnd)
+    return rnd
+
+
+# ------------------------------------------------------------------ bids and conflicts
+
+
+def _bidding(rnd: ReviewRound) -> None:
+    if rnd.status != S.BIDDING:
+        _refuse(_("Bids and declarations are closed: the assignment is released."), "closed")
+
+
+def bid_set(*, reviewer, proposal: Proposal, level: str) -> Bid | None:
+    """Bid on a proposal (eager, willing, not willing, conflict); an empty level
+    withdraws the bid. A "conflict" bid also declares the conflict."""
+    _reviewer(reviewer)
+    rnd = proposal.round
+    _bidding(rnd)
+    if level and level not in BidLevel.values:
+        _refuse(_("Bid eager, willing, not willing or conflict."), "level", "level")
+    if Conflict.objects.filter(proposal=proposal, reviewer=reviewer, declared=False).exists():
+        _refuse(_("You have a conflict of interest with this proposal."), "conflict")
+    with transaction.atomic():
+        old = Bid.objects.filter(proposal=proposal, reviewer=reviewer).first()
+        before = old.level if old else ""
+        if not level:
+            if old:
+                old.delete()
+            bid = None
+        else:
+            bid, _created = Bid.objects.update_or_create(
+                proposal=proposal, reviewer=reviewer, defaults={"level": level}
+            )
+        if level == BidLevel.CONFLICT:
+            Conflict.objects.get_or_create(
+                proposal=proposal,
+                reviewer=reviewer,
+                reason="declared",
+                defaults={"declared": True, "detail": _("Declared with a bid")},
+            )
+        elif before == BidLevel.CONFLICT:
+            Conflict.objects.filter(
+                proposal=proposal, reviewer=reviewer, reason="declared"
+            ).delete()
+        audit_record(
+            scope=rnd.call,
+            verb="review.bid",
+            actor=reviewer,
+            target=str(proposal.pk),
+            data={
+                "proposal": proposal.pk,
+                "reviewer": reviewer.pk,
+                "before": before,
+                "after": level,
+            },
+        )
+    return bid
+
+
+def conflict_declare(*, reviewer, proposal: Proposal, detail: str = "") -> Conflict:
+    """A reviewer declares a conflict of interest with a proposal."""
+    _reviewer(reviewer)
+    _bidding(proposal.round)
+    with transaction.atomic():
+        conflict, _created = Conflict.objects.update_or_create(
+            proposal=proposal,
+            reviewer=reviewer,
+            reason="declared",
+            defaults={"declared": True, "detail": (detail or "").strip()[:300]},
+        )
+        Bid.objects.update_or_create(
+            proposal=proposal, reviewer=reviewer, defaults={"level": BidLevel.CONFLICT}
+        )
+        audit_record(
+            scope=proposal.round.call,
+            verb="review.conflict_declared",
+            actor=reviewer,
+            target=str(proposal.pk),
+            data={"proposal": proposal.pk, "reviewer": reviewer.pk, "detail": conflict.detail},
+        )
+    return conflict
+
+
+def conflicts_detect(*, actor, round: ReviewRound) -> int:
+    """Detect the round's conflicts afresh (declared ones are kept). Returns how many
+    detected conflicts there are."""
+    _officer(actor)
+    proposals = proposal_list(round=round).select_related(
+        "application__candidate__candidate_profile__home_organisation"
+    )
+    found = detection.detect(proposals=proposals, reviewers=reviewer_list())
+    with transaction.atomic():
+        Conflict.objects.filter(proposal__round=round, declared=False).delete()
+        Conflict.objects.bulk_create(
+            [
+                Conflict(
+                    proposal_id=f.proposal_id,
+                    reviewer_id=f.reviewer_id,
+                    reason=f.reason,
+                    detail=f.detail,
+                )
+                for f in found
+            ]
+        )
+        reasons: dict[str, int] = {}
+        for f in found:
+            reasons[f.reason] = reasons.get(f.reason, 0) + 1
+        audit_record(
+            scope=round.call,
+            verb="review.conflicts_detected",
+            actor=actor,
+            target=str(round.pk),
+            data={"round": round.pk, "conflicts": len(found), "reasons": reasons},
+        )
+    return len(found)
+
+
+# ------------------------------------------------------------------ assignment
+
+
+def _excluded(rnd: ReviewRound) -> set[tuple[int, int]]:
+    return set(
+        Conflict.objects.filter(proposal__round=rnd).values_list("proposal_id", "reviewer_id")
+    )
+
+
+def assignment_instance(*, round: ReviewRound) -> tuple[dict, dict]:
+    """The engine's instance for the round (ids `p<pk>`, `r<pk>`) and the affinity parts
+    shown to officers."""
+    proposals = list(proposal_list(round=round))
+    reviewers = list(reviewer_list())
+    bids = {(b.proposal_id, b.reviewer_id): b.level for b in bid_list(round=round)}
+    excluded = _excluded(round)
+    table = affinity_table(proposals=proposals, reviewers=reviewers, bids=bids, excluded=excluded)
+    instance = {
+        "proposals": [
+            {"id": f"p{p.pk}", "reviewers": round.reviewers_per_proposal} for p in proposals
+        ],
+        "reviewers": [
+            {
+                "id": f"r{r.pk}",
+                "max_load": r.reviewer_profile.max_load,
+                "min_load": r.reviewer_profile.min_load,
+            }
+            for r in reviewers
+        ],
+        "affinity": {
+            f"p{p}": {f"r{r}": pair.total for r, pair in row.items()} for p, row in table.items()
+        },
+        "conflicts": [[f"p{p}", f"r{r}"] for p, r in sorted(excluded)],
+    }
+    parts = {
+        f"p{p}": {f"r{r}": pair.as_dict() for r, pair in row.items()} for p, row in table.items()
+    }
+    return instance, parts
+
+
+def assignment_run_start(*, actor, round: ReviewRound, mode: str, seed: int = 0) -> AssignmentRun:
+    """Queue an assignment run (a background job computes affinities and solves)."""
+    _officer(actor)
+    if mode not in AssignmentMode.values:
+        _refuse(_("Choose sum, fair or randomized."), "mode", "mode")
+    _bidding(round)
+    with transaction.atomic():
+        run = AssignmentRun.objects.create(round=round, mode=mode, seed=seed, created_by=actor)
+        run.job = job_enqueue(kind=RUN_JOB, params={"run_id": run.pk}, user=actor)
+        run.save(update_fields=["job"])
+        audit_record(
+            scope=round.call,
+            verb="review.run_started",
+            actor=actor,
+            target=mode,
+            data={"run": run.pk, "mode": mode, "seed": seed},
+        )
+    return run
+
+
+def _summary(result: dict, instance: dict, parts: dict) -> dict[str, Any]:
+    """What pages show of a solved run: loads, per-proposal scores, the weakest."""
+    assignment = result.get("assignment") or {}
+    loads: dict[str, int] = {r["id"]: 0 for r in instance["reviewers"]}
+    scores = {}
+    for p, rs in assignment.items():
+        for r in rs:
+            loads[r] = loads.get(r, 0) + 1
+        scores[p] = round(sum(parts[p][r]["total"] for r in rs), 4)
+    weakest = sorted(scores, key=lambda p: (scores[p], p))[:5]
+    return {"loads": loads, "scores": scores, "weakest": weakest}
+
+
+def assignment_run_execute(*, run_id: int, progress=None) -> dict:
+    """The job: build the instance, call the engine, check its answer, store it."""
+    run = AssignmentRun.objects.select_related("round__call").get(pk=run_id)
+    instance, parts = assignment_instance(round=run.round)
+    try:
+        solved = assign(instance, mode=run.mode, seed=run.seed)
+    except ValueError as exc:
+        result = {"feasible": False, "error": str(exc), "assignment": {}}
+    else:
+        report = assignment_check(instance, solved)
+        result = solved.to_dict(explain=True)
+        result["feasible"] = solved.feasible
+        result["check"] = {"ok": report["ok"], "violations": report.get("violations", [])}
+        result["min_score"] = solved.min_score
+        result.update(_summary(result, instance, parts))
+    with transaction.atomic():
+        run.result = result
+        run.affinity = parts
+        run.save(update_fields=["result", "affinity", "updated_at"])
+        audit_record(
+            scope=run.round.call,
+            verb="review.run_finished",
+            actor=run.created_by,
+            target=run.mode,
+            data={
+                "run": run.pk,
+                "mode": run.mode,
+                "feasible": result.get("feasible"),
+                "objective": result.get("objective"),
+                "min_score": result.get("min_score"),
+                "input_hash": result.get("input_hash", ""),
+            },
+        )
+    return {"run": run.pk, "feasible": result.get("feasible")}
+
+
+def assignment_apply(*, actor, run: AssignmentRun) -> int:
+    """Make `run`'s assignment the round's (replacing any before). Returns the count."""
+    _officer(actor)
+    _bidding(run.round)
+    if not run.done or not run.result.get("feasible"):
+        _refuse(_("This run has no assignment to apply."), "no_assignment")
+    assignment = run.result["assignment"]
+    with transaction.atomic():
+        Assignment.objects.filter(proposal__round=run.round).delete()
+        rows = []
+        for p, reviewers in sorted(assignment.items()):
+            for r in reviewers:
+                rows.append(
+                    Assignment(
+                        proposal_id=int(p[1:]),
+                        reviewer_id=int(r[1:]),
+                        source=AssignmentSource.ENGINE,
+                        run=run,
+                        affinity=run.affinity[p][r]["total"],
+                    )
+                )
+        Assignment.objects.bulk_create(rows)
+        AssignmentRun.objects.filter(round=run.round).update(applied=False)
+        run.applied = True
+        run.save(update_fields=["applied"])
+        audit_record(
+            scope=run.round.call,
+            verb="review.run_applied",
+            actor=actor,
+            target=run.mode,
+            data={"run": run.pk, "assignments": len(rows)},
+        )
+    return len(rows)
+
+
+def assignment_add(*, actor, proposal: Proposal, reviewer) -> Assignment:
+    """Assign `reviewer` to `proposal` by hand: refused for a conflict, a reviewer who
+    cannot read it, or one already assigned; logged."""
+    _officer(actor)
+    _bidding(proposal.round)
+    if not is_reviewer(reviewer) or not hasattr(reviewer, "reviewer_profile"):
+        _refuse(_("This person is not a reviewer."), "not_reviewer", "reviewer")
+    conflict = Conflict.objects.filter(proposal=proposal, reviewer=reviewer).first()
+    if conflict is not None:
+        _refuse(
+            _("Conflict of interest: %(reason)s (%(detail)s).")
+            % {"reason": conflict.get_reason_display(), "detail": conflict.detail},
+            "conflict",
+            "reviewer",
+        )
+    if Bid.objects.filter(proposal=proposal, reviewer=reviewer, level="conflict").exists():
+        _refuse(_("The reviewer declared a conflict."), "conflict", "reviewer")
+    if not readable_in(proposal.subject_project, reviewer.reviewer_profile.languages):
+        _refuse(
+            _("The reviewer reads neither the proposal's language nor a translation of it."),
+            "language",
+            "reviewer",
+        )
+    if Assignment.objects.filter(proposal=proposal, reviewer=reviewer).exists():
+        _refuse(_("This reviewer is already assigned to it."), "exists", "reviewer")
+    with transaction.atomic():
+        assignment = Assignment.objects.create(
+            proposal=proposal, reviewer=reviewer, source=AssignmentSource.MANUAL
+        )
+        load = Assignment.objects.filter(reviewer=reviewer, proposal__round=proposal.round).count()
+        audit_record(
+            scope=proposal.round.call,
+            verb="review.assignment_added",
+            actor=actor,
+            target=str(proposal.pk),
+            data={
+                "proposal": proposal.pk,
+                "reviewer": reviewer.pk,
+                "load": load,
+                "over_max": load > reviewer.reviewer_profile.max_load,
+            },
+        )
+    return assignment
+
+
+def assignment_remove(*, actor, assignment: Assignment) -> None:
+    _officer(actor)
+    _bidding(assignment.proposal.round)
+    with transaction.atomic():
+        audit_record(
+            scope=assignment.proposal.round.call,
+            verb="review.assignment_removed",
+            actor=actor,
+            target=str(assignment.proposal_id),
+            data={"proposal": assignment.proposal_id, "reviewer": assignment.reviewer_id},
+        )
+        assignment.delete()
+
+
+def assignment_release(*, actor, round: ReviewRound) -> ReviewRound:
+    """Release the assignment: reviewers see their proposals; bids close."""
+    _officer(actor)
+    _bidding(round)
+    counts = {}
+    for a in Assignment.objects.filter(proposal__round=round).values_list("proposal_id", flat=True):
+        counts[a] = counts.get(a, 0) + 1
+    short = [
+        p
+        for p in Proposal.objects.filter(round=round).values_list("pk", flat=True)
+        if counts.get(p, 0) < round.reviewers_per_proposal
+    ]
+    if short:
+        _refuse(
+            _("%(count)d proposals have fewer than %(k)d reviewers.")
+            % {"count": len(short), "k": round.reviewers_per_proposal},
+            "incomplete",
+        )
+    with transaction.atomic():
+        round.status = S.REVIEWING
+        round.released_at = timezone.now()
+        round.save(update_fields=["status", "released_at", "updated_at"])
+        audit_record(
+            scope=round.call,
+            verb="review.released",
+            actor=actor,
+            target=str(round.pk),
+            data={"round": round.pk, "assignments": sum(counts.values())},
+        )
+    return round
+
+
+# ------------------------------------------------------------------ reviews and decisions
+
+
+def _scores_clean(form: ReviewForm, scores: dict, *, complete: bool) -> dict[str, int]:
+    clean = {}
+    keys = set(form.criterion_keys())
+    unknown = sorted(set(scores) - keys)
+    if unknown:
+        _refuse(_("Unknown criteria: %(keys)s.") % {"keys": ", ".join(unknown)}, "scores", "scores")
+    for criterion in form.criteria:
+        value = scores.get(criterion["key"])
+        if value in (None, ""):
+            if complete:
+                _refuse(
+                    _("Score every criterion before submitting (%(key)s is missing).")
+                    % {"key": criterion["key"]},
+                    "scores",
+                    "scores",
+                )
+            continue
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not criterion["min"] <= value <= criterion["max"]:
+            _refuse(
+                _("%(key)s is scored from %(min)d to %(max)d.")
+                % {"key": criterion["key"], "min": criterion["min"], "max": criterion["max"]},
+                "scores",
+                "scores",
+            )
+        clean[criterion["key"]] = value
+    return clean
+
+
+def review_save(
+    *,
+    reviewer,
+    assignment: Assignment,
+    scores: dict,
+    comment_authors: str = "",
+    comment_committee: str = "",
+    language: str = "en",
+    submit: bool = False,
+) -> Review:
+    """Save (and with `submit`, submit) a review of one's assignment. A submitted
+    review is final."""
+    if assignment.reviewer_id != reviewer.pk:
+        _refuse(_("This proposal is not assigned to you."), "not_assigned")
+    rnd = assignment.proposal.round
+    if rnd.status != S.REVIEWING:
+        _refuse(_("Reviews are not open."), "not_open")
+    if language not in LANGUAGES:
+        _refuse(_("Write in English, French or Japanese."), "language", "language")
+    clean = _scores_clean(rnd.form, scores or {}, complete=submit)
+    if submit and not (comment_authors or "").strip():
+        _refuse(_("Write your comments for the authors."), "comment", "comment_authors")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().filter(assignment=assignment).first()
+        if review is not None and review.submitted:
+            _refuse(_("This review was submitted: it can no longer change."), "submitted")
+        review = review or Review(assignment=assignment)
+        review.scores = clean
+        review.comment_authors = (comment_authors or "").strip()
+        review.comment_committee = (comment_committee or "").strip()
+        review.language = language
+        if submit:
+            review.submitted_at = timezone.now()
+        review.full_clean()
+        review.save()
+        audit_record(
+            scope=rnd.call,
+            verb="review.submitted" if submit else "review.saved",
+            actor=reviewer,
+            target=str(assignment.proposal_id),
+            data={"proposal": assignment.proposal_id, "scores": clean, "language": language},
+        )
+    return review
+
+
+def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "") -> Proposal:
+    """The officer's decision (approve, revise, reject) once a review is in; authors
+    then read it with the reviews, anonymised."""
+    _officer(actor)
+    if decision not in ("approve", "revise", "reject"):
+        _refuse(_("Decide approve, revise or reject."), "decision", "decision")
+    if not Review.objects.filter(
+        assignment__proposal=proposal, submitted_at__isnull=False
+    ).exists():
+        _refuse(_("No review of this proposal is submitted yet."), "no_review")
+    with transaction.atomic():
+        before = proposal.decision
+        proposal.decision = decision
+        proposal.decision_note = (note or "").strip()
+        proposal.decided_by = actor
+        proposal.decided_at = timezone.now()
+        proposal.full_clean()
+        proposal.save()
+        audit_record(
+            scope=proposal.round.call,
+            verb="review.decided",
+            actor=actor,
+            target=str(proposal.pk),
+            data={"proposal": proposal.pk, "before": before, "after": decision},
+        )
+    return proposal
