@@ -235,7 +235,7 @@ GOOD_MATCH = 0.25
 
 
 def match_strength(score: float) -> str:
-    """ "strong", "good" or "weak": what a page shows instead of the raw score."""
+    """The readable strength of ``score``: "strong", "good" or "weak" (never the raw score)."""
     if score >= STRONG_MATCH:
         return "strong"
     if score >= GOOD_MATCH:
