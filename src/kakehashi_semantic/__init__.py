@@ -36,6 +36,7 @@ from .recommend import (
     recommend,
     skill_overlap,
 )
+from .romaji import RomajiMatcher, latin_key
 from .search import (
     LexicalIndex,
     SearchResult,
@@ -47,12 +48,13 @@ from .search import (
     reciprocal_rank_fusion,
     term_coverage,
 )
-from .semantic_index import Item, SemanticIndex
+from .semantic_index import ROMAJI_WEIGHT, Item, SemanticIndex
 from .windowing import Windowing, split_sentences, split_windows
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ROMAJI_WEIGHT",
     "SUPPORTED_LANGUAGES",
     "CharNgramEncoder",
     "E5Encoder",
@@ -70,6 +72,7 @@ __all__ = [
     "Profile",
     "Recommendation",
     "RetrievalMetrics",
+    "RomajiMatcher",
     "SearchResult",
     "SemanticIndex",
     "SentencePair",
@@ -90,6 +93,7 @@ __all__ = [
     "filter_mask",
     "hybrid_search",
     "language_fit",
+    "latin_key",
     "make_snippet",
     "market_aware_rankings",
     "match_spans",

@@ -117,11 +117,56 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_suite(args: argparse.Namespace) -> int:
+    # Each subcommand imports only what it uses: the command starts fast.
+    from pathlib import Path
+
+    # (the suite's modules read data files and load pykakasi: only for --suite)
+    from .cache import EmbeddingCache
+    from .semantic_index import ROMAJI_WEIGHT
+    from .shorteval import SUITE_DIRECTIONS, latency, run_suite
+
+    if args.romaji_weight is None:
+        args.romaji_weight = ROMAJI_WEIGHT
+
+    data = Path(args.data)
+    if not data.is_dir():
+        raise ValueError(f"--data {args.data}: not a directory")
+    cache = None if args.no_cache else EmbeddingCache(args.cache_dir)
+    sets = [s for s in SUITE_DIRECTIONS if args.sets is None or s in args.sets.split(",")]
+    if not sets and not args.latency:
+        raise ValueError(f"--sets {args.sets}: none of {', '.join(SUITE_DIRECTIONS)}")
+    res = run_suite(
+        data, split=args.split, romaji_weight=args.romaji_weight, cache=cache, sets=sets
+    )
+    report: dict = {n: {d: m.as_dict() for d, m in r.items()} for n, r in res.items()}
+    if args.latency:
+        report["latency"] = latency(n=args.latency, romaji_weight=args.romaji_weight)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(f"split={args.split}  romaji_weight={args.romaji_weight}")
+    for name, r in res.items():
+        for d, m in r.items():
+            print(f"{name:14s} {d}  n={m.n}  R@1={m.r1:.3f}  R@10={m.r10:.3f}  MRR={m.mrr:.3f}")
+    if args.latency:
+        lt = report["latency"]
+        print(
+            f"latency        top-10 over {lt['n']} items incl. encoding, {lt['queries']} queries:"
+            f"  p50={lt['p50_ms']:.1f} ms  p95={lt['p95_ms']:.1f} ms  max={lt['max_ms']:.1f} ms"
+        )
+    return 0
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     # Each subcommand imports only what it uses: the command starts fast.
     from .evaluation import metrics_from_rankings
     from .jsonl import read_pairs, read_rankings
 
+    if args.suite:
+        return _cmd_suite(args)
+    if not args.pairs:
+        raise ValueError("eval needs --pairs (or --suite short-texts)")
     on_error = _reader_errors(args)
     gold = read_pairs(args.pairs, on_error=on_error)
     if not gold:
@@ -184,7 +229,28 @@ def _parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_rank)
     e = sub.add_parser("eval", help="R@1, R@10 and MRR against gold pairs")
     common(e, False)
-    e.add_argument("--pairs", required=True, help="JSONL of {query_id, pool_id}")
+    e.add_argument("--pairs", help="JSONL of {query_id, pool_id}")
+    e.add_argument(
+        "--suite",
+        choices=("short-texts",),
+        help="the built-in sets: terms ja/en/fr, organisation names, ANLP and CRDC titles",
+    )
+    e.add_argument("--data", default="../shared/data", help="--suite: the data folder")
+    e.add_argument("--split", choices=("dev", "heldout"), default="heldout", help="--suite")
+    e.add_argument("--sets", help="--suite: comma-separated subset (default: all)")
+    e.add_argument(
+        "--romaji-weight",
+        type=float,
+        default=None,
+        help="--suite: weight of the romanised-trigram channel (default: the web's; 0: off)",
+    )
+    e.add_argument(
+        "--latency",
+        type=int,
+        default=0,
+        metavar="N",
+        help="--suite: also time top-10 queries over N random items (e.g. 100000)",
+    )
     e.add_argument("--rankings", help="output of 'rank' (else rank --pool/--queries now)")
     e.add_argument("--json", action="store_true", help="print the metrics as JSON")
     e.set_defaults(func=_cmd_eval)

@@ -112,6 +112,28 @@ class FieldMatch:
     target: str
     credit: float
 
+    @property
+    def same(self) -> bool:
+        """True only when both sides are the same field (an explanation may call it
+        "matching"; any other match is "related", see :attr:`shared_ancestor`)."""
+        return self.source == self.target
+
+    @property
+    def shared_ancestor(self) -> str | None:
+        """The deepest field code both sides descend from (None when the same field).
+
+        >>> FieldMatch("RDF1010101", "RDF1010102", 0.5).shared_ancestor
+        'RDF10101'
+        """
+        if self.same:
+            return None
+        common = None
+        for x, y in zip(_levels(self.source), _levels(self.target), strict=False):
+            if x != y:
+                break
+            common = x
+        return common
+
 
 @dataclass(frozen=True)
 class SentencePair:

@@ -377,6 +377,14 @@ class SearchResult:
     lexical_rank: int | None
     semantic_rank: int | None
     snippet: Snippet
+    #: the calibrated semantic score (a z-score; None when only the lexical list had it)
+    semantic_score: float | None = None
+
+    def is_close(self, floor: float) -> bool:
+        """The query's words are in the text, or its meaning scores at least ``floor``."""
+        return self.lexical_rank is not None or (
+            self.semantic_score is not None and self.semantic_score >= floor
+        )
 
 
 def hybrid_search(
@@ -418,6 +426,7 @@ def hybrid_search(
     fused = reciprocal_rank_fusion([lex, sem], weights=[1.0, semantic_weight])[:k]
     lr = {h.id: h.rank for h in lex}
     sr = {h.id: h.rank for h in sem}
+    ss = {h.id: h.score for h in sem}
     text_of = dict(zip(lexical.ids, lexical.texts, strict=True))
     return [
         SearchResult(
@@ -427,6 +436,7 @@ def hybrid_search(
             lr.get(h.id),
             sr.get(h.id),
             make_snippet(text_of[h.id], query, max_chars=snippet_chars),
+            ss.get(h.id),
         )
         for h in fused
     ]

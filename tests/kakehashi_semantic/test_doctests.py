@@ -17,6 +17,7 @@ MODULES = [
     "kakehashi_semantic.recommend",
     "kakehashi_semantic.search",
     "kakehashi_semantic.windowing",
+    "kakehashi_semantic.romaji",
 ]
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import get_language, gettext_lazy
-from ninja import Schema
+from ninja import Field, Schema
 
 from kakehashi.core.api import ERRORS, ApiRouter
 from kakehashi.core.cache import versioned
@@ -35,17 +35,38 @@ class SentenceOut(Schema):
     lang: str
 
 
+class RelatedFieldOut(Schema):
+    field: FieldOut
+    other: FieldOut
+    shared: FieldOut | None = None
+
+
 class ExplanationOut(Schema):
-    fields: list[FieldOut]
+    fields: list[FieldOut] = Field(..., description="Fields both sides have (the same field)")
+    related_fields: list[RelatedFieldOut] = Field(
+        default_factory=list,
+        description="A field of one side and a related field of the other, with the field "
+        "both belong to",
+    )
     skills: list[str]
     sentences: list[SentenceOut] | None = None
     similarity: float | None = None
+    strength: str = Field("weak", description="strong, good or weak: the readable scale")
+
+
+def _field(f) -> dict | None:
+    return None if f is None else {"code": f.code, "title": f.title}
 
 
 def _explanation(e: Explanation, *, sentences: bool = True) -> dict:
     out = {
-        "fields": [{"code": f.code, "title": f.title} for f in e.fields],
+        "fields": [_field(f) for f in e.fields],
+        "related_fields": [
+            {"field": _field(r.field), "other": _field(r.other), "shared": _field(r.shared)}
+            for r in e.related
+        ],
         "skills": list(e.skills),
+        "strength": e.strength,
     }
     if sentences and e.source_sentence:
         out["sentences"] = [
@@ -94,6 +115,11 @@ class SearchHitOut(Schema):
     label: str
     snippet_html: str
     score: float
+    close: bool = Field(
+        True,
+        description="The query's words are in it, or its meaning is above the relevance "
+        "floor; when no hit of a list is close, they are only the nearest results",
+    )
 
 
 class SearchOut(Schema):
@@ -218,6 +244,7 @@ def _search_answer(request: HttpRequest, q: str) -> dict:
                 "label": labels[kind](h.obj),
                 "snippet_html": h.snippet_html,
                 "score": h.score,
+                "close": h.close,
             }
             for h in hits
         ]

@@ -39,7 +39,9 @@ from kakehashi.recommendations.embedding import (
     profile_text,
     project_text,
 )
+from kakehashi.research_fields.models import ResearchField
 from kakehashi_semantic import (
+    ROMAJI_WEIGHT,
     Item,
     LexicalIndex,
     Profile,
@@ -74,10 +76,14 @@ def _cached_index(name: str, version: tuple, build: Callable[[], Any]) -> Any:
         return value
 
 
-def _build(items: list[Item]) -> tuple[SemanticIndex, LexicalIndex] | None:
+def _build(
+    items: list[Item], *, romaji_weight: float = 0.0
+) -> tuple[SemanticIndex, LexicalIndex] | None:
     if not items:
         return None
-    semantic = SemanticIndex.build(items, encoder=encoder(), cache=embedding_cache())
+    semantic = SemanticIndex.build(
+        items, encoder=encoder(), cache=embedding_cache(), romaji_weight=romaji_weight
+    )
     return semantic, LexicalIndex(items)
 
 
@@ -114,7 +120,10 @@ def _build_project_search() -> tuple[SemanticIndex, LexicalIndex] | None:
     items, titles = _project_items()
     if not items:
         return None
-    semantic = SemanticIndex.build(titles, encoder=encoder(), cache=embedding_cache())
+    # Titles are short: their romanised forms match names and loanwords across scripts.
+    semantic = SemanticIndex.build(
+        titles, encoder=encoder(), cache=embedding_cache(), romaji_weight=ROMAJI_WEIGHT
+    )
     return semantic, LexicalIndex(items)
 
 
@@ -180,7 +189,13 @@ def organisation_items() -> list[Item]:
 
 def organisation_index() -> tuple[SemanticIndex, LexicalIndex] | None:
     version = _version(Organisation.objects.all())
-    return _cached_index("organisations", version, lambda: _build(organisation_items()))
+    # Names in kanji, kana and Latin script: the romanised channel matches them across
+    # scripts (organisation names ja↔en R@10 0.76 → 0.93 on held-out ROR names).
+    return _cached_index(
+        "organisations",
+        version,
+        lambda: _build(organisation_items(), romaji_weight=ROMAJI_WEIGHT),
+    )
 
 
 def embedding_texts() -> list[str]:
@@ -209,9 +224,44 @@ def explanation_texts() -> list[str]:
 # ------------------------------------------------------------------ recommendations
 
 
+#: Readable strength of a recommendation's hybrid score (`recommend`'s 0.55·semantic +
+#: 0.2·fields + 0.15·skills + 0.1·language), calibrated on 372 demo candidate–project
+#: pairs judged by hand (benchmarks/semantic/bench_explanations.py): from 0.40, 92% of
+#: pairs are what the candidate works on and all are at least clearly related (recall
+#: of the former 96%); from 0.25, 75% are at least clearly related and 3.6% of the
+#: unrelated pairs reach it (recall of the related 97%). Below: "weak".
+STRONG_MATCH = 0.40
+GOOD_MATCH = 0.25
+
+
+def match_strength(score: float) -> str:
+    """The readable strength of ``score``: "strong", "good" or "weak" (never the raw score)."""
+    if score >= STRONG_MATCH:
+        return "strong"
+    if score >= GOOD_MATCH:
+        return "good"
+    return "weak"
+
+
+#: The closest sentences are shown only from this centred cosine: 95% of the unrelated
+#: judged pairs' best sentence pairs score below it (median 0.33), while the median pair
+#: of a candidate and the project they work on scores 0.48 (same benchmark).
+SENTENCE_PAIR_FLOOR = 0.42
+
+
+@dataclass(frozen=True)
+class RelatedField:
+    """A field of one side related to, but not the same as, a field of the other."""
+
+    field: Any
+    other: Any
+    shared: Any  # the ResearchField both descend from (their relation), or None
+
+
 @dataclass(frozen=True)
 class Explanation:
-    """Why a pair is recommended: matched fields (ResearchField rows), skills, sentences."""
+    """Why a pair is recommended: the same fields on both sides (ResearchField rows),
+    related fields with their relation, skills, sentences, and the readable strength."""
 
     fields: tuple
     skills: tuple[str, ...]
@@ -220,6 +270,8 @@ class Explanation:
     target_sentence: str
     target_lang: str
     similarity: float | None
+    related: tuple[RelatedField, ...] = ()
+    strength: str = "weak"
 
 
 @dataclass(frozen=True)
@@ -243,13 +295,36 @@ def _field_codes(obj) -> frozenset[str]:
     return frozenset(f.code for f in obj.fields.all())
 
 
-def _explain(rec: Recommendation, field_rows: dict[str, Any], source_lang: str, target_lang: str):
+def _ancestor_rows(recs: list[Recommendation]) -> dict[str, Any]:
+    """The fields related matches share, in one query."""
+    codes = {m.shared_ancestor for r in recs for m in r.matched_fields if not m.same}
+    codes.discard(None)
+    if not codes:
+        return {}
+    return {f.code: f for f in ResearchField.objects.filter(code__in=codes)}
+
+
+def _explain(
+    rec: Recommendation,
+    field_rows: dict[str, Any],
+    source_lang: str,
+    target_lang: str,
+    ancestors: dict[str, Any] | None = None,
+):
     pair = rec.sentence_pair
-    fields = []
+    if pair is not None and pair.similarity < SENTENCE_PAIR_FLOOR:
+        pair = None
+    fields, related = [], []
     for match in rec.matched_fields:
-        row = field_rows.get(match.target) or field_rows.get(match.source)
-        if row is not None and row not in fields:
-            fields.append(row)
+        if match.same:
+            row = field_rows.get(match.source)
+            if row is not None and row not in fields:
+                fields.append(row)
+            continue
+        mine, other = field_rows.get(match.source), field_rows.get(match.target)
+        if mine is not None and other is not None:
+            shared = (ancestors or {}).get(match.shared_ancestor or "")
+            related.append(RelatedField(mine, other, shared))
     return Explanation(
         fields=tuple(fields),
         skills=rec.matched_skills,
@@ -258,6 +333,8 @@ def _explain(rec: Recommendation, field_rows: dict[str, Any], source_lang: str, 
         target_sentence=pair.target if pair else "",
         target_lang=(detect_language(pair.target) if pair else target_lang),
         similarity=round(pair.similarity, 3) if pair else None,
+        related=tuple(related),
+        strength=match_strength(rec.score),
     )
 
 
@@ -349,11 +426,12 @@ def _recommended_projects(*, user: User, k: int) -> list[RecommendedProject]:
         centering=_centering(),
     )
     out = []
+    ancestors = _ancestor_rows(recs)
     for rec in recs:
         project = by_pk[rec.id[1]]
         rows = {f.code: f for f in project.fields.all()}
         rows.update({f.code: f for f in user.candidate_profile.fields.all()})
-        explanation = _explain(rec, rows, source.lang or "en", project.language)
+        explanation = _explain(rec, rows, source.lang or "en", project.language, ancestors)
         out.append(RecommendedProject(project, rec.rank, rec.score, explanation))
     return out
 
@@ -404,6 +482,7 @@ def recommended_candidates(
             cache=embedding_cache(),
             centering=centering,
         )
+        ancestors = _ancestor_rows(recs)
         for rec in recs:
             user = by_pk[rec.id[1]]
             rows = {f.code: f for f in project.fields.all()}
@@ -412,7 +491,11 @@ def recommended_candidates(
             rank += 1
             out.append(
                 RecommendedCandidate(
-                    user, rank, rec.score, _explain(rec, rows, project.language, lang), applied
+                    user,
+                    rank,
+                    rec.score,
+                    _explain(rec, rows, project.language, lang, ancestors),
+                    applied,
                 )
             )
     return out
@@ -447,6 +530,8 @@ class SearchHit:
     obj: Any
     snippet_html: str
     score: float
+    #: the query's words are in the text, or its meaning reaches the list's floor
+    close: bool = True
 
 
 # Texts here are in three languages and words match only within one, so meaning counts
@@ -486,6 +571,16 @@ def _search(index, query: str, allowed: set[int], k: int, depth: int = 50):
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
+#: A hit whose words do not match the query is "close" only if its calibrated semantic
+#: score (z, romanised channel included) reaches the list's floor. Measured on the demo
+#: (benchmarks/semantic/bench_short_queries.py, docs/semantic: "Relevance floor"): the
+#: best project of each of the 37 judged queries scores 2.06-4.65 (2.29 and up for the 25
+#: original ones), the best of 7 nonsense queries 1.58-3.06 (4 below 2.2); an
+#: organisation named in another script scores 2.2-7.6 (トロント大学 5.5 through its
+#: romanised name), the best organisation for a query that names none 1.9-2.9.
+#: People are held to the projects' floor (not measured on its own).
+SEARCH_FLOORS = {"projects": 2.2, "people": 2.2, "organisations": 3.0}
+
 
 def search(*, user, q: str, k: int = 10) -> dict[str, list[SearchHit]]:
     """Projects, people by expertise and organisations matching `q` (ja/en/fr), each list
@@ -503,12 +598,17 @@ def search(*, user, q: str, k: int = 10) -> dict[str, list[SearchHit]]:
     for kind, index_of, qs in sources:
         allowed = set(qs.order_by().values_list("pk", flat=True))
         results = _search(index_of(), q, allowed, k)
+        floor = SEARCH_FLOORS[kind]
+        if kind == "organisations":
+            # An organisation is listed only when it really matches: by a name, an
+            # alias or an acronym (words), or by a name's meaning above the floor.
+            results = [r for r in results if r.is_close(floor)]
         # The hits' own rows are all an answer shows (titles, keys, names): no prefetch
         # of the visible querysets (two thirds of a search's time). `allowed` already
         # holds only what `user` may see.
         objects = qs.model.objects.in_bulk([r.id for r in results if r.id in allowed])
         out[kind] = [
-            SearchHit(kind, objects[r.id], r.snippet.render(), r.score)
+            SearchHit(kind, objects[r.id], r.snippet.render(), r.score, r.is_close(floor))
             for r in results
             if r.id in objects
         ]
@@ -531,6 +631,9 @@ def search_visibility(*, request) -> tuple:
         ),
         person_visible_ids(user=user),
     )
+def has_close_match(hits: list[SearchHit]) -> bool:
+    """Whether any hit is close: otherwise a page says "no close match; nearest results"."""
+    return any(h.close for h in hits)
 
 
 #: How many projects the project list's search box answers at most, best first (the
@@ -569,10 +672,13 @@ __all__ = [
     "Explanation",
     "RecommendedCandidate",
     "RecommendedProject",
+    "RelatedField",
     "SearchHit",
     "embedding_texts",
     "explanation_texts",
+    "has_close_match",
     "job_get_visible",
+    "match_strength",
     "open_projects",
     "project_for_recommendations",
     "projects_matching_query",

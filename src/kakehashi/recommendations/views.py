@@ -14,6 +14,7 @@ from kakehashi.jobs.models import Job
 from kakehashi.jobs.views import job_retry_answer
 from kakehashi.projects.models import Project
 from kakehashi.recommendations.selectors import (
+    has_close_match,
     job_get_visible,
     project_for_recommendations,
     recommended_candidates,
@@ -49,6 +50,12 @@ def project_recommended_candidates(request, key: str):
     return render(request, "recommendations/candidates.html", context)
 
 
+def _search_context(request, q: str) -> dict:
+    results = search(user=request.user, q=q) if q else None
+    close = {kind: has_close_match(hits) for kind, hits in (results or {}).items()}
+    return {"q": q, "results": results, "close": close}
+
+
 @permission_required("recommendations.view_search")
 def search_page(request):
     """One box: projects, people by expertise and organisations, in en/fr/ja."""
@@ -62,7 +69,7 @@ def search_page(request):
             "search:results",
             lambda: render_to_string(
                 "recommendations/_search_results.html",
-                {"q": q, "results": search(user=request.user, q=q) if q else None},
+                _search_context(request, q),
                 request,
             ),
             visible=lambda: search_visibility(request=request),

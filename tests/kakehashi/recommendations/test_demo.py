@@ -8,10 +8,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from kakehashi.people.models import User
 from kakehashi.projects.models import Project
 from kakehashi.recommendations.selectors import (
+    SENTENCE_PAIR_FLOOR,
+    has_close_match,
     recommended_candidates,
     recommended_projects,
     search,
@@ -93,3 +96,88 @@ def test_demo_search_french_query_finds_speech_translation_in_other_languages(de
     # project that feeds speech translation; no unrelated (French) project above them
     assert set(keys[:2]) == {"nict-simultaneous-interpretation", "ubc-ja-en-speech-translation"}
     assert keys[2] == "nict-accented-asr"
+
+
+# Explanations that tell the truth, and the relevance floor ---------------------------
+
+
+def test_demo_explanations_call_matching_only_the_same_field(demo):
+    """No related field is shown as matching: every "matching" field is on both sides,
+    and every related one is shown with its relation (the field both belong to)."""
+    for user in User.objects.filter(candidate_profile__isnull=False):
+        mine = {f.code for f in user.candidate_profile.fields.all()}
+        for row in recommended_projects(user=user, k=10):
+            theirs = {f.code for f in row.project.fields.all()}
+            for field in row.explanation.fields:
+                assert field.code in mine and field.code in theirs, (user.username, field.code)
+            for related in row.explanation.related:
+                assert related.field.code != related.other.code
+                assert related.shared is None or (
+                    related.field.code.startswith(related.shared.code)
+                    and related.other.code.startswith(related.shared.code)
+                )
+
+
+def test_demo_explanation_shows_related_fields_as_related(demo):
+    # the avatar-robot candidate's field and the project's are siblings, not the same
+    rows = {
+        r.project.key: r
+        for u in User.objects.filter(candidate_profile__isnull=False)
+        for r in recommended_projects(user=u, k=10)
+    }
+    related = [r for r in rows.values() if r.explanation.related]
+    assert related, "the demo has related-but-different fields"
+    for r in related:
+        shown = {f.code for f in r.explanation.fields}
+        assert not shown & {x.field.code for x in r.explanation.related}
+
+
+def test_demo_scores_are_shown_on_the_readable_scale(demo, client):
+    user = User.objects.get(username="candidate")
+    rows = recommended_projects(user=user, k=10)
+    assert rows[0].explanation.strength == "strong"  # the Japanese EEG-decoding posting
+    assert {r.explanation.strength for r in rows} <= {"strong", "good", "weak"}
+    client.force_login(user)
+    html = client.get(reverse("recommendations:for_me")).content.decode()
+    assert "Strong match" in html
+    assert "score 0." not in html and "score 1." not in html
+
+
+def test_demo_sentence_pairs_only_above_the_floor(demo):
+    for user in User.objects.filter(candidate_profile__isnull=False):
+        for row in recommended_projects(user=user, k=10):
+            e = row.explanation
+            if e.source_sentence:
+                assert e.similarity >= SENTENCE_PAIR_FLOOR - 5e-4
+            else:
+                assert e.similarity is None
+
+
+def test_demo_nonsense_query_says_there_is_no_close_match(demo, client):
+    officer = User.objects.get(username="officer")
+    for q in ("zzqx", "horoscope du jour", "サッカーの試合結果"):
+        results = search(user=officer, q=q)
+        assert results["projects"], "the nearest results are still listed"
+        assert not has_close_match(results["projects"]), q
+        assert results["organisations"] == [], q
+    client.force_login(officer)
+    html = client.get(reverse("recommendations:search"), {"q": "zzqx"}).content.decode()
+    assert "No close match; nearest results:" in html
+
+
+def test_demo_real_queries_have_a_close_match(demo):
+    officer = User.objects.get(username="officer")
+    for q in ("脳波", "ロボット", "EEG", "traduction automatique de la parole", "6G"):
+        assert has_close_match(search(user=officer, q=q)["projects"]), q
+
+
+def test_demo_organisations_appear_only_when_they_match(demo):
+    officer = User.objects.get(username="officer")
+    # a topic is no organisation's name: none is listed
+    for q in ("ロボット", "machine translation", "脳波"):
+        assert search(user=officer, q=q)["organisations"] == [], q
+    # a name in another script finds the organisation (トロント: romanised "toronto")
+    orgs = search(user=officer, q="トロント大学")["organisations"]
+    assert orgs[0].obj.ror_id == "03dbr7087"
+    orgs = search(user=officer, q="東北大学")["organisations"]
+    assert orgs[0].obj.ror_id == "01dq60k83"

@@ -5,7 +5,7 @@ from kakehashi.jobs.models import Job
 from kakehashi.people.services import candidate_profile_set
 from kakehashi.projects.services import project_update
 from kakehashi.recommendations.embedding import embedding_cache, encoder, project_text
-from kakehashi.recommendations.selectors import recommended_projects
+from kakehashi.recommendations.selectors import RelatedField, match_strength, recommended_projects
 from kakehashi.recommendations.services import (
     REFRESH,
     embeddings_export,
@@ -138,3 +138,53 @@ def test_refresh_embeds_project_titles_for_the_search_box(project):
 
     assert project.title.strip() in texts
     assert project_text(project) in texts
+
+
+def test_a_related_field_is_shown_as_related_never_as_matching(call, candidate_user):
+    mine = ResearchField.objects.get(code="RDF2020101")
+    sibling = ResearchField.objects.get(code="RDF2020102")
+    parent = ResearchField.objects.get(code="RDF20201")
+    profile = candidate_user.candidate_profile
+    profile.research_interests = "I decode EEG signals."
+    profile.save()
+    profile.fields.set([mine])
+    project = factories.ProjectFactory(
+        call=call, language="en", title="Decoding EEG signals", summary="", description=""
+    )
+    project.fields.set([sibling])
+
+    [row] = recommended_projects(user=candidate_user, k=5)
+
+    e = row.explanation
+    assert e.fields == ()
+    assert e.related == (RelatedField(mine, sibling, parent),)
+
+
+def test_the_same_field_is_matching(call, candidate_user):
+    mine = ResearchField.objects.get(code="RDF2020101")
+    sibling = ResearchField.objects.get(code="RDF2020102")
+    profile = candidate_user.candidate_profile
+    profile.fields.set([mine, sibling])
+    project = factories.ProjectFactory(call=call, language="en", title="EEG", description="")
+    project.fields.set([mine])
+
+    [row] = recommended_projects(user=candidate_user, k=5)
+
+    assert row.explanation.fields == (mine,)
+    # the candidate's sibling field is related to the project's, through their parent
+    assert [(r.field, r.other) for r in row.explanation.related] == [(sibling, mine)]
+
+
+@pytest.mark.parametrize(
+    ("score", "strength"),
+    [
+        (0.0, "weak"),
+        (0.249, "weak"),
+        (0.25, "good"),
+        (0.399, "good"),
+        (0.4, "strong"),
+        (1.0, "strong"),
+    ],
+)
+def test_scores_are_shown_on_a_readable_scale(score, strength):
+    assert match_strength(score) == strength
