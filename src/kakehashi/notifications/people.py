@@ -21,8 +21,10 @@ def affiliation_deciders(request) -> list[User]:
         affiliations__role="admin",
         is_active=True,
     )
-    readers = admins if admins.exists() else User.objects.filter(
-        Q(is_officer=True) | Q(is_superuser=True), is_active=True
+    readers = (
+        admins
+        if admins.exists()
+        else User.objects.filter(Q(is_officer=True) | Q(is_superuser=True), is_active=True)
     )
     return list(readers.exclude(pk=request.person_id).distinct().order_by("pk"))
 

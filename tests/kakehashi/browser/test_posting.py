@@ -15,8 +15,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kakehashi.people.models import Affiliation
 from kakehashi.organisations.models import Organisation
+from kakehashi.people.models import Affiliation
 from kakehashi.programs.models import Call
 from kakehashi.projects.models import Project
 from tests import factories

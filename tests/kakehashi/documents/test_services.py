@@ -277,7 +277,9 @@ def test_naming_the_same_referee_twice_at_once_is_refused_once(settings):
     def add() -> None:
         try:
             barrier.wait()
-            referee_add(candidate=candidate, name="Prof. Ito", email="ito@example.jp", language="ja")
+            referee_add(
+                candidate=candidate, name="Prof. Ito", email="ito@example.jp", language="ja"
+            )
             outcomes.append("invited")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])

@@ -30,12 +30,8 @@ def org():
 
 @pytest.fixture
 def admins(org):
-    ja = factories.UserFactory(
-        username="admin-ja", email="ja@example.jp", preferred_language="ja"
-    )
-    fr = factories.UserFactory(
-        username="admin-fr", email="fr@example.ca", preferred_language="fr"
-    )
+    ja = factories.UserFactory(username="admin-ja", email="ja@example.jp", preferred_language="ja")
+    fr = factories.UserFactory(username="admin-fr", email="fr@example.ca", preferred_language="fr")
     for person in (ja, fr):
         Affiliation.objects.create(person=person, organisation=org, role="admin")
     return ja, fr
@@ -56,7 +52,9 @@ def test_each_admin_is_mailed_in_their_language(
     org, admins, asker, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        affiliation_request_create(person=asker, organisation=org, role="researcher", title="Lecturer")
+        affiliation_request_create(
+            person=asker, organisation=org, role="researcher", title="Lecturer"
+        )
 
     by_reader = {m.to[0]: m for m in mail.outbox}
     assert sorted(by_reader) == ["fr@example.ca", "ja@example.jp"]
@@ -112,7 +110,9 @@ def test_the_asker_hears_the_decision_in_their_language(
 def test_the_decision_reaches_a_japanese_asker_in_japanese(
     org, admins, django_capture_on_commit_callbacks
 ):
-    asker = factories.UserFactory(username="sasaki", email="aoi@example.jp", preferred_language="ja")
+    asker = factories.UserFactory(
+        username="sasaki", email="aoi@example.jp", preferred_language="ja"
+    )
     request = affiliation_request_create(person=asker, organisation=org, role="student")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
