@@ -74,6 +74,7 @@ EXPECTED_PATHS = {
     "/api/v1/offers/{offer_id}/accept": {"post"},
     "/api/v1/offers/{offer_id}/decline": {"post"},
     "/api/v1/me/interns": {"get"},
+    "/api/v1/me/home": {"get"},
     "/api/v1/me/documents": {"get", "post"},
     "/api/v1/me/documents/{document_id}": {"delete"},
     "/api/v1/me/referees": {"get", "post"},

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from kakehashi.core.api import ERRORS, ApiRouter, Pagination, patch_schema, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
+from kakehashi.programs.home import home_sections
 from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.selectors import (
@@ -173,6 +174,43 @@ def call_detail(request: HttpRequest, ref: str):
 def call_overview_endpoint(request: HttpRequest, call_id: int):
     call = request.permission_object
     return {"call_id": call.pk, **call_overview(call=call)}
+
+
+class HomeCardOut(Schema):
+    card: str = Field(..., description="Which card: `<app>.<card>`, e.g. `projects.supervisor`.")
+    title: str
+    next_step: str = Field(..., description="What to do next, in your language; empty if nothing.")
+
+
+class HomeSectionOut(Schema):
+    role: str = Field(..., description="candidate, supervisor, org_admin, officer or reviewer.")
+    label: str
+    cards: list[HomeCardOut]
+
+
+def _card_id(card) -> str:
+    app, _home, name = card.template.removesuffix(".html").partition("/home/")
+    return f"{app}.{name}" if name else card.template
+
+
+@router.get(
+    "/me/home",
+    response={200: list[HomeSectionOut], **ERRORS},
+    summary="Your home: for each of your roles, its cards and what to do next (as on /home/)",
+)
+@api_permission("programs.view_home")
+def home_endpoint(request: HttpRequest):
+    return [
+        {
+            "role": section.role,
+            "label": str(section.label),
+            "cards": [
+                {"card": _card_id(c), "title": str(c.title), "next_step": str(c.next_step)}
+                for c in section.cards
+            ],
+        }
+        for section in home_sections(user=request.user)
+    ]
 
 
 # ---------------------------------------------------------------- writes (officers)
