@@ -188,3 +188,36 @@ def test_post_translate_preview_submit_return_resubmit_approve_then_found_in_jap
     expect(ja.locator("h1")).to_have_text("Soft grippers for fruit picking")
     expect(ja.locator("h1")).to_have_attribute("lang", "en")
     screenshot("posting-found-ja-detail", ja)
+
+
+def test_officer_finds_the_host_by_typing_in_japanese(page, screenshot, axe_check, demo):
+    """The host list of an officer holds every organisation: typing any of a host's names
+    (here katakana, for a hiragana alias) narrows it to the matches, announced, keyboard only."""
+    tokyo = Organisation.objects.get(name="The University of Tokyo")
+    _log_in(page, "officer")
+    page.goto("/supervising/projects/new/")
+    total = page.locator("#id_host option").count()
+    assert total == Organisation.objects.count()
+
+    search = page.get_by_label(
+        "Find the host by any of its names, aliases or acronyms (English, French or Japanese)"
+    )
+    search.focus()
+    page.keyboard.type("トウキョウダイガク")
+    expect(page.locator("#host-found")).to_have_text(
+        "1 organisation matches “トウキョウダイガク”: the list now shows only it."
+    )
+    expect(page.locator("#id_host")).to_have_value(str(tokyo.pk))
+    expect(page.locator("#id_host option")).to_have_count(1)
+    expect(search).to_be_focused()
+    # Tab reaches the narrowed list, which keeps its label.
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Host organisation")).to_be_focused()
+    axe_check(page)
+    screenshot("posting-host-picker")
+
+    # Another word: French names count too; the list narrows again.
+    search.fill("université")
+    expect(page.locator("#host-found")).to_contain_text("organisations match “université”")
+    names = page.locator("#id_host option").all_inner_texts()
+    assert names and all("niversit" in n for n in names), names
