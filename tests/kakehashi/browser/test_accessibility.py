@@ -219,7 +219,13 @@ def test_the_everyday_work_pages_have_no_serious_accessibility_violation(
     from kakehashi.people.services import affiliation_request_create
     from kakehashi.programs.models import Call
 
+    from kakehashi.applications.services import application_submit
+    from kakehashi.projects.models import Project
+
     call = Call.objects.get()
+    candidate = User.objects.get(username="candidate")
+    for key in CANDIDATE_PROJECTS:
+        application_submit(candidate=candidate, project=Project.objects.get(key=key))
     affiliation_request_create(
         person=User.objects.get(username="candidate"),
         organisation=Organisation.objects.get(name="University of Toronto"),
