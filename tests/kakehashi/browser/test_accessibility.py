@@ -214,12 +214,11 @@ def test_the_everyday_work_pages_have_no_serious_accessibility_violation(
 ):
     """The pages of posting, vetting, documents, homes, affiliations and the officers'
     confirmations, in English and Japanese, as the people who use them."""
+    from kakehashi.applications.services import application_submit
     from kakehashi.organisations.models import Organisation
     from kakehashi.people.models import User
     from kakehashi.people.services import affiliation_request_create
     from kakehashi.programs.models import Call
-
-    from kakehashi.applications.services import application_submit
     from kakehashi.projects.models import Project
 
     call = Call.objects.get()
