@@ -17,3 +17,8 @@ class DocumentsConfig(AppConfig):
         # Answer the personal-data export and the account deletion (people/privacy.py).
         person_data_export.connect(documents_data_export, dispatch_uid="documents.privacy")
         person_erase.connect(documents_erase, dispatch_uid="documents.privacy")
+        # The candidate's card on their home: missing documents and letters.
+        from kakehashi.documents.home import home_cards_documents
+        from kakehashi.programs.signals import home_cards
+
+        home_cards.connect(home_cards_documents, dispatch_uid="documents.home")

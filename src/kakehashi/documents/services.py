@@ -43,9 +43,18 @@ def _delete_file_on_commit(field_file) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+def _lock_person(person) -> None:
+    """Lock `person`'s row until the transaction ends: their concurrent writes of one
+    kind (documents, referees) queue instead of racing a unique constraint."""
+    person._meta.model._default_manager.select_for_update().filter(pk=person.pk).values_list(
+        "pk", flat=True
+    ).first()
+
+
 def document_upload(*, owner, kind: str, upload) -> Document:
     """Store `upload` as the candidate's document of `kind`, replacing (and deleting the
-    file of) the one before."""
+    file of) the one before. Concurrent uploads of one kind by one candidate are queued
+    on the candidate's row: each replaces the one before, the last one stays."""
     if not is_candidate(owner):
         raise ValidationError(_("Only candidates upload documents."), code="not_candidate")
     if kind not in DocumentKind.values:
@@ -53,6 +62,10 @@ def document_upload(*, owner, kind: str, upload) -> Document:
     pdf_check(upload)
     now = timezone.now()
     with transaction.atomic():
+        # Two uploads at once of the candidate's first document of a kind both find no
+        # row to lock, and the second insert broke the one-per-kind constraint (a 500).
+        # Locking the owner's row first queues them: the second replaces the first.
+        _lock_person(owner)
         old = Document.objects.select_for_update().filter(owner=owner, kind=kind).first()
         replaced = None
         if old is not None:
@@ -128,29 +141,32 @@ def referee_add(*, candidate, name: str, email: str, language: str) -> Referee:
     email = (email or "").strip()
     if email.lower() == (candidate.email or "").lower():
         raise ValidationError({"email": _("A referee cannot be yourself.")}, code="self_referee")
-    if Referee.objects.filter(candidate=candidate, email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("You already named a referee with this e-mail address.")},
-            code="duplicate",
-        )
-    if Referee.objects.filter(candidate=candidate).count() >= settings.REFEREES_MAX:
-        raise ValidationError(
-            _("You can name at most %(count)d referees.") % {"count": settings.REFEREES_MAX},
-            code="too_many",
-        )
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    referee = Referee(
-        candidate=candidate,
-        name=(name or "").strip(),
-        email=email,
-        language=language,
-        token_hash=token_hash(token),
-        token_expires_at=now + dt.timedelta(days=settings.REFEREE_LINK_DAYS),
-        invited_at=now,
-    )
-    referee.full_clean()
     with transaction.atomic():
+        # Queued on the candidate's row: two requests naming the same referee (or the
+        # last allowed one) at once see each other, not a unique-constraint error.
+        _lock_person(candidate)
+        if Referee.objects.filter(candidate=candidate, email__iexact=email).exists():
+            raise ValidationError(
+                {"email": _("You already named a referee with this e-mail address.")},
+                code="duplicate",
+            )
+        if Referee.objects.filter(candidate=candidate).count() >= settings.REFEREES_MAX:
+            raise ValidationError(
+                _("You can name at most %(count)d referees.") % {"count": settings.REFEREES_MAX},
+                code="too_many",
+            )
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        referee = Referee(
+            candidate=candidate,
+            name=(name or "").strip(),
+            email=email,
+            language=language,
+            token_hash=token_hash(token),
+            token_expires_at=now + dt.timedelta(days=settings.REFEREE_LINK_DAYS),
+            invited_at=now,
+        )
+        referee.full_clean()
         referee.save()
         audit_record(
             scope=candidate,

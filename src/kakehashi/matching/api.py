@@ -19,8 +19,14 @@ from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
 from kakehashi.matching.models import MatchRun
-from kakehashi.matching.selectors import run_compare, run_get_visible, run_list
-from kakehashi.matching.services import run_publish, run_start
+from kakehashi.matching.selectors import (
+    run_compare,
+    run_get_visible,
+    run_list,
+    run_publish_consequences,
+    run_publish_preview,
+)
+from kakehashi.matching.services import run_publish, run_publish_check, run_start
 from kakehashi.programs.policy import CAP_KINDS, MATCH_MODES, MatchPolicy
 from kakehashi.programs.selectors import call_get_visible
 
@@ -227,6 +233,50 @@ def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
 @api_permission("matching.view_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def run_detail_endpoint(request: HttpRequest, run_id: int):
     return request.permission_object
+
+
+class PublishPreviewOut(Schema):
+    run_id: int
+    round: int
+    publishable: bool = Field(..., description="Whether publishing now would be accepted.")
+    refusal: str | None = Field(
+        None, description="Why publishing would be refused (the publish answer's message)."
+    )
+    irreversible: bool = Field(..., description="Publishing cannot be undone.")
+    candidates: int = Field(..., description="Candidates in the run (each is mailed).")
+    offers: int = Field(..., description="Offers made: one per placed candidate.")
+    unplaced: int = Field(..., description="Candidates told they were not placed.")
+    supervisors: int = Field(..., description="Supervisors told of offers on their projects.")
+    mails: int = Field(..., description="Mails sent: one per candidate and per supervisor.")
+    consequences: list[str] = Field(
+        ..., description="What publishing will do, as the confirmation page lists it."
+    )
+
+
+@router.get(
+    "/runs/{int:run_id}/publish-preview",
+    response={200: PublishPreviewOut, **ERRORS},
+    summary="What publishing a run would do: offers, candidates not placed, mails "
+    "(officers; changes nothing)",
+)
+@api_permission("matching.publish_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
+def run_publish_preview_endpoint(request: HttpRequest, run_id: int):
+    run = request.permission_object
+    try:
+        run_publish_check(run=run)
+        refusal = None
+    except ValidationError as exc:
+        refusal = exc.messages[0]
+    preview = run_publish_preview(run=run)
+    return {
+        "run_id": run.pk,
+        "round": run.round,
+        "publishable": refusal is None,
+        "refusal": refusal,
+        "irreversible": True,
+        **preview,
+        "consequences": run_publish_consequences(preview=preview),
+    }
 
 
 @router.post(

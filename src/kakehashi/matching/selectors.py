@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
@@ -371,3 +372,32 @@ def run_publish_preview(*, run: MatchRun) -> dict[str, int]:
         "supervisors": supervisors,
         "mails": len(assignments) + supervisors,
     }
+
+
+def run_publish_consequences(*, preview: dict[str, int]) -> list[str]:
+    """`run_publish_preview`'s counts as the sentences the confirmation page lists (and
+    the API's publish preview answers), in the active language."""
+    return [
+        ngettext(
+            "%(n)s offer is made (one per placed candidate).",
+            "%(n)s offers are made (one per placed candidate).",
+            preview["offers"],
+        )
+        % {"n": preview["offers"]},
+        ngettext(
+            "%(n)s candidate is told they were not placed.",
+            "%(n)s candidates are told they were not placed.",
+            preview["unplaced"],
+        )
+        % {"n": preview["unplaced"]},
+        ngettext(
+            "%(n)s mail is sent (%(candidates)s to candidates, %(supervisors)s to supervisors).",
+            "%(n)s mails are sent (%(candidates)s to candidates, %(supervisors)s to supervisors).",
+            preview["mails"],
+        )
+        % {
+            "n": preview["mails"],
+            "candidates": preview["candidates"],
+            "supervisors": preview["supervisors"],
+        },
+    ]

@@ -404,12 +404,11 @@ def run_on_job_retried(*, sender, job, user, previous_error: str = "", **kwargs)
 # ---------------------------------------------------------------- publish
 
 
-@transaction.atomic
-def run_publish(*, run: MatchRun, user) -> MatchRun:
-    """Publish a finished run: it becomes the round's result, immutable, and its
-    placements become offers. One published run per round of a call."""
-    _require_officer(user)
-    run = MatchRun.objects.select_for_update().select_related("call").get(pk=run.pk)
+def run_publish_check(*, run: MatchRun) -> None:
+    """Refuse (``ValidationError``) publishing `run`: already published, not finished, its
+    round published already, or an app above refuses it (``run_publishing``: funding's
+    remaining budgets). `run_publish` checks it under its lock; the publish
+    preview of the API says it before anything is sent."""
     if run.is_published:
         raise ValidationError(_("This run is already published."), code="already_published")
     if run.status != RunStatus.DONE:
@@ -432,6 +431,15 @@ def run_publish(*, run: MatchRun, user) -> MatchRun:
     ]
     if reasons:
         raise ValidationError(reasons, code="publish_refused")
+
+
+@transaction.atomic
+def run_publish(*, run: MatchRun, user) -> MatchRun:
+    """Publish a finished run: it becomes the round's result, immutable, and its
+    placements become offers. One published run per round of a call."""
+    _require_officer(user)
+    run = MatchRun.objects.select_for_update().select_related("call").get(pk=run.pk)
+    run_publish_check(run=run)
     run.published_at = timezone.now()
     run.published_by = user
     # The unique constraint (one published run per round) is left to the database,

@@ -24,6 +24,7 @@ from kakehashi.matching.presenters import compare_page, run_page
 from kakehashi.matching.selectors import (
     run_get_visible,
     run_list,
+    run_publish_consequences,
     run_publish_preview,
 )
 from kakehashi.matching.services import run_publish, run_start
@@ -119,7 +120,9 @@ def run_publish_view(request, pk: int):
     candidates not placed, mails sent) and the button that POSTs here."""
     run = _run_or_404(request.user, pk)
     if request.method != "POST":
-        context = {"run": run, "preview": run_publish_preview(run=run)}
+        preview = run_publish_preview(run=run)
+        consequences = run_publish_consequences(preview=preview)
+        context = {"run": run, "preview": preview, "consequences": consequences}
         return render(request, "matching/publish_confirm.html", context)
     try:
         run_publish(run=run, user=request.user)

@@ -27,3 +27,16 @@ class NotificationsConfig(AppConfig):
         project_transitioned.connect(
             project_transition_mail, dispatch_uid="notifications.project_transition"
         )
+        # Mail about affiliation requests: to the organisation's admins, then the asker.
+        from kakehashi.notifications.people import (
+            affiliation_decided_mail,
+            affiliation_requested_mail,
+        )
+        from kakehashi.people.signals import affiliation_decided, affiliation_requested
+
+        affiliation_requested.connect(
+            affiliation_requested_mail, dispatch_uid="notifications.affiliation_requested"
+        )
+        affiliation_decided.connect(
+            affiliation_decided_mail, dispatch_uid="notifications.affiliation_decided"
+        )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Least
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
@@ -111,16 +112,22 @@ def supervisors_with_unranked_applicants(*, call: Call) -> list[Recipient]:
 
 def candidates_without_rank_list(*, call: Call) -> list[Recipient]:
     """Active candidates with an address who have submitted applications in `call` and
-    no saved rank list (none of their applications ranked): as things stand they take
-    part in the match with no project. Two queries."""
-    counts = {
-        row["candidate_id"]: row["applied"]
+    either no saved rank list (none of their applications ranked: as things stand they
+    take part in the match with no project), or a saved list that leaves out applications
+    they could still rank (applied to since they saved it: fewer ranked than both their
+    applications and the call's limit). Two queries."""
+    rows = {
+        row["candidate_id"]: row
         for row in Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
         .values("candidate_id")
         .annotate(applied=Count("pk"), ranked=Count("pk", filter=Q(rank__isnull=False)))
-        .filter(ranked=0)
+        .filter(ranked__lt=Least(F("applied"), Value(call.ranking_limit)))
     }
     return [
-        Recipient(user=user, role="candidate", details={"applied": counts[user.pk], "ranked": 0})
-        for user in _reachable().filter(pk__in=list(counts)).order_by("pk")
+        Recipient(
+            user=user,
+            role="candidate",
+            details={"applied": rows[user.pk]["applied"], "ranked": rows[user.pk]["ranked"]},
+        )
+        for user in _reachable().filter(pk__in=list(rows)).order_by("pk")
     ]

@@ -28,6 +28,7 @@ from kakehashi.matching.labels import REASON_CODES
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
     offer_get_for_candidate,
+    ranked_outcome_sentence,
     results_for_candidate,
 )
 from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse, round_two_start
@@ -128,11 +129,30 @@ class CutoffOut(Schema):
     position: int | None = Field(None, description="The cut-off's position on the host's list.")
 
 
+class RankedOutcomeOut(Schema):
+    round: int
+    candidate: PersonRef | None
+    position: int | None = Field(None, description="Their position on your list.")
+    placed_elsewhere: bool = Field(
+        ..., description="Placed in another project (never which), or not placed at all."
+    )
+    message: str = Field(..., description="The outcome as a sentence in the caller's language.")
+
+    @staticmethod
+    def resolve_message(obj) -> str:
+        return ranked_outcome_sentence(obj)
+
+
 class InternsOut(Schema):
     call: CallRef
     project: ProjectRef
     cutoffs: list[CutoffOut]
     offers: list[InternOfferOut]
+    not_here: list[RankedOutcomeOut] = Field(
+        ...,
+        description="Candidates your list ranked for this project who are not in it, per "
+        "round: placed in another project or not placed at all (never where).",
+    )
 
 
 def _offer_out(offer, call) -> dict:
@@ -213,7 +233,8 @@ def offer_decline_endpoint(request: HttpRequest, offer_id: int):
 @router.get(
     "/me/interns",
     response={200: list[InternsOut], **ERRORS},
-    summary="Per project you supervise with a published match: interns, cut-off, declines",
+    summary="Per project you supervise with a published match: interns, cut-off, declines, "
+    "and what became of the candidates you ranked and did not get",
 )
 @api_permission(
     "offers.view_own_interns", message=gettext_lazy("Only host supervisors have interns.")

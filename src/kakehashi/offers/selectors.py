@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.selectors import candidate_id
@@ -20,6 +21,7 @@ from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.explanations import Choice, choices_from, outcome_sentence
 from kakehashi.offers.models import Offer
 from kakehashi.people.models import User
+from kakehashi.people.names import person_name
 from kakehashi.programs.models import Call
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.models import Project
@@ -257,6 +259,20 @@ def _ranked_not_here(run, snapshot: dict, project_key: str, mine: set[str]) -> l
                 )
         position += len(group)
     return outcomes
+
+
+def ranked_outcome_sentence(outcome: RankedOutcome) -> str:
+    """`outcome` as the interns page says it, in the active language (names in its order)."""
+    name = person_name(outcome.candidate) if outcome.candidate is not None else ""
+    values = {"name": name, "position": outcome.position}
+    text = (
+        _("%(name)s (number %(position)s on your list) was placed in another project.")
+        if outcome.placed_elsewhere
+        else _("%(name)s (number %(position)s on your list) was not placed.")
+    ) % values
+    if outcome.round > 1:
+        text = _("Round %(n)s:") % {"n": outcome.round} + " " + text
+    return text
 
 
 def supervised_projects_with_results(*, supervisor) -> QuerySet[Project]:

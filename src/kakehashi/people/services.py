@@ -30,7 +30,12 @@ from kakehashi.people.models import (
 from kakehashi.people.names import kanji_name
 from kakehashi.people.privacy import ANONYMISED, DELETED, erase_item, placeholder
 from kakehashi.people.selectors import person_audit_entries
-from kakehashi.people.signals import person_erase, profile_text_changed
+from kakehashi.people.signals import (
+    affiliation_decided,
+    affiliation_requested,
+    person_erase,
+    profile_text_changed,
+)
 from kakehashi.people.validators import normalise_orcid
 
 #: The account fields an audited change keeps (before/after), never the password.
@@ -551,6 +556,7 @@ def affiliation_request_create(
             target=str(organisation),
             data={"request": request.pk, "organisation": organisation.pk, "role": role},
         )
+        affiliation_requested.send(sender=AffiliationRequest, request=request)
     return request
 
 
@@ -598,4 +604,5 @@ def affiliation_request_decide(
                 "role": request.role,
             },
         )
+        affiliation_decided.send(sender=AffiliationRequest, request=request, actor=actor)
     return request

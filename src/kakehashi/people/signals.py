@@ -24,3 +24,11 @@ person_data_export = Signal()
 #: deletion is previewed (``dry_run=True``: nothing changes). Each receiver deletes or
 #: anonymises what its app holds and answers a list of ``people.privacy.erase_item``.
 person_erase = Signal()
+
+#: Sent with ``request`` (an ``AffiliationRequest``) inside the transaction that created
+#: it; notifications mails the organisation's admins (else the officers) once it commits.
+affiliation_requested = Signal()
+
+#: Sent with ``request`` and ``actor`` inside the transaction that confirmed or refused
+#: it; notifications mails the person who asked once it commits.
+affiliation_decided = Signal()

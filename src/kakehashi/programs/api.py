@@ -8,19 +8,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.timezone import now as time_now
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import ERRORS, ApiRouter, Pagination, patch_schema, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
+from kakehashi.programs.home import home_sections
 from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.selectors import (
     call_get_visible,
     call_list_visible,
     call_overview,
+    phase_close_preview,
     program_list,
 )
 from kakehashi.programs.services import (
@@ -171,6 +174,43 @@ def call_detail(request: HttpRequest, ref: str):
 def call_overview_endpoint(request: HttpRequest, call_id: int):
     call = request.permission_object
     return {"call_id": call.pk, **call_overview(call=call)}
+
+
+class HomeCardOut(Schema):
+    card: str = Field(..., description="Which card: `<app>.<card>`, e.g. `projects.supervisor`.")
+    title: str
+    next_step: str = Field(..., description="What to do next, in your language; empty if nothing.")
+
+
+class HomeSectionOut(Schema):
+    role: str = Field(..., description="candidate, supervisor, org_admin, officer or reviewer.")
+    label: str
+    cards: list[HomeCardOut]
+
+
+def _card_id(card) -> str:
+    app, _home, name = card.template.removesuffix(".html").partition("/home/")
+    return f"{app}.{name}" if name else card.template
+
+
+@router.get(
+    "/me/home",
+    response={200: list[HomeSectionOut], **ERRORS},
+    summary="Your home: for each of your roles, its cards and what to do next (as on /home/)",
+)
+@api_permission("programs.view_home")
+def home_endpoint(request: HttpRequest):
+    return [
+        {
+            "role": section.role,
+            "label": str(section.label),
+            "cards": [
+                {"card": _card_id(c), "title": str(c.title), "next_step": str(c.next_step)}
+                for c in section.cards
+            ],
+        }
+        for section in home_sections(user=request.user)
+    ]
 
 
 # ---------------------------------------------------------------- writes (officers)
@@ -328,6 +368,49 @@ def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: Phase
 @api_permission("programs.change_call", obj=_call)
 def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
     return _phase_now(request, kind, call_phase_open_now)
+
+
+class ConsequenceOut(Schema):
+    text: str = Field(..., description="A sentence in the caller's language.")
+    warning: bool = Field(..., description="True when it leaves someone out (shown in bold).")
+
+
+class PhaseCloseCountsOut(Schema):
+    candidates: int
+    applications: int
+    candidates_ranked: int
+    supervisors_ranked: int
+
+
+class PhaseClosePreviewOut(Schema):
+    call_id: int
+    kind: str
+    open: bool = Field(..., description="Whether the phase is open now.")
+    closes_at: dt.datetime = Field(..., description="When it is planned to close (UTC).")
+    timezone: str = Field(..., description="The phase's zone, which the page writes it in.")
+    irreversible: bool = Field(..., description="Closing now cannot be undone.")
+    mails: int = Field(..., description="Mails closing sends (none).")
+    counts: PhaseCloseCountsOut
+    consequences: list[ConsequenceOut] = Field(
+        ..., description="What closing now will do, as the confirmation page lists it."
+    )
+
+
+@router.get(
+    "/calls/{ref}/phases/{kind}/close-preview",
+    response={200: PhaseClosePreviewOut, **ERRORS},
+    summary="What closing a phase now would do: counts, consequences (officers; changes nothing)",
+)
+@api_permission("programs.change_call", obj=_call)
+def phase_close_preview_endpoint(request: HttpRequest, ref: str, kind: str):
+    call = request.permission_object
+    phase = call.phases.get(kind=_kind(kind))
+    now = time_now()
+    return {
+        "call_id": call.pk,
+        "open": phase.opens_at <= now < phase.closes_at,
+        **phase_close_preview(call=call, phase=phase),
+    }
 
 
 @router.post(

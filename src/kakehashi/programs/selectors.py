@@ -1,6 +1,8 @@
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from kakehashi.programs.models import Call, Program
+from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.signals import call_overview as call_overview_signal
 
 
@@ -40,3 +42,64 @@ def call_get_visible(*, user, slug: str | None = None, pk: int | None = None) ->
     do with it is a permission, checked separately."""
     qs = call_list_visible(user=user)
     return qs.get(slug=slug) if slug is not None else qs.get(pk=pk)
+
+
+def phase_close_preview(*, call: Call, phase: CallPhase, overview: dict | None = None) -> dict:
+    """What closing `phase` of `call` now will do, for the confirmation page and the
+    API alike: the counts it reads (the call's overview) and the consequences as
+    sentences in the active language, each marked when it puts someone at risk.
+    Closing cannot be undone and sends no mail."""
+    overview = call_overview(call=call) if overview is None else overview
+    counts = {
+        "candidates": overview.get("candidates", 0),
+        "applications": overview.get("applications", 0),
+        "candidates_ranked": overview.get("candidates_ranked", 0),
+        "supervisors_ranked": overview.get("supervisors_ranked", 0),
+    }
+    consequences: list[dict] = []
+
+    def say(text: str, *, warning: bool = False) -> None:
+        consequences.append({"text": text, "warning": warning})
+
+    if phase.kind == "applications":
+        n = counts["candidates"]
+        say(
+            ngettext(
+                "%(n)s candidate can no longer apply, withdraw or change their rank list.",
+                "%(n)s candidates can no longer apply, withdraw or change their rank list.",
+                n,
+            )
+            % {"n": n}
+        )
+        n = counts["applications"]
+        say(ngettext("%(n)s application is final.", "%(n)s applications are final.", n) % {"n": n})
+        say(
+            _(
+                "%(ranked)s of %(total)s candidates have saved a rank list; the others will "
+                "be matched to no project."
+            )
+            % {"ranked": counts["candidates_ranked"], "total": counts["candidates"]},
+            warning=counts["candidates_ranked"] < counts["candidates"],
+        )
+    elif phase.kind == "host_ranking":
+        n = counts["supervisors_ranked"]
+        say(
+            ngettext(
+                "%(n)s supervisor has saved a ranking; it becomes final.",
+                "%(n)s supervisors have saved a ranking; they become final.",
+                n,
+            )
+            % {"n": n}
+        )
+        say(_("Supervisors who ranked nobody accept none of their applicants."), warning=True)
+    else:
+        say(_("Actions of this phase are refused from now on."))
+    return {
+        "kind": phase.kind,
+        "closes_at": phase.closes_at,
+        "timezone": phase.timezone,
+        "irreversible": True,
+        "mails": 0,
+        "counts": counts,
+        "consequences": consequences,
+    }

@@ -29,7 +29,13 @@ from kakehashi.programs.home import home_sections
 from kakehashi.programs.labels import MODE_LABELS
 from kakehashi.programs.models import Call, Program
 from kakehashi.programs.policy import PolicyError
-from kakehashi.programs.selectors import call_get_visible, call_list, call_overview, program_list
+from kakehashi.programs.selectors import (
+    call_get_visible,
+    call_list,
+    call_overview,
+    phase_close_preview,
+    program_list,
+)
 from kakehashi.programs.services import (
     call_create,
     call_phase_close_now,
@@ -203,7 +209,8 @@ def phase_close_view(request, slug: str, kind: str):
         phase = next((p for p in call.phases.all() if p.kind == kind), None)
         if phase is None:
             raise Http404
-        context = {"call": call, "phase": phase, "overview": call_overview(call=call)}
+        preview = phase_close_preview(call=call, phase=phase)
+        context = {"call": call, "phase": phase, "preview": preview}
         return render(request, "programs/phase_close_confirm.html", context)
     return _phase_action(
         request, slug, kind, call_phase_close_now, _("The %(phase)s phase is now closed.")

@@ -64,7 +64,11 @@ class ProjectForm(forms.Form):
     (checkboxes filled by the field search); supervisors by e-mail address."""
 
     call = forms.ChoiceField(label=_("Call"))
-    host = forms.ChoiceField(label=_("Host organisation"))
+    host = forms.ChoiceField(
+        label=_("Host organisation"),
+        # The host picker's status line (how many organisations match the search).
+        widget=forms.Select(attrs={"aria-describedby": "host-found"}),
+    )
     key = forms.SlugField(
         label=_("Key"),
         required=False,

@@ -1,3 +1,4 @@
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -250,3 +251,42 @@ def project_hosts_for(*, user) -> QuerySet[Organisation]:
     if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
         return qs
     return qs.filter(affiliations__person_id=user.pk, affiliations__role__in=HOST_ROLES).distinct()
+
+
+def fold(text: str) -> str:
+    """`text` as the host search compares it: case and Latin accents ignored ("Tōkyō" is
+    "tokyo"), katakana read as hiragana ("トウキョウ" is "とうきょう"), full-width forms
+    narrowed. Japanese voicing marks are kept (だ is not た)."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not "\u0300" <= c <= "\u036f")
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text).casefold()
+
+
+#: At most this many organisations in the host picker's answer.
+HOST_OPTIONS = 50
+
+
+def project_host_options(*, user, q: str) -> tuple[list[Organisation], int]:
+    """The organisations `user` may post at (`project_hosts_for`) whose name in any of the
+    three languages, alias or acronym contains `q` (`fold`ed), those whose name starts
+    with it first, then by name; at most `HOST_OPTIONS`, and how many matched. Two
+    queries: the names of the postable organisations, then the matches' rows."""
+    needle = fold(q.strip())
+    rows = project_hosts_for(user=user).values_list(
+        "pk", "name", "name_en", "name_fr", "name_ja", "aliases", "acronyms"
+    )
+    matches: list[tuple[int, str, int]] = []
+    for pk, name, name_en, name_fr, name_ja, aliases, acronyms in rows:
+        names = [
+            fold(n)
+            for n in (name, name_en, name_fr, name_ja, *(aliases or []), *(acronyms or []))
+            if n
+        ]
+        if not needle or any(needle in n for n in names):
+            starts = any(n.startswith(needle) for n in names)
+            matches.append((0 if starts else 1, fold(name), pk))
+    matches.sort()
+    chosen = [pk for _first, _name, pk in matches[:HOST_OPTIONS]]
+    found = Organisation.objects.in_bulk(chosen)
+    return [found[pk] for pk in chosen if pk in found], len(matches)

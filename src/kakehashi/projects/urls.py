@@ -11,6 +11,7 @@ urlpatterns = [
     path("supervising/projects/", views.project_list_mine, name="supervising"),
     path("supervising/projects/new/", views.project_new, name="new"),
     path("supervising/research-fields/", views.research_field_options, name="field_options"),
+    path("supervising/hosts/", views.host_options, name="host_options"),
     path("vetting/projects/", views.vetting_queue, name="vetting"),
     path("projects/<slug:key>/supervision/", views.supervision_answer, name="supervision_answer"),
 ]

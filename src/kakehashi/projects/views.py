@@ -23,6 +23,7 @@ from kakehashi.projects.models import Project
 from kakehashi.projects.rules import can_change_project, can_vet_project, may_post
 from kakehashi.projects.selectors import (
     project_get_visible,
+    project_host_options,
     project_list_supervised,
     project_search,
     project_versions,
@@ -374,6 +375,31 @@ def research_field_options(request):
     q = request.GET.get("q", "").strip()[:100]
     fields = list(research_field_list(q=q)[:FIELD_OPTIONS]) if len(q) >= 2 else []
     return render(request, "projects/_field_options.html", {"fields": fields, "q": q})
+
+
+@permission_required("projects.post_project")
+def host_options(request):
+    """The host picker of the project form: the organisations the person may post at
+    whose name (English, French, Japanese), alias or acronym contains ``host_q``, as the
+    form's own ``<select>`` (htmx swaps it in) and a status line saying how many match.
+    The one chosen before stays chosen when it still matches; else the first match is.
+    Without JavaScript the form's full list works as before."""
+    q = request.GET.get("host_q", "").strip()[:100]
+    organisations, matched = project_host_options(user=request.user, q=q)
+    keep = request.GET.get("host", "")
+    if not any(str(o.pk) == keep for o in organisations):
+        keep = str(organisations[0].pk) if organisations else keep
+    if not organisations:
+        # Nothing matches: the full list stays, so the choice is never lost.
+        organisations, _all = project_host_options(user=request.user, q="")
+    context = {
+        "organisations": organisations,
+        "selected": keep,
+        "q": q,
+        "matched": matched,
+        "shown": len(organisations),
+    }
+    return render(request, "projects/_host_options.html", context)
 
 
 #: How many matching research fields the search offers at once.

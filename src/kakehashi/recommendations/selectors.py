@@ -631,6 +631,8 @@ def search_visibility(*, request) -> tuple:
         ),
         person_visible_ids(user=user),
     )
+
+
 def has_close_match(hits: list[SearchHit]) -> bool:
     """Whether any hit is close: otherwise a page says "no close match; nearest results"."""
     return any(h.close for h in hits)

@@ -206,3 +206,54 @@ def test_axe_check_reports_rule_impact_target_and_help(page, axe_check):
     assert '["#bare"]' in report
     assert "- image-alt (critical): Images must have alternative text" in report
     assert '["#mute"]' in report
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_everyday_work_pages_have_no_serious_accessibility_violation(
+    page, live_server, login, screenshot, axe_check, demo, language
+):
+    """The pages of posting, vetting, documents, homes, affiliations and the officers'
+    confirmations, in English and Japanese, as the people who use them."""
+    from kakehashi.applications.services import application_submit
+    from kakehashi.organisations.models import Organisation
+    from kakehashi.people.models import User
+    from kakehashi.people.services import affiliation_request_create
+    from kakehashi.programs.models import Call
+    from kakehashi.projects.models import Project
+
+    call = Call.objects.get()
+    candidate = User.objects.get(username="candidate")
+    for key in CANDIDATE_PROJECTS:
+        application_submit(candidate=candidate, project=Project.objects.get(key=key))
+    affiliation_request_create(
+        person=User.objects.get(username="candidate"),
+        organisation=Organisation.objects.get(name="University of Toronto"),
+        role="student",
+    )
+    _use_language(page, live_server, language)
+
+    def visit(name: str, path: str) -> None:
+        _visit(page, axe_check, screenshot, language, name, path)
+
+    login("candidate")
+    visit("home-page-candidate", "/home/")
+    visit("documents", "/documents/")
+    _log_out(page)
+
+    login("supervisor-ca")
+    visit("home-page-supervisor", "/home/")
+    visit("project-new", "/supervising/projects/new/")
+    _log_out(page)
+
+    login("officer")
+    visit("home-page-officer", "/home/")
+    visit("vetting-queue", "/vetting/projects/")
+    visit("affiliation-requests", "/affiliation-requests/")
+    visit("close-confirm", f"/calls/{call.slug}/phases/applications/close/")
+    # The host picker after a search: the narrowed list and its status line.
+    visit("project-new-officer", "/supervising/projects/new/")
+    page.locator("#host-search").fill("東京")
+    expect(page.locator("#host-found")).not_to_be_empty()
+    axe_check(page)
+    runs = _publish_a_match(call)
+    visit("publish-confirm", f"/runs/{runs['other']}/publish/")

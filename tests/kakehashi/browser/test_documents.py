@@ -37,7 +37,10 @@ def test_candidate_uploads_a_cv_names_a_referee_who_sends_a_letter(
     candidate = factories.candidate(user__username="cand-docs")
     login("cand-docs")
 
-    page.get_by_role("link", name="My documents").click()
+    # The home says what is missing; the menu leads to the documents.
+    home = page.locator("#home-candidate")
+    expect(home).to_contain_text("Upload your CV. Upload your transcripts.")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My documents").click()
     expect(page.locator("h1")).to_have_text("My documents and referees")
     axe_check(page)
 
@@ -86,3 +89,9 @@ def test_candidate_uploads_a_cv_names_a_referee_who_sends_a_letter(
     expect(page.locator(".letter-status")).to_contain_text("Received on")
     assert "/documents/letters/" not in page.content()
     screenshot("documents-received")
+
+    # Back home, the CV is no longer asked for; the transcripts still are.
+    page.goto("/home/")
+    expect(home).to_contain_text("CV: uploaded")
+    expect(home).to_contain_text("Upload your transcripts.")
+    expect(home).not_to_contain_text("Upload your CV.")

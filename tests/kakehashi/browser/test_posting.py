@@ -1,6 +1,12 @@
 """A supervisor at a Canadian university posts a project in the browser, an invited
 industry co-supervisor accepts, the organisation's admin returns it once with a
-comment and approves it after it is resubmitted."""
+comment and approves it after it is resubmitted; a Japanese candidate, with the
+interface in Japanese, then finds the English posting on `/projects/` and on
+`/search/` with a Japanese query.
+
+The journey runs on the demo (its call, its University of Toronto, its projects and
+their cached embeddings), so the new posting is searched among real ones: only its
+own texts are encoded, by the job its approval queues (run inline in tests)."""
 
 from __future__ import annotations
 
@@ -9,10 +15,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import Affiliation
+from kakehashi.programs.models import Call
 from kakehashi.projects.models import Project
 from tests import factories
-from tests.kakehashi.browser.conftest import _ensure_research_fields
+
+#: "Fruit-harvesting robot hand": no word of it is in the English posting.
+JAPANESE_QUERY = "果物を収穫するロボットハンド"
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,14 +38,11 @@ def _log_in(page, username: str) -> None:
     page.wait_for_url("**/")
 
 
-def test_post_translate_preview_submit_return_resubmit_approve(
-    page, new_page, screenshot, axe_check
+def test_post_translate_preview_submit_return_resubmit_approve_then_found_in_japanese(
+    page, new_page, screenshot, axe_check, demo
 ):
-    _ensure_research_fields()
-    host = factories.CanadianOrganisationFactory(
-        name="University of Toronto", name_en="University of Toronto", region="CA-ON"
-    )
-    call = factories.CallFactory(name_en="Summer 2027")
+    host = Organisation.objects.get(name="University of Toronto")
+    call = Call.objects.get(status="open")
     author = factories.UserFactory(
         username="ca-sup", given_name="Alice", family_name="Tremblay", email="alice@example.org"
     )
@@ -49,6 +56,8 @@ def test_post_translate_preview_submit_return_resubmit_approve(
     )
     admin = factories.UserFactory(username="ca-admin", email="admin@example.org")
     Affiliation.objects.create(person=admin, organisation=host, role="admin")
+
+    projects_before = Project.objects.count()
 
     # The supervisor opens My projects and posts a project.
     _log_in(page, "ca-sup")
@@ -85,13 +94,13 @@ def test_post_translate_preview_submit_return_resubmit_approve(
     expect(preview).to_contain_text("Preview: the page as candidates will see it")
     expect(preview.locator("h2[lang=en]")).to_have_text("Soft grippers for fruit picking")
     expect(preview).to_contain_text("Toronto")
-    assert Project.objects.count() == 0
+    assert Project.objects.count() == projects_before
     axe_check(page)
     screenshot("posting-preview")
 
     page.get_by_role("button", name="Save as draft").click()
     expect(page.locator("h1")).to_have_text("Edit the project")
-    project = Project.objects.get()
+    project = Project.objects.get(title="Soft grippers for fruit picking")
     assert project.translations["fr"]["title"] == "Pinces souples pour la cueillette des fruits"
     assert project.fields.count() == 1
     axe_check(page)
@@ -149,3 +158,66 @@ def test_post_translate_preview_submit_return_resubmit_approve(
         "ca-sup",
         "ind-sup",
     ]
+
+    # A Japanese candidate, the interface in Japanese, looks for fruit-picking robots in
+    # Japanese on /projects/ and finds the English posting (its title and summary were
+    # embedded when it was saved; the demo's postings come from the embedding cache).
+    ja = new_page("ja-JP")
+    _log_in(ja, "candidate-ja")
+    ja.goto("/projects/")
+    expect(ja.locator("html")).to_have_attribute("lang", "ja")
+    ja.locator("#id_q").fill(JAPANESE_QUERY)
+    ja.locator("#id_q").press("Enter")
+    found = ja.locator("#results .project-card h2 a")
+    expect(found.first).to_have_text("Soft grippers for fruit picking")
+    expect(found.first).to_have_attribute("lang", "en")
+    expect(found.first).to_have_attribute("href", f"/projects/{project.key}/")
+    axe_check(ja)
+    screenshot("posting-found-ja-projects", ja)
+
+    # The search page finds it too, among projects, people and organisations.
+    ja.goto("/search/")
+    ja.locator("#search-q").fill(JAPANESE_QUERY)
+    ja.locator("#search-q").press("Enter")
+    hit = ja.locator(f'main a[href="/projects/{project.key}/"]').first
+    expect(hit).to_be_visible()
+    screenshot("posting-found-ja-search", ja)
+
+    # And its page shows the English original (no Japanese translation was written).
+    hit.click()
+    expect(ja.locator("h1")).to_have_text("Soft grippers for fruit picking")
+    expect(ja.locator("h1")).to_have_attribute("lang", "en")
+    screenshot("posting-found-ja-detail", ja)
+
+
+def test_officer_finds_the_host_by_typing_in_japanese(page, screenshot, axe_check, demo):
+    """The host list of an officer holds every organisation: typing any of a host's names
+    (here katakana, for a hiragana alias) narrows it to the matches, announced, keyboard only."""
+    tokyo = Organisation.objects.get(name="The University of Tokyo")
+    _log_in(page, "officer")
+    page.goto("/supervising/projects/new/")
+    total = page.locator("#id_host option").count()
+    assert total == Organisation.objects.count()
+
+    search = page.get_by_label(
+        "Find the host by any of its names, aliases or acronyms (English, French or Japanese)"
+    )
+    search.focus()
+    page.keyboard.type("トウキョウダイガク")
+    expect(page.locator("#host-found")).to_have_text(
+        "1 organisation matches “トウキョウダイガク”: the list now shows only it."
+    )
+    expect(page.locator("#id_host")).to_have_value(str(tokyo.pk))
+    expect(page.locator("#id_host option")).to_have_count(1)
+    expect(search).to_be_focused()
+    # Tab reaches the narrowed list, which keeps its label.
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Host organisation")).to_be_focused()
+    axe_check(page)
+    screenshot("posting-host-picker")
+
+    # Another word: French names count too; the list narrows again.
+    search.fill("université")
+    expect(page.locator("#host-found")).to_contain_text("organisations match “université”")
+    names = page.locator("#id_host option").all_inner_texts()
+    assert names and all("niversit" in n for n in names), names

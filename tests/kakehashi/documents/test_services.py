@@ -1,12 +1,14 @@
 """Documents, referees and letters: the services' rules, files and audit entries."""
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.utils import timezone
 
 from kakehashi.audit.models import AuditEntry
@@ -219,3 +221,79 @@ def test_documents_keep_the_public_cache(world):
     document_upload(owner=world["candidate"], kind="cv", upload=pdf_upload())
     referee_add(candidate=world["candidate"], name="R", email="r@x.org", language="en")
     assert data_version() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("kind", ["cv", "transcript"])
+def test_two_uploads_of_one_kind_at_once_replace_cleanly(settings, tmp_path, kind):
+    """Two transactions upload the candidate's first document of one kind at the same
+    moment: the first commits, the second replaces it (no unique-constraint error, no
+    orphan file), as two uploads one after the other would."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes the write lock when a transaction begins (IMMEDIATE)")
+    settings.MEDIA_ROOT = tmp_path / "m"
+    candidate = factories.candidate()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def upload(text: str) -> None:
+        try:
+            barrier.wait()
+            document_upload(owner=candidate, kind=kind, upload=pdf_upload(text=text))
+            outcomes.append("uploaded")
+        except Exception as exc:  # the race's error, whatever it is, is the finding
+            outcomes.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload, args=(t,)) for t in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes == ["uploaded", "uploaded"]
+    (document,) = Document.objects.filter(owner=candidate, kind=kind)
+    assert _files(settings.MEDIA_ROOT) == [document.file.name]
+    first, second = AuditEntry.objects.filter(verb="document.uploaded").order_by("pk")
+    assert first.data["replaced"] is None
+    assert second.data["replaced"] == first.data["document"]
+    assert second.data["document"] == document.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_naming_the_same_referee_twice_at_once_is_refused_once(settings):
+    """Two transactions name the same referee at once: one is invited, the other gets the
+    duplicate refusal (a 422 in the API's error shape), never a unique-constraint error."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes the write lock when a transaction begins (IMMEDIATE)")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    candidate = factories.candidate()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def add() -> None:
+        try:
+            barrier.wait()
+            referee_add(
+                candidate=candidate, name="Prof. Ito", email="ito@example.jp", language="ja"
+            )
+            outcomes.append("invited")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        except Exception as exc:  # the race's error, whatever it is, is the finding
+            outcomes.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["You already named a referee with this e-mail address.", "invited"]
+    assert Referee.objects.filter(candidate=candidate).count() == 1
+    assert len(mail.outbox) == 1

@@ -57,7 +57,8 @@ def test_the_internship_page_panel(funding):
     answers = signals.internship_page.send(
         sender=Internship, internship=funding.internship, user=funding.intern
     )
-    (panel,) = [p for _r, ps in answers if ps for p in ps]
+    # Other apps (outcomes) add their own panels: this test reads funding's.
+    (panel,) = [p for _r, ps in answers if ps for p in ps if p["template"].startswith("funding/")]
     assert (panel["order"], panel["title"], panel["template"]) == (
         30,
         "Funding",
@@ -72,7 +73,8 @@ def test_the_internship_page_panel(funding):
         internship=funding.internship,
         user=funding.internship.project.supervisions.first().person,
     )
-    (panel,) = [p for _r, ps in answers if ps for p in ps]
+    # Other apps (outcomes) add their own panels: this test reads funding's.
+    (panel,) = [p for _r, ps in answers if ps for p in ps if p["template"].startswith("funding/")]
     assert panel["context"]["payments"] == [] and len(panel["context"]["lines"]) == 2
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_publish
 from kakehashi.offers.models import Offer
-from tests.kakehashi.api_helpers import API, body, error, token_client
+from tests.kakehashi.api_helpers import API, body, error, session_client, token_client
 from tests.kakehashi.matching.conftest import cid, close_phase, open_phase
 
 ONLY_OFFICERS = "Only program officers run, publish and export matches."
@@ -100,6 +100,7 @@ def test_run_endpoints_are_404_for_non_officers(market, start, user):
     for response in (
         client.get(f"{API}/runs/{run.pk}"),
         _post(client, f"{API}/runs/{run.pk}/publish"),
+        client.get(f"{API}/runs/{run.pk}/publish-preview"),
         _post(client, f"{API}/runs/{run.pk}/second-round"),
         client.get(f"{API}/runs/{run.pk}/export?format=csv"),
     ):
@@ -232,3 +233,45 @@ def test_list_queries_do_not_grow(market, start, rows):
 
 
 LIST_QUERIES = 5
+
+
+def test_publish_preview_says_what_the_confirmation_page_says(market, start):
+    run = start(market)
+    client = token_client(market.officer)
+
+    data = body(client.get(f"{API}/runs/{run.pk}/publish-preview"))
+
+    assert data == {
+        "run_id": run.pk,
+        "round": 1,
+        "publishable": True,
+        "refusal": None,
+        "irreversible": True,
+        "candidates": 4,
+        "offers": 2,
+        "unplaced": 2,
+        "supervisors": 2,
+        "mails": 6,
+        "consequences": [
+            "2 offers are made (one per placed candidate).",
+            "2 candidates are told they were not placed.",
+            "6 mails are sent (4 to candidates, 2 to supervisors).",
+        ],
+    }
+    page = session_client(market.officer).get(f"/runs/{run.pk}/publish/").content.decode()
+    for sentence in data["consequences"]:
+        assert f"<li>{sentence}</li>" in page
+    assert not MatchRun.objects.get(pk=run.pk).is_published and not Offer.objects.exists()
+
+
+def test_publish_preview_of_a_published_run_says_why_not(market, start):
+    run = start(market)
+    run_publish(run=run, user=market.officer)
+    data = body(token_client(market.officer).get(f"{API}/runs/{run.pk}/publish-preview"))
+    assert (data["publishable"], data["refusal"]) == (False, "This run is already published.")
+
+
+def test_publish_preview_asks_anonymous_callers_to_authenticate(market, start, client):
+    run = start(market)
+    response = client.get(f"{API}/runs/{run.pk}/publish-preview")
+    assert (response.status_code, body(response)["error"]["code"]) == (401, "not_authenticated")

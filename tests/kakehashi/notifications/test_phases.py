@@ -485,3 +485,31 @@ def test_ranking_reminder_in_the_readers_language_and_zone(world, language, zone
     for text in expected:
         assert text in message.body, text
     assert "http://127.0.0.1:8000/calls/summer/ranking/" in message.body
+
+
+def test_a_saved_list_that_leaves_out_later_applications_is_reminded_too(world):
+    """`cand` saved a list of one, then applied to a second project: the list changed
+    since it was saved (the new application is on no list), so the 7-day reminder says so.
+    `full` ranked all they applied to and is not reminded."""
+    world.application.rank = 1
+    world.application.save()
+    factories.ApplicationFactory(
+        candidate=world.candidate, project=factories.ProjectFactory(call=world.call)
+    )
+    full = factories.candidate(user__username="full")
+    factories.ApplicationFactory(candidate=full, project=world.project, rank=1)
+    phase_notifications_send(now=EARLY)
+    mail.outbox.clear()
+
+    sent = phase_notifications_send(now=CLOSES - dt.timedelta(days=7))
+
+    assert sent == _sent(ranking=2)
+    by_reader = {m.to[0]: m for m in mail.outbox}
+    assert sorted(by_reader) == ["cand2@example.org", "cand@example.org"]
+    body = " ".join(by_reader["cand@example.org"].body.split())
+    assert (
+        "Your saved rank list in 2027 Summer ranks 1 of the 2 projects you applied to: "
+        "the others are on no list."
+    ) in body
+    assert "A project that is not on your saved list cannot be yours in the match." in body
+    assert "no saved rank list" in by_reader["cand2@example.org"].body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kakehashi.offers.selectors import interns_for_supervisor
 from kakehashi.people.names import person_name
+from tests.kakehashi.api_helpers import API, body, token_client
 
 
 def test_supervisor_who_lost_a_candidate_sees_placed_elsewhere(client, world, published):
@@ -42,3 +43,25 @@ def test_outcomes_selector(world, published):
         2,
         1,
     )
+
+
+def test_the_api_says_the_same_never_where(world, published):
+    lost = body(token_client(world.other_supervisor).get(f"{API}/me/interns"))["items"][0]
+    assert lost["not_here"] == [
+        {
+            "round": 1,
+            "candidate": {"id": world.candidate.pk, "display_name": str(world.candidate)},
+            "position": 2,
+            "placed_elsewhere": True,
+            "message": f"{person_name(world.candidate)} (number 2 on your list) was placed "
+            "in another project.",
+        }
+    ]
+    assert "eeg-decoding" not in str(lost["not_here"])  # never where
+
+    client = token_client(world.supervisor)
+    mine = body(client.get(f"{API}/me/interns", headers={"accept-language": "ja"}))["items"][0]
+    assert [(o["candidate"]["id"], o["placed_elsewhere"]) for o in mine["not_here"]] == [
+        (world.third.pk, False)
+    ]
+    assert mine["not_here"][0]["message"].endswith("は配置されませんでした。")
