@@ -35,6 +35,7 @@ from kakehashi.people.api import router as people_router
 from kakehashi.programs.api import router as programs_router
 from kakehashi.projects.api import router as projects_router
 from kakehashi.recommendations.api import router as recommendations_router
+from kakehashi.reports.api import router as reports_router
 from kakehashi.research_fields.api import router as research_fields_router
 from kakehashi.review.api import router as review_router
 
@@ -130,6 +131,7 @@ api.add_router("/", matching_router, tags=["match runs and offers"])
 api.add_router("/", offers_router, tags=["match runs and offers"])
 api.add_router("/", documents_router, tags=["documents and reference letters"])
 api.add_router("/", outcomes_router, tags=["outcomes"])
+api.add_router("/", reports_router, tags=["reports and surveys"])
 api.add_router("/", network_router, tags=["network"])
 api.add_router("/", funding_router, tags=["funding"])
 api.add_router("/", review_router, tags=["proposal review"])

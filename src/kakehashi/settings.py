@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kakehashi.internships",
     "kakehashi.network",
     "kakehashi.outcomes",
+    "kakehashi.reports",
     "kakehashi.funding",
     "kakehashi.review",
 ]
@@ -350,6 +351,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
         "schedule": 3600.0,
         "kwargs": {"kind": "documents.letter_reminders"},
+    },
+    "report-reminders": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 3600.0,
+        "kwargs": {"kind": "reports.remind"},
     },
     "jobs-reap": {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",

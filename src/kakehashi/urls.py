@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("kakehashi.audit.urls")),
     path("", include("kakehashi.network.urls")),
     path("", include("kakehashi.outcomes.urls")),
+    path("", include("kakehashi.reports.urls")),
     path("", include("kakehashi.funding.urls")),
 ]

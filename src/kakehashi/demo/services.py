@@ -28,6 +28,7 @@ from kakehashi.organisations.validators import normalise_ror
 from kakehashi.people.models import Affiliation, CandidateProfile, LanguageSkill, User
 from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.projects.models import Project, ProjectSupervisor
+from kakehashi.reports.models import ReportForm, ReportQuestion
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.review.models import ReviewerProfile, ReviewForm
 
@@ -475,6 +476,34 @@ def _network_history(orgs: dict[str, Organisation], report: DemoReport) -> None:
     network_measure()
 
 
+def _report_forms(report: DemoReport) -> None:
+    """The example report forms and exit survey (reports.json), once per program."""
+    data = _load("reports.json")
+    for slug in data["programs"]:
+        program = Program.objects.filter(slug=slug).first()
+        if program is None or ReportForm.objects.filter(program=program).exists():
+            continue
+        for spec in data["forms"]:
+            form = ReportForm.objects.create(
+                program=program,
+                kind=spec["kind"],
+                respondent=spec["respondent"],
+                due_days=spec["due_days"],
+                due_anchor=spec["due_anchor"],
+                source=data["source"],
+                text_en=spec["text"]["en"],
+                text_fr=spec["text"]["fr"],
+                text_ja=spec["text"]["ja"],
+            )
+            for order, q in enumerate(spec["questions"]):
+                ReportQuestion.objects.create(
+                    form=form, order=order, key=q["key"], type=q["type"],
+                    text_en=q["en"], text_fr=q["fr"], text_ja=q["ja"],
+                    choices=q.get("choices", []), required=q.get("required", True),
+                )  # fmt: skip
+            report.add("report forms (examples)")
+
+
 def demo_load(*, today: dt.date | None = None) -> DemoReport:
     """Create whatever part of the demo is missing; return what was created."""
     today = today or timezone.localdate()
@@ -485,6 +514,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     projects = _projects(call, orgs, users, report)
     _applications(call, projects, users, report)
     _network_history(orgs, report)
+    _report_forms(report)
     funding_demo(report, data_dir=DATA_DIR)
     _review(call, orgs, users, report)
     # The demo's texts come with their embeddings, so serving it encodes nothing.
