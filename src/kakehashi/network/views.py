@@ -26,6 +26,7 @@ from kakehashi.network.services import MEASURE_JOB, network_measure_start
 from kakehashi_network.export import to_csv, to_gexf, to_graphml
 
 SECTORS = sorted(set(SECTOR_OF.values()))
+
 EXPORTS = {
     "gexf": (to_gexf, "application/gexf+xml"),
     "graphml": (to_graphml, "application/graphml+xml"),
