@@ -26,6 +26,7 @@ from kakehashi.core.api import (
 )
 from kakehashi.documents.api import router as documents_router
 from kakehashi.matching.api import router as matching_router
+from kakehashi.mobility.api import router as mobility_router
 from kakehashi.offers.api import router as offers_router
 from kakehashi.organisations.api import router as organisations_router
 from kakehashi.people.api import router as people_router
@@ -125,3 +126,4 @@ api.add_router("/", recommendations_router, tags=["recommendations and search"])
 api.add_router("/", matching_router, tags=["match runs and offers"])
 api.add_router("/", offers_router, tags=["match runs and offers"])
 api.add_router("/", documents_router, tags=["documents and reference letters"])
+api.add_router("/", mobility_router, tags=["mobility: visas, permits, insurance, travel"])

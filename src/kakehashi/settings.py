@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "huey.contrib.djhuey",  # its run_huey command: the embedded default's job worker
+    "django_countries",  # country names in English, French and Japanese (nationality)
     "kakehashi.core",
     "kakehashi.audit",
     "kakehashi.research_fields",
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "kakehashi.notifications",
     "kakehashi.documents",
     "kakehashi.internships",
+    "kakehashi.mobility",
 ]
 
 MIDDLEWARE = [
