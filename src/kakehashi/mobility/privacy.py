@@ -96,7 +96,8 @@ def mobility_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[di
             count=uploads.count(),
             action=ANONYMISED,
             why=_(
-                "They are the internship's records (a permit, a certificate); who uploaded them is forgotten."
+                "They are the internship's records (a permit, a certificate); who "
+                "uploaded them is forgotten."
             ),
         ),
     ]

@@ -71,7 +71,9 @@ def rule_pack_import(*, text: str, source_file: str = "", actor=None) -> tuple[R
     try:
         pack = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ValidationError(_("The rule pack is not valid YAML: %(error)s") % {"error": exc})
+        raise ValidationError(
+            _("The rule pack is not valid YAML: %(error)s") % {"error": exc}
+        ) from exc
     if not isinstance(pack, dict):
         raise ValidationError(_("The rule pack is not a mapping of keys to values."))
     try:

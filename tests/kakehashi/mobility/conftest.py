@@ -22,7 +22,7 @@ def packs(db):
 
 
 @pytest.fixture
-def accepted(world, published, before_deadline, packs):
+def accepted(world, published, before_deadline, packs):  # noqa: F811
     """`cand` (nationality CA) accepted `eeg-decoding`: the internship and its plan."""
     profile = world.candidate.candidate_profile
     profile.nationality = "CA"
