@@ -7,10 +7,10 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Mobility")
 
     def ready(self) -> None:
-        # Registers the `mobility.step_reminders` job kind.
         # Receivers import models: connected once the app registry is ready.
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save  # with the receivers below
 
+        # The receivers, the panel, the privacy answers and the job's registration.
         from kakehashi.internships.models import Internship
         from kakehashi.internships.signals import amendment_approved, internship_page
         from kakehashi.mobility import tasks  # noqa: F401

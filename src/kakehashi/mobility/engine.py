@@ -215,17 +215,14 @@ def validate(pack: dict) -> None:
     for source in pack["sources"]:
         if not str(source.get("url", "")).startswith("https://"):
             raise PackError(f"source {source.get('key')!r}: its url must start with https://")
-    for lang in LANGUAGES:
-        if not text(pack.get("disclaimer"), lang):
-            raise PackError(f"the disclaimer lacks {lang!r}")
+    _check_texts(pack.get("disclaimer"), "the disclaimer")
+    _check_texts(pack.get("title"), "the title")
     seen_routes: set[str] = set()
     for route in pack["routes"]:
         if route["key"] in seen_routes:
             raise PackError(f"route {route['key']!r} twice")
         seen_routes.add(route["key"])
-        for lang in LANGUAGES:
-            if not text(route.get("title"), lang) or route["title"].get(lang) is None:
-                raise PackError(f"route {route['key']!r}: its title lacks {lang!r}")
+        _check_texts(route.get("title"), f"route {route['key']!r}: its title")
         _check_when(pack, route.get("when"), f"route {route['key']!r}")
         for key in route["steps"]:
             if key not in pack["steps"]:
@@ -239,9 +236,7 @@ def validate(pack: dict) -> None:
             raise PackError(f"{where}: owner must be one of {', '.join(OWNERS)}")
         if spec.get("place", "host") not in ("host", "home"):
             raise PackError(f"{where}: place must be host or home")
-        for lang in LANGUAGES:
-            if not isinstance(spec.get("title"), dict) or not spec["title"].get(lang):
-                raise PackError(f"{where}: its title lacks {lang!r}")
+        _check_texts(spec.get("title"), f"{where}: its title")
         due = spec.get("due") or {}
         if set(due) - {"business_days_before_start", "days_after_start"}:
             raise PackError(f"{where}: unknown deadline {sorted(due)}")
@@ -249,6 +244,14 @@ def validate(pack: dict) -> None:
             if source not in sources:
                 raise PackError(f"{where}: unknown source {source!r}")
         _check_when(pack, spec.get("when"), where)
+
+
+def _check_texts(value, where: str) -> None:
+    """A text of the pack is given in every language of the interface (the fallback to
+    English is for reading, never a reason to leave one out)."""
+    for lang in LANGUAGES:
+        if not isinstance(value, dict) or not str(value.get(lang) or "").strip():
+            raise PackError(f"{where} lacks {lang!r}")
 
 
 def _check_when(pack: dict, when: dict | None, where: str) -> None:

@@ -124,6 +124,11 @@ def coverage_gaps(plan: MobilityPlan) -> list[tuple[dt.date, dt.date]]:
     return [(a, b) for a, b in gaps if a <= b and a <= last]
 
 
+#: From this long before the start a gap in insurance puts the internship at risk (the
+#: page shows gaps at any time).
+INSURANCE_RISK_BEFORE = dt.timedelta(days=14)
+
+
 @dataclass
 class Risk:
     code: str
@@ -160,7 +165,9 @@ def plan_risks(plan: MobilityPlan, *, today: dt.date) -> list[Risk]:
                     step,
                 )
             )
-    for first, last in coverage_gaps(plan):
+    start = plan.internship.start_date
+    gaps = coverage_gaps(plan) if today >= start - INSURANCE_RISK_BEFORE else []
+    for first, last in gaps:
         risks.append(
             Risk(
                 "insurance_gap",
@@ -168,7 +175,6 @@ def plan_risks(plan: MobilityPlan, *, today: dt.date) -> list[Risk]:
                 % {"first": first.isoformat(), "last": last.isoformat()},
             )
         )
-    start = plan.internship.start_date
     if plan.checked_in_at is None and today >= start + dt.timedelta(days=2):
         risks.append(Risk("no_check_in", _("The intern has not checked in since arriving.")))
     return risks
