@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,9 @@ def test_rederiving_keeps_done_steps_and_drops_open_ones_off_the_route(accepted,
 
 
 def test_only_officers_change_the_facts(accepted, world):
-    with pytest.raises(ValidationError, match="Only officers change the facts of a plan."):
+    with pytest.raises(
+        ValidationError, match=re.escape("Only officers change the facts of a plan.")
+    ):
         plan_update(plan=accepted.mobility_plan, actor=world.candidate, paid=False)
     assert accepted.mobility_plan.route_key == "designated_activities_internship"
 
@@ -125,7 +128,7 @@ def test_a_step_is_marked_by_its_owner_or_an_officer(accepted, world):
 
     coe.refresh_from_db()
     assert (coe.status, coe.done_by) == ("done", world.supervisor)
-    with pytest.raises(ValidationError, match="Only an officer sets a step aside."):
+    with pytest.raises(ValidationError, match=re.escape("Only an officer sets a step aside.")):
         step_set_status(step=coe, actor=world.supervisor, status="not_needed")
 
 
@@ -136,7 +139,7 @@ def test_documents_against_a_step_are_pdfs_of_a_party(accepted, world, settings,
     document = step_document_upload(
         step=step, actor=world.supervisor, upload=SimpleUploadedFile("coe.pdf", PDF)
     )
-    with pytest.raises(ValidationError, match="The file is not a PDF document."):
+    with pytest.raises(ValidationError, match=re.escape("The file is not a PDF document.")):
         step_document_upload(
             step=step, actor=world.supervisor, upload=SimpleUploadedFile("x.pdf", b"hello")
         )
@@ -214,7 +217,9 @@ def test_bad_coverage_is_refused_and_nothing_changes(accepted, world, start, end
 
 
 def test_the_host_supervisor_does_not_record_the_interns_insurance(accepted, world):
-    with pytest.raises(ValidationError, match="Only the intern or an officer changes this."):
+    with pytest.raises(
+        ValidationError, match=re.escape("Only the intern or an officer changes this.")
+    ):
         contact_add(plan=accepted.mobility_plan, actor=world.supervisor, name="A", phone="123")
 
 
@@ -226,7 +231,7 @@ def test_travel_and_check_in(accepted, world):
     plan.refresh_from_db()
     assert plan.arrival_at == dt.datetime(2027, 4, 29, 6, 30, tzinfo=dt.UTC)
 
-    with pytest.raises(ValidationError, match="Departure must come after arrival."):
+    with pytest.raises(ValidationError, match=re.escape("Departure must come after arrival.")):
         travel_set(
             plan=plan,
             actor=world.candidate,
@@ -235,7 +240,7 @@ def test_travel_and_check_in(accepted, world):
         )
     with pytest.raises(ValidationError, match="Check in when you arrive"):
         check_in(plan=plan, actor=world.candidate, now=dt.datetime(2027, 4, 20, tzinfo=dt.UTC))
-    with pytest.raises(ValidationError, match="Only the intern checks in."):
+    with pytest.raises(ValidationError, match=re.escape("Only the intern checks in.")):
         check_in(plan=plan, actor=world.officer, now=dt.datetime(2027, 5, 1, tzinfo=dt.UTC))
     check_in(plan=plan, actor=world.candidate, now=dt.datetime(2027, 4, 30, 1, 0, tzinfo=dt.UTC))
     plan.refresh_from_db()
@@ -250,6 +255,7 @@ def test_at_risk_when_the_coe_is_not_applied_for_75_days_before_the_start(accept
     at_risk = plans_at_risk(user=world.officer, today=dt.date(2027, 2, 15))
 
     ((plan, risks),) = at_risk
+    assert plan.internship_id == accepted.pk
     codes = [(r.code, r.step.key if r.step else None) for r in risks]
     assert ("step_at_risk", "coe_apply") in codes
     assert (
@@ -260,7 +266,7 @@ def test_at_risk_when_the_coe_is_not_applied_for_75_days_before_the_start(accept
     step_set_status(
         step=PlanStep.objects.get(key="coe_apply"), actor=world.supervisor, status="done"
     )
-    ((plan, risks),) = plans_at_risk(user=world.officer, today=dt.date(2027, 2, 15))
+    ((_plan, risks),) = plans_at_risk(user=world.officer, today=dt.date(2027, 2, 15))
     assert ("step_at_risk", "coe_apply") not in [
         (r.code, r.step.key if r.step else None) for r in risks
     ]
@@ -298,7 +304,9 @@ def test_importing_a_pack_again_changes_nothing_and_a_new_version_is_kept_beside
         )
     )
     assert (newer.version, newer.last_reviewed, created) == (2, dt.date(2027, 1, 10), True)
-    with pytest.raises(ValidationError, match="The JP pack is at version 2 already; 0 is older."):
+    with pytest.raises(
+        ValidationError, match=re.escape("The JP pack is at version 2 already; 0 is older.")
+    ):
         rule_pack_import(text=JP_TEXT.replace("version: 1", "version: 0"))
     assert RulePack.objects.filter(country="JP").count() == 2
 
