@@ -73,7 +73,7 @@ def _context(request, plan, **forms) -> dict:
         "pack": plan.rule_pack,
         "route": plan.route,
         "steps": list(plan.steps.all()),
-        "roles": roles,
+        "my_roles": roles,
         "is_officer": StepOwner.OFFICER in roles,
         "is_intern": StepOwner.INTERN in roles,
         "can_travel": bool(roles & {StepOwner.INTERN, StepOwner.OFFICER}),
