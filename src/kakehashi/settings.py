@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "kwargs": {"kind": "documents.letter_reminders"},
     },
+    "mobility-step-reminders": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 3600.0,
+        "kwargs": {"kind": "mobility.step_reminders"},
+    },
     "jobs-reap": {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",
         "schedule": 60.0,
