@@ -259,6 +259,28 @@ def plans_without_pack_derive() -> int:
     return count
 
 
+def plans_without_nationality_fill() -> int:
+    """Plans made before the intern gave a nationality take it from the profile now and
+    are derived (the demo loader and ``import_rule_packs`` call it)."""
+    count = 0
+    plans = MobilityPlan.objects.filter(nationality="").select_related("internship")
+    for plan in plans:
+        profile = CandidateProfile.objects.filter(user_id=plan.internship.intern_id).first()
+        if profile is None or not profile.nationality:
+            continue
+        with transaction.atomic():
+            plan.nationality = profile.nationality.code
+            summary = _apply_derivation(plan)
+            audit_record(
+                scope=plan.internship,
+                verb="mobility.plan_derived",
+                target=f"internship {plan.internship_id}",
+                data={"nationality": plan.nationality.code, **summary},
+            )
+        count += 1
+    return count
+
+
 def plan_on_internship_saved(sender, *, instance, created, raw=False, **kwargs) -> None:
     """``post_save`` of ``Internship`` (connected in ``MobilityConfig.ready``): a new
     internship gets its plan inside the transaction that created it."""

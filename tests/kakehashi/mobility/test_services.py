@@ -339,5 +339,5 @@ def test_import_command_derives_plans_made_before_the_pack(
 
     out = capsys.readouterr().out
     assert "jp.yaml: JP version 1 imported." in out
-    assert "Derived 1 plans that had no rule pack." in out
+    assert "Derived 1 plans that had no rule pack or no nationality." in out
     assert MobilityPlan.objects.get().route_key == "designated_activities_internship"

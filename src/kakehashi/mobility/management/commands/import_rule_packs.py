@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kakehashi.mobility.services import (
     SHIPPED_PACKS,
+    plans_without_nationality_fill,
     plans_without_pack_derive,
     rule_pack_import,
 )
@@ -32,6 +33,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name}: {' '.join(messages)}") from exc
             state = "imported" if created else "already imported"
             self.stdout.write(f"{path.name}: {pack.country} version {pack.version} {state}.")
-        derived = plans_without_pack_derive()
+        derived = plans_without_pack_derive() + plans_without_nationality_fill()
         if derived:
-            self.stdout.write(f"Derived {derived} plans that had no rule pack.")
+            self.stdout.write(f"Derived {derived} plans that had no rule pack or no nationality.")
