@@ -25,9 +25,7 @@ def demo_mobility(report) -> None:
         if created:
             report.add("rule packs")
     for profile in CandidateProfile.objects.filter(nationality="").select_related("user"):
-        code = DEMO_NATIONALITIES.get(profile.user.username) or BY_DIRECTION.get(
-            profile.direction
-        )
+        code = DEMO_NATIONALITIES.get(profile.user.username) or BY_DIRECTION.get(profile.direction)
         if code:
             profile.nationality = code
             profile.save(update_fields=["nationality", "updated_at"])

@@ -147,7 +147,10 @@ class RouteIn(Schema):
     level: AcademicLevel
     home_country: str = Field("", pattern="^([A-Za-z]{2})?$")
     start_date: dt.date | None = Field(
-        None, description="Given, the steps' deadlines are computed."
+        None,
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),
+        description="Given, the steps' deadlines are computed.",
     )
 
 

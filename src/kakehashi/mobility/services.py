@@ -55,6 +55,11 @@ ZONES = {
 }
 
 
+#: Dates people give are refused outside these (a year 1 or 9999 would overflow the
+#: date arithmetic of gaps and deadlines).
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
 def destination_zone(region: str) -> str:
     region = region.upper()
     return ZONES.get(region) or ZONES.get(region.split("-")[0]) or "UTC"
@@ -436,6 +441,9 @@ def coverage_add(
     _require_intern_or_officer(plan=plan, actor=actor)
     if kind not in CoverageKind.values:
         raise ValidationError({"kind": _("Unknown kind of insurance.")})
+    for name, value in (("start_date", start_date), ("end_date", end_date)):
+        if not EARLIEST <= value <= LATEST:
+            raise ValidationError({name: _("Give a date between 2000 and 2100.")})
     if start_date > end_date:
         raise ValidationError({"end_date": _("The coverage ends before it starts.")})
     internship = plan.internship
@@ -501,6 +509,9 @@ def travel_set(
         return value.replace(tzinfo=zone)
 
     arrival_at, departure_at = aware(arrival_at), aware(departure_at)
+    for name, value in (("arrival_at", arrival_at), ("departure_at", departure_at)):
+        if value is not None and not EARLIEST <= value.date() <= LATEST:
+            raise ValidationError({name: _("Give a date between 2000 and 2100.")})
     internship = plan.internship
     if arrival_at is not None:
         local = arrival_at.astimezone(zone).date()

@@ -8,6 +8,7 @@ from django.test import Client
 
 from kakehashi.internships.services import internship_create_for_offer
 from kakehashi.mobility.models import MobilityPlan, PlanStep
+from kakehashi.mobility.services import SHIPPED_PACKS, rule_pack_import
 from kakehashi.offers.models import Offer
 from tests import factories
 from tests.kakehashi.api_helpers import API, body, error, token_client
@@ -326,3 +327,53 @@ def test_plan_list_and_at_risk_queries_do_not_grow(
         assert body(client.get(f"{API}/mobility/plans"))["count"] == 3
     with django_assert_max_num_queries(len(one_risk)):
         client.get(f"{API}/mobility/at-risk")
+
+
+def test_dates_outside_2000_2100_are_a_422_not_an_overflow(accepted, world):
+    client = token_client(world.candidate)
+
+    coverage = client.post(
+        f"{API}/mobility/plans/{accepted.pk}/coverages",
+        {"kind": "private", "insurer": "X", "start_date": "2027-05-01", "end_date": "9999-12-31"},
+        content_type="application/json",
+    )
+    travel = client.put(
+        f"{API}/mobility/plans/{accepted.pk}/travel",
+        {"arrival_at": "0001-01-01T00:00:00Z"},
+        content_type="application/json",
+    )
+    preview = client.post(
+        f"{API}/mobility/routes",
+        {
+            "nationality": "CA",
+            "region": "JP-26",
+            "days": 30,
+            "paid": False,
+            "level": "phd",
+            "start_date": "0001-01-01",
+        },
+        content_type="application/json",
+    )
+
+    assert (coverage.status_code, body(coverage)["error"]["fields"]) == (
+        422,
+        {"end_date": ["Give a date between 2000 and 2100."]},
+    )
+    assert (travel.status_code, body(travel)["error"]["fields"]) == (
+        422,
+        {"arrival_at": ["Give a date between 2000 and 2100."]},
+    )
+    assert preview.status_code == 422
+    assert not MobilityPlan.objects.get().coverages.exists()
+
+
+@pytest.mark.django_db
+def test_rule_pack_list_queries_do_not_grow(django_assert_max_num_queries):
+    rule_pack_import(text=(SHIPPED_PACKS / "jp.yaml").read_text(encoding="utf-8"))
+    with django_assert_max_num_queries(3) as one:
+        assert len(body(Client().get(f"{API}/mobility/rule-packs"))) == 1
+    rule_pack_import(text=(SHIPPED_PACKS / "ca.yaml").read_text(encoding="utf-8"))
+    with django_assert_max_num_queries(len(one)):
+        assert len(body(Client().get(f"{API}/mobility/rule-packs"))) == 2
+    with django_assert_max_num_queries(len(one)):
+        assert Client().get("/mobility/rule-packs/").status_code == 200
