@@ -241,6 +241,10 @@ class StepOut(Schema):
     owner: Literal["intern", "host", "home", "officer"]
     calendar: str = Field(alias="place", description="Whose business days count (ISO 3166).")
     due_date: dt.date | None
+    due_rule: dict[str, int] = Field(
+        description="How the deadline was worked out: `business_days_before_start` (in "
+        "the `calendar`'s business days) or `days_after_start`."
+    )
     risk_date: dt.date | None = Field(description="Not done by then, the internship is at risk.")
     status: Literal["open", "done", "not_needed"]
     done_at: dt.datetime | None

@@ -139,6 +139,12 @@ class PlanStep(TimestampedModel):
         _("calendar"), max_length=6, help_text=_("Whose business days count: ISO 3166.")
     )
     due_date = models.DateField(_("deadline"), null=True, blank=True)
+    due_rule = models.JSONField(
+        _("deadline rule"),
+        default=dict,
+        blank=True,
+        help_text=_("From the pack: business days before the start, or days after it."),
+    )
     risk_date = models.DateField(
         _("at risk from"),
         null=True,

@@ -196,6 +196,7 @@ def _apply_derivation(plan: MobilityPlan) -> dict:
         row.owner = step.owner
         row.place = engine.step_place(step, facts)
         row.due_date = engine.due_date(step, facts, start)
+        row.due_rule = dict(step.due)
         row.risk_date = engine.risk_date(step, start)
         row.documents_expected = step.documents
         row.sources = list(step.sources)

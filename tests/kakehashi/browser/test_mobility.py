@@ -52,7 +52,7 @@ def test_checklist_host_marks_the_coe_and_the_intern_reads_it_in_japanese(
     row = page.locator(f"#step-{coe.pk}")
     expect(row).to_contain_text("The host applies for the Certificate of Eligibility")
     expect(row).to_contain_text("Feb. 2, 2027")
-    expect(row).to_contain_text("business days of JP-26")
+    expect(row).to_contain_text("60 business days of JP-26 before the start")
     axe_check(page)
     screenshot("mobility-checklist-host")
     row.get_by_role("button", name="Mark done").click()
