@@ -341,3 +341,23 @@ def test_import_command_derives_plans_made_before_the_pack(
     assert "jp.yaml: JP version 1 imported." in out
     assert "Derived 1 plans that had no rule pack or no nationality." in out
     assert MobilityPlan.objects.get().route_key == "designated_activities_internship"
+
+
+def test_an_approved_amendment_of_the_dates_derives_the_plan_again(accepted, world):
+    from kakehashi.internships.models import Internship
+    from kakehashi.internships.signals import amendment_approved
+
+    accepted.end_date = dt.date(2027, 12, 31)  # 245 days: still Designated Activities
+    accepted.save()
+    amendment_approved.send(
+        sender=Internship,
+        internship=accepted,
+        amendment=None,
+        changes={"end_date": ["2027-08-31", "2027-12-31"]},
+        actor=world.officer,
+    )
+
+    plan = MobilityPlan.objects.get()
+    assert (plan.days, plan.route_key) == (245, "designated_activities_internship")
+    entry = AuditEntry.objects.get(verb="mobility.plan_derived")
+    assert entry.data["amendment"] == ["end_date"]
