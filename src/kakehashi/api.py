@@ -27,6 +27,7 @@ from kakehashi.core.api import (
 from kakehashi.documents.api import router as documents_router
 from kakehashi.funding.api import router as funding_router
 from kakehashi.matching.api import router as matching_router
+from kakehashi.mobility.api import router as mobility_router
 from kakehashi.network.api import router as network_router
 from kakehashi.offers.api import router as offers_router
 from kakehashi.organisations.api import router as organisations_router
@@ -135,3 +136,4 @@ api.add_router("/", reports_router, tags=["reports and surveys"])
 api.add_router("/", network_router, tags=["network"])
 api.add_router("/", funding_router, tags=["funding"])
 api.add_router("/", review_router, tags=["proposal review"])
+api.add_router("/", mobility_router, tags=["mobility: visas, permits, insurance, travel"])

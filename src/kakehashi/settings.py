@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "huey.contrib.djhuey",  # its run_huey command: the embedded default's job worker
+    "django_countries",  # country names in English, French and Japanese (nationality)
     "kakehashi.core",
     "kakehashi.audit",
     "kakehashi.research_fields",
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "kakehashi.reports",
     "kakehashi.funding",
     "kakehashi.review",
+    "kakehashi.mobility",
 ]
 
 MIDDLEWARE = [
@@ -356,6 +358,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
         "schedule": 3600.0,
         "kwargs": {"kind": "reports.remind"},
+    },
+    "mobility-step-reminders": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 3600.0,
+        "kwargs": {"kind": "mobility.step_reminders"},
     },
     "jobs-reap": {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",

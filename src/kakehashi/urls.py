@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("kakehashi.offers.urls")),
     path("", include("kakehashi.documents.urls")),
     path("", include("kakehashi.review.urls")),
+    path("", include("kakehashi.mobility.urls")),
     path("", include("kakehashi.audit.urls")),
     path("", include("kakehashi.network.urls")),
     path("", include("kakehashi.outcomes.urls")),

@@ -124,6 +124,20 @@ EXPECTED_PATHS = {
     "/api/v1/review/assignments/{assignment_id}/review": {"put"},
     "/api/v1/review/proposals/{proposal_id}/decision": {"post"},
     "/api/v1/me/review-decisions": {"get"},
+    "/api/v1/mobility/rule-packs": {"get"},
+    "/api/v1/mobility/rule-packs/{country}": {"get"},
+    "/api/v1/mobility/routes": {"post"},
+    "/api/v1/mobility/plans": {"get"},
+    "/api/v1/mobility/plans/{internship_id}": {"get", "patch"},
+    "/api/v1/mobility/steps/{step_id}/status": {"post"},
+    "/api/v1/mobility/steps/{step_id}/documents": {"post"},
+    "/api/v1/mobility/plans/{internship_id}/coverages": {"post"},
+    "/api/v1/mobility/plans/{internship_id}/coverages/{coverage_id}": {"delete"},
+    "/api/v1/mobility/plans/{internship_id}/travel": {"put"},
+    "/api/v1/mobility/plans/{internship_id}/check-in": {"post"},
+    "/api/v1/mobility/plans/{internship_id}/contacts": {"post"},
+    "/api/v1/mobility/plans/{internship_id}/contacts/{contact_id}": {"delete"},
+    "/api/v1/mobility/at-risk": {"get"},
 }
 
 
@@ -381,6 +395,8 @@ def test_openapi_json_is_served_and_lists_every_path():
         ("GET", "/api/v1/projects/{project_id}"),
         ("GET", "/api/v1/search"),
         ("GET", "/api/v1/network/summary"),
+        ("GET", "/api/v1/mobility/rule-packs"),
+        ("GET", "/api/v1/mobility/rule-packs/{country}"),
     }
     assert set(document["components"]["securitySchemes"]) == {
         "TokenAuth",

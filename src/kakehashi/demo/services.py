@@ -21,6 +21,7 @@ from django.utils import timezone
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.cache import data_version_bump
 from kakehashi.demo.funding import funding_demo
+from kakehashi.demo.mobility import demo_mobility
 from kakehashi.network.models import RecordedActivity
 from kakehashi.network.services import network_measure
 from kakehashi.organisations.models import Organisation
@@ -517,6 +518,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     _report_forms(report)
     funding_demo(report, data_dir=DATA_DIR)
     _review(call, orgs, users, report)
+    demo_mobility(report)
     # The demo's texts come with their embeddings, so serving it encodes nothing.
     from kakehashi.recommendations.services import embeddings_seed
 

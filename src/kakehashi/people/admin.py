@@ -48,7 +48,14 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(CandidateProfile)
 class CandidateProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "level", "direction", "home_organisation", "interests_language"]
+    list_display = [
+        "user",
+        "level",
+        "direction",
+        "nationality",
+        "home_organisation",
+        "interests_language",
+    ]
     raw_id_fields = ["user", "home_organisation"]
     filter_horizontal = ["fields"]
 

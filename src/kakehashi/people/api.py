@@ -53,12 +53,20 @@ class AffiliationOut(Schema):
 class CandidateOut(Schema):
     level: str
     direction: str
+    nationality: str = Field(
+        description="ISO 3166-1 alpha-2 code of the passport the candidate travels on; "
+        "empty when not given."
+    )
     home_organisation_id: int
     home_organisation_name: str = Field(alias="home_organisation.name")
     degree: str
     research_interests: str
     interests_language: str
     skills: list[str]
+
+    @staticmethod
+    def resolve_nationality(obj) -> str:
+        return obj.nationality.code or ""
 
 
 class PersonOut(Schema):

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from kakehashi.core import limits
 from kakehashi.core.enums import Language
@@ -49,6 +50,15 @@ class ProfileForm(forms.Form):
 
 class CandidateProfileForm(forms.Form):
     level = forms.ChoiceField(label=_("Academic level"), choices=AcademicLevel.choices)
+    nationality = forms.ChoiceField(
+        label=_("Nationality"),
+        required=False,
+        choices=lambda: [("", "—"), *countries],
+        help_text=_(
+            "The country of the passport you will travel on: it decides the visa or "
+            "permit of your internship."
+        ),
+    )
     research_interests = forms.CharField(
         label=_("Research interests"),
         required=False,

@@ -47,6 +47,7 @@ PROFILE_COLUMNS = [
     "level",
     "home_organisation_ror",
     "direction",
+    "nationality",
     "degree",
     "research_interests",
     "interests_language",
@@ -95,6 +96,7 @@ def person_row(person: User) -> dict[str, Any]:
                 "level": profile.level,
                 "home_organisation_ror": profile.home_organisation.ror_id or "",
                 "direction": profile.direction,
+                "nationality": profile.nationality.code or "",
                 "degree": profile.degree,
                 "research_interests": profile.research_interests,
                 "interests_language": profile.interests_language,
@@ -248,6 +250,7 @@ def _apply(record: dict, result: ImportResult, *, actor=None) -> None:
                 _text(record, "home_organisation_ror"), "home_organisation_ror"
             ),
             direction=_text(record, "direction"),
+            nationality=_text(record, "nationality").upper(),
             degree=_text(record, "degree"),
             research_interests=_text(record, "research_interests"),
             interests_language=_text(record, "interests_language"),

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from kakehashi.core import limits
 from kakehashi.core.enums import Direction, Language
@@ -188,6 +189,14 @@ class CandidateProfile(TimestampedModel):
         verbose_name=_("home institution"),
     )
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
+    nationality = CountryField(
+        _("nationality"),
+        blank=True,
+        help_text=_(
+            "The country of the passport you will travel on (ISO 3166-1 alpha-2): "
+            "it decides the visa or permit of an internship abroad."
+        ),
+    )
     degree = models.CharField(_("degree programme"), max_length=200, blank=True)
     research_interests = models.TextField(
         _("research interests"),

@@ -386,7 +386,7 @@ def _people_erase(*, person: User, dry_run: bool) -> list[dict]:
             count=1 if profile is not None else 0,
             action=DELETED,
             why=_(
-                "Your research interests, degree, skills and fields, and the "
+                "Your research interests, degree, skills, fields and nationality, and the "
                 "embeddings computed from them. Level, direction and home institution "
                 "stay with the anonymised account because published results count them."
             ),
@@ -416,7 +416,7 @@ def _people_erase(*, person: User, dry_run: bool) -> list[dict]:
     if profile is not None:
         profile.fields.clear()
         CandidateProfile.objects.filter(pk=profile.pk).update(
-            research_interests="", degree="", skills=[]
+            research_interests="", degree="", skills=[], nationality=""
         )
     return items
 

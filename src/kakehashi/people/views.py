@@ -95,6 +95,7 @@ def profile_edit(request):
             data,
             initial={
                 "level": profile.level,
+                "nationality": profile.nationality.code or "",
                 "research_interests": profile.research_interests,
                 "interests_language": profile.interests_language,
                 "skills": ", ".join(profile.skills),

@@ -44,6 +44,7 @@ def person_body(u) -> dict:
         else {
             "level": profile.level,
             "direction": profile.direction,
+            "nationality": profile.nationality.code or "",
             "home_organisation_id": profile.home_organisation_id,
             "home_organisation_name": profile.home_organisation.name,
             "degree": profile.degree,

@@ -218,6 +218,7 @@ def test_export_json_row(ubc):
         "level": "phd",
         "home_organisation_ror": "03rmrcq20",
         "direction": "CA_JP",
+        "nationality": "",
         "degree": "",
         "research_interests": "EEG decoding for brain-computer interfaces.",
         "interests_language": "en",
