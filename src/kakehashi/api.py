@@ -25,6 +25,7 @@ from kakehashi.core.api import (
     not_found_response,
 )
 from kakehashi.documents.api import router as documents_router
+from kakehashi.internships.api import router as internships_router
 from kakehashi.matching.api import router as matching_router
 from kakehashi.offers.api import router as offers_router
 from kakehashi.organisations.api import router as organisations_router
@@ -125,3 +126,4 @@ api.add_router("/", recommendations_router, tags=["recommendations and search"])
 api.add_router("/", matching_router, tags=["match runs and offers"])
 api.add_router("/", offers_router, tags=["match runs and offers"])
 api.add_router("/", documents_router, tags=["documents and reference letters"])
+api.add_router("/", internships_router, tags=["internships and agreements"])

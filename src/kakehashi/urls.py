@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("kakehashi.matching.urls")),
     path("", include("kakehashi.offers.urls")),
     path("", include("kakehashi.documents.urls")),
+    path("", include("kakehashi.internships.urls")),
     path("", include("kakehashi.audit.urls")),
 ]

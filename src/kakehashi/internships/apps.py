@@ -20,6 +20,7 @@ class InternshipsConfig(AppConfig):
         agreement_blockers.connect(security_blockers, dispatch_uid="internships.security")
         # Registers the `internships.advance` job kind (tasks import models).
         from kakehashi.internships import tasks  # noqa: F401
+
         # Answer the personal-data export and the account deletion (people/privacy.py).
         from kakehashi.internships.privacy import internships_data_export, internships_erase
         from kakehashi.people.signals import person_data_export, person_erase

@@ -27,7 +27,9 @@ def _own_card(role: str):
         ]
         approved = set(
             Approval.objects.filter(
-                person_id=home.user.pk, amendment__isnull=True, agreement__in=[i.agreement for i in drafts]
+                person_id=home.user.pk,
+                amendment__isnull=True,
+                agreement__in=[i.agreement for i in drafts],
             ).values_list("agreement_id", "version")
         )
         waiting = [i for i in drafts if (i.agreement.pk, i.agreement.version) not in approved]
@@ -57,9 +59,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
         title=_l("Internships"),
         template="internships/home/officer.html",
         context={"counts": counts},
-        next_step=(
-            _("Agreements await approval: review them.") if counts["drafts"] else ""
-        ),
+        next_step=(_("Agreements await approval: review them.") if counts["drafts"] else ""),
     )
 
 

@@ -67,7 +67,11 @@ def internship_list_visible(*, user, filters: dict | None = None) -> QuerySet[In
             .select_related(*RELATED)
             .order_by("start_date", "id")
         )
-    for key, lookup in (("status", "status"), ("program", "program__slug"), ("direction", "direction")):
+    for key, lookup in (
+        ("status", "status"),
+        ("program", "program__slug"),
+        ("direction", "direction"),
+    ):
         value = (filters or {}).get(key)
         if value:
             qs = qs.filter(**{lookup: value})
@@ -89,4 +93,6 @@ def internship_history(internship: Internship) -> QuerySet[AuditEntry]:
 
 
 def approvals_of(agreement) -> list[Approval]:
-    return list(agreement.approvals.select_related("person", "amendment").order_by("approved_at", "id"))
+    return list(
+        agreement.approvals.select_related("person", "amendment").order_by("approved_at", "id")
+    )
