@@ -78,6 +78,14 @@ EXPECTED_PATHS = {
     "/api/v1/me/referees/{referee_id}": {"delete"},
     "/api/v1/documents/{document_id}/file": {"get"},
     "/api/v1/letters/{referee_id}/file": {"get"},
+    "/api/v1/internships": {"get"},
+    "/api/v1/internships/{internship_id}": {"get"},
+    "/api/v1/internships/{internship_id}/agreement": {"get", "patch"},
+    "/api/v1/internships/{internship_id}/agreement/approve": {"post"},
+    "/api/v1/internships/{internship_id}/amendments": {"get", "post"},
+    "/api/v1/internships/{internship_id}/amendments/{number}/approve": {"post"},
+    "/api/v1/internships/{internship_id}/attestations": {"get", "post"},
+    "/api/v1/internships/{internship_id}/screenings": {"post"},
 }
 
 

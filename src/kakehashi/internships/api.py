@@ -14,7 +14,7 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import ERRORS, Pagination, text
@@ -358,7 +358,7 @@ def amendment_create(request: HttpRequest, internship_id: int, payload: Amendmen
     if agreement is None:
         _agreement_out(internship)
     amendment = amendment_propose(agreement=agreement, actor=request.user, **payload.dict())
-    return 201, _amendment_out(amendment)
+    return Status(201, _amendment_out(amendment))
 
 
 def _amendment(request: HttpRequest, internship_id: int, number: int, **_kwargs):
@@ -451,7 +451,7 @@ def security_detail(request: HttpRequest, internship_id: int):
 )
 def attestation_create(request: HttpRequest, internship_id: int):
     attest(internship=request.permission_object, actor=request.user)
-    return 201, _security_out(request.permission_object)
+    return Status(201, _security_out(request.permission_object))
 
 
 class ScreeningIn(Schema):
@@ -473,4 +473,4 @@ class ScreeningIn(Schema):
 )
 def screening_create(request: HttpRequest, internship_id: int, payload: ScreeningIn):
     screening_record(internship=request.permission_object, actor=request.user, **payload.dict())
-    return 201, _security_out(request.permission_object)
+    return Status(201, _security_out(request.permission_object))

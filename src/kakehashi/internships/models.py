@@ -450,7 +450,7 @@ class SecurityListEntry(_Trilingual):
     """An organisation of concern (name, aliases, country) or a sensitive area (code,
     names)."""
 
-    list = models.ForeignKey(
+    security_list = models.ForeignKey(
         SecurityList, on_delete=models.CASCADE, related_name="entries", verbose_name=_("list")
     )
     code = models.CharField(_("code"), max_length=40, blank=True)
@@ -461,7 +461,7 @@ class SecurityListEntry(_Trilingual):
     country = models.CharField(_("country"), max_length=80, blank=True)
 
     class Meta:
-        ordering = ["list", "code", "name_en", "id"]
+        ordering = ["security_list", "code", "name_en", "id"]
         verbose_name = _("research-security list entry")
         verbose_name_plural = _("research-security list entries")
 

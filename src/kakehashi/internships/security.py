@@ -79,10 +79,16 @@ def security_list_import(
     if kind not in COLUMNS:
         raise ValidationError(_("Unknown list."), code="invalid")
     if not (source or "").strip():
-        raise ValidationError({"source": _("Say where the list comes from.")}, code="required")
+        raise ValidationError(
+            {"source": ValidationError(_("Say where the list comes from."), code="required")}
+        )
     if published_on > timezone.now().date():
         raise ValidationError(
-            {"published_on": _("The publication date is in the future.")}, code="future"
+            {
+                "published_on": ValidationError(
+                    _("The publication date is in the future."), code="future"
+                )
+            }
         )
     raw = data.encode() if isinstance(data, str) else data
     reader = csv.DictReader(io.StringIO(decode(raw)))
@@ -128,7 +134,7 @@ def security_list_import(
         )
         SecurityListEntry.objects.bulk_create(
             SecurityListEntry(
-                list=imported,
+                security_list=imported,
                 code=row.get("code", ""),
                 name_en=row.get("name_en") or row.get("name", ""),
                 name_fr=row.get("name_fr", ""),
@@ -166,20 +172,16 @@ def sensitivity_set(*, internship: Internship, actor, sensitivity: str, area_cod
     if not is_officer(actor):
         raise ValidationError(_("Only officers decide this."), code="not_allowed")
     if sensitivity not in (Sensitivity.SENSITIVE, Sensitivity.NOT_SENSITIVE):
-        raise ValidationError({"sensitivity": _("Choose one.")}, code="invalid")
+        raise ValidationError({"sensitivity": ValidationError(_("Choose one."), code="invalid")})
     area = None
     if sensitivity == Sensitivity.SENSITIVE:
         areas = current_list(SecurityListKind.AREAS)
         area = areas and areas.entries.filter(code=area_code).first()
         if not area:
-            raise ValidationError(
-                {
-                    "area": _(
-                        "Choose an area of the current list of sensitive technology research areas."
-                    )
-                },
-                code="unknown_area",
+            message = _(
+                "Choose an area of the current list of sensitive technology research areas."
             )
+            raise ValidationError({"area": ValidationError(message, code="unknown_area")})
     with transaction.atomic():
         review, _created = SecurityReview.objects.select_for_update().get_or_create(
             internship=internship
@@ -197,7 +199,11 @@ def sensitivity_set(*, internship: Internship, actor, sensitivity: str, area_cod
             internship,
             "security.sensitivity",
             actor,
-            {"before": before, "after": after, "areas_list": area.list_id if area else None},
+            {
+                "before": before,
+                "after": after,
+                "areas_list": area.security_list_id if area else None,
+            },
         )
     return review
 
@@ -284,10 +290,14 @@ def screening_record(
         )
     now = now or timezone.now()
     if outcome not in ScreeningOutcome.values:
-        raise ValidationError({"outcome": _("Choose an outcome.")}, code="invalid")
+        raise ValidationError({"outcome": ValidationError(_("Choose an outcome."), code="invalid")})
     if screened_on > now.date() + dt.timedelta(days=1):
         raise ValidationError(
-            {"screened_on": _("The screening date is in the future.")}, code="future"
+            {
+                "screened_on": ValidationError(
+                    _("The screening date is in the future."), code="future"
+                )
+            }
         )
     with transaction.atomic():
         screening = ExportScreening(

@@ -141,7 +141,8 @@ def _audit(internship: Internship, verb: str, actor, data: dict) -> None:
 
 
 def _refuse(message: str, code: str, field: str | None = None):
-    raise ValidationError({field: message} if field else message, code=code)
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: error}) if field else error
 
 
 # ---------------------------------------------------------------- agreement

@@ -17,6 +17,7 @@ from kakehashi.core.errors import ImportRejected
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error
 from kakehashi.internships import forms as f
+from kakehashi.internships.enums import Party
 from kakehashi.internships.models import Amendment, SecurityList
 from kakehashi.internships.parties import agreement_of
 from kakehashi.internships.presenters import VERBS, page_context
@@ -93,7 +94,12 @@ def _detail(request, internship, *, status=200, **forms):
         initial={"screened_on": context["today"]}
     )
     context["history"] = [
-        {"entry": e, "label": VERBS.get(e.verb, e.verb)} for e in internship_history(internship)
+        {
+            "entry": e,
+            "label": VERBS.get(e.verb, e.verb),
+            "party": Party(e.data["party"]).label if e.data.get("party") in Party.values else "",
+        }
+        for e in internship_history(internship)
     ]
     context["error"] = forms.get("error", "")
     htmx = getattr(request, "htmx", None)
