@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.cache import data_version_bump
+from kakehashi.demo.internships import demo_internships
 from kakehashi.organisations.models import Organisation
 from kakehashi.organisations.validators import normalise_ror
 from kakehashi.people.models import Affiliation, CandidateProfile, LanguageSkill, User
@@ -406,6 +407,8 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     call = _program_and_call(report, today)
     projects = _projects(call, orgs, users, report)
     _applications(call, projects, users, report)
+    # Agreement templates and sample research-security lists (invented, labelled).
+    demo_internships(report)
     # The demo's texts come with their embeddings, so serving it encodes nothing.
     from kakehashi.recommendations.services import embeddings_seed
 

@@ -134,8 +134,8 @@ def test_export_queries_do_not_grow(django_assert_num_queries, call):
 
 #: Account, languages, affiliations, affiliation requests, profile (+ fields), tokens,
 #: audit; applications, host rankings, projects, offers, published runs, notifications;
-#: documents, referees.
-EXPORT_QUERIES = 15
+#: documents, referees; internships, agreement approvals, research attestations.
+EXPORT_QUERIES = 18
 
 
 @pytest.mark.django_db
