@@ -11,6 +11,11 @@ from kakehashi.projects.models import ProjectSupervisor
 def host_supervisor_ids(internship) -> list[int]:
     """The supervisors of the host project, in their order (cached on the internship)."""
     cached = getattr(internship, "_host_supervisor_ids", None)
+    prefetched = getattr(internship.project, "_prefetched_objects_cache", {}).get("supervisions")
+    if cached is None and prefetched is not None:
+        # A list prefetched them (`project__supervisions`): no query per internship.
+        cached = [s.person_id for s in sorted(prefetched, key=lambda s: (s.order, s.pk))]
+        internship._host_supervisor_ids = cached
     if cached is None:
         cached = list(
             ProjectSupervisor.objects.filter(project_id=internship.project_id)

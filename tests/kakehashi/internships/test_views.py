@@ -233,3 +233,20 @@ def test_security_lists_page_imports_a_file(iw):
     assert bad.status_code == 400
     assert "row 2" in bad.content.decode()
     assert _client(iw.candidate).get(reverse("internships:security_lists")).status_code == 404
+
+
+@pytest.mark.parametrize(("role", "queries"), [("officer", 6), ("org_admin", 7)])
+def test_list_page_queries_do_not_grow(named, role, queries, django_assert_num_queries):
+    from .test_api import _more_internships
+
+    client = _client(getattr(named, role))
+    client.get(reverse("internships:list"))  # the session's first request loads more
+    counts = []
+    for rows in (1, 3):
+        if rows == 3:
+            _more_internships(named, 2)
+        with django_assert_num_queries(counts[0] if counts else queries) as ctx:
+            html = client.get(reverse("internships:list")).content.decode()
+        assert html.count('href="/internships/') - html.count('href="/internships/research') == rows
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
