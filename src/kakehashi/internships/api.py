@@ -73,30 +73,42 @@ class InternshipOut(Schema):
     agreement_status: str | None = Field(None, description="draft, in_force, or null.")
     your_parties: list[str] = Field(..., description="The parties you are on its agreement.")
 
+    @staticmethod
+    def resolve_intern(obj) -> dict:
+        return _person(obj.intern)
 
-def _internship_out(i, user) -> dict:
-    agreement = agreement_of(i)
-    return {
-        "id": i.pk,
-        "status": i.status,
-        "intern": _person(i.intern),
-        "project": i.project.key,
-        "program": i.program.slug,
-        "direction": i.direction,
-        "level": i.level,
-        "host": i.host.display_name,
-        "home_organisation": i.home_organisation.display_name if i.home_organisation else None,
-        "partner": i.partner.display_name if i.partner else None,
-        "home_supervisor": _person(i.home_supervisor),
-        "region": i.region,
-        "city": i.city,
-        "start_date": i.start_date,
-        "end_date": i.end_date,
-        "ended_on": i.ended_on,
-        "working_language": i.working_language,
-        "agreement_status": agreement.status if agreement else None,
-        "your_parties": parties_of(i, user),
-    }
+    @staticmethod
+    def resolve_project(obj) -> str:
+        return obj.project.key
+
+    @staticmethod
+    def resolve_program(obj) -> str:
+        return obj.program.slug
+
+    @staticmethod
+    def resolve_host(obj) -> str:
+        return obj.host.display_name
+
+    @staticmethod
+    def resolve_home_organisation(obj) -> str | None:
+        return obj.home_organisation.display_name if obj.home_organisation else None
+
+    @staticmethod
+    def resolve_partner(obj) -> str | None:
+        return obj.partner.display_name if obj.partner else None
+
+    @staticmethod
+    def resolve_home_supervisor(obj) -> dict | None:
+        return _person(obj.home_supervisor)
+
+    @staticmethod
+    def resolve_agreement_status(obj) -> str | None:
+        agreement = agreement_of(obj)
+        return agreement.status if agreement else None
+
+    @staticmethod
+    def resolve_your_parties(obj, context) -> list[str]:
+        return parties_of(obj, context["request"].user)
 
 
 class InternshipFilters(Schema):
@@ -113,9 +125,10 @@ class InternshipFilters(Schema):
 @api_permission("internships.view_internship_list")
 @paginate(Pagination)
 def internship_list(request: HttpRequest, filters: Query[InternshipFilters]):
-    qs = internship_list_visible(user=request.user, filters=filters.dict())
     # parties_of reads the project's supervisors: prefetched once for the page.
-    return [_internship_out(i, request.user) for i in qs.prefetch_related("project__supervisions")]
+    return internship_list_visible(user=request.user, filters=filters.dict()).prefetch_related(
+        "project__supervisions"
+    )
 
 
 def _visible(request: HttpRequest, internship_id: int, **_kwargs):
@@ -129,7 +142,7 @@ def _visible(request: HttpRequest, internship_id: int, **_kwargs):
 )
 @api_permission("internships.view_internship", obj=_visible)
 def internship_detail(request: HttpRequest, internship_id: int):
-    return _internship_out(request.permission_object, request.user)
+    return request.permission_object
 
 
 class BudgetLineOut(Schema):
