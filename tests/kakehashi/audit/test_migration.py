@@ -7,7 +7,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-MOVED = {"matching": "0001_initial", "audit": "0001_initial", "offers": "0001_initial"}
+#: internships (above offers) needs offers' later migrations: it is left unmigrated (None).
+MOVED = {
+    "matching": "0001_initial",
+    "audit": "0001_initial",
+    "offers": "0001_initial",
+    "internships": None,
+}
 
 
 def _targets(executor: MigrationExecutor, moved: dict[str, str]) -> list[tuple[str, str]]:
@@ -23,7 +29,7 @@ def test_audit_events_survive_the_move_to_the_audit_app():
     executor = MigrationExecutor(connection)
     before = _targets(executor, MOVED)
     executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = executor.loader.project_state([t for t in before if t[1] is not None]).apps
     program = old.get_model("programs", "Program").objects.create(slug="p", name_en="P")
     call = old.get_model("programs", "Call").objects.create(
         program=program, slug="c", name_en="C", match_policy={}, eligibility={}
