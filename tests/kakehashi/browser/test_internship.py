@@ -88,7 +88,8 @@ def test_accept_then_every_party_approves_the_agreement(new_page):
     # The partner is named by an officer (the host is a university): here, as data.
     Internship.objects.filter(pk=pk).update(partner=w.partner)
 
-    # The intern writes the plan in both languages, chooses the IP option, names the home supervisor.
+    # The intern writes the plan in both languages, chooses the IP option and names the
+    # home supervisor.
     intern.reload()
     intern.get_by_text("Edit the draft").click()
     intern.fill("#id_plan_intern", "Decode motor intentions from EEG with transformers.")

@@ -116,7 +116,8 @@ def test_approval_is_blocked_until_the_draft_is_complete_and_security_done(iw):
         "The partner's signatory is not named yet. "
         "The research plan is not written in both languages yet. "
         "No intellectual-property option is chosen yet. "
-        "An officer has not decided whether the project is in a sensitive technology research area. "
+        "An officer has not decided whether the project is in a sensitive technology "
+        "research area. "
         "The host has not recorded its export-control screening of the intern."
     ]
     assert not Approval.objects.exists()
@@ -169,9 +170,9 @@ def test_a_non_party_cannot_approve(iw):
     complete_draft(iw)
     clear_security(iw)
     for outsider in (iw.other_candidate, iw.other_supervisor, iw.org_admin):
-        with pytest.raises(ValidationError, match="Only the parties of the agreement approve it."):
+        with pytest.raises(ValidationError, match="Only the parties of the agreement approve it"):
             agreement_approve(agreement=iw.agreement, actor=outsider)
-    with pytest.raises(ValidationError, match="You are not the Program officer of this agreement."):
+    with pytest.raises(ValidationError, match="You are not the Program officer of this agreement"):
         agreement_approve(agreement=iw.agreement, actor=iw.candidate, party="officer")
     assert not Approval.objects.exists()
 
@@ -200,7 +201,7 @@ def test_editing_the_draft_makes_a_new_version_and_earlier_approvals_stop_counti
 
 
 def test_an_edit_that_changes_nothing_is_refused(iw):
-    with pytest.raises(ValidationError, match="Nothing changed."):
+    with pytest.raises(ValidationError, match="Nothing changed"):
         agreement_update(agreement=iw.agreement, actor=iw.candidate, plan_intern="")
     iw.agreement.refresh_from_db()
     assert iw.agreement.version == 1
@@ -227,7 +228,7 @@ def test_parties_named_must_be_affiliated(iw):
         agreement_parties_set(
             agreement=iw.agreement, actor=iw.officer, partner_signatory=iw.other_supervisor
         )
-    with pytest.raises(ValidationError, match="You may not name this party."):
+    with pytest.raises(ValidationError, match="You may not name this party"):
         agreement_parties_set(
             agreement=iw.agreement, actor=iw.candidate, partner_signatory=iw.signatory
         )
@@ -426,3 +427,24 @@ def test_a_draft_agreement_keeps_the_internship_planned(iw):
         internship_advance(internship=iw.internship, now=dt.datetime(2027, 6, 1, tzinfo=dt.UTC))
         == "planned"
     )
+
+
+def test_the_hourly_job_moves_internships_on(in_force, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kakehashi.internships.services import internships_advance
+    from kakehashi.jobs.models import Job
+    from kakehashi.jobs.tasks import job_enqueue_scheduled
+
+    # Before the first day nothing changes; the job runs and says so.
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = job_enqueue_scheduled(kind="internships.advance")
+    job = Job.objects.get(pk=pk)
+    assert (job.status, job.result) == ("succeeded", {"changed": []})
+    assert timezone.now().date() < in_force.internship.start_date
+    changed = internships_advance(now=dt.datetime(2027, 6, 1, tzinfo=dt.UTC))
+    assert changed == [in_force.internship.pk]
+    in_force.internship.refresh_from_db()
+    assert in_force.internship.status == "active"

@@ -96,7 +96,8 @@ def test_list_queries_do_not_grow(named, django_assert_num_queries):
 def test_agreement_shows_blockers_then_each_party_approves(named):
     data = body(token_client(named.candidate).get(_url(named, "/agreement")))
     assert data["blockers"] == [
-        "An officer has not decided whether the project is in a sensitive technology research area.",
+        "An officer has not decided whether the project is in a sensitive technology "
+        "research area.",
         "The host has not recorded its export-control screening of the intern.",
     ]
     assert [a["party"] for a in data["approvals"]] == [

@@ -165,10 +165,11 @@ def test_officer_records_sensitivity_and_researchers_attest(named):
 
 
 def test_page_in_french_and_japanese(named):
-    for language, text in (("fr", "Accord"), ("ja", "協定")):
+    for language, text in (("fr", "Entente"), ("ja", "協定")):
         client = _client(named.candidate)
         html = client.get(_detail(named), headers={"Accept-Language": language}).content.decode()
         assert f'<html lang="{language}">' in html
+        assert f'<h2 id="agreement-title">{text}</h2>' in html
 
 
 @pytest.mark.parametrize("role", ["candidate", "supervisor", "officer", "other_candidate"])

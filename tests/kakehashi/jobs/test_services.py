@@ -62,7 +62,12 @@ def test_beat_schedule_names_registered_job_kinds_and_queues_them():
 
     schedule = settings.CELERY_BEAT_SCHEDULE
     kinds = [e["kwargs"]["kind"] for e in schedule.values() if "kind" in e.get("kwargs", {})]
-    assert kinds == ["offers.lapse", "notifications.phases", "documents.letter_reminders"]
+    assert kinds == [
+        "offers.lapse",
+        "notifications.phases",
+        "documents.letter_reminders",
+        "internships.advance",
+    ]
     assert schedule["jobs-reap"] == {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",
         "schedule": 60.0,
