@@ -26,6 +26,7 @@ from kakehashi.core.api import (
 )
 from kakehashi.documents.api import router as documents_router
 from kakehashi.funding.api import router as funding_router
+from kakehashi.internships.api import router as internships_router
 from kakehashi.matching.api import router as matching_router
 from kakehashi.mobility.api import router as mobility_router
 from kakehashi.network.api import router as network_router
@@ -137,3 +138,4 @@ api.add_router("/", network_router, tags=["network"])
 api.add_router("/", funding_router, tags=["funding"])
 api.add_router("/", review_router, tags=["proposal review"])
 api.add_router("/", mobility_router, tags=["mobility: visas, permits, insurance, travel"])
+api.add_router("/", internships_router, tags=["internships and agreements"])

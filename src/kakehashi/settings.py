@@ -335,7 +335,8 @@ CELERY_WORKER_POOL = "solo"
 # The periodic work, queued by `celery -A kakehashi beat` with a broker and by the
 # Huey consumer's scheduler without one (jobs.tasks): expired offers lapse every
 # minute, phase openings and deadline reminders go out every ten minutes, reminders
-# of missing reference letters every hour, and the
+# of missing reference letters and internships' status (planned → active →
+# completed) every hour, and the
 # reaper looks for jobs whose worker died every minute. Schedules are in seconds,
 # whole minutes (Huey's scheduler wakes once a minute).
 CELERY_BEAT_SCHEDULE = {
@@ -363,6 +364,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
         "schedule": 3600.0,
         "kwargs": {"kind": "mobility.step_reminders"},
+    },
+    "internships-advance": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 3600.0,
+        "kwargs": {"kind": "internships.advance"},
     },
     "jobs-reap": {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("kakehashi.documents.urls")),
     path("", include("kakehashi.review.urls")),
     path("", include("kakehashi.mobility.urls")),
+    path("", include("kakehashi.internships.urls")),
     path("", include("kakehashi.audit.urls")),
     path("", include("kakehashi.network.urls")),
     path("", include("kakehashi.outcomes.urls")),

@@ -138,6 +138,14 @@ EXPECTED_PATHS = {
     "/api/v1/mobility/plans/{internship_id}/contacts": {"post"},
     "/api/v1/mobility/plans/{internship_id}/contacts/{contact_id}": {"delete"},
     "/api/v1/mobility/at-risk": {"get"},
+    "/api/v1/internships": {"get"},
+    "/api/v1/internships/{internship_id}": {"get"},
+    "/api/v1/internships/{internship_id}/agreement": {"get", "patch"},
+    "/api/v1/internships/{internship_id}/agreement/approve": {"post"},
+    "/api/v1/internships/{internship_id}/amendments": {"get", "post"},
+    "/api/v1/internships/{internship_id}/amendments/{number}/approve": {"post"},
+    "/api/v1/internships/{internship_id}/attestations": {"get", "post"},
+    "/api/v1/internships/{internship_id}/screenings": {"post"},
 }
 
 

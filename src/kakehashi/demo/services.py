@@ -21,6 +21,7 @@ from django.utils import timezone
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.cache import data_version_bump
 from kakehashi.demo.funding import funding_demo
+from kakehashi.demo.internships import demo_internships
 from kakehashi.demo.mobility import demo_mobility
 from kakehashi.network.models import RecordedActivity
 from kakehashi.network.services import network_measure
@@ -518,6 +519,8 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     _report_forms(report)
     funding_demo(report, data_dir=DATA_DIR)
     _review(call, orgs, users, report)
+    # Agreement templates and sample research-security lists (invented, labelled).
+    demo_internships(report)
     demo_mobility(report)
     # The demo's texts come with their embeddings, so serving it encodes nothing.
     from kakehashi.recommendations.services import embeddings_seed

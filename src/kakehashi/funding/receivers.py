@@ -109,6 +109,10 @@ def on_amendment_approved(
     sender, *, internship, amendment=None, changes=None, actor=None, **kwargs
 ) -> None:
     changes = changes or {}
+    if getattr(amendment, "kind", "") == "early_end" or set(changes) == {"ended_on"}:
+        # An early end is also sent as `internship_ended_early`, whose receiver refunds
+        # pro rata: adjusting here as well would take the money back twice.
+        return
     start = _day(changes["start_date"][1]) if "start_date" in changes else internship.start_date
     end = _day(changes["end_date"][1]) if "end_date" in changes else internship.end_date
     ended = _day(changes["ended_on"][1]) if "ended_on" in changes else internship.ended_on

@@ -180,6 +180,23 @@ def test_an_early_end_refunds_pro_rata_with_a_credit_note(funding, today_rate):
     assert_balanced()
 
 
+def test_an_early_end_amendment_refunds_once(funding, today_rate):
+    """internships sends an early end twice: as an approved amendment, then as the end."""
+    approve(funding)
+    ended = dt.date(2027, 6, 30)
+    signals.amendment_approved.send(
+        sender=Internship, internship=funding.internship, amendment=None,
+        changes={"ended_on": [None, ended.isoformat()]}, actor=funding.officer,
+    )  # fmt: skip
+    signals.internship_ended_early.send(
+        sender=Internship, internship=funding.internship, ended_on=ended, reason="",
+        actor=funding.officer,
+    )  # fmt: skip
+    assert Entry.objects.filter(kind="refund").count() == 1
+    assert not Entry.objects.filter(kind="adjustment").exists()
+    assert_balanced()
+
+
 def test_an_amendment_extending_the_dates_commits_a_second_unit(funding, today_rate):
     approve(funding)
     signals.amendment_approved.send(

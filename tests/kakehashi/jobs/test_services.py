@@ -68,6 +68,7 @@ def test_beat_schedule_names_registered_job_kinds_and_queues_them():
         "documents.letter_reminders",
         "reports.remind",
         "mobility.step_reminders",
+        "internships.advance",
     ]
     assert schedule["jobs-reap"] == {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",

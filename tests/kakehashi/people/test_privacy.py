@@ -135,8 +135,9 @@ def test_export_queries_do_not_grow(django_assert_num_queries, call):
 #: Account, languages, affiliations, affiliation requests, profile (+ fields), tokens,
 #: audit; applications, host rankings, projects, offers, published runs, notifications;
 #: documents, referees; funding's payments; reviewer profile (+ fields), bids, reviews;
-#: mobility plans (their coverages and contacts prefetched only when there is a plan).
-EXPORT_QUERIES = 21
+#: mobility plans (their coverages and contacts prefetched only when there is a plan);
+#: internships, agreement approvals, research attestations.
+EXPORT_QUERIES = 24
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 from django.db import models
 from django.db.models import Exists
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
@@ -135,3 +136,12 @@ def in_lang(obj, field: str = "") -> str:
     return (
         format_html("<span{}>{}</span>", attribute, text) if attribute else format_html("{}", text)
     )
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel: dict) -> str:
+    """A panel another app adds to a page through a signal (``{"template", "context"}``):
+    its template, rendered with the page's context and the panel's own on top."""
+    values = context.flatten()
+    values.update(panel.get("context") or {})
+    return render_to_string(panel["template"], values, request=context.get("request"))
