@@ -78,7 +78,7 @@ def test_officer_and_reviewer_sections(officer):
     [section] = _home(reviewer)
     assert (section["role"], [c["card"] for c in section["cards"]]) == (
         "reviewer",
-        ["programs.reviewer"],
+        ["review.reviewer"],
     )
 
 
