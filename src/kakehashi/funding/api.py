@@ -9,6 +9,7 @@ their currency beside them; a converted figure names its rate and the rate's dat
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -242,6 +243,19 @@ def _payment_out(payment: Payment) -> dict:
 
 def _rule_values(payload: dict) -> dict:
     values = dict(payload)
+    errors = {k: [_("This field cannot be empty.")] for k, v in values.items() if v is None}
+    for key in ("amount", "partner_contribution"):
+        if isinstance(values.get(key), str):
+            try:
+                number = Decimal(values[key].strip())
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                errors[key] = [_("Give an amount as a decimal number, e.g. 7500.00.")]
+            else:
+                values[key] = number
+    if errors:
+        raise ValidationError(errors, code="invalid")
     if "funder" in values:
         values["funder"] = Funder.objects.filter(code=values["funder"]).first()
         if values["funder"] is None:

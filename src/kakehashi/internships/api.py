@@ -43,7 +43,7 @@ router = Router()
 NOT_A_PARTY = gettext_lazy("Only the parties of the agreement do this.")
 
 
-class PersonRef(Schema):
+class PartyRef(Schema):
     id: int
     name: str
 
@@ -55,7 +55,7 @@ def _person(user) -> dict | None:
 class InternshipOut(Schema):
     id: int
     status: str = Field(..., description=", ".join(InternshipStatus.values))
-    intern: PersonRef
+    intern: PartyRef
     project: str = Field(..., description="The project's key.")
     program: str = Field(..., description="The program's slug.")
     direction: str
@@ -63,7 +63,7 @@ class InternshipOut(Schema):
     host: str
     home_organisation: str | None
     partner: str | None
-    home_supervisor: PersonRef | None
+    home_supervisor: PartyRef | None
     region: str = Field(..., description="ISO 3166-2.")
     city: str
     start_date: dt.date = Field(..., description="In the host region's time zone.")
@@ -145,7 +145,7 @@ def internship_detail(request: HttpRequest, internship_id: int):
     return request.permission_object
 
 
-class BudgetLineOut(Schema):
+class AgreementBudgetLineOut(Schema):
     funder: str
     label: str
     amount: str = Field(..., description="A decimal, in `currency` (JPY has no decimals).")
@@ -155,7 +155,7 @@ class BudgetLineOut(Schema):
 
 class ApprovalOut(Schema):
     party: str
-    person: PersonRef | None
+    person: PartyRef | None
     approved_at: dt.datetime | None
 
 
@@ -184,8 +184,10 @@ class AgreementOut(Schema):
     end_date: dt.date
     ip_option: str | None = Field(None, description="The chosen option's key.")
     ip_terms: TextOut | None
-    budget: list[BudgetLineOut] = Field(..., description="Empty: the budget is set by the funders.")
-    partner_signatory: PersonRef | None
+    budget: list[AgreementBudgetLineOut] = Field(
+        ..., description="Empty: the budget is set by the funders."
+    )
+    partner_signatory: PartyRef | None
     approvals: list[ApprovalOut] = Field(
         ..., description="Each required party, approved (of this version) or not."
     )
@@ -306,8 +308,8 @@ class AmendmentOut(Schema):
     ended_on: dt.date | None
     reason: str
     changes: dict[str, list[str | None]] = Field(..., description="field → [before, after].")
-    budget: list[BudgetLineOut]
-    proposed_by: PersonRef
+    budget: list[AgreementBudgetLineOut]
+    proposed_by: PartyRef
     approved_at: dt.datetime | None
     approvals: list[ApprovalOut]
 
@@ -395,7 +397,7 @@ def amendment_approve_endpoint(
 
 
 class AttestationOut(Schema):
-    person: PersonRef
+    person: PartyRef
     list_version: int | None
     attested_at: dt.datetime | None
 

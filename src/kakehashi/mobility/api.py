@@ -225,7 +225,7 @@ def route_preview(request: HttpRequest, payload: RouteIn):
 # Plans
 
 
-class DocumentOut(Schema):
+class StepDocumentOut(Schema):
     id: int
     filename: str
     size: int
@@ -249,7 +249,7 @@ class StepOut(Schema):
     status: Literal["open", "done", "not_needed"]
     done_at: dt.datetime | None
     documents_expected: bool
-    documents: list[DocumentOut]
+    documents: list[StepDocumentOut]
 
     @staticmethod
     def resolve_title(obj) -> str:
@@ -448,7 +448,7 @@ UPLOAD_BODY = {
 
 @router.post(
     "/mobility/steps/{int:step_id}/documents",
-    response={201: DocumentOut, **ERRORS},
+    response={201: StepDocumentOut, **ERRORS},
     summary="Upload a PDF against a step",
     openapi_extra=UPLOAD_BODY,
 )

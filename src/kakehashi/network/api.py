@@ -41,7 +41,7 @@ class YearOut(Schema):
     conduits: int = Field(description="People of internships that created a tie this year.")
 
 
-class FlowOut(Schema):
+class NetworkFlowOut(Schema):
     from_region: str = Field(alias="from")
     to_region: str = Field(alias="to")
     internships: int
@@ -59,7 +59,7 @@ class SummaryOut(Schema):
     conduits: int
     communities: int
     years: list[YearOut]
-    flows: list[FlowOut]
+    flows: list[NetworkFlowOut]
     brokers: list[BrokerOut]
 
 

@@ -51,7 +51,7 @@ class AnswersIn(Schema):
     submit: bool = Field(False, description="True submits (final); false saves a draft")
 
 
-class RateOut(Schema):
+class ReportRateOut(Schema):
     form_id: int
     title: str
     expected: int
@@ -115,7 +115,7 @@ def my_report_save(request: HttpRequest, form_id: int, internship_id: int, paylo
 
 @router.get(
     "/reports/rates",
-    response={200: list[RateOut], **ERRORS},
+    response={200: list[ReportRateOut], **ERRORS},
     summary="Response rates per form in a cohort: due by today, submitted, overdue (officers)",
 )
 @api_permission("reports.view_report_results")

@@ -64,7 +64,7 @@ ONLY_REVIEWERS = _("Only reviewers do this.")
 # ------------------------------------------------------------------ schemas
 
 
-class RoundOut(Schema):
+class ReviewRoundOut(Schema):
     id: int
     call_id: int
     kind: str = Field(description="`projects` or `applications`.")
@@ -146,7 +146,7 @@ class RunIn(Schema):
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
-class RunOut(Schema):
+class ReviewRunOut(Schema):
     id: int
     round_id: int
     mode: str
@@ -286,7 +286,9 @@ def _assignment(request: HttpRequest, assignment_id: int, **_kwargs) -> Assignme
 # ------------------------------------------------------------------ rounds
 
 
-@router.get("/review/rounds", response={200: list[RoundOut], **ERRORS}, summary="Review rounds")
+@router.get(
+    "/review/rounds", response={200: list[ReviewRoundOut], **ERRORS}, summary="Review rounds"
+)
 @api_permission("review.view_round", message=_("Only officers and reviewers see reviews."))
 @paginate(Pagination)
 def round_list(request: HttpRequest):
@@ -295,7 +297,7 @@ def round_list(request: HttpRequest):
 
 @router.post(
     "/calls/{ref}/review",
-    response={201: RoundOut, **ERRORS},
+    response={201: ReviewRoundOut, **ERRORS},
     summary="Open review for a call: its submitted projects or applications become proposals",
 )
 @api_permission("review.manage_review", obj=_call, message=ONLY_OFFICERS)
@@ -349,7 +351,7 @@ def round_conflicts(request: HttpRequest, round_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/runs",
-    response={202: RunOut, **ERRORS},
+    response={202: ReviewRunOut, **ERRORS},
     summary="Run the assignment (sum, fair or randomized) as a background job",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -363,7 +365,7 @@ def run_start(request: HttpRequest, round_id: int, payload: RunIn):
 
 @router.get(
     "/review/rounds/{int:round_id}/runs",
-    response={200: list[RunOut], **ERRORS},
+    response={200: list[ReviewRunOut], **ERRORS},
     summary="The round's assignment runs, newest first",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -374,7 +376,7 @@ def run_list_endpoint(request: HttpRequest, round_id: int):
 
 @router.get(
     "/review/runs/{int:run_id}",
-    response={200: RunOut, **ERRORS},
+    response={200: ReviewRunOut, **ERRORS},
     summary="One assignment run: assignment, objective, worst score, loads, affinity parts",
 )
 @api_permission("review.manage_review", obj=_run, message=ONLY_OFFICERS)
@@ -384,7 +386,7 @@ def run_detail(request: HttpRequest, run_id: int):
 
 @router.post(
     "/review/runs/{int:run_id}/apply",
-    response={200: RunOut, **ERRORS},
+    response={200: ReviewRunOut, **ERRORS},
     summary="Make this run's assignment the round's (replacing the one before)",
 )
 @api_permission("review.manage_review", obj=_run, message=ONLY_OFFICERS)
@@ -430,7 +432,7 @@ def assignment_delete(request: HttpRequest, assignment_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/release",
-    response={200: RoundOut, **ERRORS},
+    response={200: ReviewRoundOut, **ERRORS},
     summary="Release the assignment: reviewers see their proposals, bids close",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)

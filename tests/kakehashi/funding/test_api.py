@@ -97,6 +97,35 @@ def test_a_yen_rule_with_decimals_answers_422_and_changes_nothing(funding):
     assert FundingRule.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("method", "change", "fields"),
+    [
+        ("post", {"amount": "seven"}, {"amount": ["Give an amount as a decimal number, e.g. 7500.00."]}),
+        ("post", {"amount": "NaN"}, {"amount": ["Give an amount as a decimal number, e.g. 7500.00."]}),
+        ("patch", {"currency": None, "amount": ""},
+         {"amount": ["Give an amount as a decimal number, e.g. 7500.00."]}),
+    ],
+)  # fmt: skip
+def test_a_rule_with_a_malformed_amount_answers_422(funding, method, change, fields):
+    """Found by the API fuzzing step: these answered 500."""
+    client = token_client(funding.officer)
+    rule = FundingRule.objects.get()
+    before = (rule.amount, rule.currency)
+    if method == "post":
+        response = client.post(
+            f"{API}/funding/rules", json.dumps(rule_body(funding, **change)),
+            content_type="application/json",
+        )  # fmt: skip
+    else:
+        response = client.patch(
+            f"{API}/funding/rules/{rule.pk}", json.dumps(change), content_type="application/json"
+        )
+    assert response.status_code == 422
+    assert body(response)["error"]["fields"] == fields
+    rule.refresh_from_db()
+    assert (FundingRule.objects.count(), (rule.amount, rule.currency)) == (1, before)
+
+
 @pytest.mark.parametrize("who", ["intern", "stranger", "partner_admin"])
 def test_only_officers_see_and_change_rules_budgets_and_rates(funding, who, request):
     user = funding.intern if who == "intern" else request.getfixturevalue(who)
