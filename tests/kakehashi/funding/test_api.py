@@ -97,13 +97,15 @@ def test_a_yen_rule_with_decimals_answers_422_and_changes_nothing(funding):
     assert FundingRule.objects.count() == 1
 
 
+NOT_AN_AMOUNT = "Give an amount as a decimal number, e.g. 7500.00."
+
+
 @pytest.mark.parametrize(
     ("method", "change", "fields"),
     [
-        ("post", {"amount": "seven"}, {"amount": ["Give an amount as a decimal number, e.g. 7500.00."]}),
-        ("post", {"amount": "NaN"}, {"amount": ["Give an amount as a decimal number, e.g. 7500.00."]}),
-        ("patch", {"currency": None, "amount": ""},
-         {"amount": ["Give an amount as a decimal number, e.g. 7500.00."]}),
+        ("post", {"amount": "seven"}, {"amount": [NOT_AN_AMOUNT]}),
+        ("post", {"amount": "NaN"}, {"amount": [NOT_AN_AMOUNT]}),
+        ("patch", {"currency": None, "amount": ""}, {"amount": [NOT_AN_AMOUNT]}),
     ],
 )  # fmt: skip
 def test_a_rule_with_a_malformed_amount_answers_422(funding, method, change, fields):
