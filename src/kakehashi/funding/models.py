@@ -286,7 +286,9 @@ class Account(models.Model):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "holder", "purpose"], name="funding_account")
+            models.UniqueConstraint(
+                fields=["kind", "holder", "purpose"], name="one_account_per_holder_and_purpose"
+            )
         ]
 
     def __str__(self) -> str:

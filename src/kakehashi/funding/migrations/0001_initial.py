@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'account',
                 'verbose_name_plural': 'accounts',
                 'ordering': ['kind', 'holder', 'purpose'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'holder', 'purpose'), name='funding_account')],
+                'constraints': [models.UniqueConstraint(fields=('kind', 'holder', 'purpose'), name='one_account_per_holder_and_purpose')],
             },
         ),
         migrations.CreateModel(
