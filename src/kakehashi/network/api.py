@@ -5,22 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import HttpError
 
-import kakehashi_network as kn
 from kakehashi.core.api import ERRORS, ApiRouter, file_responses
 from kakehashi.core.permissions import api_permission
 from kakehashi.network.selectors import (
     SUMMARY_FIELDS,
-    network_history,
     public_summary,
     snapshot_latest,
 )
 from kakehashi.network.services import network_measure_start
-from kakehashi.network.views import EXPORTS
+from kakehashi.network.views import export_response
 from kakehashi.recommendations.api import JobOut
 
 router = ApiRouter()
@@ -135,9 +133,4 @@ def network_measure_endpoint(request: HttpRequest):
 def network_export_endpoint(
     request: HttpRequest, format: Literal["gexf", "graphml", "csv"] = "gexf"
 ):
-    write, content_type = EXPORTS[format]
-    response = HttpResponse(
-        write(kn.History.from_dict(network_history())), content_type=content_type
-    )
-    response["Content-Disposition"] = f'attachment; filename="kakehashi-network.{format}"'
-    return response
+    return export_response(format)

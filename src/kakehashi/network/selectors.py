@@ -15,6 +15,7 @@ from kakehashi.people.enums import AffiliationRole
 from kakehashi.people.models import Affiliation
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.models import Project, ProjectSupervisor
+from kakehashi_network import SECTORS
 
 
 def _org(pk: int) -> str:
@@ -215,14 +216,9 @@ def public_summary(snapshot: NetworkSnapshot) -> dict[str, Any]:
     return {"computed_at": snapshot.created_at, **snapshot.summary}
 
 
-SECTOR_OF = {
-    "university": "academia",
-    "research_institute": "academia",
-    "company": "industry",
-    "incubator": "incubator",
-    "government": "government",
-    "nonprofit": "nonprofit",
-}
+#: An organisation type's sector: the network engine's own mapping, so the pages and the
+#: measures never disagree.
+SECTOR_OF = SECTORS
 
 
 def graph_elements(

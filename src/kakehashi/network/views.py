@@ -144,9 +144,15 @@ def network_export(request, fmt: str):
     """The whole history's tie graph now, as GEXF, GraphML or a CSV edge list."""
     if fmt not in EXPORTS:
         return HttpResponse(status=404)
+    return export_response(fmt)
+
+
+def export_response(fmt: str) -> HttpResponse:
+    """The tie graph of the history now, as an attachment (pages and API alike)."""
     write, content_type = EXPORTS[fmt]
-    body = write(kn.History.from_dict(network_history()))
-    response = HttpResponse(body, content_type=content_type)
+    response = HttpResponse(
+        write(kn.History.from_dict(network_history())), content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="kakehashi-network.{fmt}"'
     return response
 
