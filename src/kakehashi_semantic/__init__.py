@@ -24,6 +24,7 @@ from .evaluation import RetrievalMetrics, metrics_from_rankings, metrics_from_ra
 from .index import Hit, NumpyIndex, VectorIndex, filter_mask, top_k
 from .lang import SUPPORTED_LANGUAGES, detect_language
 from .market import MarketRanking, expected_matches, market_aware_rankings
+from .names import NameMatcher, is_kanji_abbreviation
 from .recommend import (
     FieldMatch,
     Profile,
@@ -67,6 +68,7 @@ __all__ = [
     "LanguageCentering",
     "LexicalIndex",
     "MarketRanking",
+    "NameMatcher",
     "NumpyIndex",
     "OpenAICompatibleEncoder",
     "Profile",
@@ -92,6 +94,7 @@ __all__ = [
     "field_overlap",
     "filter_mask",
     "hybrid_search",
+    "is_kanji_abbreviation",
     "language_fit",
     "latin_key",
     "make_snippet",

@@ -154,6 +154,8 @@ def _cmd_suite(args: argparse.Namespace) -> int:
         print(
             f"latency        top-10 over {lt['n']} items incl. encoding, {lt['queries']} queries:"
             f"  p50={lt['p50_ms']:.1f} ms  p95={lt['p95_ms']:.1f} ms  max={lt['max_ms']:.1f} ms"
+            f"  (CPU time: p50={lt['cpu_p50_ms']:.1f} ms"
+            f"  p95={lt['cpu_p95_ms']:.1f} ms; load average {lt['load']:.1f})"
         )
     return 0
 

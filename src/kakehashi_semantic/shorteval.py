@@ -11,6 +11,7 @@ centring fitted on the pool, then per-query z-scores within each pool language.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,16 +236,23 @@ def latency(
     terms = [(x, lg) for c in eval_terms() for lg, xs in c.names.items() for x in xs]
     picks = [terms[i] for i in rng.choice(len(terms), min(n_queries, len(terms)), replace=False)]
     index.search([picks[0][0]], k=10)  # warm-up: loads the model and the kernels
-    times = []
+    times, cpu = [], []
     for text, lg in picks:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         index.search([text], langs=[lg], k=10)
+        cpu.append((time.process_time() - c0) * 1000)
         times.append((time.perf_counter() - t0) * 1000)
-    t = np.array(times)
+    t, c = np.array(times), np.array(cpu)
+    # Wall time waits for the CPU on a shared machine; the process's CPU time does not,
+    # and is what one query costs on an idle core when everything runs in one thread
+    # (OMP_NUM_THREADS=1, as in the servers; with more threads it over-counts).
     return {
         "n": n,
         "queries": len(t),
         "p50_ms": float(np.percentile(t, 50)),
         "p95_ms": float(np.percentile(t, 95)),
         "max_ms": float(t.max()),
+        "cpu_p50_ms": float(np.percentile(c, 50)),
+        "cpu_p95_ms": float(np.percentile(c, 95)),
+        "load": os.getloadavg()[0],
     }

@@ -18,6 +18,7 @@ MODULES = [
     "kakehashi_semantic.search",
     "kakehashi_semantic.windowing",
     "kakehashi_semantic.romaji",
+    "kakehashi_semantic.names",
 ]
 
 

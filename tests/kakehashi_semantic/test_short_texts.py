@@ -21,7 +21,7 @@ from kakehashi_semantic import (
 )
 from kakehashi_semantic.lexicon import lexicon_entries, lexicon_forms
 from kakehashi_semantic.romaji import JSCRIPT
-from kakehashi_semantic.shorteval import build_pool, evaluate_pool
+from kakehashi_semantic.shorteval import build_pool, evaluate_pool, latency
 from kakehashi_semantic.shortsets import Concept, eval_terms, split_of
 
 ENC = CharNgramEncoder(dim=64)
@@ -206,3 +206,11 @@ def test_ror_set_keeps_latin_names_on_the_english_side():
     for c in orgs:
         assert all(not JSCRIPT.search(x) for x in c.names["en"])
         assert JSCRIPT.search(c.names["ja"][0])
+
+
+def test_latency_reports_wall_and_cpu_time_per_query():
+    out = latency(n=500, n_queries=7, romaji_weight=6.0, encoder=ENC)
+    assert out["n"] == 500 and out["queries"] == 7
+    assert 0 < out["p50_ms"] <= out["p95_ms"] <= out["max_ms"]
+    assert 0 <= out["cpu_p50_ms"] <= out["cpu_p95_ms"]
+    assert out["load"] >= 0

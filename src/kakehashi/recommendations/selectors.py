@@ -44,11 +44,13 @@ from kakehashi_semantic import (
     ROMAJI_WEIGHT,
     Item,
     LexicalIndex,
+    NameMatcher,
     Profile,
     Recommendation,
     SemanticIndex,
     detect_language,
     hybrid_search,
+    make_snippet,
     recommend,
 )
 
@@ -195,6 +197,21 @@ def organisation_index() -> tuple[SemanticIndex, LexicalIndex] | None:
         "organisations",
         version,
         lambda: _build(organisation_items(), romaji_weight=ROMAJI_WEIGHT),
+    )
+
+
+def organisation_names() -> NameMatcher:
+    """Every organisation's names, to find the ones a query names in another script
+    (理研 → RIKEN) or abbreviates the Japanese way (理研 → 理化学研究所)."""
+    rows = Organisation.objects.order_by("pk").only(
+        "pk", "name", "name_en", "name_fr", "name_ja", "aliases", "acronyms"
+    )
+    return _cached_index(
+        "organisation-names",
+        _version(Organisation.objects.all()),
+        lambda: NameMatcher(
+            {o.pk: [o.name, o.name_en, o.name_fr, o.name_ja, *o.aliases, *o.acronyms] for o in rows}
+        ),
     )
 
 
@@ -599,20 +616,37 @@ def search(*, user, q: str, k: int = 10) -> dict[str, list[SearchHit]]:
         allowed = set(qs.order_by().values_list("pk", flat=True))
         results = _search(index_of(), q, allowed, k)
         floor = SEARCH_FLOORS[kind]
+        named: list[int] = []
         if kind == "organisations":
             # An organisation is listed only when it really matches: by a name, an
-            # alias or an acronym (words), or by a name's meaning above the floor.
-            results = [r for r in results if r.is_close(floor)]
+            # alias or an acronym (words), by a name's meaning above the floor, or
+            # because the query names it in another script or abbreviates it (理研).
+            named = [pk for pk in organisation_names().match(q) if pk in allowed][:k]
+            results = [r for r in results if r.is_close(floor) and r.id not in named]
         # The hits' own rows are all an answer shows (titles, keys, names): no prefetch
         # of the visible querysets (two thirds of a search's time). `allowed` already
         # holds only what `user` may see.
-        objects = qs.model.objects.in_bulk([r.id for r in results if r.id in allowed])
+        objects = qs.model.objects.in_bulk([*named, *(r.id for r in results if r.id in allowed)])
         out[kind] = [
-            SearchHit(kind, objects[r.id], r.snippet.render(), r.score, r.is_close(floor))
-            for r in results
-            if r.id in objects
-        ]
+            *_named_hits(kind, named, objects, q, results),
+            *(
+                SearchHit(kind, objects[r.id], r.snippet.render(), r.score, r.is_close(floor))
+                for r in results
+                if r.id in objects
+            ),
+        ][:k]
     return out
+
+
+def _named_hits(kind: str, named: list[int], objects: dict, q: str, results) -> list[SearchHit]:
+    """Organisations the query names come first, scored as the best other hit (their
+    name is stronger evidence than any similarity)."""
+    top = max((r.score for r in results), default=1.0)
+    return [
+        SearchHit(kind, objects[pk], make_snippet(organisation_text(objects[pk]), q).render(), top)
+        for pk in named
+        if pk in objects
+    ]
 
 
 def search_visibility(*, request) -> tuple:

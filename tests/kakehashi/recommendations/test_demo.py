@@ -181,3 +181,18 @@ def test_demo_organisations_appear_only_when_they_match(demo):
     assert orgs[0].obj.ror_id == "03dbr7087"
     orgs = search(user=officer, q="東北大学")["organisations"]
     assert orgs[0].obj.ror_id == "01dq60k83"
+
+
+def test_demo_organisations_found_by_a_short_name(demo, client):
+    officer = User.objects.get(username="officer")
+    # 理研 shares no word with RIKEN's names and its meaning stays under the floor
+    # (2.3); it is RIKEN's name romanised ("riken") and 理化学研究所 abbreviated.
+    orgs = search(user=officer, q="理研")["organisations"]
+    assert [h.obj.ror_id for h in orgs] == ["01sjwvz98"]
+    assert orgs[0].close
+    # 東大: the University of Tokyo's alias Todai first, then the names it abbreviates.
+    orgs = search(user=officer, q="東大")["organisations"]
+    assert [h.obj.ror_id for h in orgs][:3] == ["057zh3y96", "01dq60k83", "05dqf9946"]
+    client.force_login(officer)
+    html = client.get(reverse("recommendations:search"), {"q": "理研"}).content.decode()
+    assert "理化学研究所" in html
