@@ -25,6 +25,7 @@ from .index import Hit, NumpyIndex, VectorIndex, filter_mask, top_k
 from .lang import SUPPORTED_LANGUAGES, detect_language
 from .market import MarketRanking, expected_matches, market_aware_rankings
 from .names import NameMatcher, is_kanji_abbreviation
+from .offtopic import TopicGuard, everyday_topics
 from .recommend import (
     FieldMatch,
     Profile,
@@ -80,6 +81,7 @@ __all__ = [
     "SentencePair",
     "SentenceTransformerEncoder",
     "Snippet",
+    "TopicGuard",
     "VectorIndex",
     "Weights",
     "Windowing",
@@ -90,6 +92,7 @@ __all__ = [
     "default_encoder",
     "detect_language",
     "embed",
+    "everyday_topics",
     "expected_matches",
     "field_overlap",
     "filter_mask",

@@ -19,6 +19,7 @@ MODULES = [
     "kakehashi_semantic.windowing",
     "kakehashi_semantic.romaji",
     "kakehashi_semantic.names",
+    "kakehashi_semantic.offtopic",
 ]
 
 

@@ -48,7 +48,9 @@ from kakehashi_semantic import (
     Profile,
     Recommendation,
     SemanticIndex,
+    TopicGuard,
     detect_language,
+    everyday_topics,
     hybrid_search,
     make_snippet,
     recommend,
@@ -129,13 +131,42 @@ def _build_project_search() -> tuple[SemanticIndex, LexicalIndex] | None:
     return semantic, LexicalIndex(items)
 
 
-def project_search_index() -> tuple[SemanticIndex, LexicalIndex] | None:
+def project_search_index(version: tuple | None = None) -> tuple[SemanticIndex, LexicalIndex] | None:
     """The search box's project index: meaning from titles, words from whole texts.
 
     A search-box query is a few words; matched against titles (short texts) rather than
     whole descriptions it finds the relevant projects across languages far more often
     (nDCG@10 on the demo's judged queries: docs/semantic/README.md)."""
-    return _cached_index("project-search", _version(Project.objects.all()), _build_project_search)
+    version = version or _version(Project.objects.all())
+    return _cached_index("project-search", version, _build_project_search)
+
+
+def project_topic_guard(version: tuple | None = None) -> TopicGuard | None:
+    """The search box's project titles with everyday topics beside them, to tell a
+    query no project is about (a cake recipe) from one the projects answer."""
+
+    def build() -> TopicGuard | None:
+        _, titles = _project_items()
+        if not titles:
+            return None
+        return TopicGuard.build(
+            titles, encoder=encoder(), cache=embedding_cache(), romaji_weight=ROMAJI_WEIGHT
+        )
+
+    version = version or _version(Project.objects.all())
+    return _cached_index("project-topic-guard", version, build)
+
+
+def _off_topic(q: str, allowed: set[int], version: tuple | None = None) -> bool:
+    """No project of `allowed` is about `q` by its meaning (kakehashi_semantic.offtopic);
+    words `q` shares with a project are weighed by the caller. `version`: the projects'
+    data version when the caller has it (one query less)."""
+    version = version or _version(Project.objects.all())
+    index, guard = project_search_index(version), project_topic_guard(version)
+    if index is None or guard is None or not allowed:
+        return False
+    # The guard's pool is the search index's titles in the same order: one mask serves.
+    return guard.off_topic(q, mask=_allowed_mask(index[0], allowed))
 
 
 def _supervisor_expertise() -> dict[int, str]:
@@ -189,8 +220,8 @@ def organisation_items() -> list[Item]:
     ]
 
 
-def organisation_index() -> tuple[SemanticIndex, LexicalIndex] | None:
-    version = _version(Organisation.objects.all())
+def organisation_index(version: tuple | None = None) -> tuple[SemanticIndex, LexicalIndex] | None:
+    version = version or _version(Organisation.objects.all())
     # Names in kanji, kana and Latin script: the romanised channel matches them across
     # scripts (organisation names ja↔en R@10 0.76 → 0.93 on held-out ROR names).
     return _cached_index(
@@ -200,7 +231,7 @@ def organisation_index() -> tuple[SemanticIndex, LexicalIndex] | None:
     )
 
 
-def organisation_names() -> NameMatcher:
+def organisation_names(version: tuple | None = None) -> NameMatcher:
     """Every organisation's names, to find the ones a query names in another script
     (理研 → RIKEN) or abbreviates the Japanese way (理研 → 理化学研究所)."""
     rows = Organisation.objects.order_by("pk").only(
@@ -208,7 +239,7 @@ def organisation_names() -> NameMatcher:
     )
     return _cached_index(
         "organisation-names",
-        _version(Organisation.objects.all()),
+        version or _version(Organisation.objects.all()),
         lambda: NameMatcher(
             {o.pk: [o.name, o.name_en, o.name_fr, o.name_ja, *o.aliases, *o.acronyms] for o in rows}
         ),
@@ -216,11 +247,13 @@ def organisation_names() -> NameMatcher:
 
 
 def embedding_texts() -> list[str]:
-    """Every text the pages embed: projects, profiles and search items (not sentences)."""
+    """Every text the pages embed: projects, profiles, search items and the everyday topics
+    of the off-topic guard (not sentences)."""
     texts = [it.text for it in project_items()]
     texts += [it.text for it in project_title_items()]
     texts += [it.text for it in person_items()]
     texts += [it.text for it in organisation_items()]
+    texts += [it.text for it in everyday_topics()]  # the search box's off-topic guard
     for profile in CandidateProfile.objects.only("research_interests"):
         if profile_text(profile):
             texts.append(profile_text(profile))
@@ -607,21 +640,31 @@ def search(*, user, q: str, k: int = 10) -> dict[str, list[SearchHit]]:
     out: dict[str, list[SearchHit]] = {"projects": [], "people": [], "organisations": []}
     if not q:
         return out
+    # Each data version is read once: the indexes and the guards share it.
+    version, org_version = _version(Project.objects.all()), _version(Organisation.objects.all())
     sources = (
-        ("projects", project_search_index, project_list_visible(user=user)),
+        ("projects", lambda: project_search_index(version), project_list_visible(user=user)),
         ("people", person_index, person_list_visible(user=user)),
-        ("organisations", organisation_index, Organisation.objects.all()),
+        ("organisations", lambda: organisation_index(org_version), Organisation.objects.all()),
     )
+    off_topic = None
     for kind, index_of, qs in sources:
         allowed = set(qs.order_by().values_list("pk", flat=True))
         results = _search(index_of(), q, allowed, k)
         floor = SEARCH_FLOORS[kind]
+        if kind == "projects":
+            off_topic = _off_topic(q, allowed, version)
+        if off_topic and kind in ("projects", "people"):
+            # Everyday topics beat every visible project (a cake recipe): nothing is
+            # close by meaning, for people by expertise (their projects' titles) either;
+            # a hit sharing the query's words still is.
+            floor = float("inf")
         named: list[int] = []
         if kind == "organisations":
             # An organisation is listed only when it really matches: by a name, an
             # alias or an acronym (words), by a name's meaning above the floor, or
             # because the query names it in another script or abbreviates it (理研).
-            named = [pk for pk in organisation_names().match(q) if pk in allowed][:k]
+            named = [pk for pk in organisation_names(org_version).match(q) if pk in allowed][:k]
             results = [r for r in results if r.is_close(floor) and r.id not in named]
         # The hits' own rows are all an answer shows (titles, keys, names): no prefetch
         # of the visible querysets (two thirds of a search's time). `allowed` already
@@ -691,14 +734,19 @@ def projects_matching_query(*, sender, user, q: str, queryset, **kwargs) -> list
     if not q:
         return None
     allowed = set(queryset.order_by().values_list("pk", flat=True))
-    index = project_search_index()
+    version = _version(Project.objects.all())
+    index = project_search_index(version)
     results = _search(index, q, allowed, PROJECT_QUERY_DEPTH, depth=PROJECT_QUERY_DEPTH)
     if not results:
         return []
     semantic = index[0]
     # The engine keeps the query's vector (query cache): this search encodes nothing.
     hits = semantic.search([q], k=PROJECT_QUERY_DEPTH, mask=_allowed_mask(semantic, allowed))[0]
-    about = {h.id for h in hits if h.score >= PROJECT_QUERY_FLOOR}
+    about = (
+        set()
+        if _off_topic(q, allowed, version)
+        else {h.id for h in hits if h.score >= PROJECT_QUERY_FLOOR}
+    )
     return [
         r.id for r in results if r.id in allowed and (r.lexical_rank is not None or r.id in about)
     ]

@@ -4,7 +4,9 @@ The demo ships its embeddings (src/kakehashi/demo/data/embeddings.npz): loading 
 demo seeds the cache, so recommending encodes nothing and never loads the model.
 """
 
+import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -169,6 +171,29 @@ def test_demo_real_queries_have_a_close_match(demo):
     officer = User.objects.get(username="officer")
     for q in ("脳波", "ロボット", "EEG", "traduction automatique de la parole", "6G"):
         assert has_close_match(search(user=officer, q=q)["projects"]), q
+
+
+def test_demo_everyday_queries_are_off_topic(demo):
+    # Food sits near the agriculture and health projects: over the relevance floor
+    # (2.35-3.04), but everyday topics beat every project (kakehashi_semantic.offtopic).
+    officer = User.objects.get(username="officer")
+    for q in ("chocolate cake recipe", "recette de tarte aux pommes", "ラーメンのおいしい店"):
+        results = search(user=officer, q=q)
+        assert results["projects"], "the nearest results are still listed"
+        assert not has_close_match(results["projects"]), q
+        assert not has_close_match(results["people"]), q
+
+
+def test_demo_judged_queries_all_have_a_close_match(demo):
+    # No judged real query (the demo-search set's 25 queries and 12 short ones) is
+    # taken for off-topic.
+    path = Path(__file__).parents[2] / "kakehashi_semantic/data/demo_search_judgements.json"
+    judged = json.loads(path.read_text("utf-8"))
+    officer = User.objects.get(username="officer")
+    for q in judged["queries"] + judged["short_queries"]:
+        if q["q"] == "interprétation simultanée":
+            continue  # under the relevance floor before (2.05): docs/semantic
+        assert has_close_match(search(user=officer, q=q["q"])["projects"]), q["q"]
 
 
 def test_demo_organisations_appear_only_when_they_match(demo):

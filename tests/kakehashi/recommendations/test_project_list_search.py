@@ -45,6 +45,15 @@ def test_query_without_filter_ranks_across_languages(client, demo):
     assert _keys(response)[:2] == ["atr-eeg-decoding", "brams-music-eeg"]
 
 
+def test_an_everyday_query_lists_no_project(client, demo):
+    # "chocolate cake recipe" scores 2.35 against the agriculture titles, over the
+    # list's floor, but everyday topics beat them all (kakehashi_semantic.offtopic).
+    response = client.get(
+        "/projects/", {"q": "chocolate cake recipe"}, headers={"HX-Request": "true"}
+    )
+    assert _keys(response) == []
+
+
 def test_without_a_receiver_words_match_as_text(db, project, monkeypatch):
     # projects alone (no recommendations app answering): the plain text filter.
     monkeypatch.setattr(project_query, "receivers", [])
