@@ -336,7 +336,7 @@ CELERY_WORKER_POOL = "solo"
 # Huey consumer's scheduler without one (jobs.tasks): expired offers lapse every
 # minute, phase openings and deadline reminders go out every ten minutes, reminders
 # of missing reference letters and internships' status (planned → active →
-# completed) every hour, and the
+# completed) and of reviews due soon every hour, and the
 # reaper looks for jobs whose worker died every minute. Schedules are in seconds,
 # whole minutes (Huey's scheduler wakes once a minute).
 CELERY_BEAT_SCHEDULE = {
@@ -369,6 +369,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
         "schedule": 3600.0,
         "kwargs": {"kind": "internships.advance"},
+    },
+    "review-reminders": {
+        "task": "kakehashi.jobs.tasks.job_enqueue_scheduled",
+        "schedule": 3600.0,
+        "kwargs": {"kind": "review.reminders"},
     },
     "jobs-reap": {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",

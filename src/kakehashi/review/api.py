@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -17,11 +18,13 @@ from kakehashi.core.api import ERRORS, Pagination, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
+from kakehashi.people.names import person_name
 from kakehashi.programs.selectors import call_get_visible
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.review.models import (
     Assignment,
     AssignmentRun,
+    Conflict,
     Proposal,
     ReviewerProfile,
     ReviewForm,
@@ -30,6 +33,7 @@ from kakehashi.review.models import (
 from kakehashi.review.selectors import (
     assignment_list,
     assignments_for_reviewer,
+    comment_list,
     conflict_list,
     proposal_list,
     proposal_list_decided_for_author,
@@ -47,9 +51,13 @@ from kakehashi.review.services import (
     assignment_remove,
     assignment_run_start,
     bid_set,
+    comment_post,
     conflict_declare,
+    conflict_override,
+    conflict_override_undo,
     conflicts_detect,
     proposal_decide,
+    review_round_due_set,
     review_round_open,
     review_save,
     reviewer_profile_set,
@@ -59,6 +67,7 @@ router = Router()
 
 ONLY_OFFICERS = _("Only program officers manage reviews.")
 ONLY_REVIEWERS = _("Only reviewers do this.")
+SUBMIT_FIRST = _("Submit your own review before joining the discussion.")
 
 
 # ------------------------------------------------------------------ schemas
@@ -72,12 +81,24 @@ class ReviewRoundOut(Schema):
     reviewers_per_proposal: int
     status: str = Field(description="`bidding`, `reviewing` or `closed`.")
     released_at: dt.datetime | None
+    reviews_due_at: dt.datetime | None = Field(
+        None, description="When reviews are due (UTC); reviewers are reminded 48 hours before."
+    )
 
 
 class RoundIn(Schema):
     kind: Literal["projects", "applications"]
     form_id: int
     reviewers_per_proposal: int = Field(2, ge=1, le=10)
+    reviews_due_at: dt.datetime | None = Field(
+        None, description="With its time zone (ISO 8601 offset); in the future."
+    )
+
+
+class DueIn(Schema):
+    reviews_due_at: dt.datetime | None = Field(
+        ..., description="With its time zone (ISO 8601 offset), in the future; null clears it."
+    )
 
 
 class ProposalOut(Schema):
@@ -131,10 +152,37 @@ class ConflictOut(Schema):
     reviewer_id: int
     reason: str = Field(
         description="`declared`, `author`, `same_organisation`, `related_organisation`, "
-        "`home_university`, `co_supervision` or `name_variant`."
+        "`home_university`, `co_supervision`, `co_authorship` or `name_variant`."
     )
     detail: str
     declared: bool
+    overridden: bool = Field(
+        description="An officer marked this name variant as another person: it no longer "
+        "keeps the pair apart."
+    )
+    override_reason: str
+    overridden_at: dt.datetime | None
+
+
+class OverrideIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=limits.LINE)
+
+
+class ReviewCommentIn(Schema):
+    text: str = text(limits.TEXT)
+
+
+class ReviewCommentOut(Schema):
+    id: int
+    proposal_id: int
+    author_id: int
+    author: str
+    text: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(obj) -> str:
+        return person_name(obj.author, get_language() or "en")
 
 
 class DetectOut(Schema):
@@ -276,6 +324,13 @@ def _run(request: HttpRequest, run_id: int, **_kwargs) -> AssignmentRun:
     return AssignmentRun.objects.select_related("round__call").get(pk=run_id, round__in=rounds)
 
 
+def _conflict(request: HttpRequest, conflict_id: int, **_kwargs) -> Conflict:
+    rounds = round_list_visible(user=request.user)
+    return Conflict.objects.select_related("proposal__round__call").get(
+        pk=conflict_id, proposal__round__in=rounds
+    )
+
+
 def _assignment(request: HttpRequest, assignment_id: int, **_kwargs) -> Assignment:
     qs = Assignment.objects.select_related("proposal__round__call", "proposal__round__form")
     if request.user.is_officer or request.user.is_superuser:
@@ -310,8 +365,21 @@ def round_open(request: HttpRequest, ref: str, payload: RoundIn):
         kind=payload.kind,
         form=form,
         reviewers_per_proposal=payload.reviewers_per_proposal,
+        reviews_due_at=payload.reviews_due_at,
     )
     return Status(201, rnd)
+
+
+@router.put(
+    "/review/rounds/{int:round_id}/due",
+    response={200: ReviewRoundOut, **ERRORS},
+    summary="Set when reviews are due (reviewers are reminded 48 hours before)",
+)
+@api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
+def round_due(request: HttpRequest, round_id: int, payload: DueIn):
+    return review_round_due_set(
+        actor=request.user, round=request.permission_object, reviews_due_at=payload.reviews_due_at
+    )
 
 
 @router.get(
@@ -347,6 +415,28 @@ def round_conflicts_detect(request: HttpRequest, round_id: int):
 @paginate(Pagination)
 def round_conflicts(request: HttpRequest, round_id: int):
     return conflict_list(round=request.permission_object)
+
+
+@router.post(
+    "/review/conflicts/{int:conflict_id}/override",
+    response={200: ConflictOut, **ERRORS},
+    summary="Mark a name variant as another person (a homonym), with the reason",
+)
+@api_permission("review.manage_review", obj=_conflict, message=ONLY_OFFICERS)
+def conflict_override_set(request: HttpRequest, conflict_id: int, payload: OverrideIn):
+    return conflict_override(
+        actor=request.user, conflict=request.permission_object, reason=payload.reason
+    )
+
+
+@router.delete(
+    "/review/conflicts/{int:conflict_id}/override",
+    response={200: ConflictOut, **ERRORS},
+    summary='Undo "not the same person": the name variant keeps the pair apart again',
+)
+@api_permission("review.manage_review", obj=_conflict, message=ONLY_OFFICERS)
+def conflict_override_delete(request: HttpRequest, conflict_id: int):
+    return conflict_override_undo(actor=request.user, conflict=request.permission_object)
 
 
 @router.post(
@@ -541,6 +631,30 @@ def assignment_review(request: HttpRequest, assignment_id: int, payload: ReviewI
         language=payload.language,
         submit=payload.submit,
     )
+
+
+@router.get(
+    "/review/proposals/{int:proposal_id}/comments",
+    response={200: list[ReviewCommentOut], **ERRORS},
+    summary="A proposal's discussion: officers, and its reviewers once their review is in",
+)
+@api_permission("review.discuss", obj=_proposal, message=SUBMIT_FIRST)
+@paginate(Pagination)
+def proposal_comments(request: HttpRequest, proposal_id: int):
+    return comment_list(proposal=request.permission_object)
+
+
+@router.post(
+    "/review/proposals/{int:proposal_id}/comments",
+    response={201: ReviewCommentOut, **ERRORS},
+    summary="Post on a proposal's discussion (officers; its reviewers after their review)",
+)
+@api_permission("review.discuss", obj=_proposal, message=SUBMIT_FIRST)
+def proposal_comment_post(request: HttpRequest, proposal_id: int, payload: ReviewCommentIn):
+    comment = comment_post(
+        actor=request.user, proposal=request.permission_object, text=payload.text
+    )
+    return Status(201, comment)
 
 
 @router.post(

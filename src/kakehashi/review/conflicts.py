@@ -12,7 +12,11 @@ internship agreement, the candidate. An ORCID iD belongs to one account
 - the candidate's home university is one of theirs (`home_university`);
 - they supervise, or supervised, a project with one of its supervisors
   (`co_supervision`);
-- a name of theirs equals an author's across scripts (`name_variant`, `names.py`).
+- a name of theirs equals an author's across scripts (`name_variant`, `names.py`);
+- they and an author are two different authors of a publication recorded as an
+  outcome in the last `CO_AUTHORSHIP_YEARS` years (`co_authorship`): publication
+  records list authors as names, so a person is found in one through their name keys
+  (`names.text_name_keys`), across scripts.
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ from dataclasses import dataclass
 from kakehashi.people.models import Affiliation
 from kakehashi.people.names import person_name
 from kakehashi.projects.models import ProjectSupervisor
-from kakehashi.review.names import name_keys
+from kakehashi.review.names import name_keys, text_name_keys
+
+#: How far back a recorded co-authorship makes a conflict (years before today).
+CO_AUTHORSHIP_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,25 @@ class Found:
     reviewer_id: int
     reason: str
     detail: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication as detection needs it: its DOI, year and authors' names."""
+
+    doi: str
+    year: int
+    authors: tuple[str, ...]
+
+
+def _author_index(publications) -> dict[str, set[tuple[int, int]]]:
+    """Name key → the (publication index, author position) it names."""
+    index: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for i, pub in enumerate(publications):
+        for j, name in enumerate(pub.authors):
+            for key in text_name_keys(name):
+                index[key].add((i, j))
+    return index
 
 
 def _org_label(org) -> str:
@@ -45,10 +71,17 @@ def _person_label(person) -> str:
     return kana if name == person.username and kana else name
 
 
-def detect(*, proposals, reviewers) -> list[Found]:
+def detect(*, proposals, reviewers, publications=()) -> list[Found]:
     """Every conflict between `proposals` (with project, supervisors, application and
-    candidate loaded) and `reviewers` (users with `reviewer_profile`)."""
+    candidate loaded) and `reviewers` (users with `reviewer_profile`); `publications`
+    (`Publication`) are the recorded ones of the co-authorship window."""
     proposals, reviewers = list(proposals), list(reviewers)
+    publications = list(publications)
+    by_key = _author_index(publications)
+
+    def authored(person) -> set[tuple[int, int]]:
+        return set().union(*(by_key.get(k, set()) for k in name_keys(person)))
+
     authors: dict[int, list] = {}
     hosts: dict[int, object] = {}
     homes: dict[int, object] = {}
@@ -81,6 +114,8 @@ def detect(*, proposals, reviewers) -> list[Found]:
         for a in people:
             co[a] |= people - {a}
     keys = {r.pk: name_keys(r) for r in reviewers}
+    r_authored = {r.pk: authored(r) for r in reviewers} if publications else {}
+    a_authored: dict[int, set[tuple[int, int]]] = {}
     found: list[Found] = []
 
     def add(p, r, reason, detail):
@@ -122,4 +157,28 @@ def detect(*, proposals, reviewers) -> list[Found]:
                 if keys[r.pk] & name_keys(a):
                     add(p, r, "name_variant", f"{_person_label(r)} ~ {_person_label(a)}")
                     break
+            if r_authored.get(r.pk):
+                shared = _shared_publication(r_authored[r.pk], authors[p.pk], a_authored, authored)
+                if shared is not None:
+                    a, i = shared
+                    pub = publications[i]
+                    add(
+                        p,
+                        r,
+                        "co_authorship",
+                        f"{_person_label(r)} & {_person_label(a)}: doi:{pub.doi} ({pub.year})",
+                    )
     return found
+
+
+def _shared_publication(mine, people, cache, authored):
+    """The first author in `people` who wrote, as another author position, one of the
+    publications in `mine`; with its index (the newest recorded publication first)."""
+    for a in people:
+        if a.pk not in cache:
+            cache[a.pk] = authored(a)
+        theirs = cache[a.pk]
+        hits = sorted(i for (i, j) in theirs if any(i == mi and j != mj for (mi, mj) in mine))
+        if hits:
+            return a, hits[0]
+    return None

@@ -32,6 +32,7 @@ class ConflictReason(models.TextChoices):
     CO_SUPERVISION = "co_supervision", _("Co-supervision")
     AUTHOR = "author", _("Author of the proposal")
     NAME_VARIANT = "name_variant", _("Same name in another script")
+    CO_AUTHORSHIP = "co_authorship", _("Co-authorship")
 
 
 class AssignmentMode(models.TextChoices):

@@ -61,3 +61,28 @@ class DecisionForm(forms.Form):
         max_length=limits.TEXT,
         required=False,
     )
+
+
+class DueForm(forms.Form):
+    """When reviews are due, in the call's time zone (the view makes it aware)."""
+
+    reviews_due_at = forms.DateTimeField(
+        label=_("Reviews due (the call's time zone)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        required=False,
+    )
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why they are not the same person"), max_length=limits.LINE, required=True
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.TEXT,
+    )

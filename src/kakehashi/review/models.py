@@ -96,6 +96,12 @@ class ReviewRound(TimestampedModel):
         _("status"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.BIDDING
     )
     released_at = models.DateTimeField(_("assignment released"), null=True, blank=True)
+    reviews_due_at = models.DateTimeField(
+        _("reviews due"),
+        null=True,
+        blank=True,
+        help_text=_("Stored in UTC; shown in the call's time zone. Reviewers are reminded before."),
+    )
 
     class Meta:
         verbose_name = _("review round")
@@ -217,6 +223,12 @@ class Bid(TimestampedModel):
         return f"{self.reviewer} · {self.proposal_id} · {self.level}"
 
 
+class ConflictQuerySet(models.QuerySet):
+    def standing(self):
+        """The conflicts that keep their pair apart: all but homonym overrides."""
+        return self.filter(overridden_at__isnull=True)
+
+
 class Conflict(TimestampedModel):
     """A reason why `reviewer` may not review `proposal`: declared, or detected."""
 
@@ -227,6 +239,18 @@ class Conflict(TimestampedModel):
     reason = models.CharField(_("reason"), max_length=24, choices=ConflictReason.choices)
     detail = models.CharField(_("detail"), max_length=limits.LINE, blank=True)
     declared = models.BooleanField(_("declared by the reviewer"), default=False)
+    # An officer's finding that a name variant is a homonym ("not the same person"):
+    # the conflict stays on record, shown with the reason, and no longer excludes the
+    # pair. Carried over when conflicts are detected again.
+    overridden_at = models.DateTimeField(_("marked not the same person"), null=True, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    override_reason = models.CharField(
+        _("why not the same person"), max_length=limits.LINE, blank=True
+    )
+
+    objects = ConflictQuerySet.as_manager()
 
     class Meta:
         ordering = ["proposal", "reviewer", "reason"]
@@ -240,6 +264,10 @@ class Conflict(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.reviewer} × {self.proposal_id}: {self.reason}"
+
+    @property
+    def overridden(self) -> bool:
+        return self.overridden_at is not None
 
 
 class AssignmentRun(TimestampedModel):
@@ -323,3 +351,22 @@ class Review(TimestampedModel):
     @property
     def submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class DiscussionComment(TimestampedModel):
+    """A comment on a proposal's discussion thread: between its reviewers (once their own
+    review is submitted) and officers. Authors never see it."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    text = models.TextField(_("comment"), max_length=limits.TEXT)
+
+    class Meta:
+        ordering = ["proposal", "created_at", "pk"]
+        verbose_name = _("discussion comment")
+        verbose_name_plural = _("discussion comments")
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.proposal_id}"

@@ -105,3 +105,18 @@ def name_keys(person) -> set[str]:
         if f and g:
             keys |= _pair_keys(f, g)
     return keys
+
+
+def text_name_keys(name: str) -> set[str]:
+    """The keys of a name written as one text, as publication records give authors
+    ("Takuya Morimoto", "Morimoto, Takuya", "森本 拓也"): the first and last words taken
+    as family and given name, in either order. A name of one word (or none) gives no
+    key: a bare family name would match too many people.
+
+    >>> sorted(text_name_keys("Morimoto, Takuya")) == sorted(text_name_keys("森本 拓也"))
+    True
+    """
+    words = [w for w in re.split(r"[\s,]+", unicodedata.normalize("NFKC", name or "")) if w]
+    if len(words) < 2:
+        return set()
+    return _pair_keys(words[0], words[-1])

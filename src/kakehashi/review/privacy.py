@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kakehashi.people.privacy import DELETED, KEPT, data_section, erase_item, field_labels
-from kakehashi.review.models import Assignment, Bid, Conflict, Review, ReviewerProfile
+from kakehashi.review.models import (
+    Assignment,
+    Bid,
+    Conflict,
+    DiscussionComment,
+    Review,
+    ReviewerProfile,
+)
 
 
 def _title(proposal) -> str:
@@ -15,7 +22,8 @@ def _title(proposal) -> str:
 
 
 def review_data_export(*, sender, person, **kwargs) -> dict:
-    """Four queries whatever the person holds: profile, its fields, bids, reviews."""
+    """Five queries whatever the person holds: profile, its fields, bids, reviews and
+    discussion comments."""
     profile = (
         ReviewerProfile.objects.filter(user=person)
         .values("expertise", "languages", "max_load", "min_load", "organisation__name")
@@ -31,6 +39,9 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
     )
     reviews = Review.objects.filter(assignment__reviewer=person).select_related(
         "assignment__proposal__project", "assignment__proposal__application__project"
+    )
+    comments = DiscussionComment.objects.filter(author=person).select_related(
+        "proposal__project", "proposal__application__project"
     )
     profile_records = []
     if profile is not None:
@@ -80,6 +91,19 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
                 for r in reviews
             ],
         ),
+        "review_comments": data_section(
+            title=_("Comments in review discussions"),
+            explanation=_("What you wrote to the other reviewers of a proposal."),
+            labels=field_labels(DiscussionComment, ["text", "created_at"], proposal=_("Proposal")),
+            records=[
+                {
+                    "proposal": _title(c.proposal),
+                    "text": c.text,
+                    "created_at": c.created_at.isoformat(),
+                }
+                for c in comments
+            ],
+        ),
     }
 
 
@@ -93,6 +117,7 @@ def review_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict
         Q(review__isnull=True) | Q(review__submitted_at__isnull=True)
     )
     submitted = Review.objects.filter(assignment__reviewer=person, submitted_at__isnull=False)
+    comments = DiscussionComment.objects.filter(author=person)
     items = [
         erase_item(
             what=_("Reviewer profile"),
@@ -117,6 +142,14 @@ def review_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict
             count=submitted.count(),
             action=KEPT,
             why=_("Decisions were made on them; they name only the anonymised account."),
+        ),
+        erase_item(
+            what=_("Comments in review discussions"),
+            count=comments.count(),
+            action=KEPT,
+            why=_(
+                "They are part of the record of decisions; they name only the anonymised account."
+            ),
         ),
     ]
     if not dry_run:

@@ -4,6 +4,7 @@ import rules
 
 from kakehashi.core.roles import is_officer
 from kakehashi.review.enums import RoundStatus
+from kakehashi.review.models import Review
 
 
 @rules.predicate
@@ -18,6 +19,20 @@ def is_assigned(user, proposal) -> bool:
         proposal is not None
         and proposal.round.status != RoundStatus.BIDDING
         and proposal.assignments.filter(reviewer_id=user.pk).exists()
+    )
+
+
+@rules.predicate
+def has_submitted_review(user, proposal) -> bool:
+    """`user` reviews `proposal` (released) and has submitted their review of it."""
+    return (
+        proposal is not None
+        and proposal.round.status != RoundStatus.BIDDING
+        and Review.objects.filter(
+            assignment__proposal=proposal,
+            assignment__reviewer_id=user.pk,
+            submitted_at__isnull=False,
+        ).exists()
     )
 
 
@@ -52,6 +67,9 @@ rules.add_perm("review.bid", is_reviewer)
 rules.add_perm("review.view_own_assignments", is_reviewer)
 #: A proposal's text and reviews (object: the proposal): officers, its reviewers.
 rules.add_perm("review.view_proposal", is_officer | is_assigned)
+#: A proposal's discussion thread, to read and to post on (object: the proposal):
+#: officers, and its reviewers once their own review is submitted; never its authors.
+rules.add_perm("review.discuss", is_officer | has_submitted_review)
 #: Writing a review (object: the assignment): its reviewer only.
 rules.add_perm("review.write_review", owns_assignment)
 #: The decision and the anonymised reviews (object: the proposal): its authors.

@@ -13,6 +13,7 @@ from kakehashi.review.models import (
     AssignmentRun,
     Bid,
     Conflict,
+    DiscussionComment,
     Proposal,
     Review,
     ReviewerProfile,
@@ -101,7 +102,9 @@ def proposals_to_bid(*, user, round: ReviewRound) -> QuerySet[Proposal]:
     they can see it)."""
     if round.status != RoundStatus.BIDDING or not is_reviewer(user):
         return Proposal.objects.none()
-    detected = Conflict.objects.filter(reviewer=user, declared=False).values("proposal_id")
+    detected = (
+        Conflict.objects.standing().filter(reviewer=user, declared=False).values("proposal_id")
+    )
     return (
         proposal_list(round=round)
         .exclude(pk__in=detected)
@@ -136,7 +139,12 @@ def assignment_list(*, round: ReviewRound) -> QuerySet[Assignment]:
 def conflict_list(*, round: ReviewRound) -> QuerySet[Conflict]:
     return (
         Conflict.objects.filter(proposal__round=round)
-        .select_related("reviewer", "proposal__project", "proposal__application__project")
+        .select_related(
+            "reviewer",
+            "overridden_by",
+            "proposal__project",
+            "proposal__application__project",
+        )
         .order_by("proposal", "reviewer", "reason")
     )
 
@@ -219,3 +227,26 @@ def review_texts() -> list[str]:
         for text in ReviewerProfile.objects.order_by("pk").values_list("expertise", flat=True)
         if text and text.strip()
     ]
+
+
+def proposal_authors(*, proposal: Proposal) -> list:
+    """Who wrote `proposal`: its project's supervisors and, for an internship
+    agreement, the candidate (the people who read the decision)."""
+    people = [
+        s.person
+        for s in proposal.subject_project.supervisions.select_related("person").order_by(
+            "order", "pk"
+        )
+    ]
+    if proposal.application_id and proposal.application.candidate not in people:
+        people.append(proposal.application.candidate)
+    return people
+
+
+def comment_list(*, proposal: Proposal) -> QuerySet[DiscussionComment]:
+    """A proposal's discussion thread, oldest first (callers check `review.discuss`)."""
+    return (
+        DiscussionComment.objects.filter(proposal=proposal)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )

@@ -4,23 +4,37 @@ transaction and records itself in the call's audit record (docs/review.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application
 from kakehashi.audit.services import audit_record
+from kakehashi.core import limits
 from kakehashi.core.roles import is_officer
 from kakehashi.jobs.services import job_enqueue
+from kakehashi.notifications.services import notify, notify_once
+from kakehashi.outcomes.enums import OutcomeKind
+from kakehashi.outcomes.models import Outcome
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project
 from kakehashi.review import conflicts as detection
 from kakehashi.review.affinity import affinity_table, readable_in
-from kakehashi.review.enums import AssignmentMode, AssignmentSource, BidLevel, ProposalKind
+from kakehashi.review.enums import (
+    AssignmentMode,
+    AssignmentSource,
+    BidLevel,
+    ConflictReason,
+    ProposalKind,
+)
 from kakehashi.review.enums import RoundStatus as S
 from kakehashi.review.models import (
     LANGUAGES,
@@ -28,16 +42,33 @@ from kakehashi.review.models import (
     AssignmentRun,
     Bid,
     Conflict,
+    DiscussionComment,
     Proposal,
     Review,
     ReviewerProfile,
     ReviewForm,
     ReviewRound,
 )
-from kakehashi.review.selectors import bid_list, is_reviewer, proposal_list, reviewer_list
+from kakehashi.review.rules import has_submitted_review
+from kakehashi.review.selectors import (
+    bid_list,
+    is_reviewer,
+    proposal_authors,
+    proposal_list,
+    reviewer_list,
+)
 from kakehashi_match.assign import assign, assignment_check
 
+logger = logging.getLogger(__name__)
+
 RUN_JOB = "review.assign"
+#: The job kind that reminds reviewers of reviews due soon (scheduled in settings).
+REMINDERS_JOB = "review.reminders"
+#: How long before reviews are due the reminder goes out.
+REMINDER_BEFORE = dt.timedelta(hours=48)
+REVIEW_ASSIGNED = "review_assigned"
+REVIEW_REMINDER = "review_reminder"
+REVIEW_DECIDED = "review_decided"
 
 
 def _refuse(message: str, code: str, field: str | None = None):
@@ -53,6 +84,25 @@ def _officer(actor) -> None:
 def _reviewer(actor) -> None:
     if not is_reviewer(actor):
         _refuse(_("Only reviewers do this."), "not_reviewer")
+
+
+# ------------------------------------------------------------------ e-mail
+
+
+def _send(user, kind: str, context: dict) -> None:
+    try:
+        notify(user=user, kind=kind, context=context)
+    except Exception:  # one failed delivery must not stop the others
+        logger.exception("notification %s to user %s failed", kind, user.pk)
+
+
+def _notify_later(user, kind: str, context: dict) -> None:
+    """Mail once the transaction has committed: nothing is announced that did not happen."""
+    transaction.on_commit(lambda: _send(user, kind, context))
+
+
+def _link(name: str) -> str:
+    return settings.SITE_URL + reverse(name)
 
 
 # ------------------------------------------------------------------ profiles
@@ -108,8 +158,24 @@ def reviewer_profile_set(
 # ------------------------------------------------------------------ rounds
 
 
+def _due_clean(due_at: dt.datetime | None) -> dt.datetime | None:
+    if due_at is None:
+        return None
+    if timezone.is_naive(due_at):
+        _refuse(_("Give the due date with its time zone."), "due", "reviews_due_at")
+    if due_at <= timezone.now():
+        _refuse(_("Reviews cannot be due in the past."), "due", "reviews_due_at")
+    return due_at
+
+
 def review_round_open(
-    *, actor, call, kind: str, form: ReviewForm, reviewers_per_proposal: int = 2
+    *,
+    actor,
+    call,
+    kind: str,
+    form: ReviewForm,
+    reviewers_per_proposal: int = 2,
+    reviews_due_at: dt.datetime | None = None,
 ) -> ReviewRound:
     """Open review for `call`: its submitted projects (kind `projects`) or its submitted
     applications (kind `applications`) become proposals, and conflicts are detected."""
@@ -124,11 +190,16 @@ def review_round_open(
             "reviewers",
             "reviewers_per_proposal",
         )
+    due = _due_clean(reviews_due_at)
     if ReviewRound.objects.filter(call=call).exists():
         _refuse(_("Review is already open for this call."), "exists")
     with transaction.atomic():
         rnd = ReviewRound.objects.create(
-            call=call, kind=kind, form=form, reviewers_per_proposal=reviewers_per_proposal
+            call=call,
+            kind=kind,
+            form=form,
+            reviewers_per_proposal=reviewers_per_proposal,
+            reviews_due_at=due,
         )
         if kind == ProposalKind.PROJECTS:
             subjects = Project.objects.filter(call=call, status=ProjectStatus.SUBMITTED)
@@ -154,10 +225,36 @@ def review_round_open(
                 "form": form.pk,
                 "reviewers_per_proposal": reviewers_per_proposal,
                 "proposals": count,
+                "reviews_due_at": due.isoformat() if due else None,
             },
         )
         conflicts_detect(actor=actor, round=rnd)
     return rnd
+
+
+def review_round_due_set(*, actor, round: ReviewRound, reviews_due_at: dt.datetime | None):
+    """Set (or clear) when reviews are due; reviewers are reminded before (a moved date
+    is a new reminder)."""
+    _officer(actor)
+    if round.status == S.CLOSED:
+        _refuse(_("This review is closed."), "closed")
+    due = _due_clean(reviews_due_at)
+    with transaction.atomic():
+        before = round.reviews_due_at
+        round.reviews_due_at = due
+        round.save(update_fields=["reviews_due_at", "updated_at"])
+        audit_record(
+            scope=round.call,
+            verb="review.due_set",
+            actor=actor,
+            target=str(round.pk),
+            data={
+                "round": round.pk,
+                "before": before.isoformat() if before else None,
+                "after": due.isoformat() if due else None,
+            },
+        )
+    return round
 
 
 # ------------------------------------------------------------------ bids and conflicts
@@ -176,7 +273,11 @@ def bid_set(*, reviewer, proposal: Proposal, level: str) -> Bid | None:
     _bidding(rnd)
     if level and level not in BidLevel.values:
         _refuse(_("Bid eager, willing, not willing or conflict."), "level", "level")
-    if Conflict.objects.filter(proposal=proposal, reviewer=reviewer, declared=False).exists():
+    if (
+        Conflict.objects.standing()
+        .filter(proposal=proposal, reviewer=reviewer, declared=False)
+        .exists()
+    ):
         _refuse(_("You have a conflict of interest with this proposal."), "conflict")
     with transaction.atomic():
         old = Bid.objects.filter(proposal=proposal, reviewer=reviewer).first()
@@ -246,20 +347,32 @@ def conflicts_detect(*, actor, round: ReviewRound) -> int:
     proposals = proposal_list(round=round).select_related(
         "application__candidate__candidate_profile__home_organisation"
     )
-    found = detection.detect(proposals=proposals, reviewers=reviewer_list())
+    found = detection.detect(
+        proposals=proposals, reviewers=reviewer_list(), publications=publications_recorded()
+    )
     with transaction.atomic():
-        Conflict.objects.filter(proposal__round=round, declared=False).delete()
-        Conflict.objects.bulk_create(
-            [
-                Conflict(
-                    proposal_id=f.proposal_id,
-                    reviewer_id=f.reviewer_id,
-                    reason=f.reason,
-                    detail=f.detail,
-                )
-                for f in found
-            ]
-        )
+        detected = Conflict.objects.filter(proposal__round=round, declared=False)
+        # An officer's "not the same person" holds while the same names are found again.
+        kept = {
+            (c.proposal_id, c.reviewer_id, c.detail): c
+            for c in detected.filter(overridden_at__isnull=False)
+        }
+        detected.delete()
+        rows = []
+        for f in found:
+            row = Conflict(
+                proposal_id=f.proposal_id,
+                reviewer_id=f.reviewer_id,
+                reason=f.reason,
+                detail=f.detail,
+            )
+            old = kept.get((f.proposal_id, f.reviewer_id, f.detail))
+            if old is not None and f.reason == ConflictReason.NAME_VARIANT:
+                row.overridden_at = old.overridden_at
+                row.overridden_by_id = old.overridden_by_id
+                row.override_reason = old.override_reason
+            rows.append(row)
+        Conflict.objects.bulk_create(rows)
         reasons: dict[str, int] = {}
         for f in found:
             reasons[f.reason] = reasons.get(f.reason, 0) + 1
@@ -273,12 +386,112 @@ def conflicts_detect(*, actor, round: ReviewRound) -> int:
     return len(found)
 
 
+def publications_recorded(*, today: dt.date | None = None) -> list[detection.Publication]:
+    """The publications recorded as outcomes in the co-authorship window, newest first,
+    with their authors' names (from the Crossref record kept with the outcome)."""
+    today = today or timezone.localdate()
+    since = today.replace(year=today.year - detection.CO_AUTHORSHIP_YEARS)
+    rows = (
+        Outcome.objects.filter(kind=OutcomeKind.PUBLICATION, date__gte=since)
+        .order_by("-date", "-pk")
+        .values_list("doi", "date", "metadata")
+    )
+    return [
+        detection.Publication(
+            doi=doi,
+            year=date.year,
+            authors=tuple(str(a) for a in (metadata or {}).get("authors") or []),
+        )
+        for doi, date, metadata in rows
+        if (metadata or {}).get("authors")
+    ]
+
+
+def _override_target(actor, conflict: Conflict) -> None:
+    _officer(actor)
+    _bidding(conflict.proposal.round)
+    if conflict.reason != ConflictReason.NAME_VARIANT:
+        _refuse(_("Only a name in another script can be marked as another person."), "reason")
+
+
+def conflict_override(*, actor, conflict: Conflict, reason: str) -> Conflict:
+    """Mark a detected name variant as a homonym ("not the same person"), saying why:
+    the pair may then be assigned (unless another conflict holds). Audited; undone by
+    `conflict_override_undo`."""
+    _override_target(actor, conflict)
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse(_("Say why they are not the same person."), "reason", "reason")
+    if conflict.overridden:
+        _refuse(_("This conflict is already marked as another person."), "exists")
+    with transaction.atomic():
+        conflict.overridden_at = timezone.now()
+        conflict.overridden_by = actor
+        conflict.override_reason = reason[:300]
+        conflict.save(
+            update_fields=["overridden_at", "overridden_by", "override_reason", "updated_at"]
+        )
+        audit_record(
+            scope=conflict.proposal.round.call,
+            verb="review.conflict_overridden",
+            actor=actor,
+            target=str(conflict.proposal_id),
+            data={
+                "conflict": conflict.pk,
+                "proposal": conflict.proposal_id,
+                "reviewer": conflict.reviewer_id,
+                "detail": conflict.detail,
+                "reason": conflict.override_reason,
+            },
+        )
+    return conflict
+
+
+def conflict_override_undo(*, actor, conflict: Conflict) -> Conflict:
+    """Take back "not the same person": the conflict excludes the pair again. Refused
+    while the pair is assigned (remove the assignment first)."""
+    _override_target(actor, conflict)
+    if not conflict.overridden:
+        _refuse(_("This conflict is not marked as another person."), "not_overridden")
+    if Assignment.objects.filter(
+        proposal_id=conflict.proposal_id, reviewer_id=conflict.reviewer_id
+    ).exists():
+        _refuse(
+            _("This reviewer is assigned to the proposal: remove the assignment first."),
+            "assigned",
+        )
+    with transaction.atomic():
+        before = conflict.override_reason
+        conflict.overridden_at = None
+        conflict.overridden_by = None
+        conflict.override_reason = ""
+        conflict.save(
+            update_fields=["overridden_at", "overridden_by", "override_reason", "updated_at"]
+        )
+        audit_record(
+            scope=conflict.proposal.round.call,
+            verb="review.conflict_override_undone",
+            actor=actor,
+            target=str(conflict.proposal_id),
+            data={
+                "conflict": conflict.pk,
+                "proposal": conflict.proposal_id,
+                "reviewer": conflict.reviewer_id,
+                "before": before,
+            },
+        )
+    return conflict
+
+
 # ------------------------------------------------------------------ assignment
 
 
 def _excluded(rnd: ReviewRound) -> set[tuple[int, int]]:
+    """The pairs a standing conflict keeps apart (a homonym override frees its pair)."""
     return set(
-        Conflict.objects.filter(proposal__round=rnd).values_list("proposal_id", "reviewer_id")
+        Conflict.objects.standing()
+        .filter(proposal__round=rnd)
+        .values_list("proposal_id", "reviewer_id")
     )
 
 
@@ -424,7 +637,7 @@ def assignment_add(*, actor, proposal: Proposal, reviewer) -> Assignment:
     _bidding(proposal.round)
     if not is_reviewer(reviewer) or not hasattr(reviewer, "reviewer_profile"):
         _refuse(_("This person is not a reviewer."), "not_reviewer", "reviewer")
-    conflict = Conflict.objects.filter(proposal=proposal, reviewer=reviewer).first()
+    conflict = Conflict.objects.standing().filter(proposal=proposal, reviewer=reviewer).first()
     if conflict is not None:
         _refuse(
             _("Conflict of interest: %(reason)s (%(detail)s).")
@@ -505,7 +718,57 @@ def assignment_release(*, actor, round: ReviewRound) -> ReviewRound:
             target=str(round.pk),
             data={"round": round.pk, "assignments": sum(counts.values())},
         )
+        loads: dict[int, int] = {}
+        reviewers = {}
+        for a in Assignment.objects.filter(proposal__round=round).select_related("reviewer"):
+            loads[a.reviewer_id] = loads.get(a.reviewer_id, 0) + 1
+            reviewers[a.reviewer_id] = a.reviewer
+        for pk in sorted(reviewers):
+            _notify_later(
+                reviewers[pk],
+                REVIEW_ASSIGNED,
+                {
+                    "call": round.call,
+                    "count": loads[pk],
+                    "due": round.reviews_due_at,
+                    "url": _link("review:reviewing"),
+                },
+            )
     return round
+
+
+def review_reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Remind each reviewer with reviews not yet submitted in a round whose reviews are
+    due within `REMINDER_BEFORE`, once per due date (a moved date is a new one).
+    Idempotent: the ``review.reminders`` job runs it every hour."""
+    now = now or timezone.now()
+    sent = 0
+    rounds = ReviewRound.objects.filter(
+        status=S.REVIEWING, reviews_due_at__gt=now, reviews_due_at__lte=now + REMINDER_BEFORE
+    ).select_related("call")
+    for rnd in rounds:
+        missing: dict[int, int] = {}
+        people = {}
+        waiting = (
+            Assignment.objects.filter(proposal__round=rnd)
+            .exclude(review__submitted_at__isnull=False)
+            .select_related("reviewer")
+            .order_by("reviewer_id", "pk")
+        )
+        for a in waiting:
+            missing[a.reviewer_id] = missing.get(a.reviewer_id, 0) + 1
+            people[a.reviewer_id] = a.reviewer
+        key = f"review:{rnd.pk}:due:{rnd.reviews_due_at:%Y-%m-%dT%H:%M:%SZ}"
+        for pk in sorted(people):
+            context = {
+                "call": rnd.call,
+                "missing": missing[pk],
+                "due": rnd.reviews_due_at,
+                "url": _link("review:reviewing"),
+            }
+            if notify_once(user=people[pk], kind=REVIEW_REMINDER, key=key, context=context):
+                sent += 1
+    return {REVIEW_REMINDER: sent}
 
 
 # ------------------------------------------------------------------ reviews and decisions
@@ -613,4 +876,39 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
             target=str(proposal.pk),
             data={"proposal": proposal.pk, "before": before, "after": decision},
         )
+        context = {
+            "call": proposal.round.call,
+            "project": proposal.subject_project,
+            "proposal": proposal,
+            "url": _link("review:decisions"),
+        }
+        for person in proposal_authors(proposal=proposal):
+            _notify_later(person, REVIEW_DECIDED, context)
     return proposal
+
+
+# ------------------------------------------------------------------ discussion
+
+
+def comment_post(*, actor, proposal: Proposal, text: str) -> DiscussionComment:
+    """Post on a proposal's discussion thread: officers, and its reviewers once their
+    own review is submitted."""
+    if not (is_officer(actor) or has_submitted_review(actor, proposal)):
+        _refuse(_("Submit your own review before joining the discussion."), "not_submitted")
+    text = (text or "").strip()
+    if not text:
+        _refuse(_("Write a comment."), "empty", "text")
+    if len(text) > limits.TEXT:
+        _refuse(_("A comment has at most %(n)d characters.") % {"n": limits.TEXT}, "long", "text")
+    comment = DiscussionComment(proposal=proposal, author=actor, text=text)
+    comment.full_clean()
+    with transaction.atomic():
+        comment.save()
+        audit_record(
+            scope=proposal.round.call,
+            verb="review.commented",
+            actor=actor,
+            target=str(proposal.pk),
+            data={"proposal": proposal.pk, "comment": comment.pk, "length": len(text)},
+        )
+    return comment

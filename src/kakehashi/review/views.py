@@ -5,11 +5,13 @@ scores and decisions) and the authors' (decisions with anonymised reviews)."""
 from __future__ import annotations
 
 import statistics
+import zoneinfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,15 +20,25 @@ from kakehashi.core.permissions import permission_required
 from kakehashi.people.models import User
 from kakehashi.programs.selectors import call_get_visible
 from kakehashi.review.enums import BidLevel, RoundStatus
-from kakehashi.review.forms import DecisionForm, ProfileForm, RoundForm, RunForm
-from kakehashi.review.models import Assignment, AssignmentRun, Proposal
+from kakehashi.review.forms import (
+    CommentForm,
+    DecisionForm,
+    DueForm,
+    OverrideForm,
+    ProfileForm,
+    RoundForm,
+    RunForm,
+)
+from kakehashi.review.models import Assignment, AssignmentRun, Conflict, Proposal
 from kakehashi.review.selectors import (
     assignment_list,
     assignments_for_reviewer,
+    comment_list,
     conflict_list,
     progress,
     proposal_list,
     proposal_list_decided_for_author,
+    proposal_list_visible,
     proposals_to_bid,
     review_list_visible,
     reviewer_list,
@@ -42,9 +54,13 @@ from kakehashi.review.services import (
     assignment_remove,
     assignment_run_start,
     bid_set,
+    comment_post,
     conflict_declare,
+    conflict_override,
+    conflict_override_undo,
     conflicts_detect,
     proposal_decide,
+    review_round_due_set,
     review_round_open,
     review_save,
     reviewer_profile_set,
@@ -205,6 +221,38 @@ def review_edit(request, pk: int):
     return render(request, "review/review.html", context, status=status)
 
 
+def _discussed(request, pk: int) -> Proposal:
+    return proposal_list_visible(user=request.user).get(pk=pk)
+
+
+@permission_required("review.discuss", obj=_discussed)
+def discussion(request, pk: int):
+    """A proposal's discussion thread: its reviewers (once their review is submitted)
+    and officers read it and post on it."""
+    proposal = request.permission_object
+    form = CommentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                comment_post(actor=request.user, proposal=proposal, text=form.cleaned_data["text"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your comment is posted."))
+                return redirect("review:discussion", pk=pk)
+        status = 400
+    mine = Assignment.objects.filter(proposal=proposal, reviewer=request.user).first()
+    context = {
+        "proposal": proposal,
+        "shown_title": proposal.subject_project.translated("title"),
+        "comments": comment_list(proposal=proposal),
+        "form": form,
+        "assignment": mine,
+    }
+    return render(request, "review/discussion.html", context, status=status)
+
+
 @permission_required("review.view_own_decisions")
 def decisions_mine(request):
     proposals = [
@@ -244,7 +292,7 @@ def _summary(run: AssignmentRun) -> dict:
 def call_review(request, slug: str):
     call = request.permission_object
     rnd = getattr(call, "review_round", None)
-    context = {"call": call, "round": rnd}
+    context = {"call": call, "round": rnd, "call_zone": call.timezone}
     if rnd is None:
         context["open_form"] = RoundForm(program=call.program)
         return render(request, "review/call.html", context)
@@ -298,6 +346,19 @@ def call_review(request, slug: str):
             ),
             "progress": progress(round=rnd),
             "run_form": RunForm(),
+            "due_form": DueForm(
+                initial={
+                    "reviews_due_at": (
+                        # Naive wall-clock time in the call's zone: the widget shows it as is.
+                        timezone.localtime(
+                            rnd.reviews_due_at, zoneinfo.ZoneInfo(call.timezone)
+                        ).replace(tzinfo=None)
+                        if rnd.reviews_due_at
+                        else None
+                    )
+                }
+            ),
+            "override_form": OverrideForm(),
             "decision_form": DecisionForm(),
             "criteria": rnd.form.criterion_keys(),
             "bidding": rnd.status == RoundStatus.BIDDING,
@@ -341,6 +402,60 @@ def detect_view(request, slug: str):
         call,
         lambda: conflicts_detect(actor=request.user, round=call.review_round),
         _("Conflicts detected afresh."),
+    )
+
+
+@require_POST
+@permission_required("review.manage_review", obj=_call)
+def due_view(request, slug: str):
+    """Set when reviews are due: the time is read in the call's time zone."""
+    call = request.permission_object
+    form = DueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date and time reviews are due."))
+        return redirect(_round_page(call))
+    due = form.cleaned_data["reviews_due_at"]
+    if due is not None:
+        due = timezone.make_aware(due.replace(tzinfo=None), zoneinfo.ZoneInfo(call.timezone))
+    return _act(
+        request,
+        call,
+        lambda: review_round_due_set(
+            actor=request.user, round=call.review_round, reviews_due_at=due
+        ),
+        _("The due date of reviews is saved."),
+    )
+
+
+@require_POST
+@permission_required("review.manage_review", obj=_call)
+def override_view(request, slug: str, pk: int):
+    call = request.permission_object
+    conflict = get_object_or_404(Conflict, pk=pk, proposal__round__call=call)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why they are not the same person."))
+        return redirect(_round_page(call))
+    return _act(
+        request,
+        call,
+        lambda: conflict_override(
+            actor=request.user, conflict=conflict, reason=form.cleaned_data["reason"]
+        ),
+        _("Marked as not the same person: the pair may now be assigned."),
+    )
+
+
+@require_POST
+@permission_required("review.manage_review", obj=_call)
+def override_undo_view(request, slug: str, pk: int):
+    call = request.permission_object
+    conflict = get_object_or_404(Conflict, pk=pk, proposal__round__call=call)
+    return _act(
+        request,
+        call,
+        lambda: conflict_override_undo(actor=request.user, conflict=conflict),
+        _("The name conflict holds again."),
     )
 
 

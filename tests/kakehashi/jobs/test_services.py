@@ -69,6 +69,7 @@ def test_beat_schedule_names_registered_job_kinds_and_queues_them():
         "reports.remind",
         "mobility.step_reminders",
         "internships.advance",
+        "review.reminders",
     ]
     assert schedule["jobs-reap"] == {
         "task": "kakehashi.jobs.tasks.jobs_reap_scheduled",
