@@ -165,7 +165,7 @@ def _due_clean(due_at: dt.datetime | None) -> dt.datetime | None:
         _refuse(_("Give the due date with its time zone."), "due", "reviews_due_at")
     if due_at <= timezone.now():
         _refuse(_("Reviews cannot be due in the past."), "due", "reviews_due_at")
-    return due_at
+    return due_at.astimezone(dt.UTC)
 
 
 def review_round_open(
