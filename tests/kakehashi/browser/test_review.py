@@ -2,7 +2,8 @@
 the demo's call, reviewers bid, the officer runs the assignment in `sum` and `fair`
 modes and compares them, a conflict through a kana/romaji name variant is shown and
 refused by hand, the `reviewer` account reviews in Japanese an English proposal that has
-a Japanese translation, the officer decides, and the author reads the anonymised review.
+a Japanese translation and comments on its discussion, the officer decides, and the
+author reads the anonymised review.
 Screenshots: artifacts/screenshots/review-*.png."""
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def char_encoder(settings, tmp_path):
 def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_check):
     from kakehashi.programs.models import Call
 
-    # Imported here: the call exists only once the `demo` fixture has run.
-    call = Call.objects.get()
+    # Imported here: the call exists only once the `demo` fixture has run. The demo's
+    # current call is the one holding the review demo's proposal (past calls do not).
+    call = Call.objects.filter(projects__key="review-demo-sea-ice").order_by("-pk").first()
     url = CALL.format(slug=call.slug)
 
     # 1. The officer opens review of the call's submitted projects, two reviewers each.
@@ -128,6 +130,13 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     screenshot("review-write", reviewer)
     reviewer.locator("button[name=submit]").click()
     expect(reviewer.locator("[role=status]").first).to_be_visible()
+    # Once submitted, the reviewer joins the proposal's discussion (the authors never see it).
+    reviewer.locator(f"a[href='/review/proposals/{english.pk}/discussion/']").click()
+    reviewer.fill("#id_text", "検証データの入手時期を確認したいと思います。")
+    reviewer.locator("main form button[type=submit]").click()
+    expect(reviewer.locator("ol.comments")).to_contain_text("検証データの入手時期")
+    axe_check(reviewer)
+    screenshot("review-discussion", reviewer)
 
     # 5. The officer sees the scores and decides.
     page.goto(url)
@@ -148,6 +157,7 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     expect(section).to_contain_text("課題設定は明確で")
     expect(section).not_to_contain_text("Aoki")
     expect(section).not_to_contain_text("採択を推薦します")  # the committee's comment
+    expect(section).not_to_contain_text("検証データの入手時期")  # the discussion
     axe_check(author)
     screenshot("review-author", author)
 
