@@ -11,7 +11,8 @@ Limits, said plainly: a kanji name has several readings and pykakasi gives its
 dictionary's usual one (伊藤 → itou, 大野 → oono); where the person also recorded
 kana, the kana are read too and both keys count. Names that share a key are
 homonyms as often as they are the same person: the conflict is shown to officers
-with its reason, and a reviewer can be assigned by hand after checking.
+with its reason, and an officer who has checked can mark it "not the same person"
+(`services.conflict_override`, with the reason), which frees the pair.
 
 >>> from types import SimpleNamespace as P
 >>> a = P(family_name="", given_name="", family_name_kanji="伊藤", given_name_kanji="翔平",
