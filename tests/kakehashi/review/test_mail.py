@@ -176,3 +176,23 @@ def test_decision_mails_the_authors_in_their_language(applied, django_capture_on
     assert "/review/decisions/" in mail.outbox[0].body
     # Reviewers' names are never in it.
     assert first.reviewer.username not in mail.outbox[0].body
+
+
+def test_reviewers_page_shows_the_due_date_in_the_calls_zone(
+    applied, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.kakehashi.api_helpers import session_client
+
+    # Imported here: only this test reads pages.
+    rnd = applied["round"]
+    review_round_due_set(
+        actor=applied["officer"],
+        round=rnd,
+        reviews_due_at=dt.datetime(2040, 1, 31, 15, 0, tzinfo=dt.UTC),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_release(actor=applied["officer"], round=rnd)
+    page = session_client(applied["r_en"]).get(reverse("review:reviewing")).content.decode()
+    assert "Reviews are due by Feb. 1, 2040, midnight (Asia/Tokyo)." in page
