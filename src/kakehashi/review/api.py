@@ -45,6 +45,7 @@ from kakehashi.review.selectors import (
     run_list,
 )
 from kakehashi.review.services import (
+    DISCUSSION_CLOSED,
     assignment_add,
     assignment_apply,
     assignment_release,
@@ -67,7 +68,6 @@ router = Router()
 
 ONLY_OFFICERS = _("Only program officers manage reviews.")
 ONLY_REVIEWERS = _("Only reviewers do this.")
-SUBMIT_FIRST = _("Submit your own review before joining the discussion.")
 
 
 # ------------------------------------------------------------------ schemas
@@ -638,7 +638,7 @@ def assignment_review(request: HttpRequest, assignment_id: int, payload: ReviewI
     response={200: list[ReviewCommentOut], **ERRORS},
     summary="A proposal's discussion: officers, and its reviewers once their review is in",
 )
-@api_permission("review.discuss", obj=_proposal, message=SUBMIT_FIRST)
+@api_permission("review.discuss", obj=_proposal, message=DISCUSSION_CLOSED)
 @paginate(Pagination)
 def proposal_comments(request: HttpRequest, proposal_id: int):
     return comment_list(proposal=request.permission_object)
@@ -649,7 +649,7 @@ def proposal_comments(request: HttpRequest, proposal_id: int):
     response={201: ReviewCommentOut, **ERRORS},
     summary="Post on a proposal's discussion (officers; its reviewers after their review)",
 )
-@api_permission("review.discuss", obj=_proposal, message=SUBMIT_FIRST)
+@api_permission("review.discuss", obj=_proposal, message=DISCUSSION_CLOSED)
 def proposal_comment_post(request: HttpRequest, proposal_id: int, payload: ReviewCommentIn):
     comment = comment_post(
         actor=request.user, proposal=request.permission_object, text=payload.text

@@ -37,6 +37,16 @@ def has_submitted_review(user, proposal) -> bool:
 
 
 @rules.predicate
+def discussion_open(user, proposal) -> bool:
+    """`user` reviews `proposal` (released), and every reviewer of it has submitted:
+    reviewers discuss once all have written their own judgement."""
+    return (
+        is_assigned(user, proposal)
+        and not proposal.assignments.exclude(review__submitted_at__isnull=False).exists()
+    )
+
+
+@rules.predicate
 def owns_assignment(user, assignment) -> bool:
     return (
         assignment is not None
@@ -68,8 +78,8 @@ rules.add_perm("review.view_own_assignments", is_reviewer)
 #: A proposal's text and reviews (object: the proposal): officers, its reviewers.
 rules.add_perm("review.view_proposal", is_officer | is_assigned)
 #: A proposal's discussion thread, to read and to post on (object: the proposal):
-#: officers, and its reviewers once their own review is submitted; never its authors.
-rules.add_perm("review.discuss", is_officer | has_submitted_review)
+#: officers, and its reviewers once all of them have submitted; never its authors.
+rules.add_perm("review.discuss", is_officer | discussion_open)
 #: Writing a review (object: the assignment): its reviewer only.
 rules.add_perm("review.write_review", owns_assignment)
 #: The decision and the anonymised reviews (object: the proposal): its authors.

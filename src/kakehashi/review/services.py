@@ -49,7 +49,7 @@ from kakehashi.review.models import (
     ReviewForm,
     ReviewRound,
 )
-from kakehashi.review.rules import has_submitted_review
+from kakehashi.review.rules import discussion_open
 from kakehashi.review.selectors import (
     bid_list,
     is_reviewer,
@@ -889,12 +889,17 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
 
 # ------------------------------------------------------------------ discussion
 
+#: Why a reviewer may not read or post on a discussion yet.
+DISCUSSION_CLOSED = _(
+    "The discussion opens once every reviewer of this proposal has submitted their review."
+)
+
 
 def comment_post(*, actor, proposal: Proposal, text: str) -> DiscussionComment:
-    """Post on a proposal's discussion thread: officers, and its reviewers once their
-    own review is submitted."""
-    if not (is_officer(actor) or has_submitted_review(actor, proposal)):
-        _refuse(_("Submit your own review before joining the discussion."), "not_submitted")
+    """Post on a proposal's discussion thread: officers, and its reviewers once every
+    reviewer of it has submitted."""
+    if not (is_officer(actor) or discussion_open(actor, proposal)):
+        _refuse(DISCUSSION_CLOSED, "not_submitted")
     text = (text or "").strip()
     if not text:
         _refuse(_("Write a comment."), "empty", "text")

@@ -217,6 +217,7 @@ def review_edit(request, pk: int):
         "review": review,
         "criteria": criteria,
         "others": others,
+        "discussion_open": request.user.has_perm("review.discuss", assignment.proposal),
     }
     return render(request, "review/review.html", context, status=status)
 
@@ -227,8 +228,8 @@ def _discussed(request, pk: int) -> Proposal:
 
 @permission_required("review.discuss", obj=_discussed)
 def discussion(request, pk: int):
-    """A proposal's discussion thread: its reviewers (once their review is submitted)
-    and officers read it and post on it."""
+    """A proposal's discussion thread: its reviewers (once all have submitted) and
+    officers read it and post on it."""
     proposal = request.permission_object
     form = CommentForm(request.POST or None)
     status = 200

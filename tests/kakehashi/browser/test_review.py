@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kakehashi.review.models import Assignment, Proposal
+from kakehashi.review.services import review_save
 
 pytestmark = [
     pytest.mark.browser,
@@ -130,7 +131,19 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     screenshot("review-write", reviewer)
     reviewer.locator("button[name=submit]").click()
     expect(reviewer.locator("[role=status]").first).to_be_visible()
-    # Once submitted, the reviewer joins the proposal's discussion (the authors never see it).
+    # The discussion opens once every reviewer of the proposal has submitted: the
+    # other reviewers submit theirs, and the review page then links to it (the authors
+    # never see it).
+    others = Assignment.objects.filter(proposal=english).exclude(reviewer__username="reviewer")
+    for other in others:
+        review_save(
+            reviewer=other.reviewer,
+            assignment=other,
+            scores={"merit": 3, "training": 4, "feasibility": 3},
+            comment_authors="A clear plan; the validation data need a date.",
+            submit=True,
+        )
+    reviewer.reload()
     reviewer.locator(f"a[href='/review/proposals/{english.pk}/discussion/']").click()
     reviewer.fill("#id_text", "検証データの入手時期を確認したいと思います。")
     reviewer.locator("main form button[type=submit]").click()
@@ -141,7 +154,7 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     # 5. The officer sees the scores and decides.
     page.goto(url)
     row = page.locator(f"#proposal-{english.pk}")
-    expect(row).to_contain_text("1 review submitted")
+    expect(row).to_contain_text(f"{1 + len(others)} reviews submitted")
     row.locator("select[name=decision]").select_option("approve")
     row.get_by_role("button", name="Decide").click()
     expect(page.get_by_text("Decision recorded.")).to_be_visible()
@@ -156,6 +169,8 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     expect(section).to_contain_text("Reviewer 1")
     expect(section).to_contain_text("課題設定は明確で")
     expect(section).not_to_contain_text("Aoki")
+    for other in others:
+        expect(section).not_to_contain_text(str(other.reviewer))
     expect(section).not_to_contain_text("採択を推薦します")  # the committee's comment
     expect(section).not_to_contain_text("検証データの入手時期")  # the discussion
     axe_check(author)

@@ -20,7 +20,9 @@ from tests.kakehashi.review.helpers import open_round, run
 
 pytestmark = pytest.mark.django_db
 
-SUBMIT_FIRST = "Submit your own review before joining the discussion."
+SUBMIT_FIRST = (
+    "The discussion opens once every reviewer of this proposal has submitted their review."
+)
 
 
 def _submit(assignment, comment="Sound plan."):
@@ -73,10 +75,17 @@ def test_api_discussion_per_role(released):
     assert body(client.get(path)) == error(403, "forbidden", SUBMIT_FIRST)
     response = client.post(path, post, content_type="application/json")
     assert body(response) == error(403, "forbidden", SUBMIT_FIRST)
-    # Once submitted, they read and post.
+    # Having submitted is not enough while another review of it is still to come.
     _submit(second)
     client = token_client(second.reviewer)
-    assert body(client.get(path)) == {"items": [], "count": 0}
+    assert body(client.get(path)) == error(403, "forbidden", SUBMIT_FIRST)
+    # Officers read and post at any time.
+    officer = token_client(released["officer"])
+    response = officer.post(path, {"text": "Noted."}, content_type="application/json")
+    assert response.status_code == 201
+    # Once every reviewer has submitted, they read and post.
+    _submit(first)
+    assert body(client.get(path))["count"] == 1
     response = client.post(path, post, content_type="application/json")
     assert response.status_code == 201
     posted = body(response)
@@ -85,13 +94,7 @@ def test_api_discussion_per_role(released):
         second.reviewer_id,
         post["text"],
     )
-    # The first reviewer still cannot read it; officers can, and post.
-    assert body(token_client(first.reviewer).get(path)) == error(403, "forbidden", SUBMIT_FIRST)
-    officer = token_client(released["officer"])
-    response = officer.post(path, {"text": "Noted."}, content_type="application/json")
-    assert response.status_code == 201
-    assert [c["text"] for c in body(officer.get(path))["items"]] == [post["text"], "Noted."]
-    _submit(first)
+    assert [c["text"] for c in body(officer.get(path))["items"]] == ["Noted.", post["text"]]
     assert body(token_client(first.reviewer).get(path))["count"] == 2
     # One error shape for a bad comment (422, naming the field).
     message = "Write a comment."
@@ -104,6 +107,7 @@ def test_api_discussion_per_role(released):
 
 
 def test_authors_never_see_the_discussion(released):
+    _submit(released["first"])
     _submit(released["second"])
     comment_post(actor=released["second"].reviewer, proposal=released["p2"], text="Private.")
     author = released["supervisors"]["grant"]
@@ -120,8 +124,15 @@ def test_discussion_page_per_role(released):
     for who in (released["outsider"], released["supervisors"]["grant"], first.reviewer):
         assert session_client(who).get(url).status_code == 404
         assert session_client(who).post(url, {"text": "x"}).status_code == 404
+    # Submitted, but another review of it is still to come: closed, and the review
+    # page says so instead of linking to it.
     _submit(second)
     client = session_client(second.reviewer)
+    assert client.get(url).status_code == 404
+    review_page = client.get(reverse("review:review", args=[second.pk])).content.decode()
+    assert url not in review_page
+    assert "The discussion opens once every reviewer of this proposal" in review_page
+    _submit(first)
     page = client.get(url).content.decode()
     assert "No comment yet." in page and "The authors never see it." in page
     response = client.post(url, {"text": "Budget looks thin."})
@@ -130,11 +141,9 @@ def test_discussion_page_per_role(released):
     assert client.post(url, {"text": ""}).status_code == 400
     page = session_client(released["officer"]).get(url).content.decode()
     assert "Budget looks thin." in page
-    # The review page links to it once the review is submitted, not before.
+    # Open now: the review page links to it.
     review_page = client.get(reverse("review:review", args=[second.pk])).content.decode()
     assert url in review_page
-    before = session_client(first.reviewer).get(reverse("review:review", args=[first.pk]))
-    assert url not in before.content.decode()
 
 
 def test_reviewers_of_other_proposals_never_see_its_reviews_or_comments(released):
@@ -144,6 +153,7 @@ def test_reviewers_of_other_proposals_never_see_its_reviews_or_comments(released
     theirs = Assignment.objects.filter(reviewer=outsider).first()
     if theirs is not None:
         _submit(theirs)
+    _submit(released["first"])
     _submit(released["second"])
     comment_post(actor=released["second"].reviewer, proposal=released["p2"], text="Hidden.")
     client = token_client(outsider)
@@ -154,6 +164,7 @@ def test_reviewers_of_other_proposals_never_see_its_reviews_or_comments(released
 
 def test_discussion_queries_are_fixed(released):
     """1 and 3 comments cost the same queries, on the page and in the API."""
+    _submit(released["first"])
     _submit(released["second"])
     officer_page = session_client(released["officer"])
     api = token_client(released["second"].reviewer)
