@@ -22,6 +22,7 @@ from kakehashi.projects.models import (
 )
 from kakehashi.projects.rules import can_vet_project, may_create_at
 from kakehashi.projects.signals import (
+    project_approval_blockers,
     project_text_changed,
     project_transitioned,
     supervision_invited,
@@ -342,6 +343,14 @@ def project_transition(
             % {"from": project.get_status_display(), "to": ProjectStatus(to).label},
             code="bad_transition",
         )
+    if to == ProjectStatus.APPROVED:
+        reasons = [
+            str(r)
+            for _receiver, answer in project_approval_blockers.send(sender=Project, project=project)
+            for r in answer or []
+        ]
+        if reasons:
+            raise ValidationError(reasons, code="blocked")
     before = project.status
     project.status = to
     if to == ProjectStatus.SUBMITTED:

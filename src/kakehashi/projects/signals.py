@@ -23,6 +23,11 @@ supervision_invited = Signal()
 #: supervisors (and, on a submission, the host's admins) once it commits.
 project_transitioned = Signal()
 
+#: Sent with ``project`` before it is approved (posted). A receiver (review: a call's
+#: review of its proposals) answers a list of reasons (translated strings) why it may
+#: not be approved yet; any reason refuses the approval.
+project_approval_blockers = Signal()
+
 #: Sent by ``selectors.project_search`` with ``user``, ``q`` (the search box's words) and
 #: ``queryset`` (the visible projects that pass the list's other filters). A receiver
 #: (recommendations: the cross-language search of the search page) answers the ids of

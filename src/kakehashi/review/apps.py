@@ -23,3 +23,13 @@ class ReviewConfig(AppConfig):
 
         # A reviewer's card on their home: bids open, proposals to review.
         home_cards.connect(home_cards_review, dispatch_uid="review.home")
+
+        # Imported here for the same reason: the gates read review's models.
+        from kakehashi.internships.signals import agreement_blockers
+        from kakehashi.projects.signals import project_approval_blockers
+        from kakehashi.review.gates import agreement_review_blockers, project_review_blockers
+
+        # A reviewed project is posted, and a reviewed application's agreement approved,
+        # only once the review approves it.
+        project_approval_blockers.connect(project_review_blockers, dispatch_uid="review.gates")
+        agreement_blockers.connect(agreement_review_blockers, dispatch_uid="review.gates")

@@ -26,6 +26,7 @@ from kakehashi.outcomes.enums import OutcomeKind
 from kakehashi.outcomes.models import Outcome
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project
+from kakehashi.projects.services import project_transition
 from kakehashi.review import conflicts as detection
 from kakehashi.review.affinity import affinity_table, readable_in
 from kakehashi.review.enums import (
@@ -33,6 +34,7 @@ from kakehashi.review.enums import (
     AssignmentSource,
     BidLevel,
     ConflictReason,
+    Decision,
     ProposalKind,
 )
 from kakehashi.review.enums import RoundStatus as S
@@ -851,6 +853,26 @@ def review_save(
     return review
 
 
+def _decision_takes_effect(actor, proposal: Proposal) -> None:
+    """A reviewed project still waiting for vetting is posted on approval and goes
+    back to its supervisors on a revision, with the note (or a default) as the
+    comment; a rejected one stays unposted (``review.gates``). Applications wait at
+    their agreement instead (nothing moves here)."""
+    project = proposal.project
+    if project is None or project.status != ProjectStatus.SUBMITTED:
+        return
+    if proposal.decision == Decision.APPROVE:
+        project_transition(project=project, to=ProjectStatus.APPROVED, actor=actor)
+    elif proposal.decision == Decision.REVISE:
+        comment = proposal.decision_note or _("The review asks for a revision: see the reviews.")
+        project_transition(
+            project=project,
+            to=ProjectStatus.DRAFT,
+            actor=actor,
+            comment=comment[: limits.SHORT_TEXT],
+        )
+
+
 def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "") -> Proposal:
     """The officer's decision (approve, revise, reject) once a review is in; authors
     then read it with the reviews, anonymised."""
@@ -869,6 +891,7 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
         proposal.decided_at = timezone.now()
         proposal.full_clean()
         proposal.save()
+        _decision_takes_effect(actor, proposal)
         audit_record(
             scope=proposal.round.call,
             verb="review.decided",

@@ -165,17 +165,23 @@ def test_decision_mails_the_authors_in_their_language(applied, django_capture_on
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         proposal_decide(actor=applied["officer"], proposal=p2, decision="revise")
+    # A revision sends the project back to its supervisors (review.gates): they hear
+    # of that too, with the reviews' decision.
     assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            ["grant@example.org"],
+            "Kakehashi : « Decoding EEG for brain-computer interfaces » a été renvoyé en brouillon",
+        ),
         (
             ["grant@example.org"],
             "Kakehashi : l’évaluation de « Decoding EEG for brain-computer interfaces » "
             "est décidée",
-        )
+        ),
     ]
-    assert "Réviser" in mail.outbox[0].body
-    assert "/review/decisions/" in mail.outbox[0].body
+    assert "Réviser" in mail.outbox[1].body
+    assert "/review/decisions/" in mail.outbox[1].body
     # Reviewers' names are never in it.
-    assert first.reviewer.username not in mail.outbox[0].body
+    assert first.reviewer.username not in mail.outbox[1].body
 
 
 def test_reviewers_page_shows_the_due_date_in_the_calls_zone(
