@@ -50,6 +50,7 @@ CA_X = JP_X + 14 * STEP_X + PACIFIC
 WIDTH = CA_X + 7 * STEP_X + MARGIN
 HEIGHT = TOP + 12 * STEP_Y + MARGIN
 MAX_STROKE = 9.0
+ARROW_GAP = 14
 
 
 def _short_label(code: str, language: str) -> str:
@@ -111,6 +112,10 @@ def _arc(a: tuple[float, float], b: tuple[float, float]) -> str:
     d = math.hypot(dx, dy) or 1.0
     bend = 0.18 * d
     cx, cy = (x1 + x2) / 2 + dy / d * bend, (y1 + y2) / 2 - dx / d * bend
+    # The arrow stops short of the centre, so that it points at the label, not over it.
+    ex, ey = x2 - cx, y2 - cy
+    e = math.hypot(ex, ey) or 1.0
+    x2, y2 = x2 - ex / e * ARROW_GAP, y2 - ey / e * ARROW_GAP
     return f"M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}"
 
 
@@ -192,7 +197,8 @@ def flow_map(flows: list[dict[str, Any]], language: str) -> dict[str, Any]:
         "tile_h": TILE_H,
         "japan_x": JP_X,
         "canada_x": CA_X,
-        "label_y": TOP - 10,
+        "japan_label_x": JP_X + 2 * STEP_X,
+        "japan_label_y": TOP + 6 * STEP_Y - 10,
         "canada_label_y": TOP + CA_TOP_ROW * STEP_Y - 10,
         "tiles": tiles,
         "arcs": arcs,
