@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kakehashi.organisations.regions import REGIONS, region_name
 from kakehashi_network.synthetic import REGION_GROUPS
@@ -154,7 +155,11 @@ def flow_map(flows: list[dict[str, Any]], language: str) -> dict[str, Any]:
                 "width": f"{1.5 + (MAX_STROKE - 1.5) * n / top:.1f}",
                 "direction": direction,
                 "count": n,
-                "title": _("%(from)s → %(to)s: %(count)s internships")
+                "title": ngettext(
+                    "%(from)s → %(to)s: %(count)s internship",
+                    "%(from)s → %(to)s: %(count)s internships",
+                    n,
+                )
                 % {
                     "from": _place_name(a, language),
                     "to": _place_name(b, language),

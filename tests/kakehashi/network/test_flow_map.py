@@ -33,7 +33,7 @@ def test_arcs_merge_keihanna_and_are_weighted_by_count():
     with translation.override("en"):
         m = flow_map(FLOWS, "en")
     assert [(a["title"], a["width"], a["direction"]) for a in m["arcs"]] == [
-        ("Keihanna (Kyoto, Osaka, Nara) → British Columbia: 1 internships", "3.0", "to-ca"),
+        ("Keihanna (Kyoto, Osaka, Nara) → British Columbia: 1 internship", "3.0", "to-ca"),
         ("Tokyo → Ontario: 2 internships", "4.5", "to-ca"),
         ("Quebec → Keihanna (Kyoto, Osaka, Nara): 3 internships", "6.0", "to-jp"),
         ("British Columbia → Keihanna (Kyoto, Osaka, Nara): 5 internships", "9.0", "to-jp"),
