@@ -204,7 +204,8 @@ def flow_map(flows: list[dict[str, Any]], language: str) -> dict[str, Any]:
         "canada_x": CA_X,
         "japan_label_x": JP_X + 2 * STEP_X,
         "japan_label_y": TOP + 6 * STEP_Y - 10,
-        "canada_label_y": TOP + CA_TOP_ROW * STEP_Y - 10,
+        # Below its tiles: the lines from Japan arrive from above.
+        "canada_label_y": TOP + (CA_TOP_ROW + 4) * STEP_Y + 12,
         "tiles": tiles,
         "arcs": arcs,
         "groups": groups,
