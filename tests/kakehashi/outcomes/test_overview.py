@@ -100,24 +100,27 @@ def test_the_page_ignores_an_unknown_value_and_keeps_the_others(client, world, t
 def test_a_chart_per_kind_with_every_year(client, world, two):
     eeg, _robotics = two
     start = eeg.start_date
-    _award(world, eeg, 10)
-    _award(world, eeg, 20)
-    _award(world, eeg, 2 * 366 + 10)  # two years later: the year between is a zero
+    dates = [start + dt.timedelta(days=d) for d in (10, 20, 2 * 366 + 10)]
+    for date in dates:
+        _award(world, eeg, (date - start).days)
     outcome_record(actor=world.officer, internship=eeg, kind="publication", title="EEG",
-                   doi="10.1234/eeg", date=start + dt.timedelta(days=10))  # fmt: skip
+                   doi="10.1234/eeg", date=dates[0])  # fmt: skip
     client.force_login(world.officer)
     response = client.get(reverse("outcomes:overview"))
     charts = {c.id: c for c in response.context["charts"]}
     assert list(charts) == ["outcomes-publication", "outcomes-award"]
-    y = start.year
-    later = (start + dt.timedelta(days=2 * 366 + 10)).year
-    years = [str(v) for v in range(y, later + 1)]
+    # Every year from the first outcome to the last; the year between has none.
+    years = list(range(dates[0].year, dates[-1].year + 1))
+    assert len(years) == 3
+    per_year = {y: sum(d.year == y for d in dates) for y in years}
     award = [(r.label, r.bars[0].value) for r in charts["outcomes-award"].rows]
-    assert [label for label, _v in award] == years
-    assert sum(v for _label, v in award) == 3 and award[0][1] >= 1
+    assert award == [(str(y), per_year[y]) for y in years]
+    assert per_year[years[1]] == 0
+    publication = [(r.label, r.bars[0].value) for r in charts["outcomes-publication"].rows]
+    assert publication == [(str(y), int(y == dates[0].year)) for y in years]
     html = response.content.decode()
     assert 'id="outcomes-award-title"' in html and "matching/matching.css" in html
-    assert [row["year"] for row in response.context["table"]] == [int(v) for v in years]
+    assert [row["year"] for row in response.context["table"]] == years
 
 
 def test_no_chart_without_outcomes(client, world, two):
