@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,8 @@ import kakehashi_network as kn
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
+from kakehashi.matching.charts import bar_chart
+from kakehashi.network.regionmap import flow_map
 from kakehashi.network.selectors import (
     GRAPH_FIELDS,
     SECTOR_OF,
@@ -68,27 +71,14 @@ def _filters(request) -> dict:
     }
 
 
-def chart(years: list[dict], key: str, *, width: int = 600, height: int = 160) -> dict:
-    """Bars of ``key`` per year, as coordinates for an inline SVG (no script needed)."""
-    if not years:
-        return {"bars": [], "width": width, "height": height}
-    top = max(1, max(y[key] for y in years))
-    step = width / len(years)
-    bars = []
-    for i, y in enumerate(years):
-        h = round((height - 20) * y[key] / top, 1)
-        bars.append(
-            {
-                "x": round(i * step + 2, 1),
-                "y": round(height - 20 - h, 1),
-                "w": round(max(step - 4, 1), 1),
-                "h": h,
-                "label": y["year"],
-                "value": y[key],
-                "tx": round(i * step + step / 2, 1),
-            }
-        )
-    return {"bars": bars, "width": width, "height": height}
+def ties_chart(years: list[dict]):
+    """New ties per year, drawn by the charts' shared helper (inline SVG, no script)."""
+    return bar_chart(
+        id="ties-chart",
+        title=_("New ties per year"),
+        description=_("Ties created each year: the first time anything linked two organisations."),
+        rows=[(str(y["year"]), (y["ties_new"],)) for y in years],
+    )
 
 
 @permission_required("network.view_network")
@@ -118,7 +108,8 @@ def network_officer(request):
             graph=graph,
             conduits=conduits,
             conduits_total=summary["conduits"],
-            chart=chart(summary["years"], "ties_new"),
+            chart=ties_chart(summary["years"]),
+            flow_map=flow_map(summary["flows"], get_language() or "en"),
         )
     context["jobs"] = Job.objects.filter(kind=MEASURE_JOB).select_related("created_by")[:5]
     return render(request, "network/officer.html", context)
@@ -181,5 +172,9 @@ def network_public(request):
     context: dict = {"snapshot": snapshot, "title": _("The partnership's network")}
     if snapshot is not None:
         summary = public_summary(snapshot)
-        context.update(summary=summary, chart=chart(summary["years"], "ties_new"))
+        context.update(
+            summary=summary,
+            chart=ties_chart(summary["years"]),
+            flow_map=flow_map(summary["flows"], get_language() or "en"),
+        )
     return render(request, "network/public.html", context)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Schema, Status
+from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import ERRORS, ApiRouter, Pagination
@@ -15,6 +15,7 @@ from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
 from kakehashi.outcomes.enums import OutcomeKind, PatentOffice
+from kakehashi.outcomes.filters import OutcomeFilters
 from kakehashi.outcomes.selectors import outcome_list
 from kakehashi.outcomes.services import outcome_delete, outcome_record
 from kakehashi.outcomes.views import _internship, _outcome
@@ -112,17 +113,10 @@ def outcome_delete_endpoint(request: HttpRequest, outcome_id: int):
 @router.get(
     "/outcomes",
     response={200: list[OutcomeOut], **ERRORS},
-    summary="Every outcome, newest first, by kind, program, cohort (call) and direction (officers)",
+    summary="Every outcome, newest first, by kind, program, cohort (call), direction and "
+    "research field (officers)",
 )
 @api_permission("outcomes.view_outcome_list")
 @paginate(Pagination)
-def outcomes_all(
-    request: HttpRequest,
-    kind: OutcomeKind | None = None,
-    program: str = "",
-    call: str = "",
-    direction: str = "",
-):
-    return outcome_list(
-        kind=kind or "", program=program[:50], call=call[:50], direction=direction[:5]
-    )
+def outcomes_all(request: HttpRequest, filters: Query[OutcomeFilters]):
+    return outcome_list(filters=filters)

@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core.enums import Direction
 from kakehashi.organisations.models import Organisation
 from kakehashi.outcomes.enums import OutcomeKind, PatentOffice
+from kakehashi.outcomes.filters import OutcomeFilters
+from kakehashi.research_fields.models import ResearchField
 
 #: A Crossref record of one work is a few kilobytes; refuse anything far larger.
 RECORD_MAX_BYTES = 200_000
@@ -46,3 +49,39 @@ class OutcomeForm(forms.Form):
             else:
                 data["crossref_record"] = upload.read()
         return data
+
+
+def _any(choices) -> list[tuple[str, str]]:
+    return [("", _("All")), *choices]
+
+
+class OutcomeFilterForm(forms.Form):
+    """The officers' outcome filters (all optional); values that pass become
+    :class:`~kakehashi.outcomes.filters.OutcomeFilters`, as the API's query string does."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    direction = forms.ChoiceField(label=_("Direction"), required=False)
+    program = forms.CharField(label=_("Program (slug)"), required=False, max_length=50)
+    call = forms.CharField(label=_("Cohort (call slug)"), required=False, max_length=50)
+    #: The select offers divisions and groups; any CRDC code (a link's) filters too.
+    field = forms.CharField(
+        label=_("Research field"), required=False, max_length=16, widget=forms.Select
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _any(OutcomeKind.choices)
+        self.fields["direction"].choices = _any(Direction.choices)
+        self.fields["field"].widget.choices = _any(
+            [
+                (f.code, ("— " if f.level == 2 else "") + f"{f.code} {f.title}")
+                for f in ResearchField.objects.filter(level__lte=2).order_by("code")
+            ]
+        )
+
+    def filters(self) -> OutcomeFilters:
+        """What the valid values keep (an invalid one filters nothing)."""
+        if not self.is_bound:
+            return OutcomeFilters()
+        self.is_valid()
+        return OutcomeFilters(**{k: v for k, v in self.cleaned_data.items() if v})

@@ -8,35 +8,30 @@ from collections import Counter
 
 from django.db.models import QuerySet
 
+from kakehashi.outcomes.filters import OutcomeFilters
 from kakehashi.outcomes.models import Outcome
 
 
-def outcome_list(
-    *, internship=None, kind: str = "", program: str = "", call: str = "", direction: str = ""
-) -> QuerySet[Outcome]:
-    """Outcomes, newest first, filtered by internship, kind, program (slug), call (slug,
-    the cohort) and direction; two queries whatever their number."""
+def outcome_list(*, internship=None, filters: OutcomeFilters | None = None) -> QuerySet[Outcome]:
+    """Outcomes, newest first, of an internship or passing ``filters`` (kind, program,
+    cohort, direction, research field); two queries whatever their number."""
     qs = Outcome.objects.select_related(
         "internship__intern", "internship__program", "internship__project__call",
         "internship__host", "internship__home_organisation",
     ).prefetch_related("organisations")  # fmt: skip
     if internship is not None:
         qs = qs.filter(internship=internship)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if program:
-        qs = qs.filter(internship__program__slug=program)
-    if call:
-        qs = qs.filter(internship__project__call__slug=call)
-    if direction:
-        qs = qs.filter(internship__direction=direction)
+    if filters is not None:
+        qs = filters.filter(qs)
     return qs
 
 
 def outcome_counts(outcomes) -> dict:
-    """Per year and kind, for the officers' chart and table."""
+    """Per year and kind, for the officers' charts and table: every year from the first
+    outcome to the last (a year without any is a row of zeros, not a gap)."""
     counts = Counter((o.date.year, o.kind) for o in outcomes)
-    years = sorted({y for y, _ in counts})
+    found = {y for y, _ in counts}
+    years = list(range(min(found), max(found) + 1)) if found else []
     return {"years": years, "counts": counts}
 
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.enums import Direction
 from kakehashi.core.permissions import permission_required
 from kakehashi.internships.models import Internship
+from kakehashi.matching.charts import bar_chart
 from kakehashi.outcomes.enums import OutcomeKind
-from kakehashi.outcomes.forms import OutcomeForm
+from kakehashi.outcomes.forms import OutcomeFilterForm, OutcomeForm
 from kakehashi.outcomes.models import Outcome
 from kakehashi.outcomes.selectors import outcome_counts, outcome_list, outcomes_csv
 from kakehashi.outcomes.services import outcome_delete, outcome_record
@@ -92,22 +92,31 @@ def outcome_delete_view(request, pk: int):
     return redirect("outcomes:internship", pk=internship_pk)
 
 
-def _filters(request) -> dict:
-    g = request.GET
-    return {
-        "kind": g.get("kind", "") if g.get("kind", "") in OutcomeKind.values else "",
-        "direction": g.get("direction", "") if g.get("direction", "") in Direction.values else "",
-        "program": g.get("program", "")[:50],
-        "call": g.get("call", "")[:50],
-    }
+def outcome_charts(counts: dict) -> list:
+    """One chart per kind recorded: its outcomes per year (the shared chart helper)."""
+    charts = []
+    for value, label in OutcomeKind.choices:
+        rows = [(str(y), (counts["counts"].get((y, value), 0),)) for y in counts["years"]]
+        if not any(n for _label, (n,) in rows):
+            continue
+        charts.append(
+            bar_chart(
+                id=f"outcomes-{value}",
+                title=str(label),
+                description=_("%(kind)s: outcomes per year.") % {"kind": label},
+                rows=rows,
+            )
+        )
+    return charts
 
 
 @permission_required("outcomes.view_outcome_list")
 def outcome_overview(request):
-    """Officers: every outcome, filtered by program, cohort (call), direction and kind,
-    counted per year and kind; and the CSV of what the filters keep."""
-    filters = _filters(request)
-    outcomes = list(outcome_list(**filters))
+    """Officers: every outcome, filtered by program, cohort (call), direction, kind and
+    research field, charted and counted per year and kind; and the CSV of what the
+    filters keep."""
+    form = OutcomeFilterForm(request.GET or None)
+    outcomes = list(outcome_list(filters=form.filters()))
     if request.GET.get("format") == "csv":
         response = HttpResponse(outcomes_csv(outcomes), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="kakehashi-outcomes.csv"'
@@ -119,9 +128,9 @@ def outcome_overview(request):
     ]
     context = {
         "outcomes": outcomes,
-        "filters": filters,
+        "form": form,
         "kinds": OutcomeKind.choices,
-        "directions": Direction.choices,
         "table": table,
+        "charts": outcome_charts(counts),
     }
     return render(request, "outcomes/overview.html", context)

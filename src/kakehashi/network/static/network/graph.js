@@ -21,7 +21,7 @@
         });
         box.textContent = "";
         if (!window.cytoscape) { return; }
-        window.cytoscape({
+        var cy = window.cytoscape({
           container: box,
           elements: elements,
           layout: { name: "cose", animate: false, randomize: false },
@@ -37,6 +37,10 @@
             { selector: "edge[cross = 'yes']", style: { "line-color": "#d08a00" } }
           ]
         });
+        // Redraw at the box's new size at once (Cytoscape waits for the window's resize).
+        if (window.ResizeObserver) {
+          new ResizeObserver(function () { cy.resize(); }).observe(box);
+        }
         box.setAttribute("data-drawn", String(data.nodes.length));
       });
   }
