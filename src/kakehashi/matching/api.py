@@ -27,7 +27,13 @@ from kakehashi.matching.selectors import (
     run_publish_preview,
 )
 from kakehashi.matching.services import run_publish, run_publish_check, run_start
-from kakehashi.programs.policy import CAP_KINDS, MATCH_MODES, MatchPolicy
+from kakehashi.programs.policy import (
+    CAP_KINDS,
+    EXCHANGE_LEVELS,
+    MATCH_MODES,
+    ROUND_TWO_MODES,
+    MatchPolicy,
+)
 from kakehashi.programs.selectors import call_get_visible
 
 router = Router()
@@ -108,6 +114,11 @@ class CapIn(Schema):
     )
 
 
+class RunExchangeIn(Schema):
+    level: Literal[EXCHANGE_LEVELS] = "country"
+    tolerance: int = 0
+
+
 class RunStartIn(Schema):
     label: str = text(200, "")
     mode: Literal[MATCH_MODES] | None = Field(None, description="Default: the call's policy.")
@@ -116,11 +127,16 @@ class RunStartIn(Schema):
         None,
         description="Replace the call's caps for this run ([] = none); student mode only.",
     )
+    exchange: RunExchangeIn | None = Field(
+        None,
+        description="Mode exchange only: what balances and the tolerance "
+        "(default: the call's, else country and 0).",
+    )
 
 
 class SecondRoundIn(Schema):
     label: str = text(200, "")
-    mode: Literal[MATCH_MODES] = MatchPolicy.mode
+    mode: Literal[ROUND_TWO_MODES] = MatchPolicy.mode
     seed: int = 0
 
 

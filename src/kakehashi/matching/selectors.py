@@ -13,10 +13,10 @@ from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.enums import Direction
 from kakehashi.matching.enums import RunStatus
-from kakehashi.matching.models import MatchRun
+from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.organisations.models import Organisation
-from kakehashi.people.models import User
+from kakehashi.people.models import CandidateProfile, User
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import Cap, MatchPolicy
 from kakehashi.projects.enums import ProjectStatus
@@ -164,7 +164,82 @@ def match_instance_build(*, call: Call, policy: MatchPolicy) -> dict[str, Any]:
     groups = _groups(policy.caps, orgs, org_used)
     if groups:
         instance["groups"] = groups
+    if policy.exchange is not None:
+        _add_exchange(instance, call=call, policy=policy, orgs=orgs)
     return instance
+
+
+def candidate_homes(*, candidates) -> dict[str, dict[str, str]]:
+    """Per engine candidate id: the match id and country of the candidate's home
+    organisation (their profile's home institution); candidates without one are left
+    out. One query."""
+    rows = CandidateProfile.objects.filter(user_id__in={pk_of(c) for c in candidates}).values_list(
+        "user_id", "home_organisation_id", "home_organisation__country"
+    )
+    return {
+        candidate_id(user): {"organisation": organisation_id(org), "country": country}
+        for user, org, country in rows
+    }
+
+
+def _add_exchange(
+    instance: dict[str, Any], *, call: Call, policy: MatchPolicy, orgs: dict[str, Organisation]
+) -> None:
+    """Add the engine's ``exchange`` key (and, per country, its groups) to `instance`:
+    every candidate's home organisation, what balances, the tolerance and the homes'
+    priority orders (their candidates still in the market, in the stored order)."""
+    students = instance["students"]
+    homes = candidate_homes(candidates=students)
+    missing = sorted(set(students) - set(homes), key=lambda s: pk_of(s) or 0)
+    if missing:
+        names = User.objects.filter(pk__in=[pk_of(s) for s in missing[:10]])
+        raise ValidationError(
+            _(
+                "A balanced exchange needs every candidate's home institution; these "
+                "candidates have none: %(names)s."
+            )
+            % {"names": ", ".join(sorted(u.display_name for u in names))},
+            code="home_missing",
+        )
+    by_country = policy.exchange.level == "country"
+    organisations = instance["organisations"]
+    for home in homes.values():
+        organisations.setdefault(home["organisation"], {})
+    countries = {o: orgs[o].country for o in orgs} | {
+        h["organisation"]: h["country"] for h in homes.values()
+    }
+    if by_country:
+        places = sum(node["capacity"] for node in instance["projects"].values())
+        members: dict[str, list[str]] = {}
+        for oid in sorted(organisations):
+            members.setdefault(countries[oid], []).append(oid)
+        instance["groups"] = {
+            country: {"organisations": ids, "capacity": places}
+            for country, ids in sorted(members.items())
+        }
+        instance["organisations"] = dict(sorted(organisations.items()))
+    unit_of = {
+        sid: (home["country"] if by_country else home["organisation"])
+        for sid, home in homes.items()
+        if sid in students
+    }
+    priorities: dict[str, list[str]] = {}
+    for row in HomePriority.objects.filter(call=call).select_related("organisation"):
+        unit = row.country if by_country else organisation_id(row.organisation_id or 0)
+        if by_country == bool(row.organisation_id):
+            continue  # a list of the other level
+        order = [candidate_id(pk) for pk in row.candidates]
+        order = [sid for sid in order if unit_of.get(sid) == unit]
+        if order:
+            priorities[unit] = order
+    exchange: dict[str, Any] = {
+        "homes": {sid: homes[sid]["organisation"] for sid in sorted(students)},
+        "balance": "groups" if by_country else "organisations",
+        "tolerance": policy.exchange.tolerance,
+    }
+    if priorities:
+        exchange["priorities"] = dict(sorted(priorities.items()))
+    instance["exchange"] = exchange
 
 
 def project_facts(*, keys) -> dict[str, dict[str, str]]:

@@ -24,6 +24,7 @@ from kakehashi.matching.labels import FULL_REASONS
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import (
+    candidate_homes,
     match_instance_build,
     project_facts,
     published_run,
@@ -32,7 +33,7 @@ from kakehashi.matching.signals import run_published, run_publishing
 from kakehashi.matching.validators import policy_for_run
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
-from kakehashi.programs.policy import MatchPolicy
+from kakehashi.programs.policy import ROUND_TWO_MODES, MatchPolicy
 from kakehashi.programs.services import phase_require_open, policy_with_budget_caps
 from kakehashi_match.rounds import residual_instance
 
@@ -137,6 +138,11 @@ def run_start_second_round(
     their offer lapse (`declined`, engine ids, as the offers app knows them) leave
     the market. The residual market is frozen now, as the run's snapshot."""
     _require_officer(user)
+    if mode not in ROUND_TWO_MODES:
+        raise ValidationError(
+            _("Round two does not rebalance an exchange: choose another mode."),
+            code="round_two_mode",
+        )
     base_run = MatchRun.objects.get(pk=base_run.pk)
     if base_run.call_id != call.pk:
         raise ValidationError(_("The base run belongs to another call."), code="wrong_call")
@@ -205,8 +211,13 @@ def run_summary(
     check: dict[str, Any],
     facts: dict[str, dict[str, str]],
     round_two: dict[str, Any] | None = None,
+    homes: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """What the pages, the API and the comparison show of a run (plain data, ids only)."""
+    """What the pages, the API and the comparison show of a run (plain data, ids only).
+
+    With `homes` (each candidate's home organisation and country), the exchange
+    flows: placements per home country and host country, and per organisation its
+    exports (its candidates placed at other organisations) and imports."""
     engine = result["summary"]
     assignments = result["assignments"]
     students = result.get("students", {})
@@ -296,6 +307,12 @@ def run_summary(
         ],
         "flows": {dim: dict(sorted(c.items())) for dim, c in flows.items()},
     }
+    if homes is not None:
+        summary["exchange_flows"] = exchange_flows(
+            assignments=assignments, facts=facts, homes=homes
+        )
+    if "exchange" in result:
+        summary["exchange"] = _exchange_summary(result)
     if "groups" in result:
         summary["groups"] = result["groups"]
     if round_two is not None:
@@ -303,6 +320,64 @@ def run_summary(
         summary["kept"] = dict(sorted(round_two["kept"].items()))
         summary["declined"] = len(round_two["declined"])
     return summary
+
+
+def exchange_flows(
+    *,
+    assignments: dict[str, str | None],
+    facts: dict[str, dict[str, str]],
+    homes: dict[str, dict[str, str]],
+) -> dict[str, Any]:
+    """Who went where, by home: placements per (home country, host country), and per
+    organisation its exports, imports and net (imports − exports). A placement inside
+    the home organisation is neither an export nor an import."""
+    countries: Counter = Counter()
+    orgs: dict[str, dict[str, int]] = {}
+    for sid, key in assignments.items():
+        home = homes.get(sid)
+        if key is None or home is None:
+            continue
+        host = facts.get(key, {})
+        countries[(home["country"], host.get("country", ""))] += 1
+        if home["organisation"] != host.get("organisation"):
+            orgs.setdefault(home["organisation"], {"exports": 0, "imports": 0})["exports"] += 1
+            target = orgs.setdefault(host.get("organisation", ""), {"exports": 0, "imports": 0})
+            target["imports"] += 1
+    return {
+        "countries": [{"from": a, "to": b, "count": n} for (a, b), n in sorted(countries.items())],
+        "organisations": {
+            org: {**row, "net": row["imports"] - row["exports"]}
+            for org, row in sorted(orgs.items())
+        },
+    }
+
+
+def _exchange_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """The engine's exchange figures a page shows: per unit exports, imports, net and
+    placements lost or gained against student mode; the certificate's balance,
+    priority respect and balanced-efficiency check."""
+    ex, cert = result["exchange"], result["certificate"]
+    return {
+        "balance": ex["balance"],
+        "tolerance": ex["tolerance"],
+        "placed": ex["placed"],
+        "placed_student_mode": ex["placed_student_mode"],
+        "lottery_units": ex.get("lottery_units", []),
+        "units": {
+            uid: {
+                "exports": u["exports"],
+                "imports": u["imports"],
+                "net": u["net"],
+                "lost": u["lost_vs_student_mode"],
+                "gained": u["gained_vs_student_mode"],
+            }
+            for uid, u in sorted(ex["units"].items())
+        },
+        "balanced": cert.get("balanced"),
+        "priority_respecting": cert.get("priority_respecting"),
+        "pareto_checked": (cert.get("pareto") or {}).get("checked", False),
+        "pareto_improvement": (cert.get("pareto") or {}).get("exists"),
+    }
 
 
 def _fail(run: MatchRun, exc: Exception) -> None:
@@ -348,6 +423,7 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
             check=check,
             facts=project_facts(keys=snapshot["projects"].keys()),
             round_two=round_two or None,
+            homes=candidate_homes(candidates=snapshot["students"]),
         )
     except Exception as exc:
         _fail(run, exc)

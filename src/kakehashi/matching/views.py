@@ -49,7 +49,13 @@ def runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
     round_one = next((r for r in runs if r.round == 1 and r.is_published), None)
     round_two = next((r for r in runs if r.round == 2 and r.is_published), None)
     policy = call.policy
-    initial = {"mode": policy.mode, "seed": policy.seed, "cap_by": CALL_CAPS if policy.caps else ""}
+    initial = {
+        "mode": policy.mode,
+        "seed": policy.seed,
+        "cap_by": CALL_CAPS if policy.caps else "",
+        "exchange_level": policy.exchange.level if policy.exchange else "country",
+        "exchange_tolerance": policy.exchange.tolerance if policy.exchange else 0,
+    }
     return {
         "call": call,
         "runs": runs,

@@ -269,19 +269,27 @@ class CapOut(Schema):
     reserves: dict[str, int]
 
 
+class PolicyExchangeOut(Schema):
+    level: str = Field(description="country or organisation: what must balance")
+    tolerance: int = Field(description="each unit ends with |imports - exports| <= tolerance")
+
+
 class MatchPolicyIn(Schema):
-    """docs/calls.md: mode (student, host, welfare), seed, and caps (label, kind,
-    values, capacity, reserves). Unknown keys are refused, not ignored."""
+    """docs/calls.md: mode (student, host, welfare, exchange), seed, caps (label, kind,
+    values, capacity, reserves) and, in mode exchange only, exchange (level: country or
+    organisation, tolerance). Unknown keys are refused, not ignored."""
 
     mode: str = MatchPolicy.mode
     seed: int = MatchPolicy.seed
     caps: list[dict[str, Any]] = []
+    exchange: dict[str, Any] | None = None
 
 
 class MatchPolicyOut(Schema):
     mode: str
     seed: int
     caps: list[CapOut]
+    exchange: PolicyExchangeOut | None = Field(None, description="Only in mode exchange.")
 
 
 def _set(payload: Schema) -> dict:
