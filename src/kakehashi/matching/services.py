@@ -21,10 +21,12 @@ from kakehashi.audit.services import audit_record
 from kakehashi.jobs.services import job_enqueue
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.labels import FULL_REASONS
-from kakehashi.matching.models import MatchRun
+from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import (
+    administered_organisations,
     candidate_homes,
+    home_candidates,
     match_instance_build,
     project_facts,
     published_run,
@@ -344,7 +346,9 @@ def exchange_flows(
             target = orgs.setdefault(host.get("organisation", ""), {"exports": 0, "imports": 0})
             target["imports"] += 1
     return {
-        "countries": [{"from": a, "to": b, "count": n} for (a, b), n in sorted(countries.items())],
+        "countries": [
+            {"home": a, "host": b, "count": n} for (a, b), n in sorted(countries.items())
+        ],
         "organisations": {
             org: {**row, "net": row["imports"] - row["exports"]}
             for org, row in sorted(orgs.items())
@@ -475,6 +479,66 @@ def run_on_job_retried(*, sender, job, user, previous_error: str = "", **kwargs)
         status=RunStatus.QUEUED, error="", updated_at=timezone.now()
     )
     run_audit(run, verb="run.retried", actor=user, data={"job": job.pk, "error": previous[:500]})
+
+
+# ---------------------------------------------------------------- homes' priorities
+
+
+@transaction.atomic
+def home_priority_set(
+    *, call: Call, user, candidates: list[int], country: str = "", organisation=None
+) -> HomePriority:
+    """Set a home's order of its own candidates in `call` (balanced exchange: who goes
+    first when places are scarce): a `country` (officers) or an `organisation`
+    (officers and its admins). Every person listed must be a candidate of the call
+    whose home is in that home, at most once; an empty list leaves the whole home to
+    the run's lottery. Audited as ``priority.set``."""
+    allowed = administered_organisations(user=user)
+    if allowed is not None and (organisation is None or organisation.pk not in allowed):
+        raise PermissionDenied(
+            _("Only program officers and the organisation's admins set its order.")
+        )
+    if bool(country) == (organisation is not None):
+        raise ValidationError(_("Name one home: a country or an organisation."), code="one_home")
+    if published_run(call=call, round=1) is not None:
+        raise ValidationError(
+            _("The match of this call is published; its homes' orders no longer change."),
+            code="already_published",
+        )
+    mine = {
+        p.user_id
+        for p in home_candidates(call=call)
+        if (
+            p.home_organisation.country == country
+            if country
+            else p.home_organisation_id == organisation.pk
+        )
+    }
+    errors = []
+    if len(set(candidates)) != len(candidates):
+        errors.append(_("A candidate is listed twice."))
+    strangers = [str(pk) for pk in candidates if pk not in mine]
+    if strangers:
+        errors.append(
+            _("Not candidates of this call from this home: %(ids)s.")
+            % {"ids": ", ".join(strangers)}
+        )
+    if errors:
+        raise ValidationError({"candidates": errors})
+    row, _created = HomePriority.objects.update_or_create(
+        call=call,
+        country=country,
+        organisation=organisation,
+        defaults={"candidates": list(candidates), "updated_by": user},
+    )
+    audit_record(
+        scope=call,
+        verb="priority.set",
+        actor=user,
+        target=country or f"organisation {organisation.pk}",
+        data={"candidates": list(candidates)},
+    )
+    return row
 
 
 # ---------------------------------------------------------------- publish

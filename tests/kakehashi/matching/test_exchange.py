@@ -122,10 +122,10 @@ def test_exchange_run_is_balanced_checked_and_explained(exchange_market, start):
         "lost": 1,
         "gained": 0,
     }
-    flows = {(f["from"], f["to"]): f["count"] for f in s["exchange_flows"]["countries"]}
+    flows = {(f["home"], f["host"]): f["count"] for f in s["exchange_flows"]["countries"]}
     assert flows == {("CA", "JP"): 1, ("JP", "CA"): 1}
     stable_flows = stable.summary["exchange_flows"]["countries"]
-    assert {(f["from"], f["to"]): f["count"] for f in stable_flows} == {
+    assert {(f["home"], f["host"]): f["count"] for f in stable_flows} == {
         ("CA", "JP"): 2,
         ("JP", "CA"): 1,
     }
@@ -163,3 +163,191 @@ def test_round_two_refuses_exchange(exchange_market):
             call=m.call, base_run=None, user=m.officer, declined=[], mode="exchange"
         )
     assert err.value.code == "round_two_mode"
+
+
+def test_pages_show_the_flows_beside_a_stable_run(exchange_market, start, client):
+    m = exchange_market
+    stable = start(m, policy={"mode": "student"})
+    run = start(m, policy={"mode": "exchange", "exchange": {"level": "country", "tolerance": 0}})
+    client.force_login(m.officer)
+    page = client.get(f"/runs/{run.pk}/").content.decode()
+    assert "Exchange flows" in page and "Canada → Japan" in page
+    page = client.get(f"/calls/{m.call.slug}/compare/?a={stable.pk}&b={run.pk}")
+    assert page.status_code == 200
+    flows = page.context["exchange"]
+    rows = {r["label"]: (r["a"], r["b"]) for r in flows["countries"]}
+    assert rows == {"Canada → Japan": (2, 1), "Japan → Canada": (1, 1)}
+    orgs = {r["organisation"]: (r["a"]["net"], r["b"]["net"]) for r in flows["organisations"]}
+    assert orgs == {f"o{m.kansai.pk}": (1, 0), f"o{m.pacific.pk}": (-1, 0)}
+    assert [s["figures"]["units"]["CA"]["lost"] for s in flows["sides"]] == [1]
+    html = page.content.decode()
+    assert "Exports and imports per organisation" in html
+
+
+def test_run_form_starts_an_exchange(exchange_market, client, django_capture_on_commit_callbacks):
+    m = exchange_market
+    client.force_login(m.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            f"/calls/{m.call.slug}/runs/",
+            {
+                "label": "Balanced",
+                "mode": "exchange",
+                "seed": 0,
+                "exchange_level": "organisation",
+                "exchange_tolerance": 1,
+                "cap_by": "",
+            },
+        )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    run = m.call.match_runs.get(label="Balanced")
+    assert run.policy["exchange"] == {"level": "organisation", "tolerance": 1}
+    assert run.status == "done" and run.summary["exchange"]["balance"] == "organisations"
+
+
+@pytest.mark.parametrize(
+    ("language", "balance", "priority"),
+    [
+        ("en", "this match keeps the exchange balanced", "whom your home put before you"),
+        ("fr", "ce jumelage garde l’échange équilibré", "votre établissement d’origine"),
+        ("ja", "交流の均衡", "出身機関"),
+    ],
+)
+def test_candidate_reads_balance_and_priority_in_their_language(
+    exchange_market, start, client, language, balance, priority
+):
+    from kakehashi.matching.services import run_publish
+
+    m = exchange_market
+    run = start(m, policy={"mode": "exchange"})
+    run_publish(run=run, user=m.officer)
+    client.force_login(m.ca2)
+    page = client.get("/results/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert balance in page
+    assert priority in page
+
+
+# ---------------------------------------------------------------- the API
+
+API_PRIORITY = "Only program officers and organisations' admins set homes' priorities."
+
+
+def _put(client, url, payload):
+    return client.put(url, payload, content_type="application/json")
+
+
+def _admin_of(org, username):
+    from kakehashi.people.models import Affiliation
+
+    person = factories.UserFactory(username=username)
+    Affiliation.objects.create(person=person, organisation=org, role="admin")
+    return person
+
+
+def test_api_runs_an_exchange_and_compares_flows(exchange_market, start):
+    from tests.kakehashi.api_helpers import API, body, token_client
+
+    m = exchange_market
+    stable = start(m, policy={"mode": "student"})
+    client = token_client(m.officer)
+    # An exchange setting outside the exchange mode is refused, not ignored.
+    refused = client.post(
+        f"{API}/calls/{m.call.pk}/runs",
+        {"mode": "student", "exchange": {"level": "country"}},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert body(refused)["error"]["code"] == "exchange_needs_exchange_mode"
+    run = start(m, policy={"mode": "exchange", "exchange": {"level": "country", "tolerance": 0}})
+    detail = body(client.get(f"{API}/runs/{run.pk}"))
+    assert detail["policy"]["exchange"] == {"level": "country", "tolerance": 0}
+    data = body(client.get(f"{API}/calls/{m.call.pk}/compare?a={stable.pk}&b={run.pk}"))
+    ex = data["exchange"]
+    assert ex["available"] is True
+    assert ex["countries"] == [
+        {"home": "CA", "host": "JP", "a": 2, "b": 1},
+        {"home": "JP", "host": "CA", "a": 1, "b": 1},
+    ]
+    assert ex["a"] is None and ex["b"]["balanced"] is True
+    assert ex["b"]["units"]["JP"] == {
+        "exports": 1,
+        "imports": 1,
+        "net": 0,
+        "lost": 0,
+        "gained": 0,
+    }
+
+
+def test_api_policy_field_on_the_call(exchange_market):
+    from tests.kakehashi.api_helpers import API, body, token_client
+
+    m = exchange_market
+    client = token_client(m.officer)
+    url = f"{API}/calls/{m.call.pk}/match-policy"
+    answer = _put(client, url, {"mode": "exchange", "exchange": {"level": "organisation"}})
+    assert body(answer)["exchange"] == {"level": "organisation", "tolerance": 0}
+    bad = _put(client, url, {"mode": "exchange", "exchange": {"tolerance": -2}})
+    assert bad.status_code == 422
+    assert "match_policy.exchange.tolerance" in body(bad)["error"]["fields"] or (
+        "exchange.tolerance" in body(bad)["error"]["fields"]
+    )
+    assert body(client.get(url))["exchange"] == {"level": "organisation", "tolerance": 0}
+
+
+def test_api_home_priorities_per_role(exchange_market):
+    from tests.kakehashi.api_helpers import API, body, error, token_client
+
+    m = exchange_market
+    base = f"{API}/calls/{m.call.pk}/home-priorities"
+    officer = token_client(m.officer)
+    listed = body(officer.get(base))
+    assert [(r["country"], r["candidates"]) for r in listed] == [("CA", [m.ca1.pk, m.ca2.pk])]
+    answer = _put(officer, f"{base}/countries/CA", {"candidates": [m.ca2.pk, m.ca1.pk]})
+    assert body(answer)["candidates"] == [m.ca2.pk, m.ca1.pk]
+    # Someone of another home, or twice, is refused by field.
+    bad = _put(officer, f"{base}/countries/CA", {"candidates": [m.jp1.pk, m.ca1.pk, m.ca1.pk]})
+    assert bad.status_code == 422
+    assert len(body(bad)["error"]["fields"]["candidates"]) == 2
+
+    pacific_admin = token_client(_admin_of(m.pacific, "pacific-admin"))
+    own = _put(pacific_admin, f"{base}/organisations/{m.pacific.pk}", {"candidates": [m.ca2.pk]})
+    assert own.status_code == 200 and body(own)["organisation_id"] == m.pacific.pk
+    # Its admin sees its own organisation's list only, and sets no other home's.
+    assert [r["organisation_id"] for r in body(pacific_admin.get(base))] == [m.pacific.pk]
+    for other in (
+        _put(pacific_admin, f"{base}/organisations/{m.kansai.pk}", {"candidates": []}),
+        _put(pacific_admin, f"{base}/countries/CA", {"candidates": []}),
+    ):
+        assert other.status_code == 403
+    for who in (m.ca1, factories.UserFactory(username="sup-other")):
+        client = token_client(who)
+        for response in (
+            client.get(base),
+            _put(client, f"{base}/countries/CA", {"candidates": []}),
+        ):
+            assert (response.status_code, body(response)) == (
+                403,
+                error(403, "forbidden", API_PRIORITY),
+            )
+
+
+def test_priorities_page_sets_an_order(exchange_market, client):
+    m = exchange_market
+    client.force_login(m.officer)
+    page = client.get(f"/calls/{m.call.slug}/priorities/")
+    assert page.status_code == 200
+    assert [u["key"] for u in page.context["units"]] == [
+        "CA",
+        "JP",
+        f"o{m.kansai.pk}",
+        f"o{m.pacific.pk}",
+    ]
+    answer = client.post(
+        f"/calls/{m.call.slug}/priorities/",
+        {"unit": f"o{m.pacific.pk}", f"pos-{m.ca1.pk}": "2", f"pos-{m.ca2.pk}": "1"},
+    )
+    assert answer.status_code == 302
+    row = HomePriority.objects.get(call=m.call, organisation=m.pacific)
+    assert row.candidates == [m.ca2.pk, m.ca1.pk]
+    client.force_login(m.ca1)
+    assert client.get(f"/calls/{m.call.slug}/priorities/").status_code == 404
