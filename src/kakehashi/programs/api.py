@@ -445,6 +445,7 @@ def phase_undo_endpoint(request: HttpRequest, ref: str, kind: str):
     "/calls/{ref}/match-policy",
     response={200: MatchPolicyOut, **ERRORS},
     summary="A call's match policy (officers)",
+    exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
 @api_permission("programs.change_call", obj=_call)
 def match_policy_get(request: HttpRequest, ref: str):
@@ -455,6 +456,7 @@ def match_policy_get(request: HttpRequest, ref: str):
     "/calls/{ref}/match-policy",
     response={200: MatchPolicyOut, **ERRORS},
     summary="Replace a call's match policy (officers; audited); see docs/calls.md",
+    exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
 @api_permission("programs.change_call", obj=_call)
 def match_policy_put(request: HttpRequest, ref: str, payload: MatchPolicyIn):
