@@ -352,8 +352,12 @@ FLOW_DIMENSIONS = ("direction", "country", "sector", "region")
 
 
 def _market(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A snapshot without what a policy adds (caps) or describes (meta)."""
-    return {k: v for k, v in (snapshot or {}).items() if k not in ("groups", "meta")}
+    """A snapshot without what a policy adds (caps, a balanced exchange's homes and
+    country groups, and the home organisations it lists) or describes (meta)."""
+    market = {k: v for k, v in (snapshot or {}).items() if k not in ("groups", "meta", "exchange")}
+    if "organisations" in market:
+        market["organisations"] = {k: v for k, v in market["organisations"].items() if v}
+    return market
 
 
 def run_compare(*, a: MatchRun, b: MatchRun) -> dict[str, Any]:

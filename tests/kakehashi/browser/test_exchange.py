@@ -143,6 +143,10 @@ def test_officer_compares_a_balanced_exchange_and_a_candidate_reads_why(
     page.select_option("#compare-b", str(balanced))
     page.get_by_role("button", name="Compare", exact=True).click()
     expect(page.locator("h1")).to_have_text("Compare two runs")
+    expect(page.locator("main")).to_contain_text(
+        "Both runs solved the same rank lists and capacities; "
+        "the balanced exchange adds the candidates' homes."
+    )
     flows = page.locator("section[aria-labelledby=exchange-flows-title] table.exchange-countries")
     expect(flows).to_be_visible()
     ca_jp, jp_ca = _row(flows, "Canada → Japan"), _row(flows, "Japan → Canada")

@@ -180,8 +180,10 @@ def test_pages_show_the_flows_beside_a_stable_run(exchange_market, start, client
     orgs = {r["organisation"]: (r["a"]["net"], r["b"]["net"]) for r in flows["organisations"]}
     assert orgs == {f"o{m.kansai.pk}": (1, 0), f"o{m.pacific.pk}": (-1, 0)}
     assert [s["figures"]["units"]["CA"]["lost"] for s in flows["sides"]] == [1]
+    assert page.context["data"]["same_market"] is True
     html = page.content.decode()
     assert "Exports and imports per organisation" in html
+    assert "the balanced exchange adds the candidates' homes" in html
 
 
 def test_run_form_starts_an_exchange(exchange_market, client, django_capture_on_commit_callbacks):
