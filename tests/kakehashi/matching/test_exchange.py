@@ -353,3 +353,16 @@ def test_priorities_page_sets_an_order(exchange_market, client):
     assert row.candidates == [m.ca2.pk, m.ca1.pk]
     client.force_login(m.ca1)
     assert client.get(f"/calls/{m.call.slug}/priorities/").status_code == 404
+
+
+def test_privacy_export_and_erase_of_home_orders(exchange_market):
+    from kakehashi.matching.privacy import matching_data_export, matching_erase
+
+    m = exchange_market
+    section = matching_data_export(sender=None, person=m.ca2)["home_priorities"]
+    assert [(r["country"], r["position"]) for r in section["records"]] == [("CA", 2)]
+    plan = matching_erase(sender=None, person=m.ca2, placeholder=None, dry_run=True)
+    assert (plan[0]["count"], plan[0]["action"]) == (1, "deleted")
+    assert HomePriority.objects.get().candidates == [m.ca1.pk, m.ca2.pk]
+    matching_erase(sender=None, person=m.ca2, placeholder=None, dry_run=False)
+    assert HomePriority.objects.get().candidates == [m.ca1.pk]
