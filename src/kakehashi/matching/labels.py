@@ -80,6 +80,10 @@ UNMATCHED_REASONS = {
     "not_ranked": _("no host of a ranked project ranked this candidate"),
     "full": _("every ranked project was full with candidates ranked higher"),
     "mixed": _("some hosts did not rank this candidate; the other projects were full"),
+    "exchange": _(
+        "the exchange's balance or their home's order kept them from the projects "
+        "whose hosts ranked them"
+    ),
 }
 
 # ---------------------------------------------------------------- warnings

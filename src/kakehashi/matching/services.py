@@ -20,7 +20,7 @@ import kakehashi_match as km
 from kakehashi.audit.services import audit_record
 from kakehashi.jobs.services import job_enqueue
 from kakehashi.matching.enums import RunStatus
-from kakehashi.matching.labels import FULL_REASONS
+from kakehashi.matching.labels import EXCHANGE_REASONS, FULL_REASONS
 from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import (
@@ -203,6 +203,8 @@ def _unmatched_reason(entry: dict[str, Any]) -> str:
         return "not_ranked"
     if reasons and reasons <= FULL_REASONS:
         return "full"
+    if reasons & EXCHANGE_REASONS:
+        return "exchange"
     return "mixed"
 
 

@@ -136,6 +136,8 @@ def test_exchange_run_is_balanced_checked_and_explained(exchange_market, start):
     }
     reasons = [c["reason"] for c in run.result["students"][cid(m.ca2)]["better_choices"]]
     assert reasons == ["balance", "lower_priority"]
+    (unplaced,) = s["unmatched_candidates"]
+    assert (unplaced["candidate"], unplaced["reason"]) == (cid(m.ca2), "exchange")
 
 
 def test_exchange_with_tolerance_places_everyone(exchange_market, start):
