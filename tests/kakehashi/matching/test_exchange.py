@@ -368,3 +368,30 @@ def test_privacy_export_and_erase_of_home_orders(exchange_market):
     assert HomePriority.objects.get().candidates == [m.ca1.pk, m.ca2.pk]
     matching_erase(sender=None, person=m.ca2, placeholder=None, dry_run=False)
     assert HomePriority.objects.get().candidates == [m.ca1.pk]
+
+
+def test_call_form_keeps_an_exchange_policy_and_places_its_errors(client, db):
+    from kakehashi.programs.models import Call
+    from tests.kakehashi.programs.test_pages import _call_post
+
+    world = factories.page_world()
+    client.force_login(world.officer)
+    blank_caps = {"caps-0-label": "", "caps-0-kind": "", "caps-0-values": "", "caps-0-capacity": ""}
+    data = _call_post(
+        program=str(world.call.program.pk),
+        mode="exchange",
+        exchange_level="organisation",
+        exchange_tolerance="2",
+        **blank_caps,
+    )
+    assert client.post("/calls/new/", data).status_code == 302
+    call = Call.objects.get(slug="winter-2028")
+    assert call.match_policy["exchange"] == {"level": "organisation", "tolerance": 2}
+    page = client.get(f"/calls/{call.slug}/").content.decode()
+    assert "Per organisation; tolerance 2" in page
+    # Caps with the exchange are refused on the mode, as with any mode but student.
+    refused = client.post(
+        "/calls/new/", _call_post(program=str(world.call.program.pk), slug="x-1", mode="exchange")
+    )
+    assert refused.status_code == 200
+    assert "Caps are applied only by student-proposing matching" in refused.content.decode()
