@@ -18,16 +18,29 @@ from kakehashi.core.api import ERRORS, Pagination, file_responses, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
-from kakehashi.matching.models import MatchRun
+from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.selectors import (
+    home_priority_list,
     run_compare,
     run_get_visible,
     run_list,
     run_publish_consequences,
     run_publish_preview,
 )
-from kakehashi.matching.services import run_publish, run_publish_check, run_start
-from kakehashi.programs.policy import CAP_KINDS, MATCH_MODES, MatchPolicy
+from kakehashi.matching.services import (
+    home_priority_set,
+    run_publish,
+    run_publish_check,
+    run_start,
+)
+from kakehashi.organisations.models import Organisation
+from kakehashi.programs.policy import (
+    CAP_KINDS,
+    EXCHANGE_LEVELS,
+    MATCH_MODES,
+    ROUND_TWO_MODES,
+    MatchPolicy,
+)
 from kakehashi.programs.selectors import call_get_visible
 
 router = Router()
@@ -108,6 +121,11 @@ class CapIn(Schema):
     )
 
 
+class RunExchangeIn(Schema):
+    level: Literal[EXCHANGE_LEVELS] = "country"
+    tolerance: int = 0
+
+
 class RunStartIn(Schema):
     label: str = text(200, "")
     mode: Literal[MATCH_MODES] | None = Field(None, description="Default: the call's policy.")
@@ -116,11 +134,16 @@ class RunStartIn(Schema):
         None,
         description="Replace the call's caps for this run ([] = none); student mode only.",
     )
+    exchange: RunExchangeIn | None = Field(
+        None,
+        description="Mode exchange only: what balances and the tolerance "
+        "(default: the call's, else country and 0).",
+    )
 
 
 class SecondRoundIn(Schema):
     label: str = text(200, "")
-    mode: Literal[MATCH_MODES] = MatchPolicy.mode
+    mode: Literal[ROUND_TWO_MODES] = MatchPolicy.mode
     seed: int = 0
 
 
@@ -151,6 +174,50 @@ class RankRowOut(Schema):
     b: int
 
 
+class CountryFlowOut(Schema):
+    home: str = Field(..., description="The candidates' home country.")
+    host: str = Field(..., description="The hosts' country.")
+    a: int
+    b: int
+
+
+class TradeOut(Schema):
+    exports: int = Field(..., description="Its candidates placed at other organisations.")
+    imports: int = Field(..., description="Candidates of other organisations it hosts.")
+    net: int = Field(..., description="imports - exports")
+
+
+class OrganisationFlowOut(Schema):
+    organisation: str = Field(..., description="The organisation's match id (o + its id).")
+    a: TradeOut
+    b: TradeOut
+
+
+class ExchangeUnitOut(TradeOut):
+    lost: int = Field(..., description="Its candidates placed by student mode and not here.")
+    gained: int = Field(..., description="Its candidates placed here and not by student mode.")
+
+
+class ExchangeFiguresOut(Schema):
+    balance: str = Field(..., description="groups (countries) or organisations")
+    tolerance: int
+    placed: int
+    placed_student_mode: int
+    units: dict[str, ExchangeUnitOut]
+    balanced: bool | None
+    priority_respecting: bool | None
+    pareto_checked: bool
+    pareto_improvement: bool | None
+
+
+class CompareExchangeOut(Schema):
+    available: bool = Field(..., description="False when a run has no flows by home recorded.")
+    countries: list[CountryFlowOut]
+    organisations: list[OrganisationFlowOut]
+    a: ExchangeFiguresOut | None = Field(None, description="Run a's, if a balanced exchange.")
+    b: ExchangeFiguresOut | None = Field(None, description="Run b's, if a balanced exchange.")
+
+
 class CompareOut(Schema):
     a: int
     b: int
@@ -159,6 +226,9 @@ class CompareOut(Schema):
     moves: list[MoveOut]
     metrics: list[MetricOut]
     flows: dict[str, list[FlowOut]]
+    exchange: CompareExchangeOut = Field(
+        ..., description="Flows by the candidates' home: per country pair and organisation."
+    )
     rank_distribution: list[RankRowOut]
 
 
@@ -302,6 +372,74 @@ def compare_endpoint(request: HttpRequest, ref: str, a: int, b: int):
     if run_a.call_id != call.pk or run_b.call_id != call.pk:
         raise ValidationError(_("Both runs must belong to this call."), code="wrong_call")
     return run_compare(a=run_a, b=run_b)
+
+
+# ---------------------------------------------------------------- homes' priorities
+
+
+class HomePriorityOut(Schema):
+    country: str = Field(..., description="The home country (empty for an organisation).")
+    organisation_id: int | None = Field(None, description="The home organisation, if one.")
+    candidates: list[int] = Field(..., description="Person numbers, first goes first.")
+    updated_at: dt.datetime
+
+
+class HomePriorityIn(Schema):
+    candidates: list[int] = Field(
+        ...,
+        description="The home's candidates in the call, first goes first ([] = all by lottery).",
+    )
+
+
+HOME_PRIORITY_PERMISSION = gettext_lazy(
+    "Only program officers and organisations' admins set homes' priorities."
+)
+
+
+@router.get(
+    "/calls/{ref}/home-priorities",
+    response={200: list[HomePriorityOut], **ERRORS},
+    summary="Homes' orders of their own candidates in a call, for a balanced exchange "
+    "(officers: all; organisation admins: their organisation's)",
+)
+@api_permission("matching.view_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+def home_priority_list_endpoint(request: HttpRequest, ref: str):
+    return home_priority_list(call=request.permission_object, user=request.user)
+
+
+def _home_set(request: HttpRequest, payload: HomePriorityIn, **home) -> HomePriority:
+    """Set one home's order; the service's refusal of another home is a 403."""
+    return home_priority_set(
+        call=request.permission_object, user=request.user, candidates=payload.candidates, **home
+    )
+
+
+@router.put(
+    "/calls/{ref}/home-priorities/countries/{country}",
+    response={200: HomePriorityOut, **ERRORS},
+    summary="Set a country's order of its candidates in a call (officers; audited)",
+)
+@api_permission("matching.change_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+def home_priority_country_endpoint(
+    request: HttpRequest, ref: str, country: str, payload: HomePriorityIn
+):
+    return _home_set(request, payload, country=country.upper()[:2])
+
+
+@router.put(
+    "/calls/{ref}/home-priorities/organisations/{int:organisation_id}",
+    response={200: HomePriorityOut, **ERRORS},
+    summary="Set an organisation's order of its candidates in a call "
+    "(officers and the organisation's admins; audited)",
+)
+@api_permission("matching.change_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+def home_priority_organisation_endpoint(
+    request: HttpRequest, ref: str, organisation_id: int, payload: HomePriorityIn
+):
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise ValidationError({"organisation": [_("No organisation with this id.")]})
+    return _home_set(request, payload, organisation=organisation)
 
 
 class ExportQuery(Schema):

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.matching.labels import MODE_LABELS
-from kakehashi.programs.policy import SEED_MAX, PolicyError, caps_from_lines
+from kakehashi.programs.forms import EXCHANGE_FIELDS, exchange_data
+from kakehashi.programs.labels import EXCHANGE_LEVEL_LABELS
+from kakehashi.programs.policy import ROUND_TWO_MODES, SEED_MAX, PolicyError, caps_from_lines
 
 CALL_CAPS = "call"
 CAP_CHOICES = [
@@ -22,8 +24,9 @@ class PolicyForm(forms.Form):
     def add_policy_error(self, exc: PolicyError) -> None:
         """Place a refused policy's errors: mode and seed on their fields, the caps'
         (those written here, or the call's) on the caps, the rest on the form."""
-        own = {"mode", "seed", "caps"} & set(self.fields)
+        own = {"mode", "seed", "caps", *EXCHANGE_FIELDS.values()} & set(self.fields)
         for name, errors in exc.fields.items():
+            name = EXCHANGE_FIELDS.get(name, name)
             self.add_error(name if name in own else None, errors)
         for by_field in exc.caps.values():
             for errors in by_field.values():
@@ -39,6 +42,19 @@ class RunStartForm(PolicyForm):
         max_value=SEED_MAX,
         initial=0,
         help_text=_("Breaks ties in host rankings; the same seed gives the same result."),
+    )
+    exchange_level = forms.ChoiceField(
+        label=_("Balance"),
+        choices=list(EXCHANGE_LEVEL_LABELS.items()),
+        required=False,
+        help_text=_("Balanced exchange only: what must import as many interns as it exports."),
+    )
+    exchange_tolerance = forms.IntegerField(
+        label=_("Tolerance"),
+        min_value=0,
+        initial=0,
+        required=False,
+        help_text=_("Balanced exchange only: how far imports and exports may differ."),
     )
     cap_by = forms.ChoiceField(label=_("Caps"), choices=CAP_CHOICES, required=False)
     caps = forms.CharField(
@@ -69,7 +85,7 @@ class RunStartForm(PolicyForm):
     def policy(self) -> dict:
         """The run's choices as policy data, laid over the call's policy by the service."""
         data = self.cleaned_data
-        out = {"mode": data["mode"], "seed": data["seed"]}
+        out = {"mode": data["mode"], "seed": data["seed"], **exchange_data(data)}
         by = data.get("cap_by") or ""
         if by == "":
             out["caps"] = []
@@ -87,5 +103,8 @@ class SecondRoundForm(PolicyForm):
         super().__init__(*args, **kwargs)
 
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
-    mode = forms.ChoiceField(label=_("Mode"), choices=list(MODE_LABELS.items()))
+    # Round two does not rebalance an exchange (docs/match/mechanisms.md, Rounds).
+    mode = forms.ChoiceField(
+        label=_("Mode"), choices=[(m, MODE_LABELS[m]) for m in ROUND_TWO_MODES]
+    )
     seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=SEED_MAX, initial=0)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kakehashi.programs.labels import MODE_LABELS
+from kakehashi.programs.labels import EXCHANGE_LEVEL_LABELS, MODE_LABELS
 from kakehashi_match.certificate import REASONS as _ENGINE_REASONS
+from kakehashi_match.exchange import EXCHANGE_REASONS as _EXCHANGE_REASONS
 
 __all__ = [
     "ENGINE_MODE_LABELS",
+    "EXCHANGE_LEVEL_LABELS",
+    "EXCHANGE_REASONS",
     "FULL_REASONS",
     "HOST_REASONS",
     "MODE_LABELS",
@@ -39,6 +42,7 @@ MODE_SHORT_LABELS = {
     "welfare": _("Most placements"),
     "flexible": _("Student-proposing with caps"),
     "ties": _("Student-proposing with ties"),
+    "exchange": _("Balanced exchange"),
 }
 
 # ---------------------------------------------------------------- reasons
@@ -52,9 +56,16 @@ REASONS = {
     "organisation_full": _("the organisation's places went to other candidates"),
     "group_cap_reached": _("the cap of its region, sector or direction was reached"),
     "blocking_pair": _("the place went to another candidate to place more people"),
+    "balance": _("the host's side could not receive one more without unbalancing the exchange"),
+    "lower_priority": _("the place went to a candidate their own home put first"),
 }
-#: The reason codes of ``better_choices``, in the engine's order.
-REASON_CODES = tuple(code for code in _ENGINE_REASONS.values() if code != "obtained")
+#: The reason codes of ``better_choices``, in the engine's order (the balanced
+#: exchange's own two last).
+REASON_CODES = tuple(code for code in _ENGINE_REASONS.values() if code != "obtained") + tuple(
+    code for code in _EXCHANGE_REASONS.values() if code not in _ENGINE_REASONS.values()
+)
+#: The reasons only a balanced exchange gives.
+EXCHANGE_REASONS = frozenset({"balance", "lower_priority"})
 #: The reasons that come down to hosts' rankings and places alone.
 HOST_REASONS = frozenset(
     {"not_ranked_by_host", "project_full", "supervisor_full", "organisation_full"}
@@ -69,6 +80,10 @@ UNMATCHED_REASONS = {
     "not_ranked": _("no host of a ranked project ranked this candidate"),
     "full": _("every ranked project was full with candidates ranked higher"),
     "mixed": _("some hosts did not rank this candidate; the other projects were full"),
+    "exchange": _(
+        "the exchange's balance or their home's order kept them from the projects "
+        "whose hosts ranked them"
+    ),
 }
 
 # ---------------------------------------------------------------- warnings
@@ -85,4 +100,7 @@ WARNINGS = {
     ),
     "project_without_supervisor": _("Projects without a supervisor (nobody can be placed there)"),
     "supervisor_without_ranking": _("Supervisors who ranked nobody"),
+    "exchange_ignored_outside_exchange_mode": _(
+        "Homes and priorities were ignored: they apply only in the balanced exchange"
+    ),
 }

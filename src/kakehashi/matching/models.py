@@ -83,3 +83,53 @@ class MatchRun(TimestampedModel):
         if self.is_published:
             raise ValidationError(_("A published run cannot be deleted."), code="immutable")
         return super().delete(*args, **kwargs)
+
+
+class HomePriority(TimestampedModel):
+    """A home's order of its own candidates in a call, for a balanced exchange: who
+    goes first when places are scarce (the home's bylaws). A home is a country (its
+    national funder; used when the exchange balances countries) or an organisation
+    (used when it balances organisations). `candidates` holds person numbers, first
+    goes first; candidates left out follow in the run's seeded lottery."""
+
+    call = models.ForeignKey(
+        "programs.Call", on_delete=models.CASCADE, related_name="home_priorities"
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    candidates = models.JSONField(_("candidates in order"), default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["call", "country", "organisation"]
+        verbose_name = _("home priority")
+        verbose_name_plural = _("home priorities")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(country="") & Q(organisation__isnull=False))
+                | (~Q(country="") & Q(organisation__isnull=True)),
+                name="home_priority_one_home",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "country"],
+                condition=Q(organisation__isnull=True),
+                name="one_priority_per_country",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="one_priority_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.country or self.organisation}"

@@ -18,6 +18,7 @@ from kakehashi.matching import charts
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.labels import (
     ENGINE_MODE_LABELS,
+    EXCHANGE_LEVEL_LABELS,
     REASONS,
     UNMATCHED_REASONS,
     WARNINGS,
@@ -90,6 +91,7 @@ def run_page(run: MatchRun) -> dict[str, Any]:
         "job": run.job,
         "summary": summary,
         "mode_label": ENGINE_MODE_LABELS.get(run.mode, run.mode),
+        "policy_exchange": _policy_exchange(run.policy),
         "finished": run.status in (RunStatus.DONE, RunStatus.FAILED),
         "round_published": None,
     }
@@ -144,9 +146,26 @@ def run_page(run: MatchRun) -> dict[str, Any]:
                 for dim in FLOW_DIMENSIONS
             ],
             "round_published": published_run(call=run.call, round=run.round),
+            "exchange": _exchange_figures(summary.get("exchange"), _unit_organisations(summary)),
+            "exchange_countries": [
+                {**r, "label": flow_between(r["home"], r["host"])}
+                for r in (summary.get("exchange_flows") or {}).get("countries", [])
+            ],
         }
     )
     return context
+
+
+def _unit_organisations(summary: dict[str, Any]) -> dict[str, Any]:
+    units = (summary.get("exchange") or {}).get("units", {})
+    return labels_for(organisations=_organisation_units(units))["o"]
+
+
+def _policy_exchange(policy: dict[str, Any] | None) -> dict[str, Any] | None:
+    exchange = (policy or {}).get("exchange")
+    if not exchange:
+        return None
+    return {**exchange, "label": EXCHANGE_LEVEL_LABELS.get(exchange["level"], exchange["level"])}
 
 
 def _unmatched_row(row: dict[str, Any], labels: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -194,12 +213,78 @@ def compare_page(*, a: MatchRun, b: MatchRun) -> dict[str, Any]:
             for m in moves
         ],
         "flows": [_compared_flow(dim, data["flows"][dim], a, b) for dim in FLOW_DIMENSIONS],
+        "exchange": _compared_exchange(data["exchange"], a, b),
         "rank_rows": ranks,
         "rank_chart": charts.bar_chart(
             id="ranks",
             title=_ranks_title(),
             description=_pairs_description(a, b),
             rows=[(_("Choice %(rank)s") % {"rank": r["rank"]}, (r["a"], r["b"])) for r in ranks],
+            series=SERIES,
+        ),
+    }
+
+
+def flow_between(home: str, host: str) -> str:
+    """“Canada → Japan”, in the viewer's language."""
+    return _("%(home)s → %(host)s") % {"home": country_name(home), "host": country_name(host)}
+
+
+def _organisation_units(units) -> list[str]:
+    """The units that are organisations (``o12``), not countries."""
+    return [u for u in units if u[:1] == "o" and u[1:].isdigit()]
+
+
+def exchange_unit_label(unit: str, organisations: dict[str, Any]) -> str:
+    """An exchange unit: a country (``CA``) or an organisation (``o12``)."""
+    org = organisations.get(unit)
+    if org is not None:
+        return org.display_name
+    return country_name(unit)
+
+
+def _exchange_figures(ex: dict[str, Any] | None, organisations: dict[str, Any]) -> dict | None:
+    """A run's balanced-exchange figures with each unit named (None: another mode)."""
+    if not ex:
+        return None
+    return {
+        **ex,
+        "level": EXCHANGE_LEVEL_LABELS["country" if ex["balance"] == "groups" else "organisation"],
+        "unit_rows": [
+            {**row, "unit": uid, "label": exchange_unit_label(uid, organisations)}
+            for uid, row in ex["units"].items()
+        ],
+    }
+
+
+def _compared_exchange(data: dict[str, Any], a: MatchRun, b: MatchRun) -> dict[str, Any]:
+    units = [u for side in ("a", "b") for u in ((data[side] or {}).get("units") or {})]
+    orgs = [o["organisation"] for o in data["organisations"]] + _organisation_units(units)
+    labels = labels_for(organisations=orgs)
+    rows = [
+        {**r, "label": flow_between(r["home"], r["host"]), "crossing": r["home"] != r["host"]}
+        for r in data["countries"]
+    ]
+    return {
+        "available": data["available"],
+        "countries": rows,
+        "organisations": [
+            {**r, "obj": labels["o"].get(r["organisation"])} for r in data["organisations"]
+        ],
+        "sides": [
+            {
+                "figures": figures,
+                "caption": _("Run %(side)s (run %(pk)s): exports and imports per side")
+                % {"side": side.upper(), "pk": run.pk},
+            }
+            for side, run in (("a", a), ("b", b))
+            if (figures := _exchange_figures(data[side], labels["o"])) is not None
+        ],
+        "chart": charts.bar_chart(
+            id="flow-exchange",
+            title=str(_("Placements by home country and host country")),
+            description=_pairs_description(a, b),
+            rows=[(r["label"], (r["a"], r["b"])) for r in rows],
             series=SERIES,
         ),
     }

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from kakehashi.matching.models import MatchRun
+from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.selectors import candidate_id
-from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.privacy import DELETED, KEPT, data_section, erase_item, field_labels
 
 
 def _published_with(person) -> list[tuple[MatchRun, str | None]]:
@@ -27,7 +27,17 @@ def _published_with(person) -> list[tuple[MatchRun, str | None]]:
     ]
 
 
+def _orders_with(person) -> list[tuple[HomePriority, int]]:
+    """Homes' orders (balanced exchange) that list `person`, with their position (1 =
+    first). One query: the lists are short and per call."""
+    rows = HomePriority.objects.select_related("call", "organisation").order_by("pk")
+    return [
+        (row, row.candidates.index(person.pk) + 1) for row in rows if person.pk in row.candidates
+    ]
+
+
 def matching_data_export(*, sender, person, **kwargs) -> dict:
+    orders = _orders_with(person)
     found = _published_with(person)
     labels = field_labels(
         MatchRun,
@@ -54,12 +64,45 @@ def matching_data_export(*, sender, person, **kwargs) -> dict:
                 }
                 for run, key in found
             ],
-        )
+        ),
+        "home_priorities": data_section(
+            title=_("Places in your home's order"),
+            explanation=_(
+                "In a balanced exchange, your home (your country or your institution) "
+                "may put its candidates in an order; where it put you."
+            ),
+            labels=field_labels(
+                HomePriority,
+                ["call", "country", "organisation", "position"],
+                call=_("call"),
+                position=_("position (1 = first)"),
+            ),
+            records=[
+                {
+                    "call": row.call.slug,
+                    "country": row.country,
+                    "organisation": row.organisation.display_name if row.organisation else "",
+                    "position": position,
+                }
+                for row, position in orders
+            ],
+        ),
     }
 
 
 def matching_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
+    orders = _orders_with(person)
+    if not dry_run:
+        for row, _position in orders:
+            row.candidates = [pk for pk in row.candidates if pk != person.pk]
+            row.save(update_fields=["candidates", "updated_at"])
     return [
+        erase_item(
+            what=_("Places in homes' orders"),
+            count=len(orders),
+            action=DELETED,
+            why=_("An order of a home's candidates needs nobody who has left."),
+        ),
         erase_item(
             what=_("Placements in published matches"),
             count=len(_published_with(person)),
@@ -68,5 +111,5 @@ def matching_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[di
                 "A published match is the program's record and never changes; it holds "
                 "your person number only, which now names the anonymised account."
             ),
-        )
+        ),
     ]

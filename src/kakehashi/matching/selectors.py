@@ -13,10 +13,11 @@ from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.core.enums import Direction
 from kakehashi.matching.enums import RunStatus
-from kakehashi.matching.models import MatchRun
+from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.organisations.models import Organisation
-from kakehashi.people.models import User
+from kakehashi.people.enums import AffiliationRole
+from kakehashi.people.models import Affiliation, CandidateProfile, User
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import Cap, MatchPolicy
 from kakehashi.projects.enums import ProjectStatus
@@ -164,7 +165,82 @@ def match_instance_build(*, call: Call, policy: MatchPolicy) -> dict[str, Any]:
     groups = _groups(policy.caps, orgs, org_used)
     if groups:
         instance["groups"] = groups
+    if policy.exchange is not None:
+        _add_exchange(instance, call=call, policy=policy, orgs=orgs)
     return instance
+
+
+def candidate_homes(*, candidates) -> dict[str, dict[str, str]]:
+    """Per engine candidate id: the match id and country of the candidate's home
+    organisation (their profile's home institution); candidates without one are left
+    out. One query."""
+    rows = CandidateProfile.objects.filter(user_id__in={pk_of(c) for c in candidates}).values_list(
+        "user_id", "home_organisation_id", "home_organisation__country"
+    )
+    return {
+        candidate_id(user): {"organisation": organisation_id(org), "country": country}
+        for user, org, country in rows
+    }
+
+
+def _add_exchange(
+    instance: dict[str, Any], *, call: Call, policy: MatchPolicy, orgs: dict[str, Organisation]
+) -> None:
+    """Add the engine's ``exchange`` key (and, per country, its groups) to `instance`:
+    every candidate's home organisation, what balances, the tolerance and the homes'
+    priority orders (their candidates still in the market, in the stored order)."""
+    students = instance["students"]
+    homes = candidate_homes(candidates=students)
+    missing = sorted(set(students) - set(homes), key=lambda s: pk_of(s) or 0)
+    if missing:
+        names = User.objects.filter(pk__in=[pk_of(s) for s in missing[:10]])
+        raise ValidationError(
+            _(
+                "A balanced exchange needs every candidate's home institution; these "
+                "candidates have none: %(names)s."
+            )
+            % {"names": ", ".join(sorted(u.display_name for u in names))},
+            code="home_missing",
+        )
+    by_country = policy.exchange.level == "country"
+    organisations = instance["organisations"]
+    for home in homes.values():
+        organisations.setdefault(home["organisation"], {})
+    countries = {o: orgs[o].country for o in orgs} | {
+        h["organisation"]: h["country"] for h in homes.values()
+    }
+    if by_country:
+        places = sum(node["capacity"] for node in instance["projects"].values())
+        members: dict[str, list[str]] = {}
+        for oid in sorted(organisations):
+            members.setdefault(countries[oid], []).append(oid)
+        instance["groups"] = {
+            country: {"organisations": ids, "capacity": places}
+            for country, ids in sorted(members.items())
+        }
+        instance["organisations"] = dict(sorted(organisations.items()))
+    unit_of = {
+        sid: (home["country"] if by_country else home["organisation"])
+        for sid, home in homes.items()
+        if sid in students
+    }
+    priorities: dict[str, list[str]] = {}
+    for row in HomePriority.objects.filter(call=call).select_related("organisation"):
+        unit = row.country if by_country else organisation_id(row.organisation_id or 0)
+        if by_country == bool(row.organisation_id):
+            continue  # a list of the other level
+        order = [candidate_id(pk) for pk in row.candidates]
+        order = [sid for sid in order if unit_of.get(sid) == unit]
+        if order:
+            priorities[unit] = order
+    exchange: dict[str, Any] = {
+        "homes": {sid: homes[sid]["organisation"] for sid in sorted(students)},
+        "balance": "groups" if by_country else "organisations",
+        "tolerance": policy.exchange.tolerance,
+    }
+    if priorities:
+        exchange["priorities"] = dict(sorted(priorities.items()))
+    instance["exchange"] = exchange
 
 
 def project_facts(*, keys) -> dict[str, dict[str, str]]:
@@ -276,8 +352,12 @@ FLOW_DIMENSIONS = ("direction", "country", "sector", "region")
 
 
 def _market(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A snapshot without what a policy adds (caps) or describes (meta)."""
-    return {k: v for k, v in (snapshot or {}).items() if k not in ("groups", "meta")}
+    """A snapshot without what a policy adds (caps, a balanced exchange's homes and
+    country groups, and the home organisations it lists) or describes (meta)."""
+    market = {k: v for k, v in (snapshot or {}).items() if k not in ("groups", "meta", "exchange")}
+    if "organisations" in market:
+        market["organisations"] = {k: v for k, v in market["organisations"].items() if v}
+    return market
 
 
 def run_compare(*, a: MatchRun, b: MatchRun) -> dict[str, Any]:
@@ -326,6 +406,7 @@ def run_compare(*, a: MatchRun, b: MatchRun) -> dict[str, Any]:
     da, db = suma.get("rank_distribution", {}), sumb.get("rank_distribution", {})
     ranks = sorted(set(da) | set(db), key=int)
     return {
+        "exchange": _compare_exchange(suma, sumb),
         "a": a.pk,
         "b": b.pk,
         "same_input": a.input_hash == b.input_hash,
@@ -337,6 +418,113 @@ def run_compare(*, a: MatchRun, b: MatchRun) -> dict[str, Any]:
             {"rank": int(r), "a": da.get(r, 0), "b": db.get(r, 0)} for r in ranks
         ],
     }
+
+
+def _compare_exchange(suma: dict[str, Any], sumb: dict[str, Any]) -> dict[str, Any]:
+    """The flows by home of two runs side by side: placements per home country and
+    host country, and per organisation its exports, imports and net in each run
+    (None where a run has no flows by home: one summarised before they existed);
+    and each run's exchange figures (None: not a balanced exchange)."""
+    fa, fb = suma.get("exchange_flows"), sumb.get("exchange_flows")
+    ca = {(r["home"], r["host"]): r["count"] for r in (fa or {}).get("countries", [])}
+    cb = {(r["home"], r["host"]): r["count"] for r in (fb or {}).get("countries", [])}
+    oa, ob = (fa or {}).get("organisations", {}), (fb or {}).get("organisations", {})
+    zero = {"exports": 0, "imports": 0, "net": 0}
+    return {
+        "available": fa is not None and fb is not None,
+        "countries": [
+            {"home": home, "host": host, "a": ca.get((home, host), 0), "b": cb.get((home, host), 0)}
+            for home, host in sorted(set(ca) | set(cb))
+        ],
+        "organisations": [
+            {"organisation": org, "a": oa.get(org, zero), "b": ob.get(org, zero)}
+            for org in sorted(set(oa) | set(ob), key=lambda o: pk_of(o) or 0)
+        ],
+        "a": suma.get("exchange"),
+        "b": sumb.get("exchange"),
+    }
+
+
+# ---------------------------------------------------------------- homes' priorities
+
+
+def administered_organisations(*, user) -> set[int] | None:
+    """The organisations whose priority order `user` sets: None for officers (every
+    home, countries included), else those `user` administers."""
+    if can_run_match(user):
+        return None
+    rows = Affiliation.objects.filter(person=user, role=AffiliationRole.ADMIN)
+    return set(rows.values_list("organisation_id", flat=True))
+
+
+def home_candidates(*, call: Call) -> list[CandidateProfile]:
+    """The call's candidates in the market (a submitted application) with their home
+    organisation, by person number. One query."""
+    return list(
+        CandidateProfile.objects.filter(
+            user__applications__call=call,
+            user__applications__status=ApplicationStatus.SUBMITTED,
+        )
+        .select_related("user", "home_organisation")
+        .distinct()
+        .order_by("user_id")
+    )
+
+
+def home_priority_list(*, call: Call, user) -> list[HomePriority]:
+    """The priority orders of `call` that `user` may read (officers: all; an
+    organisation's admins: their organisation's)."""
+    qs = HomePriority.objects.filter(call=call).select_related("organisation")
+    allowed = administered_organisations(user=user)
+    if allowed is not None:
+        qs = qs.filter(organisation_id__in=allowed)
+    return list(qs.order_by("country", "organisation_id"))
+
+
+def home_priority_units(*, call: Call, user) -> list[dict[str, Any]]:
+    """The homes of `call`'s candidates whose order `user` may set, each with its
+    candidates: first those in its stored order, then the others (left to the
+    lottery). Countries (officers only) first, then organisations. Three queries."""
+    allowed = administered_organisations(user=user)
+    stored = {
+        (row.country, row.organisation_id): row for row in home_priority_list(call=call, user=user)
+    }
+    units: dict[tuple[str, int | None], dict[str, Any]] = {}
+    for profile in home_candidates(call=call):
+        org = profile.home_organisation
+        keys = [("", org.pk)]
+        if allowed is None:
+            keys.insert(0, (org.country, None))
+        elif org.pk not in allowed:
+            continue
+        for key in keys:
+            unit = units.setdefault(
+                key,
+                {
+                    "country": key[0],
+                    "organisation": org if key[1] else None,
+                    "people": {},
+                },
+            )
+            unit["people"][profile.user_id] = profile.user
+    out = []
+    for key, unit in sorted(
+        units.items(), key=lambda kv: (kv[0][1] is not None, kv[0][0], kv[0][1] or 0)
+    ):
+        row = stored.get(key)
+        order = [pk for pk in (row.candidates if row else []) if pk in unit["people"]]
+        rest = [pk for pk in unit["people"] if pk not in order]
+        out.append(
+            {
+                "country": unit["country"],
+                "organisation": unit["organisation"],
+                "key": unit["country"] or organisation_id(unit["organisation"].pk),
+                "ordered": [unit["people"][pk] for pk in order],
+                "unordered": [unit["people"][pk] for pk in rest],
+                "updated_at": row.updated_at if row else None,
+            }
+        )
+    return out
 
 
 def phase_opening_refusal(sender, *, call: Call, kind: str, **_kwargs) -> str | None:

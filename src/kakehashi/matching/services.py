@@ -20,10 +20,13 @@ import kakehashi_match as km
 from kakehashi.audit.services import audit_record
 from kakehashi.jobs.services import job_enqueue
 from kakehashi.matching.enums import RunStatus
-from kakehashi.matching.labels import FULL_REASONS
-from kakehashi.matching.models import MatchRun
+from kakehashi.matching.labels import EXCHANGE_REASONS, FULL_REASONS
+from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.rules import can_run_match
 from kakehashi.matching.selectors import (
+    administered_organisations,
+    candidate_homes,
+    home_candidates,
     match_instance_build,
     project_facts,
     published_run,
@@ -32,7 +35,7 @@ from kakehashi.matching.signals import run_published, run_publishing
 from kakehashi.matching.validators import policy_for_run
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
-from kakehashi.programs.policy import MatchPolicy
+from kakehashi.programs.policy import ROUND_TWO_MODES, MatchPolicy
 from kakehashi.programs.services import phase_require_open, policy_with_budget_caps
 from kakehashi_match.rounds import residual_instance
 
@@ -137,6 +140,11 @@ def run_start_second_round(
     their offer lapse (`declined`, engine ids, as the offers app knows them) leave
     the market. The residual market is frozen now, as the run's snapshot."""
     _require_officer(user)
+    if mode not in ROUND_TWO_MODES:
+        raise ValidationError(
+            _("Round two does not rebalance an exchange: choose another mode."),
+            code="round_two_mode",
+        )
     base_run = MatchRun.objects.get(pk=base_run.pk)
     if base_run.call_id != call.pk:
         raise ValidationError(_("The base run belongs to another call."), code="wrong_call")
@@ -195,6 +203,8 @@ def _unmatched_reason(entry: dict[str, Any]) -> str:
         return "not_ranked"
     if reasons and reasons <= FULL_REASONS:
         return "full"
+    if reasons & EXCHANGE_REASONS:
+        return "exchange"
     return "mixed"
 
 
@@ -205,8 +215,13 @@ def run_summary(
     check: dict[str, Any],
     facts: dict[str, dict[str, str]],
     round_two: dict[str, Any] | None = None,
+    homes: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """What the pages, the API and the comparison show of a run (plain data, ids only)."""
+    """What the pages, the API and the comparison show of a run (plain data, ids only).
+
+    With `homes` (each candidate's home organisation and country), the exchange
+    flows: placements per home country and host country, and per organisation its
+    exports (its candidates placed at other organisations) and imports."""
     engine = result["summary"]
     assignments = result["assignments"]
     students = result.get("students", {})
@@ -296,6 +311,12 @@ def run_summary(
         ],
         "flows": {dim: dict(sorted(c.items())) for dim, c in flows.items()},
     }
+    if homes is not None:
+        summary["exchange_flows"] = exchange_flows(
+            assignments=assignments, facts=facts, homes=homes
+        )
+    if "exchange" in result:
+        summary["exchange"] = _exchange_summary(result)
     if "groups" in result:
         summary["groups"] = result["groups"]
     if round_two is not None:
@@ -303,6 +324,66 @@ def run_summary(
         summary["kept"] = dict(sorted(round_two["kept"].items()))
         summary["declined"] = len(round_two["declined"])
     return summary
+
+
+def exchange_flows(
+    *,
+    assignments: dict[str, str | None],
+    facts: dict[str, dict[str, str]],
+    homes: dict[str, dict[str, str]],
+) -> dict[str, Any]:
+    """Who went where, by home: placements per (home country, host country), and per
+    organisation its exports, imports and net (imports − exports). A placement inside
+    the home organisation is neither an export nor an import."""
+    countries: Counter = Counter()
+    orgs: dict[str, dict[str, int]] = {}
+    for sid, key in assignments.items():
+        home = homes.get(sid)
+        if key is None or home is None:
+            continue
+        host = facts.get(key, {})
+        countries[(home["country"], host.get("country", ""))] += 1
+        if home["organisation"] != host.get("organisation"):
+            orgs.setdefault(home["organisation"], {"exports": 0, "imports": 0})["exports"] += 1
+            target = orgs.setdefault(host.get("organisation", ""), {"exports": 0, "imports": 0})
+            target["imports"] += 1
+    return {
+        "countries": [
+            {"home": a, "host": b, "count": n} for (a, b), n in sorted(countries.items())
+        ],
+        "organisations": {
+            org: {**row, "net": row["imports"] - row["exports"]}
+            for org, row in sorted(orgs.items())
+        },
+    }
+
+
+def _exchange_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """The engine's exchange figures a page shows: per unit exports, imports, net and
+    placements lost or gained against student mode; the certificate's balance,
+    priority respect and balanced-efficiency check."""
+    ex, cert = result["exchange"], result["certificate"]
+    return {
+        "balance": ex["balance"],
+        "tolerance": ex["tolerance"],
+        "placed": ex["placed"],
+        "placed_student_mode": ex["placed_student_mode"],
+        "lottery_units": ex.get("lottery_units", []),
+        "units": {
+            uid: {
+                "exports": u["exports"],
+                "imports": u["imports"],
+                "net": u["net"],
+                "lost": u["lost_vs_student_mode"],
+                "gained": u["gained_vs_student_mode"],
+            }
+            for uid, u in sorted(ex["units"].items())
+        },
+        "balanced": cert.get("balanced"),
+        "priority_respecting": cert.get("priority_respecting"),
+        "pareto_checked": (cert.get("pareto") or {}).get("checked", False),
+        "pareto_improvement": (cert.get("pareto") or {}).get("exists"),
+    }
 
 
 def _fail(run: MatchRun, exc: Exception) -> None:
@@ -348,6 +429,7 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
             check=check,
             facts=project_facts(keys=snapshot["projects"].keys()),
             round_two=round_two or None,
+            homes=candidate_homes(candidates=snapshot["students"]),
         )
     except Exception as exc:
         _fail(run, exc)
@@ -399,6 +481,66 @@ def run_on_job_retried(*, sender, job, user, previous_error: str = "", **kwargs)
         status=RunStatus.QUEUED, error="", updated_at=timezone.now()
     )
     run_audit(run, verb="run.retried", actor=user, data={"job": job.pk, "error": previous[:500]})
+
+
+# ---------------------------------------------------------------- homes' priorities
+
+
+@transaction.atomic
+def home_priority_set(
+    *, call: Call, user, candidates: list[int], country: str = "", organisation=None
+) -> HomePriority:
+    """Set a home's order of its own candidates in `call` (balanced exchange: who goes
+    first when places are scarce): a `country` (officers) or an `organisation`
+    (officers and its admins). Every person listed must be a candidate of the call
+    whose home is in that home, at most once; an empty list leaves the whole home to
+    the run's lottery. Audited as ``priority.set``."""
+    allowed = administered_organisations(user=user)
+    if allowed is not None and (organisation is None or organisation.pk not in allowed):
+        raise PermissionDenied(
+            _("Only program officers and the organisation's admins set its order.")
+        )
+    if bool(country) == (organisation is not None):
+        raise ValidationError(_("Name one home: a country or an organisation."), code="one_home")
+    if published_run(call=call, round=1) is not None:
+        raise ValidationError(
+            _("The match of this call is published; its homes' orders no longer change."),
+            code="already_published",
+        )
+    mine = {
+        p.user_id
+        for p in home_candidates(call=call)
+        if (
+            p.home_organisation.country == country
+            if country
+            else p.home_organisation_id == organisation.pk
+        )
+    }
+    errors = []
+    if len(set(candidates)) != len(candidates):
+        errors.append(_("A candidate is listed twice."))
+    strangers = [str(pk) for pk in candidates if pk not in mine]
+    if strangers:
+        errors.append(
+            _("Not candidates of this call from this home: %(ids)s.")
+            % {"ids": ", ".join(strangers)}
+        )
+    if errors:
+        raise ValidationError({"candidates": errors})
+    row, _created = HomePriority.objects.update_or_create(
+        call=call,
+        country=country,
+        organisation=organisation,
+        defaults={"candidates": list(candidates), "updated_by": user},
+    )
+    audit_record(
+        scope=call,
+        verb="priority.set",
+        actor=user,
+        target=country or f"organisation {organisation.pk}",
+        data={"candidates": list(candidates)},
+    )
+    return row
 
 
 # ---------------------------------------------------------------- publish

@@ -6,6 +6,7 @@ app_name = "matching"
 urlpatterns = [
     path("calls/<slug:slug>/runs/", views.runs_view, name="runs"),
     path("calls/<slug:slug>/compare/", views.compare_view, name="compare"),
+    path("calls/<slug:slug>/priorities/", views.priorities_view, name="priorities"),
     re_path(
         r"^calls/(?P<slug>[-a-zA-Z0-9_]+)/audit\.(?P<fmt>csv|json)$",
         views.audit_export_view,

@@ -22,12 +22,13 @@ from kakehashi.matching.forms import CALL_CAPS, RunStartForm, SecondRoundForm
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.presenters import compare_page, run_page
 from kakehashi.matching.selectors import (
+    home_priority_units,
     run_get_visible,
     run_list,
     run_publish_consequences,
     run_publish_preview,
 )
-from kakehashi.matching.services import run_publish, run_start
+from kakehashi.matching.services import home_priority_set, run_publish, run_start
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import PolicyError
 from kakehashi.programs.views import call_or_404
@@ -49,7 +50,13 @@ def runs_context(call: Call, form=None, second_form=None) -> dict[str, Any]:
     round_one = next((r for r in runs if r.round == 1 and r.is_published), None)
     round_two = next((r for r in runs if r.round == 2 and r.is_published), None)
     policy = call.policy
-    initial = {"mode": policy.mode, "seed": policy.seed, "cap_by": CALL_CAPS if policy.caps else ""}
+    initial = {
+        "mode": policy.mode,
+        "seed": policy.seed,
+        "cap_by": CALL_CAPS if policy.caps else "",
+        "exchange_level": policy.exchange.level if policy.exchange else "country",
+        "exchange_tolerance": policy.exchange.tolerance if policy.exchange else 0,
+    }
     return {
         "call": call,
         "runs": runs,
@@ -180,6 +187,51 @@ def compare_view(request, slug: str):
     elif request.GET.get("a") or request.GET.get("b"):
         context["error"] = _("Choose two runs of this call.")
     return render(request, "matching/compare.html", context)
+
+
+# ---------------------------------------------------------------- homes' priorities
+
+
+def _positions(post, unit: dict[str, Any]) -> list[int]:
+    """The candidates a unit's form numbered, in the order of their numbers (a blank
+    leaves the candidate to the lottery); ValueError on a number that is not one."""
+    numbered = []
+    for person in unit["ordered"] + unit["unordered"]:
+        value = (post.get(f"pos-{person.pk}") or "").strip()
+        if value:
+            numbered.append((int(value), person.pk))
+    return [pk for _n, pk in sorted(numbered)]
+
+
+@permission_required("matching.view_homepriority")
+def priorities_view(request, slug: str):
+    """Each home's order of its own candidates in a call, for a balanced exchange: a
+    country's (officers), an organisation's (officers and its admins). POST sets one."""
+    call = call_or_404(request.user, slug)
+    units = home_priority_units(call=call, user=request.user)
+    error = None
+    if request.method == "POST":
+        unit = next((u for u in units if u["key"] == request.POST.get("unit")), None)
+        if unit is None:
+            raise Http404
+        try:
+            order = _positions(request.POST, unit)
+            home_priority_set(
+                call=call,
+                user=request.user,
+                candidates=order,
+                country=unit["country"],
+                organisation=unit["organisation"],
+            )
+        except ValueError:
+            error = _("Number the candidates with whole numbers, or leave a number blank.")
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The order has been saved."))
+            return redirect("matching:priorities", slug=call.slug)
+    context = {"call": call, "units": units, "error": error}
+    return render(request, "matching/priorities.html", context)
 
 
 # ---------------------------------------------------------------- files

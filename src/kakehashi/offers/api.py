@@ -78,9 +78,14 @@ class ChoiceOut(Schema):
         ...,
         description=f"{', '.join(REASON_CODES[:-1])} or {REASON_CODES[-1]}.",
     )
-    your_position: int | None = Field(None, description="Your position on the host's list.")
+    your_position: int | None = Field(
+        None,
+        description="Your position on the host's list (lower_priority: in your home's order).",
+    )
     cutoff_position: int | None = Field(
-        None, description="Position of the last candidate admitted there."
+        None,
+        description="Position of the last candidate admitted there (lower_priority: of "
+        "the last candidate of your home placed there, in your home's order).",
     )
     message: str = Field(..., description="The reason as a sentence in the caller's language.")
 

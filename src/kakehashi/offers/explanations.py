@@ -7,7 +7,10 @@ decided, two positions in that order: the candidate's own and the cut-off's
 the two equally (ties mode: the tie was broken by the seeded lottery and the
 stable improvement cycles), the positions are equal and the choice is
 flagged ``tied_with_cutoff``; the sentence then says the place went to a
-candidate ranked equally, not higher. Sentences are built
+candidate ranked equally, not higher. A balanced exchange adds two reasons:
+``balance`` (the host's side could not receive one more) and ``lower_priority``
+(places went to candidates the candidate's own home put first; the positions
+are in the home's order). Sentences are built
 when they are read, so a page, an API answer and an e-mail each come out in
 the active language. Other candidates are never named: positions suffice.
 """
@@ -75,6 +78,15 @@ def _tied(choice: Choice) -> bool:
 
 
 def _positions(choice: Choice) -> str:
+    if choice.reason == "lower_priority":
+        if choice.your_position and choice.cutoff_position:
+            return _(
+                "In your home's order you were number %(yours)d; the last candidate of "
+                "your home placed there was number %(cutoff)d."
+            ) % {"yours": choice.your_position, "cutoff": choice.cutoff_position}
+        return ""
+    if choice.reason == "balance":
+        return ""
     if _tied(choice):
         return _(
             "On the host's list you were number %(yours)d, tied with the last candidate "
@@ -130,6 +142,15 @@ _REASON_SENTENCES = {
         "Your choice %(rank)d, “%(project)s”: the policy of this match favours the "
         "number of placements, and gave this place to someone else although the host "
         "ranked you higher."
+    ),
+    "balance": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: this match keeps the exchange balanced, "
+        "and the host's side could not receive one more intern without receiving more "
+        "than it sends."
+    ),
+    "lower_priority": gettext_lazy(
+        "Your choice %(rank)d, “%(project)s”: its places went to candidates of your "
+        "own home whom your home put before you."
     ),
 }
 

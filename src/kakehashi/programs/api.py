@@ -269,19 +269,27 @@ class CapOut(Schema):
     reserves: dict[str, int]
 
 
+class PolicyExchangeOut(Schema):
+    level: str = Field(description="country or organisation: what must balance")
+    tolerance: int = Field(description="each unit ends with |imports - exports| <= tolerance")
+
+
 class MatchPolicyIn(Schema):
-    """docs/calls.md: mode (student, host, welfare), seed, and caps (label, kind,
-    values, capacity, reserves). Unknown keys are refused, not ignored."""
+    """docs/calls.md: mode (student, host, welfare, exchange), seed, caps (label, kind,
+    values, capacity, reserves) and, in mode exchange only, exchange (level: country or
+    organisation, tolerance). Unknown keys are refused, not ignored."""
 
     mode: str = MatchPolicy.mode
     seed: int = MatchPolicy.seed
     caps: list[dict[str, Any]] = []
+    exchange: dict[str, Any] | None = None
 
 
 class MatchPolicyOut(Schema):
     mode: str
     seed: int
     caps: list[CapOut]
+    exchange: PolicyExchangeOut | None = Field(None, description="Only in mode exchange.")
 
 
 def _set(payload: Schema) -> dict:
@@ -437,6 +445,7 @@ def phase_undo_endpoint(request: HttpRequest, ref: str, kind: str):
     "/calls/{ref}/match-policy",
     response={200: MatchPolicyOut, **ERRORS},
     summary="A call's match policy (officers)",
+    exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
 @api_permission("programs.change_call", obj=_call)
 def match_policy_get(request: HttpRequest, ref: str):
@@ -447,6 +456,7 @@ def match_policy_get(request: HttpRequest, ref: str):
     "/calls/{ref}/match-policy",
     response={200: MatchPolicyOut, **ERRORS},
     summary="Replace a call's match policy (officers; audited); see docs/calls.md",
+    exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
 @api_permission("programs.change_call", obj=_call)
 def match_policy_put(request: HttpRequest, ref: str, payload: MatchPolicyIn):

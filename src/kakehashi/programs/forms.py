@@ -14,9 +14,9 @@ from kakehashi.core import limits
 from kakehashi.core.enums import Direction
 from kakehashi.people.enums import AcademicLevel
 from kakehashi.programs.enums import CallStatus
-from kakehashi.programs.labels import MODE_LABELS
+from kakehashi.programs.labels import EXCHANGE_LEVEL_LABELS, MODE_LABELS
 from kakehashi.programs.models import Program
-from kakehashi.programs.policy import CAP_KINDS, MATCH_MODES, Cap, PolicyError
+from kakehashi.programs.policy import CAP_KINDS, EXCHANGE_MODE, MATCH_MODES, Cap, PolicyError
 from kakehashi.programs.validators import LANGUAGE_RULES
 
 CAP_KIND_LABELS = {
@@ -104,6 +104,18 @@ class CallForm(forms.Form):
         min_value=0,
         help_text=_("Breaks ties in host rankings; the same seed gives the same match."),
     )
+    exchange_level = forms.ChoiceField(
+        label=_("Balance"),
+        choices=list(EXCHANGE_LEVEL_LABELS.items()),
+        required=False,
+        help_text=_("Balanced exchange only: what must import as many interns as it exports."),
+    )
+    exchange_tolerance = forms.IntegerField(
+        label=_("Tolerance"),
+        min_value=0,
+        required=False,
+        help_text=_("Balanced exchange only: how far imports and exports may differ."),
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +154,7 @@ class CallForm(forms.Form):
                 "mode": data["mode"],
                 "seed": data["seed"],
                 "caps": [f.as_cap() for f in caps],
+                **exchange_data(data),
             },
         }
 
@@ -164,7 +177,27 @@ class CallForm(forms.Form):
             "languages_rule": rules.get("languages_rule", "all"),
             "mode": policy.mode,
             "seed": policy.seed,
+            "exchange_level": policy.exchange.level if policy.exchange else "country",
+            "exchange_tolerance": policy.exchange.tolerance if policy.exchange else 0,
         }
+
+
+def exchange_data(data: dict) -> dict:
+    """The policy's ``exchange`` from a form's `exchange_level` and `exchange_tolerance`:
+    only in mode exchange (elsewhere the two fields are left unused)."""
+    if data.get("mode") != EXCHANGE_MODE:
+        return {}
+    tolerance = data.get("exchange_tolerance")
+    return {
+        "exchange": {
+            "level": data.get("exchange_level") or "country",
+            "tolerance": 0 if tolerance is None else tolerance,
+        }
+    }
+
+
+#: Where a policy's exchange errors go on a form.
+EXCHANGE_FIELDS = {"exchange.level": "exchange_level", "exchange.tolerance": "exchange_tolerance"}
 
 
 class CapForm(forms.Form):
@@ -241,6 +274,7 @@ class BaseCapFormSet(forms.BaseFormSet):
         """Place a refused policy's errors: mode and seed on `form`, each cap's on its
         row of `kept` (the rows the policy's caps were made from), the rest above the caps."""
         for name, errors in exc.fields.items():
+            name = EXCHANGE_FIELDS.get(name, name)
             if name in form.fields:
                 form.add_error(name, errors)
             else:

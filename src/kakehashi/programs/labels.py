@@ -13,4 +13,10 @@ MODE_LABELS = {
     "student": _("Student-proposing: the best stable result for candidates"),
     "host": _("Host-proposing: stable, and no better for any candidate"),
     "welfare": _("Most placements: may leave blocking pairs"),
+    "exchange": _("Balanced exchange: each side receives as many interns as it sends"),
+}
+#: What balances in a balanced exchange (``MatchPolicy.exchange.level``).
+EXCHANGE_LEVEL_LABELS = {
+    "country": _("Per country (Canada and Japan)"),
+    "organisation": _("Per organisation"),
 }

@@ -28,10 +28,18 @@ from kakehashi.core.enums import Direction
 from kakehashi.organisations.enums import OrganisationType
 from kakehashi.organisations.regions import REGIONS
 
-MATCH_MODES = ("student", "host", "welfare")
+MATCH_MODES = ("student", "host", "welfare", "exchange")
 CAP_KINDS = ("region", "sector", "direction")
-POLICY_KEYS = {"mode", "seed", "caps"}
+POLICY_KEYS = {"mode", "seed", "caps", "exchange"}
 CAP_KEYS = {"label", "kind", "values", "capacity", "reserves"}
+#: The mode that balances exports and imports (the engine's mode of the same name).
+EXCHANGE_MODE = "exchange"
+#: What balances in an exchange: each country (its organisations together) or each
+#: organisation.
+EXCHANGE_LEVELS = ("country", "organisation")
+EXCHANGE_KEYS = {"level", "tolerance"}
+#: Round two keeps round one's placements and does not rebalance an exchange.
+ROUND_TWO_MODES = tuple(m for m in MATCH_MODES if m != EXCHANGE_MODE)
 SEED_MAX = 2**63 - 1
 #: The engine's mode when caps apply: student-proposing with distributional caps.
 CAPPED_ENGINE_MODE = "flexible"
@@ -127,12 +135,26 @@ class Cap:
 
 
 @dataclasses.dataclass(frozen=True)
+class Exchange:
+    """A balanced exchange: every country (or organisation, by `level`) ends with
+    |imports − exports| ≤ `tolerance`."""
+
+    level: str = "country"
+    tolerance: int = 0
+
+    def to_data(self) -> dict[str, Any]:
+        return {"level": self.level, "tolerance": self.tolerance}
+
+
+@dataclasses.dataclass(frozen=True)
 class MatchPolicy:
-    """How a call's match is run. The default is student-proposing, seed 0, no cap."""
+    """How a call's match is run. The default is student-proposing, seed 0, no cap.
+    `exchange` is set exactly when the mode is ``exchange``."""
 
     mode: str = "student"
     seed: int = 0
     caps: tuple[Cap, ...] = ()
+    exchange: Exchange | None = None
 
     @property
     def engine_mode(self) -> str:
@@ -140,15 +162,20 @@ class MatchPolicy:
         return CAPPED_ENGINE_MODE if self.caps else self.mode
 
     def to_data(self) -> dict[str, Any]:
-        """The canonical JSON form (every key present)."""
-        return {"mode": self.mode, "seed": self.seed, "caps": [c.to_data() for c in self.caps]}
+        """The canonical JSON form (every key present; ``exchange`` only in that mode)."""
+        data = {"mode": self.mode, "seed": self.seed, "caps": [c.to_data() for c in self.caps]}
+        if self.exchange is not None:
+            data["exchange"] = self.exchange.to_data()
+        return data
 
     @classmethod
     def from_stored(cls, data: Any) -> MatchPolicy:
         """A policy as stored on a call or a run, read without checking it again
         (it was checked when it was saved); missing keys take their defaults."""
         data = data if isinstance(data, dict) else {}
+        exchange = data.get("exchange")
         return cls(
+            exchange=Exchange(**exchange) if isinstance(exchange, dict) else None,
             mode=data.get("mode", cls.mode),
             seed=data.get("seed", cls.seed),
             caps=tuple(
@@ -232,9 +259,47 @@ class _Parser:
                 ),
                 code="caps_need_student_mode",
             )
+        exchange = self.exchange(mode, data.get("exchange"))
         if self.fields or self.caps:
             raise PolicyError(fields=self.fields, caps=self.caps)
-        return MatchPolicy(mode=mode, seed=seed, caps=tuple(caps))
+        return MatchPolicy(mode=mode, seed=seed, caps=tuple(caps), exchange=exchange)
+
+    def exchange(self, mode: str, data: Any) -> Exchange | None:
+        """The exchange's settings: only in mode exchange (defaults: country, 0)."""
+        if mode != EXCHANGE_MODE:
+            if data is not None:
+                self.add(
+                    "exchange",
+                    _("Balance and tolerance apply only to the balanced exchange mode."),
+                    code="exchange_needs_exchange_mode",
+                )
+            return None
+        data = {} if data is None else data
+        if not isinstance(data, dict):
+            self.add("exchange", _("The exchange must be a JSON object."))
+            return Exchange()
+        unknown = sorted(set(data) - EXCHANGE_KEYS)
+        if unknown:
+            self.add(
+                "exchange",
+                _("Unknown keys in the exchange: %(keys)s.") % {"keys": ", ".join(unknown)},
+            )
+        level = data.get("level", Exchange.level)
+        if level not in EXCHANGE_LEVELS:
+            self.add(
+                "exchange.level",
+                _("The balance must be one of %(levels)s.")
+                % {"levels": ", ".join(EXCHANGE_LEVELS)},
+            )
+            level = Exchange.level
+        tolerance = data.get("tolerance", Exchange.tolerance)
+        if not _is_places(tolerance):
+            self.add(
+                "exchange.tolerance",
+                _("The tolerance must be a whole number from 0 to %(max)d.") % {"max": MAX_PLACES},
+            )
+            tolerance = 0
+        return Exchange(level=level, tolerance=tolerance)
 
     def _reserve_ids(self, caps_in: list) -> dict[str, int] | None:
         if self.organisations is None:

@@ -26,7 +26,7 @@ from kakehashi.programs.forms import (
     timezone_names,
 )
 from kakehashi.programs.home import home_sections
-from kakehashi.programs.labels import MODE_LABELS
+from kakehashi.programs.labels import EXCHANGE_LEVEL_LABELS, MODE_LABELS
 from kakehashi.programs.models import Call, Program
 from kakehashi.programs.policy import PolicyError
 from kakehashi.programs.selectors import (
@@ -120,6 +120,7 @@ def _call_page(request, call: Call, *, forms=None, errors=None, notice: str = ""
             ],
         },
         "mode_label": MODE_LABELS.get(policy["mode"], policy["mode"]),
+        "exchange_label": EXCHANGE_LEVEL_LABELS.get((policy.get("exchange") or {}).get("level")),
         "levels": [_label(AcademicLevel, v) for v in call.program.eligible_levels],
         "directions": [_label(Direction, v) for v in call.program.directions],
         "call": call,

@@ -21,6 +21,8 @@ def test_reason_codes_are_the_engines_in_order():
         "organisation_full",
         "group_cap_reached",
         "blocking_pair",
+        "balance",
+        "lower_priority",
     )
 
 

@@ -133,11 +133,12 @@ def test_export_queries_do_not_grow(django_assert_num_queries, call):
 
 
 #: Account, languages, affiliations, affiliation requests, profile (+ fields), tokens,
-#: audit; applications, host rankings, projects, offers, published runs, notifications;
-#: documents, referees; funding's payments; reviewer profile (+ fields), bids, reviews,
-#: discussion comments; mobility plans (their coverages and contacts prefetched only
-#: when there is a plan); internships, agreement approvals, research attestations.
-EXPORT_QUERIES = 25
+#: audit; applications, host rankings, projects, offers, published runs, homes' orders,
+#: notifications; documents, referees; funding's payments; reviewer profile (+ fields),
+#: bids, reviews, discussion comments; mobility plans (their coverages and contacts
+#: prefetched only when there is a plan); internships, agreement approvals, research
+#: attestations.
+EXPORT_QUERIES = 26
 
 
 @pytest.mark.django_db

@@ -210,7 +210,7 @@ def test_call_create_errors_name_their_fields_and_nothing_is_saved(world):
     assert answer["error"]["status"] == 422
     assert answer["error"]["fields"] == {
         "ranking_limit": ["The ranking limit must be from 1 to 20."],
-        "match_policy.mode": ["The mode must be one of student, host, welfare."],
+        "match_policy.mode": ["The mode must be one of student, host, welfare, exchange."],
         "match_policy.caps.0.values": ["List at least one value."],
         "match_policy.caps.0.capacity": ["The capacity must be a whole number from 0 to 32767."],
     }

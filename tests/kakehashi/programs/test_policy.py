@@ -135,7 +135,10 @@ def test_policy_reserves_resolved_by_the_organisation_lookup():
     [
         ([], {"__all__": ["The match policy must be a JSON object."]}),
         ({"cap": []}, {"__all__": ["Unknown keys in the match policy: cap."]}),
-        ({"mode": "lottery"}, {"mode": ["The mode must be one of student, host, welfare."]}),
+        (
+            {"mode": "lottery"},
+            {"mode": ["The mode must be one of student, host, welfare, exchange."]},
+        ),
         ({"seed": -1}, {"seed": ["The seed must be a whole number from 0."]}),
         ({"seed": True}, {"seed": ["The seed must be a whole number from 0."]}),
         ({"seed": SEED_MAX + 1}, {"seed": ["The seed must be a whole number from 0."]}),

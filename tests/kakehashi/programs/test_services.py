@@ -155,7 +155,7 @@ def test_match_policy_from_data_names_each_error_by_path():
 
     assert _errors(exc) == {
         "__all__": ["Unknown keys in the match policy: extra."],
-        "mode": ["The mode must be one of student, host, welfare."],
+        "mode": ["The mode must be one of student, host, welfare, exchange."],
         "seed": ["The seed must be a whole number from 0."],
         "caps.0.label": ["Give the cap a label."],
         "caps.0.kind": ["The kind must be one of region, sector, direction."],
