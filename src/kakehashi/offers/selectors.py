@@ -15,6 +15,7 @@ from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kakehashi.matching.labels import EXCHANGE_REASONS
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.selectors import candidate_id
 from kakehashi.offers.enums import OfferStatus
@@ -192,6 +193,14 @@ class RankedOutcome:
     placed_elsewhere: bool
     position: int | None = None  # on the host's list used by the match
     candidate: Any = None  # User
+    #: In a balanced exchange, why they did not come here although they preferred it:
+    #: ``balance`` or ``lower_priority`` (matching.labels.EXCHANGE_REASONS); else "".
+    reason: str = ""
+
+    @property
+    def sentence(self) -> str:
+        """What became of them, as the interns page and the API say it."""
+        return ranked_outcome_sentence(self)
 
 
 @dataclass
@@ -261,15 +270,68 @@ def _ranked_not_here(run, snapshot: dict, project_key: str, mine: set[str]) -> l
     return outcomes
 
 
+def _exchange_reasons(runs, entries: dict) -> None:
+    """Give each not-here outcome of a balanced-exchange run the engine's reason when it
+    is the exchange's (``balance``, ``lower_priority``): one query for all such runs,
+    reading only those candidates' explanations, none without an exchange run."""
+    wanted: dict[int, dict[str, list[tuple[str, RankedOutcome]]]] = {}
+    by_round = {(run.call_id, run.round): run for run in runs if run.mode == "exchange"}
+    for entry in entries.values():
+        for outcome in entry.not_here:
+            run = by_round.get((entry.call.pk, outcome.round))
+            if run is not None:
+                wanted.setdefault(run.pk, {}).setdefault(outcome.student, []).append(
+                    (entry.project.key, outcome)
+                )
+    if not wanted:
+        return
+    students = sorted({sid for per in wanted.values() for sid in per})
+    names = {sid: f"s{i}" for i, sid in enumerate(students)}
+    rows = (
+        MatchRun.objects.filter(pk__in=wanted)
+        .annotate(
+            **{
+                name: KeyTransform(sid, KeyTransform("students", "result"))
+                for sid, name in names.items()
+            }
+        )
+        .only("id")
+    )
+    for row in rows:
+        for sid, pairs in wanted[row.pk].items():
+            choices = (getattr(row, names[sid]) or {}).get("better_choices", [])
+            reasons = {c["project"]: c["reason"] for c in choices}
+            for project_key, outcome in pairs:
+                if reasons.get(project_key) in EXCHANGE_REASONS:
+                    outcome.reason = reasons[project_key]
+
+
 def ranked_outcome_sentence(outcome: RankedOutcome) -> str:
     """`outcome` as the interns page says it, in the active language (names in its order)."""
     name = person_name(outcome.candidate) if outcome.candidate is not None else ""
     values = {"name": name, "position": outcome.position}
-    text = (
-        _("%(name)s (number %(position)s on your list) was placed in another project.")
-        if outcome.placed_elsewhere
-        else _("%(name)s (number %(position)s on your list) was not placed.")
-    ) % values
+    if outcome.reason == "balance":
+        text = (
+            _(
+                "%(name)s (number %(position)s on your list) could not be placed here: one "
+                "more intern here would have unbalanced the exchange."
+            )
+            % values
+        )
+    elif outcome.reason == "lower_priority":
+        text = (
+            _(
+                "%(name)s (number %(position)s on your list) could not be placed here: "
+                "their home put other candidates first."
+            )
+            % values
+        )
+    elif outcome.placed_elsewhere:
+        text = (
+            _("%(name)s (number %(position)s on your list) was placed in another project.") % values
+        )
+    else:
+        text = _("%(name)s (number %(position)s on your list) was not placed.") % values
     if outcome.round > 1:
         text = _("Round %(n)s:") % {"n": outcome.round} + " " + text
     return text
@@ -308,7 +370,7 @@ def interns_for_supervisor(*, supervisor) -> list[ProjectInterns]:
             # Student → project key or null: strings only, never the explanations.
             result_assignments=KeyTransform("assignments", "result"),
         )
-        .only("id", "call_id", "round", "published_at")
+        .only("id", "call_id", "round", "published_at", "mode")
     )
     entries = {p.pk: ProjectInterns(project=p, call=p.call) for p in projects}
     mine_keys = {p.key for p in projects}
@@ -338,6 +400,7 @@ def interns_for_supervisor(*, supervisor) -> list[ProjectInterns]:
             entries[project.pk].not_here.extend(
                 _ranked_not_here(run, snapshot, project.key, mine_keys)
             )
+    _exchange_reasons(runs, entries)
     cutoff_ids.update(
         uid
         for entry in entries.values()

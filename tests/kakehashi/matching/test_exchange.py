@@ -395,3 +395,32 @@ def test_call_form_keeps_an_exchange_policy_and_places_its_errors(client, db):
     )
     assert refused.status_code == 200
     assert "Caps are applied only by student-proposing matching" in refused.content.decode()
+
+
+def test_host_reads_why_a_ranked_candidate_did_not_come(exchange_market, start, client):
+    """sup-jp ranked ca1 and ca2; ca1 holds jp. ca2 missed jp2 for the balance and jp
+    for their home's order: the host reads both, on the page and in the API, and the
+    page costs the same queries with or without the exchange's reasons."""
+    from kakehashi.matching.services import run_publish
+    from tests.kakehashi.api_helpers import API, body, token_client
+
+    # Imported here like run_publish above: only these tests publish.
+    m = exchange_market
+    run = start(m, policy={"mode": "exchange"})
+    run_publish(run=run, user=m.officer)
+    supervisor = m.call.projects.get(key="jp").supervisions.get().person
+    name = f"{m.ca2.given_name} {m.ca2.family_name}".strip()
+    balance = (
+        f"{name} (number 2 on your list) could not be placed here: one more intern here "
+        "would have unbalanced the exchange."
+    )
+    priority = (
+        f"{name} (number 2 on your list) could not be placed here: their home put other "
+        "candidates first."
+    )
+    data = body(token_client(supervisor).get(f"{API}/me/interns"))
+    said = {i["project"]["key"]: [o["message"] for o in i["not_here"]] for i in data["items"]}
+    assert said == {"jp": [priority], "jp2": [balance]}
+    client.force_login(supervisor)
+    page = client.get("/interns/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert balance in page and priority in page
