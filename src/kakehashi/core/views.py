@@ -2,6 +2,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
 from django.http import Http404
@@ -44,6 +45,26 @@ def form_add_service_error(form, exc) -> None:
             form.add_error(target, ValidationError(errors))
     else:
         form.add_error(None, exc)
+
+
+def form_submit(request, form, action, *, success: str, error_field: str | None = None) -> bool:
+    """The POST step of a page's form: validate `form`, then call `action` with its
+    cleaned data. A service's ValidationError lands on the form: on `error_field` when
+    given, else where `form_add_service_error` puts it. On success `success` is queued as
+    a message. True when the action was done, so the caller redirects; False when the
+    caller shows the form again with its errors."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        if error_field is None:
+            form_add_service_error(form, exc)
+        else:
+            form.add_error(error_field, exc)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def render_page_or_fragment(request, page: str, fragment: str, context: dict):

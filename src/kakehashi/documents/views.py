@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_submit
 from kakehashi.documents.forms import DocumentUploadForm, LetterForm, RefereeForm
 from kakehashi.documents.models import Document, Referee
 from kakehashi.documents.selectors import (
@@ -74,20 +75,20 @@ def documents_mine(request):
 @permission_required("documents.add_document")
 def document_upload_view(request):
     form = DocumentUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            document_upload(
-                owner=request.user,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            messages.success(request, _("Your document has been uploaded."))
-            return redirect("documents:mine")
-    context = _mine_context(request.user, upload_form=form)
-    return render(request, "documents/mine.html", context, status=400)
+    if form_submit(
+        request,
+        form,
+        lambda data: document_upload(owner=request.user, kind=data["kind"], upload=data["file"]),
+        success=_("Your document has been uploaded."),
+        error_field="file",
+    ):
+        return redirect("documents:mine")
+    return _mine_again(request, upload_form=form)
+
+
+def _mine_again(request, **forms):
+    """The documents page again with a refused form (400)."""
+    return render(request, "documents/mine.html", _mine_context(request.user, **forms), status=400)
 
 
 @require_POST
@@ -108,16 +109,14 @@ def document_file(request, pk: int):
 @permission_required("documents.add_referee")
 def referee_add_view(request):
     form = RefereeForm(request.POST)
-    if form.is_valid():
-        try:
-            referee_add(candidate=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Your referee has been sent a link to upload a letter."))
-            return redirect("documents:mine")
-    context = _mine_context(request.user, referee_form=form)
-    return render(request, "documents/mine.html", context, status=400)
+    if form_submit(
+        request,
+        form,
+        lambda data: referee_add(candidate=request.user, **data),
+        success=_("Your referee has been sent a link to upload a letter."),
+    ):
+        return redirect("documents:mine")
+    return _mine_again(request, referee_form=form)
 
 
 @require_POST

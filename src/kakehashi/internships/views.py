@@ -118,6 +118,16 @@ def _done(request, internship, message: str):
     return redirect("internships:detail", pk=internship.pk)
 
 
+def _act(request, internship, action, done: str, **forms):
+    """Call the service `action`: refused, its reason on the page (on the form when one
+    is given, else as a message); done, back to the internship with `done`."""
+    try:
+        action()
+    except ValidationError as exc:
+        return _refused(request, internship, exc, **forms)
+    return _done(request, internship, done)
+
+
 def _refused(request, internship, exc: ValidationError, **forms):
     if not forms:
         messages.error(request, " ".join(exc.messages))
@@ -138,11 +148,13 @@ def agreement_edit(request, pk: int):
     form = f.AgreementForm(request.POST, agreement=agreement)
     if not form.is_valid():
         return _detail(request, internship, status=400, agreement_form=form)
-    try:
-        agreement_update(agreement=agreement, actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _refused(request, internship, exc, agreement_form=form)
-    return _done(request, internship, _("The agreement was saved as a new version."))
+    return _act(
+        request,
+        internship,
+        lambda: agreement_update(agreement=agreement, actor=request.user, **form.cleaned_data),
+        _("The agreement was saved as a new version."),
+        agreement_form=form,
+    )
 
 
 @require_POST
@@ -176,11 +188,13 @@ def agreement_parties(request, pk: int):
     for field in ("home_supervisor", "partner_signatory"):
         if form.fields[field].choices[1:] and field in request.POST:
             people[field] = int(form.cleaned_data[field]) if form.cleaned_data[field] else None
-    try:
-        agreement_parties_set(agreement=agreement, actor=request.user, **people)
-    except ValidationError as exc:
-        return _refused(request, internship, exc, parties_form=form)
-    return _done(request, internship, _("The parties were named."))
+    return _act(
+        request,
+        internship,
+        lambda: agreement_parties_set(agreement=agreement, actor=request.user, **people),
+        _("The parties were named."),
+        parties_form=form,
+    )
 
 
 @require_POST
@@ -213,8 +227,12 @@ def agreement_approve_view(request, pk: int):
     return _done(request, internship, _("Your approval was recorded."))
 
 
-def _amendment(internship, number: int):
-    return Amendment.objects.filter(agreement__internship=internship, number=number).first()
+def _on_amendment(internship, number: int, action) -> None:
+    """`action(amendment)` on the internship's amendment `number`; refused when none."""
+    amendment = Amendment.objects.filter(agreement__internship=internship, number=number).first()
+    if amendment is None:
+        raise ValidationError(_("No such amendment."))
+    action(amendment)
 
 
 @require_POST
@@ -225,41 +243,48 @@ def amendment_add(request, pk: int):
     agreement = agreement_of(internship)
     if agreement is None or not form.is_valid():
         return _detail(request, internship, status=400, amendment_form=form)
-    try:
-        amendment_propose(agreement=agreement, actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _refused(request, internship, exc, amendment_form=form)
-    return _done(request, internship, _("The amendment was proposed to the parties."))
+    return _act(
+        request,
+        internship,
+        lambda: amendment_propose(agreement=agreement, actor=request.user, **form.cleaned_data),
+        _("The amendment was proposed to the parties."),
+        amendment_form=form,
+    )
 
 
 @require_POST
 @permission_required("internships.approve_amendment", obj=_internship)
 def amendment_approve_view(request, pk: int, number: int):
     internship = request.permission_object
-    amendment = _amendment(internship, number)
-    try:
-        if amendment is None:
-            raise ValidationError(_("No such amendment."))
-        amendment_approve(
-            amendment=amendment, actor=request.user, party=request.POST.get("party") or None
-        )
-    except ValidationError as exc:
-        return _refused(request, internship, exc)
-    return _done(request, internship, _("Your approval of the amendment was recorded."))
+    party = request.POST.get("party") or None
+    return _act(
+        request,
+        internship,
+        lambda: _on_amendment(
+            internship,
+            number,
+            lambda amendment: amendment_approve(
+                amendment=amendment, actor=request.user, party=party
+            ),
+        ),
+        _("Your approval of the amendment was recorded."),
+    )
 
 
 @require_POST
 @permission_required("internships.add_amendment", obj=_internship)
 def amendment_withdraw_view(request, pk: int, number: int):
     internship = request.permission_object
-    amendment = _amendment(internship, number)
-    try:
-        if amendment is None:
-            raise ValidationError(_("No such amendment."))
-        amendment_withdraw(amendment=amendment, actor=request.user)
-    except ValidationError as exc:
-        return _refused(request, internship, exc)
-    return _done(request, internship, _("The amendment was withdrawn."))
+    return _act(
+        request,
+        internship,
+        lambda: _on_amendment(
+            internship,
+            number,
+            lambda amendment: amendment_withdraw(amendment=amendment, actor=request.user),
+        ),
+        _("The amendment was withdrawn."),
+    )
 
 
 @require_POST
@@ -270,27 +295,31 @@ def sensitivity_view(request, pk: int):
     form = f.SensitivityForm(request.POST, areas=areas)
     if not form.is_valid():
         return _detail(request, internship, status=400, sensitivity_form=form)
-    try:
-        sensitivity_set(
+    data = form.cleaned_data
+    return _act(
+        request,
+        internship,
+        lambda: sensitivity_set(
             internship=internship,
             actor=request.user,
-            sensitivity=form.cleaned_data["sensitivity"],
-            area_code=form.cleaned_data["area"],
-        )
-    except ValidationError as exc:
-        return _refused(request, internship, exc, sensitivity_form=form)
-    return _done(request, internship, _("The decision was recorded."))
+            sensitivity=data["sensitivity"],
+            area_code=data["area"],
+        ),
+        _("The decision was recorded."),
+        sensitivity_form=form,
+    )
 
 
 @require_POST
 @permission_required("internships.attest", obj=_internship)
 def attest_view(request, pk: int):
     internship = request.permission_object
-    try:
-        attest(internship=internship, actor=request.user)
-    except ValidationError as exc:
-        return _refused(request, internship, exc)
-    return _done(request, internship, _("Your attestation was recorded."))
+    return _act(
+        request,
+        internship,
+        lambda: attest(internship=internship, actor=request.user),
+        _("Your attestation was recorded."),
+    )
 
 
 @require_POST
@@ -300,11 +329,13 @@ def screening_view(request, pk: int):
     form = f.ScreeningForm(request.POST)
     if not form.is_valid():
         return _detail(request, internship, status=400, screening_form=form)
-    try:
-        screening_record(internship=internship, actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _refused(request, internship, exc, screening_form=form)
-    return _done(request, internship, _("The screening was recorded."))
+    return _act(
+        request,
+        internship,
+        lambda: screening_record(internship=internship, actor=request.user, **form.cleaned_data),
+        _("The screening was recorded."),
+        screening_form=form,
+    )
 
 
 @require_http_methods(["GET", "POST"])

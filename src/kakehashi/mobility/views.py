@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_add_service_error, render_page_or_fragment
+from kakehashi.core.views import form_submit, render_page_or_fragment
 from kakehashi.documents.views import pdf_response
 from kakehashi.mobility.enums import StepOwner
 from kakehashi.mobility.forms import (
@@ -167,81 +167,95 @@ def document_file(request, document_id: int):
     return pdf_response(document.file, document.filename)
 
 
+def _submit(request, plan, form_name: str, form, action, *, success: str, anchor: str = ""):
+    """A checklist form's POST: done, back to the checklist at `anchor`; refused, the
+    checklist again with the form's errors (422)."""
+    if form_submit(request, form, action, success=success):
+        return _back(plan, anchor)
+    return _again(request, plan, **{form_name: form})
+
+
+def _remove(request, plan, items, item_id: int, remove, *, success: str, anchor: str):
+    """Remove one of the plan's `items` (a coverage, a contact); another plan's is a 404."""
+    item = next((i for i in items if i.pk == item_id), None)
+    if item is None:
+        raise Http404
+    remove(item)
+    messages.success(request, success)
+    return _back(plan, anchor)
+
+
 @require_POST
 @permission_required("mobility.change_plan", obj=_plan)
 def facts_view(request, internship_id: int):
     plan = request.permission_object
-    form = FactsForm(request.POST)
-    if form.is_valid():
-        try:
-            plan_update(
-                plan=plan,
-                actor=request.user,
-                paid=form.cleaned_data["paid"],
-                nationality=form.cleaned_data["nationality"],
-            )
-        except ValidationError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("The route has been derived again."))
-            return _back(plan)
-    return _again(request, plan, facts_form=form)
+    return _submit(
+        request,
+        plan,
+        "facts_form",
+        FactsForm(request.POST),
+        lambda data: plan_update(
+            plan=plan, actor=request.user, paid=data["paid"], nationality=data["nationality"]
+        ),
+        success=_("The route has been derived again."),
+    )
 
 
 @require_POST
 @permission_required("mobility.change_travel", obj=_plan)
 def coverage_add_view(request, internship_id: int):
     plan = request.permission_object
-    form = CoverageForm(request.POST)
-    if form.is_valid():
-        try:
-            coverage_add(plan=plan, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("The coverage has been added."))
-            return _back(plan, "#insurance")
-    return _again(request, plan, coverage_form=form)
+    return _submit(
+        request,
+        plan,
+        "coverage_form",
+        CoverageForm(request.POST),
+        lambda data: coverage_add(plan=plan, actor=request.user, **data),
+        success=_("The coverage has been added."),
+        anchor="#insurance",
+    )
 
 
 @require_POST
 @permission_required("mobility.change_travel", obj=_plan)
 def coverage_remove_view(request, internship_id: int, coverage_id: int):
     plan = request.permission_object
-    coverage = next((c for c in plan.coverages.all() if c.pk == coverage_id), None)
-    if coverage is None:
-        raise Http404
-    coverage_remove(coverage=coverage, actor=request.user)
-    messages.success(request, _("The coverage has been removed."))
-    return _back(plan, "#insurance")
+    return _remove(
+        request,
+        plan,
+        plan.coverages.all(),
+        coverage_id,
+        lambda coverage: coverage_remove(coverage=coverage, actor=request.user),
+        success=_("The coverage has been removed."),
+        anchor="#insurance",
+    )
+
+
+def _travel_set(plan, actor, data) -> None:
+    zone = zoneinfo.ZoneInfo(plan.timezone)
+    # The form's times are the destination's local times.
+    arrival, departure = (
+        data[name].replace(tzinfo=zone) if data[name] else None
+        for name in ("arrival_at", "departure_at")
+    )
+    travel_set(
+        plan=plan, actor=actor, arrival_at=arrival, departure_at=departure, notes=data["notes"]
+    )
 
 
 @require_POST
 @permission_required("mobility.change_travel", obj=_plan)
 def travel_view(request, internship_id: int):
     plan = request.permission_object
-    form = TravelForm(request.POST)
-    if form.is_valid():
-        zone = zoneinfo.ZoneInfo(plan.timezone)
-        # The form's times are the destination's local times.
-        arrival, departure = (
-            form.cleaned_data[name].replace(tzinfo=zone) if form.cleaned_data[name] else None
-            for name in ("arrival_at", "departure_at")
-        )
-        try:
-            travel_set(
-                plan=plan,
-                actor=request.user,
-                arrival_at=arrival,
-                departure_at=departure,
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("Your travel has been saved."))
-            return _back(plan, "#travel")
-    return _again(request, plan, travel_form=form)
+    return _submit(
+        request,
+        plan,
+        "travel_form",
+        TravelForm(request.POST),
+        lambda data: _travel_set(plan, request.user, data),
+        success=_("Your travel has been saved."),
+        anchor="#travel",
+    )
 
 
 @require_POST
@@ -261,28 +275,30 @@ def check_in_view(request, internship_id: int):
 @permission_required("mobility.change_travel", obj=_plan)
 def contact_add_view(request, internship_id: int):
     plan = request.permission_object
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            contact_add(plan=plan, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("The contact has been added."))
-            return _back(plan, "#contacts")
-    return _again(request, plan, contact_form=form)
+    return _submit(
+        request,
+        plan,
+        "contact_form",
+        ContactForm(request.POST),
+        lambda data: contact_add(plan=plan, actor=request.user, **data),
+        success=_("The contact has been added."),
+        anchor="#contacts",
+    )
 
 
 @require_POST
 @permission_required("mobility.change_travel", obj=_plan)
 def contact_remove_view(request, internship_id: int, contact_id: int):
     plan = request.permission_object
-    contact = next((c for c in plan.contacts.all() if c.pk == contact_id), None)
-    if contact is None:
-        raise Http404
-    contact_remove(contact=contact, actor=request.user)
-    messages.success(request, _("The contact has been removed."))
-    return _back(plan, "#contacts")
+    return _remove(
+        request,
+        plan,
+        plan.contacts.all(),
+        contact_id,
+        lambda contact: contact_remove(contact=contact, actor=request.user),
+        success=_("The contact has been removed."),
+        anchor="#contacts",
+    )
 
 
 @permission_required("mobility.view_at_risk")
