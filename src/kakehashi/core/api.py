@@ -380,23 +380,28 @@ class ImportOut(Schema):
 
 _CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
+#: OpenAPI description of a file field in a multipart form.
+FILE_FIELD = {"type": "string", "format": "binary"}
+
+
+def multipart_body(fields: dict[str, Any], **other_content: dict) -> dict[str, Any]:
+    """OpenAPI description (``openapi_extra``) of a required request body: a multipart
+    form whose `fields` are all required, or another content type of `other_content`
+    (keyed by content type)."""
+    form = {"type": "object", "properties": fields, "required": list(fields)}
+    content = {"multipart/form-data": {"schema": form}}
+    content.update({kind: {"schema": schema} for kind, schema in other_content.items()})
+    return {"requestBody": {"required": True, "content": content}}
+
+
 #: OpenAPI description of an import body: a multipart file or the raw file as the body.
-IMPORT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            },
-            "text/csv": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-        },
-    }
-}
+IMPORT_BODY = multipart_body(
+    {"file": FILE_FIELD},
+    **{
+        "text/csv": {"type": "string"},
+        "application/json": {"type": "array", "items": {"type": "object"}},
+    },
+)
 
 
 def import_request(request: HttpRequest, format: str | None, choices: tuple[str, ...]):

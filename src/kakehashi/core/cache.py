@@ -109,6 +109,12 @@ def public_key(request, name: str) -> str | None:
     user = getattr(request, "user", None)
     if user is None or user.is_authenticated:
         return None
+    return _key("public", request, name)
+
+
+def _key(kind: str, request, name: str, *more: str) -> str:
+    """A cache key of `kind` for `name` on this request: what every cached answer depends
+    on (data version, language, time zone, htmx or not, the path), and `more`."""
     parts = (
         name,
         data_version(request),
@@ -116,8 +122,9 @@ def public_key(request, name: str) -> str | None:
         timezone.get_current_timezone_name(),
         request.META.get("HTTP_HX_REQUEST", ""),
         request.get_full_path(),
+        *more,
     )
-    return "public:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def public_fragment(request, name: str, render) -> str:
@@ -126,6 +133,10 @@ def public_fragment(request, name: str, render) -> str:
     key = public_key(request, name)
     if key is None:
         return render()
+    return _cached(key, render)
+
+
+def _cached(key: str, render) -> str:
     html = cache.get(key)
     if html is None:
         html = render()
@@ -146,21 +157,8 @@ def visible_fragment(request, name: str, render, *, visible) -> str:
         user = getattr(request, "user", None)
         if not _seconds() or request.method != "GET" or user is None:
             return render()
-        parts = (
-            name,
-            data_version(request),
-            translation.get_language() or "",
-            timezone.get_current_timezone_name(),
-            request.META.get("HTTP_HX_REQUEST", ""),
-            request.get_full_path(),
-            repr(visible()),
-        )
-        key = "visible:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, _seconds())
-    return html
+        key = _key("visible", request, name, repr(visible()))
+    return _cached(key, render)
 
 
 class PublicAnswerCacheMiddleware:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.api import ERRORS, FILE_FIELD, Pagination, multipart_body
 from kakehashi.core.permissions import api_permission
 from kakehashi.documents.enums import MailLanguage
 from kakehashi.documents.models import Document, Referee
@@ -59,23 +59,9 @@ class RefereeIn(Schema):
 
 
 #: OpenAPI description of an upload: a multipart form with the kind and the PDF.
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "kind": {"type": "string", "enum": ["cv", "transcript"]},
-                        "file": {"type": "string", "format": "binary"},
-                    },
-                    "required": ["kind", "file"],
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = multipart_body(
+    {"kind": {"type": "string", "enum": ["cv", "transcript"]}, "file": FILE_FIELD}
+)
 
 PDF_RESPONSE = {
     "responses": {

@@ -611,30 +611,55 @@ def commitment_create(
             return []
         computed = internship_budget_lines(internship)
         targets = _targets(computed if lines is None else lines)
-        entries = _grant_entries(
-            internship=internship,
-            deltas=targets,
+        return _grant_book(
+            internship,
+            targets,
             kind=EntryKind.COMMITMENT,
-            actor=actor,
             memo=_("Commitment on the agreement"),
+            actor=actor,
             on=on,
+            reschedule=lambda: _schedule_create(
+                internship, computed, start=internship.start_date, last_day=internship.last_day
+            ),
+            verb="funding.committed",
+            data=lambda entries, invoices: {
+                "entries": [e.pk for e in entries],
+                "invoices": [i.number for i in invoices],
+                "totals": _keyed(targets, zeros=True),
+            },
         )
-        invoices = _invoice_to(internship, _granted(internship), actor=actor, on=on)
-        _schedule_create(
-            internship, computed, start=internship.start_date, last_day=internship.last_day
+
+
+def _keyed(amounts: dict, *, negate: bool = False, zeros: bool = False) -> dict[str, str]:
+    """Amounts by (funder, payer, currency) as ``{"funder:payer:currency": "amount"}``,
+    sorted, without the zeros unless `zeros`."""
+    return {
+        f"{f}:{p}:{c}": str(-a if negate else a)
+        for (f, p, c), a in sorted(amounts.items())
+        if a or zeros
+    }
+
+
+def _grant_book(
+    internship, deltas: dict, *, kind, memo: str, actor, on, reschedule, verb: str, data
+) -> list[Entry]:
+    """One change of the grant: book `deltas` as ledger entries of `kind`, invoice (or
+    credit) the partner the difference, `reschedule()` the intern's payments, and record
+    `verb` with `data(entries, invoices)` in the call's audit record when anything was
+    booked."""
+    entries = _grant_entries(
+        internship=internship, deltas=deltas, kind=kind, actor=actor, memo=memo, on=on
+    )
+    invoices = _invoice_to(internship, _granted(internship), actor=actor, on=on)
+    reschedule()
+    if entries:
+        audit_record(
+            scope=_scope(internship),
+            verb=verb,
+            actor=actor,
+            target=f"internship {internship.pk}",
+            data=data(entries, invoices),
         )
-        if entries:
-            audit_record(
-                scope=_scope(internship),
-                verb="funding.committed",
-                actor=actor,
-                target=f"internship {internship.pk}",
-                data={
-                    "entries": [e.pk for e in entries],
-                    "invoices": [i.number for i in invoices],
-                    "totals": {f"{f}:{p}:{c}": str(a) for (f, p, c), a in sorted(targets.items())},
-                },
-            )
     return entries
 
 
@@ -650,31 +675,21 @@ def commitment_adjust(
         granted = _granted(internship)
         keys = set(targets) | set(granted)
         deltas = {k: targets.get(k, Decimal(0)) - granted.get(k, Decimal(0)) for k in keys}
-        entries = _grant_entries(
-            internship=internship,
-            deltas=deltas,
+        return _grant_book(
+            internship,
+            deltas,
             kind=EntryKind.ADJUSTMENT,
-            actor=actor,
             memo=_("Adjustment on the amendment"),
+            actor=actor,
             on=on,
+            reschedule=lambda: schedule_rebuild(internship, last_day=last_day),
+            verb="funding.adjusted",
+            data=lambda entries, invoices: {
+                "entries": [e.pk for e in entries],
+                "invoices": [i.number for i in invoices],
+                "deltas": _keyed(deltas),
+            },
         )
-        invoices = _invoice_to(internship, _granted(internship), actor=actor, on=on)
-        schedule_rebuild(internship, last_day=last_day)
-        if entries:
-            audit_record(
-                scope=_scope(internship),
-                verb="funding.adjusted",
-                actor=actor,
-                target=f"internship {internship.pk}",
-                data={
-                    "entries": [e.pk for e in entries],
-                    "invoices": [i.number for i in invoices],
-                    "deltas": {
-                        f"{f}:{p}:{c}": str(a) for (f, p, c), a in sorted(deltas.items()) if a
-                    },
-                },
-            )
-    return entries
 
 
 def refund_pro_rata(*, internship, ended_on: dt.date, actor=None, on=None) -> list[Entry]:
@@ -696,32 +711,22 @@ def refund_pro_rata(*, internship, ended_on: dt.date, actor=None, on=None) -> li
             for key, amount in granted.items()
             if amount > 0
         }
-        entries = _grant_entries(
-            internship=internship,
-            deltas=deltas,
+        return _grant_book(
+            internship,
+            deltas,
             kind=EntryKind.REFUND,
-            actor=actor,
             memo=_("Pro-rata refund: ended on %(day)s") % {"day": ended_on.isoformat()},
+            actor=actor,
             on=on,
+            reschedule=lambda: schedule_rebuild(internship, last_day=ended_on),
+            verb="funding.refunded",
+            data=lambda entries, invoices: {
+                "ended_on": ended_on.isoformat(),
+                "entries": [e.pk for e in entries],
+                "credit_notes": [i.number for i in invoices],
+                "refunds": _keyed(deltas, negate=True),
+            },
         )
-        invoices = _invoice_to(internship, _granted(internship), actor=actor, on=on)
-        schedule_rebuild(internship, last_day=ended_on)
-        if entries:
-            audit_record(
-                scope=_scope(internship),
-                verb="funding.refunded",
-                actor=actor,
-                target=f"internship {internship.pk}",
-                data={
-                    "ended_on": ended_on.isoformat(),
-                    "entries": [e.pk for e in entries],
-                    "credit_notes": [i.number for i in invoices],
-                    "refunds": {
-                        f"{f}:{p}:{c}": str(-a) for (f, p, c), a in sorted(deltas.items()) if a
-                    },
-                },
-            )
-    return entries
 
 
 def payment_record(*, payment: Payment, actor, on: dt.date | None = None) -> Entry:

@@ -37,6 +37,7 @@ from kakehashi.internships.models import (
     SecurityReview,
 )
 from kakehashi.internships.parties import host_supervisor_ids, researchers_of
+from kakehashi.internships.services import internship_audit as _audit
 from kakehashi.people.names import person_name
 
 #: The columns of each list's CSV file (the first row names them; other columns are
@@ -53,16 +54,6 @@ NOT_CLEARED = {ScreeningOutcome.REFUSED}
 def current_list(kind: str) -> SecurityList | None:
     """The newest imported version of a list, or None."""
     return SecurityList.objects.filter(kind=kind).order_by("-version").first()
-
-
-def _audit(internship: Internship, verb: str, actor, data: dict) -> None:
-    audit_record(
-        scope=internship.offer.run.call,
-        verb=verb,
-        actor=actor,
-        target=f"internship {internship.pk}",
-        data=data,
-    )
 
 
 def security_list_import(

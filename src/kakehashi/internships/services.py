@@ -130,7 +130,8 @@ def internship_on_offer_accepted(sender, *, offer, candidate, **kwargs) -> None:
     internship_create_for_offer(offer=offer, actor=candidate)
 
 
-def _audit(internship: Internship, verb: str, actor, data: dict) -> None:
+def internship_audit(internship: Internship, verb: str, actor, data: dict) -> None:
+    """Record `verb` on the internship in its call's audit record."""
     audit_record(
         scope=internship.offer.run.call,
         verb=verb,
@@ -220,7 +221,7 @@ def agreement_create(*, internship: Internship, actor=None) -> Agreement | None:
         agreement.save()
         agreement.budget = _budget_lines(internship=internship, agreement=agreement)
         agreement.save(update_fields=["budget"])
-        _audit(
+        internship_audit(
             internship,
             "agreement.drafted",
             actor,
@@ -312,7 +313,7 @@ def agreement_update(*, agreement: Agreement, actor, **changes) -> Agreement:
         if {"start_date", "end_date"} & set(changed):
             agreement.budget = _budget_lines(internship=internship, agreement=agreement)
         agreement.save()
-        _audit(
+        internship_audit(
             internship,
             "agreement.edited",
             actor,
@@ -382,7 +383,7 @@ def agreement_parties_set(*, agreement: Agreement, actor, **people) -> Agreement
         internship.save(update_fields=["home_supervisor", "updated_at"])
         agreement.version += 1
         agreement.save()
-        _audit(
+        internship_audit(
             internship,
             "agreement.parties_named",
             actor,
@@ -464,7 +465,7 @@ def agreement_approve(*, agreement: Agreement, actor, party: str | None = None, 
             version=agreement.version,
             approved_at=now,
         )
-        _audit(
+        internship_audit(
             internship, "agreement.approved", actor, {"party": party, "version": agreement.version}
         )
         approved = set(
@@ -480,7 +481,9 @@ def agreement_approve(*, agreement: Agreement, actor, party: str | None = None, 
             internship.end_date = agreement.end_date
             internship.full_clean()
             internship.save(update_fields=["start_date", "end_date", "updated_at"])
-            _audit(internship, "agreement.in_force", actor, {"version": agreement.version})
+            internship_audit(
+                internship, "agreement.in_force", actor, {"version": agreement.version}
+            )
             agreement_approved.send(
                 sender=Internship, internship=internship, agreement=agreement, actor=actor
             )
@@ -587,7 +590,7 @@ def amendment_propose(
             internship=internship, agreement=agreement, amendment=amendment
         )
         amendment.save(update_fields=["budget"])
-        _audit(
+        internship_audit(
             internship,
             "amendment.proposed",
             actor,
@@ -611,7 +614,7 @@ def amendment_withdraw(*, amendment: Amendment, actor) -> Amendment:
             )
         amendment.status = AmendmentStatus.WITHDRAWN
         amendment.save(update_fields=["status", "updated_at"])
-        _audit(internship, "amendment.withdrawn", actor, {"number": amendment.number})
+        internship_audit(internship, "amendment.withdrawn", actor, {"number": amendment.number})
     return amendment
 
 
@@ -642,7 +645,7 @@ def amendment_approve(*, amendment: Amendment, actor, party: str | None = None, 
             version=0,
             approved_at=now,
         )
-        _audit(
+        internship_audit(
             internship, "amendment.approved", actor, {"number": amendment.number, "party": party}
         )
         approved = set(amendment.approvals.values_list("party", flat=True))
@@ -673,7 +676,7 @@ def _amendment_apply(*, amendment: Amendment, actor, now) -> None:
         agreement.save(update_fields=["start_date", "end_date", "updated_at"])
     internship.full_clean()
     internship.save()
-    _audit(
+    internship_audit(
         internship,
         "amendment.in_force",
         actor,
@@ -683,7 +686,7 @@ def _amendment_apply(*, amendment: Amendment, actor, now) -> None:
         sender=Internship, internship=internship, amendment=amendment, changes=changes, actor=actor
     )
     if amendment.kind == AmendmentKind.EARLY_END:
-        _audit(
+        internship_audit(
             internship,
             "internship.ended_early",
             actor,
@@ -723,7 +726,7 @@ def internship_advance(*, internship: Internship, now: dt.datetime | None = None
     if new != status:
         internship.status = new
         internship.save(update_fields=["status", "updated_at"])
-        _audit(
+        internship_audit(
             internship,
             "internship.status",
             None,

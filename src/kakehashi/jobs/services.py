@@ -216,16 +216,8 @@ def jobs_reap(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
                 "%(seconds)s seconds). It was tried %(n)s times and is not tried again.",
                 job.attempts,
             ) % {"n": job.attempts, "seconds": settings.JOBS_HEARTBEAT_TIMEOUT}
-            if same.update(
-                status=JobStatus.FAILED,
-                error=error,
-                message=error[:300],
-                finished_at=now,
-                updated_at=now,
-            ):
-                logger.error("job %s: gave up after %s attempts", job.pk, job.attempts)
-                done["failed"].append(job.pk)
-                job_failed.send(sender=Job, job=Job.objects.get(pk=job.pk))
+            why = ("job %s: gave up after %s attempts", job.pk, job.attempts)
+            _fail(same, job=job, error=error, now=now, done=done, log=why)
     if settings.JOBS_TIME_LIMIT:
         _fail_overdue(now=now, done=done)
     lost = Job.objects.filter(status=JobStatus.QUEUED, updated_at__lt=stale).order_by("pk")
@@ -251,16 +243,20 @@ def _fail_overdue(*, now: dt.datetime, done: dict[str, list[int]]) -> None:
             "is not tried again."
         ) % {"seconds": limit}
         same = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
-        if same.update(
-            status=JobStatus.FAILED,
-            error=error,
-            message=error[:300],
-            finished_at=now,
-            updated_at=now,
-        ):
-            logger.error("job %s: running for more than %s seconds, failed", job.pk, limit)
-            done["failed"].append(job.pk)
-            job_failed.send(sender=Job, job=Job.objects.get(pk=job.pk))
+        why = ("job %s: running for more than %s seconds, failed", job.pk, limit)
+        _fail(same, job=job, error=error, now=now, done=done, log=why)
+
+
+def _fail(same, *, job: Job, error: str, now: dt.datetime, done: dict, log: tuple) -> None:
+    """Mark the attempt failed if `same` (the job as last seen) still holds it: log `log`,
+    count it and tell the app that owns the work (`job_failed`). Nothing when another
+    process moved it first."""
+    if same.update(
+        status=JobStatus.FAILED, error=error, message=error[:300], finished_at=now, updated_at=now
+    ):
+        logger.error(*log)
+        done["failed"].append(job.pk)
+        job_failed.send(sender=Job, job=Job.objects.get(pk=job.pk))
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, ApiRouter, Pagination
+from kakehashi.core.api import ERRORS, FILE_FIELD, ApiRouter, Pagination, multipart_body
 from kakehashi.core.permissions import api_permission
 from kakehashi.mobility import engine
 from kakehashi.mobility.enums import CoverageKind, StepStatus
@@ -430,20 +430,7 @@ def step_status_api(request: HttpRequest, step_id: int, payload: StepStatusIn):
     return PlanStep.objects.prefetch_related("documents").get(pk=step.pk)
 
 
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = multipart_body({"file": FILE_FIELD})
 
 
 @router.post(

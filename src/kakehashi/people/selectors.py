@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.audit.models import AuditEntry
 from kakehashi.people.models import (
+    NAME_FIELDS,
     Affiliation,
     AffiliationRequest,
     ApiToken,
@@ -90,12 +91,7 @@ def _people_sections(person) -> dict:
         "id",
         "username",
         "email",
-        "family_name",
-        "given_name",
-        "family_name_kanji",
-        "given_name_kanji",
-        "family_name_kana",
-        "given_name_kana",
+        *NAME_FIELDS,
         "orcid",
         "timezone",
         "preferred_language",

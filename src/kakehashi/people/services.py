@@ -42,12 +42,7 @@ from kakehashi.people.validators import normalise_orcid
 AUDITED_ACCOUNT_FIELDS = (
     "username",
     "email",
-    "family_name",
-    "given_name",
-    "family_name_kanji",
-    "given_name_kanji",
-    "family_name_kana",
-    "given_name_kana",
+    *NAME_FIELDS,
     "name_order",
     "orcid",
     "timezone",
