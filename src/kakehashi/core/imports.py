@@ -232,6 +232,26 @@ def duplicate_rows(
     return sorted(report, key=lambda r: r["row"])
 
 
+def import_by_column(
+    data: bytes | str,
+    *,
+    format: str,
+    columns: Iterable[str],
+    required: Iterable[str],
+    column: str,
+    apply: Callable[[dict, ImportResult], None],
+) -> ImportResult:
+    """Read a file whose rows are named by the text `column` (a username, a key) and
+    apply every row, all or none (`run_import`); a file naming a row twice is rejected."""
+    records = read_records(data, format=format, columns=columns, required=required)
+
+    def identity(record: dict) -> tuple[str, str] | None:
+        value = text_field(record, column)
+        return (column, value) if value else None
+
+    return run_import(records, key=lambda r: text_field(r, column), apply=apply, identity=identity)
+
+
 def run_import(
     records: list[dict],
     *,

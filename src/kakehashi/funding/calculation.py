@@ -100,6 +100,20 @@ def rules_for(rules, direction: str) -> list:
     return [r for r in rules if not r.direction or r.direction == direction]
 
 
+def funder_share(lines, *, funder_id: int, currency: str) -> Decimal:
+    """What the funder `funder_id` itself pays in `currency` on budget `lines`."""
+    return sum(
+        (
+            line.money.amount
+            for line in lines
+            if line.funder_id == funder_id
+            and line.payer == Payer.FUNDER
+            and line.money.currency == currency
+        ),
+        Decimal(0),
+    )
+
+
 def budget_lines(*, rules, direction: str, start: dt.date, last_day: dt.date) -> list[BudgetLine]:
     """The budget lines `rules` give an internship of `direction` from `start` to
     `last_day`, in the rules' order; caps per person come last, as negative lines."""
@@ -154,16 +168,7 @@ def budget_lines(*, rules, direction: str, start: dt.date, last_day: dt.date) ->
         elif rule.kind == RuleKind.CAP:
             caps.append(rule)
     for cap in caps:
-        total = sum(
-            (
-                b.money.amount
-                for b in out
-                if b.funder_id == cap.funder_id
-                and b.payer == Payer.FUNDER
-                and b.money.currency == cap.currency
-            ),
-            Decimal(0),
-        )
+        total = funder_share(out, funder_id=cap.funder_id, currency=cap.currency)
         if total > cap.amount:
             out.append(
                 BudgetLine(

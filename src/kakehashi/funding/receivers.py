@@ -201,15 +201,8 @@ def on_placement_budget(sender, *, call, **kwargs) -> list[dict]:
                 )
             except ValidationError:
                 return Decimal(0)
-            return sum(
-                (
-                    line.money.amount
-                    for line in lines
-                    if line.funder_id == budget.funder_id
-                    and line.payer == Payer.FUNDER
-                    and line.money.currency == budget.currency
-                ),
-                Decimal(0),
+            return calculation.funder_share(
+                lines, funder_id=budget.funder_id, currency=budget.currency
             )
 
         each = max((cost(budget.direction, p.start_date, p.end_date) for p in relevant), default=0)

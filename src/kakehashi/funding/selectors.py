@@ -163,35 +163,25 @@ def budget_report(
             b.funder.code, b.funder.name, b.program.slug, b.direction, b.fiscal_year, b.currency
         )
         r.budget = (r.budget or Decimal(0)) + b.amount
-    committed = (
-        Line.objects.filter(
-            entries, account__kind=AccountKind.FUNDER, account__purpose=Purpose.COMMITTED
+
+    def totals(*conditions, **filters):
+        """The lines' totals per row key."""
+        return (
+            Line.objects.filter(entries, *conditions, **filters)
+            .values(*keys)
+            .annotate(total=Sum("amount"))
         )
-        .values(*keys)
-        .annotate(total=Sum("amount"))
-    )
-    for item in committed:
+
+    for item in totals(account__kind=AccountKind.FUNDER, account__purpose=Purpose.COMMITTED):
         row(*(item[k] for k in keys)).committed += _exact(item)
-    paid = (
-        Line.objects.filter(
-            entries, account__kind=AccountKind.FUNDER, account__purpose=Purpose.PAID
-        )
-        .values(*keys)
-        .annotate(total=Sum("amount"))
-    )
-    for item in paid:
+    for item in totals(account__kind=AccountKind.FUNDER, account__purpose=Purpose.PAID):
         row(*(item[k] for k in keys)).paid -= _exact(item)
     # What partners were invoiced, in the rules' currency: the partner's committed
     # account credited by invoices (and their reversals).
-    invoiced = (
-        Line.objects.filter(
-            entries,
-            Q(entry__kind=EntryKind.INVOICE) | Q(entry__reverses__kind=EntryKind.INVOICE),
-            account__kind=AccountKind.PARTNER,
-            account__purpose=Purpose.COMMITTED,
-        )
-        .values(*keys)
-        .annotate(total=Sum("amount"))
+    invoiced = totals(
+        Q(entry__kind=EntryKind.INVOICE) | Q(entry__reverses__kind=EntryKind.INVOICE),
+        account__kind=AccountKind.PARTNER,
+        account__purpose=Purpose.COMMITTED,
     )
     for item in invoiced:
         row(*(item[k] for k in keys)).invoiced -= _exact(item)

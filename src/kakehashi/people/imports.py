@@ -18,8 +18,7 @@ from kakehashi.audit.services import audit_import
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
-    read_records,
-    run_import,
+    import_by_column,
     split_list,
     write_csv,
     write_json,
@@ -118,21 +117,16 @@ def people_export(*, user, format: str = "csv") -> str:
 @transaction.atomic
 def people_import(*, data: bytes | str, format: str = "csv", actor=None) -> ImportResult:
     """Create or update people by username; all rows or none. Audited (``import.people``)."""
-    records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
-    result = run_import(
-        records,
-        key=lambda r: _text(r, "username"),
+    result = import_by_column(
+        data,
+        format=format,
+        columns=COLUMNS,
+        required=REQUIRED,
+        column="username",
         apply=functools.partial(_apply, actor=actor),
-        identity=_identity,
     )
     audit_import(noun="people", actor=actor, data=data, format=format, result=result)
     return result
-
-
-def _identity(record: dict) -> tuple[str, str] | None:
-    """The username a row is looked up by (see `run_import`)."""
-    username = _text(record, "username")
-    return ("username", username) if username else None
 
 
 def _bool(record: dict, name: str) -> bool:

@@ -21,8 +21,7 @@ from kakehashi.audit.services import audit_import
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
-    read_records,
-    run_import,
+    import_by_column,
     split_list,
     write_csv,
     write_json,
@@ -113,21 +112,16 @@ def projects_export(*, user, format: str = "csv") -> str:
 def projects_import(*, data: bytes | str, format: str = "csv", actor=None) -> ImportResult:
     """Create or update projects by key; all rows or none. Audited (``import.projects``),
     and each project it changes gets a version made by `actor`."""
-    records = read_records(data, format=format, columns=COLUMNS, required=REQUIRED)
-    result = run_import(
-        records,
-        key=lambda r: _text(r, "key"),
+    result = import_by_column(
+        data,
+        format=format,
+        columns=COLUMNS,
+        required=REQUIRED,
+        column="key",
         apply=functools.partial(_apply, actor=actor),
-        identity=_identity,
     )
     audit_import(noun="projects", actor=actor, data=data, format=format, result=result)
     return result
-
-
-def _identity(record: dict) -> tuple[str, str] | None:
-    """The key a row is looked up by (see `run_import`)."""
-    key = _text(record, "key")
-    return ("key", key) if key else None
 
 
 def _date(record: dict, name: str) -> dt.date:
