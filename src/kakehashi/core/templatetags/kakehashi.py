@@ -145,3 +145,47 @@ def render_panel(context, panel: dict) -> str:
     values = context.flatten()
     values.update(panel.get("context") or {})
     return render_to_string(panel["template"], values, request=context.get("request"))
+
+
+class DataTableNode(template.Node):
+    def __init__(self, rows, options: dict, head, body) -> None:
+        self.rows, self.options, self.head, self.body = rows, options, head, body
+
+    def render(self, context) -> str:
+        options = {name: value.resolve(context) for name, value in self.options.items()}
+        if not self.rows.resolve(context):
+            return format_html('<p class="empty">{}</p>', options.get("empty", ""))
+        caption = options.get("caption")
+        return format_html(
+            '<div class="table-scroll">\n<table>\n{}  <thead><tr>{}</tr></thead>\n'
+            "  <tbody>{}</tbody>\n</table>\n</div>",
+            format_html('  <caption class="visually-hidden">{}</caption>\n', caption)
+            if caption
+            else "",
+            self.head.render(context),
+            self.body.render(context),
+        )
+
+
+@register.tag
+def datatable(parser, token) -> DataTableNode:
+    """The page's table of `rows`, or its empty message when there are none — one
+    scaffold (scrolling wrapper, optional hidden caption, header row, body) for every
+    list page::
+
+        {% datatable rows caption=_("Internships") empty=_("No internship yet.") %}
+          <th scope="col">…</th>…
+        {% body %}
+          {% for row in rows %}<tr>…</tr>{% endfor %}
+        {% enddatatable %}
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("datatable takes the rows first")
+    rows = parser.compile_filter(bits[1])
+    options = template.base.token_kwargs(bits[2:], parser)
+    head = parser.parse(("body",))
+    parser.delete_first_token()
+    body = parser.parse(("enddatatable",))
+    parser.delete_first_token()
+    return DataTableNode(rows, options, head, body)
