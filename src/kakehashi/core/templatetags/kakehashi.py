@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from kakehashi.core.cache import versioned
@@ -153,15 +154,21 @@ class DataTableNode(template.Node):
 
     def render(self, context) -> str:
         options = {name: value.resolve(context) for name, value in self.options.items()}
-        if not self.rows.resolve(context):
-            return format_html('<p class="empty">{}</p>', options.get("empty", ""))
-        caption = options.get("caption")
+        if self.rows is not None and not self.rows.resolve(context):
+            return format_html('<p class="empty">{}</p>', options["empty"])
+        if options.get("caption"):
+            caption = format_html(
+                "  <caption{}>{}</caption>\n",
+                "" if options.get("caption_shown") else mark_safe(' class="visually-hidden"'),
+                options["caption"],
+            )
+        else:
+            caption = ""
         return format_html(
-            '<div class="table-scroll">\n<table>\n{}  <thead><tr>{}</tr></thead>\n'
+            '<div class="table-scroll">\n<table{}>\n{}  <thead><tr>{}</tr></thead>\n'
             "  <tbody>{}</tbody>\n</table>\n</div>",
-            format_html('  <caption class="visually-hidden">{}</caption>\n', caption)
-            if caption
-            else "",
+            format_html(' class="{}"', options["class"]) if options.get("class") else "",
+            caption,
             self.head.render(context),
             self.body.render(context),
         )
@@ -169,21 +176,29 @@ class DataTableNode(template.Node):
 
 @register.tag
 def datatable(parser, token) -> DataTableNode:
-    """The page's table of `rows`, or its empty message when there are none — one
-    scaffold (scrolling wrapper, optional hidden caption, header row, body) for every
-    list page::
+    """The page's table of `rows`, or its `empty` message when there are none — one
+    scaffold (scrolling wrapper, caption, header row, body) for every list page::
 
         {% datatable rows caption=_("Internships") empty=_("No internship yet.") %}
           <th scope="col">…</th>…
         {% body %}
           {% for row in rows %}<tr>…</tr>{% endfor %}
         {% enddatatable %}
+
+    The caption is for screen readers unless `caption_shown=True`; `class` is the
+    table's. Without rows (and `empty`) the table is always shown, its body saying when
+    it has no row.
     """
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("datatable takes the rows first")
-    rows = parser.compile_filter(bits[1])
-    options = template.base.token_kwargs(bits[2:], parser)
+    bits = token.split_contents()[1:]
+    rows = None
+    if bits and "=" not in bits[0]:
+        rows = parser.compile_filter(bits.pop(0))
+        if not any(bit.startswith("empty=") for bit in bits):
+            raise template.TemplateSyntaxError("datatable: rows go with an empty message")
+    given = len(bits)
+    options = template.base.token_kwargs(bits, parser)  # consumes `bits`
+    if len(options) != given:
+        raise template.TemplateSyntaxError("datatable takes name=value options")
     head = parser.parse(("body",))
     parser.delete_first_token()
     body = parser.parse(("enddatatable",))
