@@ -39,6 +39,7 @@ from kakehashi.mobility.services import (
     step_set_status,
     travel_set,
 )
+from kakehashi.organisations.enums import OrganisationType
 from kakehashi.people.enums import AcademicLevel
 
 router = ApiRouter()
@@ -146,6 +147,11 @@ class RouteIn(Schema):
     paid: bool
     level: AcademicLevel
     home_country: str = Field("", pattern="^([A-Za-z]{2})?$")
+    host_type: OrganisationType = Field(
+        OrganisationType.UNIVERSITY,
+        description="The host's kind of organisation (a company does not qualify for "
+        "Canada's short-term researcher exemption).",
+    )
     start_date: dt.date | None = Field(
         None,
         ge=dt.date(2000, 1, 1),
@@ -194,6 +200,7 @@ def route_preview(request: HttpRequest, payload: RouteIn):
         paid=payload.paid,
         level=payload.level,
         home_country=payload.home_country.upper(),
+        host_type=payload.host_type,
     )
     try:
         derivation = engine.derive(pack.as_pack(), facts)

@@ -13,7 +13,9 @@ Conditions (``when``), every one given must hold:
 * ``min_days`` / ``max_days``: the length of the stay in days, both ends included;
 * ``nationality_in`` / ``nationality_not_in``: ISO 3166-1 codes, or the name of a list
   of the pack's ``lists``, or a list mixing both (``[eta, no_document]``);
-* ``regions`` / ``regions_not``: ISO 3166-2 codes of the destination (``CA-QC``).
+* ``regions`` / ``regions_not``: ISO 3166-2 codes of the destination (``CA-QC``);
+* ``host_types``: the kinds of host organisation (``university``, ``research_institute``,
+  ``company``, …); an unknown kind meets none.
 
 Deadlines (``due``) of a step: ``business_days_before_start`` (counted in the calendar of
 ``place``: ``host``, the destination region, or ``home``, the home country),
@@ -42,6 +44,7 @@ CONDITIONS = (
     "nationality_not_in",
     "regions",
     "regions_not",
+    "host_types",
 )
 LANGUAGES = ("en", "fr", "ja")
 
@@ -49,8 +52,9 @@ LANGUAGES = ("en", "fr", "ja")
 @dataclass(frozen=True)
 class Facts:
     """What decides the route: the intern's nationality (ISO 3166-1), the destination
-    region (ISO 3166-2), the length in days, paid or not, the academic level, and the
-    home country (for the calendar of steps done at home)."""
+    region (ISO 3166-2), the length in days, paid or not, the academic level, the home
+    country (for the calendar of steps done at home), and the host's kind of
+    organisation."""
 
     nationality: str
     region: str
@@ -58,6 +62,7 @@ class Facts:
     paid: bool
     level: str
     home_country: str = ""
+    host_type: str = ""
 
     @property
     def country(self) -> str:
@@ -136,6 +141,8 @@ def meets(pack: dict, when: dict | None, facts: Facts) -> bool:
         if key == "regions" and facts.region.upper() not in {r.upper() for r in value}:
             return False
         if key == "regions_not" and facts.region.upper() in {r.upper() for r in value}:
+            return False
+        if key == "host_types" and facts.host_type not in value:
             return False
     return True
 
@@ -258,5 +265,9 @@ def _check_when(pack: dict, when: dict | None, where: str) -> None:
     for key, value in (when or {}).items():
         if key not in CONDITIONS:
             raise PackError(f"{where}: unknown condition {key!r}")
+        if key == "host_types" and (
+            not isinstance(value, list) or not all(isinstance(v, str) and v for v in value)
+        ):
+            raise PackError(f"{where}: host_types must be a list of organisation kinds")
         if key in ("nationality_in", "nationality_not_in"):
             _codes(pack, value)

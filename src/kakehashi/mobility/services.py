@@ -159,6 +159,7 @@ def _facts(plan: MobilityPlan) -> engine.Facts:
         paid=plan.paid,
         level=plan.level,
         home_country=internship.home_country,
+        host_type=internship.host.type if internship.host_id else "",
     )
 
 

@@ -41,7 +41,7 @@ def test_rule_packs_are_public_with_sources_review_date_and_disclaimer(packs):
 
     data = body(response)
     assert response.status_code == 200
-    assert (data["country"], data["version"], data["last_reviewed"]) == ("JP", 1, "2026-12-05")
+    assert (data["country"], data["version"], data["last_reviewed"]) == ("JP", 2, "2026-12-05")
     assert data["disclaimer"].startswith("これは滞在準備のための一般的な情報であり")
     assert data["sources"][0] == {
         "key": "mofa-exemption",

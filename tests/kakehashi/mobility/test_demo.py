@@ -13,7 +13,7 @@ def test_the_demo_imports_the_packs_and_gives_candidates_a_nationality():
     call_command("load_demo", stdout=out)
 
     assert "rule packs: 2" in out.getvalue()
-    assert sorted(RulePack.objects.values_list("country", "version")) == [("CA", 1), ("JP", 1)]
+    assert sorted(RulePack.objects.values_list("country", "version")) == [("CA", 2), ("JP", 2)]
     nationalities = dict(
         CandidateProfile.objects.filter(
             user__username__in=["candidate", "candidate-ja", "candidate-fr"]

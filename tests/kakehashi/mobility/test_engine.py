@@ -19,7 +19,14 @@ CA = yaml.safe_load((PACKS / "ca.yaml").read_text(encoding="utf-8"))
 
 
 def facts(**kwargs) -> engine.Facts:
-    base = {"nationality": "CA", "region": "JP-26", "days": 30, "paid": False, "level": "phd"}
+    base = {
+        "nationality": "CA",
+        "region": "JP-26",
+        "days": 30,
+        "paid": False,
+        "level": "phd",
+        "host_type": "university",
+    }
     return engine.Facts(**{**base, **kwargs})
 
 
@@ -187,11 +194,12 @@ STARTS = st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2030, 12, 31)
     level=LEVELS,
     province=st.sampled_from(["BC", "QC", "ON", "AB"]),
     start=STARTS,
+    host_type=st.sampled_from(["university", "research_institute", "company", "incubator", ""]),
 )
-def test_derivation_properties(pack, nationality, days, paid, level, province, start):
+def test_derivation_properties(pack, nationality, days, paid, level, province, start, host_type):
     region = "JP-13" if pack["country"] == "JP" else f"CA-{province}"
     home = "CA" if pack["country"] == "JP" else "JP"
-    stay = engine.Facts(nationality, region, days, paid, level, home)
+    stay = engine.Facts(nationality, region, days, paid, level, home, host_type)
 
     derivation = engine.derive(pack, stay)
 
@@ -225,8 +233,11 @@ def test_derivation_properties(pack, nationality, days, paid, level, province, s
             assert "eta" in names and "visitor_visa" not in names
         if nationality == "US":
             assert not names & {"eta", "visitor_visa"}
+        # The researcher exemption: at most 120 days at a university or an affiliated
+        # research institution; a company or an unknown host needs the work permit.
+        short = days <= 120 and host_type in ("university", "research_institute")
         assert derivation.route_key == (
-            "short_term_researcher" if days <= 120 else "lmia_exempt_work_permit"
+            "short_term_researcher" if short else "lmia_exempt_work_permit"
         )
     # Japan: a paid student's stay of at most a year is always Designated Activities.
     if pack["country"] == "JP" and paid and level != "postdoc" and days <= 365:
@@ -239,3 +250,18 @@ def test_business_days_of_quebec_skip_saint_jean_baptiste():
     assert calendars.is_business_day(dt.date(2027, 6, 24), "CA-BC")
     assert calendars.business_days_before(dt.date(2027, 6, 25), 1, "CA-QC") == dt.date(2027, 6, 23)
     assert calendars.place_parts("JP-26") == ("JP", None)
+
+
+def test_a_company_host_in_canada_needs_the_work_permit_even_for_twelve_weeks():
+    stay = facts(nationality="JP", region="CA-BC", days=84, paid=True, level="masters")
+    assert engine.derive(CA, stay).route_key == "short_term_researcher"
+    company = facts(
+        nationality="JP", region="CA-BC", days=84, paid=True, level="masters", host_type="company"
+    )
+    assert engine.derive(CA, company).route_key == "lmia_exempt_work_permit"
+
+
+def test_host_types_must_be_a_list_of_kinds():
+    pack = {**CA, "routes": [{**CA["routes"][0], "when": {"host_types": "university"}}]}
+    with pytest.raises(engine.PackError, match="host_types must be a list of organisation kinds"):
+        engine.validate(pack)

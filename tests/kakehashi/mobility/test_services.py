@@ -53,7 +53,7 @@ def test_accepting_creates_the_plan_with_the_nationality_of_the_profile(accepted
         True,
         "phd",
         "Asia/Tokyo",
-        1,
+        2,
         "designated_activities_internship",
     )
     steps = {s.key: s for s in plan.steps.all()}
@@ -69,6 +69,8 @@ def test_accepting_creates_the_plan_with_the_nationality_of_the_profile(accepted
     )
     # Steps done at home count Canada's business days (Good Friday 2027-03-26).
     assert steps["visa_with_coe"].place == "CA"
+    # The consulate asks for 15 business days before leaving: Monday 2027-04-12.
+    assert steps["visa_with_coe"].due_date == dt.date(2027, 4, 12)
     assert steps["resident_registration"].due_date == dt.date(2027, 5, 15)
     assert AuditEntry.objects.get(verb="mobility.plan_created").data["route"] == (
         "designated_activities_internship"
@@ -296,18 +298,18 @@ def test_importing_a_pack_again_changes_nothing_and_a_new_version_is_kept_beside
     pack, created = rule_pack_import(text=JP_TEXT, source_file="jp.yaml")
     assert (pack.pk, created) == (packs["JP"].pk, False)
 
-    with pytest.raises(ValidationError, match="Version 1 of the JP pack is already imported"):
+    with pytest.raises(ValidationError, match="Version 2 of the JP pack is already imported"):
         rule_pack_import(text=JP_TEXT.replace("2026-12-05", "2027-01-10"))
     newer, created = rule_pack_import(
-        text=JP_TEXT.replace("version: 1", "version: 2").replace(
+        text=JP_TEXT.replace("version: 2", "version: 3").replace(
             "last_reviewed: 2026-12-05", "last_reviewed: 2027-01-10"
         )
     )
-    assert (newer.version, newer.last_reviewed, created) == (2, dt.date(2027, 1, 10), True)
+    assert (newer.version, newer.last_reviewed, created) == (3, dt.date(2027, 1, 10), True)
     with pytest.raises(
-        ValidationError, match=re.escape("The JP pack is at version 2 already; 0 is older.")
+        ValidationError, match=re.escape("The JP pack is at version 3 already; 1 is older.")
     ):
-        rule_pack_import(text=JP_TEXT.replace("version: 1", "version: 0"))
+        rule_pack_import(text=JP_TEXT.replace("version: 2", "version: 1"))
     assert RulePack.objects.filter(country="JP").count() == 2
 
 
@@ -338,7 +340,7 @@ def test_import_command_derives_plans_made_before_the_pack(
     call_command("import_rule_packs")
 
     out = capsys.readouterr().out
-    assert "jp.yaml: JP version 1 imported." in out
+    assert "jp.yaml: JP version 2 imported." in out
     assert "Derived 1 plans that had no rule pack or no nationality." in out
     assert MobilityPlan.objects.get().route_key == "designated_activities_internship"
 

@@ -55,7 +55,7 @@ def test_who_sees_the_checklist(accepted, people, role, status):
         text = response.content.decode()
         assert "Designated Activities (internship)" in text
         assert "Information, not immigration advice" in text
-        assert "Rule pack JP, version 1, last reviewed on" in text
+        assert "Rule pack JP, version 2, last reviewed on" in text
         assert "https://www.moj.go.jp/isa/applications/procedures/index.html" in text
         assert "Insurance must cover the whole stay. Not covered:" in text
 
