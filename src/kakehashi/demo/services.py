@@ -23,6 +23,7 @@ from kakehashi.core.cache import data_version_bump
 from kakehashi.demo.funding import funding_demo
 from kakehashi.demo.internships import demo_internships
 from kakehashi.demo.mobility import demo_mobility
+from kakehashi.demo.past_round import demo_past_round
 from kakehashi.network.models import RecordedActivity
 from kakehashi.network.services import network_measure
 from kakehashi.organisations.models import Organisation
@@ -522,6 +523,8 @@ def demo_load(*, today: dt.date | None = None) -> DemoReport:
     # Agreement templates and sample research-security lists (invented, labelled).
     demo_internships(report)
     demo_mobility(report)
+    # The previous round (invented): an internship at ATR under way, an ATR offer open.
+    demo_past_round(report, users=users, today=today)
     # The demo's texts come with their embeddings, so serving it encodes nothing.
     from kakehashi.recommendations.services import embeddings_seed
 
