@@ -49,11 +49,9 @@ from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.projects.models import Project
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-#: The example budgets (funding.py) the round's internships draw on, per fiscal year.
-BUDGETS = [
-    ("MITACS", "CA_JP", "CAD", "150000.00"),
-    ("JPPARTNER", "JP_CA", "JPY", "12000000"),
-]
+#: The example budget (funding.py) the round's internships (Canada to Japan) draw on, for
+#: the fiscal years they start in.
+BUDGETS = [("MITACS", "CA_JP", "CAD", "150000.00")]
 
 
 def past_round_spec() -> dict:
@@ -163,7 +161,9 @@ def _market(call: Call, projects: dict[str, Project], people: list[tuple[User, P
             rank=1,
         )
         first = project.supervisions.order_by("order", "id").first()
-        HostRank.objects.create(supervisor_id=first.person_id, call=call, candidate=candidate, rank=1)
+        HostRank.objects.create(
+            supervisor_id=first.person_id, call=call, candidate=candidate, rank=1
+        )
 
 
 def _solve_and_publish(call: Call, officer: User) -> MatchRun:

@@ -47,7 +47,12 @@ def test_the_demo_carries_three_example_rule_sets_budgets_and_invented_rates():
         Decimal("7500.00"),
     )
     assert "(example)" in Program.objects.get(slug="example-research-award-japan").name_en
-    assert Budget.objects.count() == 3
+    assert Budget.objects.filter(fiscal_year=2027).count() == 3
+    # The past round (invented) adds the Canada-to-Japan budget of the years it started in.
+    assert set(
+        Budget.objects.exclude(fiscal_year=2027).values_list("funder__code", "direction")
+    ) <= {("MITACS", "CA_JP")}
+    assert all("invented" in b.source for b in Budget.objects.all())
     assert ExchangeRate.objects.filter(series="FXJPYCAD").count() > 300
 
 
