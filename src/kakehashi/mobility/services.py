@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kakehashi.audit.services import audit_record
 from kakehashi.core.roles import is_officer
 from kakehashi.documents.validators import pdf_check
+from kakehashi.internships.signals import agreement_budget
 from kakehashi.mobility import engine
 from kakehashi.mobility.enums import CoverageKind, StepOwner, StepStatus
 from kakehashi.mobility.models import (
@@ -217,22 +218,46 @@ def _apply_derivation(plan: MobilityPlan) -> dict:
     }
 
 
+#: Budget lines (``agreement_budget``'s answers) that pay the intern: a stipend, an award,
+#: a funded unit. A travel allowance alone is a reimbursement, not pay.
+PAYING_KINDS = frozenset({"unit", "award", "stipend"})
+
+
+def paid_by_funding(internship) -> bool | None:
+    """Whether the internship's funding pays the intern, as the funding rules answer for
+    its dates (``agreement_budget``): True when a line pays them, False when the rules
+    give lines but none pays, None when no rule answers (then nobody knows yet)."""
+    lines = [
+        line
+        for _receiver, answer in agreement_budget.send(
+            sender=type(internship), internship=internship, agreement=None, amendment=None
+        )
+        for line in answer or []
+    ]
+    if not lines:
+        return None
+    return any(line.get("kind") in PAYING_KINDS for line in lines)
+
+
 def plan_create_for_internship(*, internship, actor=None) -> MobilityPlan:
     """The plan of a new internship, once (a second call answers the first): the
     intern's nationality is copied from their candidate profile, the stay's facts from
-    the internship; paid by default (the partnership's internships carry a stipend; an
-    officer sets it otherwise, which derives the route again)."""
+    the internship. Paid or not follows the funding (``paid_by_funding``); when no
+    funding rule answers, paid is assumed (the partnership's internships carry a
+    stipend), the audit says so, and an officer corrects it, which derives the route
+    again."""
     with transaction.atomic():
         existing = MobilityPlan.objects.filter(internship_id=internship.pk).first()
         if existing is not None:
             return existing
         profile = CandidateProfile.objects.filter(user_id=internship.intern_id).first()
+        funded = paid_by_funding(internship)
         plan = MobilityPlan(
             internship=internship,
             nationality=(profile.nationality.code or "") if profile else "",
             region=internship.region,
             days=stay_days(internship),
-            paid=True,
+            paid=True if funded is None else funded,
             level=internship.level,
             timezone=destination_zone(internship.region),
             derived_at=timezone.now(),
@@ -245,7 +270,12 @@ def plan_create_for_internship(*, internship, actor=None) -> MobilityPlan:
             verb="mobility.plan_created",
             actor=actor,
             target=f"internship {internship.pk}",
-            data={"nationality": plan.nationality.code or "", **summary},
+            data={
+                "nationality": plan.nationality.code or "",
+                "paid": plan.paid,
+                "paid_from": "assumed" if funded is None else "funding",
+                **summary,
+            },
         )
     return plan
 

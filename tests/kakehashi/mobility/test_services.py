@@ -363,3 +363,54 @@ def test_an_approved_amendment_of_the_dates_derives_the_plan_again(accepted, wor
     assert (plan.days, plan.route_key) == (245, "designated_activities_internship")
     entry = AuditEntry.objects.get(verb="mobility.plan_derived")
     assert entry.data["amendment"] == ["end_date"]
+
+
+# ------------------------------------------------------------- paid follows the funding
+
+
+def _accept_with_rules(world, published, before_deadline, *kinds):
+    from decimal import Decimal
+
+    # Imported here: only these tests give the program funding rules.
+    from kakehashi.funding.models import Funder
+    from tests.kakehashi.funding.conftest import unit_rule
+
+    profile = world.candidate.candidate_profile
+    profile.nationality = "CA"
+    profile.save()
+    funder = Funder.objects.create(code="F", name="Funder (invented)", country="CA")
+    for kind in kinds:
+        if kind == "unit":
+            unit_rule(world.call.program, funder)
+        else:  # a travel allowance only: a reimbursement, not pay
+            unit_rule(
+                world.call.program,
+                funder,
+                kind="travel",
+                label="Travel (invented)",
+                amount=Decimal("2000.00"),
+                partner_contribution=Decimal("0"),
+            )
+    offer_accept(offer=published.offer, candidate=world.candidate, now=before_deadline)
+    plan = MobilityPlan.objects.get()
+    created = AuditEntry.objects.get(verb="mobility.plan_created")
+    return plan, created.data
+
+
+def test_paid_follows_a_funded_unit(world, published, before_deadline, packs):
+    plan, data = _accept_with_rules(world, published, before_deadline, "unit")
+    assert (plan.paid, plan.route_key) == (True, "designated_activities_internship")
+    assert (data["paid"], data["paid_from"]) == (True, "funding")
+
+
+def test_a_travel_allowance_alone_is_not_pay(world, published, before_deadline, packs):
+    plan, data = _accept_with_rules(world, published, before_deadline, "travel")
+    # Unpaid research of more than 90 days in Japan: Cultural Activities.
+    assert (plan.paid, plan.route_key) == (False, "cultural_activities")
+    assert (data["paid"], data["paid_from"]) == (False, "funding")
+
+
+def test_without_funding_rules_paid_is_assumed_and_said_so(accepted):
+    plan = MobilityPlan.objects.get()
+    data = AuditEntry.objects.get(verb="mobility.plan_created").data
+    assert (plan.paid, data["paid"], data["paid_from"]) == (True, True, "assumed")
