@@ -44,7 +44,9 @@ from kakehashi.internships.services import (
 from kakehashi.programs.models import Program
 
 
-def _internship(request, pk: int):
+def _internship(request, pk: int, **_kwargs):
+    """The permission's object: the internship of the URL (the amendment views' URLs also
+    carry the amendment's number, which the permission does not need)."""
     return internship_get_visible(user=request.user, pk=pk)
 
 

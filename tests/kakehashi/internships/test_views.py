@@ -119,6 +119,31 @@ def test_an_amendment_with_dates_outside_is_refused_on_the_form(named):
     assert not named.agreement.amendments.exists()
 
 
+def test_an_amendment_is_proposed_and_approved_on_the_page(named):
+    """The approve and withdraw URLs carry the amendment's number beside the internship's:
+    the permission check must still find the internship (it answered 500 before)."""
+    clear_security(named)
+    approve_all(named)
+    ended_on = named.internship.start_date + dt.timedelta(days=30)
+    _client(named.candidate).post(
+        reverse("internships:amendment_add", args=[named.internship.pk]),
+        {"kind": "early_end", "ended_on": ended_on.isoformat(), "reason": "r"},
+    )
+    amendment = named.agreement.amendments.get()
+    response = _client(named.candidate).post(
+        reverse("internships:amendment_approve", args=[named.internship.pk, amendment.number]),
+        {"party": "intern"},
+    )
+    assert response.status_code == 302
+    assert amendment.approvals.get().party == "intern"
+    response = _client(named.candidate).post(
+        reverse("internships:amendment_withdraw", args=[named.internship.pk, amendment.number])
+    )
+    assert response.status_code == 302
+    amendment.refresh_from_db()
+    assert amendment.status == "withdrawn"
+
+
 def test_the_draft_form_saves_a_new_version(named):
     response = _client(named.supervisor).post(
         reverse("internships:agreement_edit", args=[named.internship.pk]),
