@@ -1,6 +1,7 @@
 """The demo's previous round (``past_round.json``, INVENTED): an earlier call of the same
 program, closed, with a published match, in which a Canadian PhD candidate accepted an
-offer at ATR (Kyoto, Keihanna) and a second candidate still has an ATR offer to answer.
+offer at ATR (Kyoto, Keihanna) and two more candidates still have an offer to answer (a
+second ATR project; a Japanese candidate's 12 weeks in Vancouver).
 
 Everything after the applications goes through the real services and their signals, as
 it would have happened: the match is solved, checked and published (offers follow from
@@ -265,21 +266,18 @@ def demo_past_round(report, *, users: dict[str, User], today: dt.date) -> None:
         report.add("projects", len(projects))
         years = {fiscal_year(p.start_date) for p in projects.values()}
         report.add("budgets", _budgets(officer, program, years))
-        accepted, pending = spec["accepted"], spec["open_offer"]
+        accepted, pending = spec["accepted"], spec["open_offers"]
         _market(
             call,
             projects,
-            [
-                (users[accepted["candidate"]], projects[accepted["project"]]),
-                (users[pending["candidate"]], projects[pending["project"]]),
-            ],
+            [(users[row["candidate"]], projects[row["project"]]) for row in [accepted, *pending]],
         )
-        report.add("applications", 2)
+        report.add("applications", 1 + len(pending))
         run = _solve_and_publish(call, officer)
         offers = {o.candidate.username: o for o in Offer.objects.filter(run=run)}
         report.add("offers", len(offers))
         internship = _agree(offers[accepted["candidate"]], accepted, users, officer, today)
         report.add("internships (invented)")
         _history_so_far(internship, officer, today)
-        if offers[pending["candidate"]].status != OfferStatus.PENDING:
-            raise RuntimeError("The demo's open offer is not pending")
+        if any(offers[row["candidate"]].status != OfferStatus.PENDING for row in pending):
+            raise RuntimeError("The demo's open offers are not pending")
