@@ -148,10 +148,12 @@ EXPECTED_PATHS = {
     "/api/v1/internships/{internship_id}": {"get"},
     "/api/v1/internships/{internship_id}/agreement": {"get", "patch"},
     "/api/v1/internships/{internship_id}/agreement/approve": {"post"},
+    "/api/v1/internships/{internship_id}/agreement/parties": {"put"},
     "/api/v1/internships/{internship_id}/amendments": {"get", "post"},
     "/api/v1/internships/{internship_id}/amendments/{number}/approve": {"post"},
     "/api/v1/internships/{internship_id}/attestations": {"get", "post"},
     "/api/v1/internships/{internship_id}/screenings": {"post"},
+    "/api/v1/internships/{internship_id}/sensitivity": {"put"},
 }
 
 

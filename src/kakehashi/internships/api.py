@@ -27,11 +27,17 @@ from kakehashi.internships.enums import (
 from kakehashi.internships.models import Amendment, in_language
 from kakehashi.internships.parties import agreement_of, parties_of
 from kakehashi.internships.presenters import party_rows
-from kakehashi.internships.security import attest, screening_record, security_state
+from kakehashi.internships.security import (
+    attest,
+    screening_record,
+    security_state,
+    sensitivity_set,
+)
 from kakehashi.internships.selectors import internship_get_visible, internship_list_visible
 from kakehashi.internships.services import (
     agreement_approve,
     agreement_blockers_for,
+    agreement_parties_set,
     agreement_update,
     amendment_approve,
     amendment_propose,
@@ -276,6 +282,37 @@ def agreement_patch(request: HttpRequest, internship_id: int, payload: Agreement
     return _agreement_out(internship)
 
 
+class PartiesIn(Schema):
+    home_supervisor: int | None = Field(
+        None,
+        description="A person affiliated with the home university (not as a student); "
+        "the intern or an officer names them. Absent: unchanged; null: cleared.",
+    )
+    partner_signatory: int | None = Field(
+        None,
+        description="A person affiliated with the industry partner (not as a student); a "
+        "host supervisor or an officer names them. Absent: unchanged; null: cleared.",
+    )
+
+
+@router.put(
+    "/internships/{int:internship_id}/agreement/parties",
+    response={200: AgreementOut, **ERRORS},
+    summary="Name the home supervisor or the partner's signatory of the draft agreement",
+)
+@api_permission("internships.change_agreement", obj=_visible, message=NOT_A_PARTY)
+def agreement_parties_put(request: HttpRequest, internship_id: int, payload: PartiesIn):
+    internship = request.permission_object
+    agreement = agreement_of(internship)
+    if agreement is None:
+        return _agreement_out(internship)
+    agreement_parties_set(
+        agreement=agreement, actor=request.user, **payload.dict(exclude_unset=True)
+    )
+    internship.refresh_from_db()
+    return _agreement_out(internship)
+
+
 class ApproveIn(Schema):
     party: (
         Literal["intern", "host_supervisor", "home_supervisor", "partner_signatory", "officer"]
@@ -467,6 +504,26 @@ def security_detail(request: HttpRequest, internship_id: int):
 def attestation_create(request: HttpRequest, internship_id: int):
     attest(internship=request.permission_object, actor=request.user)
     return Status(201, _security_out(request.permission_object))
+
+
+class SensitivityIn(Schema):
+    sensitivity: Literal["not_sensitive", "sensitive"]
+    area_code: str = text(40, "", description="sensitive: the area's code in the current list.")
+
+
+@router.put(
+    "/internships/{int:internship_id}/sensitivity",
+    response={200: SecurityOut, **ERRORS},
+    summary="Decide whether the project is in a sensitive technology research area (officers)",
+)
+@api_permission(
+    "internships.decide_sensitivity",
+    obj=_visible,
+    message=gettext_lazy("Only officers decide this."),
+)
+def sensitivity_put(request: HttpRequest, internship_id: int, payload: SensitivityIn):
+    sensitivity_set(internship=request.permission_object, actor=request.user, **payload.dict())
+    return _security_out(request.permission_object)
 
 
 class ScreeningIn(Schema):
