@@ -51,7 +51,7 @@ DEMO_LOGINS = [
     ("reviewer", "reviewer (reads Japanese and English; proposal review: /review/)"),
     ("reviewer-gagnon", "invented reviewer, reads French and English"),
     ("admin", "superuser (Django admin at /admin/)"),
-    ("cand-maya", "invented intern at ATR from the previous round (under way)"),
+    ("cand-hannah", "invented intern at ATR from the previous round (under way)"),
     ("cand-arjun", "invented candidate with an ATR offer still to answer"),
 ]
 
