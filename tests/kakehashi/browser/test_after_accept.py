@@ -182,7 +182,7 @@ def test_accept_agree_fund_move_end_early_and_budget(new_page, axe_check):
     axe_check(arjun)
     _shot(arjun, "06-mobility-designated-activities")
 
-    # Kentaro (Japanese, Kyoto University) accepts 12 weeks at AbCellera in Vancouver.
+    # Kentaro (Japanese, Kyoto University) accepts 12 weeks at UBC in Vancouver.
     kentaro = new_page("en-CA")
     vancouver = _accept(kentaro, "cand-kentaro")
     kentaro.goto(f"/mobility/internships/{vancouver.pk}/")

@@ -71,7 +71,9 @@ def test_load_demo_builds_an_open_call_with_a_market():
     fresh = User.objects.filter(username__in=["candidate", "candidate-ja", "candidate-fr"])
     assert not Application.objects.filter(candidate__in=fresh).exists()
     assert Application.objects.filter(rank=1).count() >= 10
-    assert not HostRank.objects.filter(supervisor__username__in=["supervisor", "supervisor-ca"])
+    assert not HostRank.objects.filter(
+        call=call, supervisor__username__in=["supervisor", "supervisor-ca"]
+    )
     assert HostRank.objects.exists()
 
 
