@@ -37,8 +37,8 @@ def test_the_network_and_outcome_pages_have_no_serious_accessibility_violation(
     login("officer")
     visit("network-officer", "/officer/network/")
     expect(page.locator("#flow-map .flow").first).to_be_attached()
-    # The demo has no internship yet: the candidate takes the ATR place of a published
-    # match, and its outcomes fill the charts.
+    # The demo's internship (its past round) has no outcome yet: the candidate takes the
+    # ATR place of a published match, and its outcomes fill the charts.
     _internship_with_outcomes()
     visit("outcomes-overview", "/officer/outcomes/")
     expect(page.locator("svg.chart")).to_have_count(2)
@@ -60,7 +60,7 @@ def _internship_with_outcomes() -> None:
     candidate = User.objects.get(username="candidate")
     for key in CANDIDATE_PROJECTS:
         application_submit(candidate=candidate, project=Project.objects.get(key=key))
-    _publish_a_match(Call.objects.get())
+    _publish_a_match(Call.objects.get(slug="2027-summer"))  # the open call, not the past one
     offer = Offer.objects.get(candidate=candidate, status="pending")
     internship = offer_accept(offer=offer, candidate=candidate).internship
     officer = User.objects.get(username="officer")
