@@ -141,7 +141,7 @@ def main() -> int:
         print(
             f"best project with decoys in the pool, {g} (no shared words): {v[0]:.2f}-{v[-1]:.2f}"
         )
-    for margin, floor in ((1.0, 1.5), (1.2, 1.5), (1.2, 2.0), (1.0, 2.0)):
+    for margin, floor in ((1.2, 1.25), (1.4, 1.25), (1.5, 1.25), (1.6, 1.25), (1.8, 1.25)):
 
         def off2(r, m=margin, f=floor):
             _, bp, bd, words, _ = r

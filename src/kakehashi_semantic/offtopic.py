@@ -10,7 +10,7 @@ give the pool's statistics, and the query, something ordinary to be compared wit
 
 Measured on the demo's 36 project titles (benchmarks/semantic/bench_off_topic.py,
 docs/semantic/README.md "Off-topic queries"): none of the 37 judged real queries is
-off-topic, all 7 judged nonsense queries are, and 11 of 12 held-out ones written before
+off-topic, all 7 judged nonsense queries are, and 10 of 12 held-out ones written before
 any measurement (the relevance floor alone: 4 of 7 and 3 of 12).
 """
 
@@ -33,9 +33,10 @@ __all__ = ["OFF_TOPIC_FLOOR", "OFF_TOPIC_MARGIN", "TopicGuard", "everyday_topics
 #: query: judged real queries' best item 1.51-4.75, nonsense ones' -0.45-1.00.
 OFF_TOPIC_FLOOR = 1.25
 #: A decoy beating the best item by more than this makes the query off-topic: real
-#: queries' best decoy exceeds their best item by at most 1.02 (soybean), nonsense
-#: queries' by 1.57-4.30.
-OFF_TOPIC_MARGIN = 1.2
+#: queries' best decoy exceeds their best item by at most 1.02 (soybean; 1.18 in the
+#: served demo, whose past round adds copies of three projects), nonsense queries' by
+#: 1.57-4.30. 1.2 would catch one more held-out query (11 of 12) with too little room.
+OFF_TOPIC_MARGIN = 1.5
 
 
 @cache
