@@ -4,8 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.matching.labels import MODE_LABELS
-from kakehashi.programs.forms import EXCHANGE_FIELDS, exchange_data
-from kakehashi.programs.labels import EXCHANGE_LEVEL_LABELS
+from kakehashi.programs.forms import (
+    EXCHANGE_FIELDS,
+    exchange_data,
+    exchange_level_field,
+    exchange_tolerance_field,
+)
 from kakehashi.programs.policy import ROUND_TWO_MODES, SEED_MAX, PolicyError, caps_from_lines
 
 CALL_CAPS = "call"
@@ -43,19 +47,8 @@ class RunStartForm(PolicyForm):
         initial=0,
         help_text=_("Breaks ties in host rankings; the same seed gives the same result."),
     )
-    exchange_level = forms.ChoiceField(
-        label=_("Balance"),
-        choices=list(EXCHANGE_LEVEL_LABELS.items()),
-        required=False,
-        help_text=_("Balanced exchange only: what must import as many interns as it exports."),
-    )
-    exchange_tolerance = forms.IntegerField(
-        label=_("Tolerance"),
-        min_value=0,
-        initial=0,
-        required=False,
-        help_text=_("Balanced exchange only: how far imports and exports may differ."),
-    )
+    exchange_level = exchange_level_field()
+    exchange_tolerance = exchange_tolerance_field(initial=0)
     cap_by = forms.ChoiceField(label=_("Caps"), choices=CAP_CHOICES, required=False)
     caps = forms.CharField(
         label=_("Places per cap"),

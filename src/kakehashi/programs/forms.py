@@ -68,6 +68,27 @@ class ProgramForm(forms.Form):
         return {name: getattr(program, name) for name in ProgramForm.base_fields}
 
 
+def exchange_level_field() -> forms.ChoiceField:
+    """The balanced exchange's level, as the call form and the run form ask it."""
+    return forms.ChoiceField(
+        label=_("Balance"),
+        choices=list(EXCHANGE_LEVEL_LABELS.items()),
+        required=False,
+        help_text=_("Balanced exchange only: what must import as many interns as it exports."),
+    )
+
+
+def exchange_tolerance_field(**kwargs) -> forms.IntegerField:
+    """The balanced exchange's tolerance, as the call form and the run form ask it."""
+    return forms.IntegerField(
+        label=_("Tolerance"),
+        min_value=0,
+        required=False,
+        help_text=_("Balanced exchange only: how far imports and exports may differ."),
+        **kwargs,
+    )
+
+
 class CallForm(forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
     slug = forms.SlugField(
@@ -104,18 +125,8 @@ class CallForm(forms.Form):
         min_value=0,
         help_text=_("Breaks ties in host rankings; the same seed gives the same match."),
     )
-    exchange_level = forms.ChoiceField(
-        label=_("Balance"),
-        choices=list(EXCHANGE_LEVEL_LABELS.items()),
-        required=False,
-        help_text=_("Balanced exchange only: what must import as many interns as it exports."),
-    )
-    exchange_tolerance = forms.IntegerField(
-        label=_("Tolerance"),
-        min_value=0,
-        required=False,
-        help_text=_("Balanced exchange only: how far imports and exports may differ."),
-    )
+    exchange_level = exchange_level_field()
+    exchange_tolerance = exchange_tolerance_field()
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -426,27 +426,37 @@ def conflict_override(*, actor, conflict: Conflict, reason: str) -> Conflict:
         _refuse(_("Say why they are not the same person."), "reason", "reason")
     if conflict.overridden:
         _refuse(_("This conflict is already marked as another person."), "exists")
+    _override_set(
+        actor,
+        conflict,
+        at=timezone.now(),
+        by=actor,
+        reason=reason[:300],
+        verb="review.conflict_overridden",
+        data={"detail": conflict.detail, "reason": reason[:300]},
+    )
+    return conflict
+
+
+def _override_set(actor, conflict: Conflict, *, at, by, reason: str, verb: str, data: dict):
+    """Store (or clear) an override and audit it, in one transaction."""
     with transaction.atomic():
-        conflict.overridden_at = timezone.now()
-        conflict.overridden_by = actor
-        conflict.override_reason = reason[:300]
+        conflict.overridden_at, conflict.overridden_by, conflict.override_reason = at, by, reason
         conflict.save(
             update_fields=["overridden_at", "overridden_by", "override_reason", "updated_at"]
         )
         audit_record(
             scope=conflict.proposal.round.call,
-            verb="review.conflict_overridden",
+            verb=verb,
             actor=actor,
             target=str(conflict.proposal_id),
             data={
                 "conflict": conflict.pk,
                 "proposal": conflict.proposal_id,
                 "reviewer": conflict.reviewer_id,
-                "detail": conflict.detail,
-                "reason": conflict.override_reason,
+                **data,
             },
         )
-    return conflict
 
 
 def conflict_override_undo(*, actor, conflict: Conflict) -> Conflict:
@@ -462,26 +472,15 @@ def conflict_override_undo(*, actor, conflict: Conflict) -> Conflict:
             _("This reviewer is assigned to the proposal: remove the assignment first."),
             "assigned",
         )
-    with transaction.atomic():
-        before = conflict.override_reason
-        conflict.overridden_at = None
-        conflict.overridden_by = None
-        conflict.override_reason = ""
-        conflict.save(
-            update_fields=["overridden_at", "overridden_by", "override_reason", "updated_at"]
-        )
-        audit_record(
-            scope=conflict.proposal.round.call,
-            verb="review.conflict_override_undone",
-            actor=actor,
-            target=str(conflict.proposal_id),
-            data={
-                "conflict": conflict.pk,
-                "proposal": conflict.proposal_id,
-                "reviewer": conflict.reviewer_id,
-                "before": before,
-            },
-        )
+    _override_set(
+        actor,
+        conflict,
+        at=None,
+        by=None,
+        reason="",
+        verb="review.conflict_override_undone",
+        data={"before": conflict.override_reason},
+    )
     return conflict
 
 
