@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kakehashi.matching.labels import EXCHANGE_REASONS
 from kakehashi.matching.models import MatchRun
@@ -306,32 +307,30 @@ def _exchange_reasons(runs, entries: dict) -> None:
                     outcome.reason = reasons[project_key]
 
 
+#: What became of a candidate a host ranked and did not get: the exchange's reason when
+#: it kept them away (``RankedOutcome.reason``), else placed elsewhere or not at all.
+_OUTCOME_SENTENCES = {
+    "balance": gettext_lazy(
+        "%(name)s (number %(position)s on your list) could not be placed here: one more "
+        "intern here would have unbalanced the exchange."
+    ),
+    "lower_priority": gettext_lazy(
+        "%(name)s (number %(position)s on your list) could not be placed here: their home "
+        "put other candidates first."
+    ),
+    "elsewhere": gettext_lazy(
+        "%(name)s (number %(position)s on your list) was placed in another project."
+    ),
+    "unplaced": gettext_lazy("%(name)s (number %(position)s on your list) was not placed."),
+}
+
+
 def ranked_outcome_sentence(outcome: RankedOutcome) -> str:
     """`outcome` as the interns page says it, in the active language (names in its order)."""
     name = person_name(outcome.candidate) if outcome.candidate is not None else ""
     values = {"name": name, "position": outcome.position}
-    if outcome.reason == "balance":
-        text = (
-            _(
-                "%(name)s (number %(position)s on your list) could not be placed here: one "
-                "more intern here would have unbalanced the exchange."
-            )
-            % values
-        )
-    elif outcome.reason == "lower_priority":
-        text = (
-            _(
-                "%(name)s (number %(position)s on your list) could not be placed here: "
-                "their home put other candidates first."
-            )
-            % values
-        )
-    elif outcome.placed_elsewhere:
-        text = (
-            _("%(name)s (number %(position)s on your list) was placed in another project.") % values
-        )
-    else:
-        text = _("%(name)s (number %(position)s on your list) was not placed.") % values
+    key = outcome.reason or ("elsewhere" if outcome.placed_elsewhere else "unplaced")
+    text = str(_OUTCOME_SENTENCES[key]) % values
     if outcome.round > 1:
         text = _("Round %(n)s:") % {"n": outcome.round} + " " + text
     return text

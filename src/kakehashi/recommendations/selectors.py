@@ -234,15 +234,17 @@ def organisation_index(version: tuple | None = None) -> tuple[SemanticIndex, Lex
 def organisation_names(version: tuple | None = None) -> NameMatcher:
     """Every organisation's names, to find the ones a query names in another script
     (理研 → RIKEN) or abbreviates the Japanese way (理研 → 理化学研究所)."""
-    rows = Organisation.objects.order_by("pk").only(
-        "pk", "name", "name_en", "name_fr", "name_ja", "aliases", "acronyms"
-    )
-    return _cached_index(
-        "organisation-names",
-        version or _version(Organisation.objects.all()),
-        lambda: NameMatcher(
+
+    def build() -> NameMatcher:
+        rows = Organisation.objects.order_by("pk").only(
+            "pk", "name", "name_en", "name_fr", "name_ja", "aliases", "acronyms"
+        )
+        return NameMatcher(
             {o.pk: [o.name, o.name_en, o.name_fr, o.name_ja, *o.aliases, *o.acronyms] for o in rows}
-        ),
+        )
+
+    return _cached_index(
+        "organisation-names", version or _version(Organisation.objects.all()), build
     )
 
 
@@ -739,14 +741,13 @@ def projects_matching_query(*, sender, user, q: str, queryset, **kwargs) -> list
     results = _search(index, q, allowed, PROJECT_QUERY_DEPTH, depth=PROJECT_QUERY_DEPTH)
     if not results:
         return []
-    semantic = index[0]
-    # The engine keeps the query's vector (query cache): this search encodes nothing.
-    hits = semantic.search([q], k=PROJECT_QUERY_DEPTH, mask=_allowed_mask(semantic, allowed))[0]
-    about = (
-        set()
-        if _off_topic(q, allowed, version)
-        else {h.id for h in hits if h.score >= PROJECT_QUERY_FLOOR}
-    )
+    about: set = set()
+    if not _off_topic(q, allowed, version):
+        semantic = index[0]
+        # The engine keeps the query's vector (query cache): this search encodes nothing.
+        mask = _allowed_mask(semantic, allowed)
+        hits = semantic.search([q], k=PROJECT_QUERY_DEPTH, mask=mask)[0]
+        about = {h.id for h in hits if h.score >= PROJECT_QUERY_FLOOR}
     return [
         r.id for r in results if r.id in allowed and (r.lexical_rank is not None or r.id in about)
     ]
