@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.applications.models import Application, HostRank
@@ -15,6 +16,7 @@ from kakehashi.people.privacy import (
     erase_item,
     field_labels,
 )
+from kakehashi.people.signals import person_data_export, person_erase
 from kakehashi.programs.models import Call
 
 
@@ -25,6 +27,7 @@ def _published_calls() -> Q:
     return Q(call__in=Call.objects.filter(match_runs__published_at__isnull=False).values("pk"))
 
 
+@receiver(person_data_export, dispatch_uid="applications.privacy")
 def applications_data_export(*, sender, person, **kwargs) -> dict:
     keys = ["id", "call", "project", "project_title", "status", "statement", "submitted_at", "rank"]
     applications = (
@@ -85,6 +88,7 @@ def applications_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="applications.privacy")
 def applications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     published = _published_calls()
     mine = Application.objects.filter(candidate=person)

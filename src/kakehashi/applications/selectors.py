@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.applications.enums import ApplicationStatus
@@ -9,11 +10,14 @@ from kakehashi.applications.models import Application, HostRank, RankListVersion
 from kakehashi.applications.services import application_check_eligibility
 from kakehashi.people.models import User
 from kakehashi.people.rules import is_candidate, is_officer
+from kakehashi.people.signals import person_visibility
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.models import Call
 from kakehashi.programs.services import phase_require_open
+from kakehashi.programs.signals import call_overview, phase_activity
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.selectors import project_versions
+from kakehashi.projects.signals import project_page
 
 
 def _base() -> QuerySet[Application]:
@@ -145,6 +149,7 @@ def application_apply_state(*, user, project) -> dict:
     return state
 
 
+@receiver(call_overview, dispatch_uid="applications.overview")
 def call_applications_overview(*, sender, call, **kwargs) -> dict:
     """Receiver of ``programs.signals.call_overview``: applications, candidates, rank
     lists and host rankings of the call, by host country and working language."""
@@ -168,6 +173,7 @@ def call_applications_overview(*, sender, call, **kwargs) -> dict:
     }
 
 
+@receiver(project_page, dispatch_uid="applications.project_page")
 def project_page_apply(*, sender, project, user, versions=None, **kwargs) -> dict:
     """Receiver of ``projects.signals.project_page``: the project page's apply box, and
     for one who applied, the project's edits made since they applied (among `versions`,
@@ -182,6 +188,7 @@ def project_page_apply(*, sender, project, user, versions=None, **kwargs) -> dic
     return {"apply": state, "changes_since_applied": changes}
 
 
+@receiver(person_visibility, dispatch_uid="applications.people")
 def people_visible_as_applicants(*, sender, user, **kwargs) -> Q:
     """Receiver of ``people.signals.person_visibility``: supervisors see the candidates
     whose application to one of their projects stands (not withdrawn)."""
@@ -192,6 +199,7 @@ def people_visible_as_applicants(*, sender, user, **kwargs) -> Q:
     )
 
 
+@receiver(phase_activity, dispatch_uid="applications.phase_activity")
 def phase_activity_count(sender, *, call: Call, kind: str, since, **_kwargs) -> int:
     """Answers `programs.signals.phase_activity`: what candidates and supervisors did in
     `call`'s `kind` phase since `since` (applications submitted, rank lists saved by

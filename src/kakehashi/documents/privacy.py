@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.documents.models import Document, Referee
 from kakehashi.people.privacy import DELETED, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 
+@receiver(person_data_export, dispatch_uid="documents.privacy")
 def documents_data_export(*, sender, person, **kwargs) -> dict:
     documents = Document.objects.filter(owner=person).order_by("kind")
     referees = Referee.objects.filter(candidate=person).order_by("invited_at", "pk")
@@ -57,6 +60,7 @@ def documents_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="documents.privacy")
 def documents_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     documents = Document.objects.filter(owner=person)
     referees = Referee.objects.filter(candidate=person)

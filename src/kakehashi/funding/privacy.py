@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.funding.models import Payment
 from kakehashi.funding.money import plain
 from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 KEYS = ["internship", "funder", "label", "due_on", "amount", "currency", "status"]
 
 
+@receiver(person_data_export, dispatch_uid="funding.privacy")
 def funding_data_export(*, sender, person, **kwargs) -> dict:
     payments = (
         Payment.objects.filter(internship__intern=person)
@@ -39,6 +42,7 @@ def funding_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="funding.privacy")
 def funding_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     count = Payment.objects.filter(internship__intern=person).count()
     if not count:

@@ -8,12 +8,15 @@ attestations, with the anonymised account (docs/privacy.md)."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.internships.models import Approval, Attestation, Internship
 from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 
+@receiver(person_data_export, dispatch_uid="internships.privacy")
 def internships_data_export(*, sender, person, **kwargs) -> dict:
     internships = (
         Internship.objects.filter(intern=person)
@@ -89,6 +92,7 @@ def internships_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="internships.privacy")
 def internships_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     why = _(
         "An internship is a contract between several parties, with funds committed "

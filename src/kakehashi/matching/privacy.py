@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.selectors import candidate_id
 from kakehashi.people.privacy import DELETED, KEPT, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 
 def _published_with(person) -> list[tuple[MatchRun, str | None]]:
@@ -36,6 +38,7 @@ def _orders_with(person) -> list[tuple[HomePriority, int]]:
     ]
 
 
+@receiver(person_data_export, dispatch_uid="matching.privacy")
 def matching_data_export(*, sender, person, **kwargs) -> dict:
     orders = _orders_with(person)
     found = _published_with(person)
@@ -90,6 +93,7 @@ def matching_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="matching.privacy")
 def matching_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     orders = _orders_with(person)
     if not dry_run:

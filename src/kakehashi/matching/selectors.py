@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +21,7 @@ from kakehashi.people.enums import AffiliationRole
 from kakehashi.people.models import Affiliation, CandidateProfile, User
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import Cap, MatchPolicy
+from kakehashi.programs.signals import phase_opening
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project, ProjectSupervisor
 
@@ -527,6 +529,7 @@ def home_priority_units(*, call: Call, user) -> list[dict[str, Any]]:
     return out
 
 
+@receiver(phase_opening, dispatch_uid="matching.phase_opening")
 def phase_opening_refusal(sender, *, call: Call, kind: str, **_kwargs) -> str | None:
     """Answers `programs.signals.phase_opening`: offers open only once a run is published."""
     if (

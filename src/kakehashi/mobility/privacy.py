@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.mobility.models import EmergencyContact, MobilityPlan, StepDocument
 from kakehashi.people.privacy import ANONYMISED, DELETED, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+@receiver(person_data_export, dispatch_uid="mobility.privacy")
 def mobility_data_export(*, sender, person, **kwargs) -> dict:
     plans = (
         MobilityPlan.objects.filter(internship__intern=person)
@@ -74,6 +77,7 @@ def mobility_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="mobility.privacy")
 def mobility_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     contacts = EmergencyContact.objects.filter(plan__internship__intern=person)
     plans = MobilityPlan.objects.filter(internship__intern=person)

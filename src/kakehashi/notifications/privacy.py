@@ -5,12 +5,15 @@ Only the log of what was sent is stored (kind, subject key, time), not the mail.
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.notifications.models import NotificationLog
 from kakehashi.people.privacy import DELETED, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 
+@receiver(person_data_export, dispatch_uid="notifications.privacy")
 def notifications_data_export(*, sender, person, **kwargs) -> dict:
     keys = ["kind", "key", "sent_at"]
     return {
@@ -28,6 +31,7 @@ def notifications_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="notifications.privacy")
 def notifications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     log = NotificationLog.objects.filter(user=person)
     items = [

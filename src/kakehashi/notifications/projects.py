@@ -11,10 +11,12 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import receiver
 from django.urls import reverse
 
 from kakehashi.notifications.services import notify
 from kakehashi.people.models import User
+from kakehashi.projects.signals import project_transitioned, supervision_invited
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ def _url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
+@receiver(supervision_invited, dispatch_uid="notifications.invited")
 def supervision_invited_mail(*, sender, project, invitation, actor, **kwargs) -> None:
     """Tell the person named a supervisor of `project` that they are invited."""
     context = {
@@ -56,6 +59,7 @@ _TRANSITION_KINDS = {
 }
 
 
+@receiver(project_transitioned, dispatch_uid="notifications.project_transition")
 def project_transition_mail(*, sender, project, before, to, actor, comment="", **kwargs) -> None:
     """Mail a project's supervisors when it is approved, returned to draft or closed;
     its host's admins when it is submitted for vetting. The actor is not mailed."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,10 +14,12 @@ from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.models import Offer
 from kakehashi.offers.services import offer_decline
 from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 logger = logging.getLogger(__name__)
 
 
+@receiver(person_data_export, dispatch_uid="offers.privacy")
 def offers_data_export(*, sender, person, **kwargs) -> dict:
     offers = (
         Offer.objects.filter(candidate=person)
@@ -58,6 +61,7 @@ def offers_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="offers.privacy")
 def offers_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     offers = Offer.objects.filter(candidate=person)
     now = timezone.now()

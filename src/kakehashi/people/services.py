@@ -6,11 +6,14 @@ import datetime as dt
 import json
 import secrets
 
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -296,6 +299,7 @@ def _client_ip(request) -> str | None:
     )
 
 
+@receiver(user_logged_in, dispatch_uid="people.audit.signed_in")
 def sign_in_audit(*, sender, request, user, **kwargs) -> None:
     """``user_logged_in``: ``auth.signed_in`` on the person's record."""
     audit_record(
@@ -307,6 +311,7 @@ def sign_in_audit(*, sender, request, user, **kwargs) -> None:
     )
 
 
+@receiver(user_logged_out, dispatch_uid="people.audit.signed_out")
 def sign_out_audit(*, sender, request, user, **kwargs) -> None:
     """``user_logged_out`` (user is None when nobody was signed in)."""
     if user is not None:
@@ -318,6 +323,7 @@ def _tried(username: str | None) -> tuple[User | None, str]:
     return User.objects.filter(username=name).first() if name else None, name
 
 
+@receiver(user_login_failed, dispatch_uid="people.audit.failed")
 def sign_in_failed_audit(*, sender, credentials, request=None, **kwargs) -> None:
     """``user_login_failed``: ``auth.sign_in_failed`` on the record of the person whose
     name was tried, or on no scope when nobody has it. `credentials` is read for the
@@ -331,6 +337,7 @@ def sign_in_failed_audit(*, sender, credentials, request=None, **kwargs) -> None
     )
 
 
+@receiver(user_locked_out, dispatch_uid="people.audit.locked_out")
 def locked_out_audit(*, sender, request, username=None, ip_address=None, **kwargs) -> None:
     """django-axes' ``user_locked_out``: ``auth.locked_out``."""
     person, name = _tried(username)

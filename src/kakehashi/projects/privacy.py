@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 from kakehashi.projects.models import Project, ProjectSupervisor
 
 
+@receiver(person_data_export, dispatch_uid="projects.privacy")
 def projects_data_export(*, sender, person, **kwargs) -> dict:
     supervisions = (
         ProjectSupervisor.objects.filter(person=person)
@@ -38,6 +41,7 @@ def projects_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="projects.privacy")
 def projects_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     return [
         erase_item(

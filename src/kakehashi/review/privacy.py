@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.people.privacy import DELETED, KEPT, data_section, erase_item, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 from kakehashi.review.models import (
     Assignment,
     Bid,
@@ -21,6 +23,7 @@ def _title(proposal) -> str:
     return proposal.title
 
 
+@receiver(person_data_export, dispatch_uid="review.privacy")
 def review_data_export(*, sender, person, **kwargs) -> dict:
     """Five queries whatever the person holds: profile, its fields, bids, reviews and
     discussion comments."""
@@ -107,6 +110,7 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
     }
 
 
+@receiver(person_erase, dispatch_uid="review.privacy")
 def review_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     """Profile, bids, conflicts and unsubmitted assignments (with their drafts) go;
     submitted reviews stay, on the anonymised account, as the record of decisions."""
