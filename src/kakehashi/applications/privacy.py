@@ -1,5 +1,5 @@
 """Applications' answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from kakehashi.people.privacy import (
     KEPT,
     data_section,
     erase_item,
+    export_record,
     field_labels,
 )
 from kakehashi.people.signals import person_data_export, person_erase
@@ -30,6 +31,7 @@ def _published_calls() -> Q:
 @receiver(person_data_export, dispatch_uid="applications.privacy")
 def applications_data_export(*, sender, person, **kwargs) -> dict:
     keys = ["id", "call", "project", "project_title", "status", "statement", "submitted_at", "rank"]
+    ranking_keys = ["call", "rank", "candidate"]
     applications = (
         Application.objects.filter(candidate=person)
         .select_related("call", "project")
@@ -47,25 +49,11 @@ def applications_data_export(*, sender, person, **kwargs) -> dict:
                 "Your applications to projects; “rank” is the place of each in your "
                 "rank list for its call (empty: not ranked)."
             ),
-            labels=field_labels(
-                Application,
-                keys,
-                id=_("number"),
-                call=_("call"),
-                project=_("project key"),
-                project_title=_("project title"),
-            ),
+            labels=field_labels(Application, keys),
             records=[
-                {
-                    "id": a.pk,
-                    "call": a.call.slug,
-                    "project": a.project.key,
-                    "project_title": a.project.title,
-                    "status": a.status,
-                    "statement": a.statement,
-                    "submitted_at": a.submitted_at.isoformat(),
-                    "rank": a.rank,
-                }
+                export_record(
+                    a, keys, call=a.call.slug, project=a.project.key, project_title=a.project.title
+                )
                 for a in applications
             ],
         ),
@@ -75,14 +63,10 @@ def applications_data_export(*, sender, person, **kwargs) -> dict:
                 "How you ranked the applicants to your projects, per call. Applicants "
                 "appear by their person number only: their names are their data."
             ),
-            labels=field_labels(
-                HostRank,
-                ["call", "rank", "candidate"],
-                call=_("call"),
-                candidate=_("applicant's person number"),
-            ),
+            labels=field_labels(HostRank, ranking_keys, candidate=_("applicant's person number")),
             records=[
-                {"call": h.call.slug, "rank": h.rank, "candidate": h.candidate_id} for h in made
+                export_record(h, ranking_keys, call=h.call.slug, candidate=h.candidate_id)
+                for h in made
             ],
         ),
     }

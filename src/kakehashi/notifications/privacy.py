@@ -1,5 +1,5 @@
 """Notifications' answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``).
+(receivers of ``people.signals.person_data_export`` and ``person_erase``).
 
 Only the log of what was sent is stored (kind, subject key, time), not the mail."""
 
@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.notifications.models import NotificationLog
-from kakehashi.people.privacy import DELETED, data_section, erase_item, field_labels
+from kakehashi.people.privacy import DELETED, data_section, erase_item, export_record, field_labels
 from kakehashi.people.signals import person_data_export, person_erase
 
 
@@ -24,7 +24,7 @@ def notifications_data_export(*, sender, person, **kwargs) -> dict:
             ),
             labels=field_labels(NotificationLog, keys),
             records=[
-                {"kind": n.kind, "key": n.key, "sent_at": n.sent_at.isoformat()}
+                export_record(n, keys)
                 for n in NotificationLog.objects.filter(user=person).order_by("sent_at", "pk")
             ],
         )

@@ -12,4 +12,10 @@ class RecommendationsConfig(AppConfig):
         # embedding cache in backups (embedding), the account deletion; and registers
         # the `recommendations.refresh` job kind. Nothing else runs at import time: the
         # encoder and the indexes load lazily, per process, on first use.
-        from kakehashi.recommendations import embedding, privacy, selectors, services, tasks  # noqa: F401
+        from kakehashi.recommendations import (  # noqa: F401
+            embedding,
+            privacy,
+            selectors,
+            services,
+            tasks,
+        )

@@ -1,5 +1,5 @@
 """Recommendations' answer to people's account deletion
-(``people.signals.person_erase``, connected in ``ready()``): the embeddings computed
+(a receiver of ``people.signals.person_erase``): the embeddings computed
 from a person's texts leave the cache once the deletion commits."""
 
 from __future__ import annotations
