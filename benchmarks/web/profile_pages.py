@@ -164,4 +164,7 @@ def api_main() -> None:
 if __name__ == "__main__":
     import sys
 
-    api_main() if "--api" in sys.argv[1:] else main()
+    if "--api" in sys.argv[1:]:
+        api_main()
+    else:
+        main()

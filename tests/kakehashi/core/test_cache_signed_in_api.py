@@ -50,14 +50,10 @@ def test_people_list_shows_languages_affiliations_and_profiles_at_once(officer, 
     assert _people(client)[candidate_user.username]["languages"] == []
 
     LanguageSkill.objects.create(person=candidate_user, language="fr", level="B2")
-    assert _people(client)[candidate_user.username]["languages"] == [
-        {"code": "fr", "level": "B2"}
-    ]
+    assert _people(client)[candidate_user.username]["languages"] == [{"code": "fr", "level": "B2"}]
     # The service writes languages in bulk (no signal) and bumps the version itself.
     person_languages_set(person=candidate_user, languages=[{"code": "ja", "level": "N2"}])
-    assert _people(client)[candidate_user.username]["languages"] == [
-        {"code": "ja", "level": "N2"}
-    ]
+    assert _people(client)[candidate_user.username]["languages"] == [{"code": "ja", "level": "N2"}]
 
     organisation = factories.OrganisationFactory(name="First name")
     Affiliation.objects.create(person=candidate_user, organisation=organisation, role="researcher")
