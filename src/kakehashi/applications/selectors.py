@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank, RankListVersion
 from kakehashi.applications.services import application_check_eligibility
-from kakehashi.people.models import User
+from kakehashi.people.models import NAME_FIELDS, User
 from kakehashi.people.rules import is_candidate, is_officer
 from kakehashi.people.signals import person_visibility
 from kakehashi.programs.enums import PhaseKind
@@ -42,6 +42,39 @@ def application_list_visible(*, user) -> QuerySet[Application]:
         | Q(project__supervisions__person_id=user.pk, status=ApplicationStatus.SUBMITTED)
     ).values("pk")
     return qs.filter(pk__in=ids).order_by("call_id", "candidate_id", "rank", "submitted_at")
+
+
+def _rows() -> QuerySet[Application]:
+    """Applications with only what a list of them shows (the API's `ApplicationOut`: the
+    project's key and title, the candidate's names, level and home organisation): one
+    query of narrow rows rather than `_base()`'s six tables of every column, which cost
+    far more to build and read than the database spends on them."""
+    return Application.objects.select_related(
+        "candidate",
+        "candidate__candidate_profile",
+        "candidate__candidate_profile__home_organisation",
+        "project",
+    ).only(
+        "call_id",
+        "project_id",
+        "candidate_id",
+        "status",
+        "statement",
+        "submitted_at",
+        "rank",
+        "project__key",
+        "project__title",
+        "candidate__username",
+        "candidate__name_order",
+        *(f"candidate__{name}" for name in NAME_FIELDS),
+        "candidate__candidate_profile__level",
+        "candidate__candidate_profile__home_organisation__name",
+    )
+
+
+def application_rows_for_candidate(*, candidate) -> QuerySet[Application]:
+    """`application_list_for_candidate` as narrow rows (`_rows`), for the API's list."""
+    return _rows().filter(candidate=candidate).order_by("call_id", "rank", "submitted_at")
 
 
 def application_list_for_candidate(*, candidate, call=None) -> QuerySet[Application]:
@@ -108,6 +141,20 @@ def applicants_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
     """Submitted applications to the supervisor's projects in `call`."""
     return (
         _base()
+        .filter(
+            call=call,
+            status=ApplicationStatus.SUBMITTED,
+            project__supervisions__person=supervisor,
+        )
+        .order_by("candidate__family_name", "candidate_id", "project_id")
+        .distinct()
+    )
+
+
+def applicant_rows_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
+    """`applicants_for_supervisor` as narrow rows (`_rows`), for the API's list."""
+    return (
+        _rows()
         .filter(
             call=call,
             status=ApplicationStatus.SUBMITTED,

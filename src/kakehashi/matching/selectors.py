@@ -275,6 +275,37 @@ def run_list(*, call: Call) -> QuerySet[MatchRun]:
     )
 
 
+def run_list_rows(*, call: Call) -> QuerySet[MatchRun]:
+    """`run_list` with what a list of runs shows (the API's `RunOut`): the columns of the
+    run and its author's username, not the job's, the publisher's or the base run's."""
+    return (
+        MatchRun.objects.filter(call=call)
+        .select_related("created_by")
+        .only(*RUN_ROW_FIELDS, "created_by__username")
+        .order_by("-created_at", "-id")
+    )
+
+
+#: The columns of a run a list shows.
+RUN_ROW_FIELDS = (
+    "id",
+    "call_id",
+    "round",
+    "label",
+    "mode",
+    "seed",
+    "policy",
+    "status",
+    "input_hash",
+    "engine_version",
+    "base_run_id",
+    "created_at",
+    "created_by_id",
+    "published_at",
+    "summary",
+)
+
+
 def run_list_visible(*, user) -> QuerySet[MatchRun]:
     """Runs are officers' work: nobody else sees them (404)."""
     qs = MatchRun.objects.select_related("call", "call__program", "job", "created_by")

@@ -32,7 +32,7 @@ from kakehashi.people.models import (
 )
 from kakehashi.people.names import kanji_name
 from kakehashi.people.privacy import ANONYMISED, DELETED, erase_item, placeholder
-from kakehashi.people.selectors import person_audit_entries
+from kakehashi.people.selectors import api_token_owner, person_audit_entries
 from kakehashi.people.signals import (
     affiliation_decided,
     affiliation_requested,
@@ -178,16 +178,14 @@ def api_token_authenticate(*, key: str) -> User | None:
     Records use at most once a minute, so a busy client does not turn every read into
     a write."""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), user__is_active=True, expires_at__gt=now)
-        .first()
+    user = api_token_owner(
+        key_hash=ApiToken.hash_key(key), now=now, used_since=now - dt.timedelta(minutes=1)
     )
-    if token is None:
+    if user is None:
         return None
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if user.token_use_stale:
+        ApiToken.objects.filter(pk=user.token_pk).update(last_used_at=now)
+    return user
 
 
 @transaction.atomic
