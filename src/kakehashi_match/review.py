@@ -18,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 from typing import Any
 
 import numpy as np
 
 from .arrays import all_str, argsort_int, readonly, row_owner
+from .document import JsonDocument, meta_copy
 
 __all__ = ["ReviewInstance"]
 
@@ -34,7 +35,7 @@ _REVIEWER_KEYS = {"id", "max_load", "min_load", "meta"}
 
 
 @dataclass(frozen=True, eq=False)
-class ReviewInstance:
+class ReviewInstance(JsonDocument):
     """A validated reviewer-assignment instance (arrays read-only).
 
     >>> inst = ReviewInstance.from_dict({
@@ -58,8 +59,6 @@ class ReviewInstance:
     n_eligible: np.ndarray  # (P,) int64 reviewers in the proposal's affinity row
     conflict_pairs: np.ndarray  # (C, 2) int64 (proposal, reviewer), sorted, unique
     conflict_eligible: np.ndarray  # (P,) int64 eligible pairs removed by a conflict
-    meta: Mapping[str, Any] = field(default_factory=dict)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_proposals(self) -> int:
@@ -107,15 +106,6 @@ class ReviewInstance:
         lo, hi = int(self.ptr[p]), int(self.ptr[p + 1])
         i = lo + int(np.searchsorted(self.col[lo:hi], r))
         return i if i < hi and int(self.col[i]) == r else -1
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> ReviewInstance:
-        """Parse a JSON document; malformed JSON raises ``ValueError``."""
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"instance: malformed JSON: {exc}") from None
-        return cls.from_dict(data)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReviewInstance:
@@ -193,9 +183,7 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
         ptr = np.zeros_like(ptr)
         np.cumsum(n_eligible - conflict_eligible, out=ptr[1:])
         col, aff = col[keep], aff[keep]
-    meta = data.get("meta", {})
-    if not isinstance(meta, Mapping):
-        raise ValueError("meta: expected an object")
+    meta = meta_copy(data)
     arrays = {
         "k": k,
         "min_load": min_load,
@@ -211,7 +199,7 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "proposal_ids": p_ids,
         "reviewer_ids": r_ids,
         **{name: readonly(a) for name, a in arrays.items()},
-        "meta": json.loads(json.dumps(meta)),
+        "meta": meta,
     }
 
 
