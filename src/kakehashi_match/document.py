@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-__all__ = ["JsonDocument", "meta_copy"]
+__all__ = ["JsonDocument", "load_json", "meta_copy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,11 +44,23 @@ class JsonDocument:
     @classmethod
     def from_json(cls, text: str | bytes) -> Self:
         """Parse a JSON document; malformed JSON raises ``ValueError``."""
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"instance: malformed JSON: {exc}") from None
-        return cls.from_dict(data)
+        return cls.from_dict(load_json(text, "instance"))
+
+
+def load_json(text: str | bytes, what: str) -> Any:
+    """The data of the JSON document *text*; malformed JSON (or bytes that
+    are not UTF-8) raises ``ValueError`` naming *what* was read. O(len(text)).
+
+    >>> load_json('{"a": [1]}', "result")
+    {'a': [1]}
+    >>> load_json('{"a": ', "result")
+    Traceback (most recent call last):
+    ValueError: result: malformed JSON: Expecting value: line 1 column 7 (char 6)
+    """
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{what}: malformed JSON: {exc}") from None
 
 
 def meta_copy(data: Mapping[str, Any]) -> dict[str, Any]:
