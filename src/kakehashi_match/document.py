@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-__all__ = ["JsonDocument", "load_json", "meta_copy"]
+__all__ = ["JsonDocument", "check_top_level", "load_json", "meta_copy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +61,22 @@ def load_json(text: str | bytes, what: str) -> Any:
         return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{what}: malformed JSON: {exc}") from None
+
+
+def check_top_level(data: Any, keys: set[str]) -> None:
+    """Check that an input document is a JSON object whose keys are all in *keys*.
+
+    Raises ``ValueError`` otherwise. O(number of top-level keys).
+
+    >>> check_top_level({"students": {}, "extra": 1}, {"students", "meta"})
+    Traceback (most recent call last):
+    ValueError: instance: unknown top-level keys ['extra']
+    """
+    if not isinstance(data, Mapping):
+        raise ValueError("instance: expected a JSON object at the top level")
+    unknown = sorted(set(data) - keys)
+    if unknown:
+        raise ValueError(f"instance: unknown top-level keys {unknown}")
 
 
 def meta_copy(data: Mapping[str, Any]) -> dict[str, Any]:

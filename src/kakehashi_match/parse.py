@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .arrays import all_str, argsort_int, readonly, row_owner
-from .document import meta_copy
+from .document import check_top_level, meta_copy
 from .ranking import Ranking
 
 __all__ = ["BALANCES", "UNLIMITED", "instance_fields"]
@@ -55,11 +55,7 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     ...                         "projects": {"p": {"capacity": 1, "ranking": ["a"]}}}))[:3]
     ['edge_proj', 'exchange', 'group_ids']
     """
-    if not isinstance(data, Mapping):
-        raise ValueError("instance: expected a JSON object at the top level")
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise ValueError(f"instance: unknown top-level keys {unknown}")
+    check_top_level(data, _TOP_KEYS)
     students = _obj(data, "students", required=True)
     projects = _obj(data, "projects", required=True)
     supervisors = _obj(data, "supervisors")

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .arrays import all_str, argsort_int, readonly, row_owner
-from .document import JsonDocument, meta_copy
+from .document import JsonDocument, check_top_level, meta_copy
 
 __all__ = ["ReviewInstance"]
 
@@ -130,11 +130,7 @@ class ReviewInstance(JsonDocument):
 
 
 def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ValueError("instance: expected a JSON object at the top level")
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise ValueError(f"instance: unknown top-level keys {unknown}")
+    check_top_level(data, _TOP_KEYS)
     for key in ("proposals", "reviewers", "affinity"):
         if key not in data:
             raise ValueError(f"instance: missing required key {key!r}")
