@@ -76,23 +76,6 @@ def _pop(hk, hv, size):
 
 
 @njit(cache=True, nogil=True)
-def _relax(v, d, rc, via, dist, pred, touched, nt, hk, hv, size):
-    """Dijkstra's relaxation of an arc into node v of reduced cost rc (from
-    a node settled at distance d, through *via*: a pair, or the reviewer of
-    a sink arc): record v's first touch and queue it when the path is
-    shorter. Returns the new ``(nt, size)`` of *touched* and the heap."""
-    nd = d + (rc if rc > 0.0 else 0.0)
-    if nd < dist[v]:
-        if dist[v] == np.inf:
-            touched[nt] = v
-            nt += 1
-        dist[v] = nd
-        pred[v] = via
-        size = _push(hk, hv, size, nd, v)
-    return nt, size
-
-
-@njit(cache=True, nogil=True)
 def _add_slot(slot_off, slots, slot_n, r, e):
     """List pair e among reviewer r's pairs (its slots have room)."""
     slots[slot_off[r] + slot_n[r]] = e
@@ -176,28 +159,42 @@ def min_cost_flow(ptr, col, cost, ucap, demand, lo, hi, big):
                     dstar = d
                     break
                 done[u] = True
+                # the residual arcs out of u: a proposal's pairs with room, or
+                # a reviewer's arc to the sink (first, while it has room) and
+                # its pairs carrying flow, backwards
                 pu = pot[u]
                 if u < P:
-                    for e in range(ptr[u], ptr[u + 1]):
-                        if flow[e] < ucap[e]:
-                            v = P + col[e]
-                            if done[v]:
-                                continue
-                            rc = cost[e] + pu - pot[v]
-                            nt, size = _relax(v, d, rc, e, dist, pred, touched, nt, hk, hv, size)
+                    first, last = ptr[u], ptr[u + 1]
                 else:
                     r = u - P
-                    if load[r] < hi[r]:
-                        c = -big if load[r] < lo[r] else 0.0
-                        rc = c + pu - pot[T]
-                        nt, size = _relax(T, d, rc, r, dist, pred, touched, nt, hk, hv, size)
-                    for s in range(slot_off[r], slot_off[r] + slot_n[r]):
-                        e = slots[s]
-                        v = owner[e]
-                        if done[v]:
+                    first, last = slot_off[r] - 1, slot_off[r] + slot_n[r]
+                for i in range(first, last):
+                    if u < P:
+                        via = i
+                        if flow[via] >= ucap[via]:
                             continue
-                        rc = -cost[e] + pu - pot[v]
-                        nt, size = _relax(v, d, rc, e, dist, pred, touched, nt, hk, hv, size)
+                        v = P + col[via]
+                        rc = cost[via] + pu - pot[v]
+                    elif i < slot_off[r]:
+                        if load[r] >= hi[r]:
+                            continue
+                        via = r
+                        v = T
+                        rc = (-big if load[r] < lo[r] else 0.0) + pu - pot[T]
+                    else:
+                        via = slots[i]
+                        v = owner[via]
+                        rc = -cost[via] + pu - pot[v]
+                    if done[v]:
+                        continue
+                    nd = d + (rc if rc > 0.0 else 0.0)
+                    if nd < dist[v]:
+                        if dist[v] == inf:
+                            touched[nt] = v
+                            nt += 1
+                        dist[v] = nd
+                        pred[v] = via
+                        size = _push(hk, hv, size, nd, v)
             if dstar == inf:
                 unrouted[p0] += 1
                 if not failed:
