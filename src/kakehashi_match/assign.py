@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from .arrays import readonly
+from .document import load_json
 from .review import ReviewInstance
 
 __all__ = [
@@ -601,10 +602,7 @@ def assignment_check(
     if isinstance(result, Assignment):
         res = result.to_dict(explain=False)
     elif isinstance(result, (str, bytes)):
-        try:
-            res = json.loads(result)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"result: malformed JSON: {exc}") from None
+        res = load_json(result, "result")
     else:
         res = result
     if not isinstance(res, Mapping) or not isinstance(res.get("assignment"), Mapping):

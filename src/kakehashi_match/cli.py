@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from .document import load_json
+
 __all__ = ["main"]
 
 
@@ -145,10 +147,7 @@ def _run(args: argparse.Namespace) -> int:
                 sys.stdout.write(text)
             return 0
         # one audit, the same in every mode
-        try:
-            data = json.loads(_read(args.result))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"result: malformed JSON: {exc}") from None
+        data = load_json(_read(args.result), "result")
         report = check(inst, data, backend=one_shot_backend(inst.n_edges))
         run = data.get("run") if isinstance(data, dict) else None
         exchange = isinstance(run, dict) and run.get("mode") == "exchange"

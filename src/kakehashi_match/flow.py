@@ -76,6 +76,13 @@ def _pop(hk, hv, size):
 
 
 @njit(cache=True, nogil=True)
+def _add_slot(slot_off, slots, slot_n, r, e):
+    """List pair e among reviewer r's pairs (its slots have room)."""
+    slots[slot_off[r] + slot_n[r]] = e
+    slot_n[r] += 1
+
+
+@njit(cache=True, nogil=True)
 def min_cost_flow(ptr, col, cost, ucap, demand, lo, hi, big):
     """Send ``demand[p]`` units from every proposal p at least cost.
 
@@ -152,50 +159,42 @@ def min_cost_flow(ptr, col, cost, ucap, demand, lo, hi, big):
                     dstar = d
                     break
                 done[u] = True
+                # the residual arcs out of u: a proposal's pairs with room, or
+                # a reviewer's arc to the sink (first, while it has room) and
+                # its pairs carrying flow, backwards
+                pu = pot[u]
                 if u < P:
-                    pu = pot[u]
-                    for e in range(ptr[u], ptr[u + 1]):
-                        if flow[e] < ucap[e]:
-                            v = P + col[e]
-                            if done[v]:
-                                continue
-                            rc = cost[e] + pu - pot[v]
-                            nd = d + (rc if rc > 0.0 else 0.0)
-                            if nd < dist[v]:
-                                if dist[v] == inf:
-                                    touched[nt] = v
-                                    nt += 1
-                                dist[v] = nd
-                                pred[v] = e
-                                size = _push(hk, hv, size, nd, v)
+                    first, last = ptr[u], ptr[u + 1]
                 else:
                     r = u - P
-                    pu = pot[u]
-                    if load[r] < hi[r]:
-                        c = -big if load[r] < lo[r] else 0.0
-                        rc = c + pu - pot[T]
-                        nd = d + (rc if rc > 0.0 else 0.0)
-                        if nd < dist[T]:
-                            if dist[T] == inf:
-                                touched[nt] = T
-                                nt += 1
-                            dist[T] = nd
-                            pred[T] = r
-                            size = _push(hk, hv, size, nd, T)
-                    for s in range(slot_off[r], slot_off[r] + slot_n[r]):
-                        e = slots[s]
-                        v = owner[e]
-                        if done[v]:
+                    first, last = slot_off[r] - 1, slot_off[r] + slot_n[r]
+                for i in range(first, last):
+                    if u < P:
+                        via = i
+                        if flow[via] >= ucap[via]:
                             continue
-                        rc = -cost[e] + pu - pot[v]
-                        nd = d + (rc if rc > 0.0 else 0.0)
-                        if nd < dist[v]:
-                            if dist[v] == inf:
-                                touched[nt] = v
-                                nt += 1
-                            dist[v] = nd
-                            pred[v] = e
-                            size = _push(hk, hv, size, nd, v)
+                        v = P + col[via]
+                        rc = cost[via] + pu - pot[v]
+                    elif i < slot_off[r]:
+                        if load[r] >= hi[r]:
+                            continue
+                        via = r
+                        v = T
+                        rc = (-big if load[r] < lo[r] else 0.0) + pu - pot[T]
+                    else:
+                        via = slots[i]
+                        v = owner[via]
+                        rc = -cost[via] + pu - pot[v]
+                    if done[v]:
+                        continue
+                    nd = d + (rc if rc > 0.0 else 0.0)
+                    if nd < dist[v]:
+                        if dist[v] == inf:
+                            touched[nt] = v
+                            nt += 1
+                        dist[v] = nd
+                        pred[v] = via
+                        size = _push(hk, hv, size, nd, v)
             if dstar == inf:
                 unrouted[p0] += 1
                 if not failed:
@@ -217,21 +216,14 @@ def min_cost_flow(ptr, col, cost, ucap, demand, lo, hi, big):
                     e = pred[v]
                     if v >= P:  # reached reviewer v along forward pair e
                         if flow[e] == 0:
-                            rr = v - P
-                            slots[slot_off[rr] + slot_n[rr]] = e
-                            slot_n[rr] += 1
+                            _add_slot(slot_off, slots, slot_n, v - P, e)
                         flow[e] += 1
                         v = owner[e]
                     else:  # reached proposal v along the backward pair e
                         flow[e] -= 1
                         rr = col[e]
                         if flow[e] == 0:
-                            base = slot_off[rr]
-                            for s in range(base, base + slot_n[rr]):
-                                if slots[s] == e:
-                                    slots[s] = slots[base + slot_n[rr] - 1]
-                                    break
-                            slot_n[rr] -= 1
+                            _move_slot(slot_off, slots, slot_n, rr, e, -1)
                         v = P + rr
             for i in range(nt):
                 v = touched[i]
@@ -381,31 +373,48 @@ def _find(col, lo, hi, r):
 
 
 @njit(cache=True, nogil=True)
-def _best_move(
-    p,
-    ptr,
-    col,
-    w,
-    chosen,
-    owner,
-    score,
-    load,
-    lo,
-    hi,
-    slot_off,
-    slots,
-    slot_n,
-    floor,
-    strict,
-    need_gain,
-):
+def _search_state(ptr, col, w, chosen, hi):
+    """The bookkeeping of the local search on the 0/1 assignment *chosen*:
+    ``(owner, score, load, slot_off, slots, slot_n)``, the proposal of each
+    pair, the score of each proposal, the load of each reviewer, and per
+    reviewer r its chosen pairs ``slots[slot_off[r]:slot_off[r] + slot_n[r]]``
+    (room for as many as it can ever hold)."""
+    P = len(ptr) - 1
+    R = len(hi)
+    E = len(col)
+    owner = np.empty(E, dtype=np.int64)
+    score = np.zeros(P)
+    load = np.zeros(R, dtype=np.int64)
+    deg = np.zeros(R, dtype=np.int64)
+    for p in range(P):
+        for e in range(ptr[p], ptr[p + 1]):
+            owner[e] = p
+            deg[col[e]] += 1
+            if chosen[e]:
+                score[p] += w[e]
+                load[col[e]] += 1
+    slot_off = np.zeros(R + 1, dtype=np.int64)
+    for r in range(R):
+        slot_off[r + 1] = slot_off[r] + max(load[r], min(deg[r], hi[r]))
+    slots = np.empty(slot_off[R], dtype=np.int64)
+    slot_n = np.zeros(R, dtype=np.int64)
+    for e in range(E):
+        if chosen[e]:
+            _add_slot(slot_off, slots, slot_n, col[e], e)
+    return owner, score, load, slot_off, slots, slot_n
+
+
+@njit(cache=True, nogil=True)
+def _best_move(p, ptr, col, w, chosen, lo, hi, state, floor, strict, need_gain):
     """The best move for proposal p: replace one of its reviewers r by an
     unassigned eligible r2 with a higher affinity, either free capacity
     (r2 below its max, r above its min) or swapped with a proposal q that
     holds r2 and takes r. Every changed score must stay above *floor*
     (strictly when *strict*). Moves are ranked by the lowest changed score
-    (when not need_gain) or by the total gain. Returns (e1, e2, e3, e4)
-    pairs (-1 for unused) of the best move, all -1 if none."""
+    (when not need_gain) or by the total gain. *state* is the bookkeeping
+    of ``_search_state``. Returns (e1, e2, e3, e4) pairs (-1 for unused) of
+    the best move, all -1 if none."""
+    owner, score, load, slot_off, slots, slot_n = state
     best_key = -np.inf
     best_gain = -np.inf
     b1 = -1
@@ -466,8 +475,41 @@ def _move_slot(slot_off, slots, slot_n, r, e_out, e_in):
                 slot_n[r] -= 1
             return
     if e_in >= 0:  # pragma: no cover - e_out is always listed
-        slots[slot_off[r] + slot_n[r]] = e_in
-        slot_n[r] += 1
+        _add_slot(slot_off, slots, slot_n, r, e_in)
+
+
+@njit(cache=True, nogil=True)
+def _apply(e1, e2, e3, e4, col, w, chosen, state):
+    owner, score, load, slot_off, slots, slot_n = state
+    p = owner[e1]
+    r = col[e1]
+    r2 = col[e2]
+    chosen[e1] = 0
+    chosen[e2] = 1
+    score[p] += w[e2] - w[e1]
+    if e3 < 0:
+        load[r] -= 1
+        load[r2] += 1
+        _move_slot(slot_off, slots, slot_n, r, e1, -1)
+        _add_slot(slot_off, slots, slot_n, r2, e2)
+    else:
+        q = owner[e3]
+        chosen[e3] = 0
+        chosen[e4] = 1
+        score[q] += w[e4] - w[e3]
+        _move_slot(slot_off, slots, slot_n, r, e1, e4)
+        _move_slot(slot_off, slots, slot_n, r2, e3, e2)
+
+
+@njit(cache=True, nogil=True)
+def _improve(p, ptr, col, w, chosen, lo, hi, state, floor, strict, need_gain):
+    """Make the best move for proposal p (see ``_best_move``); False when
+    there is none."""
+    e1, e2, e3, e4 = _best_move(p, ptr, col, w, chosen, lo, hi, state, floor, strict, need_gain)
+    if e1 < 0:
+        return False
+    _apply(e1, e2, e3, e4, col, w, chosen, state)
+    return True
 
 
 @njit(cache=True, nogil=True)
@@ -479,29 +521,8 @@ def fair_polish(ptr, col, w, chosen, k, lo, hi, max_moves):
     above that minimum. Moves: replace a reviewer by a better one with free
     capacity, or swap with another proposal (see ``_best_move``)."""
     P = len(ptr) - 1
-    R = len(lo)
-    E = len(col)
-    owner = np.empty(E, dtype=np.int64)
-    score = np.zeros(P)
-    load = np.zeros(R, dtype=np.int64)
-    deg = np.zeros(R, dtype=np.int64)
-    for p in range(P):
-        for e in range(ptr[p], ptr[p + 1]):
-            owner[e] = p
-            deg[col[e]] += 1
-            if chosen[e]:
-                score[p] += w[e]
-                load[col[e]] += 1
-    slot_off = np.zeros(R + 1, dtype=np.int64)
-    for r in range(R):
-        slot_off[r + 1] = slot_off[r] + max(load[r], min(deg[r], hi[r]))
-    slots = np.empty(slot_off[R], dtype=np.int64)
-    slot_n = np.zeros(R, dtype=np.int64)
-    for e in range(E):
-        if chosen[e]:
-            r = col[e]
-            slots[slot_off[r] + slot_n[r]] = e
-            slot_n[r] += 1
+    state = _search_state(ptr, col, w, chosen, hi)
+    score = state[1]
     moves = 0
     floor = 0.0
     # phase 1: lift the worst proposal while possible
@@ -513,27 +534,8 @@ def fair_polish(ptr, col, w, chosen, k, lo, hi, max_moves):
         if p < 0:
             break
         floor = score[p]
-        e1, e2, e3, e4 = _best_move(
-            p,
-            ptr,
-            col,
-            w,
-            chosen,
-            owner,
-            score,
-            load,
-            lo,
-            hi,
-            slot_off,
-            slots,
-            slot_n,
-            floor,
-            True,
-            False,
-        )
-        if e1 < 0:
+        if not _improve(p, ptr, col, w, chosen, lo, hi, state, floor, True, False):
             break
-        _apply(e1, e2, e3, e4, col, w, chosen, owner, score, load, slot_off, slots, slot_n)
         moves += 1
     if P > 0:
         floor = np.inf
@@ -545,51 +547,9 @@ def fair_polish(ptr, col, w, chosen, k, lo, hi, max_moves):
     while improved and moves < max_moves:
         improved = False
         for p in range(P):
-            e1, e2, e3, e4 = _best_move(
-                p,
-                ptr,
-                col,
-                w,
-                chosen,
-                owner,
-                score,
-                load,
-                lo,
-                hi,
-                slot_off,
-                slots,
-                slot_n,
-                floor,
-                False,
-                True,
-            )
-            if e1 >= 0:
-                _apply(e1, e2, e3, e4, col, w, chosen, owner, score, load, slot_off, slots, slot_n)
+            if _improve(p, ptr, col, w, chosen, lo, hi, state, floor, False, True):
                 moves += 1
                 improved = True
                 if moves >= max_moves:
                     break
     return chosen
-
-
-@njit(cache=True, nogil=True)
-def _apply(e1, e2, e3, e4, col, w, chosen, owner, score, load, slot_off, slots, slot_n):
-    p = owner[e1]
-    r = col[e1]
-    r2 = col[e2]
-    chosen[e1] = 0
-    chosen[e2] = 1
-    score[p] += w[e2] - w[e1]
-    if e3 < 0:
-        load[r] -= 1
-        load[r2] += 1
-        _move_slot(slot_off, slots, slot_n, r, e1, -1)
-        slots[slot_off[r2] + slot_n[r2]] = e2
-        slot_n[r2] += 1
-    else:
-        q = owner[e3]
-        chosen[e3] = 0
-        chosen[e4] = 1
-        score[q] += w[e4] - w[e3]
-        _move_slot(slot_off, slots, slot_n, r, e1, e4)
-        _move_slot(slot_off, slots, slot_n, r2, e3, e2)

@@ -12,15 +12,15 @@ data, JSON text and hash) in :mod:`kakehashi_match.canonical`.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .arrays import readonly
 from .canonical import canonical_json, canonical_text, instance_dict, instance_hash, quoted
+from .document import JsonDocument
 from .parse import instance_fields
 from .ranking import Ranking
 
@@ -28,7 +28,7 @@ __all__ = ["Instance", "Ranking", "canonical_json", "instance_hash"]
 
 
 @dataclass(frozen=True, eq=False)
-class Instance:
+class Instance(JsonDocument):
     """A validated matching instance (seed-independent).
 
     Ids are kept as strings in the order given by sorting them, so that the
@@ -66,8 +66,6 @@ class Instance:
     groups: tuple[dict[str, Any], ...] = ()
     group_ids: tuple[str, ...] = ()
     exchange: Mapping[str, Any] | None = None  # the parsed "exchange" key (mode exchange)
-    meta: Mapping[str, Any] = field(default_factory=dict)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ----------------------------------------------------------------- sizes
     @property
@@ -123,15 +121,6 @@ class Instance:
         return canonical_text(self)
 
     # --------------------------------------------------------------- parsing
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Instance:
-        """Parse a JSON document; malformed JSON raises ``ValueError``."""
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"instance: malformed JSON: {exc}") from None
-        return cls.from_dict(data)
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Instance:
         """Validate and index an instance given as plain data (never mutated).

@@ -6,7 +6,6 @@ Parsing is O(total length of all lists) plus a sort of the id sets.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from itertools import chain, repeat
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .arrays import all_str, argsort_int, readonly, row_owner
+from .document import check_top_level, meta_copy
 from .ranking import Ranking
 
 __all__ = ["BALANCES", "UNLIMITED", "instance_fields"]
@@ -55,11 +55,7 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     ...                         "projects": {"p": {"capacity": 1, "ranking": ["a"]}}}))[:3]
     ['edge_proj', 'exchange', 'group_ids']
     """
-    if not isinstance(data, Mapping):
-        raise ValueError("instance: expected a JSON object at the top level")
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise ValueError(f"instance: unknown top-level keys {unknown}")
+    check_top_level(data, _TOP_KEYS)
     students = _obj(data, "students", required=True)
     projects = _obj(data, "projects", required=True)
     supervisors = _obj(data, "supervisors")
@@ -102,9 +98,7 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     sup_turn, org_order = _turns(org_order_in, org_ids, sup_org, supervisor_ids, l_index)
     group_ids, groups = _groups(groups_in, o_index)
     exchange = _exchange(data.get("exchange"), s_index, student_ids, o_index, group_ids, groups)
-    meta = data.get("meta", {})
-    if not isinstance(meta, Mapping):
-        raise ValueError("meta: expected an object")
+    meta = meta_copy(data)
     arrays = {
         "stu_ptr": stu_ptr,
         "edge_proj": edge_proj,
@@ -127,7 +121,7 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "groups": groups,
         "group_ids": group_ids,
         "exchange": exchange,
-        "meta": json.loads(json.dumps(meta)),
+        "meta": meta,
     }
 
 

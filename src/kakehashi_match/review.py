@@ -18,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 from typing import Any
 
 import numpy as np
 
 from .arrays import all_str, argsort_int, readonly, row_owner
+from .document import JsonDocument, check_top_level, meta_copy
 
 __all__ = ["ReviewInstance"]
 
@@ -34,7 +35,7 @@ _REVIEWER_KEYS = {"id", "max_load", "min_load", "meta"}
 
 
 @dataclass(frozen=True, eq=False)
-class ReviewInstance:
+class ReviewInstance(JsonDocument):
     """A validated reviewer-assignment instance (arrays read-only).
 
     >>> inst = ReviewInstance.from_dict({
@@ -58,8 +59,6 @@ class ReviewInstance:
     n_eligible: np.ndarray  # (P,) int64 reviewers in the proposal's affinity row
     conflict_pairs: np.ndarray  # (C, 2) int64 (proposal, reviewer), sorted, unique
     conflict_eligible: np.ndarray  # (P,) int64 eligible pairs removed by a conflict
-    meta: Mapping[str, Any] = field(default_factory=dict)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_proposals(self) -> int:
@@ -109,15 +108,6 @@ class ReviewInstance:
         return i if i < hi and int(self.col[i]) == r else -1
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> ReviewInstance:
-        """Parse a JSON document; malformed JSON raises ``ValueError``."""
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"instance: malformed JSON: {exc}") from None
-        return cls.from_dict(data)
-
-    @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReviewInstance:
         """Validate and index plain data (never mutated); an instance is
         returned as it is.
@@ -140,11 +130,7 @@ class ReviewInstance:
 
 
 def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ValueError("instance: expected a JSON object at the top level")
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise ValueError(f"instance: unknown top-level keys {unknown}")
+    check_top_level(data, _TOP_KEYS)
     for key in ("proposals", "reviewers", "affinity"):
         if key not in data:
             raise ValueError(f"instance: missing required key {key!r}")
@@ -193,9 +179,7 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
         ptr = np.zeros_like(ptr)
         np.cumsum(n_eligible - conflict_eligible, out=ptr[1:])
         col, aff = col[keep], aff[keep]
-    meta = data.get("meta", {})
-    if not isinstance(meta, Mapping):
-        raise ValueError("meta: expected an object")
+    meta = meta_copy(data)
     arrays = {
         "k": k,
         "min_load": min_load,
@@ -211,7 +195,7 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "proposal_ids": p_ids,
         "reviewer_ids": r_ids,
         **{name: readonly(a) for name, a in arrays.items()},
-        "meta": json.loads(json.dumps(meta)),
+        "meta": meta,
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +11,7 @@ from .certificate import (
     OBTAINED,
     audit,
 )
+from .document import load_json
 from .instance import Instance
 from .market import Market, compile_market
 from .result import ENGINE_VERSION, Result
@@ -357,10 +357,7 @@ def check(
             "run": {"input_hash": result.input_hash, "mode": result.mode, "seed": result.seed},
         }
     if isinstance(result, str | bytes):
-        try:
-            result = json.loads(result)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"result: malformed JSON: {exc}") from None
+        result = load_json(result, "result")
     if not isinstance(result, Mapping) or not isinstance(result.get("assignments"), Mapping):
         raise ValueError("result: expected an object with an 'assignments' object")
     run = result.get("run", {}) if isinstance(result.get("run", {}), Mapping) else {}

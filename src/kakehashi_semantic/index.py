@@ -81,6 +81,17 @@ class VectorIndex(Protocol):
     ) -> list[list[Hit]]: ...
 
 
+def check_k(k: int) -> None:
+    """Check *k*, a number of results to return: ``ValueError`` unless a positive int.
+
+    >>> check_k(0)
+    Traceback (most recent call last):
+    ValueError: k must be a positive int, got 0
+    """
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+
+
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` largest ``scores``, best first; ties broken by lower index.
 
@@ -241,8 +252,7 @@ class NumpyIndex:
 
         Ties are broken by insertion order, so results are deterministic.
         """
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a positive int, got {k!r}")
+        check_k(k)
         q = self._check_queries(queries)
         m = self._mask(mask, where)
         out: list[list[Hit]] = []

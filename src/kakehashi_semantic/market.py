@@ -29,13 +29,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .index import check_k
+
 __all__ = ["MarketRanking", "examination_weights", "expected_matches", "market_aware_rankings"]
 
 
 def examination_weights(k: int) -> np.ndarray:
     """Position examination probabilities ``1 / log2(j + 1)`` for ``j = 1..k``."""
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+    check_k(k)
     return (1.0 / np.log2(np.arange(2, k + 2))).astype(np.float64)
 
 
@@ -132,8 +133,7 @@ def market_aware_rankings(
     ([1, 0], True)
     """
     r, cap = _check(relevance, capacities)
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+    check_k(k)
     if not 0 <= alpha <= 4:
         raise ValueError(f"alpha must be in [0, 4], got {alpha!r}")
     if not isinstance(iterations, int) or iterations < 0:

@@ -30,7 +30,7 @@ from .bias import SMALL_LANGUAGE_SHRINKAGE, LanguageCentering
 from .cache import EmbeddingCache
 from .embed import embed
 from .encoders import Encoder, default_encoder
-from .index import Where, filter_mask
+from .index import Where, check_k, filter_mask
 from .lang import detect_language
 from .windowing import split_sentences
 
@@ -332,8 +332,7 @@ def recommend(
     for i, t in enumerate(targets):
         if not isinstance(t, Profile):
             raise ValueError(f"targets[{i}] must be a Profile, got {type(t).__name__}")
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+    check_k(k)
     w = weights or Weights()
     keep = np.ones(len(targets), dtype=bool)
     if where is not None:

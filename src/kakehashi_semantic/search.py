@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from .encoders import char_ngrams
-from .index import Hit, Where, filter_mask, top_k
+from .index import Hit, Where, check_k, filter_mask, top_k
 from .lang import _EN_WORDS_TEXT, _FR_WORDS_TEXT
 from .semantic_index import Item, SemanticIndex
 
@@ -182,8 +182,7 @@ class LexicalIndex:
         function words): n-grams alone match "de la" or "-tion" in any French text.
         The coverage is checked on the ``20 * k`` best n-gram matches.
         """
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a positive int, got {k!r}")
+        check_k(k)
         if not 0.0 <= min_coverage <= 1.0:
             raise ValueError(f"min_coverage must be between 0 and 1, got {min_coverage!r}")
         s = self.matrix @ self._query_vector(text)
@@ -419,8 +418,7 @@ def hybrid_search(
         raise ValueError("query is empty")
     if semantic.index.ids != lexical.ids:
         raise ValueError("semantic and lexical must index the same items in the same order")
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+    check_k(k)
     sem = semantic.search([query], langs=[lang], k=depth, where=where, mask=mask)[0]
     lex = lexical.search(query, depth, where=where, mask=mask, min_coverage=min_coverage)
     fused = reciprocal_rank_fusion([lex, sem], weights=[1.0, semantic_weight])[:k]

@@ -26,7 +26,7 @@ from .bias import SMALL_LANGUAGE_SHRINKAGE, LanguageCentering
 from .cache import EmbeddingCache
 from .embed import embed
 from .encoders import Encoder, Kind, default_encoder
-from .index import Calibration, Hit, NumpyIndex, Where
+from .index import Calibration, Hit, NumpyIndex, Where, check_k
 from .lang import detect_language
 from .romaji import JSCRIPT as _JSCRIPT
 from .romaji import RomajiMatcher
@@ -369,12 +369,9 @@ class SemanticIndex:
             cand = np.union1d(extra, sem).astype(np.intp)
             lexical = np.zeros(len(cand))
             lexical[np.searchsorted(cand, extra)] = extra_val
-            q64 = qv[qi].astype(np.float64)
             s = (self.index.vectors[cand] @ qv[qi]).astype(np.float64)
             if calibrate and groups:
-                mu = np.array([q64 @ self.lang_stats[g][0] for g in groups])
-                var = np.array([q64 @ self.lang_stats[g][1] @ q64 for g in groups])
-                inv = 1.0 / (np.sqrt(np.maximum(var, 0.0)) + 1e-6)
+                mu, inv = self._language_scales(qv[qi], groups)
                 c = codes[cand]
                 s = (s - mu[c]) * inv[c]
             s = s + self.romaji_weight * lexical
@@ -383,6 +380,15 @@ class SemanticIndex:
                 [Hit(j + 1, self.index.ids[cand[o]], float(s[o])) for j, o in enumerate(order)]
             )
         return out
+
+    def _language_scales(self, q: np.ndarray, groups: list) -> tuple[np.ndarray, np.ndarray]:
+        """The calibration of query vector *q* per pool language (in *groups* order): the
+        mean and the inverse standard deviation of its cosines with that language's
+        items, from their first two moments (see the module doc). O(len(groups) * d^2)."""
+        q64 = q.astype(np.float64)
+        mu = np.array([q64 @ self.lang_stats[g][0] for g in groups])
+        var = np.array([q64 @ self.lang_stats[g][1] @ q64 for g in groups])
+        return mu, 1.0 / (np.sqrt(np.maximum(var, 0.0)) + 1e-6)
 
     def _positions(self) -> dict:
         p = getattr(self, "_positions_cache", None)
@@ -410,8 +416,7 @@ class SemanticIndex:
         exact: bool = False,
     ) -> list[list[Hit]]:
         """Like :meth:`search` for already corrected query vectors."""
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a positive int, got {k!r}")
+        check_k(k)
         q = self.index._check_queries(query_vectors)
         if exclude is not None and len(exclude) != len(q):
             raise ValueError(f"exclude has {len(exclude)} items but there are {len(q)} queries")
@@ -419,16 +424,12 @@ class SemanticIndex:
         codes = self.group_codes
         groups = sorted(self.lang_stats)
         calibrate = calibrate and bool(groups)
-        pos = {iid: i for i, iid in enumerate(self.index.ids)} if exclude is not None else {}
+        pos = self._positions() if exclude is not None else {}
         out: list[list[Hit]] = []
         for qi, qvec in enumerate(q):
             cal = None
             if calibrate:
-                q64 = qvec.astype(np.float64)
-                mu = np.array([q64 @ self.lang_stats[g][0] for g in groups])
-                var = np.array([q64 @ self.lang_stats[g][1] @ q64 for g in groups])
-                inv = 1.0 / (np.sqrt(np.maximum(var, 0.0)) + 1e-6)
-                cal = Calibration(codes, mu, inv)
+                cal = Calibration(codes, *self._language_scales(qvec, groups))
             skip = pos.get(exclude[qi], -1) if exclude is not None else -1
             top, s = self.index.top(qvec, k, mask=m, skip=skip, calibration=cal, exact=exact)
             out.append([Hit(r + 1, self.index.ids[i], float(s[r])) for r, i in enumerate(top)])
