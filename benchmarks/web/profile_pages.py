@@ -70,6 +70,14 @@ def pages() -> list[tuple[str, str]]:
         ("candidate", f"/calls/{call}/ranking/"),
         ("supervisor", f"/supervising/calls/{call}/ranking/"),
         ("officer", f"/calls/{call}/runs/"),
+        # The signed-in list pages of bench_lists.py, and the search page's 25 queries.
+        ("officer", "/calls/"),
+        ("candidate", "/applications/"),
+        ("candidate", "/results/"),
+        ("candidate", "/recommendations/"),
+        ("supervisor", "/supervising/projects/"),
+        ("supervisor", "/interns/"),
+        ("supervisor", "/search/?q=machine%20learning"),
     ]
     return rows
 

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kakehashi.core.middleware.TimezoneMiddleware",
+    # The data version in one plain read, before anything reads it (core.cache).
+    "kakehashi.core.middleware.DataVersionMiddleware",
     "kakehashi.core.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous visitors' public lists and search from the cache (core.cache).
     "kakehashi.core.cache.PublicAnswerCacheMiddleware",
@@ -256,7 +258,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read with plain SQL (core.sessions).
+SESSION_ENGINE = "kakehashi.core.sessions"
 
 # HTTPS only in production (README, Configuration). TLS usually ends at a load
 # balancer or reverse proxy, which must set (and overwrite any client's) header

@@ -84,6 +84,32 @@ def application_list_for_candidate(*, candidate, call=None) -> QuerySet[Applicat
     return qs.order_by("call_id", "rank", "submitted_at")
 
 
+def application_rows_for_candidate(*, candidate) -> QuerySet[Application]:
+    """The candidate's applications with only what their list page shows (rank, status,
+    the call's slug and names, each project's title and language, its host's names), by
+    call, status and rank: one query of narrow rows rather than `_base()`'s six tables
+    of every column."""
+    return (
+        Application.objects.filter(candidate=candidate)
+        .select_related("call", "project", "project__host")
+        .only(
+            "rank",
+            "status",
+            "call__slug",
+            "call__name_en",
+            "call__name_fr",
+            "call__name_ja",
+            "project__title",
+            "project__language",
+            "project__host__name",
+            "project__host__name_en",
+            "project__host__name_fr",
+            "project__host__name_ja",
+        )
+        .order_by("call__slug", "status", "rank", "submitted_at")
+    )
+
+
 def rank_list_pool(*, candidate, call) -> list[Application]:
     """The candidate's submitted applications in `call` with only what the rank page
     shows (each project's key, title and language, its host's names): one query of

@@ -15,6 +15,7 @@ from kakehashi.applications.selectors import (
     application_apply_state,
     application_list_for_candidate,
     application_list_visible,
+    application_rows_for_candidate,
     host_ranking_get,
     rank_list_pool,
     rank_list_ref_visible,
@@ -91,9 +92,7 @@ def application_apply(request, key: str):
 
 @permission_required("applications.view_own_application_list")
 def application_list_mine(request):
-    applications = application_list_for_candidate(candidate=request.user).order_by(
-        "call__slug", "status", "rank", "submitted_at"
-    )
+    applications = application_rows_for_candidate(candidate=request.user)
     return render(request, "applications/mine.html", {"applications": applications})
 
 

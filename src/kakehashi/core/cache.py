@@ -20,8 +20,10 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 
 from kakehashi.core.models import DataVersion
@@ -195,3 +197,36 @@ class PublicAnswerCacheMiddleware:
             headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
             cache.set(key, (response.status_code, headers, response.content), _seconds())
         return response
+
+
+def fixed_fragment(name: str, parts: tuple, render) -> str:
+    """`render()` (HTML that depends on nothing but `parts`, the language and the script
+    prefix: no data, no per-visitor content such as CSRF tokens), cached under them: the
+    navigation, the same for everyone with the same roles. No data version in the key:
+    no write changes it."""
+    if not _seconds():
+        return render()
+    raw = "\x1f".join(
+        map(str, (name, translation.get_language() or "", get_script_prefix(), *parts))
+    )
+    return _cached("fixed:" + hashlib.sha256(raw.encode()).hexdigest(), render)
+
+
+def data_version_prime(request) -> None:
+    """Read the data version for `request` ahead, with one plain SQL statement, so that
+    `data_version(request)` finds it: through the ORM the same read costs ~0.3 ms of CPU
+    (building the query) against ~0.02 ms, on every page that holds a cached fragment or
+    the navigation. Only with the cache on (nothing reads the version otherwise)."""
+    if not _seconds() or hasattr(request, _VERSION_ATTR):
+        return
+    connection = connections[router.db_for_read(DataVersion)]
+    quote = connection.ops.quote_name
+    meta = DataVersion._meta
+    sql = (
+        f"SELECT {quote(meta.get_field('token').column)} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [1])
+        row = cursor.fetchone()
+    setattr(request, _VERSION_ATTR, (row[0] if row else None) or "")

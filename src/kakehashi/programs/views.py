@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kakehashi.core.cache import visible_fragment
 from kakehashi.core.enums import Direction
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
@@ -64,9 +66,23 @@ def _program_or_404(slug: str) -> Program:
 
 @permission_required("programs.view_call_overview")
 def call_list_view(request):
-    return render(
-        request, "programs/calls.html", {"calls": call_list(), "programs": program_list()}
-    )
+    """Every call and program. Both tables are one cached fragment (core.cache): they show
+    only calls and programs, which the data version covers, and the same to every officer."""
+
+    def tables_html():
+        return visible_fragment(
+            request,
+            "programs:calls",
+            lambda: render_to_string(
+                "programs/_calls_tables.html",
+                # The tables show no phase: not the selector's prefetch of them.
+                {"calls": call_list().prefetch_related(None), "programs": program_list()},
+                request,
+            ),
+            visible=tuple,
+        )
+
+    return render(request, "programs/calls.html", {"tables_html": tables_html})
 
 
 def _phase_rows(call: Call, forms: dict | None = None, errors: dict | None = None) -> list:

@@ -20,8 +20,9 @@ from kakehashi.programs.selectors import call_list_visible
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.forms import ProjectFilterForm, ProjectForm, project_form_initial
 from kakehashi.projects.models import Project
-from kakehashi.projects.rules import can_change_project, can_vet_project, may_post
+from kakehashi.projects.rules import can_change_project, can_vet_project
 from kakehashi.projects.selectors import (
+    project_applicant_counts_supervised,
     project_get_visible,
     project_host_options,
     project_list_supervised,
@@ -160,13 +161,33 @@ def project_detail(request, key: str):
 
 @permission_required("projects.view_supervised_project_list")
 def project_list_mine(request):
-    """The projects the signed-in supervisor supervises, with applicant counts."""
-    projects = project_list_supervised(supervisor=request.user)
-    invitations = supervision_invitations_of(person=request.user)
+    """The projects the signed-in supervisor supervises, with applicant counts.
+
+    The projects' tables are a cached fragment (core.cache) per supervisor, keyed also by
+    the applicant counts (applications are not covered by the data version): one narrow
+    query instead of the projects with their fields and supervisors. The invitations
+    (with their forms' CSRF tokens) are read only when the roles say there are some, and
+    whether the person may post comes from the roles too (both kept per version)."""
+    roles = request_roles(request)
+    user = request.user
+
+    def projects_html():
+        return visible_fragment(
+            request,
+            "projects:supervising",
+            lambda: render_to_string(
+                "projects/_supervising_projects.html",
+                {"projects": project_list_supervised(supervisor=user)},
+                request,
+            ),
+            visible=lambda: (user.pk, project_applicant_counts_supervised(supervisor=user)),
+        )
+
     context = {
-        "projects": projects,
-        "invitations": invitations,
-        "may_post": may_post(request.user),
+        "projects_html": projects_html,
+        "invitations": supervision_invitations_of(person=user) if roles.get("invited") else (),
+        # As projects.rules.may_post: an officer, or affiliated with a host (HOST_ROLES).
+        "may_post": bool(roles.get("officer") or roles.get("host")),
     }
     return render(request, "projects/supervising.html", context)
 

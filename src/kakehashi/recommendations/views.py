@@ -28,9 +28,23 @@ from kakehashi.recommendations.tasks import refresh_job_start
 
 @permission_required("recommendations.view_recommended_projects")
 def recommended_for_me(request):
-    """Projects of open calls the candidate may apply to, best first, each explained."""
-    context = {"recommendations": recommended_projects(user=request.user, k=10)}
-    return render(request, "recommendations/for_me.html", context)
+    """Projects of open calls the candidate may apply to, best first, each explained.
+    The list is a cached fragment (core.cache) per candidate: the recommendations read
+    only data the version covers (`recommended_projects`)."""
+
+    def list_html():
+        return visible_fragment(
+            request,
+            "recommendations:for-me",
+            lambda: render_to_string(
+                "recommendations/_for_me_list.html",
+                {"recommendations": recommended_projects(user=request.user, k=10)},
+                request,
+            ),
+            visible=lambda: request.user.pk,
+        )
+
+    return render(request, "recommendations/for_me.html", {"list_html": list_html})
 
 
 def _project_visible(request, key: str) -> Project:

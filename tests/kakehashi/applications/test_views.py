@@ -141,6 +141,9 @@ def test_my_applications_query_count_does_not_grow_with_rows(
 ):
     client.force_login(world.candidate)
     expected = _count_queries(client, "/applications/")
+    # Session, user, the candidate profile (the permission), the navigation's roles, the
+    # applications with their calls, projects and hosts.
+    assert expected == 5
     for n in range(2):
         factories.ApplicationFactory(
             candidate=world.candidate,

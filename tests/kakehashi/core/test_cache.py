@@ -247,3 +247,86 @@ def test_signed_in_api_search_is_kept_per_set_of_visible_people(
     # The token with its user, the version, the visible people: the search itself is kept.
     with django_assert_num_queries(3):
         assert other.pk not in people(candidate)
+
+
+# ---------------------------------------------------------------- signed-in list pages
+# The officer's calls, the candidate's recommendations, the supervisor's projects: cached
+# fragments (core.cache.visible_fragment); the navigation per roles (fixed_fragment).
+
+
+def test_call_list_page_follows_a_renamed_call(call, officer, django_assert_num_queries):
+    client = session_client(officer)
+    url = reverse("programs:calls")
+    assert call.name in client.get(url).content.decode()
+    # Session, user, version: the tables and the navigation are kept.
+    with django_assert_num_queries(3):
+        client.get(url)
+
+    call.name_en = "Renamed call"
+    call.save()
+
+    assert "Renamed call" in client.get(url).content.decode()
+
+
+def _applicants(html: str, project) -> str:
+    link = reverse("applications:project_applicants", args=[project.key])
+    return html.split(f'href="{link}">', 1)[1].split("<", 1)[0]
+
+
+def test_supervising_page_follows_its_applicant_counts(
+    project, supervisor_user, django_assert_num_queries
+):
+    client = session_client(supervisor_user)
+    url = reverse("projects:supervising")
+    assert _applicants(client.get(url).content.decode(), project) == "0"
+
+    # Applications change no public data (the version stays): the counts are in the key.
+    application = factories.ApplicationFactory(project=project)
+    assert _applicants(client.get(url).content.decode(), project) == "1"
+    factories.ApplicationFactory(project=project)
+    assert _applicants(client.get(url).content.decode(), project) == "2"
+    application.status = "withdrawn"
+    application.save()
+    assert _applicants(client.get(url).content.decode(), project) == "1"
+    # Session, user, version, the permission's supervision, the counts.
+    with django_assert_num_queries(5):
+        client.get(url)
+
+    project.title = "Renamed project"
+    project.save()
+    assert "Renamed project" in client.get(url).content.decode()
+
+
+def test_supervising_page_is_kept_per_supervisor(project, supervisor_user):
+    other = factories.UserFactory(username="sup-other")
+    factories.ProjectFactory(call=project.call, supervisor=other, title="Project of another")
+    assert (
+        project.title
+        in session_client(supervisor_user).get("/supervising/projects/").content.decode()
+    )
+    html = session_client(other).get("/supervising/projects/").content.decode()
+    assert "Project of another" in html
+    assert project.title not in html
+
+
+def test_recommendations_page_is_kept_per_candidate(project, candidate_user):
+    url = reverse("recommendations:for_me")
+    assert project.title in session_client(candidate_user).get(url).content.decode()
+    without = factories.candidate(research_interests="")
+    html = session_client(without).get(url).content.decode()
+    assert "write your research interests" in html
+    assert project.title not in html
+
+
+def test_the_navigation_is_kept_per_roles_and_language(project, candidate_user, officer):
+    calls = f'href="{reverse("programs:calls")}"'
+    mine = f'href="{reverse("applications:mine")}"'
+    candidate, officer_client = session_client(candidate_user), session_client(officer)
+    html = candidate.get("/projects/").content.decode()
+    assert mine in html and calls not in html
+    html = officer_client.get("/projects/").content.decode()
+    assert calls in html and mine not in html
+    html = candidate.get("/projects/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Mes candidatures" in html
+    html = candidate.get("/projects/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My applications" in html

@@ -66,6 +66,8 @@ def test_call_list_query_count_does_not_grow_with_rows(client, world, django_ass
     with CaptureQueriesContext(connection) as ctx:
         client.get("/calls/")
     expected = len(ctx.captured_queries)
+    # Session, user, the navigation's roles (2), the calls, the programs (not their phases).
+    assert expected == 6
     factories.CallFactory(name_en="2028 Winter")
     factories.CallFactory(name_en="2028 Summer")
 

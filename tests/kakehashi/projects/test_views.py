@@ -214,6 +214,10 @@ def test_my_projects_lists_only_mine_with_applicant_counts(client, world):
 def test_my_projects_query_count_does_not_grow_with_rows(client, world, django_assert_num_queries):
     client.force_login(world.supervisor)
     expected = _count_queries(client, "/supervising/projects/")
+    # Session, user, the permission (supervises), the navigation's roles (2: they also say
+    # whether there are invitations and whether the person may post), the projects, their
+    # fields, their supervisors.
+    assert expected == 8
     for n in range(2):
         factories.ProjectFactory(call=world.call, key=f"mine-{n}", supervisor=world.supervisor)
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from kakehashi.core.cache import versioned
+from kakehashi.core.cache import fixed_fragment, versioned
 from kakehashi.core.enums import Country, Language
 from kakehashi.core.roles import is_candidate, is_officer
 
@@ -38,6 +38,52 @@ def request_roles(request) -> dict[str, bool]:
         cached = versioned("nav-roles", (user.pk,), lambda: _roles(user), request=request)
         request._kakehashi_roles = cached
     return cached
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context, roles: dict) -> str:
+    """The main navigation (core/_site_nav.html) for `roles` (`user_roles`): ~20 links
+    reversed and translated, the same for everyone with the same roles, so cached per
+    roles, language and whether this is the viewer's home page (`fixed_fragment`)."""
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    match = getattr(context.get("request"), "resolver_match", None)
+    at_home = getattr(match, "view_name", None) == "programs:home"
+    roles = roles or {}
+    values = {"roles": roles, "signed_in": signed_in, "at_home": at_home}
+    flags = tuple(sorted(name for name, on in roles.items() if on))
+    # The template's own output, escaped as it rendered (a str once cached).
+    return mark_safe(
+        fixed_fragment(
+            "site-nav",
+            (signed_in, at_home, flags),
+            lambda: render_to_string("core/_site_nav.html", values).strip(),
+        )
+    )
+
+
+class FixedNode(template.Node):
+    def __init__(self, name: str, parts: list, nodelist) -> None:
+        self.name, self.parts, self.nodelist = name, parts, nodelist
+
+    def render(self, context) -> str:
+        parts = tuple(str(part.resolve(context)) for part in self.parts)
+        return fixed_fragment(self.name, parts, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def fixed(parser, token) -> FixedNode:
+    """`{% fixed "name" value… %}…{% endfixed %}`: the enclosed HTML, cached per name,
+    values and language (`core.cache.fixed_fragment`). Only for HTML that depends on
+    nothing but those: no data, no user, no request, no CSRF token (the base template's
+    links, language choices and footer: a page's links reversed and texts translated
+    once per worker instead of on every request)."""
+    bits = token.split_contents()[1:]
+    if not bits or bits[0][0] not in "\"'" or bits[0][0] != bits[0][-1]:
+        raise template.TemplateSyntaxError("fixed takes a quoted name, then values")
+    nodelist = parser.parse(("endfixed",))
+    parser.delete_first_token()
+    return FixedNode(bits[0][1:-1], [parser.compile_filter(bit) for bit in bits[1:]], nodelist)
 
 
 def _roles(user) -> dict[str, bool]:
