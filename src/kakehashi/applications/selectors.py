@@ -84,7 +84,7 @@ def application_list_for_candidate(*, candidate, call=None) -> QuerySet[Applicat
     return qs.order_by("call_id", "rank", "submitted_at")
 
 
-def application_rows_for_candidate(*, candidate) -> QuerySet[Application]:
+def application_page_rows_for_candidate(*, candidate) -> QuerySet[Application]:
     """The candidate's applications with only what their list page shows (rank, status,
     the call's slug and names, each project's title and language, its host's names), by
     call, status and rank: one query of narrow rows rather than `_base()`'s six tables

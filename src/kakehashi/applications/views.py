@@ -15,7 +15,7 @@ from kakehashi.applications.selectors import (
     application_apply_state,
     application_list_for_candidate,
     application_list_visible,
-    application_rows_for_candidate,
+    application_page_rows_for_candidate,
     host_ranking_get,
     rank_list_pool,
     rank_list_ref_visible,
@@ -92,7 +92,7 @@ def application_apply(request, key: str):
 
 @permission_required("applications.view_own_application_list")
 def application_list_mine(request):
-    applications = application_rows_for_candidate(candidate=request.user)
+    applications = application_page_rows_for_candidate(candidate=request.user)
     return render(request, "applications/mine.html", {"applications": applications})
 
 
