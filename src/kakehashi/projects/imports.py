@@ -35,29 +35,15 @@ from kakehashi.people.models import User
 from kakehashi.programs.models import Call
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_list_visible
-from kakehashi.projects.services import project_create, project_supervisors_set, project_update
+from kakehashi.projects.services import (
+    DESCRIPTION,
+    project_create,
+    project_supervisors_set,
+    project_update,
+)
 from kakehashi.research_fields.selectors import research_fields_by_code
 
-COLUMNS = [
-    "key",
-    "call",
-    "host_ror",
-    "language",
-    "title",
-    "summary",
-    "description",
-    "translations",
-    "fields",
-    "skills",
-    "working_language",
-    "city",
-    "region",
-    "start_date",
-    "end_date",
-    "capacity",
-    "status",
-    "supervisors",
-]
+COLUMNS = ["key", "call", "host_ror", *DESCRIPTION, "status", "supervisors"]
 REQUIRED = [
     "key",
     "call",
