@@ -1,5 +1,10 @@
+"""The Django admin of internships: officers edit agreement templates there; agreements,
+approvals and research-security records change through their services only (audited),
+and the admin shows them."""
+
 from django.contrib import admin
 
+from kakehashi.core.admin import ReadOnlyAdmin
 from kakehashi.internships.models import (
     Agreement,
     AgreementTemplate,
@@ -42,20 +47,6 @@ class AgreementTemplateAdmin(admin.ModelAdmin):
     list_display = ("program", "version", "is_active", "reviewed_on", "invented")
     list_filter = ("program", "is_active")
     inlines = [TemplateSectionInline, IPOptionInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Agreements, approvals and research-security records change through their
-    services only (audited); the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Agreement)
