@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_submit
 from kakehashi.people.models import User
 from kakehashi.programs.selectors import call_get_visible
 from kakehashi.review.enums import BidLevel, RoundStatus
@@ -106,23 +107,21 @@ def profile_edit(request):
     form = ProfileForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                reviewer_profile_set(
-                    user=request.user,
-                    expertise=data["expertise"],
-                    languages=data["languages"],
-                    organisation=data["organisation"],
-                    fields=data["fields"],
-                    max_load=data["max_load"],
-                    min_load=data["min_load"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your reviewer profile is saved."))
-                return redirect("review:reviewing")
+        if form_submit(
+            request,
+            form,
+            lambda data: reviewer_profile_set(
+                user=request.user,
+                expertise=data["expertise"],
+                languages=data["languages"],
+                organisation=data["organisation"],
+                fields=data["fields"],
+                max_load=data["max_load"],
+                min_load=data["min_load"],
+            ),
+            success=_("Your reviewer profile is saved."),
+        ):
+            return redirect("review:reviewing")
         status = 400
     return render(request, "review/profile.html", {"form": form}, status=status)
 
@@ -234,14 +233,13 @@ def discussion(request, pk: int):
     form = CommentForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                comment_post(actor=request.user, proposal=proposal, text=form.cleaned_data["text"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your comment is posted."))
-                return redirect("review:discussion", pk=pk)
+        if form_submit(
+            request,
+            form,
+            lambda data: comment_post(actor=request.user, proposal=proposal, text=data["text"]),
+            success=_("Your comment is posted."),
+        ):
+            return redirect("review:discussion", pk=pk)
         status = 400
     mine = Assignment.objects.filter(proposal=proposal, reviewer=request.user).first()
     context = {
