@@ -3,7 +3,7 @@ save checked by the model's ``clean``); the ledger, invoices and rates are read-
 
 from django.contrib import admin
 
-from kakehashi.core.admin import ReadOnlyAdmin
+from kakehashi.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from kakehashi.funding.models import (
     Account,
     Budget,
@@ -70,15 +70,10 @@ class BudgetAdmin(admin.ModelAdmin):
     list_filter = ("funder", "program", "direction", "fiscal_year")
 
 
-class LineInline(admin.TabularInline):
+class LineInline(ReadOnlyTabularInline):
     model = Line
     fields = ("account", "amount", "currency")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Entry)

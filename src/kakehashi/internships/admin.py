@@ -4,7 +4,7 @@ and the admin shows them."""
 
 from django.contrib import admin
 
-from kakehashi.core.admin import ReadOnlyAdmin
+from kakehashi.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from kakehashi.internships.models import (
     Agreement,
     AgreementTemplate,
@@ -67,14 +67,9 @@ class ApprovalAdmin(ReadOnlyAdmin):
     list_filter = ("party",)
 
 
-class SecurityListEntryInline(admin.TabularInline):
+class SecurityListEntryInline(ReadOnlyTabularInline):
     model = SecurityListEntry
-    extra = 0
-    can_delete = False
     readonly_fields = ("code", "name_en", "name_fr", "name_ja", "aliases", "country")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SecurityList)
