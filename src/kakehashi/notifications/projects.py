@@ -3,33 +3,20 @@
 Answers ``projects.signals.supervision_invited`` and ``project_transitioned``
 (connected in ``NotificationsConfig.ready()``: projects sits below notifications and
 does not import it). Each mail goes once the transaction commits, in the reader's
-own language (`notify`); one failed delivery does not stop the others."""
+own language (`notify_after_commit`); one failed delivery does not stop the others."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
-from kakehashi.notifications.services import notify
+from kakehashi.notifications.services import notify_after_commit
 from kakehashi.people.models import User
-
-logger = logging.getLogger(__name__)
-
-
-def _send(user, kind: str, context: dict) -> None:
-    try:
-        notify(user=user, kind=kind, context=context)
-    except Exception:  # one failed delivery must not stop the others
-        logger.exception("notification %s to user %s failed", kind, user.pk)
 
 
 def _later(users, kind: str, context: dict) -> None:
-    """Mail `users` once the transaction commits: nothing is announced that did not happen."""
     for user in users:
-        transaction.on_commit(lambda user=user: _send(user, kind, context))
+        notify_after_commit(user=user, kind=kind, context=context)
 
 
 def _url(name: str, *args) -> str:

@@ -63,6 +63,19 @@ def notify(*, user, kind: str, context: dict | None = None) -> bool:
     return True
 
 
+def notify_after_commit(*, user, kind: str, context: dict | None = None) -> None:
+    """Send `kind` to `user` once the transaction commits: nothing is announced that did
+    not happen. A failed delivery is logged, not raised: it must not stop the others."""
+
+    def send() -> None:
+        try:
+            notify(user=user, kind=kind, context=context)
+        except Exception:
+            logger.exception("notification %s to user %s failed", kind, user.pk)
+
+    transaction.on_commit(send)
+
+
 def notify_once(*, user, kind: str, key: str, context: dict | None = None) -> bool:
     """Send `kind` about `key` to `user` unless it was sent before; True when sent now.
 
