@@ -110,15 +110,7 @@ def profile_edit(request):
         if form_submit(
             request,
             form,
-            lambda data: reviewer_profile_set(
-                user=request.user,
-                expertise=data["expertise"],
-                languages=data["languages"],
-                organisation=data["organisation"],
-                fields=data["fields"],
-                max_load=data["max_load"],
-                min_load=data["min_load"],
-            ),
+            lambda data: reviewer_profile_set(user=request.user, **data),
             success=_("Your reviewer profile is saved."),
         ):
             return redirect("review:reviewing")
