@@ -7,10 +7,7 @@ own language (`notify_after_commit`); one failed delivery does not stop the othe
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import reverse
-
-from kakehashi.notifications.services import notify_after_commit
+from kakehashi.notifications.services import notify_after_commit, site_link
 from kakehashi.people.models import User
 
 
@@ -19,17 +16,13 @@ def _later(users, kind: str, context: dict) -> None:
         notify_after_commit(user=user, kind=kind, context=context)
 
 
-def _url(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
-
-
 def supervision_invited_mail(*, sender, project, invitation, actor, **kwargs) -> None:
     """Tell the person named a supervisor of `project` that they are invited."""
     context = {
         "project": project,
         "invitation": invitation,
         "invited_by": actor,
-        "url": _url("projects:detail", project.key),
+        "url": site_link("projects:detail", project.key),
     }
     _later([invitation.person], "supervision_invited", context)
 
@@ -54,13 +47,13 @@ def project_transition_mail(*, sender, project, before, to, actor, comment="", *
         readers = User.objects.filter(
             affiliations__organisation_id=project.host_id, affiliations__role="admin"
         ).distinct()
-        url = _url("projects:detail", project.key)
+        url = site_link("projects:detail", project.key)
     else:
         readers = User.objects.filter(supervisions__project=project).distinct()
         url = (
-            _url("projects:edit", project.key)
+            site_link("projects:edit", project.key)
             if to == "draft"
-            else _url("projects:detail", project.key)
+            else site_link("projects:detail", project.key)
         )
     context = {"project": project, "actor": actor, "comment": comment, "url": url}
     _later([u for u in readers.exclude(pk=actor_pk)], kind, context)

@@ -36,6 +36,11 @@ from kakehashi.programs.selectors import call_list
 logger = logging.getLogger(__name__)
 
 
+def site_link(name: str, *args) -> str:
+    """The full address of the page `name` (a URL name, with its `args`), for a mail."""
+    return settings.SITE_URL + reverse(name, args=args)
+
+
 def notify(*, user, kind: str, context: dict | None = None) -> bool:
     """Send one notification of `kind` to `user`; False when they have no address."""
     if not user.email:

@@ -16,17 +16,15 @@ from __future__ import annotations
 import logging
 import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_audit, run_start_second_round
-from kakehashi.notifications.services import notify_after_commit
+from kakehashi.notifications.services import notify_after_commit, site_link
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.explanations import choices_from
 from kakehashi.offers.models import Offer
@@ -53,10 +51,6 @@ def offer_deadline_for(*, run: MatchRun, now=None):
 
 
 # ------------------------------------------------------------------ e-mail
-
-
-def _link(name: str) -> str:
-    return settings.SITE_URL + reverse(name)
 
 
 def _supervisors_of(projects) -> dict[int, list]:
@@ -130,7 +124,7 @@ def offers_create_for_run(*, run: MatchRun, actor=None, deadline=None) -> list[O
     base = {
         "call": call,
         "round": run.round,
-        "results_url": _link("offers:mine"),
+        "results_url": site_link("offers:mine"),
         **_deadline_context(deadline, call),
     }
     for offer in offers:
@@ -152,7 +146,7 @@ def offers_create_for_run(*, run: MatchRun, actor=None, deadline=None) -> list[O
                     **base,
                     "choices": choices_from(entry, projects),
                     "list_length": entry.get("list_length", 0),
-                    "projects_url": _link("projects:list"),
+                    "projects_url": site_link("projects:list"),
                 },
             )
     offered_projects = {o.project_id: o.project for o in offers}
@@ -172,7 +166,7 @@ def offers_create_for_run(*, run: MatchRun, actor=None, deadline=None) -> list[O
         notify_after_commit(
             user=entry["person"],
             kind="results_supervisor",
-            context={**base, "lines": entry["lines"], "interns_url": _link("offers:interns")},
+            context={**base, "lines": entry["lines"], "interns_url": site_link("offers:interns")},
         )
     return offers
 
@@ -243,8 +237,8 @@ def _answer(*, offer: Offer, candidate, status: str, verb: str, now=None) -> Off
             "project": locked.project,
             "call": call,
             "candidate": candidate,
-            "results_url": _link("offers:mine"),
-            "interns_url": _link("offers:interns"),
+            "results_url": site_link("offers:mine"),
+            "interns_url": site_link("offers:interns"),
             **_deadline_context(locked, call),
         }
         notify_after_commit(user=candidate, kind=f"offer_{status}", context=context)
@@ -328,8 +322,8 @@ def offers_lapse(*, now=None, call=None, candidate=None, supervisor=None) -> lis
                 "project": offer.project,
                 "call": call_obj,
                 "candidate": offer.candidate,
-                "results_url": _link("offers:mine"),
-                "interns_url": _link("offers:interns"),
+                "results_url": site_link("offers:mine"),
+                "interns_url": site_link("offers:interns"),
                 **_deadline_context(offer, call_obj),
             }
             notify_after_commit(user=offer.candidate, kind="offer_lapsed", context=context)

@@ -7,10 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +18,7 @@ from kakehashi.audit.services import audit_record
 from kakehashi.core import limits
 from kakehashi.core.roles import is_officer
 from kakehashi.jobs.services import job_enqueue
-from kakehashi.notifications.services import notify_after_commit, notify_once
+from kakehashi.notifications.services import notify_after_commit, notify_once, site_link
 from kakehashi.outcomes.enums import OutcomeKind
 from kakehashi.outcomes.models import Outcome
 from kakehashi.projects.enums import ProjectStatus
@@ -86,10 +84,6 @@ def _reviewer(actor) -> None:
 
 
 # ------------------------------------------------------------------ e-mail
-
-
-def _link(name: str) -> str:
-    return settings.SITE_URL + reverse(name)
 
 
 # ------------------------------------------------------------------ profiles
@@ -717,7 +711,7 @@ def assignment_release(*, actor, round: ReviewRound) -> ReviewRound:
                     "call": round.call,
                     "count": loads[pk],
                     "due": round.reviews_due_at,
-                    "url": _link("review:reviewing"),
+                    "url": site_link("review:reviewing"),
                 },
             )
     return round
@@ -750,7 +744,7 @@ def review_reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
                 "call": rnd.call,
                 "missing": missing[pk],
                 "due": rnd.reviews_due_at,
-                "url": _link("review:reviewing"),
+                "url": site_link("review:reviewing"),
             }
             if notify_once(user=people[pk], kind=REVIEW_REMINDER, key=key, context=context):
                 sent += 1
@@ -887,7 +881,7 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
             "call": proposal.round.call,
             "project": proposal.subject_project,
             "proposal": proposal,
-            "url": _link("review:decisions"),
+            "url": site_link("review:decisions"),
         }
         for person in proposal_authors(proposal=proposal):
             notify_after_commit(user=person, kind=REVIEW_DECIDED, context=context)
