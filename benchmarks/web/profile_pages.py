@@ -106,5 +106,65 @@ def main() -> None:
         )
 
 
+# ---------------------------------------------------------------- the signed-in API lists
+# `--api`: the API list endpoints of bench_lists.py, called as it calls them (a Bearer
+# token of the same person), printed like the pages. The tokens made here are deleted.
+
+
+def api_rows() -> list[tuple[str, str]]:
+    call = Call.objects.order_by("pk").first()
+    return [
+        ("officer", "/api/v1/people?limit=20"),
+        ("candidate", "/api/v1/applications"),
+        ("candidate", "/api/v1/me/tokens"),
+        ("candidate", "/api/v1/me/results"),
+        ("candidate", "/api/v1/recommendations/projects"),
+        ("supervisor", f"/api/v1/calls/{call.pk}/applicants"),
+        ("supervisor", "/api/v1/me/interns"),
+        ("officer", f"/api/v1/calls/{call.slug}/runs"),
+        ("officer", f"/api/v1/calls/{call.slug}/audit"),
+    ]
+
+
+def api_main() -> None:
+    from kakehashi.people.models import ApiToken
+    from kakehashi.people.services import api_token_create
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--api", action="store_true")
+    ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--only", default="")
+    args = ap.parse_args()
+    tokens = {role: api_token_create(user=user, name="profile") for role, user in users().items()}
+    client = Client()
+    try:
+        print(f"{'role':<11} {'endpoint':<44} {'status':>6} {'queries':>7} {'CPU ms':>7}")
+        for role, path in api_rows():
+            if args.only and args.only not in path:
+                continue
+            headers = {"Authorization": f"Bearer {tokens[role][1]}"}
+            r = client.get(path, headers=headers)
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(path, headers=headers)
+            queries = len(ctx.captured_queries)
+            times = []
+            for _ in range(args.repeat):
+                t = time.process_time()
+                client.get(path, headers=headers)
+                times.append(time.process_time() - t)
+            print(
+                f"{role:<11} {path:<44} {r.status_code:>6} {queries:>7} "
+                f"{statistics.median(times) * 1000:>7.1f}",
+                flush=True,
+            )
+    finally:
+        ApiToken.objects.filter(pk__in=[token.pk for token, _ in tokens.values()]).delete()
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--api" in sys.argv[1:]:
+        api_main()
+    else:
+        main()

@@ -12,9 +12,9 @@ from ninja.pagination import paginate
 from kakehashi.applications.models import Application
 from kakehashi.applications.rules import can_view_application_rank
 from kakehashi.applications.selectors import (
-    applicants_for_supervisor,
-    application_list_for_candidate,
+    applicant_rows_for_supervisor,
     application_list_visible,
+    application_rows_for_candidate,
     host_ranking_get,
     rank_list_get,
     rank_list_ref_visible,
@@ -30,7 +30,7 @@ from kakehashi.core import limits
 from kakehashi.core.api import ERRORS, Pagination, text
 from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
-from kakehashi.programs.selectors import call_get_visible
+from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
 from kakehashi.projects.selectors import project_get_visible
 
 router = Router()
@@ -141,6 +141,10 @@ def _call(request: HttpRequest, call_id: int, **_kwargs):
     return call_get_visible(user=request.user, pk=call_id)
 
 
+def _call_kept(request: HttpRequest, call_id: int, **_kwargs):
+    return call_get_visible_kept(request=request, user=request.user, pk=call_id)
+
+
 def _application(request: HttpRequest, application_id: int, **_kwargs) -> Application:
     return application_list_visible(user=request.user).get(pk=application_id)
 
@@ -178,7 +182,7 @@ def _host_ranking(request: HttpRequest) -> dict:
 @api_permission("applications.view_application_list")
 @paginate(Pagination)
 def application_list(request: HttpRequest, call: int | None = None):
-    qs = application_list_for_candidate(candidate=request.user)
+    qs = application_rows_for_candidate(candidate=request.user)
     # Not call_id=call: a foreign key's lookup hands a number past 64 bits to SQLite (500).
     return qs.filter(call_id__in=possible_ids([call])) if call is not None else qs
 
@@ -325,10 +329,10 @@ def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingI
 )
 @api_permission(
     "applications.view_applicant_list",
-    obj=_call,
+    obj=_call_kept,
     message=_("Only host supervisors see applicants."),
 )
 @paginate(Pagination)
 def applicant_list(request: HttpRequest, call_id: int):
     call = request.permission_object
-    return applicants_for_supervisor(supervisor=request.user, call=call)
+    return applicant_rows_for_supervisor(supervisor=request.user, call=call)

@@ -5,6 +5,7 @@ officer's applications and rankings per call. A fixed number of queries each."""
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -12,6 +13,7 @@ from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
+from kakehashi.programs.signals import home_cards
 
 
 def _phase(call, kind: str):
@@ -160,6 +162,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     )
 
 
+@receiver(home_cards, dispatch_uid="applications.home")
 def home_cards_applications(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
     return home_cards_for_roles(
         home,

@@ -1,9 +1,10 @@
 """Applications' answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.applications.models import Application, HostRank
@@ -13,8 +14,10 @@ from kakehashi.people.privacy import (
     KEPT,
     data_section,
     erase_item,
+    export_record,
     field_labels,
 )
+from kakehashi.people.signals import person_data_export, person_erase
 from kakehashi.programs.models import Call
 
 
@@ -25,8 +28,10 @@ def _published_calls() -> Q:
     return Q(call__in=Call.objects.filter(match_runs__published_at__isnull=False).values("pk"))
 
 
+@receiver(person_data_export, dispatch_uid="applications.privacy")
 def applications_data_export(*, sender, person, **kwargs) -> dict:
     keys = ["id", "call", "project", "project_title", "status", "statement", "submitted_at", "rank"]
+    ranking_keys = ["call", "rank", "candidate"]
     applications = (
         Application.objects.filter(candidate=person)
         .select_related("call", "project")
@@ -44,25 +49,11 @@ def applications_data_export(*, sender, person, **kwargs) -> dict:
                 "Your applications to projects; “rank” is the place of each in your "
                 "rank list for its call (empty: not ranked)."
             ),
-            labels=field_labels(
-                Application,
-                keys,
-                id=_("number"),
-                call=_("call"),
-                project=_("project key"),
-                project_title=_("project title"),
-            ),
+            labels=field_labels(Application, keys),
             records=[
-                {
-                    "id": a.pk,
-                    "call": a.call.slug,
-                    "project": a.project.key,
-                    "project_title": a.project.title,
-                    "status": a.status,
-                    "statement": a.statement,
-                    "submitted_at": a.submitted_at.isoformat(),
-                    "rank": a.rank,
-                }
+                export_record(
+                    a, keys, call=a.call.slug, project=a.project.key, project_title=a.project.title
+                )
                 for a in applications
             ],
         ),
@@ -72,19 +63,16 @@ def applications_data_export(*, sender, person, **kwargs) -> dict:
                 "How you ranked the applicants to your projects, per call. Applicants "
                 "appear by their person number only: their names are their data."
             ),
-            labels=field_labels(
-                HostRank,
-                ["call", "rank", "candidate"],
-                call=_("call"),
-                candidate=_("applicant's person number"),
-            ),
+            labels=field_labels(HostRank, ranking_keys, candidate=_("applicant's person number")),
             records=[
-                {"call": h.call.slug, "rank": h.rank, "candidate": h.candidate_id} for h in made
+                export_record(h, ranking_keys, call=h.call.slug, candidate=h.candidate_id)
+                for h in made
             ],
         ),
     }
 
 
+@receiver(person_erase, dispatch_uid="applications.privacy")
 def applications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     published = _published_calls()
     mine = Application.objects.filter(candidate=person)

@@ -13,6 +13,8 @@ Errors: every error answer is :func:`kakehashi.core.errors.error_body`.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from collections.abc import Iterable
 from typing import Annotated, Any, ClassVar, get_args
@@ -30,6 +32,8 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.module_loading import import_string
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.conf import settings as ninja_settings
@@ -37,12 +41,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBasicAuth, HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 from pydantic import StringConstraints, create_model, model_validator
 
 from kakehashi.core import limits
+from kakehashi.core.cache import versioned, visible_fragment
 from kakehashi.core.errors import ImportRejected, error_body, validation_messages
 from kakehashi.core.imports import check_format, decode, guess_format, load_json
 
@@ -146,6 +152,77 @@ class Pagination(LimitOffsetPagination):
             ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT
         )
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params: Any):
+        offset = pagination.offset
+        limit = min(pagination.limit, self.max_limit)
+        items = list(queryset[offset : offset + limit])
+        # A page that is not full ends the list: the total is known without a COUNT
+        # (most lists of one person's things fit in one page). An empty page past the
+        # start says nothing about the total.
+        if len(items) < limit and (items or offset == 0):
+            count = offset + len(items)
+        else:
+            count = self._items_count(queryset)
+        return {self.items_attribute: items, "count": count}
+
+
+# ---------------------------------------------------------------- answers kept whole
+
+
+def json_response(content: bytes | str, status: int = 200) -> HttpResponse:
+    """A JSON answer as the API's renderer writes it (``kakehashi.api.Renderer``)."""
+    return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
+
+
+def json_content(data: Any) -> bytes:
+    """`data` (a schema's dump) written as the API's renderer writes it."""
+    return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+
+
+def schema_dump(request: HttpRequest, schema: type[Schema], obj: Any) -> dict[str, Any]:
+    """`obj` as an endpoint answering `schema` shows it (ninja's validation and dump)."""
+    context = {"request": request, "response_status": 200}
+    return schema.model_validate(obj, context=context).model_dump(by_alias=False, context=context)
+
+
+def kept_page(item_schema: type[Schema], *, name: str, visible):
+    """A list endpoint's whole answer (the page, serialised) kept in the cache under the
+    data version, the path with its query (limit, offset), the language and time zone,
+    and ``visible(request)``: what the caller may see (``core.cache.visible_fragment``).
+
+    Only for lists whose items show data the version covers (never rows of
+    ``core.cache.IGNORED_APPS``; those may enter ``visible`` only as ids). Goes between
+    ``@api_permission`` (still checked on every call) and ``@paginate(Pagination)``
+    (which keeps declaring the parameters and the paged answer)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            def render() -> bytes:
+                page = view(request, *args, **kwargs)
+                items = [schema_dump(request, item_schema, item) for item in page["items"]]
+                return json_content({"items": items, "count": page["count"]})
+
+            return json_response(
+                visible_fragment(request, name, render, visible=lambda: visible(request))
+            )
+
+        return wrapped
+
+    return decorator
+
+
+def kept_answer(request: HttpRequest, schema: type[Schema], *, name: str, parts: tuple, compute):
+    """An endpoint's answer (`compute()`, shown as `schema`) kept whole under `parts`, the
+    data version, the path with its query, the language and the time zone
+    (``core.cache.versioned``): only for answers that depend on data the version covers
+    and on `parts` (the caller, what they may see)."""
+    key = (request.get_full_path(), get_language() or "", get_current_timezone_name(), *parts)
+    content = versioned(
+        name, key, lambda: json_content(schema_dump(request, schema, compute())), request=request
+    )
+    return json_response(content)
 
 
 # ---------------------------------------------------------------- schemas

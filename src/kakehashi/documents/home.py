@@ -4,6 +4,7 @@ how many arrived and by when the rest are due. Three queries whatever the rows."
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _l
@@ -13,6 +14,7 @@ from kakehashi.documents.enums import DocumentKind
 from kakehashi.documents.models import Document
 from kakehashi.documents.selectors import letters_due_for_candidate
 from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
+from kakehashi.programs.signals import home_cards
 
 #: What a candidate is told to do about a missing document of each kind.
 UPLOAD_STEPS = {
@@ -53,5 +55,6 @@ def _candidate_card(home: HomeContext) -> HomeCard:
     )
 
 
+@receiver(home_cards, dispatch_uid="documents.home")
 def home_cards_documents(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
     return home_cards_for_roles(home, {"candidate": _candidate_card})

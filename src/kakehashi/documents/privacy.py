@@ -1,18 +1,23 @@
 """Documents' answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.documents.models import Document, Referee
-from kakehashi.people.privacy import DELETED, data_section, erase_item, field_labels
+from kakehashi.people.privacy import DELETED, data_section, erase_item, export_record, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 
+@receiver(person_data_export, dispatch_uid="documents.privacy")
 def documents_data_export(*, sender, person, **kwargs) -> dict:
     documents = Document.objects.filter(owner=person).order_by("kind")
     referees = Referee.objects.filter(candidate=person).order_by("invited_at", "pk")
+    document_keys = ["kind", "filename", "size", "sha256", "uploaded_at"]
+    referee_keys = ["name", "email", "language", "invited_at", "letter_received_at"]
     return {
         "documents": data_section(
             title=_("Documents"),
@@ -20,17 +25,8 @@ def documents_data_export(*, sender, person, **kwargs) -> dict:
                 "The documents you uploaded (the files themselves are downloaded from "
                 "your documents page); the SHA-256 identifies each file."
             ),
-            labels=field_labels(Document, ["kind", "filename", "size", "sha256", "uploaded_at"]),
-            records=[
-                {
-                    "kind": d.kind,
-                    "filename": d.filename,
-                    "size": d.size,
-                    "sha256": d.sha256,
-                    "uploaded_at": d.uploaded_at.isoformat(),
-                }
-                for d in documents
-            ],
+            labels=field_labels(Document, document_keys),
+            records=[export_record(d, document_keys) for d in documents],
         ),
         "referees": data_section(
             title=_("Referees"),
@@ -38,25 +34,13 @@ def documents_data_export(*, sender, person, **kwargs) -> dict:
                 "The referees you named and whether their letter arrived. Letters are "
                 "confidential to the programme: they are not part of your data export."
             ),
-            labels=field_labels(
-                Referee, ["name", "email", "language", "invited_at", "letter_received_at"]
-            ),
-            records=[
-                {
-                    "name": r.name,
-                    "email": r.email,
-                    "language": r.language,
-                    "invited_at": r.invited_at.isoformat(),
-                    "letter_received_at": (
-                        r.letter_received_at.isoformat() if r.letter_received_at else None
-                    ),
-                }
-                for r in referees
-            ],
+            labels=field_labels(Referee, referee_keys),
+            records=[export_record(r, referee_keys) for r in referees],
         ),
     }
 
 
+@receiver(person_erase, dispatch_uid="documents.privacy")
 def documents_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     documents = Document.objects.filter(owner=person)
     referees = Referee.objects.filter(candidate=person)

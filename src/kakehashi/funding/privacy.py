@@ -1,17 +1,20 @@
 """Funding's answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.funding.models import Payment
 from kakehashi.funding.money import plain
-from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.privacy import KEPT, data_section, erase_item, export_record, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 KEYS = ["internship", "funder", "label", "due_on", "amount", "currency", "status"]
 
 
+@receiver(person_data_export, dispatch_uid="funding.privacy")
 def funding_data_export(*, sender, person, **kwargs) -> dict:
     payments = (
         Payment.objects.filter(internship__intern=person)
@@ -24,21 +27,20 @@ def funding_data_export(*, sender, person, **kwargs) -> dict:
             explanation=_("The payments of your internships' funding, scheduled and made."),
             labels=field_labels(Payment, KEYS, funder=_("funder")),
             records=[
-                {
-                    "internship": p.internship_id,
-                    "funder": p.funder.code,
-                    "label": p.label,
-                    "due_on": p.due_on.isoformat(),
-                    "amount": plain(p.amount, p.currency),
-                    "currency": p.currency,
-                    "status": p.status,
-                }
+                export_record(
+                    p,
+                    KEYS,
+                    internship=p.internship_id,
+                    funder=p.funder.code,
+                    amount=plain(p.amount, p.currency),
+                )
                 for p in payments
             ],
         )
     }
 
 
+@receiver(person_erase, dispatch_uid="funding.privacy")
 def funding_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     count = Payment.objects.filter(internship__intern=person).count()
     if not count:

@@ -18,6 +18,7 @@ import math
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,16 @@ from kakehashi.funding.enums import Payer
 from kakehashi.funding.models import Budget, Entry, Funder, FundingRule, fiscal_year
 from kakehashi.funding.money import Money
 from kakehashi.funding.rates import rate_for
+from kakehashi.internships.signals import (
+    agreement_approved,
+    agreement_blockers,
+    agreement_budget,
+    amendment_approved,
+    internship_ended_early,
+    internship_page,
+)
+from kakehashi.matching.signals import run_publishing
+from kakehashi.programs.signals import placement_budget
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project
 
@@ -70,6 +81,7 @@ def lines_from_data(data) -> list[calculation.BudgetLine] | None:
     return out
 
 
+@receiver(agreement_budget, dispatch_uid="funding.budget")
 def on_agreement_budget(sender, *, internship, agreement=None, **kwargs) -> list[dict]:
     """The rules' lines; none when the rules refuse the dates (a unit too short): the
     drafting goes on, and ``agreement_blockers`` says why it cannot be approved."""
@@ -79,6 +91,7 @@ def on_agreement_budget(sender, *, internship, agreement=None, **kwargs) -> list
         return []
 
 
+@receiver(agreement_blockers, dispatch_uid="funding.blockers")
 def on_agreement_blockers(sender, *, internship, agreement=None, **kwargs) -> list[str]:
     reasons = []
     try:
@@ -100,11 +113,13 @@ def on_agreement_blockers(sender, *, internship, agreement=None, **kwargs) -> li
     return reasons
 
 
+@receiver(agreement_approved, dispatch_uid="funding.commit")
 def on_agreement_approved(sender, *, internship, agreement=None, actor=None, **kwargs) -> None:
     lines = lines_from_data(getattr(agreement, "budget", None))
     services.commitment_create(internship=internship, actor=actor, lines=lines)
 
 
+@receiver(amendment_approved, dispatch_uid="funding.adjust")
 def on_amendment_approved(
     sender, *, internship, amendment=None, changes=None, actor=None, **kwargs
 ) -> None:
@@ -121,12 +136,14 @@ def on_amendment_approved(
     )
 
 
+@receiver(internship_ended_early, dispatch_uid="funding.refund")
 def on_internship_ended_early(
     sender, *, internship, ended_on, reason="", actor=None, **kwargs
 ) -> None:
     services.refund_pro_rata(internship=internship, ended_on=_day(ended_on), actor=actor)
 
 
+@receiver(internship_page, dispatch_uid="funding.panel")
 def on_internship_page(sender, *, internship, user, **kwargs) -> list[dict] | None:
     officer = is_officer(user)
     own = internship.intern_id == getattr(user, "pk", None)
@@ -162,6 +179,7 @@ def _direction(project) -> str:
     return "CA_JP" if project.host.country == "JP" else "JP_CA"
 
 
+@receiver(placement_budget, dispatch_uid="funding.placements")
 def on_placement_budget(sender, *, call, **kwargs) -> list[dict]:
     """Per direction with a budget that caps placements: how many interns the money
     left pays for, each costing the most the rules give one of the call's projects in
@@ -234,6 +252,7 @@ def on_placement_budget(sender, *, call, **kwargs) -> list[dict]:
     ]
 
 
+@receiver(run_publishing, dispatch_uid="funding.publishing")
 def on_run_publishing(sender, *, run, **kwargs) -> list[str]:
     """Refuse to publish a run placing more interns in a direction than the money left
     pays for now (the budgets may have changed since the run started)."""

@@ -5,6 +5,7 @@ Two queries a card, whatever the number of internships."""
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -12,6 +13,7 @@ from kakehashi.internships.enums import AgreementStatus, InternshipStatus
 from kakehashi.internships.models import Approval, Internship
 from kakehashi.internships.selectors import internship_list_for
 from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
+from kakehashi.programs.signals import home_cards
 
 #: At most this many internships on a card; the card links to the full list.
 CARD_ROWS = 10
@@ -63,6 +65,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     )
 
 
+@receiver(home_cards, dispatch_uid="internships.home")
 def home_cards_internships(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
     return home_cards_for_roles(
         home,

@@ -1,5 +1,5 @@
 """Internships' answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``).
+(receivers of ``people.signals.person_data_export`` and ``person_erase``).
 
 An internship PROTECTs its intern: it is a contract between several parties, with
 money committed against it, so deleting an account keeps the internships, the
@@ -8,12 +8,15 @@ attestations, with the anonymised account (docs/privacy.md)."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.internships.models import Approval, Attestation, Internship
-from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.privacy import KEPT, data_section, erase_item, export_record, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 
+@receiver(person_data_export, dispatch_uid="internships.privacy")
 def internships_data_export(*, sender, person, **kwargs) -> dict:
     internships = (
         Internship.objects.filter(intern=person)
@@ -22,23 +25,23 @@ def internships_data_export(*, sender, person, **kwargs) -> dict:
     )
     approvals = Approval.objects.filter(person=person).select_related("amendment").order_by("pk")
     attestations = Attestation.objects.filter(person=person).select_related("organisations")
+    keys = ["id", "project", "host", "start_date", "end_date", "ended_on", "status"]
+    keys += ["plan_intern", "plan_host"]
+    approval_keys = ["agreement", "amendment", "party", "approved_at"]
+    attestation_keys = ["internship", "list", "statement", "attested_at"]
     records = []
     for i in internships:
         agreement = getattr(i, "agreement", None)
         records.append(
-            {
-                "id": i.pk,
-                "project": i.project.key,
-                "host": i.host.display_name,
-                "start_date": i.start_date.isoformat(),
-                "end_date": i.end_date.isoformat(),
-                "ended_on": i.ended_on.isoformat() if i.ended_on else None,
-                "status": i.status,
-                "plan_intern": agreement.plan_intern if agreement else "",
-                "plan_host": agreement.plan_host if agreement else "",
-            }
+            export_record(
+                i,
+                keys,
+                project=i.project.key,
+                host=i.host.display_name,
+                plan_intern=agreement.plan_intern if agreement else "",
+                plan_host=agreement.plan_host if agreement else "",
+            )
         )
-    keys = ["id", "project", "host", "start_date", "end_date", "ended_on", "status"]
     return {
         "internships": data_section(
             title=_("Internships"),
@@ -46,49 +49,40 @@ def internships_data_export(*, sender, person, **kwargs) -> dict:
             labels=field_labels(
                 Internship,
                 keys,
-                id=_("number"),
-                project=_("project key"),
                 plan_intern=_("research plan (your language)"),
                 plan_host=_("research plan (host's language)"),
-            )
-            | {
-                "plan_intern": _("research plan (your language)"),
-                "plan_host": _("research plan (host's language)"),
-            },
+            ),
             records=records,
         ),
         "agreement_approvals": data_section(
             title=_("Agreement approvals"),
             explanation=_("The agreements and amendments you approved, and as which party."),
-            labels=field_labels(Approval, ["agreement", "amendment", "party", "approved_at"]),
+            labels=field_labels(Approval, approval_keys),
             records=[
-                {
-                    "agreement": a.agreement_id,
-                    "amendment": a.amendment.number if a.amendment else None,
-                    "party": a.party,
-                    "approved_at": a.approved_at.isoformat(),
-                }
+                export_record(
+                    a,
+                    approval_keys,
+                    agreement=a.agreement_id,
+                    amendment=a.amendment.number if a.amendment else None,
+                )
                 for a in approvals
             ],
         ),
         "research_attestations": data_section(
             title=_("Research-security attestations"),
             explanation=_("What you attested, against which version of the list."),
-            labels=field_labels(Attestation, ["internship", "list", "statement", "attested_at"])
-            | {"list": _("list attested against")},
+            labels=field_labels(Attestation, attestation_keys, list=_("list attested against")),
             records=[
-                {
-                    "internship": a.internship_id,
-                    "list": a.organisations.version,
-                    "statement": a.statement,
-                    "attested_at": a.attested_at.isoformat(),
-                }
+                export_record(
+                    a, attestation_keys, internship=a.internship_id, list=a.organisations.version
+                )
                 for a in attestations
             ],
         ),
     }
 
 
+@receiver(person_erase, dispatch_uid="internships.privacy")
 def internships_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     why = _(
         "An internship is a contract between several parties, with funds committed "

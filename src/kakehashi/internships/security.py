@@ -20,6 +20,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,7 @@ from kakehashi.internships.models import (
 )
 from kakehashi.internships.parties import host_supervisor_ids, researchers_of
 from kakehashi.internships.services import internship_audit as _audit
+from kakehashi.internships.signals import agreement_blockers
 from kakehashi.people.names import person_name
 
 #: The columns of each list's CSV file (the first row names them; other columns are
@@ -339,6 +341,7 @@ def security_state(internship: Internship) -> dict:
     }
 
 
+@receiver(agreement_blockers, dispatch_uid="internships.security")
 def security_blockers(sender, *, internship, agreement, amendment=None, **kwargs) -> list[str]:
     """Receiver of ``agreement_blockers``: research security not done yet blocks the
     agreement (amendments are not blocked: an early end must always be possible)."""

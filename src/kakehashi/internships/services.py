@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from kakehashi.internships.signals import (
     amendment_approved,
     internship_ended_early,
 )
+from kakehashi.offers.signals import offer_accepted
 from kakehashi.organisations.enums import OrganisationType
 from kakehashi.organisations.regions import timezone_for_region
 from kakehashi.people.enums import AffiliationRole
@@ -125,6 +127,7 @@ def internship_create_for_offer(*, offer, actor=None) -> Internship:
     return internship
 
 
+@receiver(offer_accepted, dispatch_uid="internships.create")
 def internship_on_offer_accepted(sender, *, offer, candidate, **kwargs) -> None:
     """Receiver of ``offers.signals.offer_accepted``: inside the answer's transaction."""
     internship_create_for_offer(offer=offer, actor=candidate)

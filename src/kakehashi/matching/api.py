@@ -23,7 +23,7 @@ from kakehashi.matching.selectors import (
     home_priority_list,
     run_compare,
     run_get_visible,
-    run_list,
+    run_list_rows,
     run_publish_consequences,
     run_publish_preview,
 )
@@ -41,7 +41,7 @@ from kakehashi.programs.policy import (
     ROUND_TWO_MODES,
     MatchPolicy,
 )
-from kakehashi.programs.selectors import call_get_visible
+from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
 
 router = Router()
 
@@ -261,6 +261,13 @@ def _call(request: HttpRequest, ref: str, **_kwargs):
     return call_get_visible(user=request.user, slug=ref)
 
 
+def _call_kept(request: HttpRequest, ref: str, **_kwargs):
+    """`_call` for the lists read under a call (kept under the data version)."""
+    if ref.isdecimal():
+        return call_get_visible_kept(request=request, user=request.user, pk=int(ref))
+    return call_get_visible_kept(request=request, user=request.user, slug=ref)
+
+
 def run_for_request(request: HttpRequest, run_id: int, **_kwargs) -> MatchRun:
     """A run, for officers only (anyone else: 404); a loader of `api_permission`."""
     return run_get_visible(user=request.user, pk=run_id)
@@ -276,10 +283,10 @@ def run_started(request: HttpRequest, run: MatchRun) -> Status:
     response={200: list[RunOut], **ERRORS},
     summary="Match runs of a call, newest first (officers)",
 )
-@api_permission("matching.view_matchrun", obj=_call, message=ONLY_OFFICERS)
+@api_permission("matching.view_matchrun", obj=_call_kept, message=ONLY_OFFICERS)
 @paginate(Pagination)
 def run_list_endpoint(request: HttpRequest, ref: str):
-    return run_list(call=request.permission_object)
+    return run_list_rows(call=request.permission_object)
 
 
 @router.post(
@@ -470,10 +477,13 @@ def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQu
     response={200: list[AuditOut], **ERRORS},
     summary="The call's audit record, oldest first (officers)",
 )
-@api_permission("matching.view_auditevent", obj=_call, message=ONLY_OFFICERS)
+@api_permission("matching.view_auditevent", obj=_call_kept, message=ONLY_OFFICERS)
 @paginate(Pagination)
 def audit_list_endpoint(request: HttpRequest, ref: str):
-    return audit_list(scope=request.permission_object)
+    # What AuditOut shows: the entry's columns and its actor's username.
+    return audit_list(scope=request.permission_object).only(
+        "id", "at", "verb", "target", "data", "actor_id", "actor__username"
+    )
 
 
 @router.get(

@@ -1,13 +1,22 @@
 """Matching's answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.matching.models import HomePriority, MatchRun
 from kakehashi.matching.selectors import candidate_id
-from kakehashi.people.privacy import DELETED, KEPT, data_section, erase_item, field_labels
+from kakehashi.people.privacy import (
+    DELETED,
+    KEPT,
+    data_section,
+    erase_item,
+    export_record,
+    field_labels,
+)
+from kakehashi.people.signals import person_data_export, person_erase
 
 
 def _published_with(person) -> list[tuple[MatchRun, str | None]]:
@@ -36,16 +45,12 @@ def _orders_with(person) -> list[tuple[HomePriority, int]]:
     ]
 
 
+@receiver(person_data_export, dispatch_uid="matching.privacy")
 def matching_data_export(*, sender, person, **kwargs) -> dict:
     orders = _orders_with(person)
     found = _published_with(person)
-    labels = field_labels(
-        MatchRun,
-        ["run", "call", "round", "published_at", "project"],
-        run=_("match run"),
-        call=_("call"),
-        project=_("project key (empty: not placed)"),
-    )
+    keys = ["run", "call", "round", "published_at", "project"]
+    order_keys = ["call", "country", "organisation", "position"]
     return {
         "placements": data_section(
             title=_("Placements in published matches"),
@@ -53,15 +58,9 @@ def matching_data_export(*, sender, person, **kwargs) -> dict:
                 "Where each published match placed you. The match holds you by your "
                 "person number only."
             ),
-            labels=labels,
+            labels=field_labels(MatchRun, keys, project=_("project key (empty: not placed)")),
             records=[
-                {
-                    "run": run.pk,
-                    "call": run.call.slug,
-                    "round": run.round,
-                    "published_at": run.published_at.isoformat(),
-                    "project": key,
-                }
+                export_record(run, keys, run=run.pk, call=run.call.slug, project=key)
                 for run, key in found
             ],
         ),
@@ -71,25 +70,22 @@ def matching_data_export(*, sender, person, **kwargs) -> dict:
                 "In a balanced exchange, your home (your country or your institution) "
                 "may put its candidates in an order; where it put you."
             ),
-            labels=field_labels(
-                HomePriority,
-                ["call", "country", "organisation", "position"],
-                call=_("call"),
-                position=_("position (1 = first)"),
-            ),
+            labels=field_labels(HomePriority, order_keys, position=_("position (1 = first)")),
             records=[
-                {
-                    "call": row.call.slug,
-                    "country": row.country,
-                    "organisation": row.organisation.display_name if row.organisation else "",
-                    "position": position,
-                }
+                export_record(
+                    row,
+                    order_keys,
+                    call=row.call.slug,
+                    organisation=row.organisation.display_name if row.organisation else "",
+                    position=position,
+                )
                 for row, position in orders
             ],
         ),
     }
 
 
+@receiver(person_erase, dispatch_uid="matching.privacy")
 def matching_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     orders = _orders_with(person)
     if not dry_run:

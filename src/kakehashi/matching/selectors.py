@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +21,7 @@ from kakehashi.people.enums import AffiliationRole
 from kakehashi.people.models import Affiliation, CandidateProfile, User
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import Cap, MatchPolicy
+from kakehashi.programs.signals import phase_opening
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project, ProjectSupervisor
 
@@ -271,6 +273,37 @@ def run_list(*, call: Call) -> QuerySet[MatchRun]:
         .defer("snapshot", "result")
         .order_by("-created_at", "-id")
     )
+
+
+def run_list_rows(*, call: Call) -> QuerySet[MatchRun]:
+    """`run_list` with what a list of runs shows (the API's `RunOut`): the columns of the
+    run and its author's username, not the job's, the publisher's or the base run's."""
+    return (
+        MatchRun.objects.filter(call=call)
+        .select_related("created_by")
+        .only(*RUN_ROW_FIELDS, "created_by__username")
+        .order_by("-created_at", "-id")
+    )
+
+
+#: The columns of a run a list shows.
+RUN_ROW_FIELDS = (
+    "id",
+    "call_id",
+    "round",
+    "label",
+    "mode",
+    "seed",
+    "policy",
+    "status",
+    "input_hash",
+    "engine_version",
+    "base_run_id",
+    "created_at",
+    "created_by_id",
+    "published_at",
+    "summary",
+)
 
 
 def run_list_visible(*, user) -> QuerySet[MatchRun]:
@@ -527,6 +560,7 @@ def home_priority_units(*, call: Call, user) -> list[dict[str, Any]]:
     return out
 
 
+@receiver(phase_opening, dispatch_uid="matching.phase_opening")
 def phase_opening_refusal(sender, *, call: Call, kind: str, **_kwargs) -> str | None:
     """Answers `programs.signals.phase_opening`: offers open only once a run is published."""
     if (

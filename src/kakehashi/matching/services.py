@@ -13,12 +13,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import kakehashi_match as km
 from kakehashi.audit.services import audit_record
 from kakehashi.jobs.services import job_enqueue
+from kakehashi.jobs.signals import job_failed, job_retried
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.labels import EXCHANGE_REASONS, FULL_REASONS
 from kakehashi.matching.models import HomePriority, MatchRun
@@ -456,6 +458,7 @@ def run_execute(*, run_id: int, progress) -> dict[str, Any]:
     return {"run": run.pk, "placements": summary["placements"]}
 
 
+@receiver(job_failed, dispatch_uid="matching.run_job_failed")
 def run_on_job_failed(*, sender, job, **kwargs) -> None:
     """Receiver of ``jobs.signals.job_failed``: a run whose job failed without the run
     knowing (its worker died once too often) fails too, with the job's error."""
@@ -465,6 +468,7 @@ def run_on_job_failed(*, sender, job, **kwargs) -> None:
         _fail(run, RuntimeError(job.error or job.message))
 
 
+@receiver(job_retried, dispatch_uid="matching.run_job_retried")
 def run_on_job_retried(*, sender, job, user, previous_error: str = "", **kwargs) -> None:
     """Receiver of ``jobs.signals.job_retried``: the failed run of the job is queued
     again (the job runs it afresh) and the retry is recorded in the call's audit."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kakehashi.internships.signals import internship_page
 from kakehashi.mobility.selectors import plan_detail_visible, plan_risks
 
 
+@receiver(internship_page, dispatch_uid="mobility.panel")
 def mobility_panel(sender, *, internship, user, **kwargs) -> list[dict] | None:
     """The checklist's summary: route, next steps, risks; the full checklist has its
     own page. None when the user may not see the plan."""

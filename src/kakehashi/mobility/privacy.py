@@ -1,18 +1,24 @@
 """Mobility's answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.mobility.models import EmergencyContact, MobilityPlan, StepDocument
-from kakehashi.people.privacy import ANONYMISED, DELETED, data_section, erase_item, field_labels
+from kakehashi.people.privacy import (
+    ANONYMISED,
+    DELETED,
+    data_section,
+    erase_item,
+    export_record,
+    field_labels,
+)
+from kakehashi.people.signals import person_data_export, person_erase
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
+@receiver(person_data_export, dispatch_uid="mobility.privacy")
 def mobility_data_export(*, sender, person, **kwargs) -> dict:
     plans = (
         MobilityPlan.objects.filter(internship__intern=person)
@@ -31,6 +37,8 @@ def mobility_data_export(*, sender, person, **kwargs) -> dict:
         "travel_notes",
         "checked_in_at",
     ]
+    coverage_keys = ["kind", "insurer", "policy_number", "start", "end"]
+    contact_keys = ["name", "relation", "phone", "email"]
     return {
         "mobility": data_section(
             title=_("Visa, permits, insurance and travel"),
@@ -42,38 +50,24 @@ def mobility_data_export(*, sender, person, **kwargs) -> dict:
                 MobilityPlan, keys, coverages=_("insurance"), contacts=_("emergency contacts")
             ),
             records=[
-                {
-                    "internship": p.internship_id,
-                    "nationality": p.nationality.code or "",
-                    "region": p.region,
-                    "days": p.days,
-                    "paid": p.paid,
-                    "route_key": p.route_key,
-                    "arrival_at": _iso(p.arrival_at),
-                    "departure_at": _iso(p.departure_at),
-                    "travel_notes": p.travel_notes,
-                    "checked_in_at": _iso(p.checked_in_at),
-                    "coverages": [
-                        {
-                            "kind": c.kind,
-                            "insurer": c.insurer,
-                            "policy_number": c.policy_number,
-                            "start": _iso(c.start_date),
-                            "end": _iso(c.end_date),
-                        }
+                export_record(
+                    p,
+                    [*keys, "coverages", "contacts"],
+                    internship=p.internship_id,
+                    nationality=p.nationality.code or "",
+                    coverages=[
+                        export_record(c, coverage_keys, start=c.start_date, end=c.end_date)
                         for c in p.coverages.all()
                     ],
-                    "contacts": [
-                        {"name": c.name, "relation": c.relation, "phone": c.phone, "email": c.email}
-                        for c in p.contacts.all()
-                    ],
-                }
+                    contacts=[export_record(c, contact_keys) for c in p.contacts.all()],
+                )
                 for p in plans
             ],
         )
     }
 
 
+@receiver(person_erase, dispatch_uid="mobility.privacy")
 def mobility_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     contacts = EmergencyContact.objects.filter(plan__internship__intern=person)
     plans = MobilityPlan.objects.filter(internship__intern=person)

@@ -12,13 +12,16 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
 from kakehashi.core.roles import is_officer
 from kakehashi.documents.validators import pdf_check
-from kakehashi.internships.signals import agreement_budget
+from kakehashi.internships.models import Internship
+from kakehashi.internships.signals import agreement_budget, amendment_approved
 from kakehashi.mobility import engine
 from kakehashi.mobility.enums import CoverageKind, StepOwner, StepStatus
 from kakehashi.mobility.models import (
@@ -318,6 +321,7 @@ def plans_without_nationality_fill() -> int:
     return count
 
 
+@receiver(post_save, sender=Internship, dispatch_uid="mobility.plan")
 def plan_on_internship_saved(sender, *, instance, created, raw=False, **kwargs) -> None:
     """``post_save`` of ``Internship`` (connected in ``MobilityConfig.ready``): a new
     internship gets its plan inside the transaction that created it."""
@@ -361,6 +365,7 @@ def plan_update(
     return plan
 
 
+@receiver(amendment_approved, dispatch_uid="mobility.amendment")
 def plan_on_amendment(sender, *, internship, changes, actor=None, **kwargs) -> None:
     """``internships.signals.amendment_approved``: new dates derive the plan again."""
     plan = MobilityPlan.objects.filter(internship_id=internship.pk).first()

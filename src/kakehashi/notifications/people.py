@@ -8,10 +8,12 @@ it). Each mail goes once the transaction commits, in the reader's own language."
 from __future__ import annotations
 
 from django.db.models import Q
+from django.dispatch import receiver
 
 from kakehashi.notifications.projects import _later
 from kakehashi.notifications.services import site_link
 from kakehashi.people.models import User
+from kakehashi.people.signals import affiliation_decided, affiliation_requested
 
 
 def affiliation_deciders(request) -> list[User]:
@@ -30,12 +32,14 @@ def affiliation_deciders(request) -> list[User]:
     return list(readers.exclude(pk=request.person_id).distinct().order_by("pk"))
 
 
+@receiver(affiliation_requested, dispatch_uid="notifications.affiliation_requested")
 def affiliation_requested_mail(*, sender, request, **kwargs) -> None:
     """Tell the organisation's admins (else the officers) that `request` waits for them."""
     context = {"request": request, "url": site_link("people:affiliation_requests")}
     _later(affiliation_deciders(request), "affiliation_requested", context)
 
 
+@receiver(affiliation_decided, dispatch_uid="notifications.affiliation_decided")
 def affiliation_decided_mail(*, sender, request, actor, **kwargs) -> None:
     """Tell the person who asked whether their affiliation was confirmed or refused."""
     context = {"request": request, "actor": actor, "url": site_link("people:profile")}

@@ -1,16 +1,19 @@
 """Notifications' answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``).
+(receivers of ``people.signals.person_data_export`` and ``person_erase``).
 
 Only the log of what was sent is stored (kind, subject key, time), not the mail."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.notifications.models import NotificationLog
-from kakehashi.people.privacy import DELETED, data_section, erase_item, field_labels
+from kakehashi.people.privacy import DELETED, data_section, erase_item, export_record, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 
+@receiver(person_data_export, dispatch_uid="notifications.privacy")
 def notifications_data_export(*, sender, person, **kwargs) -> dict:
     keys = ["kind", "key", "sent_at"]
     return {
@@ -21,13 +24,14 @@ def notifications_data_export(*, sender, person, **kwargs) -> dict:
             ),
             labels=field_labels(NotificationLog, keys),
             records=[
-                {"kind": n.kind, "key": n.key, "sent_at": n.sent_at.isoformat()}
+                export_record(n, keys)
                 for n in NotificationLog.objects.filter(user=person).order_by("sent_at", "pk")
             ],
         )
     }
 
 
+@receiver(person_erase, dispatch_uid="notifications.privacy")
 def notifications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     log = NotificationLog.objects.filter(user=person)
     items = [

@@ -7,8 +7,11 @@ own language (`notify_after_commit`); one failed delivery does not stop the othe
 
 from __future__ import annotations
 
+from django.dispatch import receiver
+
 from kakehashi.notifications.services import notify_after_commit, site_link
 from kakehashi.people.models import User
+from kakehashi.projects.signals import project_transitioned, supervision_invited
 
 
 def _later(users, kind: str, context: dict) -> None:
@@ -16,6 +19,7 @@ def _later(users, kind: str, context: dict) -> None:
         notify_after_commit(user=user, kind=kind, context=context)
 
 
+@receiver(supervision_invited, dispatch_uid="notifications.invited")
 def supervision_invited_mail(*, sender, project, invitation, actor, **kwargs) -> None:
     """Tell the person named a supervisor of `project` that they are invited."""
     context = {
@@ -36,6 +40,7 @@ _TRANSITION_KINDS = {
 }
 
 
+@receiver(project_transitioned, dispatch_uid="notifications.project_transition")
 def project_transition_mail(*, sender, project, before, to, actor, comment="", **kwargs) -> None:
     """Mail a project's supervisors when it is approved, returned to draft or closed;
     its host's admins when it is submitted for vetting. The actor is not mailed."""

@@ -5,6 +5,7 @@ answer. A fixed number of queries each."""
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.dispatch import receiver
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.models import Offer
 from kakehashi.offers.selectors import offer_as_seen, offer_list_for_candidate
 from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
+from kakehashi.programs.signals import home_cards
 
 #: At most this many offers on a card; the card links to the full list.
 CARD_ROWS = 10
@@ -96,6 +98,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     )
 
 
+@receiver(home_cards, dispatch_uid="offers.home")
 def home_cards_offers(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
     return home_cards_for_roles(
         home,

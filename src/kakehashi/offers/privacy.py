@@ -1,22 +1,25 @@
 """Offers' answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.core.exceptions import ValidationError
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.models import Offer
 from kakehashi.offers.services import offer_decline
-from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.privacy import KEPT, data_section, erase_item, export_record, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 
 logger = logging.getLogger(__name__)
 
 
+@receiver(person_data_export, dispatch_uid="offers.privacy")
 def offers_data_export(*, sender, person, **kwargs) -> dict:
     offers = (
         Offer.objects.filter(candidate=person)
@@ -30,34 +33,24 @@ def offers_data_export(*, sender, person, **kwargs) -> dict:
         "offers": data_section(
             title=_("Offers"),
             explanation=_("The places the published matches offered you, and your answers."),
-            labels=field_labels(
-                Offer,
-                keys,
-                id=_("number"),
-                call=_("call"),
-                round=_("round"),
-                run=_("match run"),
-                project=_("project key"),
-                project_title=_("project title"),
-            ),
+            labels=field_labels(Offer, keys, round=_("round")),
             records=[
-                {
-                    "id": o.pk,
-                    "call": o.run.call.slug,
-                    "round": o.run.round,
-                    "run": o.run_id,
-                    "project": o.project.key,
-                    "project_title": o.project.title,
-                    "status": o.status,
-                    "deadline": o.deadline.isoformat(),
-                    "responded_at": o.responded_at.isoformat() if o.responded_at else None,
-                }
+                export_record(
+                    o,
+                    keys,
+                    call=o.run.call.slug,
+                    round=o.run.round,
+                    run=o.run_id,
+                    project=o.project.key,
+                    project_title=o.project.title,
+                )
                 for o in offers
             ],
         )
     }
 
 
+@receiver(person_erase, dispatch_uid="offers.privacy")
 def offers_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     offers = Offer.objects.filter(candidate=person)
     now = timezone.now()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.db.models.fields.json import KeyTransform
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,7 @@ from kakehashi.offers.models import Offer
 from kakehashi.people.models import User
 from kakehashi.people.names import person_name
 from kakehashi.programs.models import Call
+from kakehashi.programs.signals import phase_activity
 from kakehashi.projects.enums import PUBLISHED
 from kakehashi.projects.models import Project
 
@@ -434,6 +436,7 @@ def offers_freed(*, run: MatchRun) -> list[str]:
     )
 
 
+@receiver(phase_activity, dispatch_uid="offers.phase_activity")
 def phase_activity_count(sender, *, call: Call, kind: str, since, **_kwargs) -> int:
     """Answers `programs.signals.phase_activity`: offers of `call` answered since `since`
     (only for the offers phase)."""

@@ -18,12 +18,14 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_audit, run_start_second_round
+from kakehashi.matching.signals import run_published
 from kakehashi.notifications.services import notify_after_commit, site_link
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.explanations import choices_from
@@ -355,6 +357,7 @@ def round_two_start(
     )
 
 
+@receiver(run_published, dispatch_uid="offers.create_for_run")
 def offers_on_run_published(*, sender, run: MatchRun, user, **kwargs) -> None:
     """Receiver of ``matching.signals.run_published``: a published run's placements
     become offers, in the publishing transaction."""

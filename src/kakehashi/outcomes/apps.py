@@ -7,9 +7,6 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self) -> None:
-        # The internship page shows an internship's outcomes (internships/signals.py);
-        # the receiver reads models, hence connected here.
-        from kakehashi.internships.signals import internship_page
-        from kakehashi.outcomes.views import outcomes_panel
-
-        internship_page.connect(outcomes_panel, dispatch_uid="outcomes.panel")
+        # Importing it connects its receiver (@receiver): the internship page's panel of
+        # outcomes; views read models, hence here, once the app registry is ready.
+        from kakehashi.outcomes import views  # noqa: F401

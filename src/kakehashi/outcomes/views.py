@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_submit
 from kakehashi.internships.models import Internship
+from kakehashi.internships.signals import internship_page
 from kakehashi.matching.charts import bar_chart
 from kakehashi.outcomes.enums import OutcomeKind
 from kakehashi.outcomes.forms import OutcomeFilterForm, OutcomeForm
@@ -28,6 +30,7 @@ def _outcome(request, pk: int) -> Outcome:
     return Outcome.objects.select_related("internship__project__call").get(pk=pk)
 
 
+@receiver(internship_page, dispatch_uid="outcomes.panel")
 def outcomes_panel(sender, *, internship, user, **kwargs):
     """Receiver of ``internships.signals.internship_page``: the outcomes panel."""
     if not user.has_perm("outcomes.view_internship_outcomes", internship):

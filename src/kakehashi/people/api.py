@@ -17,6 +17,7 @@ from kakehashi.core.api import (
     Pagination,
     export_response,
     import_answer,
+    kept_page,
 )
 from kakehashi.core.permissions import api_permission
 from kakehashi.people.imports import people_export, people_import
@@ -26,6 +27,7 @@ from kakehashi.people.selectors import (
     person_data_export,
     person_get_visible,
     person_list_visible,
+    person_visible_ids,
 )
 from kakehashi.people.services import (
     api_token_create,
@@ -137,6 +139,9 @@ def _person(request: HttpRequest, person_id: int, **_kwargs):
     "/people", response={200: list[PersonOut], **ERRORS}, summary="List the people you may see"
 )
 @api_permission("people.view_user_list")
+# People, their languages, affiliations and profiles are data the version covers; whom
+# the caller sees is read each time (a supervisor's applicants come from applications).
+@kept_page(PersonOut, name="api:people", visible=lambda r: person_visible_ids(user=r.user))
 @paginate(Pagination)
 def person_list(request: HttpRequest):
     return person_list_visible(user=request.user)

@@ -8,6 +8,7 @@ people add what they hold by answering ``signals.person_data_export`` and
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -27,19 +28,48 @@ def placeholder(person_id: int) -> str:
     return f"Deleted person #{person_id}"
 
 
+def _reference_labels() -> dict[str, str]:
+    """Labels of the keys by which every section names a record and the records it
+    refers to (not the model field's verbose name: the value is a reference)."""
+    return {
+        "id": _("number"),
+        "call": _("call"),
+        "run": _("match run"),
+        "project": _("project key"),
+        "project_title": _("project title"),
+    }
+
+
 def field_labels(model: type[models.Model], names: list[str], **extra: str) -> dict[str, str]:
-    """Each exported key with its label in the active language: the model field's
-    verbose name, or `extra` for keys that are not fields (already translated)."""
+    """Each exported key with its label in the active language: `extra` (already
+    translated), else the label every section gives a reference (a record's number,
+    its call's slug, its project's key and title, its match run), else the model
+    field's verbose name."""
     labels = {}
+    references = _reference_labels()
     for name in names:
-        if name in extra:
-            labels[name] = str(extra[name])
+        label = extra.get(name, references.get(name))
+        if label is not None:
+            labels[name] = str(label)
             continue
         try:
             labels[name] = str(model._meta.get_field(name).verbose_name)
         except Exception:
             labels[name] = name
     return labels
+
+
+def export_value(value: Any) -> Any:
+    """A value as the export writes it: dates and times in ISO 8601, the rest as it is
+    (None stays None)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def export_record(row: Any, keys: list[str], **values: Any) -> dict[str, Any]:
+    """One exported record of `row`, key by key in the order of `keys`: the value given in
+    `values` (a related record's reference, a computed value), else `row`'s attribute of
+    that name, each as `export_value` writes it."""
+    return {key: export_value(values[key] if key in values else getattr(row, key)) for key in keys}
 
 
 def data_section(

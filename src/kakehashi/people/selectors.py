@@ -1,4 +1,7 @@
+import functools
+
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -56,6 +59,34 @@ def person_visible_ids(*, user) -> tuple:
 
 def person_get_visible(*, user, pk: int) -> User:
     return person_list_visible(user=user).get(pk=pk)
+
+
+@functools.cache
+def _token_owner_sql() -> str:
+    quote = connection.ops.quote_name
+    person, token = User._meta, ApiToken._meta
+    columns = ", ".join(f"p.{quote(f.column)}" for f in person.concrete_fields)
+    return (
+        f"SELECT {columns}, t.{quote('id')} AS token_pk, "
+        f"CASE WHEN t.{quote('last_used_at')} IS NULL OR t.{quote('last_used_at')} < %s "
+        f"THEN 1 ELSE 0 END AS token_use_stale "
+        f"FROM {quote(token.db_table)} t "
+        f"JOIN {quote(person.db_table)} p ON p.{quote('id')} = t.{quote('user_id')} "
+        f"WHERE t.{quote('key_hash')} = %s AND p.{quote('is_active')} = %s "
+        f"AND t.{quote('expires_at')} > %s"
+    )
+
+
+def api_token_owner(*, key_hash: str, now, used_since) -> User | None:
+    """The active person an unexpired token (by its hash) belongs to, or None; with
+    ``token_pk`` and ``token_use_stale`` (its last use is unknown or before
+    `used_since`).
+
+    Every API call asks this first, so it is one hand-written query: the ORM spent
+    five times the database's time building the same join on each call."""
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = User.objects.raw(_token_owner_sql(), [adapt(used_since), key_hash, True, adapt(now)])
+    return next(iter(rows), None)
 
 
 def api_token_list(*, user):

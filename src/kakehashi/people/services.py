@@ -6,11 +6,14 @@ import datetime as dt
 import json
 import secrets
 
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +33,7 @@ from kakehashi.people.models import (
 )
 from kakehashi.people.names import kanji_name
 from kakehashi.people.privacy import ANONYMISED, DELETED, erase_item, placeholder
-from kakehashi.people.selectors import person_audit_entries
+from kakehashi.people.selectors import api_token_owner, person_audit_entries
 from kakehashi.people.signals import (
     affiliation_decided,
     affiliation_requested,
@@ -176,16 +179,14 @@ def api_token_authenticate(*, key: str) -> User | None:
     Records use at most once a minute, so a busy client does not turn every read into
     a write."""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), user__is_active=True, expires_at__gt=now)
-        .first()
+    user = api_token_owner(
+        key_hash=ApiToken.hash_key(key), now=now, used_since=now - dt.timedelta(minutes=1)
     )
-    if token is None:
+    if user is None:
         return None
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if user.token_use_stale:
+        ApiToken.objects.filter(pk=user.token_pk).update(last_used_at=now)
+    return user
 
 
 @transaction.atomic
@@ -297,6 +298,7 @@ def _client_ip(request) -> str | None:
     )
 
 
+@receiver(user_logged_in, dispatch_uid="people.audit.signed_in")
 def sign_in_audit(*, sender, request, user, **kwargs) -> None:
     """``user_logged_in``: ``auth.signed_in`` on the person's record."""
     audit_record(
@@ -308,6 +310,7 @@ def sign_in_audit(*, sender, request, user, **kwargs) -> None:
     )
 
 
+@receiver(user_logged_out, dispatch_uid="people.audit.signed_out")
 def sign_out_audit(*, sender, request, user, **kwargs) -> None:
     """``user_logged_out`` (user is None when nobody was signed in)."""
     if user is not None:
@@ -319,6 +322,7 @@ def _tried(username: str | None) -> tuple[User | None, str]:
     return User.objects.filter(username=name).first() if name else None, name
 
 
+@receiver(user_login_failed, dispatch_uid="people.audit.failed")
 def sign_in_failed_audit(*, sender, credentials, request=None, **kwargs) -> None:
     """``user_login_failed``: ``auth.sign_in_failed`` on the record of the person whose
     name was tried, or on no scope when nobody has it. `credentials` is read for the
@@ -332,6 +336,7 @@ def sign_in_failed_audit(*, sender, credentials, request=None, **kwargs) -> None
     )
 
 
+@receiver(user_locked_out, dispatch_uid="people.audit.locked_out")
 def locked_out_audit(*, sender, request, username=None, ip_address=None, **kwargs) -> None:
     """django-axes' ``user_locked_out``: ``auth.locked_out``."""
     person, name = _tried(username)

@@ -5,11 +5,13 @@ officer's projects awaiting vetting per call. A fixed number of queries each."""
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 
 from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
+from kakehashi.programs.signals import home_cards
 from kakehashi.projects.enums import ProjectStatus
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import supervision_invitations_of
@@ -99,6 +101,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     )
 
 
+@receiver(home_cards, dispatch_uid="projects.home")
 def home_cards_projects(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
     return home_cards_for_roles(
         home,

@@ -1,14 +1,17 @@
 """Projects' answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from kakehashi.people.privacy import KEPT, data_section, erase_item, field_labels
+from kakehashi.people.privacy import KEPT, data_section, erase_item, export_record, field_labels
+from kakehashi.people.signals import person_data_export, person_erase
 from kakehashi.projects.models import Project, ProjectSupervisor
 
 
+@receiver(person_data_export, dispatch_uid="projects.privacy")
 def projects_data_export(*, sender, person, **kwargs) -> dict:
     supervisions = (
         ProjectSupervisor.objects.filter(person=person)
@@ -20,24 +23,16 @@ def projects_data_export(*, sender, person, **kwargs) -> dict:
         "supervised_projects": data_section(
             title=_("Projects you supervise"),
             explanation=_("The internship projects that name you as a supervisor."),
-            labels=field_labels(
-                Project, keys, id=_("number"), call=_("call"), host=_("host organisation")
-            ),
+            labels=field_labels(Project, keys, host=_("host organisation")),
             records=[
-                {
-                    "id": s.project.pk,
-                    "key": s.project.key,
-                    "title": s.project.title,
-                    "call": s.project.call.slug,
-                    "host": s.project.host.name,
-                    "status": s.project.status,
-                }
+                export_record(s.project, keys, call=s.project.call.slug, host=s.project.host.name)
                 for s in supervisions
             ],
         )
     }
 
 
+@receiver(person_erase, dispatch_uid="projects.privacy")
 def projects_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     return [
         erase_item(

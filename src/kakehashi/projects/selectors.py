@@ -4,13 +4,16 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.core.models import possible_ids
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
+from kakehashi.people.signals import person_visibility
 from kakehashi.programs.models import Call
 from kakehashi.programs.selectors import call_list_visible
+from kakehashi.programs.signals import call_overview
 from kakehashi.projects.enums import PUBLISHED, ProjectStatus
 from kakehashi.projects.filters import ProjectFilters
 from kakehashi.projects.models import (
@@ -144,6 +147,7 @@ def supervision_invitations_of(*, person) -> QuerySet[SupervisionInvitation]:
     )
 
 
+@receiver(call_overview, dispatch_uid="projects.call_overview")
 def call_projects_overview(*, sender, call, **kwargs) -> dict:
     """Receiver of ``programs.signals.call_overview``: the call's projects by status
     and the places the approved ones offer."""
@@ -165,6 +169,7 @@ def call_projects_overview(*, sender, call, **kwargs) -> dict:
     }
 
 
+@receiver(person_visibility, dispatch_uid="projects.people")
 def people_visible_as_supervisors(*, sender, user, **kwargs) -> Q:
     """Receiver of ``people.signals.person_visibility``: supervisors of published
     projects are named on public pages anyway."""

@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,6 +278,7 @@ def project_update(
     return project
 
 
+@receiver(post_save, sender=Project, dispatch_uid="projects.audit")
 def project_created_audit(*, sender, instance: Project, created: bool, raw=False, **kwargs):
     """Receiver of ``post_save`` on Project: audit a new project with its first values
     (``project.created``), however it is made (API, import, admin, demo). Made through

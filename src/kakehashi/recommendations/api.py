@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language, gettext_lazy
 from ninja import Field, Schema
 
-from kakehashi.core.api import ERRORS, ApiRouter
+from kakehashi.core.api import ERRORS, ApiRouter, kept_answer
 from kakehashi.core.cache import versioned
 from kakehashi.core.permissions import api_permission
 from kakehashi.jobs.services import job_retry
@@ -164,7 +164,19 @@ def _limit(limit: int) -> int:
     message=gettext_lazy("Only candidates get project recommendations."),
 )
 def recommendations_for_me(request: HttpRequest, limit: int = 10):
-    rows = recommended_projects(user=request.user, k=_limit(limit))
+    # Kept whole, serialised, per candidate: it shows only what `recommended_projects`
+    # keeps per candidate under the data version.
+    return kept_answer(
+        request,
+        RecommendedProjectsOut,
+        name="api:recommended-projects",
+        parts=(request.user.pk,),
+        compute=lambda: _recommended_projects_answer(request.user, limit),
+    )
+
+
+def _recommended_projects_answer(user, limit: int) -> dict:
+    rows = recommended_projects(user=user, k=_limit(limit))
     items = [
         {
             "rank": r.rank,

@@ -12,8 +12,10 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
+from kakehashi.core.signals import backup_files
 from kakehashi_semantic import (
     EmbeddingCache,
     Encoder,
@@ -58,6 +60,7 @@ def embedding_cache() -> EmbeddingCache:
         return cache
 
 
+@receiver(backup_files, dispatch_uid="recommendations.backup")
 def embedding_cache_file(**kwargs) -> dict[str, Path]:
     """Receiver of ``core.signals.backup_files``: the embedding cache's SQLite file."""
     return {"embeddings/embeddings.sqlite3": embedding_cache().path}

@@ -1,5 +1,5 @@
 """Recommendations' answer to people's account deletion
-(``people.signals.person_erase``, connected in ``ready()``): the embeddings computed
+(a receiver of ``people.signals.person_erase``): the embeddings computed
 from a person's texts leave the cache once the deletion commits."""
 
 from __future__ import annotations
@@ -7,10 +7,12 @@ from __future__ import annotations
 import contextlib
 
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.people.models import CandidateProfile
 from kakehashi.people.privacy import DELETED, erase_item
+from kakehashi.people.signals import person_erase
 from kakehashi.recommendations.embedding import embedding_cache, encoder, profile_text, sentences
 from kakehashi_semantic import EmbeddingCache, embed
 
@@ -59,6 +61,7 @@ def person_text_keys(person) -> list[str]:
     return list(dict.fromkeys(recorder.keys))
 
 
+@receiver(person_erase, dispatch_uid="recommendations.privacy")
 def recommendations_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     keys = person_text_keys(person)
     present = embedding_cache().get_many(keys) if keys else {}

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, QuerySet
+from django.dispatch import receiver
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application
@@ -31,6 +32,7 @@ from kakehashi.programs.enums import CallStatus
 from kakehashi.projects.enums import PUBLISHED, ProjectStatus
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_list_visible, project_visibility
+from kakehashi.projects.signals import project_query
 from kakehashi.recommendations.embedding import (
     REQUIRED_LEVEL,
     embedding_cache,
@@ -728,6 +730,7 @@ PROJECT_QUERY_DEPTH = 24
 PROJECT_QUERY_FLOOR = 1.8
 
 
+@receiver(project_query, dispatch_uid="recommendations.query")
 def projects_matching_query(*, sender, user, q: str, queryset, **kwargs) -> list[int] | None:
     """Receiver of ``projects.signals.project_query`` (the project list's search box):
     the ids of `queryset`'s projects matching `q` in any of ja/en/fr, best first, by the

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 from django.db import transaction
+from django.dispatch import receiver
 
 from kakehashi.jobs.enums import JobStatus
 from kakehashi.jobs.models import Job
 from kakehashi.jobs.services import job_enqueue
+from kakehashi.people.signals import profile_text_changed
+from kakehashi.projects.signals import project_text_changed
 from kakehashi.recommendations.embedding import (
     embedding_cache,
     encoder,
@@ -99,6 +102,8 @@ def embeddings_refresh_enqueue(*, user=None) -> None:
     transaction.on_commit(start)
 
 
+@receiver(project_text_changed, dispatch_uid="recs.project")
+@receiver(profile_text_changed, dispatch_uid="recs.profile")
 def embeddings_on_text_changed(*, sender, **kwargs) -> None:
     """Receiver of ``project_text_changed`` and ``profile_text_changed``: re-embed
     after commit (recommendations and search read the vectors)."""

@@ -4,8 +4,11 @@ has decided to approve it (docs/review.md, "What a decision does")."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from kakehashi.internships.signals import agreement_blockers
+from kakehashi.projects.signals import project_approval_blockers
 from kakehashi.review.enums import Decision, RoundStatus
 from kakehashi.review.models import Proposal
 
@@ -22,6 +25,7 @@ def _reasons(proposal: Proposal | None, messages: dict[str, str]) -> list[str]:
     return [messages["pending"]]
 
 
+@receiver(project_approval_blockers, dispatch_uid="review.gates")
 def project_review_blockers(sender, *, project, **kwargs) -> list[str]:
     """Receiver of ``projects.signals.project_approval_blockers``: the latest review of
     `project` must have approved it."""
@@ -38,6 +42,7 @@ def project_review_blockers(sender, *, project, **kwargs) -> list[str]:
     )
 
 
+@receiver(agreement_blockers, dispatch_uid="review.gates")
 def agreement_review_blockers(sender, *, internship, amendment=None, **kwargs) -> list[str]:
     """Receiver of ``internships.signals.agreement_blockers``: the latest review of the
     intern's application to the project must have approved it (amendments are not

@@ -3,10 +3,12 @@ rounds taking bids and the proposals assigned to them. Two queries."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
+from kakehashi.programs.signals import home_cards
 from kakehashi.review.enums import RoundStatus
 from kakehashi.review.models import ReviewRound
 from kakehashi.review.selectors import assignments_for_reviewer
@@ -42,5 +44,6 @@ def _reviewer_card(home: HomeContext) -> HomeCard:
     )
 
 
+@receiver(home_cards, dispatch_uid="review.home")
 def home_cards_review(*, sender, home: HomeContext, **kwargs) -> list[HomeCard]:
     return home_cards_for_roles(home, {"reviewer": _reviewer_card})

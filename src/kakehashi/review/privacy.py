@@ -1,12 +1,21 @@
 """Review's answers to people's personal-data export and account deletion
-(``people.signals.person_data_export`` and ``person_erase``, connected in ``ready()``)."""
+(receivers of ``people.signals.person_data_export`` and ``person_erase``)."""
 
 from __future__ import annotations
 
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from kakehashi.people.privacy import DELETED, KEPT, data_section, erase_item, field_labels
+from kakehashi.people.privacy import (
+    DELETED,
+    KEPT,
+    data_section,
+    erase_item,
+    export_record,
+    field_labels,
+)
+from kakehashi.people.signals import person_data_export, person_erase
 from kakehashi.review.models import (
     Assignment,
     Bid,
@@ -21,6 +30,7 @@ def _title(proposal) -> str:
     return proposal.title
 
 
+@receiver(person_data_export, dispatch_uid="review.privacy")
 def review_data_export(*, sender, person, **kwargs) -> dict:
     """Five queries whatever the person holds: profile, its fields, bids, reviews and
     discussion comments."""
@@ -43,6 +53,8 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
     comments = DiscussionComment.objects.filter(author=person).select_related(
         "proposal__project", "proposal__application__project"
     )
+    profile_keys = ["expertise", "languages", "max_load", "min_load", "organisation", "fields"]
+    review_keys = ["scores", "comment_authors", "comment_committee", "language", "submitted_at"]
     profile_records = []
     if profile is not None:
         profile_records.append(
@@ -59,35 +71,23 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
         "reviewer_profile": data_section(
             title=_("Reviewer profile"),
             explanation=_("What you told us about your expertise as a reviewer."),
-            labels=field_labels(
-                ReviewerProfile,
-                ["expertise", "languages", "max_load", "min_load", "organisation", "fields"],
-            ),
+            labels=field_labels(ReviewerProfile, profile_keys),
             records=profile_records,
         ),
         "review_bids": data_section(
             title=_("Bids on proposals"),
             explanation=_("Your bid on each proposal you bid on."),
             labels=field_labels(Bid, ["level"], proposal=_("Proposal")),
-            records=[{"proposal": _title(b.proposal), "level": b.level} for b in bids],
+            records=[
+                export_record(b, ["proposal", "level"], proposal=_title(b.proposal)) for b in bids
+            ],
         ),
         "reviews": data_section(
             title=_("Reviews you wrote"),
             explanation=_("Your scores and comments, submitted or draft."),
-            labels=field_labels(
-                Review,
-                ["scores", "comment_authors", "comment_committee", "language", "submitted_at"],
-                proposal=_("Proposal"),
-            ),
+            labels=field_labels(Review, review_keys, proposal=_("Proposal")),
             records=[
-                {
-                    "proposal": _title(r.assignment.proposal),
-                    "scores": r.scores,
-                    "comment_authors": r.comment_authors,
-                    "comment_committee": r.comment_committee,
-                    "language": r.language,
-                    "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
-                }
+                export_record(r, ["proposal", *review_keys], proposal=_title(r.assignment.proposal))
                 for r in reviews
             ],
         ),
@@ -96,17 +96,14 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
             explanation=_("What you wrote to the other reviewers of a proposal."),
             labels=field_labels(DiscussionComment, ["text", "created_at"], proposal=_("Proposal")),
             records=[
-                {
-                    "proposal": _title(c.proposal),
-                    "text": c.text,
-                    "created_at": c.created_at.isoformat(),
-                }
+                export_record(c, ["proposal", "text", "created_at"], proposal=_title(c.proposal))
                 for c in comments
             ],
         ),
     }
 
 
+@receiver(person_erase, dispatch_uid="review.privacy")
 def review_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     """Profile, bids, conflicts and unsubmitted assignments (with their drafts) go;
     submitted reviews stay, on the anonymised account, as the record of decisions."""

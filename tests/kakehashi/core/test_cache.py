@@ -135,7 +135,7 @@ def test_the_cache_is_off_at_zero_seconds(project, settings, django_assert_num_q
     settings.PUBLIC_CACHE_SECONDS = 0
     client = Client()
     client.get(f"{API}/projects")
-    with django_assert_num_queries(4):  # as test_project_list_queries_do_not_grow counts
+    with django_assert_num_queries(3):  # as test_project_list_queries_do_not_grow counts
         client.get(f"{API}/projects")
 
 

@@ -86,7 +86,8 @@ def test_list_queries_do_not_grow(named, django_assert_num_queries):
     for rows in (1, 3):
         if rows == 3:
             _more_internships(named, 2)
-        with django_assert_num_queries(counts[0] if counts else 4) as ctx:
+        # A page shorter than the limit is the whole list: no COUNT.
+        with django_assert_num_queries(counts[0] if counts else 3) as ctx:
             response = client.get(f"{API}/internships")
         assert body(response)["count"] == rows
         counts.append(len(ctx.captured_queries))

@@ -282,7 +282,9 @@ def test_people_list_queries_do_not_grow(django_assert_num_queries, officer):
         person=officer, organisation=factories.OrganisationFactory(), role="admin"
     )
     client = token_client(officer)
-    with django_assert_num_queries(6):
+    # The token with its user, the page, its languages, affiliations and organisations:
+    # a page shorter than the limit is the whole list, so no COUNT.
+    with django_assert_num_queries(5):
         first = client.get(f"{API}/people")
     for _ in range(2):
         user = factories.candidate()
@@ -290,7 +292,7 @@ def test_people_list_queries_do_not_grow(django_assert_num_queries, officer):
         Affiliation.objects.create(
             person=user, organisation=user.candidate_profile.home_organisation, role="student"
         )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         second = client.get(f"{API}/people")
     assert (body(first)["count"], body(second)["count"]) == (1, 3)
 
@@ -298,11 +300,11 @@ def test_people_list_queries_do_not_grow(django_assert_num_queries, officer):
 @pytest.mark.django_db
 def test_token_list_queries_do_not_grow(django_assert_num_queries, candidate_user):
     client = token_client(candidate_user)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):  # the token with its user, the page (no COUNT)
         client.get(f"{API}/me/tokens")
     token_client(candidate_user)
     token_client(candidate_user)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(f"{API}/me/tokens")
     assert body(response)["count"] == 3
 
@@ -324,3 +326,24 @@ def test_token_expired_is_listed_with_its_expiry_and_refused(candidate_user):
         401, "not_authenticated", "The API token is unknown, has expired or has been revoked."
     )
     assert listed["items"][0]["expires_at"] == "2026-01-01T09:00:00Z"
+
+
+@pytest.mark.django_db
+def test_a_page_shorter_than_the_limit_gives_the_total_without_a_count(
+    django_assert_num_queries, candidate_user
+):
+    client = token_client(candidate_user)
+    token_client(candidate_user)
+    token_client(candidate_user)
+
+    def page(query: str) -> tuple[int, int]:
+        data = body(client.get(f"{API}/me/tokens{query}"))
+        return len(data["items"]), data["count"]
+
+    with django_assert_num_queries(3):  # a full page: the total needs its COUNT
+        assert page("?limit=2") == (2, 3)
+    with django_assert_num_queries(2):  # the last page: the total is offset + its length
+        assert page("?limit=2&offset=2") == (1, 3)
+    with django_assert_num_queries(3):  # past the end: an empty page says nothing
+        assert page("?limit=2&offset=5") == (0, 3)
+    assert page("?limit=3") == (3, 3)

@@ -400,10 +400,11 @@ def test_invitation_list_queries_do_not_grow(django_assert_num_queries, call, co
         )
 
     invite()
-    with django_assert_num_queries(3):
+    # The token with its user, the page (shorter than the limit: no COUNT).
+    with django_assert_num_queries(2):
         client.get(f"{API}/projects/invitations")
     invite()
     invite()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(f"{API}/projects/invitations")
     assert body(response)["count"] == 3
