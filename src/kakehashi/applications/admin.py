@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kakehashi.applications.models import Application, HostRank, RankListVersion
+from kakehashi.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Application)
@@ -17,18 +18,9 @@ class HostRankAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankListVersion)
-class RankListVersionAdmin(admin.ModelAdmin):
+class RankListVersionAdmin(ReadOnlyAdmin):
     """Read-only: a kept version is evidence of what the candidate submitted."""
 
     list_display = ["candidate", "call", "number", "saved_at", "reason"]
     list_filter = ["call"]
     raw_id_fields = ["candidate", "call", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

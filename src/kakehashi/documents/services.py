@@ -20,7 +20,7 @@ from kakehashi.documents.enums import DocumentKind
 from kakehashi.documents.models import Document, LetterRequirement, Referee
 from kakehashi.documents.selectors import candidates_missing_letters, referee_by_token, token_hash
 from kakehashi.documents.validators import pdf_check
-from kakehashi.notifications.services import notify, notify_once
+from kakehashi.notifications.services import notify, notify_once, site_link
 
 REFEREE_INVITATION = "referee_invitation"
 
@@ -131,7 +131,7 @@ class _RefereeRecipient:
 
 
 def referee_link(token: str) -> str:
-    return settings.SITE_URL + reverse("documents:letter_upload", args=[token])
+    return site_link("documents:letter_upload", token)
 
 
 def referee_add(*, candidate, name: str, email: str, language: str) -> Referee:

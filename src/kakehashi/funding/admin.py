@@ -3,6 +3,7 @@ save checked by the model's ``clean``); the ledger, invoices and rates are read-
 
 from django.contrib import admin
 
+from kakehashi.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from kakehashi.funding.models import (
     Account,
     Budget,
@@ -69,58 +70,42 @@ class BudgetAdmin(admin.ModelAdmin):
     list_filter = ("funder", "program", "direction", "fiscal_year")
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class LineInline(admin.TabularInline):
+class LineInline(ReadOnlyTabularInline):
     model = Line
     fields = ("account", "amount", "currency")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Entry)
-class EntryAdmin(_ReadOnly):
+class EntryAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "funder", "internship", "fiscal_year", "occurred_on", "reverses")
     list_filter = ("kind", "funder", "fiscal_year")
     inlines = [LineInline]
 
 
 @admin.register(Account)
-class AccountAdmin(_ReadOnly):
+class AccountAdmin(ReadOnlyAdmin):
     list_display = ("kind", "holder", "purpose", "name")
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(_ReadOnly):
+class InvoiceAdmin(ReadOnlyAdmin):
     list_display = ("number", "partner", "amount", "currency", "issued_on")
     list_filter = ("funder", "fiscal_year")
 
 
 @admin.register(Payment)
-class PaymentAdmin(_ReadOnly):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = ("internship", "funder", "due_on", "amount", "currency", "status")
     list_filter = ("status", "funder")
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(_ReadOnly):
+class ExchangeRateAdmin(ReadOnlyAdmin):
     list_display = ("series", "date", "value", "imported")
     list_filter = ("series",)
 
 
 @admin.register(RateImport)
-class RateImportAdmin(_ReadOnly):
+class RateImportAdmin(ReadOnlyAdmin):
     list_display = ("imported_at", "filename", "imported_by")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_import, audit_record
 from kakehashi.core.imports import ImportResult, decode, run_import
+from kakehashi.core.roles import is_officer
 from kakehashi.funding import calculation
 from kakehashi.funding.enums import AccountKind, EntryKind, Payer, PaymentStatus, Purpose
 from kakehashi.funding.models import (
@@ -54,7 +55,7 @@ GRANTING = (EntryKind.COMMITMENT, EntryKind.ADJUSTMENT, EntryKind.REFUND)
 
 
 def _require_officer(user) -> None:
-    if not (getattr(user, "is_officer", False) or getattr(user, "is_superuser", False)):
+    if not is_officer(user):
         raise ValidationError(_("Only program officers change funding."), code="forbidden")
 
 

@@ -1,5 +1,10 @@
+"""The Django admin of internships: officers edit agreement templates there; agreements,
+approvals and research-security records change through their services only (audited),
+and the admin shows them."""
+
 from django.contrib import admin
 
+from kakehashi.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from kakehashi.internships.models import (
     Agreement,
     AgreementTemplate,
@@ -44,20 +49,6 @@ class AgreementTemplateAdmin(admin.ModelAdmin):
     inlines = [TemplateSectionInline, IPOptionInline]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Agreements, approvals and research-security records change through their
-    services only (audited); the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Agreement)
 class AgreementAdmin(ReadOnlyAdmin):
     list_display = ("id", "internship", "status", "version", "in_force_at")
@@ -76,14 +67,9 @@ class ApprovalAdmin(ReadOnlyAdmin):
     list_filter = ("party",)
 
 
-class SecurityListEntryInline(admin.TabularInline):
+class SecurityListEntryInline(ReadOnlyTabularInline):
     model = SecurityListEntry
-    extra = 0
-    can_delete = False
     readonly_fields = ("code", "name_en", "name_fr", "name_ja", "aliases", "country")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SecurityList)

@@ -130,6 +130,14 @@ def _act(request, internship, action, done: str, **forms):
     return _done(request, internship, done)
 
 
+def _act_on_form(request, internship, name: str, form, action, done: str):
+    """`_act` with `action(cleaned_data)` once `form` is valid; `form` stays on the page
+    as `name`, and an invalid one is shown again (400) with nothing done."""
+    if not form.is_valid():
+        return _detail(request, internship, status=400, **{name: form})
+    return _act(request, internship, lambda: action(form.cleaned_data), done, **{name: form})
+
+
 def _refused(request, internship, exc: ValidationError, **forms):
     if not forms:
         messages.error(request, " ".join(exc.messages))
@@ -147,15 +155,13 @@ def agreement_edit(request, pk: int):
     agreement = agreement_of(internship)
     if agreement is None:
         return _refused(request, internship, ValidationError(_("There is no agreement yet.")))
-    form = f.AgreementForm(request.POST, agreement=agreement)
-    if not form.is_valid():
-        return _detail(request, internship, status=400, agreement_form=form)
-    return _act(
+    return _act_on_form(
         request,
         internship,
-        lambda: agreement_update(agreement=agreement, actor=request.user, **form.cleaned_data),
+        "agreement_form",
+        f.AgreementForm(request.POST, agreement=agreement),
+        lambda data: agreement_update(agreement=agreement, actor=request.user, **data),
         _("The agreement was saved as a new version."),
-        agreement_form=form,
     )
 
 
@@ -241,16 +247,16 @@ def _on_amendment(internship, number: int, action) -> None:
 @permission_required("internships.add_amendment", obj=_internship)
 def amendment_add(request, pk: int):
     internship = request.permission_object
-    form = f.AmendmentForm(request.POST)
     agreement = agreement_of(internship)
-    if agreement is None or not form.is_valid():
-        return _detail(request, internship, status=400, amendment_form=form)
-    return _act(
+    if agreement is None:
+        return _detail(request, internship, status=400)
+    return _act_on_form(
         request,
         internship,
-        lambda: amendment_propose(agreement=agreement, actor=request.user, **form.cleaned_data),
+        "amendment_form",
+        f.AmendmentForm(request.POST),
+        lambda data: amendment_propose(agreement=agreement, actor=request.user, **data),
         _("The amendment was proposed to the parties."),
-        amendment_form=form,
     )
 
 
@@ -294,21 +300,18 @@ def amendment_withdraw_view(request, pk: int, number: int):
 def sensitivity_view(request, pk: int):
     internship = request.permission_object
     areas = page_context(internship, request.user)["areas"]
-    form = f.SensitivityForm(request.POST, areas=areas)
-    if not form.is_valid():
-        return _detail(request, internship, status=400, sensitivity_form=form)
-    data = form.cleaned_data
-    return _act(
+    return _act_on_form(
         request,
         internship,
-        lambda: sensitivity_set(
+        "sensitivity_form",
+        f.SensitivityForm(request.POST, areas=areas),
+        lambda data: sensitivity_set(
             internship=internship,
             actor=request.user,
             sensitivity=data["sensitivity"],
             area_code=data["area"],
         ),
         _("The decision was recorded."),
-        sensitivity_form=form,
     )
 
 
@@ -328,15 +331,13 @@ def attest_view(request, pk: int):
 @permission_required("internships.record_screening", obj=_internship)
 def screening_view(request, pk: int):
     internship = request.permission_object
-    form = f.ScreeningForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, internship, status=400, screening_form=form)
-    return _act(
+    return _act_on_form(
         request,
         internship,
-        lambda: screening_record(internship=internship, actor=request.user, **form.cleaned_data),
+        "screening_form",
+        f.ScreeningForm(request.POST),
+        lambda data: screening_record(internship=internship, actor=request.user, **data),
         _("The screening was recorded."),
-        screening_form=form,
     )
 
 

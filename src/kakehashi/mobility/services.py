@@ -514,17 +514,22 @@ def coverage_add(
     return coverage
 
 
-def coverage_remove(*, coverage: InsuranceCoverage, actor) -> None:
-    _require_intern_or_officer(plan=coverage.plan, actor=actor)
+def _plan_item_remove(*, item, actor, verb: str, target: str, data: dict) -> None:
+    """Delete a plan's coverage or contact (the intern or an officer), audited."""
+    _require_intern_or_officer(plan=item.plan, actor=actor)
     with transaction.atomic():
-        audit_record(
-            scope=coverage.plan.internship,
-            verb="mobility.coverage_removed",
-            actor=actor,
-            target=coverage.insurer,
-            data={"coverage": coverage.pk},
-        )
-        coverage.delete()
+        audit_record(scope=item.plan.internship, verb=verb, actor=actor, target=target, data=data)
+        item.delete()
+
+
+def coverage_remove(*, coverage: InsuranceCoverage, actor) -> None:
+    _plan_item_remove(
+        item=coverage,
+        actor=actor,
+        verb="mobility.coverage_removed",
+        target=coverage.insurer,
+        data={"coverage": coverage.pk},
+    )
 
 
 def travel_set(
@@ -630,16 +635,13 @@ def contact_add(
 
 
 def contact_remove(*, contact: EmergencyContact, actor) -> None:
-    _require_intern_or_officer(plan=contact.plan, actor=actor)
-    with transaction.atomic():
-        audit_record(
-            scope=contact.plan.internship,
-            verb="mobility.contact_removed",
-            actor=actor,
-            target=f"contact {contact.pk}",
-            data={"contact": contact.pk},
-        )
-        contact.delete()
+    _plan_item_remove(
+        item=contact,
+        actor=actor,
+        verb="mobility.contact_removed",
+        target=f"contact {contact.pk}",
+        data={"contact": contact.pk},
+    )
 
 
 # Reminders

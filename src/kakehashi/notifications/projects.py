@@ -3,39 +3,20 @@
 Answers ``projects.signals.supervision_invited`` and ``project_transitioned``
 (connected in ``NotificationsConfig.ready()``: projects sits below notifications and
 does not import it). Each mail goes once the transaction commits, in the reader's
-own language (`notify`); one failed delivery does not stop the others."""
+own language (`notify_after_commit`); one failed delivery does not stop the others."""
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
-from django.db import transaction
 from django.dispatch import receiver
-from django.urls import reverse
 
-from kakehashi.notifications.services import notify
+from kakehashi.notifications.services import notify_after_commit, site_link
 from kakehashi.people.models import User
 from kakehashi.projects.signals import project_transitioned, supervision_invited
 
-logger = logging.getLogger(__name__)
-
-
-def _send(user, kind: str, context: dict) -> None:
-    try:
-        notify(user=user, kind=kind, context=context)
-    except Exception:  # one failed delivery must not stop the others
-        logger.exception("notification %s to user %s failed", kind, user.pk)
-
 
 def _later(users, kind: str, context: dict) -> None:
-    """Mail `users` once the transaction commits: nothing is announced that did not happen."""
     for user in users:
-        transaction.on_commit(lambda user=user: _send(user, kind, context))
-
-
-def _url(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
+        notify_after_commit(user=user, kind=kind, context=context)
 
 
 @receiver(supervision_invited, dispatch_uid="notifications.invited")
@@ -45,7 +26,7 @@ def supervision_invited_mail(*, sender, project, invitation, actor, **kwargs) ->
         "project": project,
         "invitation": invitation,
         "invited_by": actor,
-        "url": _url("projects:detail", project.key),
+        "url": site_link("projects:detail", project.key),
     }
     _later([invitation.person], "supervision_invited", context)
 
@@ -71,13 +52,13 @@ def project_transition_mail(*, sender, project, before, to, actor, comment="", *
         readers = User.objects.filter(
             affiliations__organisation_id=project.host_id, affiliations__role="admin"
         ).distinct()
-        url = _url("projects:detail", project.key)
+        url = site_link("projects:detail", project.key)
     else:
         readers = User.objects.filter(supervisions__project=project).distinct()
         url = (
-            _url("projects:edit", project.key)
+            site_link("projects:edit", project.key)
             if to == "draft"
-            else _url("projects:detail", project.key)
+            else site_link("projects:detail", project.key)
         )
     context = {"project": project, "actor": actor, "comment": comment, "url": url}
     _later([u for u in readers.exclude(pk=actor_pk)], kind, context)

@@ -36,6 +36,11 @@ from kakehashi.programs.selectors import call_list
 logger = logging.getLogger(__name__)
 
 
+def site_link(name: str, *args) -> str:
+    """The full address of the page `name` (a URL name, with its `args`), for a mail."""
+    return settings.SITE_URL + reverse(name, args=args)
+
+
 def notify(*, user, kind: str, context: dict | None = None) -> bool:
     """Send one notification of `kind` to `user`; False when they have no address."""
     if not user.email:
@@ -61,6 +66,19 @@ def notify(*, user, kind: str, context: dict | None = None) -> bool:
     message.send()
     logger.info("notification %s sent to user %s", kind, user.pk)
     return True
+
+
+def notify_after_commit(*, user, kind: str, context: dict | None = None) -> None:
+    """Send `kind` to `user` once the transaction commits: nothing is announced that did
+    not happen. A failed delivery is logged, not raised: it must not stop the others."""
+
+    def send() -> None:
+        try:
+            notify(user=user, kind=kind, context=context)
+        except Exception:
+            logger.exception("notification %s to user %s failed", kind, user.pk)
+
+    transaction.on_commit(send)
 
 
 def notify_once(*, user, kind: str, key: str, context: dict | None = None) -> bool:

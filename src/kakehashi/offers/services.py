@@ -16,11 +16,9 @@ from __future__ import annotations
 import logging
 import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +26,7 @@ from kakehashi.audit.services import audit_record
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_audit, run_start_second_round
 from kakehashi.matching.signals import run_published
-from kakehashi.notifications.services import notify
+from kakehashi.notifications.services import notify_after_commit, site_link
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.explanations import choices_from
 from kakehashi.offers.models import Offer
@@ -55,23 +53,6 @@ def offer_deadline_for(*, run: MatchRun, now=None):
 
 
 # ------------------------------------------------------------------ e-mail
-
-
-def _link(name: str) -> str:
-    return settings.SITE_URL + reverse(name)
-
-
-def _send(user, kind: str, context: dict) -> None:
-
-    try:
-        notify(user=user, kind=kind, context=context)
-    except Exception:  # one failed delivery must not stop the others
-        logger.exception("notification %s to user %s failed", kind, user.pk)
-
-
-def _notify_later(user, kind: str, context: dict) -> None:
-    """Mail once the transaction has committed: nothing is announced that did not happen."""
-    transaction.on_commit(lambda: _send(user, kind, context))
 
 
 def _supervisors_of(projects) -> dict[int, list]:
@@ -145,25 +126,29 @@ def offers_create_for_run(*, run: MatchRun, actor=None, deadline=None) -> list[O
     base = {
         "call": call,
         "round": run.round,
-        "results_url": _link("offers:mine"),
+        "results_url": site_link("offers:mine"),
         **_deadline_context(deadline, call),
     }
     for offer in offers:
         person = people.get(offer.candidate_id)
         if person is not None:
-            _notify_later(person, "offer_made", {**base, "offer": offer, "project": offer.project})
+            notify_after_commit(
+                user=person,
+                kind="offer_made",
+                context={**base, "offer": offer, "project": offer.project},
+            )
     for sid in unplaced:
         person = people.get(int(sid.removeprefix("c")))
         if person is not None:
             entry = explanations.get(sid, {})
-            _notify_later(
-                person,
-                "match_unplaced",
-                {
+            notify_after_commit(
+                user=person,
+                kind="match_unplaced",
+                context={
                     **base,
                     "choices": choices_from(entry, projects),
                     "list_length": entry.get("list_length", 0),
-                    "projects_url": _link("projects:list"),
+                    "projects_url": site_link("projects:list"),
                 },
             )
     offered_projects = {o.project_id: o.project for o in offers}
@@ -180,10 +165,10 @@ def offers_create_for_run(*, run: MatchRun, actor=None, deadline=None) -> list[O
                 }
             )
     for entry in by_supervisor.values():
-        _notify_later(
-            entry["person"],
-            "results_supervisor",
-            {**base, "lines": entry["lines"], "interns_url": _link("offers:interns")},
+        notify_after_commit(
+            user=entry["person"],
+            kind="results_supervisor",
+            context={**base, "lines": entry["lines"], "interns_url": site_link("offers:interns")},
         )
     return offers
 
@@ -254,13 +239,13 @@ def _answer(*, offer: Offer, candidate, status: str, verb: str, now=None) -> Off
             "project": locked.project,
             "call": call,
             "candidate": candidate,
-            "results_url": _link("offers:mine"),
-            "interns_url": _link("offers:interns"),
+            "results_url": site_link("offers:mine"),
+            "interns_url": site_link("offers:interns"),
             **_deadline_context(locked, call),
         }
-        _notify_later(candidate, f"offer_{status}", context)
+        notify_after_commit(user=candidate, kind=f"offer_{status}", context=context)
         for supervisor in _supervisors_of([locked.project]).get(locked.project_id, []):
-            _notify_later(supervisor, f"offer_{status}_supervisor", context)
+            notify_after_commit(user=supervisor, kind=f"offer_{status}_supervisor", context=context)
         if status == OfferStatus.ACCEPTED:
             offer_accepted.send(sender=Offer, offer=locked, candidate=candidate)
     offer.status, offer.responded_at = locked.status, locked.responded_at
@@ -339,13 +324,13 @@ def offers_lapse(*, now=None, call=None, candidate=None, supervisor=None) -> lis
                 "project": offer.project,
                 "call": call_obj,
                 "candidate": offer.candidate,
-                "results_url": _link("offers:mine"),
-                "interns_url": _link("offers:interns"),
+                "results_url": site_link("offers:mine"),
+                "interns_url": site_link("offers:interns"),
                 **_deadline_context(offer, call_obj),
             }
-            _notify_later(offer.candidate, "offer_lapsed", context)
+            notify_after_commit(user=offer.candidate, kind="offer_lapsed", context=context)
             for person in supervisors.get(offer.project_id, []):
-                _notify_later(person, "offer_lapsed_supervisor", context)
+                notify_after_commit(user=person, kind="offer_lapsed_supervisor", context=context)
             lapsed.append(offer)
     if lapsed:
         logger.info("%d offers lapsed", len(lapsed))

@@ -96,6 +96,19 @@ def organisations_export(*, format: str = "csv") -> str:
     return write_csv(rows, COLUMNS) if format == "csv" else write_json(rows)
 
 
+def organisation_by_ror(ref: str, *, column: str) -> Organisation:
+    """The organisation another import's row names by ROR id (bare or as a URL) in
+    `column`; refused, on that column, when the id is malformed or no organisation has it."""
+    try:
+        ror = normalise_ror(ref)
+    except ValidationError as exc:
+        raise ValidationError({column: exc.messages}) from exc
+    organisation = Organisation.objects.filter(ror_id=ror).first()
+    if organisation is None:
+        raise ValidationError({column: _("No organisation with ROR id %(ror)s.") % {"ror": ror}})
+    return organisation
+
+
 @transaction.atomic
 def organisations_import(*, data: bytes | str, format: str = "csv", actor=None) -> ImportResult:
     """Create or update organisations from a file; all rows or none; audited

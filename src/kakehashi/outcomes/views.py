@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_submit
 from kakehashi.internships.models import Internship
 from kakehashi.internships.signals import internship_page
 from kakehashi.matching.charts import bar_chart
@@ -56,27 +56,24 @@ def internship_outcomes(request, pk: int):
     if request.method == "POST":
         if not request.user.has_perm("outcomes.add_outcome", internship):
             return HttpResponse(status=403)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                outcome_record(
-                    actor=request.user,
-                    internship=internship,
-                    kind=d["kind"],
-                    date=d["date"],
-                    title=d["title"],
-                    organisations=d["organisations"],
-                    doi=d["doi"],
-                    crossref_record=d["crossref_record"],
-                    patent_office=d["patent_office"],
-                    patent_number=d["patent_number"],
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("The outcome is recorded."))
-                return redirect("outcomes:internship", pk=internship.pk)
+        if form_submit(
+            request,
+            form,
+            lambda d: outcome_record(
+                actor=request.user,
+                internship=internship,
+                kind=d["kind"],
+                date=d["date"],
+                title=d["title"],
+                organisations=d["organisations"],
+                doi=d["doi"],
+                crossref_record=d["crossref_record"],
+                patent_office=d["patent_office"],
+                patent_number=d["patent_number"],
+            ),
+            success=_("The outcome is recorded."),
+        ):
+            return redirect("outcomes:internship", pk=internship.pk)
     context = {
         "internship": internship,
         "outcomes": outcome_list(internship=internship),

@@ -26,8 +26,7 @@ from kakehashi.core.imports import (
 from kakehashi.core.imports import (
     text_field as _text,
 )
-from kakehashi.organisations.models import Organisation
-from kakehashi.organisations.validators import normalise_ror
+from kakehashi.organisations.imports import organisation_by_ror
 from kakehashi.people.models import NAME_FIELDS, User
 from kakehashi.people.selectors import person_list_visible
 from kakehashi.people.services import (
@@ -161,17 +160,6 @@ def _languages(record: dict) -> list[dict]:
     return specs
 
 
-def _organisation(ref: str, field: str) -> Organisation:
-    try:
-        ror = normalise_ror(ref)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
-    organisation = Organisation.objects.filter(ror_id=ror).first()
-    if organisation is None:
-        raise ValidationError({field: _("No organisation with ROR id %(ror)s.") % {"ror": ror}})
-    return organisation
-
-
 def _affiliations(record: dict) -> list[dict]:
     raw = record.get("affiliations")
     specs = []
@@ -196,7 +184,7 @@ def _affiliations(record: dict) -> list[dict]:
                 )
         specs.append(
             {
-                "organisation": _organisation(ref, "affiliations"),
+                "organisation": organisation_by_ror(ref, column="affiliations"),
                 "role": role.strip(),
                 "title": title,
             }
@@ -240,8 +228,8 @@ def _apply(record: dict, result: ImportResult, *, actor=None) -> None:
             user=person,
             fields=research_fields_by_code(codes=split_list(record.get("fields"))),
             level=_text(record, "level"),
-            home_organisation=_organisation(
-                _text(record, "home_organisation_ror"), "home_organisation_ror"
+            home_organisation=organisation_by_ror(
+                _text(record, "home_organisation_ror"), column="home_organisation_ror"
             ),
             direction=_text(record, "direction"),
             nationality=_text(record, "nationality").upper(),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kakehashi.audit.models import AuditEntry
 from kakehashi.audit.services import audit_changes, audit_record
 from kakehashi.core.cache import data_version_bump
+from kakehashi.core.roles import is_officer
 from kakehashi.people.enums import RequestStatus
 from kakehashi.people.models import (
     NAME_FIELDS,
@@ -570,9 +571,8 @@ def affiliation_request_decide(
         request = AffiliationRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != RequestStatus.PENDING:
             raise ValidationError(_("This request has already been decided."))
-        may = getattr(actor, "is_officer", False) or getattr(actor, "is_superuser", False)
         may = (
-            may
+            is_officer(actor)
             or Affiliation.objects.filter(
                 person=actor, organisation_id=request.organisation_id, role="admin"
             ).exists()

@@ -6,6 +6,7 @@ from kakehashi.organisations.regions import REGIONS
 from kakehashi.people.models import User
 from kakehashi.programs.selectors import call_list, call_list_visible
 from kakehashi.projects.selectors import project_hosts_for
+from kakehashi.projects.services import DESCRIPTION
 from kakehashi.research_fields.models import ResearchField
 
 
@@ -198,21 +199,10 @@ class ProjectForm(forms.Form):
     def values(self) -> dict:
         """What the services take, from the cleaned data."""
         data = self.cleaned_data
+        # The research fields are the views' to pass; the translations come from the
+        # per-language text fields.
         values = {
-            name: data[name]
-            for name in (
-                "language",
-                "title",
-                "summary",
-                "description",
-                "skills",
-                "working_language",
-                "city",
-                "region",
-                "start_date",
-                "end_date",
-                "capacity",
-            )
+            name: data[name] for name in DESCRIPTION if name not in ("fields", "translations")
         }
         values["translations"] = self.translations()
         return values

@@ -29,35 +29,20 @@ from kakehashi.core.imports import (
 from kakehashi.core.imports import (
     text_field as _text,
 )
-from kakehashi.organisations.models import Organisation
-from kakehashi.organisations.validators import normalise_ror
+from kakehashi.organisations.imports import organisation_by_ror
 from kakehashi.people.models import User
 from kakehashi.programs.models import Call
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_list_visible
-from kakehashi.projects.services import project_create, project_supervisors_set, project_update
+from kakehashi.projects.services import (
+    DESCRIPTION,
+    project_create,
+    project_supervisors_set,
+    project_update,
+)
 from kakehashi.research_fields.selectors import research_fields_by_code
 
-COLUMNS = [
-    "key",
-    "call",
-    "host_ror",
-    "language",
-    "title",
-    "summary",
-    "description",
-    "translations",
-    "fields",
-    "skills",
-    "working_language",
-    "city",
-    "region",
-    "start_date",
-    "end_date",
-    "capacity",
-    "status",
-    "supervisors",
-]
+COLUMNS = ["key", "call", "host_ror", *DESCRIPTION, "status", "supervisors"]
 REQUIRED = [
     "key",
     "call",
@@ -177,13 +162,9 @@ def _apply(record: dict, result: ImportResult, *, actor=None) -> None:
         errors["call"] = _("No call with slug “%(slug)s”.") % {"slug": _text(record, "call")}
     host = None
     try:
-        host = Organisation.objects.filter(ror_id=normalise_ror(_text(record, "host_ror"))).first()
-        if host is None:
-            errors["host_ror"] = _("No organisation with ROR id %(ror)s.") % {
-                "ror": _text(record, "host_ror")
-            }
+        host = organisation_by_ror(_text(record, "host_ror"), column="host_ror")
     except ValidationError as exc:
-        errors["host_ror"] = exc.messages
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     capacity_text = _text(record, "capacity") or "1"

@@ -149,12 +149,9 @@ def supervision_decline(*, project: Project, person) -> None:
     _invitation(project=project, person=person).delete()
 
 
-#: What a version of a project keeps (``fields`` by research field code).
-VERSIONED = (
-    "call",
-    "key",
-    "host",
-    "status",
+#: What a project says of itself: its texts, research fields, skills, place, dates and
+#: capacity. Its import columns, its versions and its form's values name them in this order.
+DESCRIPTION = (
     "language",
     "title",
     "summary",
@@ -169,6 +166,8 @@ VERSIONED = (
     "end_date",
     "capacity",
 )
+#: What a version of a project keeps (``fields`` by research field code).
+VERSIONED = ("call", "key", "host", "status", *DESCRIPTION)
 #: What candidates applied to and cannot be moved from under them: once applications
 #: have opened, a project stays in its call, at its host, under its key.
 FROZEN_AFTER_OPENING = ("call", "host", "key")

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_add_service_error
 from kakehashi.internships.models import Internship
 from kakehashi.programs.models import Call, Program
 from kakehashi.reports.forms import answers_form
@@ -65,8 +66,7 @@ def report_fill(request, form_id: int, internship_id: int):
                         language=language, submit=submit)  # fmt: skip
         except ValidationError as exc:
             status = 422
-            for field, errors in exc.message_dict.items():
-                answers.add_error(field if field in answers.fields else None, errors)
+            form_add_service_error(answers, exc)
         else:
             messages.success(
                 request, _("Your report is submitted.") if submit else _("Your draft is saved.")

@@ -5,13 +5,10 @@ transaction and records itself in the call's audit record (docs/review.md)."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +18,7 @@ from kakehashi.audit.services import audit_record
 from kakehashi.core import limits
 from kakehashi.core.roles import is_officer
 from kakehashi.jobs.services import job_enqueue
-from kakehashi.notifications.services import notify, notify_once
+from kakehashi.notifications.services import notify_after_commit, notify_once, site_link
 from kakehashi.outcomes.enums import OutcomeKind
 from kakehashi.outcomes.models import Outcome
 from kakehashi.projects.enums import ProjectStatus
@@ -61,8 +58,6 @@ from kakehashi.review.selectors import (
 )
 from kakehashi_match.assign import assign, assignment_check
 
-logger = logging.getLogger(__name__)
-
 RUN_JOB = "review.assign"
 #: The job kind that reminds reviewers of reviews due soon (scheduled in settings).
 REMINDERS_JOB = "review.reminders"
@@ -89,22 +84,6 @@ def _reviewer(actor) -> None:
 
 
 # ------------------------------------------------------------------ e-mail
-
-
-def _send(user, kind: str, context: dict) -> None:
-    try:
-        notify(user=user, kind=kind, context=context)
-    except Exception:  # one failed delivery must not stop the others
-        logger.exception("notification %s to user %s failed", kind, user.pk)
-
-
-def _notify_later(user, kind: str, context: dict) -> None:
-    """Mail once the transaction has committed: nothing is announced that did not happen."""
-    transaction.on_commit(lambda: _send(user, kind, context))
-
-
-def _link(name: str) -> str:
-    return settings.SITE_URL + reverse(name)
 
 
 # ------------------------------------------------------------------ profiles
@@ -725,14 +704,14 @@ def assignment_release(*, actor, round: ReviewRound) -> ReviewRound:
             loads[a.reviewer_id] = loads.get(a.reviewer_id, 0) + 1
             reviewers[a.reviewer_id] = a.reviewer
         for pk in sorted(reviewers):
-            _notify_later(
-                reviewers[pk],
-                REVIEW_ASSIGNED,
-                {
+            notify_after_commit(
+                user=reviewers[pk],
+                kind=REVIEW_ASSIGNED,
+                context={
                     "call": round.call,
                     "count": loads[pk],
                     "due": round.reviews_due_at,
-                    "url": _link("review:reviewing"),
+                    "url": site_link("review:reviewing"),
                 },
             )
     return round
@@ -765,7 +744,7 @@ def review_reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
                 "call": rnd.call,
                 "missing": missing[pk],
                 "due": rnd.reviews_due_at,
-                "url": _link("review:reviewing"),
+                "url": site_link("review:reviewing"),
             }
             if notify_once(user=people[pk], kind=REVIEW_REMINDER, key=key, context=context):
                 sent += 1
@@ -902,10 +881,10 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
             "call": proposal.round.call,
             "project": proposal.subject_project,
             "proposal": proposal,
-            "url": _link("review:decisions"),
+            "url": site_link("review:decisions"),
         }
         for person in proposal_authors(proposal=proposal):
-            _notify_later(person, REVIEW_DECIDED, context)
+            notify_after_commit(user=person, kind=REVIEW_DECIDED, context=context)
     return proposal
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.views import form_submit
 from kakehashi.people.models import User
 from kakehashi.programs.selectors import call_get_visible
 from kakehashi.review.enums import BidLevel, RoundStatus
@@ -106,23 +107,13 @@ def profile_edit(request):
     form = ProfileForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                reviewer_profile_set(
-                    user=request.user,
-                    expertise=data["expertise"],
-                    languages=data["languages"],
-                    organisation=data["organisation"],
-                    fields=data["fields"],
-                    max_load=data["max_load"],
-                    min_load=data["min_load"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your reviewer profile is saved."))
-                return redirect("review:reviewing")
+        if form_submit(
+            request,
+            form,
+            lambda data: reviewer_profile_set(user=request.user, **data),
+            success=_("Your reviewer profile is saved."),
+        ):
+            return redirect("review:reviewing")
         status = 400
     return render(request, "review/profile.html", {"form": form}, status=status)
 
@@ -234,14 +225,13 @@ def discussion(request, pk: int):
     form = CommentForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                comment_post(actor=request.user, proposal=proposal, text=form.cleaned_data["text"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your comment is posted."))
-                return redirect("review:discussion", pk=pk)
+        if form_submit(
+            request,
+            form,
+            lambda data: comment_post(actor=request.user, proposal=proposal, text=data["text"]),
+            success=_("Your comment is posted."),
+        ):
+            return redirect("review:discussion", pk=pk)
         status = 400
     mine = Assignment.objects.filter(proposal=proposal, reviewer=request.user).first()
     context = {
@@ -378,19 +368,26 @@ def _act(request, call, action, success: str):
     return redirect(_round_page(call))
 
 
+def _act_on_form(request, call, form, action, success: str, *, invalid: str):
+    """`_act` with `action(cleaned_data)` once `form` is valid; an invalid form does
+    nothing and says `invalid`."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect(_round_page(call))
+    return _act(request, call, lambda: action(form.cleaned_data), success)
+
+
 @require_POST
 @permission_required("review.manage_review", obj=_call)
 def round_open_view(request, slug: str):
     call = request.permission_object
-    form = RoundForm(request.POST, program=call.program)
-    if not form.is_valid():
-        messages.error(request, _("Choose what is reviewed, a form and how many reviewers."))
-        return redirect(_round_page(call))
-    return _act(
+    return _act_on_form(
         request,
         call,
-        lambda: review_round_open(actor=request.user, call=call, **form.cleaned_data),
+        RoundForm(request.POST, program=call.program),
+        lambda data: review_round_open(actor=request.user, call=call, **data),
         _("Review is open: reviewers can bid."),
+        invalid=_("Choose what is reviewed, a form and how many reviewers."),
     )
 
 
@@ -411,20 +408,20 @@ def detect_view(request, slug: str):
 def due_view(request, slug: str):
     """Set when reviews are due: the time is read in the call's time zone."""
     call = request.permission_object
-    form = DueForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the date and time reviews are due."))
-        return redirect(_round_page(call))
-    due = form.cleaned_data["reviews_due_at"]
-    if due is not None:
-        due = timezone.make_aware(due.replace(tzinfo=None), zoneinfo.ZoneInfo(call.timezone))
-    return _act(
+
+    def due_set(data):
+        due = data["reviews_due_at"]
+        if due is not None:
+            due = timezone.make_aware(due.replace(tzinfo=None), zoneinfo.ZoneInfo(call.timezone))
+        review_round_due_set(actor=request.user, round=call.review_round, reviews_due_at=due)
+
+    return _act_on_form(
         request,
         call,
-        lambda: review_round_due_set(
-            actor=request.user, round=call.review_round, reviews_due_at=due
-        ),
+        DueForm(request.POST),
+        due_set,
         _("The due date of reviews is saved."),
+        invalid=_("Give the date and time reviews are due."),
     )
 
 
@@ -433,17 +430,15 @@ def due_view(request, slug: str):
 def override_view(request, slug: str, pk: int):
     call = request.permission_object
     conflict = get_object_or_404(Conflict, pk=pk, proposal__round__call=call)
-    form = OverrideForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why they are not the same person."))
-        return redirect(_round_page(call))
-    return _act(
+    return _act_on_form(
         request,
         call,
-        lambda: conflict_override(
-            actor=request.user, conflict=conflict, reason=form.cleaned_data["reason"]
+        OverrideForm(request.POST),
+        lambda data: conflict_override(
+            actor=request.user, conflict=conflict, reason=data["reason"]
         ),
         _("Marked as not the same person: the pair may now be assigned."),
+        invalid=_("Say why they are not the same person."),
     )
 
 
@@ -464,20 +459,15 @@ def override_undo_view(request, slug: str, pk: int):
 @permission_required("review.manage_review", obj=_call)
 def run_view(request, slug: str):
     call = request.permission_object
-    form = RunForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose sum, fair or randomized."))
-        return redirect(_round_page(call))
-    return _act(
+    return _act_on_form(
         request,
         call,
-        lambda: assignment_run_start(
-            actor=request.user,
-            round=call.review_round,
-            mode=form.cleaned_data["mode"],
-            seed=form.cleaned_data["seed"] or 0,
+        RunForm(request.POST),
+        lambda data: assignment_run_start(
+            actor=request.user, round=call.review_round, mode=data["mode"], seed=data["seed"] or 0
         ),
         _("The assignment run is queued; this page shows it once done."),
+        invalid=_("Choose sum, fair or randomized."),
     )
 
 
@@ -538,18 +528,13 @@ def release_view(request, slug: str):
 def decide_view(request, slug: str, pk: int):
     call = request.permission_object
     proposal = get_object_or_404(Proposal, pk=pk, round__call=call)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Decide approve, revise or reject."))
-        return redirect(_round_page(call))
-    return _act(
+    return _act_on_form(
         request,
         call,
-        lambda: proposal_decide(
-            actor=request.user,
-            proposal=proposal,
-            decision=form.cleaned_data["decision"],
-            note=form.cleaned_data["note"],
+        DecisionForm(request.POST),
+        lambda data: proposal_decide(
+            actor=request.user, proposal=proposal, decision=data["decision"], note=data["note"]
         ),
         _("Decision recorded."),
+        invalid=_("Decide approve, revise or reject."),
     )
