@@ -15,12 +15,23 @@ regardless; 0 turns the cache off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.backends.signals import connection_created
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_migrate,
+)
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
@@ -195,3 +206,127 @@ class PublicAnswerCacheMiddleware:
             headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
             cache.set(key, (response.status_code, headers, response.content), _seconds())
         return response
+
+
+# ----------------------------------------------------------------- the activity version
+#
+# The data version ignores a call's busy rows (applications, rank lists, host rankings,
+# runs, offers, documents) so that the deadline rush keeps the public cache. A signed-in
+# person's own pages (the home's cards) show those rows: their cached fragments are kept
+# under a second token, the **activity version** (row `ACTIVITY_PK` of the same table),
+# which every write to a Kakehashi table replaces, but those of `ACTIVITY_IGNORED_APPS`
+# and `ACTIVITY_IGNORED_TABLES`. It watches the SQL itself (an execute wrapper on every
+# database connection), not model signals, so bulk creates, updates, deletes and raw SQL
+# change it as surely as a model's save.
+
+#: Kakehashi apps whose writes change no person's cached page: the version table itself,
+#: jobs (their heartbeats), the audit trail, mail.
+ACTIVITY_IGNORED_APPS = frozenset({"audit", "core", "jobs", "notifications"})
+#: Single tables likewise: an API token's last use, written by every token request.
+ACTIVITY_IGNORED_TABLES = frozenset({"people_apitoken"})
+#: The activity version's row in `DataVersion` (the data version's is 1).
+ACTIVITY_PK = 2
+
+_ACTIVITY_ATTR = "_kakehashi_activity_version"
+_WRITE_SQL = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
+
+
+@functools.cache
+def _activity_prefixes() -> tuple[str, ...]:
+    """The table-name prefixes of the watched apps (Django names a table `<app label>_…`)."""
+    return tuple(
+        f"{config.label}_"
+        for config in apps.get_app_configs()
+        if config.name.startswith("kakehashi.") and config.label not in ACTIVITY_IGNORED_APPS
+    )
+
+
+def activity_version(request=None) -> str:
+    """The activity version's token, read in the same query as the data version (which
+    it also records for `request`, when not read yet): once per request with `request`."""
+    if request is not None and hasattr(request, _ACTIVITY_ATTR):
+        return getattr(request, _ACTIVITY_ATTR)
+    tokens = dict(DataVersion.objects.filter(pk__in=(1, ACTIVITY_PK)).values_list("pk", "token"))
+    token = tokens.get(ACTIVITY_PK, "")
+    if request is not None:
+        setattr(request, _ACTIVITY_ATTR, token)
+        if not hasattr(request, _VERSION_ATTR):
+            setattr(request, _VERSION_ATTR, tokens.get(1, ""))
+    return token
+
+
+def activity_version_bump(*, using: str = "default") -> None:
+    """Retire every cached fragment keyed by the activity version (inside the caller's
+    transaction, if any). Called by the execute wrapper after each write it sees.
+
+    No savepoint (SQLite refuses one while a statement is in progress): an update, and
+    the first time an upsert (one statement, so two first writers cannot collide)."""
+    token = uuid.uuid4().hex
+    rows = DataVersion.objects.using(using)
+    if not rows.filter(pk=ACTIVITY_PK).update(token=token):
+        rows.bulk_create(
+            [DataVersion(pk=ACTIVITY_PK, token=token)],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["token"],
+        )
+
+
+#: True while `migrate` runs: its writes (data migrations) may come before the version
+#: table exists, and no server's cache outlives a deployment's migration anyway.
+_migrating = False
+
+
+@receiver(pre_migrate, dispatch_uid="kakehashi-activity-migrate-starts")
+def _migrate_starts(sender, **kwargs) -> None:
+    global _migrating
+    _migrating = True
+
+
+@receiver(post_migrate, dispatch_uid="kakehashi-activity-migrate-ends")
+def _migrate_ends(sender, **kwargs) -> None:
+    global _migrating
+    _migrating = False
+
+
+def _activity_write(execute, sql, params, many, context):
+    """Execute wrapper: after a statement that writes a watched table, bump
+    the activity version on the same connection (so in the same transaction: a write
+    rolled back takes its bump with it; a write committed is seen with its bump)."""
+    result = execute(sql, params, many, context)
+    if _migrating:
+        return result
+    match = _WRITE_SQL.match(sql) if isinstance(sql, str) else None
+    if match:
+        table = match.group(1).lower()
+        if table.startswith(_activity_prefixes()) and table not in ACTIVITY_IGNORED_TABLES:
+            activity_version_bump(using=context["connection"].alias)
+    return result
+
+
+@receiver(connection_created, dispatch_uid="kakehashi-activity-version")
+def _watch_activity_writes(sender, connection, **kwargs) -> None:
+    """Every new database connection gets the execute wrapper (once per wrapper object:
+    a connection closed and opened again keeps it)."""
+    if _activity_write not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_activity_write)
+
+
+def person_fragment(request, name: str, render) -> str:
+    """A signed-in person's own fragment (HTML without per-visit content such as CSRF
+    tokens), cached per person under the data version, the activity version, the path,
+    the language and the time zone. `render()` returns the HTML and the moment it stops
+    being true by time alone (a phase opens or closes, an offer's deadline passes), or
+    None; an entry is not served from that moment on. Everything the fragment shows
+    must come from data the two versions cover."""
+    user = getattr(request, "user", None)
+    if not _seconds() or request.method != "GET" or user is None or not user.is_authenticated:
+        return render()[0]
+    activity = activity_version(request)  # first: reads the data version with it
+    key = _key("person", request, name, activity, str(user.pk))
+    held = cache.get(key)
+    if held is not None and (held[1] is None or timezone.now() < held[1]):
+        return held[0]
+    html, until = render()
+    cache.set(key, (html, until), _seconds())
+    return html

@@ -25,7 +25,7 @@ from kakehashi.programs.forms import (
     ProgramForm,
     timezone_names,
 )
-from kakehashi.programs.home import home_sections
+from kakehashi.programs.home import home_html
 from kakehashi.programs.labels import EXCHANGE_LEVEL_LABELS, MODE_LABELS
 from kakehashi.programs.models import Call, Program
 from kakehashi.programs.policy import PolicyError
@@ -333,5 +333,4 @@ def program_edit_view(request, slug: str):
 @permission_required("programs.view_home")
 def home_view(request):
     """A signed-in person's home: by role, what to do next (programs/home.py)."""
-    sections = home_sections(user=request.user, request=request)
-    return render(request, "programs/home.html", {"sections": sections})
+    return render(request, "programs/home.html", {"sections_html": home_html(request)})
