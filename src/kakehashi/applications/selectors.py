@@ -114,6 +114,50 @@ def applicants_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
     )
 
 
+#: The person's fields `people.names.person_name` reads (a name in any script and order).
+_PERSON_NAME_FIELDS = (
+    "username",
+    "family_name",
+    "given_name",
+    "family_name_kanji",
+    "given_name_kanji",
+    "family_name_kana",
+    "given_name_kana",
+    "name_order",
+)
+
+
+def host_ranking_pool(*, supervisor, call) -> list[Application]:
+    """`applicants_for_supervisor` with only what the host ranking page shows: each
+    applicant (their name) and each project's key and title, without the profile, home
+    organisation, host and call joins, nor the projects' texts."""
+    return list(
+        Application.objects.filter(
+            call=call,
+            status=ApplicationStatus.SUBMITTED,
+            project__supervisions__person=supervisor,
+        )
+        .select_related("candidate", "project")
+        .only(
+            "candidate",
+            "project__key",
+            "project__title",
+            *(f"candidate__{name}" for name in _PERSON_NAME_FIELDS),
+        )
+        .order_by("candidate__family_name", "candidate_id", "project_id")
+        .distinct()
+    )
+
+
+def host_ranking_ids(*, supervisor, call) -> list[int]:
+    """The candidates of the supervisor's ranking in `call`, best first (their ids)."""
+    return list(
+        HostRank.objects.filter(supervisor=supervisor, call=call)
+        .order_by("rank")
+        .values_list("candidate_id", flat=True)
+    )
+
+
 def host_ranking_get(*, supervisor, call) -> QuerySet[HostRank]:
     return (
         HostRank.objects.filter(supervisor=supervisor, call=call)

@@ -15,7 +15,8 @@ from kakehashi.applications.selectors import (
     application_apply_state,
     application_list_for_candidate,
     application_list_visible,
-    host_ranking_get,
+    host_ranking_ids,
+    host_ranking_pool,
     rank_list_pool,
     rank_list_ref_visible,
     rank_list_versions,
@@ -30,7 +31,7 @@ from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.models import Call
-from kakehashi.programs.views import call_or_404
+from kakehashi.programs.views import call_or_404, call_page_or_404
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_get_visible
 
@@ -190,7 +191,7 @@ def _reorder(
 @permission_required("applications.change_rank_list")
 def rank_list_edit(request, call: str):
     """Reorder my applications of a call (drag and drop, keyboard or buttons)."""
-    call_obj = call_or_404(request.user, call)
+    call_obj = call_page_or_404(request, call)
     applications = rank_list_pool(candidate=request.user, call=call_obj)
     pool = {a.project_id: _project_item(a) for a in applications}
     ranked_ids = [a.project_id for a in sorted(applications, key=lambda a: a.rank or 0) if a.rank]
@@ -286,10 +287,8 @@ def applicants_for_project(request, key: str):
 @permission_required("applications.change_host_ranking")
 def host_ranking_edit(request, call: str):
     """My ranking of the applicants to my projects in a call; unranked = unacceptable."""
-    call_obj = call_or_404(request.user, call)
-    applicants = _applicants_by_person(
-        applicants_for_supervisor(supervisor=request.user, call=call_obj)
-    )
+    call_obj = call_page_or_404(request, call)
+    applicants = _applicants_by_person(host_ranking_pool(supervisor=request.user, call=call_obj))
     pool = {
         pk: {
             "id": pk,
@@ -300,9 +299,7 @@ def host_ranking_edit(request, call: str):
         }
         for pk, entry in applicants.items()
     }
-    ranked_ids = [
-        line.candidate_id for line in host_ranking_get(supervisor=request.user, call=call_obj)
-    ]
+    ranked_ids = host_ranking_ids(supervisor=request.user, call=call_obj)
     return _reorder(
         request,
         call_obj=call_obj,

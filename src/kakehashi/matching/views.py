@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kakehashi.core.cache import versioned
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
@@ -31,7 +33,7 @@ from kakehashi.matching.selectors import (
 from kakehashi.matching.services import home_priority_set, run_publish, run_start
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import PolicyError
-from kakehashi.programs.views import call_or_404
+from kakehashi.programs.views import call_or_404, call_page_or_404
 
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 
@@ -91,7 +93,7 @@ def start_run_from_form(
 @permission_required("matching.add_matchrun")
 def runs_view(request, slug: str):
     """The runs of a call and the form that starts one (POST)."""
-    call = call_or_404(request.user, slug)
+    call = call_page_or_404(request, slug)
     form = None
     if request.method == "POST":
         form = RunStartForm(request.POST)
@@ -105,7 +107,25 @@ def runs_view(request, slug: str):
         )
         if started is not None:
             return started
-    return render(request, "matching/runs.html", runs_context(call, form=form))
+    context = runs_context(call, form=form)
+    if form is None:
+        # Both forms, unbound, show only the call's policy (rows the data version covers)
+        # and fixed choices: rendering them was most of the page; kept per call,
+        # language and version. (A refused POST shows its bound form, rendered each time.)
+        language = get_language() or ""
+        context["form_html"] = versioned(
+            "matching:start-form",
+            (call.pk, language),
+            lambda: str(context["form"].as_p()),
+            request=request,
+        )
+        context["second_form_html"] = versioned(
+            "matching:second-form",
+            (language,),
+            lambda: str(context["second_form"].as_p()),
+            request=request,
+        )
+    return render(request, "matching/runs.html", context)
 
 
 # ---------------------------------------------------------------- one run
