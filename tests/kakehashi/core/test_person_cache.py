@@ -4,9 +4,11 @@ changes it (a save, a bulk create, a queryset update or delete, raw SQL), and on
 moment a phase or an offer's deadline it shows has passed, without any write."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from kakehashi.applications.models import Application
@@ -200,3 +202,63 @@ def test_a_project_page_shows_an_edit_and_a_new_supervisor_at_once(client, candi
     other = factories.UserFactory(given_name="Noriko", family_name="Sato")
     project.supervisions.create(person=other, role="industry", order=2)
     assert "Sato" in client.get(f"/projects/{project.key}/").content.decode()
+
+
+# The rank pages: each person's widget is kept, with each answer's own CSRF token.
+
+
+def _widget(html: str) -> str:
+    return html.split('<div id="ranking"', 1)[1].split("</form>", 1)[0]
+
+
+def test_a_kept_rank_page_carries_a_working_csrf_token(candidate_user, project):
+    other = factories.ProjectFactory(call=project.call)
+    for shown in (project, other):
+        factories.ApplicationFactory(candidate=candidate_user, project=shown)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(candidate_user)
+    url = f"/calls/{project.call.slug}/ranking/"
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert _widget(first).count("data-id=") == _widget(second).count("data-id=") == 2
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', _widget(second)).group(1)
+    response = client.post(url, {"csrfmiddlewaretoken": token, "ids": [other.pk], "action": "save"})
+
+    assert response.status_code == 302
+    assert list(
+        Application.objects.filter(candidate=candidate_user, rank__isnull=False).values_list(
+            "project_id", "rank"
+        )
+    ) == [(other.pk, 1)]
+    html = client.get(url).content.decode()
+    assert "The list that counts is your last saved one: version 1" in html
+    ranked = _widget(html).split('data-list="unranked"')[0]
+    assert f'data-id="{other.pk}"' in ranked and f'data-id="{project.pk}"' not in ranked
+
+
+def test_a_kept_rank_page_costs_four_queries(
+    client, candidate_user, project, django_assert_num_queries
+):
+    factories.ApplicationFactory(candidate=candidate_user, project=project)
+    client.force_login(candidate_user)
+    url = f"/calls/{project.call.slug}/ranking/"
+    client.get(url)
+    # The session, the person, the permission's candidate profile, the two versions.
+    with django_assert_num_queries(4):
+        assert f'data-id="{project.pk}"' in client.get(url).content.decode()
+
+
+def test_a_withdrawn_applicant_leaves_the_kept_host_ranking(client, supervisor_user, project):
+    stay, leave = factories.candidate(), factories.candidate()
+    for person in (stay, leave):
+        factories.ApplicationFactory(candidate=person, project=project)
+    client.force_login(supervisor_user)
+    url = f"/supervising/calls/{project.call.slug}/ranking/"
+    html = client.get(url).content.decode()
+    assert f'data-id="{stay.pk}"' in html and f'data-id="{leave.pk}"' in html
+
+    Application.objects.filter(candidate=leave).update(status="withdrawn")
+
+    html = client.get(url).content.decode()
+    assert f'data-id="{stay.pk}"' in html and f'data-id="{leave.pk}"' not in html
