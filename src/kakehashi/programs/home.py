@@ -7,7 +7,12 @@ role and orders them by `order`. A new app (documents and letters, say) adds its
 by connecting a receiver in its ``ready()``; nothing here changes.
 
 Receivers must keep the page's query count bounded: one or two queries per card,
-whatever the number of rows (``tests/kakehashi/programs/test_home.py`` fixes it)."""
+whatever the number of rows (``tests/kakehashi/programs/test_home.py`` fixes it).
+
+The page's sections are kept per person (`home_html`, core.cache.person_fragment) until
+a write to a table the activity version watches, or a moment that changes them by time
+alone: a card whose content changes at a moment of its own (an offer's deadline) says
+so in `HomeCard.valid_until`; its calls' phases opening and closing the home adds."""
 
 from __future__ import annotations
 
