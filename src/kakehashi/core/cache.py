@@ -229,7 +229,12 @@ ACTIVITY_IGNORED_TABLES = frozenset({"people_apitoken"})
 ACTIVITY_PK = 2
 
 _ACTIVITY_ATTR = "_kakehashi_activity_version"
-_WRITE_SQL = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
+#: A statement that writes a table, and its table: INSERT (SQLite's "INSERT OR IGNORE" of
+#: `bulk_create(ignore_conflicts=True)` too), REPLACE, UPDATE, DELETE.
+_WRITE_SQL = re.compile(
+    r'\s*(?:(?:INSERT(?:\s+OR\s+\w+)?|REPLACE)\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)',
+    re.IGNORECASE,
+)
 
 
 @functools.cache

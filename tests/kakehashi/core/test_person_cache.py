@@ -91,6 +91,11 @@ def test_a_bulk_create_and_a_queryset_delete_show_at_once(client, candidate_user
     Application.objects.filter(candidate=candidate_user).delete()
     assert f"Apply to projects of {project.call}." in _home(client)
 
+    # SQLite writes these as "INSERT OR IGNORE INTO".
+    again = factories.ApplicationFactory.build(candidate=candidate_user, project=project)
+    Application.objects.bulk_create([again], ignore_conflicts=True)
+    assert "1 application," in _home(client)
+
 
 def test_a_raw_sql_write_shows_at_once(client, candidate_user, project):
     factories.ApplicationFactory(candidate=candidate_user, project=project)
