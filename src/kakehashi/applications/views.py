@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +29,7 @@ from kakehashi.applications.services import (
     host_ranking_set,
     rank_list_set,
 )
-from kakehashi.core.cache import person_fragment, versions_read
+from kakehashi.core.cache import CSRF_SLOT, csrf_filled, person_fragment, versions_read
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.people.rules import is_officer
@@ -146,10 +145,6 @@ def _widget(*, pool: dict, ranked_ids: list[int], **extra) -> dict:
     return {"ranked": ranked, "unranked": unranked, "errors": [], "saved": False, **extra}
 
 
-#: Stands for the CSRF token in a kept rank widget: each answer puts its own in.
-_CSRF_SLOT = "csrf-slot-of-a-kept-widget"
-
-
 def _reorder(
     request,
     *,
@@ -192,11 +187,11 @@ def _reorder(
     if request.method == "GET" and not request.htmx:
 
         def render_widget() -> tuple[str, None]:
-            shown = {**context, "widget": widget_for(*inputs()), "csrf_token": _CSRF_SLOT}
+            shown = {**context, "widget": widget_for(*inputs()), "csrf_token": CSRF_SLOT}
             return render_to_string("applications/_reorder.html", shown), None
 
         held = person_fragment(request, f"applications:{url_name}", render_widget)
-        context["widget_html"] = mark_safe(held.replace(_CSRF_SLOT, get_token(request)))
+        context["widget_html"] = mark_safe(csrf_filled(request, held))
         return render(request, page, context)
     pool, ranked_ids = inputs()
     if request.method == "POST":

@@ -34,6 +34,7 @@ from django.db.models.signals import (
 )
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from kakehashi.core.models import DataVersion
@@ -352,3 +353,13 @@ def versions_read(request) -> None:
     view that reads `versioned` data before its `person_fragment` (else two queries)."""
     if _seconds() and request.method == "GET":
         activity_version(request)
+
+
+#: Stands for the CSRF token in a kept fragment that holds a form (render it with
+#: ``csrf_token=CSRF_SLOT`` in its context): `csrf_filled` puts each answer's own in.
+CSRF_SLOT = "csrf-slot-of-a-kept-fragment"
+
+
+def csrf_filled(request, html: str) -> str:
+    """`html`, kept with `CSRF_SLOT` for its CSRF tokens, with this request's token."""
+    return html.replace(CSRF_SLOT, get_token(request))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kakehashi.applications.models import Application
 from kakehashi.core.cache import activity_version
 from kakehashi.jobs.models import Job
+from kakehashi.matching.models import MatchRun
 from kakehashi.offers.models import Offer
 from kakehashi.offers.services import offers_create_for_run
 from kakehashi.programs.models import CallPhase
@@ -267,3 +268,30 @@ def test_a_withdrawn_applicant_leaves_the_kept_host_ranking(client, supervisor_u
 
     html = client.get(url).content.decode()
     assert f'data-id="{stay.pk}"' in html and f'data-id="{leave.pk}"' not in html
+
+
+# The runs page: its body is kept per officer, with each answer's own CSRF tokens.
+
+
+def test_a_kept_runs_page_shows_each_run_and_label_and_takes_its_form(market, start):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(market.officer)
+    url = "/calls/summer/runs/"
+    assert "No run yet." in client.get(url).content.decode()
+
+    run = start(market, label="baseline")
+    html = client.get(url).content.decode()
+    assert f'<a href="/runs/{run.pk}/">Run {run.pk}</a>' in html and "baseline" in html
+
+    MatchRun.objects.filter(pk=run.pk).update(label="renamed")
+    html = client.get(url).content.decode()
+    assert "renamed" in html and "baseline" not in html
+
+    form = html.split('id="start-title"', 1)[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post(
+        url,
+        {"csrfmiddlewaretoken": token, "mode": "student", "seed": "0", "cap_by": ""},
+    )
+    assert response.status_code == 302
+    assert MatchRun.objects.filter(call=market.call).count() == 2
