@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from kakehashi.applications.models import Application
-from kakehashi.core.cache import activity_version
+from kakehashi.core.cache import ACTIVITY_PK, activity_version
+from kakehashi.core.models import DataVersion
 from kakehashi.jobs.models import Job
 from kakehashi.matching.models import MatchRun
 from kakehashi.offers.models import Offer
@@ -295,3 +296,14 @@ def test_a_kept_runs_page_shows_each_run_and_label_and_takes_its_form(market, st
     )
     assert response.status_code == 302
     assert MatchRun.objects.filter(call=market.call).count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_first_bump_outside_a_transaction_follows_an_insert_still_in_progress():
+    # Autocommit, no activity row yet: the bump runs while the INSERT … RETURNING that
+    # called it is still in progress, when SQLite refuses a commit (the demo's load).
+    DataVersion.objects.filter(pk=ACTIVITY_PK).delete()
+
+    factories.OrganisationFactory()
+
+    assert activity_version() != ""
