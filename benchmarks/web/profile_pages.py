@@ -2,7 +2,7 @@
 sensitive to a shared machine's load than req/s under wrk.
 
     KAKEHASHI_VAR_DIR=/tmp/some-demo-var .venv/bin/python benchmarks/web/profile_pages.py \\
-        [--repeat 30] [--only search]
+        [--repeat 30] [--only search] [--changed]
 
 Runs against the database of the environment (load the demo there first:
 `manage.py migrate && manage.py load_demo`). Each page is asked once to warm caches,
@@ -31,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from kakehashi.applications.models import Application  # noqa: E402
+from kakehashi.core.cache import activity_version_bump  # noqa: E402
 from kakehashi.people.models import User  # noqa: E402
 from kakehashi.programs.models import Call  # noqa: E402
 from kakehashi.projects.models import Project  # noqa: E402
@@ -86,6 +87,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--only", default="")
+    ap.add_argument(
+        "--changed",
+        action="store_true",
+        help="change the activity version before each request (untimed): what a page "
+        "kept per person costs when something it shows has just changed",
+    )
     args = ap.parse_args()
     people = users()
     clients = {}
@@ -104,6 +111,8 @@ def main() -> None:
         queries = len(ctx.captured_queries)
         times = []
         for _ in range(args.repeat):
+            if args.changed:
+                activity_version_bump()
             t = time.process_time()
             client.get(path)
             times.append(time.process_time() - t)

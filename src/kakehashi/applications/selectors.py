@@ -191,6 +191,39 @@ def applicant_rows_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
     )
 
 
+def host_ranking_pool(*, supervisor, call) -> list[Application]:
+    """`applicants_for_supervisor` with only what the host ranking page shows: each
+    applicant (their name) and each project's key and title, without the profile, home
+    organisation, host and call joins, nor the projects' texts."""
+    return list(
+        Application.objects.filter(
+            call=call,
+            status=ApplicationStatus.SUBMITTED,
+            project__supervisions__person=supervisor,
+        )
+        .select_related("candidate", "project")
+        .only(
+            "candidate",
+            "project__key",
+            "project__title",
+            "candidate__username",
+            "candidate__name_order",
+            *(f"candidate__{name}" for name in NAME_FIELDS),
+        )
+        .order_by("candidate__family_name", "candidate_id", "project_id")
+        .distinct()
+    )
+
+
+def host_ranking_ids(*, supervisor, call) -> list[int]:
+    """The candidates of the supervisor's ranking in `call`, best first (their ids)."""
+    return list(
+        HostRank.objects.filter(supervisor=supervisor, call=call)
+        .order_by("rank")
+        .values_list("candidate_id", flat=True)
+    )
+
+
 def host_ranking_get(*, supervisor, call) -> QuerySet[HostRank]:
     return (
         HostRank.objects.filter(supervisor=supervisor, call=call)

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,8 @@ from kakehashi.applications.selectors import (
     application_list_for_candidate,
     application_list_visible,
     application_page_rows_for_candidate,
-    host_ranking_get,
+    host_ranking_ids,
+    host_ranking_pool,
     rank_list_pool,
     rank_list_ref_visible,
     rank_list_versions,
@@ -27,11 +30,12 @@ from kakehashi.applications.services import (
     host_ranking_set,
     rank_list_set,
 )
+from kakehashi.core.cache import CSRF_SLOT, csrf_filled, person_fragment, versions_read
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.people.rules import is_officer
 from kakehashi.programs.models import Call
-from kakehashi.programs.views import call_or_404
+from kakehashi.programs.views import call_or_404, call_page_or_404
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_get_visible
 
@@ -144,8 +148,7 @@ def _reorder(
     request,
     *,
     call_obj,
-    pool,
-    ranked_ids,
+    inputs,
     save,
     url_name,
     page,
@@ -155,11 +158,41 @@ def _reorder(
 ):
     """The rank widget of both rankings: on POST save the posted order through `save`
     (a service), keep it and show the refusal inline if refused; render page or fragment.
+    `inputs()` reads the pool (id → item) and the saved order (ids).
 
     A refused order is shown as an unsaved draft: the saved list is untouched and
-    `last_version` (when given) names the version that counts, with its time."""
+    `last_version` (when given) names the version that counts, with its time.
+
+    A page (a GET, not HTMX's) keeps the widget per person (core.cache.person_fragment):
+    its pool, order and last version are applications, rank lists and host rankings
+    (the activity version) and projects, hosts and people (the data version)."""
     errors: list[str] = []
     saved = False
+
+    def widget_for(pool, ranked_ids) -> dict:
+        return _widget(
+            pool=pool,
+            ranked_ids=ranked_ids,
+            errors=errors,
+            saved=saved,
+            action=reverse(url_name, args=[call_obj.slug]),
+            count=len([i for i in ranked_ids if i in pool]),
+            versioned=last_version is not None,
+            last_version=last_version() if last_version else None,
+            **widget_extra,
+        )
+
+    context = {"call": call_obj, "deadline": _phase(call_obj, phase)}
+    if request.method == "GET" and not request.htmx:
+
+        def render_widget() -> tuple[str, None]:
+            shown = {**context, "widget": widget_for(*inputs()), "csrf_token": CSRF_SLOT}
+            return render_to_string("applications/_reorder.html", shown), None
+
+        held = person_fragment(request, f"applications:{url_name}", render_widget)
+        context["widget_html"] = mark_safe(csrf_filled(request, held))
+        return render(request, page, context)
+    pool, ranked_ids = inputs()
     if request.method == "POST":
         ranked_ids = posted_order(request.POST)
         try:
@@ -171,33 +204,26 @@ def _reorder(
             if not request.htmx:
                 messages.success(request, _("Your ranking has been saved."))
                 return redirect(url_name, call=call_obj.slug)
-    widget = _widget(
-        pool=pool,
-        ranked_ids=ranked_ids,
-        errors=errors,
-        saved=saved,
-        action=reverse(url_name, args=[call_obj.slug]),
-        count=len([i for i in ranked_ids if i in pool]),
-        versioned=last_version is not None,
-        last_version=last_version() if last_version else None,
-        **widget_extra,
-    )
-    context = {"call": call_obj, "widget": widget, "deadline": _phase(call_obj, phase)}
+    context["widget"] = widget_for(pool, ranked_ids)
     return render_page_or_fragment(request, page, "applications/_reorder.html", context)
 
 
 @permission_required("applications.change_rank_list")
 def rank_list_edit(request, call: str):
     """Reorder my applications of a call (drag and drop, keyboard or buttons)."""
-    call_obj = call_or_404(request.user, call)
-    applications = rank_list_pool(candidate=request.user, call=call_obj)
-    pool = {a.project_id: _project_item(a) for a in applications}
-    ranked_ids = [a.project_id for a in sorted(applications, key=lambda a: a.rank or 0) if a.rank]
+    versions_read(request)  # the call and the widget are kept under them
+    call_obj = call_page_or_404(request, call)
+
+    def inputs() -> tuple[dict, list[int]]:
+        applications = rank_list_pool(candidate=request.user, call=call_obj)
+        pool = {a.project_id: _project_item(a) for a in applications}
+        ranked = [a.project_id for a in sorted(applications, key=lambda a: a.rank or 0) if a.rank]
+        return pool, ranked
+
     return _reorder(
         request,
         call_obj=call_obj,
-        pool=pool,
-        ranked_ids=ranked_ids,
+        inputs=inputs,
         # Judged at the request's arrival (core.middleware.RequestArrivalMiddleware).
         save=lambda ids: rank_list_set(
             candidate=request.user,
@@ -285,28 +311,29 @@ def applicants_for_project(request, key: str):
 @permission_required("applications.change_host_ranking")
 def host_ranking_edit(request, call: str):
     """My ranking of the applicants to my projects in a call; unranked = unacceptable."""
-    call_obj = call_or_404(request.user, call)
-    applicants = _applicants_by_person(
-        applicants_for_supervisor(supervisor=request.user, call=call_obj)
-    )
-    pool = {
-        pk: {
-            "id": pk,
-            "label": str(entry["candidate"]),
-            "lang": "",
-            "detail": ", ".join(a.project.title for a in entry["applications"]),
-            "url": reverse("applications:detail", args=[entry["applications"][0].pk]),
+    versions_read(request)  # the call and the widget are kept under them
+    call_obj = call_page_or_404(request, call)
+
+    def inputs() -> tuple[dict, list[int]]:
+        applicants = _applicants_by_person(
+            host_ranking_pool(supervisor=request.user, call=call_obj)
+        )
+        pool = {
+            pk: {
+                "id": pk,
+                "label": str(entry["candidate"]),
+                "lang": "",
+                "detail": ", ".join(a.project.title for a in entry["applications"]),
+                "url": reverse("applications:detail", args=[entry["applications"][0].pk]),
+            }
+            for pk, entry in applicants.items()
         }
-        for pk, entry in applicants.items()
-    }
-    ranked_ids = [
-        line.candidate_id for line in host_ranking_get(supervisor=request.user, call=call_obj)
-    ]
+        return pool, host_ranking_ids(supervisor=request.user, call=call_obj)
+
     return _reorder(
         request,
         call_obj=call_obj,
-        pool=pool,
-        ranked_ids=ranked_ids,
+        inputs=inputs,
         save=lambda ids: host_ranking_set(
             supervisor=request.user, call=call_obj, candidate_ids=ids
         ),

@@ -9,9 +9,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kakehashi.core.cache import (
+    CSRF_SLOT,
+    csrf_filled,
+    person_fragment,
+    versioned,
+    versions_read,
+)
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
 from kakehashi.jobs.models import Job
@@ -31,7 +41,7 @@ from kakehashi.matching.selectors import (
 from kakehashi.matching.services import home_priority_set, run_publish, run_start
 from kakehashi.programs.models import Call
 from kakehashi.programs.policy import PolicyError
-from kakehashi.programs.views import call_or_404
+from kakehashi.programs.views import call_or_404, call_page_or_404
 
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 
@@ -91,7 +101,8 @@ def start_run_from_form(
 @permission_required("matching.add_matchrun")
 def runs_view(request, slug: str):
     """The runs of a call and the form that starts one (POST)."""
-    call = call_or_404(request.user, slug)
+    versions_read(request)  # the call and the page's body are kept under them
+    call = call_page_or_404(request, slug)
     form = None
     if request.method == "POST":
         form = RunStartForm(request.POST)
@@ -105,7 +116,35 @@ def runs_view(request, slug: str):
         )
         if started is not None:
             return started
-    return render(request, "matching/runs.html", runs_context(call, form=form))
+    if form is not None:  # a refused POST: its bound form, rendered each time
+        return render(request, "matching/runs.html", runs_context(call, form=form))
+
+    def render_body() -> tuple[str, None]:
+        context = runs_context(call)
+        # Both forms, unbound, show only the call's policy (rows the data version
+        # covers) and fixed choices: two thirds of the body's rendering; kept per call,
+        # language and version, for when the body itself must be rendered again.
+        language = get_language() or ""
+        context["form_html"] = versioned(
+            "matching:start-form",
+            (call.pk, language),
+            lambda: str(context["form"].as_p()),
+            request=request,
+        )
+        context["second_form_html"] = versioned(
+            "matching:second-form",
+            (language,),
+            lambda: str(context["second_form"].as_p()),
+            request=request,
+        )
+        context["csrf_token"] = CSRF_SLOT
+        return render_to_string("matching/_runs_body.html", context), None
+
+    # The body shows the call's runs (the activity version) and the call, its policy
+    # and the runs' authors (the data version): kept per officer, path and language.
+    body = person_fragment(request, "matching:runs", render_body)
+    context = {"call": call, "body_html": mark_safe(csrf_filled(request, body))}
+    return render(request, "matching/runs.html", context)
 
 
 # ---------------------------------------------------------------- one run

@@ -4,7 +4,9 @@ answer. A fixed number of queries each."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import datetime as dt
+
+from django.db.models import Count, Min, Q
 from django.dispatch import receiver
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -20,6 +22,11 @@ from kakehashi.programs.signals import home_cards
 
 #: At most this many offers on a card; the card links to the full list.
 CARD_ROWS = 10
+
+
+def _first_deadline(offers) -> dt.datetime | None:
+    """When the first of `offers` (pending, as seen now) lapses: the card changes then."""
+    return min((o.deadline for o in offers if o.status == OfferStatus.PENDING), default=None)
 
 
 def _candidate_card(home: HomeContext) -> HomeCard:
@@ -51,6 +58,7 @@ def _candidate_card(home: HomeContext) -> HomeCard:
         template="offers/home/candidate.html",
         context={"offers": offers, "published": published},
         next_step=" ".join(steps),
+        valid_until=_first_deadline(pending),
     )
 
 
@@ -72,6 +80,7 @@ def _supervisor_card(home: HomeContext) -> HomeCard:
         title=_l("My interns"),
         template="offers/home/supervisor.html",
         context={"offers": [o for o in offers if o.status != OfferStatus.LAPSED]},
+        valid_until=_first_deadline(offers),
     )
 
 
@@ -84,10 +93,13 @@ def _officer_card(home: HomeContext) -> HomeCard:
             pending=Count("pk", filter=Q(status=OfferStatus.PENDING, deadline__gt=home.now)),
             accepted=Count("pk", filter=Q(status=OfferStatus.ACCEPTED)),
             freed=Count("pk", filter=~Q(status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED])),
+            # When the first pending offer lapses: its count changes then.
+            lapses=Min("deadline", filter=Q(status=OfferStatus.PENDING, deadline__gt=home.now)),
         )
     }
     rows = [{"call": call, **counts[call.pk]} for call in home.calls if call.pk in counts]
     freed = [row["call"] for row in rows if row["freed"]]
+    lapses = [row["lapses"] for row in rows if row["lapses"] is not None]
     return HomeCard(
         role="officer",
         order=40,
@@ -95,6 +107,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
         template="offers/home/officer.html",
         context={"rows": rows},
         next_step=(_("Places were declined or lapsed: consider a second round.") if freed else ""),
+        valid_until=min(lapses, default=None),
     )
 
 

@@ -7,7 +7,12 @@ role and orders them by `order`. A new app (documents and letters, say) adds its
 by connecting a receiver in its ``ready()``; nothing here changes.
 
 Receivers must keep the page's query count bounded: one or two queries per card,
-whatever the number of rows (``tests/kakehashi/programs/test_home.py`` fixes it)."""
+whatever the number of rows (``tests/kakehashi/programs/test_home.py`` fixes it).
+
+The page's sections are kept per person (`home_html`, core.cache.person_fragment) until
+a write to a table the activity version watches, or a moment that changes them by time
+alone: a card whose content changes at a moment of its own (an offer's deadline) says
+so in `HomeCard.valid_until`; its calls' phases opening and closing the home adds."""
 
 from __future__ import annotations
 
@@ -16,10 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from kakehashi.core.cache import versioned
+from kakehashi.core.cache import person_fragment, versioned
 from kakehashi.people.models import CandidateProfile
 from kakehashi.people.selectors import affiliation_requests_to_decide
 from kakehashi.programs.enums import CallStatus, PhaseKind
@@ -48,6 +55,9 @@ class HomeCard:
     template: str
     context: dict = field(default_factory=dict)
     next_step: str = ""
+    #: When the card stops being true by time alone, beyond its calls' phases opening
+    #: and closing (which the home accounts for): an offer's deadline passing, say.
+    valid_until: dt.datetime | None = None
 
 
 @dataclass
@@ -197,6 +207,12 @@ def home_sections(*, user, now: dt.datetime | None = None, request=None) -> list
     The roles and the running calls depend only on rows the data version covers: with
     `request`, they are kept per person (calls: per officer or not) and version
     (core.cache.versioned), which saves three of the page's queries."""
+    return _home(user=user, now=now or timezone.now(), request=request)[0]
+
+
+def _home(*, user, now: dt.datetime, request=None) -> tuple[list[HomeSection], dt.datetime | None]:
+    """The sections of the home and the first moment after `now` at which they may change
+    by time alone: a phase of a running call opens or closes, or a card's `valid_until`."""
     roles = versioned("home:roles", (user.pk,), lambda: home_roles(user), request=request)
     officer = "officer" in roles
     ctx = HomeContext(
@@ -209,7 +225,7 @@ def home_sections(*, user, now: dt.datetime | None = None, request=None) -> list
             if roles
             else []
         ),
-        now=now or timezone.now(),
+        now=now,
     )
     cards = _programs_cards(ctx)
     if roles:
@@ -220,4 +236,26 @@ def home_sections(*, user, now: dt.datetime | None = None, request=None) -> list
         mine = sorted((c for c in cards if c.role == role and role in roles), key=lambda c: c.order)
         if mine:
             sections.append(HomeSection(role=role, label=ROLE_LABELS[role], cards=mine))
-    return sections
+    moments = [
+        moment
+        for call in ctx.calls
+        for phase in call.phases.all()
+        for moment in (phase.opens_at, phase.closes_at)
+    ] + [card.valid_until for card in cards if card.valid_until is not None]
+    return sections, min((m for m in moments if m > now), default=None)
+
+
+def home_html(request) -> str:
+    """The sections of the signed-in person's home as HTML (the page around them holds
+    the CSRF token and the navigation): kept per person under the data and activity
+    versions (core.cache.person_fragment) until a phase or a deadline it shows passes.
+    The cards read applications, rank lists, host rankings, runs, offers and documents
+    (the activity version) and public rows (the data version), nothing else."""
+
+    def render() -> tuple[str, dt.datetime | None]:
+        sections, until = _home(user=request.user, now=timezone.now(), request=request)
+        html = render_to_string("programs/_home_sections.html", {"sections": sections}, request)
+        return html, until
+
+    # The fragment is trusted HTML rendered by our templates; the cache keeps a plain str.
+    return mark_safe(person_fragment(request, "programs:home", render))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.cache import visible_fragment
+from kakehashi.core.cache import versioned, visible_fragment
 from kakehashi.core.enums import Direction
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
@@ -27,13 +27,14 @@ from kakehashi.programs.forms import (
     ProgramForm,
     timezone_names,
 )
-from kakehashi.programs.home import home_sections
+from kakehashi.programs.home import home_html
 from kakehashi.programs.labels import EXCHANGE_LEVEL_LABELS, MODE_LABELS
 from kakehashi.programs.models import Call, Program
 from kakehashi.programs.policy import PolicyError
 from kakehashi.programs.selectors import (
     call_get_visible,
     call_list,
+    call_list_visible,
     call_overview,
     phase_close_preview,
     program_list,
@@ -54,6 +55,24 @@ def call_or_404(user, slug: str) -> Call:
     """The call `slug` if `user` may see it, else 404 (the pages of every app about a call)."""
     with missing_is_404(Call):
         return call_get_visible(user=user, slug=slug)
+
+
+def call_page_or_404(request, slug: str) -> Call:
+    """`call_or_404` for a page that only reads the call: on GET, kept per slug, whether
+    the person sees drafts, and data version (core.cache.versioned), since a call, its
+    program and its phases are rows the version covers. Other methods read it fresh."""
+    user = request.user
+    if request.method != "GET":
+        return call_or_404(user, slug)
+    drafts = bool(getattr(user, "is_officer", False) or getattr(user, "is_superuser", False))
+
+    def load() -> Call | None:
+        return call_list_visible(user=user).filter(slug=slug).first()
+
+    call = versioned("programs:call", (slug, drafts), load, request=request)
+    if call is None:
+        raise Http404
+    return call
 
 
 def _program_or_404(slug: str) -> Program:
@@ -349,5 +368,4 @@ def program_edit_view(request, slug: str):
 @permission_required("programs.view_home")
 def home_view(request):
     """A signed-in person's home: by role, what to do next (programs/home.py)."""
-    sections = home_sections(user=request.user, request=request)
-    return render(request, "programs/home.html", {"sections": sections})
+    return render(request, "programs/home.html", {"sections_html": home_html(request)})

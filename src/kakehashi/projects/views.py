@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -109,6 +111,28 @@ def _project_visible(request, key: str) -> Project:
     return project_get_visible(user=request.user, key=key, drafts=_visible_drafts(request))
 
 
+def _project_page(request, key: str) -> Project:
+    """The project of the project page, as `_project_visible`, with its call's phases
+    (the apply box reads them) and its versions (`page_versions`): all from rows the data
+    version covers, so kept per key, visible drafts and version (core.cache.versioned),
+    which spares the page five queries. Pages that change the project read it fresh."""
+    drafts = _visible_drafts(request)
+
+    def load() -> Project | None:
+        try:
+            project = project_get_visible(user=request.user, key=key, drafts=drafts)
+        except Project.DoesNotExist:
+            return None
+        prefetch_related_objects([project], "call__phases")
+        project.page_versions = list(project_versions(project=project))
+        return project
+
+    project = versioned("projects:page", (key, repr(drafts)), load, request=request)
+    if project is None:
+        raise Project.DoesNotExist
+    return project
+
+
 def _translation_for(project: Project, lang: str) -> dict | None:
     """The host's translation of `project` into `lang` when the viewer reads another
     language than the original and one was stored: each text with its language (a
@@ -127,13 +151,36 @@ def _translation_for(project: Project, lang: str) -> dict | None:
     return shown
 
 
-@permission_required("projects.view_project", obj=_project_visible, public=True)
+#: The parts of the project page that are the same for everyone who sees the project.
+PAGE_PARTS = ("header", "text", "facts")
+
+
+@permission_required("projects.view_project", obj=_project_page, public=True)
 def project_detail(request, key: str):
     project = request.permission_object
-    versions = list(project_versions(project=project))
+    versions = project.page_versions
     may_change = can_change_project(request.user, project)
-    context = {
+    shared = {
         "project": project,
+        # Edits made once candidates may have applied are announced to everyone;
+        # the history itself is for those who may edit (its host, officers).
+        "edited_after_opening": any(v.after_opening for v in versions),
+        "translation": _translation_for(project, _viewer_language()),
+    }
+
+    def render_parts() -> str:
+        return "\x1e".join(
+            render_to_string(f"projects/_detail_{part}.html", shared, request)
+            for part in PAGE_PARTS
+        )
+
+    # Its header, text and key facts show only the project (the data version covers
+    # it): one cached entry per project, language and version, shared by everyone who
+    # may see the project (the decorator has checked that this person may).
+    parts = visible_fragment(request, "projects:page", render_parts, visible=tuple).split("\x1e")
+    context = {
+        **shared,
+        "parts": dict(zip(PAGE_PARTS, map(mark_safe, parts), strict=True)),
         "supervises": any(s.person_id == request.user.pk for s in project.supervisions.all()),
         "invitation": (
             project.invitations.filter(person_id=request.user.pk).first()
@@ -142,13 +189,11 @@ def project_detail(request, key: str):
             if request_roles(request).get("invited")
             else None
         ),
-        # Edits made once candidates may have applied are announced to everyone;
-        # the history itself is for those who may edit (its host, officers).
-        "edited_after_opening": any(v.after_opening for v in versions),
         "versions": versions if may_change else None,
         "may_change": may_change,
-        "may_vet": can_vet_project(request.user, project),
-        "translation": _translation_for(project, _viewer_language()),
+        # Vetting (officers, the host's admins) is a part of changing: one who may not
+        # change the project may not vet it, and their page skips the rule's query.
+        "may_vet": may_change and can_vet_project(request.user, project),
     }
     # What apps above projects add to the page (applications: the apply box). They get
     # the versions read above rather than read them again.
