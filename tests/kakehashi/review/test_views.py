@@ -130,3 +130,33 @@ def test_page_queries_are_fixed(
             .status_code
             == 200
         )
+
+
+def test_reviewer_home_lists_the_rounds_taking_bids_and_the_assignments(
+    world, django_capture_on_commit_callbacks
+):
+    """The reviewer's home card shows the calls taking bids, then each assignment with a
+    link to its review page (the card's template reads its own context, `c`)."""
+    rnd = open_round(world)
+    client = session_client(world["r_ja"])
+    html = client.get("/home/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    card = html[html.index('id="home-reviewer"') :]
+    assert f"1 call takes bids: {world['call']}." in card
+    assert "Nothing assigned to you yet." in card
+    officer = session_client(world["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(reverse("review:run", args=["rev-call"]), {"mode": "sum", "seed": 0})
+    officer.post(reverse("review:apply", args=["rev-call", rnd.runs.get().pk]))
+    p2 = rnd.proposals.get(project__key="p2")
+    if not Assignment.objects.filter(proposal=p2, reviewer=world["r_ja"]).exists():
+        officer.post(
+            reverse("review:assign", args=["rev-call"]),
+            {"proposal": p2.pk, "reviewer": world["r_ja"].pk},
+        )
+    officer.post(reverse("review:release", args=["rev-call"]))
+    a = Assignment.objects.get(proposal=p2, reviewer=world["r_ja"])
+    html = client.get("/home/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    card = html[html.index('id="home-reviewer"') :]
+    assert f'<a href="{reverse("review:review", args=[a.pk])}">' in card
+    assert "to review" in card
+    assert "Nothing assigned to you yet." not in card
