@@ -163,11 +163,11 @@ def rank_list_versions(*, candidate, call) -> QuerySet[RankListVersion]:
     )
 
 
-def applicants_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
-    """Submitted applications to the supervisor's projects in `call`."""
+def _supervisor_applicants(qs, *, supervisor, call) -> QuerySet[Application]:
+    """`qs` narrowed to the submitted applications to the supervisor's projects in `call`,
+    in the order every list of them shows (family name, candidate, project)."""
     return (
-        _base()
-        .filter(
+        qs.filter(
             call=call,
             status=ApplicationStatus.SUBMITTED,
             project__supervisions__person=supervisor,
@@ -175,44 +175,31 @@ def applicants_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
         .order_by("candidate__family_name", "candidate_id", "project_id")
         .distinct()
     )
+
+
+def applicants_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
+    """Submitted applications to the supervisor's projects in `call`."""
+    return _supervisor_applicants(_base(), supervisor=supervisor, call=call)
 
 
 def applicant_rows_for_supervisor(*, supervisor, call) -> QuerySet[Application]:
     """`applicants_for_supervisor` as narrow rows (`_rows`), for the API's list."""
-    return (
-        _rows()
-        .filter(
-            call=call,
-            status=ApplicationStatus.SUBMITTED,
-            project__supervisions__person=supervisor,
-        )
-        .order_by("candidate__family_name", "candidate_id", "project_id")
-        .distinct()
-    )
+    return _supervisor_applicants(_rows(), supervisor=supervisor, call=call)
 
 
 def host_ranking_pool(*, supervisor, call) -> list[Application]:
     """`applicants_for_supervisor` with only what the host ranking page shows: each
     applicant (their name) and each project's key and title, without the profile, home
     organisation, host and call joins, nor the projects' texts."""
-    return list(
-        Application.objects.filter(
-            call=call,
-            status=ApplicationStatus.SUBMITTED,
-            project__supervisions__person=supervisor,
-        )
-        .select_related("candidate", "project")
-        .only(
-            "candidate",
-            "project__key",
-            "project__title",
-            "candidate__username",
-            "candidate__name_order",
-            *(f"candidate__{name}" for name in NAME_FIELDS),
-        )
-        .order_by("candidate__family_name", "candidate_id", "project_id")
-        .distinct()
+    narrow = Application.objects.select_related("candidate", "project").only(
+        "candidate",
+        "project__key",
+        "project__title",
+        "candidate__username",
+        "candidate__name_order",
+        *(f"candidate__{name}" for name in NAME_FIELDS),
     )
+    return list(_supervisor_applicants(narrow, supervisor=supervisor, call=call))
 
 
 def host_ranking_ids(*, supervisor, call) -> list[int]:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from kakehashi.review.models import Assignment, Bid, Review
 from kakehashi.review.services import assignment_apply, assignment_release
 from tests.kakehashi.api_helpers import session_client
-from tests.kakehashi.review.helpers import open_round, run
+from tests.kakehashi.review.helpers import open_round, released_assignment, run
 
 pytestmark = pytest.mark.django_db
 
@@ -63,21 +63,11 @@ def test_bid_with_htmx(world):
 def test_review_page_in_japanese(world, django_capture_on_commit_callbacks):
     rnd = open_round(world)
     officer = session_client(world["officer"])
-    with django_capture_on_commit_callbacks(execute=True):
-        officer.post(reverse("review:run", args=["rev-call"]), {"mode": "sum", "seed": 0})
-    started = rnd.runs.get()
-    officer.post(reverse("review:apply", args=["rev-call", started.pk]))
-    p2 = rnd.proposals.get(project__key="p2")
-    if not Assignment.objects.filter(proposal=p2, reviewer=world["r_ja"]).exists():
-        # By hand (the page's form): r_ja reads p2 through its Japanese translation.
-        officer.post(
-            reverse("review:assign", args=["rev-call"]),
-            {"proposal": p2.pk, "reviewer": world["r_ja"].pk},
-        )
-    officer.post(reverse("review:release", args=["rev-call"]))
+    a = released_assignment(
+        world, rnd, officer, django_capture_on_commit_callbacks, key="p2", reviewer=world["r_ja"]
+    )
     rnd.refresh_from_db()
     assert rnd.status == "reviewing"
-    a = Assignment.objects.get(proposal__project__key="p2", reviewer=world["r_ja"])
     client = session_client(world["r_ja"])
     page = client.get(reverse("review:review", args=[a.pk]), HTTP_ACCEPT_LANGUAGE="ja")
     assert "脳波デコーディング" in page.content.decode()  # the translation, not the English
@@ -144,17 +134,9 @@ def test_reviewer_home_lists_the_rounds_taking_bids_and_the_assignments(
     assert f"1 call takes bids: {world['call']}." in card
     assert "Nothing assigned to you yet." in card
     officer = session_client(world["officer"])
-    with django_capture_on_commit_callbacks(execute=True):
-        officer.post(reverse("review:run", args=["rev-call"]), {"mode": "sum", "seed": 0})
-    officer.post(reverse("review:apply", args=["rev-call", rnd.runs.get().pk]))
-    p2 = rnd.proposals.get(project__key="p2")
-    if not Assignment.objects.filter(proposal=p2, reviewer=world["r_ja"]).exists():
-        officer.post(
-            reverse("review:assign", args=["rev-call"]),
-            {"proposal": p2.pk, "reviewer": world["r_ja"].pk},
-        )
-    officer.post(reverse("review:release", args=["rev-call"]))
-    a = Assignment.objects.get(proposal=p2, reviewer=world["r_ja"])
+    a = released_assignment(
+        world, rnd, officer, django_capture_on_commit_callbacks, key="p2", reviewer=world["r_ja"]
+    )
     html = client.get("/home/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     card = html[html.index('id="home-reviewer"') :]
     assert f'<a href="{reverse("review:review", args=[a.pk])}">' in card
