@@ -4,11 +4,15 @@ versions. Each kind of write that changes an answer shows at the next read, peop
 share an entry, and a pending offer shows lapsed once its deadline has passed."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from kakehashi.applications.models import Application
+from kakehashi.core.cache import CSRF_SLOT
 from kakehashi.offers.models import Offer
 from kakehashi.offers.services import offers_create_for_run
 from tests import factories
@@ -123,3 +127,68 @@ def test_results_and_interns_follow_an_accepted_offer(world):
     assert response.status_code == 200, response.content
     assert _items(candidate, "/me/results")[0]["rounds"][0]["offer"]["status"] == "accepted"
     assert _items(supervisor, "/me/interns")[0]["offers"][0]["status"] == "accepted"
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def _page(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_results_and_interns_pages_follow_a_publication_an_answer_and_a_deadline(
+    world, monkeypatch
+):
+    candidate, supervisor = Client(), Client()
+    candidate.force_login(world.candidate)
+    supervisor.force_login(world.supervisor)
+    assert "No match result has been published for you yet" in _page(candidate, "/results/")
+    assert "No match result has been published for your projects" in _page(supervisor, "/interns/")
+
+    run = publish_run(call=world.call, instance=world_instance(world))
+    offers_create_for_run(run=run, deadline=DEADLINE)
+    assert "offer-pending" in _page(candidate, "/results/")
+    assert "offer-pending" in _page(supervisor, "/interns/")
+
+    Offer.objects.filter(candidate=world.candidate).update(
+        deadline=timezone.now() + dt.timedelta(seconds=60)
+    )
+    assert "offer-pending" in _page(candidate, "/results/")
+    _later(monkeypatch, 120)  # no write: the kept bodies stop at the deadline
+    assert "offer-pending" not in _page(candidate, "/results/")
+    html = _page(supervisor, "/interns/")
+    assert "offer-pending" not in html and "the offer lapsed" in html
+
+
+def test_a_kept_results_page_carries_a_working_csrf_token(world):
+    run = publish_run(call=world.call, instance=world_instance(world))
+    offers_create_for_run(run=run, deadline=DEADLINE)
+    candidate = Client(enforce_csrf_checks=True)
+    candidate.force_login(world.candidate)
+    _page(candidate, "/results/")
+    html = _page(candidate, "/results/")  # from the cache
+    assert CSRF_SLOT not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    offer = Offer.objects.get(candidate=world.candidate)
+    response = candidate.post(
+        reverse("offers:accept", args=[offer.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.status == "accepted"
+    assert "offer-accepted" in _page(candidate, "/results/")
+    supervisor = Client()
+    supervisor.force_login(world.supervisor)
+    assert "offer-accepted" in _page(supervisor, "/interns/")
+
+
+def test_people_do_not_share_a_results_page(world):
+    run = publish_run(call=world.call, instance=world_instance(world))
+    offers_create_for_run(run=run, deadline=DEADLINE)
+    first, second = Client(), Client()
+    first.force_login(world.candidate)
+    second.force_login(world.third)
+    assert "offer-pending" in _page(first, "/results/")
+    assert "offer-pending" not in _page(second, "/results/")
