@@ -192,3 +192,29 @@ def test_people_do_not_share_a_results_page(world):
     second.force_login(world.third)
     assert "offer-pending" in _page(first, "/results/")
     assert "offer-pending" not in _page(second, "/results/")
+
+
+def test_applications_page_follows_each_write_and_takes_its_withdraw_form(candidate_user, project):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(candidate_user)
+    assert "You have not applied to any project yet." in _page(client, "/applications/")
+    application = factories.ApplicationFactory(candidate=candidate_user, project=project)
+    assert project.title in _page(client, "/applications/")
+    html = _page(client, "/applications/")  # from the cache
+    assert CSRF_SLOT not in html
+    Application.objects.filter(pk=application.pk).update(rank=1)  # bulk
+    assert "<td>1</td>" in _page(client, "/applications/")
+    project.title = "Renamed project"
+    project.save()  # public data: the data version
+    html = _page(client, "/applications/")
+    assert "Renamed project" in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = client.post(
+        reverse("applications:withdraw", args=[application.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    html = _page(client, "/applications/")
+    assert "<td>Withdrawn</td>" in html and 'class="danger"' not in html
+    other = Client()
+    other.force_login(factories.candidate())
+    assert "You have not applied to any project yet." in _page(other, "/applications/")
