@@ -27,7 +27,7 @@ from kakehashi.applications.services import (
     rank_list_set,
 )
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, Pagination, text
+from kakehashi.core.api import ERRORS, Pagination, person_page, text
 from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
@@ -180,6 +180,7 @@ def _host_ranking(request: HttpRequest) -> dict:
     "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Your own applications"
 )
 @api_permission("applications.view_application_list")
+@person_page(ApplicationOut, name="api:applications")
 @paginate(Pagination)
 def application_list(request: HttpRequest, call: int | None = None):
     qs = application_rows_for_candidate(candidate=request.user)
@@ -332,6 +333,7 @@ def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingI
     obj=_call_kept,
     message=_("Only host supervisors see applicants."),
 )
+@person_page(ApplicationOut, name="api:applicants")
 @paginate(Pagination)
 def applicant_list(request: HttpRequest, call_id: int):
     call = request.permission_object

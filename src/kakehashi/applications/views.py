@@ -96,8 +96,17 @@ def application_apply(request, key: str):
 
 @permission_required("applications.view_own_application_list")
 def application_list_mine(request):
-    applications = application_page_rows_for_candidate(candidate=request.user)
-    return render(request, "applications/mine.html", {"applications": applications})
+    def render_body() -> tuple[str, None]:
+        applications = application_page_rows_for_candidate(candidate=request.user)
+        context = {"applications": applications, "csrf_token": CSRF_SLOT}
+        return render_to_string("applications/_mine_body.html", context), None
+
+    # Applications (the activity version), calls, projects and hosts (the data version):
+    # kept per candidate; nothing in it changes by time alone.
+    body = person_fragment(request, "applications:mine", render_body)
+    return render(
+        request, "applications/mine.html", {"body_html": mark_safe(csrf_filled(request, body))}
+    )
 
 
 @permission_required("applications.view_application", obj=_application)

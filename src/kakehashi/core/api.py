@@ -48,7 +48,7 @@ from ninja.utils import check_csrf
 from pydantic import StringConstraints, create_model, model_validator
 
 from kakehashi.core import limits
-from kakehashi.core.cache import versioned, visible_fragment
+from kakehashi.core.cache import person_fragment, versioned, visible_fragment
 from kakehashi.core.errors import ImportRejected, error_body, validation_messages
 from kakehashi.core.imports import check_format, decode, guess_format, load_json
 
@@ -207,6 +207,32 @@ def kept_page(item_schema: type[Schema], *, name: str, visible):
             return json_response(
                 visible_fragment(request, name, render, visible=lambda: visible(request))
             )
+
+        return wrapped
+
+    return decorator
+
+
+def person_page(item_schema: type[Schema], *, name: str, until=None):
+    """A signed-in person's own list (the page, serialised) kept per person under the
+    data version and the activity version, the path with its query (limit, offset), the
+    language and the time zone (``core.cache.person_fragment``): for lists of their own
+    applications, results, interns, applicants, whose rows the data version ignores.
+
+    ``until(items)`` (optional) gives the moment the page stops being true by time alone
+    (a pending offer's deadline: it is shown lapsed from then on), or None. Goes between
+    ``@api_permission`` (still checked on every call) and ``@paginate(Pagination)``."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            def render() -> tuple[str, Any]:
+                page = view(request, *args, **kwargs)
+                items = [schema_dump(request, item_schema, item) for item in page["items"]]
+                content = json_content({"items": items, "count": page["count"]}).decode()
+                return content, until(page["items"]) if until is not None else None
+
+            return json_response(person_fragment(request, name, render))
 
         return wrapped
 

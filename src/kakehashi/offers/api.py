@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, Pagination
+from kakehashi.core.api import ERRORS, Pagination, person_page
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.api import (
     ONLY_OFFICERS,
@@ -25,6 +25,7 @@ from kakehashi.matching.api import (
     run_started,
 )
 from kakehashi.matching.labels import REASON_CODES
+from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
     offer_get_for_candidate,
@@ -186,6 +187,28 @@ def _round_out(r) -> dict:
     }
 
 
+def _first(deadlines) -> dt.datetime | None:
+    return min(deadlines, default=None)
+
+
+def _results_until(items) -> dt.datetime | None:
+    """When a kept page of results stops being true: its first pending offer's deadline
+    (the offer is shown lapsed from then on)."""
+    return _first(
+        r["offer"]["deadline"]
+        for item in items
+        for r in item["rounds"]
+        if r["offer"] and r["offer"]["status"] == OfferStatus.PENDING
+    )
+
+
+def _interns_until(items) -> dt.datetime | None:
+    """Likewise for a kept page of interns."""
+    return _first(
+        o.deadline for item in items for o in item.offers if o.status == OfferStatus.PENDING
+    )
+
+
 @router.get(
     "/me/results",
     response={200: list[ResultOut], **ERRORS},
@@ -194,6 +217,7 @@ def _round_out(r) -> dict:
 @api_permission(
     "offers.view_own_results", message=gettext_lazy("Only candidates have match results.")
 )
+@person_page(ResultOut, name="api:results", until=_results_until)
 @paginate(Pagination)
 def result_list(request: HttpRequest):
     return [
@@ -244,6 +268,7 @@ def offer_decline_endpoint(request: HttpRequest, offer_id: int):
 @api_permission(
     "offers.view_own_interns", message=gettext_lazy("Only host supervisors have interns.")
 )
+@person_page(InternsOut, name="api:interns", until=_interns_until)
 @paginate(Pagination)
 def intern_list(request: HttpRequest):
     return interns_for_supervisor(supervisor=request.user)

@@ -1,17 +1,23 @@
 """Pages after the match: a candidate's results and offers, a supervisor's interns."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kakehashi.core.cache import CSRF_SLOT, csrf_filled, person_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.matching.forms import SecondRoundForm
 from kakehashi.matching.selectors import published_run
 from kakehashi.matching.views import runs_context, start_run_from_form
+from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.models import Offer
 from kakehashi.offers.selectors import (
     interns_for_supervisor,
@@ -51,9 +57,22 @@ def _after_answer(request, offer: Offer, *, error: str = "", success: str = ""):
 @permission_required("offers.view_own_results")
 def results_mine(request):
     """My result in every call with a published match: placement or reasons, and offers."""
-    return render(
-        request, "offers/mine.html", {"calls": results_for_candidate(candidate=request.user)}
-    )
+
+    def render_body() -> tuple[str, dt.datetime | None]:
+        calls = results_for_candidate(candidate=request.user)
+        pending = [
+            r.offer.deadline
+            for group in calls
+            for r in group.rounds
+            if r.offer and r.offer.status == OfferStatus.PENDING
+        ]
+        context = {"calls": calls, "csrf_token": CSRF_SLOT}
+        return render_to_string("offers/_mine_body.html", context), min(pending, default=None)
+
+    # Runs, offers (the activity version), calls and projects (the data version), kept
+    # per candidate until the first pending offer's deadline (shown lapsed from then on).
+    body = person_fragment(request, "offers:mine", render_body)
+    return render(request, "offers/mine.html", {"body_html": mark_safe(csrf_filled(request, body))})
 
 
 def _answer(request, offer, service, success: str):
@@ -90,9 +109,16 @@ def offer_decline_view(request, pk: int):
 @permission_required("offers.view_own_interns")
 def interns_mine(request):
     """My interns: per project I supervise in a call with a published match."""
-    return render(
-        request, "offers/interns.html", {"entries": interns_for_supervisor(supervisor=request.user)}
-    )
+
+    def render_body() -> tuple[str, dt.datetime | None]:
+        entries = interns_for_supervisor(supervisor=request.user)
+        pending = [o.deadline for e in entries for o in e.offers if o.status == OfferStatus.PENDING]
+        html = render_to_string("offers/_interns_body.html", {"entries": entries})
+        return html, min(pending, default=None)
+
+    # Kept per supervisor as the results page: until the first pending offer's deadline.
+    body = person_fragment(request, "offers:interns", render_body)
+    return render(request, "offers/interns.html", {"body_html": mark_safe(body)})
 
 
 # ------------------------------------------------------------------ round two (officers)

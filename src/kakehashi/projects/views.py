@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from kakehashi.core.cache import versioned, visible_fragment
+from kakehashi.core.cache import person_fragment, versioned, visible_fragment
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.templatetags.kakehashi import request_roles
 from kakehashi.core.views import form_add_service_error, render_page_or_fragment
@@ -24,7 +24,6 @@ from kakehashi.projects.forms import ProjectFilterForm, ProjectForm, project_for
 from kakehashi.projects.models import Project
 from kakehashi.projects.rules import can_change_project, can_vet_project
 from kakehashi.projects.selectors import (
-    project_applicant_counts_supervised,
     project_get_visible,
     project_host_options,
     project_list_supervised,
@@ -208,24 +207,27 @@ def project_detail(request, key: str):
 def project_list_mine(request):
     """The projects the signed-in supervisor supervises, with applicant counts.
 
-    The projects' tables are a cached fragment (core.cache) per supervisor, keyed also by
-    the applicant counts (applications are not covered by the data version): one narrow
-    query instead of the projects with their fields and supervisors. The invitations
+    The projects' tables are a cached fragment per supervisor under the data version and
+    the activity version (core.cache.person_fragment: the applicant counts are
+    applications): no query of their own when kept, instead of the projects with their
+    fields and supervisors. The invitations
     (with their forms' CSRF tokens) are read only when the roles say there are some, and
     whether the person may post comes from the roles too (both kept per version)."""
     roles = request_roles(request)
     user = request.user
 
     def projects_html():
-        return visible_fragment(
+        return person_fragment(
             request,
             "projects:supervising",
-            lambda: render_to_string(
-                "projects/_supervising_projects.html",
-                {"projects": project_list_supervised(supervisor=user)},
-                request,
+            lambda: (
+                render_to_string(
+                    "projects/_supervising_projects.html",
+                    {"projects": project_list_supervised(supervisor=user)},
+                    request,
+                ),
+                None,
             ),
-            visible=lambda: (user.pk, project_applicant_counts_supervised(supervisor=user)),
         )
 
     context = {
