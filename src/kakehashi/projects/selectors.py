@@ -138,14 +138,6 @@ def project_list_supervised(*, supervisor) -> QuerySet[Project]:
     )
 
 
-def project_applicant_counts_supervised(*, supervisor) -> tuple[tuple[int, int], ...]:
-    """(project id, submitted applications) of `project_list_supervised`, in its order:
-    all of that list that applications change."""
-    return tuple(
-        project_list_supervised(supervisor=supervisor).values_list("pk", "applicant_count")
-    )
-
-
 def supervision_invitations_of(*, person) -> QuerySet[SupervisionInvitation]:
     """The invitations to supervise that `person` has not answered, newest first."""
     return (
