@@ -84,6 +84,10 @@ def application_list_for_candidate(*, candidate, call=None) -> QuerySet[Applicat
     return qs.order_by("call_id", "rank", "submitted_at")
 
 
+#: The host's names (its own and each language's), as the narrow rows of a list read them.
+_HOST_NAMES = tuple(f"project__host__name{suffix}" for suffix in ("", "_en", "_fr", "_ja"))
+
+
 def application_page_rows_for_candidate(*, candidate) -> QuerySet[Application]:
     """The candidate's applications with only what their list page shows (rank, status,
     the call's slug and names, each project's title and language, its host's names), by
@@ -101,10 +105,7 @@ def application_page_rows_for_candidate(*, candidate) -> QuerySet[Application]:
             "call__name_ja",
             "project__title",
             "project__language",
-            "project__host__name",
-            "project__host__name_en",
-            "project__host__name_fr",
-            "project__host__name_ja",
+            *_HOST_NAMES,
         )
         .order_by("call__slug", "status", "rank", "submitted_at")
     )
@@ -124,10 +125,7 @@ def rank_list_pool(*, candidate, call) -> list[Application]:
             "project__key",
             "project__title",
             "project__language",
-            "project__host__name",
-            "project__host__name_en",
-            "project__host__name_fr",
-            "project__host__name_ja",
+            *_HOST_NAMES,
         )
         .order_by("rank", "submitted_at")
     )
