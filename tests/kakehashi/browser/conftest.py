@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.kakehashi.browser.helpers import sign_in
+
 CHROMIUM = os.environ.get("KAKEHASHI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -193,11 +195,7 @@ def axe_check():
 @pytest.fixture
 def login(page):
     def log_in(username: str, password: str = "kakehashi") -> None:
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.click("main button[type=submit]")
-        page.wait_for_url("**/")
+        sign_in(page, username, password)
 
     return log_in
 

@@ -25,6 +25,7 @@ from kakehashi.funding.models import ExchangeRate, Invoice
 from kakehashi.internships.models import Internship
 from kakehashi.people.models import User
 from kakehashi.people.names import person_name
+from tests.kakehashi.browser.helpers import sign_in
 
 from .conftest import SCREENSHOTS, _ensure_research_fields
 
@@ -46,21 +47,13 @@ PARTIES = (
 )
 
 
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kakehashi")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def _shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"after-accept-{name}.png"), full_page=True)
 
 
 def _accept(page, username) -> Internship:
-    _log_in(page, username)
+    sign_in(page, username)
     page.goto("/results/")
     page.get_by_role("button", name="Accept").click()
     link = page.get_by_role("link", name="Your internship: research plan, budget and agreement")
@@ -106,7 +99,7 @@ def test_accept_agree_fund_move_end_early_and_budget(new_page, axe_check):
 
     # The officer names KDDI's signatory and decides the research-security question.
     officer = pages["officer"] = new_page("en-CA")
-    _log_in(officer, "officer")
+    sign_in(officer, "officer")
     officer.goto(f"/internships/{internship.pk}/")
     officer.get_by_text("Edit the draft").click()
     officer.select_option("#id_partner_signatory", label=person_name(people["sup-kddi"]))
@@ -116,7 +109,7 @@ def test_accept_agree_fund_move_end_early_and_budget(new_page, axe_check):
 
     # ATR's supervisor records the deemed-export screening; nothing blocks any more.
     host = pages["sup-atr-wave"] = new_page("en-CA")
-    _log_in(host, "sup-atr-wave")
+    sign_in(host, "sup-atr-wave")
     host.goto(f"/internships/{internship.pk}/")
     host.select_option("#id_outcome", "cleared")
     host.fill("#id_reference", "ATR-EC-2027-007")
@@ -130,7 +123,7 @@ def test_accept_agree_fund_move_end_early_and_budget(new_page, axe_check):
         page = pages.get(username)
         if page is None:
             page = pages[username] = new_page("en-CA")
-            _log_in(page, username)
+            sign_in(page, username)
         page.goto(f"/internships/{internship.pk}/")
         page.get_by_role("button", name=f"Approve as {party}").click()
         expect(page.locator(f"#agreement tr[data-party={code}]")).to_contain_text("Approved by")
@@ -161,7 +154,7 @@ def test_accept_agree_fund_move_end_early_and_budget(new_page, axe_check):
     # Only officers and the partner's admins see invoices (the signatory approves the
     # agreement; the invoice goes to the organisation): an officer reading in Japanese.
     signatory = new_page("ja-JP")
-    _log_in(signatory, "officer")
+    sign_in(signatory, "officer")
     signatory.goto(f"/funding/invoices/{invoice.pk}/")
     expect(signatory.locator("article.invoice h1")).to_have_text(f"請求書 {invoice.number}")
     expect(signatory.locator("article.invoice")).to_contain_text(f"JPY {yen:,}")

@@ -21,6 +21,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.kakehashi.browser.helpers import sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -58,11 +60,7 @@ def _open_matching(call) -> None:
 
 
 def _log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kakehashi")
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/home/")
+    sign_in(page, username, wait_for=lambda url: urlsplit(url).path == "/home/")
 
 
 def _start_run(page, label: str, mode: str, level: str | None = None) -> int:

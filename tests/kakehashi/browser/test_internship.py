@@ -18,6 +18,7 @@ from kakehashi.internships.models import Internship
 from kakehashi.organisations.enums import OrganisationType
 from kakehashi.people.models import Affiliation
 from tests import factories
+from tests.kakehashi.browser.helpers import sign_in
 from tests.kakehashi.internships.conftest import make_template
 from tests.kakehashi.offers.conftest import publish_run, world_instance
 
@@ -54,14 +55,6 @@ def _world():
     return w
 
 
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def _shot(page, name):
     from .conftest import SCREENSHOTS
 
@@ -74,7 +67,7 @@ def test_accept_then_every_party_approves_the_agreement(new_page):
 
     # The candidate accepts the offer; the box links to the internship.
     intern = new_page("en-CA")
-    _log_in(intern, "cand")
+    sign_in(intern, "cand")
     intern.goto("/results/")
     intern.get_by_role("button", name="Accept").click()
     link = intern.get_by_role("link", name="Your internship: research plan, budget and agreement")
@@ -106,7 +99,7 @@ def test_accept_then_every_party_approves_the_agreement(new_page):
 
     # The officer names the signatory and records that the project is not in a sensitive area.
     officer = new_page("en-CA")
-    _log_in(officer, "off")
+    sign_in(officer, "off")
     officer.goto(f"/internships/{pk}/")
     officer.get_by_text("Edit the draft").click()
     officer.select_option("#id_partner_signatory", label="Rin Kato")
@@ -119,7 +112,7 @@ def test_accept_then_every_party_approves_the_agreement(new_page):
 
     # The host supervisor records the deemed-export screening.
     host = new_page("en-CA")
-    _log_in(host, "sup")
+    sign_in(host, "sup")
     host.goto(f"/internships/{pk}/")
     host.select_option("#id_outcome", "cleared")
     host.fill("#id_reference", "EC-2027-014")
@@ -137,9 +130,9 @@ def test_accept_then_every_party_approves_the_agreement(new_page):
         (officer, "Program officer", "officer"),
     ):
         if party == "Home supervisor":
-            _log_in(page, "homesup")
+            sign_in(page, "homesup")
         elif party == "Partner's signatory":
-            _log_in(page, "signatory")
+            sign_in(page, "signatory")
         page.goto(f"/internships/{pk}/")
         page.get_by_role("button", name=f"Approve as {party}").click()
         expect(page.locator(f"#agreement tr[data-party={code}]")).to_contain_text("Approved by")
@@ -154,7 +147,7 @@ def test_accept_then_every_party_approves_the_agreement(new_page):
         ("ja-JP", "ja", "Alex Martin のインターンシップ"),
     ):
         other = new_page(locale)
-        _log_in(other, "cand")
+        sign_in(other, "cand")
         other.goto(f"/internships/{pk}/")
         expect(other.locator("html")).to_have_attribute("lang", language)
         expect(other.get_by_role("heading", level=1)).to_have_text(heading)

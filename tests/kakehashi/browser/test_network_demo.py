@@ -19,6 +19,7 @@ from kakehashi.demo.services import demo_load
 from kakehashi.internships.models import Internship
 from kakehashi.outcomes.models import Outcome
 from kakehashi.reports.models import Report
+from tests.kakehashi.browser.helpers import sign_in
 
 from .conftest import SCREENSHOTS, _ensure_research_fields
 
@@ -45,14 +46,6 @@ RECORD = {
 }
 
 
-def _sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kakehashi")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def _shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"network-demo-{name}.png"), full_page=True)
@@ -70,7 +63,7 @@ def test_the_demo_internship_reports_publishes_and_shows_its_tie(new_page, axe_c
 
     # Hannah, in Japanese: the final report, then the publication.
     intern = new_page("ja-JP")
-    _sign_in(intern, "cand-hannah")
+    sign_in(intern, "cand-hannah")
     intern.goto("/reports/")
     intern.get_by_role("link", name="最終報告", exact=True).click()
     intern.get_by_label("インターンシップで何を達成しましたか。").fill(
@@ -92,7 +85,7 @@ def test_the_demo_internship_reports_publishes_and_shows_its_tie(new_page, axe_c
 
     # Her ATR supervisor, in English.
     supervisor = new_page("en-CA")
-    _sign_in(supervisor, "sup-atr-hri")
+    sign_in(supervisor, "sup-atr-hri")
     supervisor.goto("/reports/")
     supervisor.get_by_role("link", name="Supervisor's final report").click()
     supervisor.get_by_label("What did the intern contribute to your organisation?").fill(
@@ -112,7 +105,7 @@ def test_the_demo_internship_reports_publishes_and_shows_its_tie(new_page, axe_c
 
     # The officer measures the network: Dalhousie – ATR is new, Hannah its conduit.
     officer = new_page("en-CA")
-    _sign_in(officer, "officer")
+    sign_in(officer, "officer")
     officer.goto("/officer/network/")
     officer.get_by_role("button", name="Measure the network now").click()
     expect(officer.locator("main")).to_contain_text(

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from kakehashi.outcomes.models import Outcome
 from kakehashi.reports.models import Report
+from tests.kakehashi.browser.helpers import sign_in
 from tests.kakehashi.reports.conftest import (  # noqa: F401  (fixtures reused by name)
     before_deadline,
     forms,
@@ -38,14 +39,6 @@ RECORD = {
 }
 
 
-def _sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kakehashi")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def test_reports_outcome_and_the_tie_it_made(
     world,  # noqa: F811
     internship,  # noqa: F811
@@ -62,7 +55,7 @@ def test_reports_outcome_and_the_tie_it_made(
 
     # The intern, in Japanese: the final report, then the publication.
     intern = new_page("ja-JP")
-    _sign_in(intern, world.candidate.username)
+    sign_in(intern, world.candidate.username)
     intern.goto("/reports/")
     intern.get_by_role("link", name="最終報告").click()
     intern.get_by_label("インターンシップで何を達成しましたか。").fill(
@@ -84,7 +77,7 @@ def test_reports_outcome_and_the_tie_it_made(
 
     # The host supervisor, in English.
     supervisor = new_page("en-CA")
-    _sign_in(supervisor, world.supervisor.username)
+    sign_in(supervisor, world.supervisor.username)
     supervisor.goto("/reports/")
     supervisor.get_by_role("link", name="Supervisor's final report").click()
     supervisor.get_by_label("What did the intern contribute to your organisation?").fill(
@@ -98,7 +91,7 @@ def test_reports_outcome_and_the_tie_it_made(
     assert Outcome.objects.get().doi == "10.1234/eeg.2027.42"
 
     # The officer measures the network and finds the tie and its conduit.
-    _sign_in(page, world.officer.username)
+    sign_in(page, world.officer.username)
     page.goto("/officer/network/")
     page.get_by_role("button", name="Measure the network now").click()
     expect(page.locator("main")).to_contain_text("Measured: 1 ties.", timeout=60_000)

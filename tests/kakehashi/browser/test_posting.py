@@ -20,6 +20,7 @@ from kakehashi.people.models import Affiliation
 from kakehashi.programs.models import Call
 from kakehashi.projects.models import Project
 from tests import factories
+from tests.kakehashi.browser.helpers import sign_in
 
 #: "Fruit-harvesting robot hand": no word of it is in the English posting.
 JAPANESE_QUERY = "果物を収穫するロボットハンド"
@@ -28,14 +29,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kakehashi")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_post_translate_preview_submit_return_resubmit_approve_then_found_in_japanese(
@@ -61,7 +54,7 @@ def test_post_translate_preview_submit_return_resubmit_approve_then_found_in_jap
     projects_before = Project.objects.count()
 
     # The supervisor opens My projects and posts a project.
-    _log_in(page, "ca-sup")
+    sign_in(page, "ca-sup")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My projects").click()
     page.get_by_role("link", name="Post a project").click()
     expect(page.locator("h1")).to_have_text("New project")
@@ -110,7 +103,7 @@ def test_post_translate_preview_submit_return_resubmit_approve_then_found_in_jap
 
     # The industry co-supervisor (a French browser) accepts the invitation.
     luc = new_page("fr-CA")
-    _log_in(luc, "ind-sup")
+    sign_in(luc, "ind-sup")
     luc.goto("/supervising/projects/")
     expect(luc.locator("#invitations")).to_have_text("Invitations à superviser")
     screenshot("posting-invitation-fr", luc)
@@ -126,7 +119,7 @@ def test_post_translate_preview_submit_return_resubmit_approve_then_found_in_jap
 
     # The organisation's admin returns it once with a comment.
     vetter = new_page("en-CA")
-    _log_in(vetter, "ca-admin")
+    sign_in(vetter, "ca-admin")
     vetter.get_by_role("link", name="Projects to vet").click()
     expect(vetter.locator("main")).to_contain_text("1 project waits for vetting.")
     axe_check(vetter)
@@ -164,7 +157,7 @@ def test_post_translate_preview_submit_return_resubmit_approve_then_found_in_jap
     # Japanese on /projects/ and finds the English posting (its title and summary were
     # embedded when it was saved; the demo's postings come from the embedding cache).
     ja = new_page("ja-JP")
-    _log_in(ja, "candidate-ja")
+    sign_in(ja, "candidate-ja")
     ja.goto("/projects/")
     expect(ja.locator("html")).to_have_attribute("lang", "ja")
     ja.locator("#id_q").fill(JAPANESE_QUERY)
@@ -195,7 +188,7 @@ def test_officer_finds_the_host_by_typing_in_japanese(page, screenshot, axe_chec
     """The host list of an officer holds every organisation: typing any of a host's names
     (here katakana, for a hiragana alias) narrows it to the matches, announced, keyboard only."""
     tokyo = Organisation.objects.get(name="The University of Tokyo")
-    _log_in(page, "officer")
+    sign_in(page, "officer")
     page.goto("/supervising/projects/new/")
     total = page.locator("#id_host option").count()
     assert total == Organisation.objects.count()

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from kakehashi.review.models import Assignment, Proposal
 from kakehashi.review.services import review_save
+from tests.kakehashi.browser.helpers import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,14 +23,6 @@ pytestmark = [
 ]
 
 CALL = "/calls/{slug}/review/"
-
-
-def _log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kakehashi")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 @pytest.fixture
@@ -48,7 +41,7 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     url = CALL.format(slug=call.slug)
 
     # 1. The officer opens review of the call's submitted projects, two reviewers each.
-    _log_in(page, "officer")
+    sign_in(page, "officer")
     page.goto(url)
     page.select_option("#id_kind", "projects")
     page.select_option("#id_form", label="Demo review form (invented)")
@@ -65,7 +58,7 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     # 2. The `reviewer` account (Japanese browser) bids eager on the English proposal.
     english = Proposal.objects.get(project__key="review-demo-sea-ice")
     reviewer = new_page("ja-JP")
-    _log_in(reviewer, "reviewer")
+    sign_in(reviewer, "reviewer")
     reviewer.goto("/review/")
     row = reviewer.locator(f"#bid-{english.pk}")
     row.locator("select").select_option("eager")
@@ -76,7 +69,7 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
     # Ishikawa, conflicted with the KDDI proposal, is never offered it to bid on.
     kddi = Proposal.objects.get(project__key="kddi-ran-energy")
     ishikawa = new_page("ja-JP")
-    _log_in(ishikawa, "reviewer-ishikawa")
+    sign_in(ishikawa, "reviewer-ishikawa")
     ishikawa.goto("/review/")
     expect(ishikawa.locator(f"#bid-{english.pk}")).to_have_count(1)
     expect(ishikawa.locator(f"#bid-{kddi.pk}")).to_have_count(0)
@@ -162,7 +155,7 @@ def test_review_journey(page, new_page, demo, char_encoder, screenshot, axe_chec
 
     # 6. The author reads the decision and the review, with no reviewer's name.
     author = new_page("en-CA")
-    _log_in(author, "sup-toronto")
+    sign_in(author, "sup-toronto")
     author.goto("/review/decisions/")
     section = author.locator("section").filter(has_text="Sea-ice thickness from satellite radar")
     expect(section).to_contain_text("Approve")
