@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.core import limits
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 
 
@@ -102,9 +103,7 @@ class RankListVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     saved_at = models.DateTimeField(_("saved"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_field()
     reason = models.CharField(_("reason"), max_length=16, default="saved")
     entries = models.JSONField(_("ranked projects"), default=list, blank=True)
 

@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from kakehashi.core.fields import actor_field
 
 
 class AuditQuerySet(models.QuerySet):
@@ -38,9 +39,7 @@ class AuditEntry(models.Model):
     scope_id = models.PositiveBigIntegerField(_("scope id"), null=True, blank=True)
     scope = GenericForeignKey("scope_type", "scope_id")
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_field()
     verb = models.CharField(_("action"), max_length=64)
     target = models.CharField(_("target"), max_length=200, blank=True)
     # Dates, times and decimals of a before/after are kept as their ISO text.

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core.enums import Direction, Language
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.internships.enums import (
     AgreementStatus,
@@ -419,14 +420,7 @@ class SecurityList(TimestampedModel):
     version = models.PositiveIntegerField(_("version"))
     source = models.CharField(_("source"), max_length=300)
     published_on = models.DateField(_("published on"))
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("imported by"),
-        null=True,
-        blank=True,
-    )
+    imported_by = actor_field(_("imported by"))
     sha256 = models.CharField(_("file's SHA-256"), max_length=64)
     invented = models.BooleanField(
         _("invented sample"),

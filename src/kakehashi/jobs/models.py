@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.jobs.enums import JobStatus
 
@@ -26,9 +26,7 @@ class Job(TimestampedModel):
     message = models.CharField(_("message"), max_length=300, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    created_by = actor_field(related_name=None)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.labels import MODE_SHORT_LABELS
@@ -39,13 +39,9 @@ class MatchRun(TimestampedModel):
     base_run = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_rounds"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = actor_field()
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = actor_field()
 
     class Meta:
         ordering = ["-created_at"]
@@ -105,9 +101,7 @@ class HomePriority(TimestampedModel):
         verbose_name=_("organisation"),
     )
     candidates = models.JSONField(_("candidates in order"), default=list, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = actor_field()
 
     class Meta:
         ordering = ["call", "country", "organisation"]

@@ -8,11 +8,11 @@ they are read only through the views that check permission.
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.mobility.enums import CoverageKind, StepOwner, StepStatus
 
@@ -157,14 +157,7 @@ class PlanStep(TimestampedModel):
         _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.OPEN
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
+    done_by = actor_field(_("done by"))
     reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
 
     class Meta:
@@ -187,13 +180,7 @@ class StepDocument(TimestampedModel):
     filename = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = actor_field(_("uploaded by"), blank=False)
 
     class Meta:
         ordering = ["step", "id"]

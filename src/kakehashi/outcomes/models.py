@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core import limits
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.outcomes.crossref import doi_normalise
 from kakehashi.outcomes.enums import OutcomeKind, PatentOffice
@@ -37,14 +37,7 @@ class Outcome(TimestampedModel):
         _("patent office"), max_length=8, choices=PatentOffice.choices, blank=True
     )
     patent_number = models.CharField(_("patent number"), max_length=40, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = actor_field(_("recorded by"))
 
     class Meta:
         ordering = ["-date", "-id"]

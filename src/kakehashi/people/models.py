@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 
 from kakehashi.core import limits
 from kakehashi.core.enums import Direction, Language
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.people.enums import (
     AcademicLevel,
@@ -156,9 +157,7 @@ class AffiliationRequest(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = actor_field()
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:

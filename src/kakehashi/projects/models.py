@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core import limits
 from kakehashi.core.enums import Language
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.organisations.regions import REGIONS
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
@@ -152,14 +153,7 @@ class SupervisionInvitation(TimestampedModel):
     role = models.CharField(_("role"), max_length=16, choices=SupervisorRole.choices)
     #: The place among the project's supervisors the person was named at.
     order = models.PositiveSmallIntegerField(default=0)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = actor_field(_("invited by"))
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -183,9 +177,7 @@ class ProjectVersion(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     edited_at = models.DateTimeField(_("edited"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_field()
     after_opening = models.BooleanField(_("edited after applications opened"), default=False)
     before = models.JSONField(_("before"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("after"), default=dict, blank=True, encoder=DjangoJSONEncoder)

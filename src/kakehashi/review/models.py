@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core import limits
+from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.review.enums import (
     AssignmentMode,
@@ -167,9 +168,7 @@ class Proposal(TimestampedModel):
     )
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
     decision_note = models.TextField(_("note to the authors"), max_length=limits.TEXT, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = actor_field()
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -243,9 +242,7 @@ class Conflict(TimestampedModel):
     # the conflict stays on record, shown with the reason, and no longer excludes the
     # pair. Carried over when conflicts are detected again.
     overridden_at = models.DateTimeField(_("marked not the same person"), null=True, blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    overridden_by = actor_field()
     override_reason = models.CharField(
         _("why not the same person"), max_length=limits.LINE, blank=True
     )
@@ -280,9 +277,7 @@ class AssignmentRun(TimestampedModel):
     input_hash = models.CharField(_("instance hash"), max_length=64)
     result = models.JSONField(_("result"), default=dict)
     affinity = models.JSONField(_("affinity parts"), default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = actor_field(blank=False)
     applied = models.BooleanField(_("applied"), default=False)
     job = models.ForeignKey(
         "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
