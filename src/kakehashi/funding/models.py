@@ -28,6 +28,9 @@ from kakehashi.funding.enums import (
     RuleKind,
 )
 from kakehashi.funding.money import DECIMALS, Money, check_amount
+from kakehashi.internships.fields import internship_field
+from kakehashi.organisations.fields import organisation_field
+from kakehashi.programs.fields import program_field
 
 
 def fiscal_year(day: dt.date) -> int:
@@ -62,14 +65,7 @@ class Funder(TimestampedModel):
         help_text=_("Starts its invoice numbers, e.g. MITACS-FY2027-0001."),
     )
     name = models.CharField(_("name"), max_length=200)
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="funders",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-    )
+    organisation = organisation_field(_("organisation"), related_name="funders", optional=True)
     country = models.CharField(_("country"), max_length=2, choices=[("CA", "CA"), ("JP", "JP")])
     is_example = models.BooleanField(
         _("example"), default=False, help_text=_("Invented for the demo, not a real funder.")
@@ -89,12 +85,7 @@ class FundingRule(TimestampedModel):
     currency, paid by a funder, with the source it was taken from and when it was last
     reviewed."""
 
-    program = models.ForeignKey(
-        "programs.Program",
-        on_delete=models.PROTECT,
-        related_name="funding_rule_set",
-        verbose_name=_("program"),
-    )
+    program = program_field(related_name="funding_rule_set")
     funder = models.ForeignKey(
         Funder, on_delete=models.PROTECT, related_name="rules", verbose_name=_("funder")
     )
@@ -175,12 +166,7 @@ class Budget(TimestampedModel):
     funder = models.ForeignKey(
         Funder, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("funder")
     )
-    program = models.ForeignKey(
-        "programs.Program",
-        on_delete=models.PROTECT,
-        related_name="funding_budgets",
-        verbose_name=_("program"),
-    )
+    program = program_field(related_name="funding_budgets")
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), help_text=_("The year it starts: 2027 is April 2027 to March 2028.")
@@ -323,23 +309,11 @@ class Entry(_Immutable):
     """One event of the ledger, its lines balancing in every currency."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
-    internship = models.ForeignKey(
-        "internships.Internship",
-        on_delete=models.PROTECT,
-        related_name="ledger_entries",
-        verbose_name=_("internship"),
-        null=True,
-        blank=True,
-    )
+    internship = internship_field(related_name="ledger_entries", optional=True)
     funder = models.ForeignKey(
         Funder, on_delete=models.PROTECT, related_name="entries", verbose_name=_("funder")
     )
-    program = models.ForeignKey(
-        "programs.Program",
-        on_delete=models.PROTECT,
-        related_name="ledger_entries",
-        verbose_name=_("program"),
-    )
+    program = program_field(related_name="ledger_entries")
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     occurred_on = models.DateField(_("date"))
@@ -397,18 +371,8 @@ class Invoice(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     sequence = models.PositiveIntegerField(_("sequence"))
-    partner = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="funding_invoices",
-        verbose_name=_("partner"),
-    )
-    internship = models.ForeignKey(
-        "internships.Internship",
-        on_delete=models.PROTECT,
-        related_name="invoices",
-        verbose_name=_("internship"),
-    )
+    partner = organisation_field(_("partner"), related_name="funding_invoices")
+    internship = internship_field(related_name="invoices")
     issued_on = models.DateField(_("issued on"))
     language = models.CharField(_("language"), max_length=2)
     amount = _amount_field(_("amount"))
@@ -459,12 +423,7 @@ class Payment(models.Model):
     """One payment of an intern's schedule: due on a date, then paid (a ledger entry) or
     cancelled (an early end, an amendment)."""
 
-    internship = models.ForeignKey(
-        "internships.Internship",
-        on_delete=models.PROTECT,
-        related_name="payments",
-        verbose_name=_("internship"),
-    )
+    internship = internship_field(related_name="payments")
     funder = models.ForeignKey(
         Funder, on_delete=models.PROTECT, related_name="payments", verbose_name=_("funder")
     )

@@ -17,7 +17,10 @@ from kakehashi.internships.enums import (
     SecurityListKind,
     Sensitivity,
 )
+from kakehashi.internships.fields import internship_field
+from kakehashi.organisations.fields import organisation_field
 from kakehashi.people.enums import AcademicLevel
+from kakehashi.programs.fields import program_field
 
 
 class Internship(TimestampedModel):
@@ -44,21 +47,11 @@ class Internship(TimestampedModel):
         related_name="internships",
         verbose_name=_("project"),
     )
-    program = models.ForeignKey(
-        "programs.Program",
-        on_delete=models.PROTECT,
-        related_name="internships",
-        verbose_name=_("program"),
-    )
+    program = program_field(related_name="internships")
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     level = models.CharField(_("academic level"), max_length=16, choices=AcademicLevel.choices)
-    home_organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="internships_from",
-        verbose_name=_("home university"),
-        null=True,
-        blank=True,
+    home_organisation = organisation_field(
+        _("home university"), related_name="internships_from", optional=True
     )
     home_supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -68,19 +61,9 @@ class Internship(TimestampedModel):
         null=True,
         blank=True,
     )
-    host = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="internships_hosted",
-        verbose_name=_("host"),
-    )
-    partner = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="internships_partnered",
-        verbose_name=_("industry partner"),
-        null=True,
-        blank=True,
+    host = organisation_field(_("host"), related_name="internships_hosted")
+    partner = organisation_field(
+        _("industry partner"), related_name="internships_partnered", optional=True
     )
     region = models.CharField(_("region"), max_length=6, help_text=_("ISO 3166-2 code"))
     city = models.CharField(_("city"), max_length=120, blank=True)
@@ -162,12 +145,7 @@ class AgreementTemplate(TimestampedModel):
     edited by officers in the Django admin. An agreement copies the text it uses when
     it is drafted, so a later edit of the template never rewrites one."""
 
-    program = models.ForeignKey(
-        "programs.Program",
-        on_delete=models.PROTECT,
-        related_name="agreement_templates",
-        verbose_name=_("program"),
-    )
+    program = program_field(related_name="agreement_templates")
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     is_active = models.BooleanField(
         _("in use"), default=True, help_text=_("New agreements use the newest template in use.")
@@ -513,12 +491,7 @@ class Attestation(models.Model):
     """A researcher's attestation that they have no affiliation with, and receive no
     funding or in-kind support from, any organisation of a version of the list."""
 
-    internship = models.ForeignKey(
-        Internship,
-        on_delete=models.CASCADE,
-        related_name="attestations",
-        verbose_name=_("internship"),
-    )
+    internship = internship_field(related_name="attestations", on_delete=models.CASCADE)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -552,12 +525,7 @@ class ExportScreening(models.Model):
     """The host's export-control screening of an incoming intern (Japan: deemed
     exports under the Foreign Exchange and Foreign Trade Act). The newest counts."""
 
-    internship = models.ForeignKey(
-        Internship,
-        on_delete=models.CASCADE,
-        related_name="screenings",
-        verbose_name=_("internship"),
-    )
+    internship = internship_field(related_name="screenings", on_delete=models.CASCADE)
     outcome = models.CharField(_("outcome"), max_length=20, choices=ScreeningOutcome.choices)
     screened_on = models.DateField(_("screened on"))
     reference = models.CharField(_("reference"), max_length=120, blank=True)

@@ -7,6 +7,7 @@ from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.labels import MODE_SHORT_LABELS
+from kakehashi.organisations.fields import organisation_field
 
 
 class MatchRun(TimestampedModel):
@@ -92,13 +93,8 @@ class HomePriority(TimestampedModel):
         "programs.Call", on_delete=models.CASCADE, related_name="home_priorities"
     )
     country = models.CharField(_("country"), max_length=2, blank=True)
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisation"),
+    organisation = organisation_field(
+        _("organisation"), related_name="+", optional=True, on_delete=models.CASCADE
     )
     candidates = models.JSONField(_("candidates in order"), default=list, blank=True)
     updated_by = actor_field()

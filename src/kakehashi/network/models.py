@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core import limits
 from kakehashi.core.models import TimestampedModel
 from kakehashi.network.enums import ActivityKind
+from kakehashi.organisations.fields import organisation_field
 
 
 class RecordedActivity(TimestampedModel):
@@ -22,22 +23,8 @@ class RecordedActivity(TimestampedModel):
         related_name="recorded_activities",
         verbose_name=_("organisations"),
     )
-    route_from = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("from (internships)"),
-    )
-    route_to = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("to (internships)"),
-    )
+    route_from = organisation_field(_("from (internships)"), related_name="+", optional=True)
+    route_to = organisation_field(_("to (internships)"), related_name="+", optional=True)
     description = models.CharField(_("description"), max_length=limits.LINE, blank=True)
     source = models.CharField(
         _("source"), max_length=limits.LINE, help_text=_("Where this was learnt.")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core import limits
 from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
+from kakehashi.internships.fields import internship_field
 from kakehashi.outcomes.crossref import doi_normalise
 from kakehashi.outcomes.enums import OutcomeKind, PatentOffice
 
@@ -12,12 +13,7 @@ from kakehashi.outcomes.enums import OutcomeKind, PatentOffice
 class Outcome(TimestampedModel):
     """Something an internship led to, tied to it and to the organisations involved."""
 
-    internship = models.ForeignKey(
-        "internships.Internship",
-        on_delete=models.PROTECT,
-        related_name="outcomes",
-        verbose_name=_("internship"),
-    )
+    internship = internship_field(related_name="outcomes")
     kind = models.CharField(_("kind"), max_length=16, choices=OutcomeKind.choices)
     title = models.CharField(_("title"), max_length=limits.LINE, blank=True)
     date = models.DateField(_("date"))

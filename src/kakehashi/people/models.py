@@ -11,6 +11,7 @@ from kakehashi.core import limits
 from kakehashi.core.enums import Direction, Language
 from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
+from kakehashi.organisations.fields import organisation_field
 from kakehashi.people.enums import (
     AcademicLevel,
     AffiliationRole,
@@ -121,9 +122,7 @@ class LanguageSkill(models.Model):
 
 class Affiliation(TimestampedModel):
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affiliations")
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="affiliations"
-    )
+    organisation = organisation_field(related_name="affiliations")
     role = models.CharField(_("role"), max_length=16, choices=AffiliationRole.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
 
@@ -146,11 +145,8 @@ class AffiliationRequest(TimestampedModel):
     it. Until then it grants nothing."""
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affiliation_requests")
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.CASCADE,
-        related_name="affiliation_requests",
-        verbose_name=_("organisation"),
+    organisation = organisation_field(
+        _("organisation"), related_name="affiliation_requests", on_delete=models.CASCADE
     )
     role = models.CharField(_("role"), max_length=16, choices=AffiliationRole.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -181,12 +177,7 @@ class CandidateProfile(TimestampedModel):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="candidate_profile")
     level = models.CharField(_("academic level"), max_length=16, choices=AcademicLevel.choices)
-    home_organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="candidates",
-        verbose_name=_("home institution"),
-    )
+    home_organisation = organisation_field(_("home institution"), related_name="candidates")
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     nationality = CountryField(
         _("nationality"),

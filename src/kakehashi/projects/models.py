@@ -10,6 +10,7 @@ from kakehashi.core import limits
 from kakehashi.core.enums import Language
 from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
+from kakehashi.organisations.fields import organisation_field
 from kakehashi.organisations.regions import REGIONS
 from kakehashi.projects.enums import ProjectStatus, SupervisorRole
 from kakehashi.projects.validators import validate_title, validate_translations
@@ -20,12 +21,7 @@ class Project(TimestampedModel):
 
     call = models.ForeignKey("programs.Call", on_delete=models.PROTECT, related_name="projects")
     key = models.SlugField(_("key"), max_length=80, unique=True)
-    host = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="projects",
-        verbose_name=_("host organisation"),
-    )
+    host = organisation_field(_("host organisation"), related_name="projects")
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     title = models.CharField(_("title"), max_length=limits.LINE, validators=[validate_title])
     summary = models.TextField(

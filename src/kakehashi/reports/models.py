@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core import limits
 from kakehashi.core.models import TimestampedModel
+from kakehashi.internships.fields import internship_field
+from kakehashi.programs.fields import program_field
 from kakehashi.reports.enums import Anchor, FormKind, QuestionType, Respondent
 
 
@@ -28,10 +30,7 @@ class _Texts(models.Model):
 class ReportForm(_Texts, TimestampedModel):
     """A program's report form or exit survey, as data officers edit (the admin)."""
 
-    program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="report_forms",
-        verbose_name=_("program"),
-    )  # fmt: skip
+    program = program_field(related_name="report_forms", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=16, choices=FormKind.choices)
     respondent = models.CharField(_("who answers"), max_length=16, choices=Respondent.choices)
     due_days = models.SmallIntegerField(
@@ -109,10 +108,7 @@ class Report(TimestampedModel):
     form = models.ForeignKey(
         ReportForm, on_delete=models.PROTECT, related_name="reports", verbose_name=_("form")
     )
-    internship = models.ForeignKey(
-        "internships.Internship", on_delete=models.PROTECT, related_name="reports",
-        verbose_name=_("internship"),
-    )  # fmt: skip
+    internship = internship_field(related_name="reports")
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports",
         verbose_name=_("respondent"),

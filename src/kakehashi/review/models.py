@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core import limits
 from kakehashi.core.fields import actor_field
 from kakehashi.core.models import TimestampedModel
+from kakehashi.organisations.fields import organisation_field
 from kakehashi.review.enums import (
     AssignmentMode,
     AssignmentSource,
@@ -125,14 +126,7 @@ class ReviewerProfile(TimestampedModel):
     languages = models.JSONField(
         _("languages read"), default=list, blank=True, help_text=_("Codes: en, fr, ja.")
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_field(_("organisation"), related_name="+", optional=True)
     max_load = models.PositiveSmallIntegerField(_("most proposals"), default=4)
     min_load = models.PositiveSmallIntegerField(_("fewest proposals"), default=0)
 
