@@ -17,10 +17,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyTabularInline(admin.TabularInline):
-    """The rows of such a record, shown under it: none added, changed or deleted."""
+class TabularInline(admin.TabularInline):
+    """The rows of a record, edited under it. No empty rows are offered: one is added
+    with the admin's "Add another" link."""
 
     extra = 0
+
+
+class StackedInline(admin.StackedInline):
+    """As `TabularInline`, each row a form of its own (for long texts)."""
+
+    extra = 0
+
+
+class ReadOnlyTabularInline(TabularInline):
+    """The rows of such a record, shown under it: none added, changed or deleted."""
+
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -4,7 +4,7 @@ and the admin shows them."""
 
 from django.contrib import admin
 
-from kakehashi.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from kakehashi.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, StackedInline
 from kakehashi.internships.models import (
     Agreement,
     AgreementTemplate,
@@ -29,14 +29,12 @@ class InternshipAdmin(admin.ModelAdmin):
     autocomplete_fields = ()
 
 
-class TemplateSectionInline(admin.StackedInline):
+class TemplateSectionInline(StackedInline):
     model = TemplateSection
-    extra = 0
 
 
-class IPOptionInline(admin.StackedInline):
+class IPOptionInline(StackedInline):
     model = IPOption
-    extra = 0
 
 
 @admin.register(AgreementTemplate)

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core.admin import TabularInline
 from kakehashi.mobility import engine
 from kakehashi.mobility.models import (
     EmergencyContact,
@@ -60,21 +61,18 @@ class RulePackAdmin(admin.ModelAdmin):
     readonly_fields = ("source_file", "sha256", "created_at", "updated_at")
 
 
-class PlanStepInline(admin.TabularInline):
+class PlanStepInline(TabularInline):
     model = PlanStep
     fields = ("order", "key", "owner", "due_date", "risk_date", "status", "done_at")
     readonly_fields = ("key", "owner", "due_date", "risk_date", "done_at")
-    extra = 0
 
 
-class CoverageInline(admin.TabularInline):
+class CoverageInline(TabularInline):
     model = InsuranceCoverage
-    extra = 0
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(TabularInline):
     model = EmergencyContact
-    extra = 0
 
 
 @admin.register(MobilityPlan)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core.admin import TabularInline
 from kakehashi.people.models import (
     NAME_FIELDS,
     Affiliation,
@@ -12,14 +13,12 @@ from kakehashi.people.models import (
 )
 
 
-class LanguageInline(admin.TabularInline):
+class LanguageInline(TabularInline):
     model = LanguageSkill
-    extra = 0
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(TabularInline):
     model = Affiliation
-    extra = 0
     raw_id_fields = ["organisation"]
 
 

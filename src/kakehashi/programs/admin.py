@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kakehashi.core.admin import TabularInline
 from kakehashi.programs.models import Call, CallPhase, Program
 
 
@@ -8,9 +9,8 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ["slug", "name_en"]
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(TabularInline):
     model = CallPhase
-    extra = 0
 
 
 @admin.register(Call)

@@ -1,19 +1,18 @@
 from django.contrib import admin
 
+from kakehashi.core.admin import TabularInline
 from kakehashi.projects.models import Project, ProjectSupervisor, SupervisionInvitation
 
 
-class SupervisorInline(admin.TabularInline):
+class SupervisorInline(TabularInline):
     model = ProjectSupervisor
-    extra = 0
     raw_id_fields = ["person"]
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(TabularInline):
     """People named supervisors by someone else, until they accept or decline."""
 
     model = SupervisionInvitation
-    extra = 0
     raw_id_fields = ["person", "invited_by"]
 
 

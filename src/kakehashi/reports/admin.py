@@ -1,11 +1,11 @@
 from django.contrib import admin
 
+from kakehashi.core.admin import TabularInline
 from kakehashi.reports.models import Report, ReportForm, ReportQuestion
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(TabularInline):
     model = ReportQuestion
-    extra = 0
 
 
 @admin.register(ReportForm)
