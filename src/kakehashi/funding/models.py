@@ -274,6 +274,11 @@ class Account(models.Model):
         return f"{self.kind}:{self.holder}:{self.purpose}"
 
 
+#: Why a ledger record refuses a change or a deletion.
+_NEVER_CHANGED = _("Ledger records are never changed: reverse the entry instead.")
+_NEVER_DELETED = _("Ledger records are never deleted: reverse the entry instead.")
+
+
 class _Immutable(models.Model):
     """Written once: a save of an existing row or a delete raises."""
 
@@ -282,27 +287,19 @@ class _Immutable(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not kwargs.pop("_allow_update", False):
-            raise ValidationError(
-                _("Ledger records are never changed: reverse the entry instead."), code="immutable"
-            )
+            raise ValidationError(_NEVER_CHANGED, code="immutable")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(
-            _("Ledger records are never deleted: reverse the entry instead."), code="immutable"
-        )
+        raise ValidationError(_NEVER_DELETED, code="immutable")
 
 
 class EntryQuerySet(models.QuerySet):
     def delete(self):
-        raise ValidationError(
-            _("Ledger records are never deleted: reverse the entry instead."), code="immutable"
-        )
+        raise ValidationError(_NEVER_DELETED, code="immutable")
 
     def update(self, **kwargs):
-        raise ValidationError(
-            _("Ledger records are never changed: reverse the entry instead."), code="immutable"
-        )
+        raise ValidationError(_NEVER_CHANGED, code="immutable")
 
 
 class Entry(_Immutable):
