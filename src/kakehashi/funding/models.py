@@ -43,6 +43,11 @@ def _amount_field(verbose: str, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=14, decimal_places=2, **kwargs)
 
 
+def _currency_field(verbose: str = _("currency")) -> models.CharField:
+    """The currency an amount beside it is in."""
+    return models.CharField(verbose, max_length=3, choices=Currency.choices)
+
+
 def _check(errors: dict, field: str, amount, currency) -> None:
     if amount is None or currency not in DECIMALS:
         return
@@ -98,7 +103,7 @@ class FundingRule(TimestampedModel):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=RuleKind.choices)
     label = models.CharField(_("label"), max_length=200, blank=True)
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    currency = _currency_field()
     amount = _amount_field(
         _("amount"),
         validators=[MinValueValidator(Decimal(0))],
@@ -171,7 +176,7 @@ class Budget(TimestampedModel):
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), help_text=_("The year it starts: 2027 is April 2027 to March 2028.")
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    currency = _currency_field()
     amount = _amount_field(_("amount"), validators=[MinValueValidator(Decimal(0))])
     source = models.CharField(_("source"), max_length=500, blank=True)
     caps_placements = models.BooleanField(
@@ -226,8 +231,8 @@ class ExchangeRate(models.Model):
     `date` (FXJPYCAD: CAD per yen)."""
 
     series = models.CharField(_("series"), max_length=20)
-    base = models.CharField(_("from"), max_length=3, choices=Currency.choices)
-    quote = models.CharField(_("to"), max_length=3, choices=Currency.choices)
+    base = _currency_field(_("from"))
+    quote = _currency_field(_("to"))
     date = models.DateField(_("date"))
     value = models.DecimalField(_("rate"), max_digits=18, decimal_places=8)
     imported = models.ForeignKey(
@@ -345,7 +350,7 @@ class Line(_Immutable):
         Account, on_delete=models.PROTECT, related_name="lines", verbose_name=_("account")
     )
     amount = _amount_field(_("amount"), help_text=_("Positive: debit; negative: credit."))
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    currency = _currency_field()
 
     objects = EntryQuerySet.as_manager()
 
@@ -373,11 +378,9 @@ class Invoice(models.Model):
     issued_on = models.DateField(_("issued on"))
     language = models.CharField(_("language"), max_length=2)
     amount = _amount_field(_("amount"))
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    currency = _currency_field()
     original_amount = _amount_field(_("original amount"))
-    original_currency = models.CharField(
-        _("original currency"), max_length=3, choices=Currency.choices
-    )
+    original_currency = _currency_field(_("original currency"))
     rate = models.ForeignKey(
         ExchangeRate,
         on_delete=models.PROTECT,
@@ -427,7 +430,7 @@ class Payment(models.Model):
     label = models.CharField(_("label"), max_length=200)
     due_on = models.DateField(_("due on"))
     amount = _amount_field(_("amount"))
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    currency = _currency_field()
     status = models.CharField(
         _("status"),
         max_length=10,
