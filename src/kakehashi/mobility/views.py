@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_submit, render_page_or_fragment
+from kakehashi.core.views import form_submit, post_action, render_page_or_fragment
 from kakehashi.documents.views import pdf_response
 from kakehashi.mobility.enums import StepOwner
 from kakehashi.mobility.forms import (
@@ -101,8 +102,12 @@ def _context(request, plan, **forms) -> dict:
     }
 
 
+def _checklist_url(plan, anchor: str = "") -> str:
+    return reverse("mobility:checklist", args=[plan.internship_id]) + anchor
+
+
 def _back(plan, anchor: str = ""):
-    return redirect(reverse("mobility:checklist", args=[plan.internship_id]) + anchor)
+    return redirect(_checklist_url(plan, anchor))
 
 
 def _again(request, plan, status: int = 422, **forms):
@@ -175,14 +180,12 @@ def _submit(request, plan, form_name: str, form, action, *, success: str, anchor
     return _again(request, plan, **{form_name: form})
 
 
-def _remove(request, plan, items, item_id: int, remove, *, success: str, anchor: str):
-    """Remove one of the plan's `items` (a coverage, a contact); another plan's is a 404."""
+def _one_of(items, item_id: int):
+    """One of the plan's `items` (a coverage, a contact); another plan's is a 404."""
     item = next((i for i in items if i.pk == item_id), None)
     if item is None:
         raise Http404
-    remove(item)
-    messages.success(request, success)
-    return _back(plan, anchor)
+    return item
 
 
 @require_POST
@@ -216,19 +219,15 @@ def coverage_add_view(request, internship_id: int):
     )
 
 
-@require_POST
-@permission_required("mobility.change_travel", obj=_plan)
+@post_action(
+    "mobility.change_travel",
+    obj=_plan,
+    success=gettext_lazy("The coverage has been removed."),
+    back=lambda plan: _checklist_url(plan, "#insurance"),
+)
 def coverage_remove_view(request, internship_id: int, coverage_id: int):
-    plan = request.permission_object
-    return _remove(
-        request,
-        plan,
-        plan.coverages.all(),
-        coverage_id,
-        lambda coverage: coverage_remove(coverage=coverage, actor=request.user),
-        success=_("The coverage has been removed."),
-        anchor="#insurance",
-    )
+    coverage = _one_of(request.permission_object.coverages.all(), coverage_id)
+    coverage_remove(coverage=coverage, actor=request.user)
 
 
 def _travel_set(plan, actor, data) -> None:
@@ -258,17 +257,14 @@ def travel_view(request, internship_id: int):
     )
 
 
-@require_POST
-@permission_required("mobility.check_in", obj=_plan)
+@post_action(
+    "mobility.check_in",
+    obj=_plan,
+    success=gettext_lazy("Welcome! Your arrival has been recorded."),
+    back=lambda plan: _checklist_url(plan, "#travel"),
+)
 def check_in_view(request, internship_id: int):
-    plan = request.permission_object
-    try:
-        check_in(plan=plan, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Welcome! Your arrival has been recorded."))
-    return _back(plan, "#travel")
+    check_in(plan=request.permission_object, actor=request.user)
 
 
 @require_POST
@@ -286,19 +282,15 @@ def contact_add_view(request, internship_id: int):
     )
 
 
-@require_POST
-@permission_required("mobility.change_travel", obj=_plan)
+@post_action(
+    "mobility.change_travel",
+    obj=_plan,
+    success=gettext_lazy("The contact has been removed."),
+    back=lambda plan: _checklist_url(plan, "#contacts"),
+)
 def contact_remove_view(request, internship_id: int, contact_id: int):
-    plan = request.permission_object
-    return _remove(
-        request,
-        plan,
-        plan.contacts.all(),
-        contact_id,
-        lambda contact: contact_remove(contact=contact, actor=request.user),
-        success=_("The contact has been removed."),
-        anchor="#contacts",
-    )
+    contact = _one_of(request.permission_object.contacts.all(), contact_id)
+    contact_remove(contact=contact, actor=request.user)
 
 
 @permission_required("mobility.view_at_risk")
