@@ -121,6 +121,11 @@ def _detail_url(internship) -> str:
     return reverse("internships:detail", args=[internship.pk])
 
 
+def _internship_action(perm: str, success: str):
+    """A POST on the internship's page that does one thing, back to it (`post_action`)."""
+    return post_action(perm, obj=_internship, success=success, back=_detail_url)
+
+
 def _done(request, internship, message: str):
     messages.success(request, message)
     return redirect(_detail_url(internship))
@@ -266,11 +271,8 @@ def amendment_add(request, pk: int):
     )
 
 
-@post_action(
-    "internships.approve_amendment",
-    obj=_internship,
-    success=gettext_lazy("Your approval of the amendment was recorded."),
-    back=_detail_url,
+@_internship_action(
+    "internships.approve_amendment", gettext_lazy("Your approval of the amendment was recorded.")
 )
 def amendment_approve_view(request, pk: int, number: int):
     amendment = _amendment(request.permission_object, number)
@@ -279,12 +281,7 @@ def amendment_approve_view(request, pk: int, number: int):
     )
 
 
-@post_action(
-    "internships.add_amendment",
-    obj=_internship,
-    success=gettext_lazy("The amendment was withdrawn."),
-    back=_detail_url,
-)
+@_internship_action("internships.add_amendment", gettext_lazy("The amendment was withdrawn."))
 def amendment_withdraw_view(request, pk: int, number: int):
     amendment = _amendment(request.permission_object, number)
     amendment_withdraw(amendment=amendment, actor=request.user)
@@ -310,12 +307,7 @@ def sensitivity_view(request, pk: int):
     )
 
 
-@post_action(
-    "internships.attest",
-    obj=_internship,
-    success=gettext_lazy("Your attestation was recorded."),
-    back=_detail_url,
-)
+@_internship_action("internships.attest", gettext_lazy("Your attestation was recorded."))
 def attest_view(request, pk: int):
     attest(internship=request.permission_object, actor=request.user)
 

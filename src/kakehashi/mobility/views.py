@@ -180,6 +180,14 @@ def _submit(request, plan, form_name: str, form, action, *, success: str, anchor
     return _again(request, plan, **{form_name: form})
 
 
+def _checklist_action(perm: str, anchor: str, success: str):
+    """A POST on the checklist that does one thing, back to the checklist at `anchor`
+    (`post_action`)."""
+    return post_action(
+        perm, obj=_plan, success=success, back=lambda plan: _checklist_url(plan, anchor)
+    )
+
+
 def _one_of(items, item_id: int):
     """One of the plan's `items` (a coverage, a contact); another plan's is a 404."""
     item = next((i for i in items if i.pk == item_id), None)
@@ -219,11 +227,8 @@ def coverage_add_view(request, internship_id: int):
     )
 
 
-@post_action(
-    "mobility.change_travel",
-    obj=_plan,
-    success=gettext_lazy("The coverage has been removed."),
-    back=lambda plan: _checklist_url(plan, "#insurance"),
+@_checklist_action(
+    "mobility.change_travel", "#insurance", gettext_lazy("The coverage has been removed.")
 )
 def coverage_remove_view(request, internship_id: int, coverage_id: int):
     coverage = _one_of(request.permission_object.coverages.all(), coverage_id)
@@ -257,11 +262,8 @@ def travel_view(request, internship_id: int):
     )
 
 
-@post_action(
-    "mobility.check_in",
-    obj=_plan,
-    success=gettext_lazy("Welcome! Your arrival has been recorded."),
-    back=lambda plan: _checklist_url(plan, "#travel"),
+@_checklist_action(
+    "mobility.check_in", "#travel", gettext_lazy("Welcome! Your arrival has been recorded.")
 )
 def check_in_view(request, internship_id: int):
     check_in(plan=request.permission_object, actor=request.user)
@@ -282,11 +284,8 @@ def contact_add_view(request, internship_id: int):
     )
 
 
-@post_action(
-    "mobility.change_travel",
-    obj=_plan,
-    success=gettext_lazy("The contact has been removed."),
-    back=lambda plan: _checklist_url(plan, "#contacts"),
+@_checklist_action(
+    "mobility.change_travel", "#contacts", gettext_lazy("The contact has been removed.")
 )
 def contact_remove_view(request, internship_id: int, contact_id: int):
     contact = _one_of(request.permission_object.contacts.all(), contact_id)
