@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
@@ -61,7 +61,7 @@ def _candidate_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="candidate",
         order=20,
-        title=_l("My applications"),
+        title=gettext_lazy("My applications"),
         template="applications/home/candidate.html",
         context={"rows": rows},
         next_step=" ".join(steps),
@@ -102,7 +102,7 @@ def _supervisor_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="supervisor",
         order=30,
-        title=_l("Applicants to rank"),
+        title=gettext_lazy("Applicants to rank"),
         template="applications/home/supervisor.html",
         context={"rows": rows},
         next_step=" ".join(steps),
@@ -153,7 +153,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="officer",
         order=30,
-        title=_l("Applications and rankings"),
+        title=gettext_lazy("Applications and rankings"),
         template="applications/home/officer.html",
         context={"rows": rows},
         next_step=(
