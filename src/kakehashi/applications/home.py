@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application, HostRank
@@ -21,7 +21,12 @@ def _phase(call, kind: str):
 
 
 def _open(phase, now) -> bool:
-    return phase is not None and phase.opens_at <= now < phase.closes_at
+    return phase is not None and phase.is_open(now)
+
+
+def _count_per_call(queryset, count) -> dict[int, int]:
+    """The aggregate `count` of `queryset`'s rows, per call id (one query)."""
+    return dict(queryset.values("call_id").annotate(n=count).values_list("call_id", "n"))
 
 
 def _candidate_card(home: HomeContext) -> HomeCard:
@@ -61,7 +66,7 @@ def _candidate_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="candidate",
         order=20,
-        title=_l("My applications"),
+        title=gettext_lazy("My applications"),
         template="applications/home/candidate.html",
         context={"rows": rows},
         next_step=" ".join(steps),
@@ -70,21 +75,16 @@ def _candidate_card(home: HomeContext) -> HomeCard:
 
 def _supervisor_card(home: HomeContext) -> HomeCard:
     """Per running call: the applicants to the supervisor's projects and how many they ranked."""
-    applicants = dict(
+    applicants = _count_per_call(
         Application.objects.filter(
             call__in=home.calls,
             status=ApplicationStatus.SUBMITTED,
             project__supervisions__person_id=home.user.pk,
-        )
-        .values("call_id")
-        .annotate(n=Count("candidate_id", distinct=True))
-        .values_list("call_id", "n")
+        ),
+        Count("candidate_id", distinct=True),
     )
-    ranked = dict(
-        HostRank.objects.filter(supervisor_id=home.user.pk, call__in=home.calls)
-        .values("call_id")
-        .annotate(n=Count("pk"))
-        .values_list("call_id", "n")
+    ranked = _count_per_call(
+        HostRank.objects.filter(supervisor_id=home.user.pk, call__in=home.calls), Count("pk")
     )
     rows, steps = [], []
     for call in home.calls:
@@ -102,7 +102,7 @@ def _supervisor_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="supervisor",
         order=30,
-        title=_l("Applicants to rank"),
+        title=gettext_lazy("Applicants to rank"),
         template="applications/home/supervisor.html",
         context={"rows": rows},
         next_step=" ".join(steps),
@@ -125,11 +125,8 @@ def _officer_card(home: HomeContext) -> HomeCard:
             supervisors=Count("project__supervisions__person_id", distinct=True),
         )
     }
-    ranked = dict(
-        HostRank.objects.filter(call__in=home.calls)
-        .values("call_id")
-        .annotate(n=Count("supervisor_id", distinct=True))
-        .values_list("call_id", "n")
+    ranked = _count_per_call(
+        HostRank.objects.filter(call__in=home.calls), Count("supervisor_id", distinct=True)
     )
     rows, risks = [], []
     for call in home.calls:
@@ -153,7 +150,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="officer",
         order=30,
-        title=_l("Applications and rankings"),
+        title=gettext_lazy("Applications and rankings"),
         template="applications/home/officer.html",
         context={"rows": rows},
         next_step=(

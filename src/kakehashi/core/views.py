@@ -1,14 +1,16 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from kakehashi.core.api import error_response
 from kakehashi.core.permissions import permission_required
@@ -65,6 +67,40 @@ def form_submit(request, form, action, *, success: str, error_field: str | None 
         return False
     messages.success(request, success)
     return True
+
+
+def post_action(perm: str, *, obj=None, success: str, back: str | Callable):
+    """A page's POST that does one thing and goes back: `permission_required(perm,
+    obj=obj)`, then the view, which does the thing (its answer is not used). A
+    ValidationError it raises is shown as one error message, else `success` (lazy) as a
+    success message; either way the answer redirects to `back`, a URL name or a
+    function of the loaded object (`request.permission_object`) giving a URL."""
+
+    def decorator(view):
+        @require_POST
+        @permission_required(perm, obj=obj)
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                view(request, *args, **kwargs)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, success)
+            target = getattr(request, "permission_object", None)
+            return redirect(back(target) if callable(back) else back)
+
+        return wrapped
+
+    return decorator
+
+
+def form_data(form, invalid: str) -> dict:
+    """The cleaned data of `form`; an invalid one refuses with the message `invalid`
+    (a ValidationError, for `post_action` to show)."""
+    if not form.is_valid():
+        raise ValidationError(invalid)
+    return form.cleaned_data
 
 
 def render_page_or_fragment(request, page: str, fragment: str, context: dict):

@@ -7,8 +7,7 @@ from __future__ import annotations
 from django.dispatch import receiver
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.utils.translation import gettext_lazy as _l
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from kakehashi.documents.enums import DocumentKind
 from kakehashi.documents.models import Document
@@ -18,8 +17,8 @@ from kakehashi.programs.signals import home_cards
 
 #: What a candidate is told to do about a missing document of each kind.
 UPLOAD_STEPS = {
-    DocumentKind.CV: _l("Upload your CV."),
-    DocumentKind.TRANSCRIPT: _l("Upload your transcripts."),
+    DocumentKind.CV: gettext_lazy("Upload your CV."),
+    DocumentKind.TRANSCRIPT: gettext_lazy("Upload your transcripts."),
 }
 
 
@@ -48,7 +47,7 @@ def _candidate_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="candidate",
         order=25,
-        title=_l("My documents and reference letters"),
+        title=gettext_lazy("My documents and reference letters"),
         template="documents/home/candidate.html",
         context={"documents": documents, "letters": letters},
         next_step=" ".join(steps),

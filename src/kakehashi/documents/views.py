@@ -2,16 +2,16 @@
 referee's upload page (no account: the private link is the permission)."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_submit
+from kakehashi.core.views import form_submit, post_action
 from kakehashi.documents.forms import DocumentUploadForm, LetterForm, RefereeForm
 from kakehashi.documents.models import Document, Referee
 from kakehashi.documents.selectors import (
@@ -91,12 +91,14 @@ def _mine_again(request, **forms):
     return render(request, "documents/mine.html", _mine_context(request.user, **forms), status=400)
 
 
-@require_POST
-@permission_required("documents.delete_document", obj=_document)
+@post_action(
+    "documents.delete_document",
+    obj=_document,
+    success=gettext_lazy("Your document has been deleted."),
+    back="documents:mine",
+)
 def document_delete_view(request, pk: int):
     document_delete(owner=request.user, document=request.permission_object)
-    messages.success(request, _("Your document has been deleted."))
-    return redirect("documents:mine")
 
 
 @permission_required("documents.view_document", obj=_document)
@@ -119,12 +121,14 @@ def referee_add_view(request):
     return _mine_again(request, referee_form=form)
 
 
-@require_POST
-@permission_required("documents.delete_referee", obj=_referee)
+@post_action(
+    "documents.delete_referee",
+    obj=_referee,
+    success=gettext_lazy("The referee has been removed."),
+    back="documents:mine",
+)
 def referee_remove_view(request, pk: int):
     referee_remove(candidate=request.user, referee=request.permission_object)
-    messages.success(request, _("The referee has been removed."))
-    return redirect("documents:mine")
 
 
 @permission_required("documents.view_letter", obj=_referee)

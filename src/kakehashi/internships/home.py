@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from kakehashi.internships.enums import AgreementStatus, InternshipStatus
 from kakehashi.internships.models import Approval, Internship
@@ -38,7 +38,7 @@ def _own_card(role: str):
         return HomeCard(
             role=role,
             order=45,
-            title=_l("My internships"),
+            title=gettext_lazy("My internships"),
             template="internships/home/mine.html",
             context={"internships": internships, "waiting": {i.pk for i in waiting}},
             next_step=(
@@ -58,7 +58,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="officer",
         order=45,
-        title=_l("Internships"),
+        title=gettext_lazy("Internships"),
         template="internships/home/officer.html",
         context={"counts": counts},
         next_step=(_("Agreements await approval: review them.") if counts["drafts"] else ""),

@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kakehashi.core.errors import ImportRejected
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_add_service_error
+from kakehashi.core.views import form_add_service_error, post_action
 from kakehashi.internships import forms as f
 from kakehashi.internships.enums import Party
 from kakehashi.internships.models import Amendment, SecurityList
@@ -115,9 +117,18 @@ def internship_detail(request, pk: int):
     return _detail(request, request.permission_object)
 
 
+def _detail_url(internship) -> str:
+    return reverse("internships:detail", args=[internship.pk])
+
+
+def _internship_action(perm: str, success: str):
+    """A POST on the internship's page that does one thing, back to it (`post_action`)."""
+    return post_action(perm, obj=_internship, success=success, back=_detail_url)
+
+
 def _done(request, internship, message: str):
     messages.success(request, message)
-    return redirect("internships:detail", pk=internship.pk)
+    return redirect(_detail_url(internship))
 
 
 def _act(request, internship, action, done: str, **forms):
@@ -141,7 +152,7 @@ def _act_on_form(request, internship, name: str, form, action, done: str):
 def _refused(request, internship, exc: ValidationError, **forms):
     if not forms:
         messages.error(request, " ".join(exc.messages))
-        return redirect("internships:detail", pk=internship.pk)
+        return redirect(_detail_url(internship))
     for form in forms.values():
         if hasattr(form, "add_error"):
             form_add_service_error(form, exc)
@@ -231,16 +242,16 @@ def agreement_approve_view(request, pk: int):
         )
     if error:
         messages.error(request, error)
-        return redirect("internships:detail", pk=internship.pk)
+        return redirect(_detail_url(internship))
     return _done(request, internship, _("Your approval was recorded."))
 
 
-def _on_amendment(internship, number: int, action) -> None:
-    """`action(amendment)` on the internship's amendment `number`; refused when none."""
+def _amendment(internship, number: int) -> Amendment:
+    """The internship's amendment `number`; refused when none."""
     amendment = Amendment.objects.filter(agreement__internship=internship, number=number).first()
     if amendment is None:
         raise ValidationError(_("No such amendment."))
-    action(amendment)
+    return amendment
 
 
 @require_POST
@@ -260,39 +271,20 @@ def amendment_add(request, pk: int):
     )
 
 
-@require_POST
-@permission_required("internships.approve_amendment", obj=_internship)
+@_internship_action(
+    "internships.approve_amendment", gettext_lazy("Your approval of the amendment was recorded.")
+)
 def amendment_approve_view(request, pk: int, number: int):
-    internship = request.permission_object
-    party = request.POST.get("party") or None
-    return _act(
-        request,
-        internship,
-        lambda: _on_amendment(
-            internship,
-            number,
-            lambda amendment: amendment_approve(
-                amendment=amendment, actor=request.user, party=party
-            ),
-        ),
-        _("Your approval of the amendment was recorded."),
+    amendment = _amendment(request.permission_object, number)
+    amendment_approve(
+        amendment=amendment, actor=request.user, party=request.POST.get("party") or None
     )
 
 
-@require_POST
-@permission_required("internships.add_amendment", obj=_internship)
+@_internship_action("internships.add_amendment", gettext_lazy("The amendment was withdrawn."))
 def amendment_withdraw_view(request, pk: int, number: int):
-    internship = request.permission_object
-    return _act(
-        request,
-        internship,
-        lambda: _on_amendment(
-            internship,
-            number,
-            lambda amendment: amendment_withdraw(amendment=amendment, actor=request.user),
-        ),
-        _("The amendment was withdrawn."),
-    )
+    amendment = _amendment(request.permission_object, number)
+    amendment_withdraw(amendment=amendment, actor=request.user)
 
 
 @require_POST
@@ -315,16 +307,9 @@ def sensitivity_view(request, pk: int):
     )
 
 
-@require_POST
-@permission_required("internships.attest", obj=_internship)
+@_internship_action("internships.attest", gettext_lazy("Your attestation was recorded."))
 def attest_view(request, pk: int):
-    internship = request.permission_object
-    return _act(
-        request,
-        internship,
-        lambda: attest(internship=internship, actor=request.user),
-        _("Your attestation was recorded."),
-    )
+    attest(internship=request.permission_object, actor=request.user)
 
 
 @require_POST

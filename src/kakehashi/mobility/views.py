@@ -4,6 +4,7 @@ contacts), officers' internships at risk, the rule packs with their sources."""
 from __future__ import annotations
 
 import zoneinfo
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_submit, render_page_or_fragment
+from kakehashi.core.views import form_submit, post_action, render_page_or_fragment
 from kakehashi.documents.views import pdf_response
 from kakehashi.mobility.enums import StepOwner
 from kakehashi.mobility.forms import (
@@ -101,8 +103,12 @@ def _context(request, plan, **forms) -> dict:
     }
 
 
+def _checklist_url(plan, anchor: str = "") -> str:
+    return reverse("mobility:checklist", args=[plan.internship_id]) + anchor
+
+
 def _back(plan, anchor: str = ""):
-    return redirect(reverse("mobility:checklist", args=[plan.internship_id]) + anchor)
+    return redirect(_checklist_url(plan, anchor))
 
 
 def _again(request, plan, status: int = 422, **forms):
@@ -167,71 +173,85 @@ def document_file(request, document_id: int):
     return pdf_response(document.file, document.filename)
 
 
-def _submit(request, plan, form_name: str, form, action, *, success: str, anchor: str = ""):
-    """A checklist form's POST: done, back to the checklist at `anchor`; refused, the
-    checklist again with the form's errors (422)."""
-    if form_submit(request, form, action, success=success):
-        return _back(plan, anchor)
-    return _again(request, plan, **{form_name: form})
+def _checklist_form(perm: str, form_name: str, form_class, *, success: str, anchor: str = ""):
+    """A checklist form's POST (permission `perm` on the plan): the decorated function
+    does the thing with the plan and the form's cleaned data; done, back to the checklist
+    at `anchor` saying `success`; refused, the checklist again with the form, under
+    `form_name`, and its errors (422)."""
+
+    def decorator(action):
+        @require_POST
+        @permission_required(perm, obj=_plan)
+        @wraps(action)
+        def view(request, internship_id: int):
+            plan = request.permission_object
+            form = form_class(request.POST)
+            if form_submit(
+                request, form, lambda data: action(request, plan, data), success=success
+            ):
+                return _back(plan, anchor)
+            return _again(request, plan, **{form_name: form})
+
+        return view
+
+    return decorator
 
 
-def _remove(request, plan, items, item_id: int, remove, *, success: str, anchor: str):
-    """Remove one of the plan's `items` (a coverage, a contact); another plan's is a 404."""
+def _checklist_action(perm: str, *, success: str, anchor: str):
+    """A POST on the checklist that does one thing, back to the checklist at `anchor`
+    (`post_action`)."""
+    return post_action(
+        perm, obj=_plan, success=success, back=lambda plan: _checklist_url(plan, anchor)
+    )
+
+
+def _one_of(items, item_id: int):
+    """One of the plan's `items` (a coverage, a contact); another plan's is a 404."""
     item = next((i for i in items if i.pk == item_id), None)
     if item is None:
         raise Http404
-    remove(item)
-    messages.success(request, success)
-    return _back(plan, anchor)
+    return item
 
 
-@require_POST
-@permission_required("mobility.change_plan", obj=_plan)
-def facts_view(request, internship_id: int):
-    plan = request.permission_object
-    return _submit(
-        request,
-        plan,
-        "facts_form",
-        FactsForm(request.POST),
-        lambda data: plan_update(
-            plan=plan, actor=request.user, paid=data["paid"], nationality=data["nationality"]
-        ),
-        success=_("The route has been derived again."),
-    )
+@_checklist_form(
+    "mobility.change_plan",
+    "facts_form",
+    FactsForm,
+    success=gettext_lazy("The route has been derived again."),
+)
+def facts_view(request, plan, data):
+    plan_update(plan=plan, actor=request.user, paid=data["paid"], nationality=data["nationality"])
 
 
-@require_POST
-@permission_required("mobility.change_travel", obj=_plan)
-def coverage_add_view(request, internship_id: int):
-    plan = request.permission_object
-    return _submit(
-        request,
-        plan,
-        "coverage_form",
-        CoverageForm(request.POST),
-        lambda data: coverage_add(plan=plan, actor=request.user, **data),
-        success=_("The coverage has been added."),
-        anchor="#insurance",
-    )
+@_checklist_form(
+    "mobility.change_travel",
+    "coverage_form",
+    CoverageForm,
+    success=gettext_lazy("The coverage has been added."),
+    anchor="#insurance",
+)
+def coverage_add_view(request, plan, data):
+    coverage_add(plan=plan, actor=request.user, **data)
 
 
-@require_POST
-@permission_required("mobility.change_travel", obj=_plan)
+@_checklist_action(
+    "mobility.change_travel",
+    success=gettext_lazy("The coverage has been removed."),
+    anchor="#insurance",
+)
 def coverage_remove_view(request, internship_id: int, coverage_id: int):
-    plan = request.permission_object
-    return _remove(
-        request,
-        plan,
-        plan.coverages.all(),
-        coverage_id,
-        lambda coverage: coverage_remove(coverage=coverage, actor=request.user),
-        success=_("The coverage has been removed."),
-        anchor="#insurance",
-    )
+    coverage = _one_of(request.permission_object.coverages.all(), coverage_id)
+    coverage_remove(coverage=coverage, actor=request.user)
 
 
-def _travel_set(plan, actor, data) -> None:
+@_checklist_form(
+    "mobility.change_travel",
+    "travel_form",
+    TravelForm,
+    success=gettext_lazy("Your travel has been saved."),
+    anchor="#travel",
+)
+def travel_view(request, plan, data):
     zone = zoneinfo.ZoneInfo(plan.timezone)
     # The form's times are the destination's local times.
     arrival, departure = (
@@ -239,66 +259,42 @@ def _travel_set(plan, actor, data) -> None:
         for name in ("arrival_at", "departure_at")
     )
     travel_set(
-        plan=plan, actor=actor, arrival_at=arrival, departure_at=departure, notes=data["notes"]
+        plan=plan,
+        actor=request.user,
+        arrival_at=arrival,
+        departure_at=departure,
+        notes=data["notes"],
     )
 
 
-@require_POST
-@permission_required("mobility.change_travel", obj=_plan)
-def travel_view(request, internship_id: int):
-    plan = request.permission_object
-    return _submit(
-        request,
-        plan,
-        "travel_form",
-        TravelForm(request.POST),
-        lambda data: _travel_set(plan, request.user, data),
-        success=_("Your travel has been saved."),
-        anchor="#travel",
-    )
-
-
-@require_POST
-@permission_required("mobility.check_in", obj=_plan)
+@_checklist_action(
+    "mobility.check_in",
+    success=gettext_lazy("Welcome! Your arrival has been recorded."),
+    anchor="#travel",
+)
 def check_in_view(request, internship_id: int):
-    plan = request.permission_object
-    try:
-        check_in(plan=plan, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Welcome! Your arrival has been recorded."))
-    return _back(plan, "#travel")
+    check_in(plan=request.permission_object, actor=request.user)
 
 
-@require_POST
-@permission_required("mobility.change_travel", obj=_plan)
-def contact_add_view(request, internship_id: int):
-    plan = request.permission_object
-    return _submit(
-        request,
-        plan,
-        "contact_form",
-        ContactForm(request.POST),
-        lambda data: contact_add(plan=plan, actor=request.user, **data),
-        success=_("The contact has been added."),
-        anchor="#contacts",
-    )
+@_checklist_form(
+    "mobility.change_travel",
+    "contact_form",
+    ContactForm,
+    success=gettext_lazy("The contact has been added."),
+    anchor="#contacts",
+)
+def contact_add_view(request, plan, data):
+    contact_add(plan=plan, actor=request.user, **data)
 
 
-@require_POST
-@permission_required("mobility.change_travel", obj=_plan)
+@_checklist_action(
+    "mobility.change_travel",
+    success=gettext_lazy("The contact has been removed."),
+    anchor="#contacts",
+)
 def contact_remove_view(request, internship_id: int, contact_id: int):
-    plan = request.permission_object
-    return _remove(
-        request,
-        plan,
-        plan.contacts.all(),
-        contact_id,
-        lambda contact: contact_remove(contact=contact, actor=request.user),
-        success=_("The contact has been removed."),
-        anchor="#contacts",
-    )
+    contact = _one_of(request.permission_object.contacts.all(), contact_id)
+    contact_remove(contact=contact, actor=request.user)
 
 
 @permission_required("mobility.view_at_risk")

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from kakehashi.matching.models import MatchRun
 from kakehashi.offers.enums import OfferStatus
@@ -54,7 +54,7 @@ def _candidate_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="candidate",
         order=30,
-        title=_l("My result"),
+        title=gettext_lazy("My result"),
         template="offers/home/candidate.html",
         context={"offers": offers, "published": published},
         next_step=" ".join(steps),
@@ -77,7 +77,7 @@ def _supervisor_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="supervisor",
         order=40,
-        title=_l("My interns"),
+        title=gettext_lazy("My interns"),
         template="offers/home/supervisor.html",
         context={"offers": [o for o in offers if o.status != OfferStatus.LAPSED]},
         valid_until=_first_deadline(offers),
@@ -103,7 +103,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="officer",
         order=40,
-        title=_l("Offers"),
+        title=gettext_lazy("Offers"),
         template="offers/home/officer.html",
         context={"rows": rows},
         next_step=(_("Places were declined or lapsed: consider a second round.") if freed else ""),

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_submit
+from kakehashi.core.views import form_submit, post_action
 from kakehashi.internships.models import Internship
 from kakehashi.internships.signals import internship_page
 from kakehashi.matching.charts import bar_chart
@@ -82,14 +81,15 @@ def internship_outcomes(request, pk: int):
     return render(request, "outcomes/internship.html", context, status=422 if form.errors else 200)
 
 
-@require_POST
-@permission_required("outcomes.delete_outcome", obj=_outcome)
+@post_action(
+    "outcomes.delete_outcome",
+    obj=_outcome,
+    success=gettext_lazy("The outcome is removed."),
+    # The outcome is gone by then; its internship's id stays on the object.
+    back=lambda outcome: reverse("outcomes:internship", args=[outcome.internship_id]),
+)
 def outcome_delete_view(request, pk: int):
-    outcome = request.permission_object
-    internship_pk = outcome.internship_id
-    outcome_delete(actor=request.user, outcome=outcome)
-    messages.success(request, _("The outcome is removed."))
-    return redirect("outcomes:internship", pk=internship_pk)
+    outcome_delete(actor=request.user, outcome=request.permission_object)
 
 
 def outcome_charts(counts: dict) -> list:

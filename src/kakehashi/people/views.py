@@ -10,11 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_add_service_error
+from kakehashi.core.views import form_add_service_error, form_data, post_action
 from kakehashi.people.forms import (
     AccountDeleteForm,
     AffiliationRequestForm,
@@ -199,21 +200,15 @@ def account_delete(request):
     return render(request, "people/account_delete.html", {"form": form, "items": plan})
 
 
-@require_POST
-@permission_required("people.add_affiliationrequest")
+@post_action(
+    "people.add_affiliationrequest",
+    success=gettext_lazy("Your request has been sent to the organisation's admins."),
+    back="people:profile",
+)
 def affiliation_request_view(request):
     """Ask to be affiliated with an organisation; its admins confirm or refuse."""
-    form = AffiliationRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            affiliation_request_create(person=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Your request has been sent to the organisation's admins."))
-    else:
-        messages.error(request, _("Choose an organisation and a role."))
-    return redirect("people:profile")
+    data = form_data(AffiliationRequestForm(request.POST), _("Choose an organisation and a role."))
+    affiliation_request_create(person=request.user, **data)
 
 
 @permission_required("people.view_affiliationrequest_list")

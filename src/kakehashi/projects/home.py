@@ -7,8 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
 from kakehashi.programs.signals import home_cards
@@ -43,7 +42,7 @@ def _supervisor_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="supervisor",
         order=20,
-        title=_l("My projects"),
+        title=gettext_lazy("My projects"),
         template="projects/home/supervisor.html",
         context={"projects": projects, "invitations": invitations},
         next_step=" ".join(steps),
@@ -65,7 +64,7 @@ def _org_admin_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="org_admin",
         order=10,
-        title=_l("Projects to vet"),
+        title=gettext_lazy("Projects to vet"),
         template="projects/home/org_admin.html",
         context={"projects": to_vet},
         next_step=_("Vet the projects your organisations submitted.") if to_vet else "",
@@ -89,7 +88,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="officer",
         order=20,
-        title=_l("Projects"),
+        title=gettext_lazy("Projects"),
         template="projects/home/officer.html",
         context={"rows": rows},
         next_step=(

@@ -8,9 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.cache import person_fragment, versioned, visible_fragment
@@ -418,10 +417,10 @@ def project_status(request, key: str):
 
 
 _STATUS_DONE = {
-    "submitted": _lazy("The project is submitted for vetting."),
-    "approved": _lazy("The project is approved: candidates can now see it."),
-    "draft": _lazy("The project is back in draft."),
-    "closed": _lazy("The project is closed."),
+    "submitted": gettext_lazy("The project is submitted for vetting."),
+    "approved": gettext_lazy("The project is approved: candidates can now see it."),
+    "draft": gettext_lazy("The project is back in draft."),
+    "closed": gettext_lazy("The project is closed."),
 }
 
 

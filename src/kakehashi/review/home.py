@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
 from kakehashi.programs.signals import home_cards
@@ -37,7 +37,7 @@ def _reviewer_card(home: HomeContext) -> HomeCard:
     return HomeCard(
         role="reviewer",
         order=10,
-        title=_l("Review assignments"),
+        title=gettext_lazy("Review assignments"),
         template="review/home/reviewer.html",
         context={"bidding": bidding, "assignments": assignments},
         next_step=" ".join(steps),

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.core.permissions import permission_required
-from kakehashi.core.views import form_submit
+from kakehashi.core.views import form_data, form_submit, post_action
 from kakehashi.people.models import User
 from kakehashi.programs.selectors import call_get_visible
 from kakehashi.review.enums import BidLevel, RoundStatus
@@ -358,183 +358,92 @@ def call_review(request, slug: str):
     return render(request, "review/call.html", context)
 
 
-def _act(request, call, action, success: str):
-    try:
-        action()
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, success)
-    return redirect(_round_page(call))
+def _round_action(success: str):
+    """An officer's POST on a call's review page, back to that page (`post_action`)."""
+    return post_action("review.manage_review", obj=_call, success=success, back=_round_page)
 
 
-def _act_on_form(request, call, form, action, success: str, *, invalid: str):
-    """`_act` with `action(cleaned_data)` once `form` is valid; an invalid form does
-    nothing and says `invalid`."""
-    if not form.is_valid():
-        messages.error(request, invalid)
-        return redirect(_round_page(call))
-    return _act(request, call, lambda: action(form.cleaned_data), success)
-
-
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("Review is open: reviewers can bid."))
 def round_open_view(request, slug: str):
     call = request.permission_object
-    return _act_on_form(
-        request,
-        call,
+    data = form_data(
         RoundForm(request.POST, program=call.program),
-        lambda data: review_round_open(actor=request.user, call=call, **data),
-        _("Review is open: reviewers can bid."),
-        invalid=_("Choose what is reviewed, a form and how many reviewers."),
+        _("Choose what is reviewed, a form and how many reviewers."),
     )
+    review_round_open(actor=request.user, call=call, **data)
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("Conflicts detected afresh."))
 def detect_view(request, slug: str):
-    call = request.permission_object
-    return _act(
-        request,
-        call,
-        lambda: conflicts_detect(actor=request.user, round=call.review_round),
-        _("Conflicts detected afresh."),
-    )
+    conflicts_detect(actor=request.user, round=request.permission_object.review_round)
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("The due date of reviews is saved."))
 def due_view(request, slug: str):
     """Set when reviews are due: the time is read in the call's time zone."""
     call = request.permission_object
-
-    def due_set(data):
-        due = data["reviews_due_at"]
-        if due is not None:
-            due = timezone.make_aware(due.replace(tzinfo=None), zoneinfo.ZoneInfo(call.timezone))
-        review_round_due_set(actor=request.user, round=call.review_round, reviews_due_at=due)
-
-    return _act_on_form(
-        request,
-        call,
-        DueForm(request.POST),
-        due_set,
-        _("The due date of reviews is saved."),
-        invalid=_("Give the date and time reviews are due."),
-    )
+    data = form_data(DueForm(request.POST), _("Give the date and time reviews are due."))
+    due = data["reviews_due_at"]
+    if due is not None:
+        due = timezone.make_aware(due.replace(tzinfo=None), zoneinfo.ZoneInfo(call.timezone))
+    review_round_due_set(actor=request.user, round=call.review_round, reviews_due_at=due)
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("Marked as not the same person: the pair may now be assigned."))
 def override_view(request, slug: str, pk: int):
-    call = request.permission_object
-    conflict = get_object_or_404(Conflict, pk=pk, proposal__round__call=call)
-    return _act_on_form(
-        request,
-        call,
-        OverrideForm(request.POST),
-        lambda data: conflict_override(
-            actor=request.user, conflict=conflict, reason=data["reason"]
-        ),
-        _("Marked as not the same person: the pair may now be assigned."),
-        invalid=_("Say why they are not the same person."),
-    )
+    conflict = get_object_or_404(Conflict, pk=pk, proposal__round__call=request.permission_object)
+    data = form_data(OverrideForm(request.POST), _("Say why they are not the same person."))
+    conflict_override(actor=request.user, conflict=conflict, reason=data["reason"])
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("The name conflict holds again."))
 def override_undo_view(request, slug: str, pk: int):
-    call = request.permission_object
-    conflict = get_object_or_404(Conflict, pk=pk, proposal__round__call=call)
-    return _act(
-        request,
-        call,
-        lambda: conflict_override_undo(actor=request.user, conflict=conflict),
-        _("The name conflict holds again."),
-    )
+    conflict = get_object_or_404(Conflict, pk=pk, proposal__round__call=request.permission_object)
+    conflict_override_undo(actor=request.user, conflict=conflict)
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("The assignment run is queued; this page shows it once done."))
 def run_view(request, slug: str):
-    call = request.permission_object
-    return _act_on_form(
-        request,
-        call,
-        RunForm(request.POST),
-        lambda data: assignment_run_start(
-            actor=request.user, round=call.review_round, mode=data["mode"], seed=data["seed"] or 0
-        ),
-        _("The assignment run is queued; this page shows it once done."),
-        invalid=_("Choose sum, fair or randomized."),
+    data = form_data(RunForm(request.POST), _("Choose sum, fair or randomized."))
+    assignment_run_start(
+        actor=request.user,
+        round=request.permission_object.review_round,
+        mode=data["mode"],
+        seed=data["seed"] or 0,
     )
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("This run's assignment is now the round's."))
 def apply_view(request, slug: str, run: int):
-    call = request.permission_object
-    target = get_object_or_404(AssignmentRun, pk=run, round__call=call)
-    return _act(
-        request,
-        call,
-        lambda: assignment_apply(actor=request.user, run=target),
-        _("This run's assignment is now the round's."),
-    )
+    target = get_object_or_404(AssignmentRun, pk=run, round__call=request.permission_object)
+    assignment_apply(actor=request.user, run=target)
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("Reviewer assigned."))
 def assignment_add_view(request, slug: str):
     call = request.permission_object
     proposal = get_object_or_404(Proposal, pk=request.POST.get("proposal") or 0, round__call=call)
     reviewer = get_object_or_404(User, pk=request.POST.get("reviewer") or 0)
-    return _act(
-        request,
-        call,
-        lambda: assignment_add(actor=request.user, proposal=proposal, reviewer=reviewer),
-        _("Reviewer assigned."),
-    )
+    assignment_add(actor=request.user, proposal=proposal, reviewer=reviewer)
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("Assignment removed."))
 def assignment_remove_view(request, slug: str, pk: int):
-    call = request.permission_object
-    assignment = get_object_or_404(Assignment, pk=pk, proposal__round__call=call)
-    return _act(
-        request,
-        call,
-        lambda: assignment_remove(actor=request.user, assignment=assignment),
-        _("Assignment removed."),
+    assignment = get_object_or_404(
+        Assignment, pk=pk, proposal__round__call=request.permission_object
     )
+    assignment_remove(actor=request.user, assignment=assignment)
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("The assignment is released: reviewers see their proposals."))
 def release_view(request, slug: str):
-    call = request.permission_object
-    return _act(
-        request,
-        call,
-        lambda: assignment_release(actor=request.user, round=call.review_round),
-        _("The assignment is released: reviewers see their proposals."),
-    )
+    assignment_release(actor=request.user, round=request.permission_object.review_round)
 
 
-@require_POST
-@permission_required("review.manage_review", obj=_call)
+@_round_action(gettext_lazy("Decision recorded."))
 def decide_view(request, slug: str, pk: int):
-    call = request.permission_object
-    proposal = get_object_or_404(Proposal, pk=pk, round__call=call)
-    return _act_on_form(
-        request,
-        call,
-        DecisionForm(request.POST),
-        lambda data: proposal_decide(
-            actor=request.user, proposal=proposal, decision=data["decision"], note=data["note"]
-        ),
-        _("Decision recorded."),
-        invalid=_("Decide approve, revise or reject."),
+    proposal = get_object_or_404(Proposal, pk=pk, round__call=request.permission_object)
+    data = form_data(DecisionForm(request.POST), _("Decide approve, revise or reject."))
+    proposal_decide(
+        actor=request.user, proposal=proposal, decision=data["decision"], note=data["note"]
     )
