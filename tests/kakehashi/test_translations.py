@@ -225,6 +225,81 @@ def test_catalog_compiled_matches_po(language):
     )
 
 
+# The names xgettext reads as translation calls in Python: its defaults (`_`, `gettext`,
+# `ngettext`, …) and the keywords Django's makemessages adds. A translation function
+# bound to any other name (`_l = gettext_lazy`, `import gettext_lazy as _lazy`) is
+# never extracted, so its strings would show in English whatever the language.
+EXTRACTED_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+TRANSLATION_MODULE = "django.utils.translation"
+
+
+def translation_aliases(source: str) -> list[tuple[int, str, str]]:
+    """(line, local name, function) for each translation function bound to a name that
+    makemessages does not extract: by ``import … as`` or by plain assignment."""
+    tree = ast.parse(source)
+    imported: dict[str, str] = {}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == TRANSLATION_MODULE:
+            for alias in node.names:
+                local = alias.asname or alias.name
+                imported[local] = alias.name
+                if alias.name in EXTRACTED_NAMES and local not in EXTRACTED_NAMES:
+                    found.append((node.lineno, local, alias.name))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+            function = imported.get(node.value.id)
+            for target in node.targets:
+                if (
+                    function in EXTRACTED_NAMES
+                    and isinstance(target, ast.Name)
+                    and target.id not in EXTRACTED_NAMES
+                ):
+                    found.append((node.lineno, target.id, function))
+    return found
+
+
+def test_translation_functions_keep_names_makemessages_extracts():
+    src = Path(settings.BASE_DIR).parent
+    problems = [
+        f"{path.relative_to(src)}:{line}: {local} = {function}"
+        for path in sorted(src.rglob("*.py"))
+        if "migrations" not in path.parts
+        for line, local, function in translation_aliases(path.read_text(encoding="utf-8"))
+    ]
+
+    assert problems == [], (
+        "translation functions under names makemessages does not extract (their strings "
+        "stay English): " + "; ".join(problems)
+    )
+
+
+def test_translation_aliases_finds_renamed_functions():
+    source = (
+        "from django.utils.translation import gettext as _, gettext_lazy as _l, ngettext\n"
+        "_lazy = _l\n"
+        "later = ngettext\n"
+        "from django.utils.translation import gettext_lazy\n"
+    )
+
+    assert translation_aliases(source) == [
+        (1, "_l", "gettext_lazy"),
+        (2, "_lazy", "gettext_lazy"),
+        (3, "later", "ngettext"),
+    ]
+
+
 def test_parse_po_reads_plurals_flags_and_continuations(tmp_path):
     po = tmp_path / "django.po"
     po.write_text(
