@@ -46,6 +46,14 @@ class JsonDocument:
         """Parse a JSON document; malformed JSON raises ``ValueError``."""
         return cls.from_dict(load_json(text, "instance"))
 
+    @classmethod
+    def from_any(cls, document: Self | Mapping[str, Any] | str | bytes) -> Self:
+        """The document given as JSON text (:meth:`from_json`), plain data or
+        an instance of the class (:meth:`from_dict`, which returns it as it is)."""
+        if isinstance(document, str | bytes):
+            return cls.from_json(document)
+        return cls.from_dict(document)
+
 
 def load_json(text: str | bytes, what: str) -> Any:
     """The data of the JSON document *text*; malformed JSON (or bytes that
