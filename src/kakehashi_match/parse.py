@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .arrays import all_str, readonly, row_owner
-from .document import check_top_level, meta_copy
+from .document import check_top_level, document_fields
 from .parse_fields import (
     UNLIMITED,
     capacity,
@@ -109,7 +109,6 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     exchange = exchange_fields(
         data.get("exchange"), s_index, student_ids, o_index, group_ids, groups
     )
-    meta = meta_copy(data)
     arrays = {
         "stu_ptr": stu_ptr,
         "edge_proj": edge_proj,
@@ -120,20 +119,20 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "supervisor_turn": sup_turn,
         "org_capacity": org_cap,
     }
-    return {
-        "student_ids": student_ids,
-        "project_ids": project_ids,
-        "supervisor_ids": supervisor_ids,
-        "organisation_ids": org_ids,
-        **{name: readonly(a) for name, a in arrays.items()},
-        "project_ranking": project_ranking,
-        "supervisor_ranking": supervisor_ranking,
-        "org_order": org_order,
-        "groups": groups,
-        "group_ids": group_ids,
-        "exchange": exchange,
-        "meta": meta,
-    }
+    return document_fields(
+        data,
+        arrays,
+        student_ids=student_ids,
+        project_ids=project_ids,
+        supervisor_ids=supervisor_ids,
+        organisation_ids=org_ids,
+        project_ranking=project_ranking,
+        supervisor_ranking=supervisor_ranking,
+        org_order=org_order,
+        groups=groups,
+        group_ids=group_ids,
+        exchange=exchange,
+    )
 
 
 def _student_lists(students, student_ids, project_ids, p_index):
