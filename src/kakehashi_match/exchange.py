@@ -1,11 +1,9 @@
-"""Balanced exchange (mode ``exchange``): two-sided top trading cycles.
-
-Dur & Ünver, "Two-Sided Matching via Balanced Exchange", Journal of
-Political Economy 127(3), 2019 (doi:10.1086/701358). Every student has a
-home *unit* (an organisation, or a group of organisations such as a
-country); a placement at a project of another unit is an export of the home
-unit and an import of the host's. The mechanism keeps every unit's
-imports − exports within the tolerance t.
+"""Balanced exchange (mode ``exchange``): the mode's entry point. It runs
+two-sided top trading cycles (Dur & Ünver, "Two-Sided Matching via Balanced
+Exchange", JPE 2019, doi:10.1086/701358; described in
+:mod:`~kakehashi_match.exchange_ttc`) and gathers what the result reports:
+the flows of every unit against student mode, the certificate and the
+explanations.
 
 The modules: :mod:`~kakehashi_match.exchange_ttc` (the mechanism and its
 inputs), :mod:`~kakehashi_match.exchange_certificate` (balance, priorities,

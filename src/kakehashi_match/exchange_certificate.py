@@ -5,7 +5,6 @@ the exact check that no balanced Pareto improvement exists (Dur & Ünver
 reports from it.
 
 >>> from kakehashi_match import Instance
-
 >>> from kakehashi_match.exchange_ttc import EXAMPLE
 >>> from kakehashi_match.market import compile_market
 >>> exchange_violations(compile_market(Instance.from_dict(EXAMPLE)), np.array([0, -1, 3]))
