@@ -50,16 +50,38 @@ _ORG_KEYS = {"capacity", "order", "meta"}
 
 
 def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate and index an instance given as plain data (never mutated);
-    return the keyword arguments of :class:`Instance`.
+    """Validate and index an instance given as plain data.
 
-    Raises ``ValueError`` naming the offending ids on: unknown keys or ids,
-    a project ranked twice, negative or non-integer capacities, a ranking
-    naming an unknown student, a student twice in one ranking (two tie
-    groups), a project with neither supervisor nor ranking.
+    Parameters
+    ----------
+    data : mapping
+        The instance in the JSON format of ``docs/match/format.md`` (never
+        mutated).
 
-    Complexity: O(N + E log E) for N agents and E rank-list entries.
+    Returns
+    -------
+    dict
+        The keyword arguments of :class:`~kakehashi_match.instance.Instance`:
+        ids sorted, rank lists as read-only compressed rows, capacities
+        (:data:`UNLIMITED` when none), rankings, groups and exchange.
 
+    Raises
+    ------
+    ValueError
+        Naming the offending ids on: unknown keys or ids, a project ranked
+        twice, negative or non-integer capacities, a ranking naming an
+        unknown student, a student twice in one ranking (two tie groups), a
+        project with neither supervisor nor ranking.
+
+    Notes
+    -----
+    O(N + E log E) for N agents and E rank-list entries. The instance is a
+    student-project allocation problem with supervisors (Abraham, Irving &
+    Manlove 2007, doi:10.1016/j.jda.2006.03.006) extended with organisations,
+    groups and exchange.
+
+    Examples
+    --------
     >>> sorted(instance_fields({"students": {"a": ["p"]},
     ...                         "projects": {"p": {"capacity": 1, "ranking": ["a"]}}}))[:3]
     ['edge_proj', 'exchange', 'group_ids']
@@ -186,9 +208,24 @@ def _hosts(table, ids, kind, keys, parent_key, parent_index):
 
 
 def lookup(names: list, ids: tuple[str, ...], index: dict[str, int]) -> np.ndarray:
-    """Index of each of *names* in the sorted *ids* (``index`` maps id to
-    index), -1 when absent.
+    """Index of each of *names* in the sorted *ids*, -1 when absent.
 
+    Parameters
+    ----------
+    names : list of str
+        The names to look up.
+    ids : tuple of str
+        The known ids, sorted.
+    index : dict of str to int
+        Each id's position in *ids*.
+
+    Returns
+    -------
+    ndarray of int32
+        One index per name.
+
+    Notes
+    -----
     Many lookups into a large dict are slow (every probe is a cache miss),
     so for large inputs the names are matched by their hash (sorted and
     searched in NumPy) and each match is confirmed by comparing the strings
@@ -196,6 +233,8 @@ def lookup(names: list, ids: tuple[str, ...], index: dict[str, int]) -> np.ndarr
     shared by two ids) are looked up in the dict. Exact either way.
     O(n log n) for n names.
 
+    Examples
+    --------
     >>> lookup(["b", "x"], ("a", "b"), {"a": 0, "b": 1}).tolist()
     [1, -1]
     """
