@@ -28,7 +28,14 @@ from .exchange_certificate import (
     unit_flows,
 )
 from .exchange_explain import explain
-from .exchange_ttc import EXAMPLE, EXCHANGE_REASONS, ExchangeSpec, exchange_spec, two_sided_ttc
+from .exchange_ttc import (
+    EXAMPLE,
+    EXCHANGE_REASONS,
+    ExchangeSpec,
+    example_market,
+    exchange_spec,
+    two_sided_ttc,
+)
 from .market import Market
 
 __all__ = [
@@ -36,6 +43,7 @@ __all__ = [
     "EXCHANGE_REASONS",
     "PARETO_CHECK_EDGES",
     "ExchangeSpec",
+    "example_market",
     "exchange_certificate",
     "exchange_run",
     "exchange_spec",
@@ -85,9 +93,7 @@ def exchange_run(market: Market, held_student: np.ndarray, pareto_check: Any = "
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.market import compile_market
-    >>> m = compile_market(Instance.from_dict(EXAMPLE))
+    >>> m = example_market()
     >>> held, extra = exchange_run(m, np.array([0, 1, 3]))
     >>> extra["exchange"]["units"]["CA"]["lost_vs_student_mode"], extra["exchange"]["placed"]
     (1, 2)

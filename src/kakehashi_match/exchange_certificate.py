@@ -4,10 +4,8 @@ the exact check that no balanced Pareto improvement exists (Dur & Ünver
 2019, doi:10.1086/701358). :func:`exchange_violations` is what the checker
 reports from it.
 
->>> from kakehashi_match import Instance
->>> from kakehashi_match.exchange_ttc import EXAMPLE
->>> from kakehashi_match.market import compile_market
->>> exchange_violations(compile_market(Instance.from_dict(EXAMPLE)), np.array([0, -1, 3]))
+>>> from kakehashi_match.exchange_ttc import example_market
+>>> exchange_violations(example_market(), np.array([0, -1, 3]))
 []
 """
 
@@ -61,10 +59,8 @@ def unit_flows(spec: ExchangeSpec, market: Market, held: np.ndarray) -> dict[str
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.exchange_ttc import EXAMPLE
-    >>> from kakehashi_match.market import compile_market
-    >>> m = compile_market(Instance.from_dict(EXAMPLE))
+    >>> from kakehashi_match.exchange_ttc import example_market
+    >>> m = example_market()
     >>> f = unit_flows(exchange_spec(m), m, np.array([0, -1, 3]))
     >>> f["exports"].tolist(), f["imports"].tolist()
     ([1, 1], [1, 1])
@@ -113,10 +109,8 @@ def priority_violations(
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.exchange_ttc import EXAMPLE
-    >>> from kakehashi_match.market import compile_market
-    >>> m = compile_market(Instance.from_dict(EXAMPLE))
+    >>> from kakehashi_match.exchange_ttc import example_market
+    >>> m = example_market()
     >>> spec = exchange_spec(m)
     >>> priority_violations(spec, m, np.array([0, -1, 3]))
     []
@@ -188,10 +182,8 @@ def pareto_improvement(
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.exchange_ttc import EXAMPLE
-    >>> from kakehashi_match.market import compile_market
-    >>> m = compile_market(Instance.from_dict(EXAMPLE))
+    >>> from kakehashi_match.exchange_ttc import example_market
+    >>> m = example_market()
     >>> pareto_improvement(exchange_spec(m), m, np.array([0, -1, 3]))["exists"]
     False
     >>> pareto_improvement(exchange_spec(m), m, np.array([-1, -1, -1]))["improved"]
@@ -290,10 +282,8 @@ def pareto_check_wanted(value: Any, market: Market) -> bool:
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.exchange_ttc import EXAMPLE
-    >>> from kakehashi_match.market import compile_market
-    >>> pareto_check_wanted("auto", compile_market(Instance.from_dict(EXAMPLE)))
+    >>> from kakehashi_match.exchange_ttc import example_market
+    >>> pareto_check_wanted("auto", example_market())
     True
     """
     if value == "auto":
@@ -335,10 +325,8 @@ def exchange_certificate(
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.exchange_ttc import EXAMPLE
-    >>> from kakehashi_match.market import compile_market
-    >>> m = compile_market(Instance.from_dict(EXAMPLE))
+    >>> from kakehashi_match.exchange_ttc import example_market
+    >>> m = example_market()
     >>> c = exchange_certificate(exchange_spec(m), m, np.array([0, -1, 3]))
     >>> c["balanced"], c["priority_respecting"], c["pareto"]["exists"], c["balance"]["CA"]
     (True, True, False, {'exports': 1, 'imports': 1, 'net': 0, 'within_tolerance': True})
@@ -400,10 +388,8 @@ def exchange_violations(market: Market, held: np.ndarray) -> list[str]:
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.exchange_ttc import EXAMPLE
-    >>> from kakehashi_match.market import compile_market
-    >>> m = compile_market(Instance.from_dict(EXAMPLE))
+    >>> from kakehashi_match.exchange_ttc import example_market
+    >>> m = example_market()
     >>> exchange_violations(m, np.array([0, 1, 3]))[0]
     "unit 'CA' out of balance: 1 imports, 2 exports (tolerance 0)"
     """

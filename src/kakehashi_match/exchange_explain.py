@@ -2,11 +2,8 @@
 she ranked above the one she obtained and why she did not obtain it, read
 from the trace of :func:`~kakehashi_match.exchange_ttc.two_sided_ttc`.
 
->>> from kakehashi_match import Instance
-
->>> from kakehashi_match.exchange_ttc import EXAMPLE, exchange_spec, two_sided_ttc
->>> from kakehashi_match.market import compile_market
->>> m = compile_market(Instance.from_dict(EXAMPLE))
+>>> from kakehashi_match.exchange_ttc import example_market, exchange_spec, two_sided_ttc
+>>> m = example_market()
 >>> held, trace = two_sided_ttc(m)
 >>> explain(exchange_spec(m), m, held, trace)[0]  # ca1 got her first choice
 []
@@ -67,10 +64,8 @@ def explain(spec: ExchangeSpec, market: Market, held: np.ndarray, trace: dict) -
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.exchange_ttc import EXAMPLE, exchange_spec, two_sided_ttc
-    >>> from kakehashi_match.market import compile_market
-    >>> m = compile_market(Instance.from_dict(EXAMPLE))
+    >>> from kakehashi_match.exchange_ttc import example_market, exchange_spec, two_sided_ttc
+    >>> m = example_market()
     >>> held, trace = two_sided_ttc(m)
     >>> [item["reason"] for item in explain(exchange_spec(m), m, held, trace)[1]]  # ca2: jp2, jp
     ['balance', 'lower_priority']

@@ -47,12 +47,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .market import Market
+from .instance import Instance
+from .market import Market, compile_market
 
 __all__ = [
     "EXAMPLE",
     "EXCHANGE_REASONS",
     "ExchangeSpec",
+    "example_market",
     "exchange_spec",
     "two_sided_ttc",
 ]
@@ -155,9 +157,7 @@ def exchange_spec(market: Market) -> ExchangeSpec:
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.market import compile_market
-    >>> spec = exchange_spec(compile_market(Instance.from_dict(EXAMPLE)))
+    >>> spec = exchange_spec(example_market())
     >>> spec.unit_ids, spec.order, spec.lottery_units
     (('CA', 'JP'), [[0, 1], [2]], ['JP'])
     """
@@ -193,9 +193,7 @@ def two_sided_ttc(market: Market, spec: ExchangeSpec | None = None) -> tuple[np.
 
     Examples
     --------
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.market import compile_market
-    >>> held, _ = two_sided_ttc(compile_market(Instance.from_dict(EXAMPLE)))
+    >>> held, _ = two_sided_ttc(example_market())
     >>> held.tolist()  # ca1 and jp1 swap; ca2 stays home: JP cannot take a second
     [0, -1, 3]
     """
@@ -355,3 +353,15 @@ EXAMPLE = {
         "balance": "groups",
     },
 }
+
+
+def example_market() -> Market:
+    """The compiled market of :data:`EXAMPLE`, the small Canada–Japan exchange
+    the examples of the mode use: ca1 and ca2 (home CA) rank projects in JP,
+    jp1 (home JP) one in CA. O(1) for its size.
+
+    >>> m = example_market()
+    >>> m.instance.student_ids, exchange_spec(m).unit_ids
+    (('ca1', 'ca2', 'jp1'), ('CA', 'JP'))
+    """
+    return compile_market(Instance.from_dict(EXAMPLE))
