@@ -11,7 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-__all__ = ["JsonDocument", "check_top_level", "load_json", "meta_copy"]
+import numpy as np
+
+from .arrays import readonly
+
+__all__ = ["JsonDocument", "check_top_level", "document_fields", "load_json", "meta_copy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +49,14 @@ class JsonDocument:
     def from_json(cls, text: str | bytes) -> Self:
         """Parse a JSON document; malformed JSON raises ``ValueError``."""
         return cls.from_dict(load_json(text, "instance"))
+
+    @classmethod
+    def from_any(cls, document: Self | Mapping[str, Any] | str | bytes) -> Self:
+        """The document given as JSON text (:meth:`from_json`), plain data or
+        an instance of the class (:meth:`from_dict`, which returns it as it is)."""
+        if isinstance(document, str | bytes):
+            return cls.from_json(document)
+        return cls.from_dict(document)
 
 
 def load_json(text: str | bytes, what: str) -> Any:
@@ -96,3 +108,18 @@ def meta_copy(data: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(meta, Mapping):
         raise ValueError("meta: expected an object")
     return json.loads(json.dumps(meta))
+
+
+def document_fields(
+    data: Mapping[str, Any], arrays: Mapping[str, np.ndarray], **fields: Any
+) -> dict[str, Any]:
+    """The keyword arguments of a validated :class:`JsonDocument`: *fields*
+    as given, *arrays* made read-only, and the ``meta`` of the input document
+    *data* copied (:func:`meta_copy`). O(size of meta).
+
+    >>> kw = document_fields({"meta": {"run": 1}}, {"k": np.array([2])}, ids=("p",))
+    >>> kw["ids"], kw["k"].flags.writeable, kw["meta"]
+    (('p',), False, {'run': 1})
+    """
+    meta = meta_copy(data)
+    return {**fields, **{name: readonly(a) for name, a in arrays.items()}, "meta": meta}

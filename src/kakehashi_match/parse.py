@@ -1,7 +1,10 @@
 """Parsing and linear-time validation of the JSON instance format (see
 ``docs/match/format.md``) into the fields of an :class:`Instance`.
 
-Parsing is O(total length of all lists) plus a sort of the id sets.
+Parsing is O(total length of all lists) plus a sort of the id sets. The
+small checks it is built from are in :mod:`~kakehashi_match.parse_fields`,
+the ``groups`` and ``exchange`` sections in
+:mod:`~kakehashi_match.parse_groups`.
 """
 
 from __future__ import annotations
@@ -12,13 +15,22 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import all_str, argsort_int, readonly, row_owner
-from .document import check_top_level, meta_copy
+from .arrays import all_str, readonly, row_owner
+from .document import check_top_level, document_fields
+from .parse_fields import (
+    UNLIMITED,
+    capacity,
+    check_duplicates,
+    checked_node,
+    id_index,
+    object_field,
+    sorted_ids,
+    unknown_pairs,
+)
+from .parse_groups import BALANCES, exchange_fields, group_fields
 from .ranking import Ranking
 
-__all__ = ["BALANCES", "UNLIMITED", "instance_fields"]
-
-UNLIMITED = -1  # capacity meaning "no cap" in the arrays
+__all__ = ["BALANCES", "UNLIMITED", "instance_fields", "lookup"]
 
 # look ids up by hash when there are at least this many names and ids
 _HASHED_LOOKUP = (100_000, 8192)
@@ -35,41 +47,60 @@ _TOP_KEYS = {
 _PROJECT_KEYS = {"capacity", "supervisor", "ranking", "meta"}
 _SUPERVISOR_KEYS = {"capacity", "ranking", "organisation", "meta"}
 _ORG_KEYS = {"capacity", "order", "meta"}
-_GROUP_KEYS = {"organisations", "capacity", "targets", "order", "meta"}
-_EXCHANGE_KEYS = {"homes", "priorities", "balance", "tolerance"}
-BALANCES = ("organisations", "groups")
 
 
 def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate and index an instance given as plain data (never mutated);
-    return the keyword arguments of :class:`Instance`.
+    """Validate and index an instance given as plain data.
 
-    Raises ``ValueError`` naming the offending ids on: unknown keys or ids,
-    a project ranked twice, negative or non-integer capacities, a ranking
-    naming an unknown student, a student twice in one ranking (two tie
-    groups), a project with neither supervisor nor ranking.
+    Parameters
+    ----------
+    data : mapping
+        The instance in the JSON format of ``docs/match/format.md`` (never
+        mutated).
 
-    Complexity: O(N + E log E) for N agents and E rank-list entries.
+    Returns
+    -------
+    dict
+        The keyword arguments of :class:`~kakehashi_match.instance.Instance`:
+        ids sorted, rank lists as read-only compressed rows, capacities
+        (:data:`UNLIMITED` when none), rankings, groups and exchange.
 
+    Raises
+    ------
+    ValueError
+        Naming the offending ids on: unknown keys or ids, a project ranked
+        twice, negative or non-integer capacities, a ranking naming an
+        unknown student, a student twice in one ranking (two tie groups), a
+        project with neither supervisor nor ranking.
+
+    Notes
+    -----
+    O(N + E log E) for N agents and E rank-list entries. The instance is a
+    student-project allocation problem with supervisors (Abraham, Irving &
+    Manlove 2007, doi:10.1016/j.jda.2006.03.006) extended with organisations,
+    groups and exchange.
+
+    Examples
+    --------
     >>> sorted(instance_fields({"students": {"a": ["p"]},
     ...                         "projects": {"p": {"capacity": 1, "ranking": ["a"]}}}))[:3]
     ['edge_proj', 'exchange', 'group_ids']
     """
     check_top_level(data, _TOP_KEYS)
-    students = _obj(data, "students", required=True)
-    projects = _obj(data, "projects", required=True)
-    supervisors = _obj(data, "supervisors")
-    organisations = _obj(data, "organisations")
-    groups_in = _obj(data, "groups")
+    students = object_field(data, "students", required=True)
+    projects = object_field(data, "projects", required=True)
+    supervisors = object_field(data, "supervisors")
+    organisations = object_field(data, "organisations")
+    groups_in = object_field(data, "groups")
 
-    student_ids = _ids(students, "students")
-    project_ids = _ids(projects, "projects")
-    supervisor_ids = _ids(supervisors, "supervisors")
-    org_ids = _ids(organisations, "organisations")
-    s_index = _index(student_ids)
-    p_index = _index(project_ids)
-    l_index = _index(supervisor_ids)
-    o_index = _index(org_ids)
+    student_ids = sorted_ids(students, "students")
+    project_ids = sorted_ids(projects, "projects")
+    supervisor_ids = sorted_ids(supervisors, "supervisors")
+    org_ids = sorted_ids(organisations, "organisations")
+    s_index = id_index(student_ids)
+    p_index = id_index(project_ids)
+    l_index = id_index(supervisor_ids)
+    o_index = id_index(org_ids)
 
     stu_ptr, edge_proj = _student_lists(students, student_ids, project_ids, p_index)
 
@@ -77,8 +108,8 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     org_cap = np.empty(len(org_ids), dtype=np.int64)
     org_order_in = []
     for i, oid in enumerate(org_ids):
-        node = _node(organisations[oid], f"organisations[{oid!r}]", _ORG_KEYS)
-        org_cap[i] = _cap(node, f"organisations[{oid!r}]", required=False)
+        node = checked_node(organisations[oid], f"organisations[{oid!r}]", _ORG_KEYS)
+        org_cap[i] = capacity(node, f"organisations[{oid!r}]", required=False)
         order = node.get("order")
         if order is not None and (not isinstance(order, list) or not all_str(order)):
             raise ValueError(f"organisations[{oid!r}].order: expected a list of supervisor ids")
@@ -96,9 +127,10 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         sup_rank_lists, supervisor_ids, "supervisors", s_index, student_ids
     )
     sup_turn, org_order = _turns(org_order_in, org_ids, sup_org, supervisor_ids, l_index)
-    group_ids, groups = _groups(groups_in, o_index)
-    exchange = _exchange(data.get("exchange"), s_index, student_ids, o_index, group_ids, groups)
-    meta = meta_copy(data)
+    group_ids, groups = group_fields(groups_in, o_index)
+    exchange = exchange_fields(
+        data.get("exchange"), s_index, student_ids, o_index, group_ids, groups
+    )
     arrays = {
         "stu_ptr": stu_ptr,
         "edge_proj": edge_proj,
@@ -109,24 +141,20 @@ def instance_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "supervisor_turn": sup_turn,
         "org_capacity": org_cap,
     }
-    return {
-        "student_ids": student_ids,
-        "project_ids": project_ids,
-        "supervisor_ids": supervisor_ids,
-        "organisation_ids": org_ids,
-        **{name: readonly(a) for name, a in arrays.items()},
-        "project_ranking": project_ranking,
-        "supervisor_ranking": supervisor_ranking,
-        "org_order": org_order,
-        "groups": groups,
-        "group_ids": group_ids,
-        "exchange": exchange,
-        "meta": meta,
-    }
-
-
-def _index(ids: tuple[str, ...]) -> dict[str, int]:
-    return dict(zip(ids, range(len(ids)), strict=True))
+    return document_fields(
+        data,
+        arrays,
+        student_ids=student_ids,
+        project_ids=project_ids,
+        supervisor_ids=supervisor_ids,
+        organisation_ids=org_ids,
+        project_ranking=project_ranking,
+        supervisor_ranking=supervisor_ranking,
+        org_order=org_order,
+        groups=groups,
+        group_ids=group_ids,
+        exchange=exchange,
+    )
 
 
 def _student_lists(students, student_ids, project_ids, p_index):
@@ -144,23 +172,17 @@ def _student_lists(students, student_ids, project_ids, p_index):
     stu_ptr = np.zeros(len(lists) + 1, dtype=np.int64)
     np.cumsum(lengths, out=stu_ptr[1:])
     edge_proj = lookup(flat, project_ids, p_index)
-    pairs = _unknown_pairs(stu_ptr, edge_proj, student_ids, flat)
+    pairs = unknown_pairs(stu_ptr, edge_proj, student_ids, flat)
     if pairs:
         raise ValueError(
             "students: unknown project ids "
             + ", ".join(f"{p!r} (ranked by {s!r})" for s, p in pairs[:10])
             + (" …" if len(pairs) > 10 else "")
         )
-    _check_dupes(stu_ptr, edge_proj, student_ids, project_ids, "students", "project", order=False)
+    check_duplicates(
+        stu_ptr, edge_proj, student_ids, project_ids, "students", "project", order=False
+    )
     return stu_ptr, edge_proj
-
-
-def _unknown_pairs(ptr, found, owner_ids, names) -> list[tuple[str, str]]:
-    """(owner id, name) of every entry of compressed rows *ptr* whose lookup
-    failed (``found`` is -1), sorted."""
-    bad = np.flatnonzero(found < 0)
-    owners = np.searchsorted(ptr, bad, side="right") - 1
-    return sorted({(owner_ids[o], names[b]) for o, b in zip(owners, bad, strict=True)})
 
 
 def _hosts(table, ids, kind, keys, parent_key, parent_index):
@@ -171,8 +193,8 @@ def _hosts(table, ids, kind, keys, parent_key, parent_index):
     project = kind == "projects"
     for i, x in enumerate(ids):
         where = f"{kind}[{x!r}]"
-        node = _node(table[x], where, keys)
-        cap[i] = _cap(node, where, required=project)
+        node = checked_node(table[x], where, keys)
+        cap[i] = capacity(node, where, required=project)
         up = node.get(parent_key)
         if up is not None:
             if up not in parent_index:
@@ -185,76 +207,25 @@ def _hosts(table, ids, kind, keys, parent_key, parent_index):
     return cap, parent, rankings
 
 
-def _obj(data: Mapping, key: str, required: bool = False) -> Mapping:
-    v = data.get(key)
-    if v is None:
-        if required:
-            raise ValueError(f"instance: missing required key {key!r}")
-        return {}
-    if not isinstance(v, Mapping):
-        raise ValueError(f"{key}: expected an object mapping ids to entries")
-    return v
-
-
-def _ids(obj: Mapping, where: str) -> tuple[str, ...]:
-    ids = list(obj)
-    if not all_str(ids) or "" in obj:  # common case checked in C
-        for k in ids:
-            if not isinstance(k, str) or not k:
-                raise ValueError(f"{where}: ids must be non-empty strings, got {k!r}")
-    return tuple(sorted(ids))
-
-
-def _node(node: Any, where: str, allowed: set[str]) -> Mapping:
-    if not isinstance(node, Mapping):
-        raise ValueError(f"{where}: expected an object")
-    if not node.keys() <= allowed:
-        raise ValueError(f"{where}: unknown keys {sorted(set(node) - allowed)}")
-    return node
-
-
-def _cap(node: Mapping, where: str, required: bool) -> int:
-    if "capacity" not in node or node["capacity"] is None:
-        if required:
-            raise ValueError(f"{where}.capacity: missing")
-        return UNLIMITED
-    c = node["capacity"]
-    if isinstance(c, bool) or not isinstance(c, int):
-        raise ValueError(f"{where}.capacity: expected a non-negative integer, got {c!r}")
-    if c < 0:
-        raise ValueError(f"{where}.capacity: negative capacity {c}")
-    return c
-
-
-def _check_dupes(ptr, items, owner_ids, item_ids, where, what, base=None, order=True):
-    """Raise if an owner lists the same item twice (O(E log E)). Returns the
-    sorted codes ``owner * base + item`` and, when *order*, their order
-    (reused to look entries up by owner and item); without it the codes are
-    only sorted, which is several times cheaper than the argsort."""
-    if len(items) == 0:
-        return None
-    owner = row_owner(ptr)
-    b = int(items.max()) + 1 if base is None else base
-    code = owner * b + items
-    if order:
-        idx = argsort_int(code)
-        sc = code[idx]
-    else:
-        idx, sc = None, np.sort(code)
-    dup = np.flatnonzero(sc[1:] == sc[:-1])
-    if len(dup):
-        pairs = sorted({(owner_ids[c // b], item_ids[c % b]) for c in sc[dup[:20]].tolist()})
-        raise ValueError(
-            f"{where}: {what} listed twice: "
-            + ", ".join(f"{o!r} lists {i!r} twice" for o, i in pairs[:10])
-        )
-    return sc, idx
-
-
 def lookup(names: list, ids: tuple[str, ...], index: dict[str, int]) -> np.ndarray:
-    """Index of each of *names* in the sorted *ids* (``index`` maps id to
-    index), -1 when absent.
+    """Index of each of *names* in the sorted *ids*, -1 when absent.
 
+    Parameters
+    ----------
+    names : list of str
+        The names to look up.
+    ids : tuple of str
+        The known ids, sorted.
+    index : dict of str to int
+        Each id's position in *ids*.
+
+    Returns
+    -------
+    ndarray of int32
+        One index per name.
+
+    Notes
+    -----
     Many lookups into a large dict are slow (every probe is a cache miss),
     so for large inputs the names are matched by their hash (sorted and
     searched in NumPy) and each match is confirmed by comparing the strings
@@ -262,6 +233,8 @@ def lookup(names: list, ids: tuple[str, ...], index: dict[str, int]) -> np.ndarr
     shared by two ids) are looked up in the dict. Exact either way.
     O(n log n) for n names.
 
+    Examples
+    --------
     >>> lookup(["b", "x"], ("a", "b"), {"a": 0, "b": 1}).tolist()
     [1, -1]
     """
@@ -333,7 +306,7 @@ def _rankings(lists, owner_ids, where, s_index, student_ids) -> Ranking:
                 tied.append((i, tiers))
         ptr[i + 1] = len(students)
     stu = lookup(students, student_ids, s_index)
-    pairs = _unknown_pairs(ptr, stu, owner_ids, students)
+    pairs = unknown_pairs(ptr, stu, owner_ids, students)
     if pairs:
         raise ValueError(
             f"{where}: ranking names unknown student ids "
@@ -347,7 +320,7 @@ def _rankings(lists, owner_ids, where, s_index, student_ids) -> Ranking:
     codes = None
     if len(stu):
         try:
-            codes = _check_dupes(
+            codes = check_duplicates(
                 ptr,
                 stu,
                 owner_ids,
@@ -397,153 +370,3 @@ def _turns(orders, org_ids, sup_org, supervisor_ids, l_index):
             turn[li] = nxt[o] + 1
             nxt[o] += 1
     return turn - 1, tuple(out)
-
-
-def _groups(groups_in: Mapping, o_index) -> tuple[tuple[str, ...], tuple[dict, ...]]:
-    """Distributional caps: disjoint sets of organisations with a capacity,
-    optional per-organisation targets (places reserved for that organisation
-    that revert to the group's general places when unfilled) and an optional
-    round-robin order."""
-    gids = _ids(groups_in, "groups")
-    out = []
-    owner: dict[str, str] = {}
-    for gid in gids:
-        where = f"groups[{gid!r}]"
-        node = _node(groups_in[gid], where, _GROUP_KEYS)
-        orgs = node.get("organisations")
-        if not isinstance(orgs, list) or not all(isinstance(o, str) for o in orgs):
-            raise ValueError(f"{where}.organisations: expected a list of organisation ids")
-        unknown = sorted({o for o in orgs if o not in o_index})
-        if unknown:
-            raise ValueError(f"{where}.organisations: unknown organisation ids {unknown[:10]}")
-        if len(set(orgs)) != len(orgs):
-            raise ValueError(f"{where}.organisations: an organisation is listed twice")
-        for o in orgs:
-            if o in owner:
-                raise ValueError(
-                    f"{where}.organisations: {o!r} is already in group {owner[o]!r} "
-                    "(groups must be disjoint)"
-                )
-            owner[o] = gid
-        cap = _cap(node, where, required=True)
-        targets = node.get("targets", {})
-        if not isinstance(targets, Mapping):
-            raise ValueError(f"{where}.targets: expected an object organisation id -> places")
-        for o, t in targets.items():
-            if o not in orgs:
-                raise ValueError(f"{where}.targets: {o!r} is not in this group")
-            if isinstance(t, bool) or not isinstance(t, int) or t < 0:
-                raise ValueError(f"{where}.targets[{o!r}]: expected a non-negative integer")
-        if sum(targets.values()) > cap:
-            raise ValueError(f"{where}.targets: targets sum to more than the capacity {cap}")
-        order = node.get("order")
-        if order is not None:
-            if not isinstance(order, list) or sorted(order) != sorted(orgs):
-                raise ValueError(f"{where}.order: must list each of the group's organisations once")
-        else:
-            order = sorted(orgs)
-        out.append(
-            {
-                "organisations": tuple(sorted(orgs)),
-                "capacity": cap,
-                "targets": {o: int(t) for o, t in sorted(targets.items())},
-                "order": tuple(order),
-                "org_index": np.asarray([o_index[o] for o in order], dtype=np.int64),
-                "order_given": node.get("order") is not None,
-            }
-        )
-    return gids, tuple(out)
-
-
-def _exchange(node, s_index, student_ids, o_index, group_ids, groups) -> dict[str, Any] | None:
-    """The optional ``exchange`` key (balanced exchange, mode ``exchange``):
-    every student's home organisation, the balance unit (``"organisations"``
-    or ``"groups"``), the tolerance and each unit's priority order of its own
-    students. Returns None when absent; otherwise ``balance``, ``tolerance``,
-    ``homes`` (home organisation index per student), ``unit_ids`` and
-    ``home_unit`` (unit index per student, -1 when the home organisation is
-    in no group), and ``priorities`` (unit index -> student indices)."""
-    if node is None:
-        return None
-    where = "exchange"
-    node = _node(node, where, _EXCHANGE_KEYS)
-    balance = node.get("balance")
-    if balance not in BALANCES:
-        raise ValueError(
-            f"{where}.balance: expected one of {', '.join(map(repr, BALANCES))}, got {balance!r}"
-        )
-    tol = node.get("tolerance", 0)
-    if isinstance(tol, bool) or not isinstance(tol, int) or tol < 0:
-        raise ValueError(f"{where}.tolerance: expected a non-negative integer, got {tol!r}")
-    homes_in = node.get("homes")
-    if not isinstance(homes_in, Mapping):
-        raise ValueError(f"{where}.homes: expected an object student id -> organisation id")
-    unknown = sorted(str(s) for s in homes_in if s not in s_index)
-    if unknown:
-        raise ValueError(f"{where}.homes: unknown student ids {unknown[:10]}")
-    bad = sorted(s for s, o in homes_in.items() if not isinstance(o, str) or o not in o_index)
-    if bad:
-        raise ValueError(
-            f"{where}.homes: unknown organisation ids for students "
-            + ", ".join(f"{s!r} ({homes_in[s]!r})" for s in bad[:10])
-        )
-    missing = [s for s in student_ids if s not in homes_in]
-    if missing:
-        raise ValueError(f"{where}.homes: no home organisation for students {missing[:10]}")
-    homes = np.fromiter(
-        (o_index[homes_in[s]] for s in student_ids), dtype=np.int64, count=len(student_ids)
-    )
-    if balance == "organisations":
-        unit_ids = tuple(sorted(o_index, key=o_index.__getitem__))
-        org_unit = np.arange(len(unit_ids), dtype=np.int64)
-    else:
-        unit_ids = group_ids
-        org_unit = np.full(len(o_index), -1, dtype=np.int64)
-        for g, grp in enumerate(groups):
-            org_unit[[o_index[o] for o in grp["organisations"]]] = g
-        stray = [s for s, o in zip(student_ids, homes.tolist(), strict=True) if org_unit[o] < 0]
-        if stray:
-            raise ValueError(
-                f"{where}.homes: with balance 'groups' every home organisation must be in a "
-                f"group; not so for students {stray[:10]}"
-            )
-    home_unit = org_unit[homes] if len(homes) else np.zeros(0, dtype=np.int64)
-    u_index = {u: i for i, u in enumerate(unit_ids)}
-    pri_in = node.get("priorities", {})
-    if not isinstance(pri_in, Mapping):
-        raise ValueError(f"{where}.priorities: expected an object unit id -> student ids")
-    priorities: dict[int, tuple[int, ...]] = {}
-    seen: set[str] = set()
-    for uid in sorted(pri_in):
-        w = f"{where}.priorities[{uid!r}]"
-        if uid not in u_index:
-            kind = "organisation" if balance == "organisations" else "group"
-            raise ValueError(f"{w}: unknown {kind} id (balance is {balance!r})")
-        lst = pri_in[uid]
-        if not isinstance(lst, list) or not all_str(lst):
-            raise ValueError(f"{w}: expected a list of student ids")
-        unknown = sorted({s for s in lst if s not in s_index})
-        if unknown:
-            raise ValueError(f"{w}: unknown student ids {unknown[:10]}")
-        dup = {s for s in lst if s in seen}
-        if len(set(lst)) != len(lst):
-            once: set[str] = set()
-            dup |= {s for s in lst if s in once or once.add(s)}
-        twice = sorted(dup)
-        if twice:
-            raise ValueError(f"{w}: students listed twice {twice[:10]}")
-        seen.update(lst)
-        u = u_index[uid]
-        foreign = [s for s in lst if home_unit[s_index[s]] != u]
-        if foreign:
-            raise ValueError(f"{w}: students whose home is not this unit {foreign[:10]}")
-        priorities[u] = tuple(s_index[s] for s in lst)
-    return {
-        "balance": balance,
-        "tolerance": int(tol),
-        "homes": readonly(homes),
-        "unit_ids": unit_ids,
-        "home_unit": readonly(home_unit.astype(np.int64)),
-        "org_unit": readonly(org_unit),
-        "priorities": priorities,
-    }

@@ -161,10 +161,8 @@ def two_sided_ttc_reference(market: Market) -> np.ndarray:
     unit owing most; every cycle is executed at once. Returns the edge each
     student holds (-1 unplaced). O(rounds · (E + U)).
 
-    >>> from kakehashi_match import Instance
-    >>> from kakehashi_match.exchange import EXAMPLE
-    >>> from kakehashi_match.market import compile_market
-    >>> two_sided_ttc_reference(compile_market(Instance.from_dict(EXAMPLE))).tolist()
+    >>> from kakehashi_match.exchange import example_market
+    >>> two_sided_ttc_reference(example_market()).tolist()
     [0, -1, 3]
     """
     # The exchange module is only needed by this mechanism.

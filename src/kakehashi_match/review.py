@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .arrays import all_str, argsort_int, readonly, row_owner
-from .document import JsonDocument, check_top_level, meta_copy
+from .document import JsonDocument, check_top_level, document_fields
 
 __all__ = ["ReviewInstance"]
 
@@ -179,7 +179,6 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
         ptr = np.zeros_like(ptr)
         np.cumsum(n_eligible - conflict_eligible, out=ptr[1:])
         col, aff = col[keep], aff[keep]
-    meta = meta_copy(data)
     arrays = {
         "k": k,
         "min_load": min_load,
@@ -191,12 +190,7 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "conflict_pairs": pairs,
         "conflict_eligible": conflict_eligible,
     }
-    return {
-        "proposal_ids": p_ids,
-        "reviewer_ids": r_ids,
-        **{name: readonly(a) for name, a in arrays.items()},
-        "meta": meta,
-    }
+    return document_fields(data, arrays, proposal_ids=p_ids, reviewer_ids=r_ids)
 
 
 def _entries(v: Any, key: str, allowed: set[str]) -> list[Mapping]:

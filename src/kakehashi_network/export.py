@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 
 from .history import SECTORS, History
-from .measures import _ties
+from .measures import tie_rows
 
 
 def tie_graph(h: History) -> nx.Graph:
@@ -25,7 +25,7 @@ def tie_graph(h: History) -> nx.Graph:
             country=h.org_country[i],
             region=h.org_region[i],
         )
-    ties = _ties(h)
+    ties = tie_rows(h)
     kinds: dict[tuple[int, int], set[str]] = {}
     rows = zip(h.pair_a.tolist(), h.pair_b.tolist(), h.pair_activity.tolist(), strict=True)
     for a, b, act in rows:

@@ -213,7 +213,16 @@ class NumpyIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def _mask(self, mask: np.ndarray | None, where: Where | None) -> np.ndarray | None:
+    def row_mask(self, mask: np.ndarray | None, where: Where | None) -> np.ndarray | None:
+        """The rows a search may return: *mask* (a boolean array, one per row) and
+        *where* (a filter on the metadata, see :func:`filter_mask`) combined; None
+        when neither is given. ``ValueError`` on a mask of the wrong shape, or a
+        *where* on an index without metadata. O(n).
+
+        >>> idx = NumpyIndex([1, 2], np.eye(2), metadata=[{"lang": "en"}, {"lang": "ja"}])
+        >>> idx.row_mask(np.array([True, True]), {"lang": "ja"}).tolist()
+        [False, True]
+        """
         out = None
         if mask is not None:
             m = np.asarray(mask)
@@ -229,10 +238,16 @@ class NumpyIndex:
 
     def scores(self, queries: np.ndarray) -> np.ndarray:
         """Full ``(n_queries, n)`` cosine score matrix (no filtering)."""
-        q = self._check_queries(queries)
+        q = self.check_queries(queries)
         return q @ self.vectors.T
 
-    def _check_queries(self, queries: np.ndarray) -> np.ndarray:
+    def check_queries(self, queries: np.ndarray) -> np.ndarray:
+        """*queries* as a float32 ``(m, dim)`` array (one vector becomes one row);
+        ``ValueError`` on another shape. O(m * dim).
+
+        >>> NumpyIndex([1], np.eye(2)[:1]).check_queries([1.0, 0.0]).shape
+        (1, 2)
+        """
         q = np.asarray(queries, dtype=np.float32)
         if q.ndim == 1:
             q = q[None, :]
@@ -253,8 +268,8 @@ class NumpyIndex:
         Ties are broken by insertion order, so results are deterministic.
         """
         check_k(k)
-        q = self._check_queries(queries)
-        m = self._mask(mask, where)
+        q = self.check_queries(queries)
+        m = self.row_mask(mask, where)
         out: list[list[Hit]] = []
         for qv in q:
             top, s = self.top(qv, k, mask=m)

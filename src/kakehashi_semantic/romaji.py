@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-__all__ = ["JSCRIPT", "RomajiMatcher", "latin_key"]
+__all__ = ["JSCRIPT", "RomajiMatcher", "kakasi", "latin_key"]
 
 #: Kana or kanji: a text in Japanese script.
 JSCRIPT = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3005]")
@@ -31,7 +31,14 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 
 
 @functools.cache
-def _kakasi():
+def kakasi():
+    """pykakasi's converter, built once, on first use (loading its dictionaries
+    takes ~0.3 s, and only Japanese text needs it). Its ``convert(text)`` gives
+    the parts of *text* with their ``hepburn`` reading. O(1) after the first call.
+
+    >>> "".join(p["hepburn"] for p in kakasi().convert("東京"))
+    'toukyou'
+    """
     import pykakasi  # lazily: loading its dictionaries takes ~0.3 s, only for Japanese
 
     return pykakasi.kakasi()
@@ -54,7 +61,7 @@ def latin_key(text: str) -> str:
     'roboto'
     """
     if _KANA_KANJI.search(text):
-        parts = [p["hepburn"] or p["orig"] for p in _kakasi().convert(text)]
+        parts = [p["hepburn"] or p["orig"] for p in kakasi().convert(text)]
         text = " ".join(parts)
     t = _fold(text)
     t = t.replace("ou", "o").replace("uu", "u")

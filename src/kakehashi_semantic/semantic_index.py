@@ -335,7 +335,7 @@ class SemanticIndex:
         query, so the fused top k lies among the semantic top k and those items: their
         calibrated semantic scores are computed directly and the union re-ranked.
         """
-        m = self.index._mask(mask, where)
+        m = self.index.row_mask(mask, where)
         jscript = self._jscript()
         rom = self.romaji.sparse_scores(texts, ROMAJI_MIN_COSINE)
         codes = self.group_codes
@@ -417,10 +417,10 @@ class SemanticIndex:
     ) -> list[list[Hit]]:
         """Like :meth:`search` for already corrected query vectors."""
         check_k(k)
-        q = self.index._check_queries(query_vectors)
+        q = self.index.check_queries(query_vectors)
         if exclude is not None and len(exclude) != len(q):
             raise ValueError(f"exclude has {len(exclude)} items but there are {len(q)} queries")
-        m = self.index._mask(mask, where)
+        m = self.index.row_mask(mask, where)
         codes = self.group_codes
         groups = sorted(self.lang_stats)
         calibrate = calibrate and bool(groups)

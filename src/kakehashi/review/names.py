@@ -26,12 +26,10 @@ True
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from functools import lru_cache
 
-_lock = threading.Lock()
-_kakasi = None
+from kakehashi_semantic.romaji import kakasi
 
 # Kunrei-shiki and Nihon-shiki spellings to Hepburn (Hepburn itself never writes these
 # sequences, except "hu" inside "shu" and "chu", which the look-behind keeps).
@@ -49,26 +47,13 @@ _KUNREI = (
 )
 
 
-def _converter():
-    """pykakasi's converter, built once (it loads its dictionaries)."""
-    global _kakasi
-    with _lock:
-        if _kakasi is None:
-            # Loaded on first use: reading its dictionaries takes a moment, and only
-            # conflict detection needs it.
-            import pykakasi
-
-            _kakasi = pykakasi.kakasi()
-        return _kakasi
-
-
 @lru_cache(maxsize=4096)
 def romanise(text: str) -> str:
     """Hepburn romaji of a kanji or kana text (Latin text is returned as it is)."""
     text = (text or "").strip()
     if not text or text.isascii():
         return text
-    return "".join(part["hepburn"] for part in _converter().convert(text))
+    return "".join(part["hepburn"] for part in kakasi().convert(text))
 
 
 def fold(text: str) -> str:
