@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.applications.models import Application
@@ -27,13 +27,13 @@ from kakehashi.applications.services import (
     rank_list_set,
 )
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, Pagination, person_page, text
+from kakehashi.core.api import ERRORS, ApiRouter, Pagination, person_page, text
 from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
 from kakehashi.projects.selectors import project_get_visible
 
-router = Router()
+router = ApiRouter()
 
 
 class ApplicantOut(Schema):
@@ -273,29 +273,27 @@ def _rank_list_of(request: HttpRequest, call_id: int, person_id: int, **_kwargs)
     )
 
 
-@router.get(
+@router.list_get(
     "/calls/{int:call_id}/rank-list/versions",
-    response={200: list[RankListVersionOut], **ERRORS},
+    RankListVersionOut,
     summary="Every saved version of your rank list for a call, newest first (candidates)",
 )
 @api_permission(
     "applications.view_rank_list_versions", obj=_own_rank_list, message=ONLY_CANDIDATES_RANK
 )
-@paginate(Pagination)
 def rank_list_versions_own(request: HttpRequest, call_id: int):
     ref = request.permission_object
     return rank_list_versions(candidate=ref.candidate, call=ref.call)
 
 
-@router.get(
+@router.list_get(
     "/calls/{int:call_id}/rank-lists/{int:person_id}/versions",
-    response={200: list[RankListVersionOut], **ERRORS},
+    RankListVersionOut,
     summary="Every saved version of one candidate's rank list, newest first (officers, "
     "and the candidate)",
     description="Anyone else gets a 404.",
 )
 @api_permission("applications.view_rank_list_versions", obj=_rank_list_of)
-@paginate(Pagination)
 def rank_list_versions_of(request: HttpRequest, call_id: int, person_id: int):
     ref = request.permission_object
     return rank_list_versions(candidate=ref.candidate, call=ref.call)

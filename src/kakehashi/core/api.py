@@ -39,7 +39,7 @@ from ninja import Field, Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBasicAuth, HttpBearer
@@ -598,6 +598,20 @@ class ApiRouter(Router):
         return get(
             path, response={200: None, **ERRORS}, summary=summary, openapi_extra=EXPORT_RESPONSE
         )
+
+    def list_get(self, path: str, item: type[Schema], *, public: bool = False, **kwargs: Any):
+        """A GET answering one page of a list of `item`s (:class:`Pagination`): the
+        endpoint returns the whole list (a queryset or a list) and the page is cut from it.
+        Its ``@api_permission`` goes under this decorator and is checked before the page is
+        read. Lists kept whole in the cache (:func:`kept_page`, :func:`person_page`) declare
+        ``@paginate(Pagination)`` themselves, under the cache."""
+        get = self.public_get if public else self.get
+        route = get(path, response={200: list[item], **ERRORS}, **kwargs)
+
+        def decorator(view):
+            return route(paginate(Pagination)(view))
+
+        return decorator
 
     def import_post(self, path: str, *, summary: str):
         """A POST taking a file to import (:func:`import_answer`)."""

@@ -7,10 +7,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Schema, Status
 
-from kakehashi.core.api import ERRORS, FILE_FIELD, Pagination, multipart_body
+from kakehashi.core.api import ERRORS, FILE_FIELD, ApiRouter, multipart_body
 from kakehashi.core.permissions import api_permission
 from kakehashi.documents.enums import MailLanguage
 from kakehashi.documents.models import Document, Referee
@@ -28,7 +27,7 @@ from kakehashi.documents.services import (
 )
 from kakehashi.documents.views import pdf_response
 
-router = Router()
+router = ApiRouter()
 
 
 class DocumentOut(Schema):
@@ -92,9 +91,8 @@ def _visible_letter(request: HttpRequest, referee_id: int, **_kwargs) -> Referee
 ONLY_CANDIDATES = _("Only candidates have documents and referees.")
 
 
-@router.get("/me/documents", response={200: list[DocumentOut], **ERRORS}, summary="Your documents")
+@router.list_get("/me/documents", DocumentOut, summary="Your documents")
 @api_permission("documents.view_own_documents", message=ONLY_CANDIDATES)
-@paginate(Pagination)
 def my_document_list(request: HttpRequest):
     return document_list_for_owner(owner=request.user)
 
@@ -125,13 +123,8 @@ def my_document_delete(request: HttpRequest, document_id: int):
     return Status(204, None)
 
 
-@router.get(
-    "/me/referees",
-    response={200: list[RefereeOut], **ERRORS},
-    summary="Your referees and their letters' status",
-)
+@router.list_get("/me/referees", RefereeOut, summary="Your referees and their letters' status")
 @api_permission("documents.view_own_documents", message=ONLY_CANDIDATES)
-@paginate(Pagination)
 def my_referee_list(request: HttpRequest):
     return referee_list_for_candidate(candidate=request.user)
 

@@ -16,12 +16,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
-from ninja.pagination import paginate
 
 from kakehashi.core.api import (
     ERRORS,
     ApiRouter,
-    Pagination,
     file_responses,
     import_answer,
     patch_schema,
@@ -267,13 +265,8 @@ def _rule_values(payload: dict) -> dict:
     return values
 
 
-@router.get(
-    "/funding/rules",
-    response={200: list[RuleOut], **ERRORS},
-    summary="Funding rules, per program (officers)",
-)
+@router.list_get("/funding/rules", RuleOut, summary="Funding rules, per program (officers)")
 @api_permission("funding.view_fundingrule", message=ONLY_OFFICERS)
-@paginate(Pagination)
 def rule_list(request: HttpRequest, program: str = ""):
     rules = selectors.rule_list()
     return rules.filter(program__slug=program) if program else rules
@@ -314,13 +307,12 @@ def _internship(request: HttpRequest, internship_id: int, **_kwargs) -> Internsh
     return Internship.objects.select_related("intern", "program", "partner").get(pk=internship_id)
 
 
-@router.get(
+@router.list_get(
     "/funding/internships/{int:internship_id}/ledger",
-    response={200: list[EntryOut], **ERRORS},
+    EntryOut,
     summary="An internship's ledger entries, each with lines balancing per currency",
 )
 @api_permission("funding.view_ledger", obj=_internship)
-@paginate(Pagination)
 def ledger(request: HttpRequest, internship_id: int):
     return [_entry_out(e) for e in selectors.entry_list(internship=request.permission_object)]
 
@@ -352,16 +344,15 @@ def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn):
 # ---------------------------------------------------------------- invoices and payments
 
 
-@router.get(
+@router.list_get(
     "/funding/invoices",
-    response={200: list[InvoiceOut], **ERRORS},
+    InvoiceOut,
     summary="Invoices: all (officers) or those to your organisation (its admins)",
 )
 @api_permission(
     "funding.view_invoice_list",
     message=gettext_lazy("Only officers and organisation admins see invoices."),
 )
-@paginate(Pagination)
 def invoice_list(request: HttpRequest):
     return [
         _invoice_out(i)
@@ -397,15 +388,14 @@ def invoice_pdf(request: HttpRequest, invoice_id: int):
     return exports.invoice_pdf_response(request.permission_object)
 
 
-@router.get(
+@router.list_get(
     "/funding/payments",
-    response={200: list[PaymentOut], **ERRORS},
+    PaymentOut,
     summary="Payments to interns: all (officers) or your own (interns)",
 )
 @api_permission(
     "funding.view_payment_list", message=gettext_lazy("Only officers and interns see payments.")
 )
-@paginate(Pagination)
 def payment_list(request: HttpRequest, internship: int | None = None):
     payments = selectors.payment_list_visible(user=request.user)
     if internship is not None:
@@ -469,13 +459,10 @@ def budget_export(request: HttpRequest, format: str = "csv"):
     return exports.budget_export_response(selectors.budget_report(), format)
 
 
-@router.get(
-    "/funding/rates",
-    response={200: list[RateOut], **ERRORS},
-    summary="Imported exchange rates, newest first per series (officers)",
+@router.list_get(
+    "/funding/rates", RateOut, summary="Imported exchange rates, newest first per series (officers)"
 )
 @api_permission("funding.view_exchangerate", message=ONLY_OFFICERS)
-@paginate(Pagination)
 def rate_list(request: HttpRequest, series: str = ""):
     return [
         {"series": r.series, "date": r.date, "value": str(r.value)}

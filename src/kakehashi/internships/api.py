@@ -14,10 +14,9 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema, Status
 
-from kakehashi.core.api import ERRORS, Pagination, text
+from kakehashi.core.api import ERRORS, ApiRouter, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.internships.enums import (
     AmendmentKind,
@@ -44,7 +43,7 @@ from kakehashi.internships.services import (
 )
 from kakehashi.people.names import person_name
 
-router = Router()
+router = ApiRouter()
 
 NOT_A_PARTY = gettext_lazy("Only the parties of the agreement do this.")
 
@@ -123,13 +122,12 @@ class InternshipFilters(Schema):
     direction: Literal["", "CA_JP", "JP_CA"] = ""
 
 
-@router.get(
+@router.list_get(
     "/internships",
-    response={200: list[InternshipOut], **ERRORS},
+    InternshipOut,
     summary="Internships you take part in (officers: all, with filters)",
 )
 @api_permission("internships.view_internship_list")
-@paginate(Pagination)
 def internship_list(request: HttpRequest, filters: Query[InternshipFilters]):
     # parties_of reads the project's supervisors: prefetched once for the page.
     return internship_list_visible(user=request.user, filters=filters.dict()).prefetch_related(
@@ -379,13 +377,12 @@ def _amendments(internship):
     )
 
 
-@router.get(
+@router.list_get(
     "/internships/{int:internship_id}/amendments",
-    response={200: list[AmendmentOut], **ERRORS},
+    AmendmentOut,
     summary="The agreement's amendments, oldest first",
 )
 @api_permission("internships.view_internship", obj=_visible)
-@paginate(Pagination)
 def amendment_list(request: HttpRequest, internship_id: int):
     return [_amendment_out(a) for a in _amendments(request.permission_object)]
 

@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema, Status
 
 from kakehashi.audit.selectors import audit_list
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, Pagination, file_responses, text
+from kakehashi.core.api import ERRORS, ApiRouter, file_responses, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
@@ -43,7 +42,7 @@ from kakehashi.programs.policy import (
 )
 from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
 
-router = Router()
+router = ApiRouter()
 
 
 class ProgressOut(Schema):
@@ -278,13 +277,10 @@ def run_started(request: HttpRequest, run: MatchRun) -> Status:
     return Status(202, run_for_request(request, run.pk))
 
 
-@router.get(
-    "/calls/{ref}/runs",
-    response={200: list[RunOut], **ERRORS},
-    summary="Match runs of a call, newest first (officers)",
+@router.list_get(
+    "/calls/{ref}/runs", RunOut, summary="Match runs of a call, newest first (officers)"
 )
 @api_permission("matching.view_matchrun", obj=_call_kept, message=ONLY_OFFICERS)
-@paginate(Pagination)
 def run_list_endpoint(request: HttpRequest, ref: str):
     return run_list_rows(call=request.permission_object)
 
@@ -472,13 +468,10 @@ def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQu
     return file_response(content, name, query.format)
 
 
-@router.get(
-    "/calls/{ref}/audit",
-    response={200: list[AuditOut], **ERRORS},
-    summary="The call's audit record, oldest first (officers)",
+@router.list_get(
+    "/calls/{ref}/audit", AuditOut, summary="The call's audit record, oldest first (officers)"
 )
 @api_permission("matching.view_auditevent", obj=_call_kept, message=ONLY_OFFICERS)
-@paginate(Pagination)
 def audit_list_endpoint(request: HttpRequest, ref: str):
     # What AuditOut shows: the entry's columns and its actor's username.
     return audit_list(scope=request.permission_object).only(

@@ -11,9 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
-from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, FILE_FIELD, ApiRouter, Pagination, multipart_body
+from kakehashi.core.api import ERRORS, FILE_FIELD, ApiRouter, multipart_body
 from kakehashi.core.permissions import api_permission
 from kakehashi.mobility import engine
 from kakehashi.mobility.enums import CoverageKind, StepStatus
@@ -380,13 +379,12 @@ def _reload(request, plan):
     return plan_get_visible(user=request.user, internship_id=plan.internship_id)
 
 
-@router.get(
+@router.list_get(
     "/mobility/plans",
-    response={200: list[PlanSummaryOut], **ERRORS},
+    PlanSummaryOut,
     summary="Mobility plans of the internships you take part in (officers: all)",
 )
 @api_permission("mobility.view_plan_list")
-@paginate(Pagination)
 def plan_list_api(request: HttpRequest):
     return plan_list_visible(user=request.user).order_by("internship__start_date", "id")
 
@@ -559,13 +557,12 @@ class AtRiskOut(Schema):
     risks: list[RiskOut]
 
 
-@router.get(
+@router.list_get(
     "/mobility/at-risk",
-    response={200: list[AtRiskOut], **ERRORS},
+    AtRiskOut,
     summary="Internships at risk today, soonest start first (officers)",
 )
 @api_permission("mobility.view_at_risk", message=_("Only officers see internships at risk."))
-@paginate(Pagination)
 def at_risk_api(request: HttpRequest):
     return [
         {

@@ -12,10 +12,10 @@ import zoneinfo
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema
+from ninja import Field, Schema
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, Pagination, person_page
+from kakehashi.core.api import ERRORS, ApiRouter, Pagination, person_page
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.api import (
     ONLY_OFFICERS,
@@ -34,7 +34,7 @@ from kakehashi.offers.selectors import (
 )
 from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse, round_two_start
 
-router = Router()
+router = ApiRouter()
 
 
 class CallRef(Schema):

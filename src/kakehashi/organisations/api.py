@@ -6,14 +6,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema, Status
-from ninja.pagination import paginate
 
 from kakehashi.core import limits
 from kakehashi.core.api import (
     ERRORS,
     ApiRouter,
     LineList,
-    Pagination,
     TextList,
     export_response,
     import_answer,
@@ -102,13 +100,8 @@ def _values(payload: Schema, *, exclude_unset: bool) -> dict:
     return values
 
 
-@router.public_get(
-    "/organisations",
-    response={200: list[OrganisationOut], **ERRORS},
-    summary="Search organisations",
-)
+@router.list_get("/organisations", OrganisationOut, summary="Search organisations", public=True)
 @api_permission("organisations.view_organisation")
-@paginate(Pagination)
 def organisation_list_endpoint(
     request: HttpRequest, q: str = "", country: str = "", type: str = ""
 ):

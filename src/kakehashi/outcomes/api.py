@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
-from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, ApiRouter, Pagination
+from kakehashi.core.api import ERRORS, ApiRouter
 from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
@@ -110,13 +109,12 @@ def outcome_delete_endpoint(request: HttpRequest, outcome_id: int):
     return Status(204, None)
 
 
-@router.get(
+@router.list_get(
     "/outcomes",
-    response={200: list[OutcomeOut], **ERRORS},
+    OutcomeOut,
     summary="Every outcome, newest first, by kind, program, cohort (call), direction and "
     "research field (officers)",
 )
 @api_permission("outcomes.view_outcome_list")
-@paginate(Pagination)
 def outcomes_all(request: HttpRequest, filters: Query[OutcomeFilters]):
     return outcome_list(filters=filters)

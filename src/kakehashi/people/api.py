@@ -171,9 +171,8 @@ def me(request: HttpRequest):
     return person_get_visible(user=request.user, pk=request.user.pk)
 
 
-@router.get("/me/tokens", response={200: list[TokenOut], **ERRORS}, summary="Your API tokens")
+@router.list_get("/me/tokens", TokenOut, summary="Your API tokens")
 @api_permission("people.view_apitoken")
-@paginate(Pagination)
 def token_list(request: HttpRequest):
     return api_token_list(user=request.user)
 

@@ -11,9 +11,8 @@ from django.http import HttpRequest
 from django.utils.timezone import now as time_now
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
-from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, ApiRouter, Pagination, patch_schema, text
+from kakehashi.core.api import ERRORS, ApiRouter, patch_schema, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.home import home_sections
@@ -113,9 +112,8 @@ class OverviewOut(Schema):
     by_language: dict[str, int]
 
 
-@router.public_get("/programs", response={200: list[ProgramOut], **ERRORS}, summary="List programs")
+@router.list_get("/programs", ProgramOut, summary="List programs", public=True)
 @api_permission("programs.view_program")
-@paginate(Pagination)
 def program_list_endpoint(request: HttpRequest):
     return program_list()
 
@@ -126,13 +124,13 @@ def program_detail(request: HttpRequest, slug: str):
     return program_list().get(slug=slug)
 
 
-@router.public_get(
+@router.list_get(
     "/calls",
-    response={200: list[CallOut], **ERRORS},
+    CallOut,
     summary="List calls with their phases (UTC and the phase's own time zone)",
+    public=True,
 )
 @api_permission("programs.view_call")
-@paginate(Pagination)
 def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""):
     qs = call_list_visible(user=request.user)
     if program:

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Schema, Status
-from ninja.pagination import paginate
 from pydantic import ConfigDict, StringConstraints
 from typing_extensions import TypedDict
 
@@ -15,7 +14,6 @@ from kakehashi.core import limits
 from kakehashi.core.api import (
     ERRORS,
     ApiRouter,
-    Pagination,
     TextList,
     export_response,
     import_answer,
@@ -168,13 +166,13 @@ def _project_visible(request: HttpRequest, project_id: int, **_kwargs) -> Projec
     return project_get_visible(user=request.user, pk=project_id)
 
 
-@router.public_get(
+@router.list_get(
     "/projects",
-    response={200: list[ProjectOut], **ERRORS},
+    ProjectOut,
     summary="Search the projects you may see (published ones for everyone)",
+    public=True,
 )
 @api_permission("projects.view_project_list")
-@paginate(Pagination)
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
     return project_search(user=request.user, filters=filters)
 
@@ -193,13 +191,12 @@ def project_import(request: HttpRequest, format: str | None = None):
     return import_answer(request, format, projects_import)
 
 
-@router.get(
+@router.list_get(
     "/projects/invitations",
-    response={200: list[InvitationOut], **ERRORS},
+    InvitationOut,
     summary="Your invitations to supervise a project, not yet answered",
 )
 @api_permission("projects.view_supervision_invitation_list")
-@paginate(Pagination)
 def supervision_invitation_list(request: HttpRequest):
     return supervision_invitations_of(person=request.user)
 

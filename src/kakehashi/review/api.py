@@ -10,11 +10,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Schema, Status
 
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, Pagination, text
+from kakehashi.core.api import ERRORS, ApiRouter, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
@@ -64,7 +63,7 @@ from kakehashi.review.services import (
     reviewer_profile_set,
 )
 
-router = Router()
+router = ApiRouter()
 
 ONLY_OFFICERS = _("Only program officers manage reviews.")
 ONLY_REVIEWERS = _("Only reviewers do this.")
@@ -341,11 +340,8 @@ def _assignment(request: HttpRequest, assignment_id: int, **_kwargs) -> Assignme
 # ------------------------------------------------------------------ rounds
 
 
-@router.get(
-    "/review/rounds", response={200: list[ReviewRoundOut], **ERRORS}, summary="Review rounds"
-)
+@router.list_get("/review/rounds", ReviewRoundOut, summary="Review rounds")
 @api_permission("review.view_round", message=_("Only officers and reviewers see reviews."))
-@paginate(Pagination)
 def round_list(request: HttpRequest):
     return round_list_visible(user=request.user)
 
@@ -382,13 +378,12 @@ def round_due(request: HttpRequest, round_id: int, payload: DueIn):
     )
 
 
-@router.get(
+@router.list_get(
     "/review/rounds/{int:round_id}/proposals",
-    response={200: list[ProposalOut], **ERRORS},
+    ProposalOut,
     summary="Proposals: all (officers); those open to your bids (reviewers, while bidding)",
 )
 @api_permission("review.view_round", obj=_round)
-@paginate(Pagination)
 def round_proposals(request: HttpRequest, round_id: int):
     rnd = request.permission_object
     if request.user.has_perm("review.manage_review", rnd):
@@ -406,13 +401,12 @@ def round_conflicts_detect(request: HttpRequest, round_id: int):
     return {"conflicts": conflicts_detect(actor=request.user, round=request.permission_object)}
 
 
-@router.get(
+@router.list_get(
     "/review/rounds/{int:round_id}/conflicts",
-    response={200: list[ConflictOut], **ERRORS},
+    ConflictOut,
     summary="The round's conflicts of interest, with their reasons",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
-@paginate(Pagination)
 def round_conflicts(request: HttpRequest, round_id: int):
     return conflict_list(round=request.permission_object)
 
@@ -453,13 +447,12 @@ def run_start(request: HttpRequest, round_id: int, payload: RunIn):
     return Status(202, _run_out(run))
 
 
-@router.get(
+@router.list_get(
     "/review/rounds/{int:round_id}/runs",
-    response={200: list[ReviewRunOut], **ERRORS},
+    ReviewRunOut,
     summary="The round's assignment runs, newest first",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
-@paginate(Pagination)
 def run_list_endpoint(request: HttpRequest, round_id: int):
     return [_run_out(r) for r in run_list(round=request.permission_object)]
 
@@ -486,13 +479,10 @@ def run_apply(request: HttpRequest, run_id: int):
     return _run_out(run)
 
 
-@router.get(
-    "/review/rounds/{int:round_id}/assignments",
-    response={200: list[AssignmentOut], **ERRORS},
-    summary="The round's assignment",
+@router.list_get(
+    "/review/rounds/{int:round_id}/assignments", AssignmentOut, summary="The round's assignment"
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
-@paginate(Pagination)
 def round_assignments(request: HttpRequest, round_id: int):
     return assignment_list(round=request.permission_object)
 
@@ -592,25 +582,21 @@ def proposal_declare(request: HttpRequest, proposal_id: int, payload: DeclareIn)
     return Status(201, conflict)
 
 
-@router.get(
-    "/me/review-assignments",
-    response={200: list[AssignmentOut], **ERRORS},
-    summary="The proposals assigned to you (once released)",
+@router.list_get(
+    "/me/review-assignments", AssignmentOut, summary="The proposals assigned to you (once released)"
 )
 @api_permission("review.view_own_assignments", message=ONLY_REVIEWERS)
-@paginate(Pagination)
 def my_assignments(request: HttpRequest):
     return assignments_for_reviewer(user=request.user)
 
 
-@router.get(
+@router.list_get(
     "/review/proposals/{int:proposal_id}/reviews",
-    response={200: list[ReviewOut], **ERRORS},
+    ReviewOut,
     summary="A proposal's reviews: officers all; a reviewer their own, the others' after "
     "submitting theirs",
 )
 @api_permission("review.view_proposal", obj=_proposal)
-@paginate(Pagination)
 def proposal_reviews(request: HttpRequest, proposal_id: int):
     return review_list_visible(user=request.user, proposal=request.permission_object)
 
@@ -633,13 +619,12 @@ def assignment_review(request: HttpRequest, assignment_id: int, payload: ReviewI
     )
 
 
-@router.get(
+@router.list_get(
     "/review/proposals/{int:proposal_id}/comments",
-    response={200: list[ReviewCommentOut], **ERRORS},
+    ReviewCommentOut,
     summary="A proposal's discussion: officers, and its reviewers once their review is in",
 )
 @api_permission("review.discuss", obj=_proposal, message=DISCUSSION_CLOSED)
-@paginate(Pagination)
 def proposal_comments(request: HttpRequest, proposal_id: int):
     return comment_list(proposal=request.permission_object)
 
@@ -673,12 +658,11 @@ def proposal_decision(request: HttpRequest, proposal_id: int, payload: DecisionI
     return _decision_out(proposal)
 
 
-@router.get(
+@router.list_get(
     "/me/review-decisions",
-    response={200: list[DecisionOut], **ERRORS},
+    DecisionOut,
     summary="Decisions on your proposals, with the reviews, anonymised",
 )
 @api_permission("review.view_own_decisions")
-@paginate(Pagination)
 def my_decisions(request: HttpRequest):
     return [_decision_out(p) for p in proposal_list_decided_for_author(user=request.user)]
