@@ -30,7 +30,7 @@ from kakehashi.core import limits
 from kakehashi.core.api import ERRORS, ApiRouter, Pagination, person_page, text
 from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
-from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
+from kakehashi.programs.api import call_by_id, call_by_id_kept
 from kakehashi.projects.selectors import project_get_visible
 
 router = ApiRouter()
@@ -137,14 +137,6 @@ class HostRankingIn(Schema):
     )
 
 
-def _call(request: HttpRequest, call_id: int, **_kwargs):
-    return call_get_visible(user=request.user, pk=call_id)
-
-
-def _call_kept(request: HttpRequest, call_id: int, **_kwargs):
-    return call_get_visible_kept(request=request, user=request.user, pk=call_id)
-
-
 def _application(request: HttpRequest, application_id: int, **_kwargs) -> Application:
     return application_list_visible(user=request.user).get(pk=application_id)
 
@@ -238,7 +230,7 @@ def application_withdraw_endpoint(request: HttpRequest, application_id: int):
     response={200: RankListOut, **ERRORS},
     summary="Your rank list for a call (candidates)",
 )
-@api_permission("applications.view_rank_list", obj=_call, message=ONLY_CANDIDATES_RANK)
+@api_permission("applications.view_rank_list", obj=call_by_id, message=ONLY_CANDIDATES_RANK)
 def rank_list_read(request: HttpRequest, call_id: int):
     return _rank_list(request)
 
@@ -248,7 +240,7 @@ def rank_list_read(request: HttpRequest, call_id: int):
     response={200: RankListOut, **ERRORS},
     summary="Set your rank list: project ids, best first (candidates)",
 )
-@api_permission("applications.change_rank_list", obj=_call, message=ONLY_CANDIDATES_RANK)
+@api_permission("applications.change_rank_list", obj=call_by_id, message=ONLY_CANDIDATES_RANK)
 def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
     call = request.permission_object
     rank_list_set(
@@ -263,13 +255,13 @@ def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
 
 def _own_rank_list(request: HttpRequest, call_id: int, **_kwargs):
     return rank_list_ref_visible(
-        user=request.user, call=_call(request, call_id), candidate_id=request.user.pk
+        user=request.user, call=call_by_id(request, call_id), candidate_id=request.user.pk
     )
 
 
 def _rank_list_of(request: HttpRequest, call_id: int, person_id: int, **_kwargs):
     return rank_list_ref_visible(
-        user=request.user, call=_call(request, call_id), candidate_id=person_id
+        user=request.user, call=call_by_id(request, call_id), candidate_id=person_id
     )
 
 
@@ -304,7 +296,7 @@ def rank_list_versions_of(request: HttpRequest, call_id: int, person_id: int):
     response={200: HostRankingOut, **ERRORS},
     summary="Your ranking of applicants for a call (supervisors)",
 )
-@api_permission("applications.view_host_ranking", obj=_call, message=ONLY_SUPERVISORS_RANK)
+@api_permission("applications.view_host_ranking", obj=call_by_id, message=ONLY_SUPERVISORS_RANK)
 def host_ranking_read(request: HttpRequest, call_id: int):
     return _host_ranking(request)
 
@@ -314,7 +306,7 @@ def host_ranking_read(request: HttpRequest, call_id: int):
     response={200: HostRankingOut, **ERRORS},
     summary="Set your ranking of applicants: person ids, best first (supervisors)",
 )
-@api_permission("applications.change_host_ranking", obj=_call, message=ONLY_SUPERVISORS_RANK)
+@api_permission("applications.change_host_ranking", obj=call_by_id, message=ONLY_SUPERVISORS_RANK)
 def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingIn):
     call = request.permission_object
     host_ranking_set(supervisor=request.user, call=call, candidate_ids=payload.candidate_ids)
@@ -328,7 +320,7 @@ def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingI
 )
 @api_permission(
     "applications.view_applicant_list",
-    obj=_call_kept,
+    obj=call_by_id_kept,
     message=_("Only host supervisors see applicants."),
 )
 @person_page(ApplicationOut, name="api:applicants")

@@ -33,6 +33,7 @@ from kakehashi.matching.services import (
     run_start,
 )
 from kakehashi.organisations.models import Organisation
+from kakehashi.programs.api import call_by_ref, call_by_ref_kept
 from kakehashi.programs.policy import (
     CAP_KINDS,
     EXCHANGE_LEVELS,
@@ -40,7 +41,6 @@ from kakehashi.programs.policy import (
     ROUND_TWO_MODES,
     MatchPolicy,
 )
-from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
 
 router = ApiRouter()
 
@@ -253,20 +253,6 @@ FILE_RESPONSE = file_responses(
 ONLY_OFFICERS = gettext_lazy("Only program officers run, publish and export matches.")
 
 
-def _call(request: HttpRequest, ref: str, **_kwargs):
-    """The call by id or slug (404 when the caller may not see it)."""
-    if ref.isdecimal():
-        return call_get_visible(user=request.user, pk=int(ref))
-    return call_get_visible(user=request.user, slug=ref)
-
-
-def _call_kept(request: HttpRequest, ref: str, **_kwargs):
-    """`_call` for the lists read under a call (kept under the data version)."""
-    if ref.isdecimal():
-        return call_get_visible_kept(request=request, user=request.user, pk=int(ref))
-    return call_get_visible_kept(request=request, user=request.user, slug=ref)
-
-
 def run_for_request(request: HttpRequest, run_id: int, **_kwargs) -> MatchRun:
     """A run, for officers only (anyone else: 404); a loader of `api_permission`."""
     return run_get_visible(user=request.user, pk=run_id)
@@ -280,7 +266,7 @@ def run_started(request: HttpRequest, run: MatchRun) -> Status:
 @router.list_get(
     "/calls/{ref}/runs", RunOut, summary="Match runs of a call, newest first (officers)"
 )
-@api_permission("matching.view_matchrun", obj=_call_kept, message=ONLY_OFFICERS)
+@api_permission("matching.view_matchrun", obj=call_by_ref_kept, message=ONLY_OFFICERS)
 def run_list_endpoint(request: HttpRequest, ref: str):
     return run_list_rows(call=request.permission_object)
 
@@ -290,7 +276,7 @@ def run_list_endpoint(request: HttpRequest, ref: str):
     response={202: RunDetailOut, **ERRORS},
     summary="Start a run of the match (officers, while the matching phase is open)",
 )
-@api_permission("matching.add_matchrun", obj=_call, message=ONLY_OFFICERS)
+@api_permission("matching.add_matchrun", obj=call_by_ref, message=ONLY_OFFICERS)
 def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
     call = request.permission_object
     policy = payload.dict(exclude={"label"}, exclude_none=True)  # None keeps the call's
@@ -368,7 +354,7 @@ def run_publish_endpoint(request: HttpRequest, run_id: int):
     response={200: CompareOut, **ERRORS},
     summary="Two finished runs of a call side by side (officers)",
 )
-@api_permission("matching.view_matchrun", obj=_call, message=ONLY_OFFICERS)
+@api_permission("matching.view_matchrun", obj=call_by_ref, message=ONLY_OFFICERS)
 def compare_endpoint(request: HttpRequest, ref: str, a: int, b: int):
     call = request.permission_object
     run_a, run_b = run_for_request(request, a), run_for_request(request, b)
@@ -405,7 +391,7 @@ HOME_PRIORITY_PERMISSION = gettext_lazy(
     summary="Homes' orders of their own candidates in a call, for a balanced exchange "
     "(officers: all; organisation admins: their organisation's)",
 )
-@api_permission("matching.view_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+@api_permission("matching.view_homepriority", obj=call_by_ref, message=HOME_PRIORITY_PERMISSION)
 def home_priority_list_endpoint(request: HttpRequest, ref: str):
     return home_priority_list(call=request.permission_object, user=request.user)
 
@@ -422,7 +408,7 @@ def _home_set(request: HttpRequest, payload: HomePriorityIn, **home) -> HomePrio
     response={200: HomePriorityOut, **ERRORS},
     summary="Set a country's order of its candidates in a call (officers; audited)",
 )
-@api_permission("matching.change_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+@api_permission("matching.change_homepriority", obj=call_by_ref, message=HOME_PRIORITY_PERMISSION)
 def home_priority_country_endpoint(
     request: HttpRequest, ref: str, country: str, payload: HomePriorityIn
 ):
@@ -435,7 +421,7 @@ def home_priority_country_endpoint(
     summary="Set an organisation's order of its candidates in a call "
     "(officers and the organisation's admins; audited)",
 )
-@api_permission("matching.change_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+@api_permission("matching.change_homepriority", obj=call_by_ref, message=HOME_PRIORITY_PERMISSION)
 def home_priority_organisation_endpoint(
     request: HttpRequest, ref: str, organisation_id: int, payload: HomePriorityIn
 ):
@@ -471,7 +457,7 @@ def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQu
 @router.list_get(
     "/calls/{ref}/audit", AuditOut, summary="The call's audit record, oldest first (officers)"
 )
-@api_permission("matching.view_auditevent", obj=_call_kept, message=ONLY_OFFICERS)
+@api_permission("matching.view_auditevent", obj=call_by_ref_kept, message=ONLY_OFFICERS)
 def audit_list_endpoint(request: HttpRequest, ref: str):
     # What AuditOut shows: the entry's columns and its actor's username.
     return audit_list(scope=request.permission_object).only(
@@ -485,7 +471,7 @@ def audit_list_endpoint(request: HttpRequest, ref: str):
     openapi_extra=FILE_RESPONSE,
     response={200: None, **ERRORS},
 )
-@api_permission("matching.view_auditevent", obj=_call, message=ONLY_OFFICERS)
+@api_permission("matching.view_auditevent", obj=call_by_ref, message=ONLY_OFFICERS)
 def audit_export_endpoint(request: HttpRequest, ref: str, query: Query[AuditExportQuery]):
     call = request.permission_object
     content, name = audit_export(call=call, fmt=query.format)

@@ -20,6 +20,7 @@ from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.selectors import (
     call_get_visible,
+    call_get_visible_kept,
     call_list_visible,
     call_overview,
     phase_close_preview,
@@ -140,15 +141,31 @@ def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""
     return qs
 
 
-def _call(request: HttpRequest, ref: str, **_kwargs) -> Call:
-    """A call the caller may see, by numeric id or slug (a call's slug is never all digits)."""
-    if ref.isdecimal():
-        return call_get_visible(user=request.user, pk=int(ref))
-    return call_get_visible(user=request.user, slug=ref)
+def _call_lookup(ref: str) -> dict[str, Any]:
+    """A call's `ref` in a path: its numeric id or its slug (a call's slug is never all digits)."""
+    return {"pk": int(ref)} if ref.isdecimal() else {"slug": ref}
 
 
-def _call_by_id(request: HttpRequest, call_id: int, **_kwargs) -> Call:
+def call_by_ref(request: HttpRequest, ref: str, **_kwargs) -> Call:
+    """A call the caller may see, by `ref` (id or slug): the loader of every endpoint under
+    ``/calls/{ref}``, whichever app declares it."""
+    return call_get_visible(user=request.user, **_call_lookup(ref))
+
+
+def call_by_ref_kept(request: HttpRequest, ref: str, **_kwargs) -> Call:
+    """`call_by_ref` for the lists read under a call (kept under the data version)."""
+    return call_get_visible_kept(request=request, user=request.user, **_call_lookup(ref))
+
+
+def call_by_id(request: HttpRequest, call_id: int, **_kwargs) -> Call:
+    """A call the caller may see, by `call_id`: the loader of endpoints under
+    ``/calls/{int:call_id}``."""
     return call_get_visible(user=request.user, pk=call_id)
+
+
+def call_by_id_kept(request: HttpRequest, call_id: int, **_kwargs) -> Call:
+    """`call_by_id` for the lists read under a call (kept under the data version)."""
+    return call_get_visible_kept(request=request, user=request.user, pk=call_id)
 
 
 def _program(request: HttpRequest, slug: str, **_kwargs) -> Program:
@@ -160,7 +177,7 @@ def _program(request: HttpRequest, slug: str, **_kwargs) -> Program:
 )
 @api_permission("programs.view_call")
 def call_detail(request: HttpRequest, ref: str):
-    return _call(request, ref)
+    return call_by_ref(request, ref)
 
 
 @router.get(
@@ -168,7 +185,7 @@ def call_detail(request: HttpRequest, ref: str):
     response={200: OverviewOut, **ERRORS},
     summary="Counts officers watch during a call (officers)",
 )
-@api_permission("programs.view_call_overview", obj=_call_by_id)
+@api_permission("programs.view_call_overview", obj=call_by_id)
 def call_overview_endpoint(request: HttpRequest, call_id: int):
     call = request.permission_object
     return {"call_id": call.pk, **call_overview(call=call)}
@@ -337,7 +354,7 @@ def call_create_endpoint(request: HttpRequest, payload: CallIn):
     response={200: CallOut, **ERRORS},
     summary="Edit a call (officers); its phases have their own endpoints",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def call_update_endpoint(request: HttpRequest, ref: str, payload: CallPatch):
     call = request.permission_object
     call = call_update(call=call, actor=request.user, **_set(payload))
@@ -360,7 +377,7 @@ def _phase_now(request: HttpRequest, kind: str, service) -> CallPhase:
     response={200: PhaseOut, **ERRORS},
     summary="Set a phase's window (officers); times without an offset are in its time zone",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: PhaseIn):
     call = request.permission_object
     return call_phase_set(call=call, kind=_kind(kind), actor=request.user, **payload.dict())
@@ -371,7 +388,7 @@ def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: Phase
     response={200: PhaseOut, **ERRORS},
     summary="Open a phase now, to the second (officers; audited; participants are mailed)",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
     return _phase_now(request, kind, call_phase_open_now)
 
@@ -407,7 +424,7 @@ class PhaseClosePreviewOut(Schema):
     response={200: PhaseClosePreviewOut, **ERRORS},
     summary="What closing a phase now would do: counts, consequences (officers; changes nothing)",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_close_preview_endpoint(request: HttpRequest, ref: str, kind: str):
     call = request.permission_object
     phase = call.phases.get(kind=_kind(kind))
@@ -424,7 +441,7 @@ def phase_close_preview_endpoint(request: HttpRequest, ref: str, kind: str):
     response={200: PhaseOut, **ERRORS},
     summary="Close a phase now, to the second (officers; audited)",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
     return _phase_now(request, kind, call_phase_close_now)
 
@@ -434,7 +451,7 @@ def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
     response={200: PhaseOut, **ERRORS},
     summary="Undo an “open now” while nobody acted in the phase (officers; audited)",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_undo_endpoint(request: HttpRequest, ref: str, kind: str):
     return _phase_now(request, kind, call_phase_open_undo)
 
@@ -445,7 +462,7 @@ def phase_undo_endpoint(request: HttpRequest, ref: str, kind: str):
     summary="A call's match policy (officers)",
     exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def match_policy_get(request: HttpRequest, ref: str):
     return request.permission_object.policy.to_data()
 
@@ -456,7 +473,7 @@ def match_policy_get(request: HttpRequest, ref: str):
     summary="Replace a call's match policy (officers; audited); see docs/calls.md",
     exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def match_policy_put(request: HttpRequest, ref: str, payload: MatchPolicyIn):
     call = request.permission_object
     # The raw object, not the parsed schema: keys it does not know must be refused

@@ -18,7 +18,7 @@ from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
 from kakehashi.people.names import person_name
-from kakehashi.programs.selectors import call_get_visible
+from kakehashi.programs.api import call_by_ref
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.review.models import (
     Assignment,
@@ -298,12 +298,6 @@ def _decision_out(p: Proposal) -> dict:
 # ------------------------------------------------------------------ loaders
 
 
-def _call(request: HttpRequest, ref: str, **_kwargs):
-    if ref.isdecimal():
-        return call_get_visible(user=request.user, pk=int(ref))
-    return call_get_visible(user=request.user, slug=ref)
-
-
 def _round(request: HttpRequest, round_id: int, **_kwargs) -> ReviewRound:
     return round_list_visible(user=request.user).get(pk=round_id)
 
@@ -351,7 +345,7 @@ def round_list(request: HttpRequest):
     response={201: ReviewRoundOut, **ERRORS},
     summary="Open review for a call: its submitted projects or applications become proposals",
 )
-@api_permission("review.manage_review", obj=_call, message=ONLY_OFFICERS)
+@api_permission("review.manage_review", obj=call_by_ref, message=ONLY_OFFICERS)
 def round_open(request: HttpRequest, ref: str, payload: RoundIn):
     call = request.permission_object
     form = get_object_or_404(ReviewForm, pk=payload.form_id)
