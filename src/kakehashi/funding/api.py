@@ -61,8 +61,8 @@ RulePatch = patch_schema(RuleIn, name="RulePatch", exclude=("program",))
 
 class RuleOut(Schema):
     id: int
-    program: str
-    funder: str
+    program: str = Field(alias="program.slug")
+    funder: str = Field(alias="funder.code")
     direction: str
     kind: str
     label: str
@@ -75,14 +75,6 @@ class RuleOut(Schema):
     source: str
     review_date: dt.date
     is_example: bool
-
-    @staticmethod
-    def resolve_program(obj) -> str:
-        return obj.program.slug
-
-    @staticmethod
-    def resolve_funder(obj) -> str:
-        return obj.funder.code
 
     @staticmethod
     def resolve_amount(obj) -> str:

@@ -61,11 +61,11 @@ class InternshipOut(Schema):
     id: int
     status: str = Field(..., description=", ".join(InternshipStatus.values))
     intern: PartyRef
-    project: str = Field(..., description="The project's key.")
-    program: str = Field(..., description="The program's slug.")
+    project: str = Field(..., alias="project.key", description="The project's key.")
+    program: str = Field(..., alias="program.slug", description="The program's slug.")
     direction: str
     level: str
-    host: str
+    host: str = Field(alias="host.display_name")
     home_organisation: str | None
     partner: str | None
     home_supervisor: PartyRef | None
@@ -81,18 +81,6 @@ class InternshipOut(Schema):
     @staticmethod
     def resolve_intern(obj) -> dict:
         return _person(obj.intern)
-
-    @staticmethod
-    def resolve_project(obj) -> str:
-        return obj.project.key
-
-    @staticmethod
-    def resolve_program(obj) -> str:
-        return obj.program.slug
-
-    @staticmethod
-    def resolve_host(obj) -> str:
-        return obj.host.display_name
 
     @staticmethod
     def resolve_home_organisation(obj) -> str | None:

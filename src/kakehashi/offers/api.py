@@ -49,15 +49,11 @@ class ProjectRef(Schema):
     key: str
     title: str = Field(..., description="In the caller's language when translated.")
     language: str
-    host: str
+    host: str = Field(alias="host.display_name")
 
     @staticmethod
     def resolve_title(obj) -> str:
         return obj.translated("title")
-
-    @staticmethod
-    def resolve_host(obj) -> str:
-        return obj.host.display_name
 
 
 class OfferOut(Schema):

@@ -78,7 +78,7 @@ class CallOut(Schema):
     id: int
     slug: str
     program_id: int
-    program_slug: str
+    program_slug: str = Field(alias="program.slug")
     name: str
     name_en: str
     name_fr: str
@@ -88,10 +88,6 @@ class CallOut(Schema):
     ranking_limit: int
     eligibility: dict[str, Any]
     phases: list[PhaseOut]
-
-    @staticmethod
-    def resolve_program_slug(obj) -> str:
-        return obj.program.slug
 
     @staticmethod
     def resolve_phases(obj) -> list:
