@@ -59,7 +59,16 @@ class RuleIn(Schema):
 RulePatch = patch_schema(RuleIn, name="RulePatch", exclude=("program",))
 
 
-class RuleOut(Schema):
+class AmountOut(Schema):
+    """Base of the answers showing an `amount` in their `currency`: written plain, as a
+    decimal with the currency's places (JPY has none)."""
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return plain(obj.amount, obj.currency)
+
+
+class RuleOut(AmountOut):
     id: int
     program: str = Field(alias="program.slug")
     funder: str = Field(alias="funder.code")
@@ -77,10 +86,6 @@ class RuleOut(Schema):
     is_example: bool
 
     @staticmethod
-    def resolve_amount(obj) -> str:
-        return plain(obj.amount, obj.currency)
-
-    @staticmethod
     def resolve_partner_contribution(obj) -> str:
         return plain(obj.partner_contribution, obj.currency)
 
@@ -89,21 +94,29 @@ class RuleOut(Schema):
         return plain(obj.funder_contribution, obj.currency)
 
 
-class LineOut(Schema):
+class LineOut(AmountOut):
     account: str
     amount: str = Field(..., description="Positive: debit; negative: credit.")
     currency: str
+
+    @staticmethod
+    def resolve_account(obj) -> str:
+        return str(obj.account)
 
 
 class EntryOut(Schema):
     id: int
     kind: str
-    funder: str
+    funder: str = Field(alias="funder.code")
     occurred_on: dt.date
     fiscal_year: int
     memo: str
-    reverses: int | None
+    reverses: int | None = Field(alias="reverses_id")
     lines: list[LineOut]
+
+    @staticmethod
+    def resolve_lines(obj) -> list:
+        return list(obj.lines.all())
 
 
 class BudgetLineOut(Schema):
@@ -126,14 +139,18 @@ class RateOut(Schema):
     date: dt.date
     value: str
 
+    @staticmethod
+    def resolve_value(obj) -> str:
+        return str(obj.value)
 
-class InvoiceOut(Schema):
+
+class InvoiceOut(AmountOut):
     id: int
     number: str
-    funder: str
+    funder: str = Field(alias="funder.code")
     fiscal_year: int
-    partner: str
-    internship: int
+    partner: str = Field(alias="partner.display_name")
+    internship: int = Field(alias="internship_id")
     issued_on: dt.date
     language: str
     amount: str
@@ -143,11 +160,19 @@ class InvoiceOut(Schema):
     rate: RateOut | None = Field(None, description="The rate used, when converted.")
     credit_note_of: str | None = None
 
+    @staticmethod
+    def resolve_original_amount(obj) -> str:
+        return plain(obj.original_amount, obj.original_currency)
 
-class PaymentOut(Schema):
+    @staticmethod
+    def resolve_credit_note_of(obj) -> str | None:
+        return obj.credits.number if obj.credits_id else None
+
+
+class PaymentOut(AmountOut):
     id: int
-    internship: int
-    funder: str
+    internship: int = Field(alias="internship_id")
+    funder: str = Field(alias="funder.code")
     label: str
     due_on: dt.date
     amount: str
@@ -166,66 +191,6 @@ class BudgetRowOut(Schema):
     invoiced: str
     paid: str
     remaining: str | None
-
-
-def _entry_out(entry: Entry) -> dict:
-    return {
-        "id": entry.pk,
-        "kind": entry.kind,
-        "funder": entry.funder.code,
-        "occurred_on": entry.occurred_on,
-        "fiscal_year": entry.fiscal_year,
-        "memo": entry.memo,
-        "reverses": entry.reverses_id,
-        "lines": [
-            {
-                "account": str(line.account),
-                "amount": plain(line.amount, line.currency),
-                "currency": line.currency,
-            }
-            for line in entry.lines.all()
-        ],
-    }
-
-
-def _invoice_out(invoice) -> dict:
-    return {
-        "id": invoice.pk,
-        "number": invoice.number,
-        "funder": invoice.funder.code,
-        "fiscal_year": invoice.fiscal_year,
-        "partner": invoice.partner.display_name,
-        "internship": invoice.internship_id,
-        "issued_on": invoice.issued_on,
-        "language": invoice.language,
-        "amount": plain(invoice.amount, invoice.currency),
-        "currency": invoice.currency,
-        "original_amount": plain(invoice.original_amount, invoice.original_currency),
-        "original_currency": invoice.original_currency,
-        "rate": (
-            {
-                "series": invoice.rate.series,
-                "date": invoice.rate.date,
-                "value": str(invoice.rate.value),
-            }
-            if invoice.rate
-            else None
-        ),
-        "credit_note_of": invoice.credits.number if invoice.credits_id else None,
-    }
-
-
-def _payment_out(payment: Payment) -> dict:
-    return {
-        "id": payment.pk,
-        "internship": payment.internship_id,
-        "funder": payment.funder.code,
-        "label": payment.label,
-        "due_on": payment.due_on,
-        "amount": plain(payment.amount, payment.currency),
-        "currency": payment.currency,
-        "status": payment.status,
-    }
 
 
 # ---------------------------------------------------------------- rules
@@ -306,7 +271,7 @@ def _internship(request: HttpRequest, internship_id: int, **_kwargs) -> Internsh
 )
 @api_permission("funding.view_ledger", obj=_internship)
 def ledger(request: HttpRequest, internship_id: int):
-    return [_entry_out(e) for e in selectors.entry_list(internship=request.permission_object)]
+    return selectors.entry_list(internship=request.permission_object)
 
 
 @router.get(
@@ -328,9 +293,7 @@ def internship_budget(request: HttpRequest, internship_id: int):
 def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn):
     entry = Entry.objects.get(pk=entry_id)
     reversal = services.entry_reverse(entry=entry, actor=request.user, reason=payload.reason)
-    return Status(
-        201, _entry_out(selectors.entry_list(internship=entry.internship).get(pk=reversal.pk))
-    )
+    return Status(201, selectors.entry_list(internship=entry.internship).get(pk=reversal.pk))
 
 
 # ---------------------------------------------------------------- invoices and payments
@@ -346,10 +309,7 @@ def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn):
     message=gettext_lazy("Only officers and organisation admins see invoices."),
 )
 def invoice_list(request: HttpRequest):
-    return [
-        _invoice_out(i)
-        for i in selectors.invoice_list_visible(user=request.user).select_related("credits")
-    ]
+    return selectors.invoice_list_visible(user=request.user).select_related("credits")
 
 
 def _invoice(request: HttpRequest, invoice_id: int, **_kwargs):
@@ -363,7 +323,7 @@ def _invoice(request: HttpRequest, invoice_id: int, **_kwargs):
 )
 @api_permission("funding.view_invoice", obj=_invoice)
 def invoice_detail(request: HttpRequest, invoice_id: int):
-    return _invoice_out(request.permission_object)
+    return request.permission_object
 
 
 @router.get(
@@ -392,7 +352,7 @@ def payment_list(request: HttpRequest, internship: int | None = None):
     payments = selectors.payment_list_visible(user=request.user)
     if internship is not None:
         payments = payments.filter(internship_id=internship)
-    return [_payment_out(p) for p in payments]
+    return payments
 
 
 @router.post(
@@ -404,7 +364,7 @@ def payment_list(request: HttpRequest, internship: int | None = None):
 def payment_pay(request: HttpRequest, payment_id: int):
     payment = Payment.objects.get(pk=payment_id)
     services.payment_record(payment=payment, actor=request.user)
-    return _payment_out(selectors.payment_list_visible(user=request.user).get(pk=payment_id))
+    return selectors.payment_list_visible(user=request.user).get(pk=payment_id)
 
 
 # ---------------------------------------------------------------- budgets and rates
@@ -456,10 +416,7 @@ def budget_export(request: HttpRequest, format: str = "csv"):
 )
 @api_permission("funding.view_exchangerate", message=ONLY_OFFICERS)
 def rate_list(request: HttpRequest, series: str = ""):
-    return [
-        {"series": r.series, "date": r.date, "value": str(r.value)}
-        for r in selectors.rate_list(series=series)
-    ]
+    return selectors.rate_list(series=series)
 
 
 @router.import_post(
