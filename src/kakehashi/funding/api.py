@@ -114,10 +114,6 @@ class EntryOut(Schema):
     reverses: int | None = Field(alias="reverses_id")
     lines: list[LineOut]
 
-    @staticmethod
-    def resolve_lines(obj) -> list:
-        return list(obj.lines.all())
-
 
 class BudgetLineOut(Schema):
     funder: str
