@@ -440,6 +440,16 @@ def not_found_response() -> HttpResponse:
     return error_response(status=404, code="not_found", message=_("Not found."))
 
 
+def not_allowed_response(request: HttpRequest, allow: str) -> HttpResponse:
+    """405 for the request's method, naming the methods the path takes (`allow`)."""
+    return error_response(
+        status=405,
+        code="method_not_allowed",
+        message=_("Method %(method)s is not allowed here.") % {"method": request.method},
+        headers={"Allow": allow},
+    )
+
+
 def install_error_handlers(api) -> None:
     """Make every error of `api` answer in the one shape."""
     api.add_exception_handler(Exception, _on_exception)
