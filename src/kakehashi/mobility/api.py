@@ -500,13 +500,7 @@ class TravelIn(Schema):
 @api_permission("mobility.change_travel", obj=_plan)
 def travel_api(request: HttpRequest, internship_id: int, payload: TravelIn):
     plan = request.permission_object
-    travel_set(
-        plan=plan,
-        actor=request.user,
-        arrival_at=payload.arrival_at,
-        departure_at=payload.departure_at,
-        notes=payload.notes,
-    )
+    travel_set(plan=plan, actor=request.user, **payload.dict())
     return _reload(request, plan)
 
 

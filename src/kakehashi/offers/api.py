@@ -278,12 +278,5 @@ def intern_list(request: HttpRequest):
 @api_permission("matching.add_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def second_round_endpoint(request: HttpRequest, run_id: int, payload: SecondRoundIn):
     base = request.permission_object
-    run = round_two_start(
-        call=base.call,
-        base_run=base,
-        user=request.user,
-        mode=payload.mode,
-        seed=payload.seed,
-        label=payload.label,
-    )
+    run = round_two_start(call=base.call, base_run=base, user=request.user, **payload.dict())
     return run_started(request, run)
