@@ -27,7 +27,7 @@ from kakehashi.applications.services import (
     rank_list_set,
 )
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, ApiRouter, Pagination, person_page, text
+from kakehashi.core.api import ApiRouter, Pagination, person_page, text
 from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.api import call_by_id, call_by_id_kept
@@ -168,9 +168,7 @@ def _host_ranking(request: HttpRequest) -> dict:
     }
 
 
-@router.get(
-    "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Your own applications"
-)
+@router.get("/applications", response=list[ApplicationOut], summary="Your own applications")
 @api_permission("applications.view_application_list")
 @person_page(ApplicationOut, name="api:applications")
 @paginate(Pagination)
@@ -182,7 +180,7 @@ def application_list(request: HttpRequest, call: int | None = None):
 
 @router.get(
     "/applications/{int:application_id}",
-    response={200: ApplicationOut, **ERRORS},
+    response=ApplicationOut,
     summary="One application (yours, to your project unless withdrawn, or any for officers)",
     description=(
         "A supervisor sees an application to their project only until it is withdrawn, "
@@ -197,7 +195,7 @@ def application_detail(request: HttpRequest, application_id: int):
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, **ERRORS},
+    response={201: ApplicationOut},
     summary="Apply to a project (in the call's application phase)",
 )
 @api_permission("applications.add_application")
@@ -211,7 +209,7 @@ def application_submit_endpoint(request: HttpRequest, payload: ApplicationIn):
 
 @router.post(
     "/applications/{int:application_id}/withdraw",
-    response={200: ApplicationOut, **ERRORS},
+    response=ApplicationOut,
     summary="Withdraw your application (it leaves your rank list)",
 )
 @api_permission(
@@ -227,7 +225,7 @@ def application_withdraw_endpoint(request: HttpRequest, application_id: int):
 
 @router.get(
     "/calls/{int:call_id}/rank-list",
-    response={200: RankListOut, **ERRORS},
+    response=RankListOut,
     summary="Your rank list for a call (candidates)",
 )
 @api_permission("applications.view_rank_list", obj=call_by_id, message=ONLY_CANDIDATES_RANK)
@@ -237,7 +235,7 @@ def rank_list_read(request: HttpRequest, call_id: int):
 
 @router.put(
     "/calls/{int:call_id}/rank-list",
-    response={200: RankListOut, **ERRORS},
+    response=RankListOut,
     summary="Set your rank list: project ids, best first (candidates)",
 )
 @api_permission("applications.change_rank_list", obj=call_by_id, message=ONLY_CANDIDATES_RANK)
@@ -293,7 +291,7 @@ def rank_list_versions_of(request: HttpRequest, call_id: int, person_id: int):
 
 @router.get(
     "/calls/{int:call_id}/host-ranking",
-    response={200: HostRankingOut, **ERRORS},
+    response=HostRankingOut,
     summary="Your ranking of applicants for a call (supervisors)",
 )
 @api_permission("applications.view_host_ranking", obj=call_by_id, message=ONLY_SUPERVISORS_RANK)
@@ -303,7 +301,7 @@ def host_ranking_read(request: HttpRequest, call_id: int):
 
 @router.put(
     "/calls/{int:call_id}/host-ranking",
-    response={200: HostRankingOut, **ERRORS},
+    response=HostRankingOut,
     summary="Set your ranking of applicants: person ids, best first (supervisors)",
 )
 @api_permission("applications.change_host_ranking", obj=call_by_id, message=ONLY_SUPERVISORS_RANK)
@@ -315,7 +313,7 @@ def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingI
 
 @router.get(
     "/calls/{int:call_id}/applicants",
-    response={200: list[ApplicationOut], **ERRORS},
+    response=list[ApplicationOut],
     summary="Submitted applications to your own projects in a call (supervisors)",
 )
 @api_permission(

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 
 from kakehashi.core.api import (
-    ERRORS,
     ApiRouter,
     file_responses,
     import_answer,
@@ -226,9 +225,7 @@ def rule_list(request: HttpRequest, program: str = ""):
 
 
 @router.post(
-    "/funding/rules",
-    response={201: RuleOut, **ERRORS},
-    summary="Add a funding rule to a program (officers)",
+    "/funding/rules", response={201: RuleOut}, summary="Add a funding rule to a program (officers)"
 )
 @api_permission("funding.change_fundingrule", message=ONLY_OFFICERS)
 def rule_create(request: HttpRequest, payload: RuleIn):
@@ -241,9 +238,7 @@ def _rule(request: HttpRequest, rule_id: int, **_kwargs) -> FundingRule:
 
 
 @router.patch(
-    "/funding/rules/{int:rule_id}",
-    response={200: RuleOut, **ERRORS},
-    summary="Change a funding rule (officers)",
+    "/funding/rules/{int:rule_id}", response=RuleOut, summary="Change a funding rule (officers)"
 )
 @api_permission("funding.change_fundingrule", message=ONLY_OFFICERS)
 def rule_change(request: HttpRequest, rule_id: int, payload: RulePatch):
@@ -272,7 +267,7 @@ def ledger(request: HttpRequest, internship_id: int):
 
 @router.get(
     "/funding/internships/{int:internship_id}/budget",
-    response={200: list[BudgetLineOut], **ERRORS},
+    response=list[BudgetLineOut],
     summary="The budget lines the program's rules give the internship's dates",
 )
 @api_permission("funding.view_ledger", obj=_internship)
@@ -282,7 +277,7 @@ def internship_budget(request: HttpRequest, internship_id: int):
 
 @router.post(
     "/funding/entries/{int:entry_id}/reverse",
-    response={201: EntryOut, **ERRORS},
+    response={201: EntryOut},
     summary="Reverse a ledger entry with an opposite one (officers); nothing is deleted",
 )
 @api_permission("funding.reverse_entry", message=ONLY_OFFICERS)
@@ -312,11 +307,7 @@ def _invoice(request: HttpRequest, invoice_id: int, **_kwargs):
     return selectors.invoice_list_visible(user=request.user).get(pk=invoice_id)
 
 
-@router.get(
-    "/funding/invoices/{int:invoice_id}",
-    response={200: InvoiceOut, **ERRORS},
-    summary="One invoice",
-)
+@router.get("/funding/invoices/{int:invoice_id}", response=InvoiceOut, summary="One invoice")
 @api_permission("funding.view_invoice", obj=_invoice)
 def invoice_detail(request: HttpRequest, invoice_id: int):
     return request.permission_object
@@ -324,7 +315,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int):
 
 @router.get(
     "/funding/invoices/{int:invoice_id}/pdf",
-    response={200: None, **ERRORS},
+    response=None,
     summary="One invoice as PDF, in the partner's language",
     openapi_extra=file_responses(
         "The invoice as PDF.",
@@ -353,7 +344,7 @@ def payment_list(request: HttpRequest, internship: int | None = None):
 
 @router.post(
     "/funding/payments/{int:payment_id}/pay",
-    response={200: PaymentOut, **ERRORS},
+    response=PaymentOut,
     summary="Record that a scheduled payment was made (officers)",
 )
 @api_permission("funding.change_payment", message=ONLY_OFFICERS)
@@ -368,7 +359,7 @@ def payment_pay(request: HttpRequest, payment_id: int):
 
 @router.get(
     "/funding/budgets",
-    response={200: list[BudgetRowOut], **ERRORS},
+    response=list[BudgetRowOut],
     summary="Per funder, program, direction and fiscal year: committed, invoiced, paid, remaining",
 )
 @api_permission("funding.view_budget", message=ONLY_OFFICERS)
@@ -389,7 +380,7 @@ def budget_list(
 
 @router.get(
     "/funding/budgets/export",
-    response={200: None, **ERRORS},
+    response=None,
     summary="The budgets as CSV or XLSX (officers)",
     openapi_extra=file_responses(
         "The budgets as an attachment.",

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Schema, Status
 
-from kakehashi.core.api import ERRORS, ApiRouter, text
+from kakehashi.core.api import ApiRouter, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.internships.enums import (
     AmendmentKind,
@@ -127,11 +127,7 @@ def _visible(request: HttpRequest, internship_id: int, **_kwargs):
     return internship_get_visible(user=request.user, pk=internship_id)
 
 
-@router.get(
-    "/internships/{int:internship_id}",
-    response={200: InternshipOut, **ERRORS},
-    summary="One internship",
-)
+@router.get("/internships/{int:internship_id}", response=InternshipOut, summary="One internship")
 @api_permission("internships.view_internship", obj=_visible)
 def internship_detail(request: HttpRequest, internship_id: int):
     return request.permission_object
@@ -231,7 +227,7 @@ def _agreement_out(internship) -> dict:
 
 @router.get(
     "/internships/{int:internship_id}/agreement",
-    response={200: AgreementOut, **ERRORS},
+    response=AgreementOut,
     summary="The internship's agreement, its approvals and what blocks them",
 )
 @api_permission("internships.view_internship", obj=_visible)
@@ -249,7 +245,7 @@ class AgreementPatch(Schema):
 
 @router.patch(
     "/internships/{int:internship_id}/agreement",
-    response={200: AgreementOut, **ERRORS},
+    response=AgreementOut,
     summary="Edit the draft agreement (a new version: earlier approvals no longer count)",
 )
 @api_permission("internships.change_agreement", obj=_visible, message=NOT_A_PARTY)
@@ -283,7 +279,7 @@ class PartiesIn(Schema):
 
 @router.put(
     "/internships/{int:internship_id}/agreement/parties",
-    response={200: AgreementOut, **ERRORS},
+    response=AgreementOut,
     summary="Name the home supervisor or the partner's signatory of the draft agreement",
 )
 @api_permission("internships.change_agreement", obj=_visible, message=NOT_A_PARTY)
@@ -308,7 +304,7 @@ class ApproveIn(Schema):
 
 @router.post(
     "/internships/{int:internship_id}/agreement/approve",
-    response={200: AgreementOut, **ERRORS},
+    response=AgreementOut,
     summary="Approve the agreement as one of its parties",
 )
 @api_permission("internships.approve_agreement", obj=_visible, message=NOT_A_PARTY)
@@ -385,7 +381,7 @@ class AmendmentIn(Schema):
 
 @router.post(
     "/internships/{int:internship_id}/amendments",
-    response={201: AmendmentOut, **ERRORS},
+    response={201: AmendmentOut},
     summary="Propose an amendment to the agreement in force",
 )
 @api_permission("internships.add_amendment", obj=_visible, message=NOT_A_PARTY)
@@ -406,7 +402,7 @@ def _amendment(request: HttpRequest, internship_id: int, number: int, **_kwargs)
 
 @router.post(
     "/internships/{int:internship_id}/amendments/{int:number}/approve",
-    response={200: AmendmentOut, **ERRORS},
+    response=AmendmentOut,
     summary="Approve a proposed amendment as one of the parties",
 )
 @api_permission("internships.approve_amendment", obj=_amendment, message=NOT_A_PARTY)
@@ -468,7 +464,7 @@ def _security_out(internship) -> dict:
 
 @router.get(
     "/internships/{int:internship_id}/attestations",
-    response={200: SecurityOut, **ERRORS},
+    response=SecurityOut,
     summary="Research security: the sensitive-area decision, attestations, screening",
 )
 @api_permission("internships.view_internship", obj=_visible)
@@ -478,7 +474,7 @@ def security_detail(request: HttpRequest, internship_id: int):
 
 @router.post(
     "/internships/{int:internship_id}/attestations",
-    response={201: SecurityOut, **ERRORS},
+    response={201: SecurityOut},
     summary="Attest that you have no affiliation with a named research organisation",
 )
 @api_permission(
@@ -498,7 +494,7 @@ class SensitivityIn(Schema):
 
 @router.put(
     "/internships/{int:internship_id}/sensitivity",
-    response={200: SecurityOut, **ERRORS},
+    response=SecurityOut,
     summary="Decide whether the project is in a sensitive technology research area (officers)",
 )
 @api_permission(
@@ -520,7 +516,7 @@ class ScreeningIn(Schema):
 
 @router.post(
     "/internships/{int:internship_id}/screenings",
-    response={201: SecurityOut, **ERRORS},
+    response={201: SecurityOut},
     summary="Record the host's export-control (deemed export) screening (hosts in Japan)",
 )
 @api_permission(

@@ -13,7 +13,7 @@ from ninja import Field, Query, Schema, Status
 
 from kakehashi.audit.selectors import audit_list
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, ApiRouter, file_responses, text
+from kakehashi.core.api import ApiRouter, file_responses, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
@@ -273,7 +273,7 @@ def run_list_endpoint(request: HttpRequest, ref: str):
 
 @router.post(
     "/calls/{ref}/runs",
-    response={202: RunDetailOut, **ERRORS},
+    response={202: RunDetailOut},
     summary="Start a run of the match (officers, while the matching phase is open)",
 )
 @api_permission("matching.add_matchrun", obj=call_by_ref, message=ONLY_OFFICERS)
@@ -286,7 +286,7 @@ def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
 
 @router.get(
     "/runs/{int:run_id}",
-    response={200: RunDetailOut, **ERRORS},
+    response=RunDetailOut,
     summary="One run: status, progress, summary, input hash and engine version (officers)",
 )
 @api_permission("matching.view_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
@@ -314,7 +314,7 @@ class PublishPreviewOut(Schema):
 
 @router.get(
     "/runs/{int:run_id}/publish-preview",
-    response={200: PublishPreviewOut, **ERRORS},
+    response=PublishPreviewOut,
     summary="What publishing a run would do: offers, candidates not placed, mails "
     "(officers; changes nothing)",
 )
@@ -340,7 +340,7 @@ def run_publish_preview_endpoint(request: HttpRequest, run_id: int):
 
 @router.post(
     "/runs/{int:run_id}/publish",
-    response={200: RunDetailOut, **ERRORS},
+    response=RunDetailOut,
     summary="Publish a finished run: its placements become offers (officers)",
 )
 @api_permission("matching.publish_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
@@ -351,7 +351,7 @@ def run_publish_endpoint(request: HttpRequest, run_id: int):
 
 @router.get(
     "/calls/{ref}/compare",
-    response={200: CompareOut, **ERRORS},
+    response=CompareOut,
     summary="Two finished runs of a call side by side (officers)",
 )
 @api_permission("matching.view_matchrun", obj=call_by_ref, message=ONLY_OFFICERS)
@@ -387,7 +387,7 @@ HOME_PRIORITY_PERMISSION = gettext_lazy(
 
 @router.get(
     "/calls/{ref}/home-priorities",
-    response={200: list[HomePriorityOut], **ERRORS},
+    response=list[HomePriorityOut],
     summary="Homes' orders of their own candidates in a call, for a balanced exchange "
     "(officers: all; organisation admins: their organisation's)",
 )
@@ -405,7 +405,7 @@ def _home_set(request: HttpRequest, payload: HomePriorityIn, **home) -> HomePrio
 
 @router.put(
     "/calls/{ref}/home-priorities/countries/{country}",
-    response={200: HomePriorityOut, **ERRORS},
+    response=HomePriorityOut,
     summary="Set a country's order of its candidates in a call (officers; audited)",
 )
 @api_permission("matching.change_homepriority", obj=call_by_ref, message=HOME_PRIORITY_PERMISSION)
@@ -417,7 +417,7 @@ def home_priority_country_endpoint(
 
 @router.put(
     "/calls/{ref}/home-priorities/organisations/{int:organisation_id}",
-    response={200: HomePriorityOut, **ERRORS},
+    response=HomePriorityOut,
     summary="Set an organisation's order of its candidates in a call "
     "(officers and the organisation's admins; audited)",
 )
@@ -443,7 +443,7 @@ class AuditExportQuery(Schema):
     "/runs/{int:run_id}/export",
     summary="The run's assignments as a file: candidate, project, rank, host, supervisor",
     openapi_extra=FILE_RESPONSE,
-    response={200: None, **ERRORS},
+    response=None,
 )
 @api_permission("matching.view_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQuery]):
@@ -469,7 +469,7 @@ def audit_list_endpoint(request: HttpRequest, ref: str):
     "/calls/{ref}/audit/export",
     summary="The call's audit record as a file (officers)",
     openapi_extra=FILE_RESPONSE,
-    response={200: None, **ERRORS},
+    response=None,
 )
 @api_permission("matching.view_auditevent", obj=call_by_ref, message=ONLY_OFFICERS)
 def audit_export_endpoint(request: HttpRequest, ref: str, query: Query[AuditExportQuery]):

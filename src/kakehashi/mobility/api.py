@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
-from kakehashi.core.api import ERRORS, FILE_FIELD, ApiRouter, multipart_body
+from kakehashi.core.api import FILE_FIELD, ApiRouter, multipart_body
 from kakehashi.core.permissions import api_permission
 from kakehashi.mobility import engine
 from kakehashi.mobility.enums import CoverageKind, StepStatus
@@ -114,7 +114,7 @@ def _pack_out(pack) -> dict:
 
 @router.public_get(
     "/mobility/rule-packs",
-    response={200: list[RulePackOut], **ERRORS},
+    response=list[RulePackOut],
     summary="Rule packs: the current version for each destination country",
 )
 @api_permission("mobility.view_rulepack")
@@ -124,7 +124,7 @@ def rule_pack_list_api(request: HttpRequest):
 
 @router.public_get(
     "/mobility/rule-packs/{country}",
-    response={200: RulePackOut, **ERRORS},
+    response=RulePackOut,
     summary="One destination country's rule pack (JP, CA)",
 )
 @api_permission("mobility.view_rulepack")
@@ -181,7 +181,7 @@ class RoutePreviewOut(Schema):
 
 @router.post(
     "/mobility/routes",
-    response={200: RoutePreviewOut, **ERRORS},
+    response=RoutePreviewOut,
     summary="Preview the route and steps a rule pack derives from the facts of a stay",
 )
 @api_permission("mobility.derive_route")
@@ -391,7 +391,7 @@ def plan_list_api(request: HttpRequest):
 
 @router.get(
     "/mobility/plans/{int:internship_id}",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     summary="An internship's mobility plan: route, steps, insurance, travel",
 )
 @api_permission("mobility.view_plan", obj=_plan)
@@ -406,7 +406,7 @@ class PlanPatch(Schema):
 
 @router.patch(
     "/mobility/plans/{int:internship_id}",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     summary="Correct the facts of a plan and derive its route again (officers)",
 )
 @api_permission(
@@ -424,7 +424,7 @@ class StepStatusIn(Schema):
 
 @router.post(
     "/mobility/steps/{int:step_id}/status",
-    response={200: StepOut, **ERRORS},
+    response=StepOut,
     summary="Mark a step done, open again, or (officers) not needed",
     description="Only the step's owner (intern, host supervisor, home supervisor) or an officer.",
 )
@@ -440,7 +440,7 @@ UPLOAD_BODY = multipart_body({"file": FILE_FIELD})
 
 @router.post(
     "/mobility/steps/{int:step_id}/documents",
-    response={201: StepDocumentOut, **ERRORS},
+    response={201: StepDocumentOut},
     summary="Upload a PDF against a step",
     openapi_extra=UPLOAD_BODY,
 )
@@ -463,7 +463,7 @@ class CoverageIn(Schema):
 
 @router.post(
     "/mobility/plans/{int:internship_id}/coverages",
-    response={201: CoverageOut, **ERRORS},
+    response={201: CoverageOut},
     summary="Add an insurance coverage period (the intern or an officer)",
 )
 @api_permission("mobility.change_travel", obj=_plan)
@@ -474,7 +474,7 @@ def coverage_add_api(request: HttpRequest, internship_id: int, payload: Coverage
 
 @router.delete(
     "/mobility/plans/{int:internship_id}/coverages/{int:coverage_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove an insurance coverage period",
 )
 @api_permission("mobility.change_travel", obj=_plan)
@@ -494,7 +494,7 @@ class TravelIn(Schema):
 
 @router.put(
     "/mobility/plans/{int:internship_id}/travel",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     summary="Set arrival and departure (the intern or an officer)",
 )
 @api_permission("mobility.change_travel", obj=_plan)
@@ -506,7 +506,7 @@ def travel_api(request: HttpRequest, internship_id: int, payload: TravelIn):
 
 @router.post(
     "/mobility/plans/{int:internship_id}/check-in",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     summary="Check in on arrival (the intern)",
 )
 @api_permission("mobility.check_in", obj=_plan, message=_("Only the intern checks in."))
@@ -525,7 +525,7 @@ class ContactIn(Schema):
 
 @router.post(
     "/mobility/plans/{int:internship_id}/contacts",
-    response={201: ContactOut, **ERRORS},
+    response={201: ContactOut},
     summary="Add an emergency contact (the intern or an officer)",
 )
 @api_permission("mobility.change_travel", obj=_plan)
@@ -536,7 +536,7 @@ def contact_add_api(request: HttpRequest, internship_id: int, payload: ContactIn
 
 @router.delete(
     "/mobility/plans/{int:internship_id}/contacts/{int:contact_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove an emergency contact",
 )
 @api_permission("mobility.change_travel", obj=_plan)

@@ -9,7 +9,6 @@ from ninja import Schema, Status
 
 from kakehashi.core import limits
 from kakehashi.core.api import (
-    ERRORS,
     ApiRouter,
     LineList,
     TextList,
@@ -117,8 +116,7 @@ def organisation_export(request: HttpRequest, format: str = "csv"):
 
 
 @router.import_post(
-    "/organisations/import",
-    summary="Import organisations from CSV, JSON or ROR records (officers)",
+    "/organisations/import", summary="Import organisations from CSV, JSON or ROR records (officers)"
 )
 @api_permission("organisations.import_organisation")
 def organisation_import(request: HttpRequest, format: str | None = None):
@@ -126,9 +124,7 @@ def organisation_import(request: HttpRequest, format: str | None = None):
 
 
 @router.public_get(
-    "/organisations/{ref}",
-    response={200: OrganisationOut, **ERRORS},
-    summary="One organisation, by id or ROR id",
+    "/organisations/{ref}", response=OrganisationOut, summary="One organisation, by id or ROR id"
 )
 @api_permission("organisations.view_organisation")
 def organisation_detail(request: HttpRequest, ref: str):
@@ -136,9 +132,7 @@ def organisation_detail(request: HttpRequest, ref: str):
 
 
 @router.post(
-    "/organisations",
-    response={201: OrganisationOut, **ERRORS},
-    summary="Create an organisation (officers)",
+    "/organisations", response={201: OrganisationOut}, summary="Create an organisation (officers)"
 )
 @api_permission("organisations.add_organisation")
 def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
@@ -147,7 +141,7 @@ def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
 
 @router.patch(
     "/organisations/{ref}",
-    response={200: OrganisationOut, **ERRORS},
+    response=OrganisationOut,
     summary="Edit an organisation (officers and the organisation's admins)",
 )
 @api_permission("organisations.change_organisation", obj=_organisation)

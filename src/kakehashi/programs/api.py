@@ -12,7 +12,7 @@ from django.utils.timezone import now as time_now
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
-from kakehashi.core.api import ERRORS, ApiRouter, patch_schema, text
+from kakehashi.core.api import ApiRouter, patch_schema, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.home import home_sections
@@ -115,7 +115,7 @@ def program_list_endpoint(request: HttpRequest):
     return program_list()
 
 
-@router.public_get("/programs/{slug}", response={200: ProgramOut, **ERRORS}, summary="One program")
+@router.public_get("/programs/{slug}", response=ProgramOut, summary="One program")
 @api_permission("programs.view_program")
 def program_detail(request: HttpRequest, slug: str):
     return program_list().get(slug=slug)
@@ -168,9 +168,7 @@ def _program(request: HttpRequest, slug: str, **_kwargs) -> Program:
     return program_list().get(slug=slug)
 
 
-@router.public_get(
-    "/calls/{ref}", response={200: CallOut, **ERRORS}, summary="One call, by id or slug"
-)
+@router.public_get("/calls/{ref}", response=CallOut, summary="One call, by id or slug")
 @api_permission("programs.view_call")
 def call_detail(request: HttpRequest, ref: str):
     return call_by_ref(request, ref)
@@ -178,7 +176,7 @@ def call_detail(request: HttpRequest, ref: str):
 
 @router.get(
     "/calls/{int:call_id}/overview",
-    response={200: OverviewOut, **ERRORS},
+    response=OverviewOut,
     summary="Counts officers watch during a call (officers)",
 )
 @api_permission("programs.view_call_overview", obj=call_by_id)
@@ -206,7 +204,7 @@ def _card_id(card) -> str:
 
 @router.get(
     "/me/home",
-    response={200: list[HomeSectionOut], **ERRORS},
+    response=list[HomeSectionOut],
     summary="Your home: for each of your roles, its cards and what to do next (as on /home/)",
 )
 @api_permission("programs.view_home")
@@ -308,21 +306,13 @@ def _set(payload: Schema) -> dict:
     return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
 
 
-@router.post(
-    "/programs",
-    response={201: ProgramOut, **ERRORS},
-    summary="Create a program (officers)",
-)
+@router.post("/programs", response={201: ProgramOut}, summary="Create a program (officers)")
 @api_permission("programs.add_program")
 def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
     return Status(201, program_create(**payload.dict()))
 
 
-@router.patch(
-    "/programs/{slug}",
-    response={200: ProgramOut, **ERRORS},
-    summary="Edit a program (officers)",
-)
+@router.patch("/programs/{slug}", response=ProgramOut, summary="Edit a program (officers)")
 @api_permission("programs.change_program", obj=_program)
 def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPatch):
     program = request.permission_object
@@ -331,7 +321,7 @@ def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPat
 
 @router.post(
     "/calls",
-    response={201: CallOut, **ERRORS},
+    response={201: CallOut},
     summary="Create a call with its phases, eligibility rules and match policy (officers)",
 )
 @api_permission("programs.add_call")
@@ -347,7 +337,7 @@ def call_create_endpoint(request: HttpRequest, payload: CallIn):
 
 @router.patch(
     "/calls/{ref}",
-    response={200: CallOut, **ERRORS},
+    response=CallOut,
     summary="Edit a call (officers); its phases have their own endpoints",
 )
 @api_permission("programs.change_call", obj=call_by_ref)
@@ -370,7 +360,7 @@ def _phase_now(request: HttpRequest, kind: str, service) -> CallPhase:
 
 @router.put(
     "/calls/{ref}/phases/{kind}",
-    response={200: PhaseOut, **ERRORS},
+    response=PhaseOut,
     summary="Set a phase's window (officers); times without an offset are in its time zone",
 )
 @api_permission("programs.change_call", obj=call_by_ref)
@@ -381,7 +371,7 @@ def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: Phase
 
 @router.post(
     "/calls/{ref}/phases/{kind}/open",
-    response={200: PhaseOut, **ERRORS},
+    response=PhaseOut,
     summary="Open a phase now, to the second (officers; audited; participants are mailed)",
 )
 @api_permission("programs.change_call", obj=call_by_ref)
@@ -417,7 +407,7 @@ class PhaseClosePreviewOut(Schema):
 
 @router.get(
     "/calls/{ref}/phases/{kind}/close-preview",
-    response={200: PhaseClosePreviewOut, **ERRORS},
+    response=PhaseClosePreviewOut,
     summary="What closing a phase now would do: counts, consequences (officers; changes nothing)",
 )
 @api_permission("programs.change_call", obj=call_by_ref)
@@ -434,7 +424,7 @@ def phase_close_preview_endpoint(request: HttpRequest, ref: str, kind: str):
 
 @router.post(
     "/calls/{ref}/phases/{kind}/close",
-    response={200: PhaseOut, **ERRORS},
+    response=PhaseOut,
     summary="Close a phase now, to the second (officers; audited)",
 )
 @api_permission("programs.change_call", obj=call_by_ref)
@@ -444,7 +434,7 @@ def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
 
 @router.post(
     "/calls/{ref}/phases/{kind}/undo-open",
-    response={200: PhaseOut, **ERRORS},
+    response=PhaseOut,
     summary="Undo an “open now” while nobody acted in the phase (officers; audited)",
 )
 @api_permission("programs.change_call", obj=call_by_ref)
@@ -454,7 +444,7 @@ def phase_undo_endpoint(request: HttpRequest, ref: str, kind: str):
 
 @router.get(
     "/calls/{ref}/match-policy",
-    response={200: MatchPolicyOut, **ERRORS},
+    response=MatchPolicyOut,
     summary="A call's match policy (officers)",
     exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
@@ -465,7 +455,7 @@ def match_policy_get(request: HttpRequest, ref: str):
 
 @router.put(
     "/calls/{ref}/match-policy",
-    response={200: MatchPolicyOut, **ERRORS},
+    response=MatchPolicyOut,
     summary="Replace a call's match policy (officers; audited); see docs/calls.md",
     exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )

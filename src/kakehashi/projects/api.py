@@ -12,7 +12,6 @@ from typing_extensions import TypedDict
 
 from kakehashi.core import limits
 from kakehashi.core.api import (
-    ERRORS,
     ApiRouter,
     TextList,
     export_response,
@@ -201,9 +200,7 @@ def supervision_invitation_list(request: HttpRequest):
     return supervision_invitations_of(person=request.user)
 
 
-@router.public_get(
-    "/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="One project"
-)
+@router.public_get("/projects/{int:project_id}", response=ProjectOut, summary="One project")
 @api_permission("projects.view_project", obj=_project_visible)
 def project_detail(request: HttpRequest, project_id: int):
     return request.permission_object
@@ -211,7 +208,7 @@ def project_detail(request: HttpRequest, project_id: int):
 
 @router.post(
     "/projects",
-    response={201: ProjectOut, **ERRORS},
+    response={201: ProjectOut},
     summary="Create a draft project (people of the host organisation, its admins, officers)",
     description=(
         "Only people affiliated with the host (as supervisor, researcher or admin) and "
@@ -244,7 +241,7 @@ def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
 
 @router.patch(
     "/projects/{int:project_id}",
-    response={200: ProjectOut, **ERRORS},
+    response=ProjectOut,
     summary="Edit a project (its supervisors, the host's admins, officers)",
 )
 @api_permission("projects.change_project", obj=_project_visible)
@@ -269,7 +266,7 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
 
 @router.post(
     "/projects/{int:project_id}/transition",
-    response={200: ProjectOut, **ERRORS},
+    response=ProjectOut,
     summary="Move a project along draft → submitted → approved → closed",
     description=(
         "Supervisors, the host's admins and officers may submit or withdraw to draft; "
@@ -285,7 +282,7 @@ def project_transition_endpoint(request: HttpRequest, project_id: int, payload: 
 
 @router.post(
     "/projects/{int:project_id}/supervision/accept",
-    response={200: ProjectOut, **ERRORS},
+    response=ProjectOut,
     summary="Accept to supervise a project you were named a supervisor of",
     description="From then on you are listed among its supervisors, matched and may edit it.",
 )
@@ -298,7 +295,7 @@ def supervision_accept_endpoint(request: HttpRequest, project_id: int):
 
 @router.post(
     "/projects/{int:project_id}/supervision/decline",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Decline to supervise a project you were named a supervisor of",
 )
 @api_permission("projects.answer_supervision", obj=_project_visible, message=NOT_INVITED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Schema
 
-from kakehashi.core.api import ERRORS, ApiRouter
+from kakehashi.core.api import ApiRouter
 from kakehashi.core.permissions import api_permission
 from kakehashi.research_fields.selectors import research_field_list
 
@@ -34,9 +34,7 @@ def field_list(request: HttpRequest, level: int | None = None, parent: str = "",
 
 
 @router.public_get(
-    "/research-fields/{code}",
-    response={200: ResearchFieldOut, **ERRORS},
-    summary="One research field by code",
+    "/research-fields/{code}", response=ResearchFieldOut, summary="One research field by code"
 )
 @api_permission("research_fields.view_researchfield")
 def field_detail(request: HttpRequest, code: str):

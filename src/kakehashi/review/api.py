@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, ApiRouter, text
+from kakehashi.core.api import ApiRouter, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
@@ -342,7 +342,7 @@ def round_list(request: HttpRequest):
 
 @router.post(
     "/calls/{ref}/review",
-    response={201: ReviewRoundOut, **ERRORS},
+    response={201: ReviewRoundOut},
     summary="Open review for a call: its submitted projects or applications become proposals",
 )
 @api_permission("review.manage_review", obj=call_by_ref, message=ONLY_OFFICERS)
@@ -362,7 +362,7 @@ def round_open(request: HttpRequest, ref: str, payload: RoundIn):
 
 @router.put(
     "/review/rounds/{int:round_id}/due",
-    response={200: ReviewRoundOut, **ERRORS},
+    response=ReviewRoundOut,
     summary="Set when reviews are due (reviewers are reminded 48 hours before)",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -387,7 +387,7 @@ def round_proposals(request: HttpRequest, round_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/conflicts/detect",
-    response={200: DetectOut, **ERRORS},
+    response=DetectOut,
     summary="Detect the round's conflicts of interest afresh (declared ones stay)",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -407,7 +407,7 @@ def round_conflicts(request: HttpRequest, round_id: int):
 
 @router.post(
     "/review/conflicts/{int:conflict_id}/override",
-    response={200: ConflictOut, **ERRORS},
+    response=ConflictOut,
     summary="Mark a name variant as another person (a homonym), with the reason",
 )
 @api_permission("review.manage_review", obj=_conflict, message=ONLY_OFFICERS)
@@ -419,7 +419,7 @@ def conflict_override_set(request: HttpRequest, conflict_id: int, payload: Overr
 
 @router.delete(
     "/review/conflicts/{int:conflict_id}/override",
-    response={200: ConflictOut, **ERRORS},
+    response=ConflictOut,
     summary='Undo "not the same person": the name variant keeps the pair apart again',
 )
 @api_permission("review.manage_review", obj=_conflict, message=ONLY_OFFICERS)
@@ -429,7 +429,7 @@ def conflict_override_delete(request: HttpRequest, conflict_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/runs",
-    response={202: ReviewRunOut, **ERRORS},
+    response={202: ReviewRunOut},
     summary="Run the assignment (sum, fair or randomized) as a background job",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -453,7 +453,7 @@ def run_list_endpoint(request: HttpRequest, round_id: int):
 
 @router.get(
     "/review/runs/{int:run_id}",
-    response={200: ReviewRunOut, **ERRORS},
+    response=ReviewRunOut,
     summary="One assignment run: assignment, objective, worst score, loads, affinity parts",
 )
 @api_permission("review.manage_review", obj=_run, message=ONLY_OFFICERS)
@@ -463,7 +463,7 @@ def run_detail(request: HttpRequest, run_id: int):
 
 @router.post(
     "/review/runs/{int:run_id}/apply",
-    response={200: ReviewRunOut, **ERRORS},
+    response=ReviewRunOut,
     summary="Make this run's assignment the round's (replacing the one before)",
 )
 @api_permission("review.manage_review", obj=_run, message=ONLY_OFFICERS)
@@ -483,7 +483,7 @@ def round_assignments(request: HttpRequest, round_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/assignments",
-    response={201: AssignmentOut, **ERRORS},
+    response={201: AssignmentOut},
     summary="Assign a reviewer by hand (checked for conflicts and language; logged)",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -495,7 +495,7 @@ def round_assignment_add(request: HttpRequest, round_id: int, payload: Assignmen
 
 @router.delete(
     "/review/assignments/{int:assignment_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove an assignment (before release; logged)",
 )
 @api_permission("review.manage_review", obj=_assignment, message=ONLY_OFFICERS)
@@ -506,7 +506,7 @@ def assignment_delete(request: HttpRequest, assignment_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/release",
-    response={200: ReviewRoundOut, **ERRORS},
+    response=ReviewRoundOut,
     summary="Release the assignment: reviewers see their proposals, bids close",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -517,11 +517,7 @@ def round_release(request: HttpRequest, round_id: int):
 # ------------------------------------------------------------------ reviewers
 
 
-@router.get(
-    "/me/reviewer-profile",
-    response={200: ProfileOut, **ERRORS},
-    summary="Your reviewer profile",
-)
+@router.get("/me/reviewer-profile", response=ProfileOut, summary="Your reviewer profile")
 @api_permission("review.change_reviewer_profile", message=ONLY_REVIEWERS)
 def my_profile(request: HttpRequest):
     # No profile yet: ReviewerProfile.DoesNotExist, answered 404.
@@ -530,7 +526,7 @@ def my_profile(request: HttpRequest):
 
 @router.put(
     "/me/reviewer-profile",
-    response={200: ProfileOut, **ERRORS},
+    response=ProfileOut,
     summary="Set your reviewer profile: expertise, languages, organisation, fields, load",
 )
 @api_permission("review.change_reviewer_profile", message=ONLY_REVIEWERS)
@@ -554,7 +550,7 @@ def my_profile_set(request: HttpRequest, payload: ProfileIn):
 
 @router.put(
     "/review/proposals/{int:proposal_id}/bid",
-    response={200: BidOut, **ERRORS},
+    response=BidOut,
     summary="Bid on a proposal (empty level: withdraw the bid)",
 )
 @api_permission("review.bid", obj=_bid_proposal, message=ONLY_REVIEWERS)
@@ -565,7 +561,7 @@ def proposal_bid(request: HttpRequest, proposal_id: int, payload: BidIn):
 
 @router.post(
     "/review/proposals/{int:proposal_id}/conflict",
-    response={201: ConflictOut, **ERRORS},
+    response={201: ConflictOut},
     summary="Declare a conflict of interest with a proposal",
 )
 @api_permission("review.bid", obj=_bid_proposal, message=ONLY_REVIEWERS)
@@ -597,7 +593,7 @@ def proposal_reviews(request: HttpRequest, proposal_id: int):
 
 @router.put(
     "/review/assignments/{int:assignment_id}/review",
-    response={200: ReviewOut, **ERRORS},
+    response=ReviewOut,
     summary="Save or submit your review (scores per the round's form; submitted is final)",
 )
 @api_permission("review.write_review", obj=_assignment)
@@ -625,7 +621,7 @@ def proposal_comments(request: HttpRequest, proposal_id: int):
 
 @router.post(
     "/review/proposals/{int:proposal_id}/comments",
-    response={201: ReviewCommentOut, **ERRORS},
+    response={201: ReviewCommentOut},
     summary="Post on a proposal's discussion (officers; its reviewers after their review)",
 )
 @api_permission("review.discuss", obj=_proposal, message=DISCUSSION_CLOSED)
@@ -638,7 +634,7 @@ def proposal_comment_post(request: HttpRequest, proposal_id: int, payload: Revie
 
 @router.post(
     "/review/proposals/{int:proposal_id}/decision",
-    response={200: DecisionOut, **ERRORS},
+    response=DecisionOut,
     summary="Decide a proposal: approve, revise or reject",
 )
 @api_permission("review.manage_review", obj=_proposal, message=ONLY_OFFICERS)
