@@ -182,10 +182,16 @@ class AgreementOut(Schema):
     blockers: list[str] = Field(..., description="Why it may not be approved yet.")
 
 
-def _agreement_out(internship) -> dict:
+def _agreement(internship):
+    """The internship's agreement, or 404 while it has none."""
     agreement = agreement_of(internship)
     if agreement is None:
         raise Http404
+    return agreement
+
+
+def _agreement_out(internship) -> dict:
+    agreement = _agreement(internship)
     return {
         "status": agreement.status,
         "version": agreement.version,
@@ -225,6 +231,12 @@ def _agreement_out(internship) -> dict:
     }
 
 
+def _agreement_now(internship) -> dict:
+    """The answer to a change of the agreement: the agreement as it now stands."""
+    internship.refresh_from_db()
+    return _agreement_out(internship)
+
+
 @router.get(
     "/internships/{int:internship_id}/agreement",
     response=AgreementOut,
@@ -251,17 +263,14 @@ class AgreementPatch(Schema):
 @api_permission("internships.change_agreement", obj=_visible, message=NOT_A_PARTY)
 def agreement_patch(request: HttpRequest, internship_id: int, payload: AgreementPatch):
     internship = request.permission_object
-    agreement = agreement_of(internship)
-    if agreement is None:
-        return _agreement_out(internship)
+    agreement = _agreement(internship)
     changes = {
         k: v
         for k, v in payload.dict(exclude_unset=True).items()
         if v is not None or k == "ip_option"
     }
     agreement_update(agreement=agreement, actor=request.user, **changes)
-    internship.refresh_from_db()
-    return _agreement_out(internship)
+    return _agreement_now(internship)
 
 
 class PartiesIn(Schema):
@@ -285,14 +294,11 @@ class PartiesIn(Schema):
 @api_permission("internships.change_agreement", obj=_visible, message=NOT_A_PARTY)
 def agreement_parties_put(request: HttpRequest, internship_id: int, payload: PartiesIn):
     internship = request.permission_object
-    agreement = agreement_of(internship)
-    if agreement is None:
-        return _agreement_out(internship)
+    agreement = _agreement(internship)
     agreement_parties_set(
         agreement=agreement, actor=request.user, **payload.dict(exclude_unset=True)
     )
-    internship.refresh_from_db()
-    return _agreement_out(internship)
+    return _agreement_now(internship)
 
 
 class ApproveIn(Schema):
@@ -310,12 +316,8 @@ class ApproveIn(Schema):
 @api_permission("internships.approve_agreement", obj=_visible, message=NOT_A_PARTY)
 def agreement_approve_endpoint(request: HttpRequest, internship_id: int, payload: ApproveIn):
     internship = request.permission_object
-    agreement = agreement_of(internship)
-    if agreement is None:
-        return _agreement_out(internship)
-    agreement_approve(agreement=agreement, actor=request.user, party=payload.party)
-    internship.refresh_from_db()
-    return _agreement_out(internship)
+    agreement_approve(agreement=_agreement(internship), actor=request.user, party=payload.party)
+    return _agreement_now(internship)
 
 
 class AmendmentOut(Schema):
@@ -386,10 +388,7 @@ class AmendmentIn(Schema):
 )
 @api_permission("internships.add_amendment", obj=_visible, message=NOT_A_PARTY)
 def amendment_create(request: HttpRequest, internship_id: int, payload: AmendmentIn):
-    internship = request.permission_object
-    agreement = agreement_of(internship)
-    if agreement is None:
-        _agreement_out(internship)
+    agreement = _agreement(request.permission_object)
     amendment = amendment_propose(agreement=agreement, actor=request.user, **payload.dict())
     return Status(201, _amendment_out(amendment))
 
