@@ -10,7 +10,6 @@ import functools
 
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, re_path, reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
@@ -20,8 +19,8 @@ from kakehashi.applications.api import router as applications_router
 from kakehashi.core.api import (
     AUTH,
     JSONParser,
-    error_response,
     install_error_handlers,
+    not_allowed_response,
     not_found_response,
 )
 from kakehashi.documents.api import router as documents_router
@@ -49,12 +48,7 @@ def _json_not_allowed(view):
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
-            return error_response(
-                status=405,
-                code="method_not_allowed",
-                message=_("Method %(method)s is not allowed here.") % {"method": request.method},
-                headers={"Allow": response["Allow"]},
-            )
+            return not_allowed_response(request, response["Allow"])
         return response
 
     return wrapper
@@ -68,12 +62,7 @@ def _unknown_route(request, *args, **kwargs):
 def _root(request):
     """``/api/v1/`` names the API and where its description lives."""
     if request.method not in ("GET", "HEAD"):
-        return error_response(
-            status=405,
-            code="method_not_allowed",
-            message=_("Method %(method)s is not allowed here.") % {"method": request.method},
-            headers={"Allow": "GET, HEAD"},
-        )
+        return not_allowed_response(request, "GET, HEAD")
     return JsonResponse(
         {
             "name": api.title,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.applications.models import Application
@@ -27,13 +27,13 @@ from kakehashi.applications.services import (
     rank_list_set,
 )
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, Pagination, person_page, text
+from kakehashi.core.api import ApiRouter, Pagination, person_page, text
 from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
-from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
+from kakehashi.programs.api import call_by_id, call_by_id_kept
 from kakehashi.projects.selectors import project_get_visible
 
-router = Router()
+router = ApiRouter()
 
 
 class ApplicantOut(Schema):
@@ -137,14 +137,6 @@ class HostRankingIn(Schema):
     )
 
 
-def _call(request: HttpRequest, call_id: int, **_kwargs):
-    return call_get_visible(user=request.user, pk=call_id)
-
-
-def _call_kept(request: HttpRequest, call_id: int, **_kwargs):
-    return call_get_visible_kept(request=request, user=request.user, pk=call_id)
-
-
 def _application(request: HttpRequest, application_id: int, **_kwargs) -> Application:
     return application_list_visible(user=request.user).get(pk=application_id)
 
@@ -176,9 +168,7 @@ def _host_ranking(request: HttpRequest) -> dict:
     }
 
 
-@router.get(
-    "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Your own applications"
-)
+@router.get("/applications", response=list[ApplicationOut], summary="Your own applications")
 @api_permission("applications.view_application_list")
 @person_page(ApplicationOut, name="api:applications")
 @paginate(Pagination)
@@ -190,7 +180,7 @@ def application_list(request: HttpRequest, call: int | None = None):
 
 @router.get(
     "/applications/{int:application_id}",
-    response={200: ApplicationOut, **ERRORS},
+    response=ApplicationOut,
     summary="One application (yours, to your project unless withdrawn, or any for officers)",
     description=(
         "A supervisor sees an application to their project only until it is withdrawn, "
@@ -205,7 +195,7 @@ def application_detail(request: HttpRequest, application_id: int):
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, **ERRORS},
+    response={201: ApplicationOut},
     summary="Apply to a project (in the call's application phase)",
 )
 @api_permission("applications.add_application")
@@ -219,7 +209,7 @@ def application_submit_endpoint(request: HttpRequest, payload: ApplicationIn):
 
 @router.post(
     "/applications/{int:application_id}/withdraw",
-    response={200: ApplicationOut, **ERRORS},
+    response=ApplicationOut,
     summary="Withdraw your application (it leaves your rank list)",
 )
 @api_permission(
@@ -235,20 +225,20 @@ def application_withdraw_endpoint(request: HttpRequest, application_id: int):
 
 @router.get(
     "/calls/{int:call_id}/rank-list",
-    response={200: RankListOut, **ERRORS},
+    response=RankListOut,
     summary="Your rank list for a call (candidates)",
 )
-@api_permission("applications.view_rank_list", obj=_call, message=ONLY_CANDIDATES_RANK)
+@api_permission("applications.view_rank_list", obj=call_by_id, message=ONLY_CANDIDATES_RANK)
 def rank_list_read(request: HttpRequest, call_id: int):
     return _rank_list(request)
 
 
 @router.put(
     "/calls/{int:call_id}/rank-list",
-    response={200: RankListOut, **ERRORS},
+    response=RankListOut,
     summary="Set your rank list: project ids, best first (candidates)",
 )
-@api_permission("applications.change_rank_list", obj=_call, message=ONLY_CANDIDATES_RANK)
+@api_permission("applications.change_rank_list", obj=call_by_id, message=ONLY_CANDIDATES_RANK)
 def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
     call = request.permission_object
     rank_list_set(
@@ -263,39 +253,37 @@ def rank_list_write(request: HttpRequest, call_id: int, payload: RankListIn):
 
 def _own_rank_list(request: HttpRequest, call_id: int, **_kwargs):
     return rank_list_ref_visible(
-        user=request.user, call=_call(request, call_id), candidate_id=request.user.pk
+        user=request.user, call=call_by_id(request, call_id), candidate_id=request.user.pk
     )
 
 
 def _rank_list_of(request: HttpRequest, call_id: int, person_id: int, **_kwargs):
     return rank_list_ref_visible(
-        user=request.user, call=_call(request, call_id), candidate_id=person_id
+        user=request.user, call=call_by_id(request, call_id), candidate_id=person_id
     )
 
 
-@router.get(
+@router.list_get(
     "/calls/{int:call_id}/rank-list/versions",
-    response={200: list[RankListVersionOut], **ERRORS},
+    RankListVersionOut,
     summary="Every saved version of your rank list for a call, newest first (candidates)",
 )
 @api_permission(
     "applications.view_rank_list_versions", obj=_own_rank_list, message=ONLY_CANDIDATES_RANK
 )
-@paginate(Pagination)
 def rank_list_versions_own(request: HttpRequest, call_id: int):
     ref = request.permission_object
     return rank_list_versions(candidate=ref.candidate, call=ref.call)
 
 
-@router.get(
+@router.list_get(
     "/calls/{int:call_id}/rank-lists/{int:person_id}/versions",
-    response={200: list[RankListVersionOut], **ERRORS},
+    RankListVersionOut,
     summary="Every saved version of one candidate's rank list, newest first (officers, "
     "and the candidate)",
     description="Anyone else gets a 404.",
 )
 @api_permission("applications.view_rank_list_versions", obj=_rank_list_of)
-@paginate(Pagination)
 def rank_list_versions_of(request: HttpRequest, call_id: int, person_id: int):
     ref = request.permission_object
     return rank_list_versions(candidate=ref.candidate, call=ref.call)
@@ -303,20 +291,20 @@ def rank_list_versions_of(request: HttpRequest, call_id: int, person_id: int):
 
 @router.get(
     "/calls/{int:call_id}/host-ranking",
-    response={200: HostRankingOut, **ERRORS},
+    response=HostRankingOut,
     summary="Your ranking of applicants for a call (supervisors)",
 )
-@api_permission("applications.view_host_ranking", obj=_call, message=ONLY_SUPERVISORS_RANK)
+@api_permission("applications.view_host_ranking", obj=call_by_id, message=ONLY_SUPERVISORS_RANK)
 def host_ranking_read(request: HttpRequest, call_id: int):
     return _host_ranking(request)
 
 
 @router.put(
     "/calls/{int:call_id}/host-ranking",
-    response={200: HostRankingOut, **ERRORS},
+    response=HostRankingOut,
     summary="Set your ranking of applicants: person ids, best first (supervisors)",
 )
-@api_permission("applications.change_host_ranking", obj=_call, message=ONLY_SUPERVISORS_RANK)
+@api_permission("applications.change_host_ranking", obj=call_by_id, message=ONLY_SUPERVISORS_RANK)
 def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingIn):
     call = request.permission_object
     host_ranking_set(supervisor=request.user, call=call, candidate_ids=payload.candidate_ids)
@@ -325,12 +313,12 @@ def host_ranking_write(request: HttpRequest, call_id: int, payload: HostRankingI
 
 @router.get(
     "/calls/{int:call_id}/applicants",
-    response={200: list[ApplicationOut], **ERRORS},
+    response=list[ApplicationOut],
     summary="Submitted applications to your own projects in a call (supervisors)",
 )
 @api_permission(
     "applications.view_applicant_list",
-    obj=_call_kept,
+    obj=call_by_id_kept,
     message=_("Only host supervisors see applicants."),
 )
 @person_page(ApplicationOut, name="api:applicants")

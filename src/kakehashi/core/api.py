@@ -37,9 +37,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.conf import settings as ninja_settings
+from ninja.constants import NOT_SET
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBasicAuth, HttpBearer
@@ -440,6 +441,16 @@ def not_found_response() -> HttpResponse:
     return error_response(status=404, code="not_found", message=_("Not found."))
 
 
+def not_allowed_response(request: HttpRequest, allow: str) -> HttpResponse:
+    """405 for the request's method, naming the methods the path takes (`allow`)."""
+    return error_response(
+        status=405,
+        code="method_not_allowed",
+        message=_("Method %(method)s is not allowed here.") % {"method": request.method},
+        headers={"Allow": allow},
+    )
+
+
 def install_error_handlers(api) -> None:
     """Make every error of `api` answer in the one shape."""
     api.add_exception_handler(Exception, _on_exception)
@@ -584,7 +595,18 @@ OPTIONAL_AUTH = {"security": [{}]}
 
 
 class ApiRouter(Router):
-    """The router of every app's API: ninja's, with the operations the apps declare alike."""
+    """The router of every app's API: ninja's, with the operations the apps declare alike.
+
+    Every operation answers its errors in the one shape: one that declares only its
+    success answers (``response=Model``, ``response={201: Model}``) is documented with
+    :data:`ERRORS` as well. One that names error statuses itself keeps just those."""
+
+    def api_operation(self, methods: list[str], path: str, *, response: Any = NOT_SET, **kwargs):
+        if response is not NOT_SET:
+            answers = response if isinstance(response, dict) else {200: response}
+            if not any(isinstance(code, int) and code >= 400 for code in answers):
+                response = {**answers, **ERRORS}
+        return super().api_operation(methods, path, response=response, **kwargs)
 
     def public_get(self, path: str, *, openapi_extra: dict[str, Any] | None = None, **kwargs):
         """A GET anonymous callers may call too (a token or session still names the
@@ -595,12 +617,22 @@ class ApiRouter(Router):
     def export_get(self, path: str, *, summary: str, public: bool = False):
         """A GET answering a file to download (:func:`export_response`)."""
         get = self.public_get if public else self.get
-        return get(
-            path, response={200: None, **ERRORS}, summary=summary, openapi_extra=EXPORT_RESPONSE
-        )
+        return get(path, response={200: None}, summary=summary, openapi_extra=EXPORT_RESPONSE)
+
+    def list_get(self, path: str, item: type[Schema], *, public: bool = False, **kwargs: Any):
+        """A GET answering one page of a list of `item`s (:class:`Pagination`): the
+        endpoint returns the whole list (a queryset or a list) and the page is cut from it.
+        Its ``@api_permission`` goes under this decorator and is checked before the page is
+        read. Lists kept whole in the cache (:func:`kept_page`, :func:`person_page`) declare
+        ``@paginate(Pagination)`` themselves, under the cache."""
+        get = self.public_get if public else self.get
+        route = get(path, response=list[item], **kwargs)
+
+        def decorator(view):
+            return route(paginate(Pagination)(view))
+
+        return decorator
 
     def import_post(self, path: str, *, summary: str):
         """A POST taking a file to import (:func:`import_answer`)."""
-        return self.post(
-            path, response={200: ImportOut, **ERRORS}, summary=summary, openapi_extra=IMPORT_BODY
-        )
+        return self.post(path, response=ImportOut, summary=summary, openapi_extra=IMPORT_BODY)

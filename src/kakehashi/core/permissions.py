@@ -86,8 +86,9 @@ def permission_required(perm: str, *, obj=None, public: bool = False):
 def api_permission(perm: str, *, obj=None, message=None):
     """API endpoints: refuse with 403 (`message`) unless ``request.user.has_perm(perm, obj)``.
 
-    Goes under ``@router.<method>(…)`` and above ``@paginate``. A loader's DoesNotExist
-    is answered 404 by the API's error handlers.
+    Goes under ``@router.<method>(…)`` and above ``@paginate`` (``router.list_get``
+    paginates around it). A loader's DoesNotExist is answered 404 by the API's error
+    handlers.
     """
 
     def decorator(endpoint):

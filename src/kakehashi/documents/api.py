@@ -7,10 +7,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Schema, Status
 
-from kakehashi.core.api import ERRORS, FILE_FIELD, Pagination, multipart_body
+from kakehashi.core.api import FILE_FIELD, ApiRouter, multipart_body
 from kakehashi.core.permissions import api_permission
 from kakehashi.documents.enums import MailLanguage
 from kakehashi.documents.models import Document, Referee
@@ -28,7 +27,7 @@ from kakehashi.documents.services import (
 )
 from kakehashi.documents.views import pdf_response
 
-router = Router()
+router = ApiRouter()
 
 
 class DocumentOut(Schema):
@@ -92,16 +91,15 @@ def _visible_letter(request: HttpRequest, referee_id: int, **_kwargs) -> Referee
 ONLY_CANDIDATES = _("Only candidates have documents and referees.")
 
 
-@router.get("/me/documents", response={200: list[DocumentOut], **ERRORS}, summary="Your documents")
+@router.list_get("/me/documents", DocumentOut, summary="Your documents")
 @api_permission("documents.view_own_documents", message=ONLY_CANDIDATES)
-@paginate(Pagination)
 def my_document_list(request: HttpRequest):
     return document_list_for_owner(owner=request.user)
 
 
 @router.post(
     "/me/documents",
-    response={201: DocumentOut, **ERRORS},
+    response={201: DocumentOut},
     summary="Upload a document (a PDF; it replaces your document of the same kind)",
     openapi_extra=UPLOAD_BODY,
 )
@@ -116,7 +114,7 @@ def my_document_upload(request: HttpRequest):
 
 @router.delete(
     "/me/documents/{int:document_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Delete one of your documents (its file too)",
 )
 @api_permission("documents.delete_document", obj=_own_document)
@@ -125,20 +123,15 @@ def my_document_delete(request: HttpRequest, document_id: int):
     return Status(204, None)
 
 
-@router.get(
-    "/me/referees",
-    response={200: list[RefereeOut], **ERRORS},
-    summary="Your referees and their letters' status",
-)
+@router.list_get("/me/referees", RefereeOut, summary="Your referees and their letters' status")
 @api_permission("documents.view_own_documents", message=ONLY_CANDIDATES)
-@paginate(Pagination)
 def my_referee_list(request: HttpRequest):
     return referee_list_for_candidate(candidate=request.user)
 
 
 @router.post(
     "/me/referees",
-    response={201: RefereeOut, **ERRORS},
+    response={201: RefereeOut},
     summary="Name a referee: they are mailed a private link to upload a letter",
 )
 @api_permission("documents.add_referee", message=ONLY_CANDIDATES)
@@ -154,7 +147,7 @@ def my_referee_add(request: HttpRequest, payload: RefereeIn):
 
 @router.delete(
     "/me/referees/{int:referee_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove a referee (their link stops working; their letter is deleted)",
 )
 @api_permission("documents.delete_referee", obj=_own_referee)
@@ -165,7 +158,7 @@ def my_referee_remove(request: HttpRequest, referee_id: int):
 
 @router.get(
     "/documents/{int:document_id}/file",
-    response={200: None, **ERRORS},
+    response=None,
     summary="A document's PDF: its candidate, supervisors of projects they applied to, officers",
     openapi_extra=PDF_RESPONSE,
 )
@@ -177,7 +170,7 @@ def document_file(request: HttpRequest, document_id: int):
 
 @router.get(
     "/letters/{int:referee_id}/file",
-    response={200: None, **ERRORS},
+    response=None,
     summary="A reference letter's PDF: supervisors of projects the candidate applied to, officers",
     openapi_extra=PDF_RESPONSE,
 )

@@ -16,12 +16,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
-from ninja.pagination import paginate
 
 from kakehashi.core.api import (
-    ERRORS,
     ApiRouter,
-    Pagination,
     file_responses,
     import_answer,
     patch_schema,
@@ -61,10 +58,19 @@ class RuleIn(Schema):
 RulePatch = patch_schema(RuleIn, name="RulePatch", exclude=("program",))
 
 
-class RuleOut(Schema):
+class AmountOut(Schema):
+    """Base of the answers showing an `amount` in their `currency`: written plain, as a
+    decimal with the currency's places (JPY has none)."""
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return plain(obj.amount, obj.currency)
+
+
+class RuleOut(AmountOut):
     id: int
-    program: str
-    funder: str
+    program: str = Field(alias="program.slug")
+    funder: str = Field(alias="funder.code")
     direction: str
     kind: str
     label: str
@@ -79,18 +85,6 @@ class RuleOut(Schema):
     is_example: bool
 
     @staticmethod
-    def resolve_program(obj) -> str:
-        return obj.program.slug
-
-    @staticmethod
-    def resolve_funder(obj) -> str:
-        return obj.funder.code
-
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return plain(obj.amount, obj.currency)
-
-    @staticmethod
     def resolve_partner_contribution(obj) -> str:
         return plain(obj.partner_contribution, obj.currency)
 
@@ -99,20 +93,24 @@ class RuleOut(Schema):
         return plain(obj.funder_contribution, obj.currency)
 
 
-class LineOut(Schema):
+class LineOut(AmountOut):
     account: str
     amount: str = Field(..., description="Positive: debit; negative: credit.")
     currency: str
+
+    @staticmethod
+    def resolve_account(obj) -> str:
+        return str(obj.account)
 
 
 class EntryOut(Schema):
     id: int
     kind: str
-    funder: str
+    funder: str = Field(alias="funder.code")
     occurred_on: dt.date
     fiscal_year: int
     memo: str
-    reverses: int | None
+    reverses: int | None = Field(alias="reverses_id")
     lines: list[LineOut]
 
 
@@ -136,14 +134,18 @@ class RateOut(Schema):
     date: dt.date
     value: str
 
+    @staticmethod
+    def resolve_value(obj) -> str:
+        return str(obj.value)
 
-class InvoiceOut(Schema):
+
+class InvoiceOut(AmountOut):
     id: int
     number: str
-    funder: str
+    funder: str = Field(alias="funder.code")
     fiscal_year: int
-    partner: str
-    internship: int
+    partner: str = Field(alias="partner.display_name")
+    internship: int = Field(alias="internship_id")
     issued_on: dt.date
     language: str
     amount: str
@@ -153,11 +155,19 @@ class InvoiceOut(Schema):
     rate: RateOut | None = Field(None, description="The rate used, when converted.")
     credit_note_of: str | None = None
 
+    @staticmethod
+    def resolve_original_amount(obj) -> str:
+        return plain(obj.original_amount, obj.original_currency)
 
-class PaymentOut(Schema):
+    @staticmethod
+    def resolve_credit_note_of(obj) -> str | None:
+        return obj.credits.number if obj.credits_id else None
+
+
+class PaymentOut(AmountOut):
     id: int
-    internship: int
-    funder: str
+    internship: int = Field(alias="internship_id")
+    funder: str = Field(alias="funder.code")
     label: str
     due_on: dt.date
     amount: str
@@ -176,66 +186,6 @@ class BudgetRowOut(Schema):
     invoiced: str
     paid: str
     remaining: str | None
-
-
-def _entry_out(entry: Entry) -> dict:
-    return {
-        "id": entry.pk,
-        "kind": entry.kind,
-        "funder": entry.funder.code,
-        "occurred_on": entry.occurred_on,
-        "fiscal_year": entry.fiscal_year,
-        "memo": entry.memo,
-        "reverses": entry.reverses_id,
-        "lines": [
-            {
-                "account": str(line.account),
-                "amount": plain(line.amount, line.currency),
-                "currency": line.currency,
-            }
-            for line in entry.lines.all()
-        ],
-    }
-
-
-def _invoice_out(invoice) -> dict:
-    return {
-        "id": invoice.pk,
-        "number": invoice.number,
-        "funder": invoice.funder.code,
-        "fiscal_year": invoice.fiscal_year,
-        "partner": invoice.partner.display_name,
-        "internship": invoice.internship_id,
-        "issued_on": invoice.issued_on,
-        "language": invoice.language,
-        "amount": plain(invoice.amount, invoice.currency),
-        "currency": invoice.currency,
-        "original_amount": plain(invoice.original_amount, invoice.original_currency),
-        "original_currency": invoice.original_currency,
-        "rate": (
-            {
-                "series": invoice.rate.series,
-                "date": invoice.rate.date,
-                "value": str(invoice.rate.value),
-            }
-            if invoice.rate
-            else None
-        ),
-        "credit_note_of": invoice.credits.number if invoice.credits_id else None,
-    }
-
-
-def _payment_out(payment: Payment) -> dict:
-    return {
-        "id": payment.pk,
-        "internship": payment.internship_id,
-        "funder": payment.funder.code,
-        "label": payment.label,
-        "due_on": payment.due_on,
-        "amount": plain(payment.amount, payment.currency),
-        "currency": payment.currency,
-        "status": payment.status,
-    }
 
 
 # ---------------------------------------------------------------- rules
@@ -267,22 +217,15 @@ def _rule_values(payload: dict) -> dict:
     return values
 
 
-@router.get(
-    "/funding/rules",
-    response={200: list[RuleOut], **ERRORS},
-    summary="Funding rules, per program (officers)",
-)
+@router.list_get("/funding/rules", RuleOut, summary="Funding rules, per program (officers)")
 @api_permission("funding.view_fundingrule", message=ONLY_OFFICERS)
-@paginate(Pagination)
 def rule_list(request: HttpRequest, program: str = ""):
     rules = selectors.rule_list()
     return rules.filter(program__slug=program) if program else rules
 
 
 @router.post(
-    "/funding/rules",
-    response={201: RuleOut, **ERRORS},
-    summary="Add a funding rule to a program (officers)",
+    "/funding/rules", response={201: RuleOut}, summary="Add a funding rule to a program (officers)"
 )
 @api_permission("funding.change_fundingrule", message=ONLY_OFFICERS)
 def rule_create(request: HttpRequest, payload: RuleIn):
@@ -295,9 +238,7 @@ def _rule(request: HttpRequest, rule_id: int, **_kwargs) -> FundingRule:
 
 
 @router.patch(
-    "/funding/rules/{int:rule_id}",
-    response={200: RuleOut, **ERRORS},
-    summary="Change a funding rule (officers)",
+    "/funding/rules/{int:rule_id}", response=RuleOut, summary="Change a funding rule (officers)"
 )
 @api_permission("funding.change_fundingrule", message=ONLY_OFFICERS)
 def rule_change(request: HttpRequest, rule_id: int, payload: RulePatch):
@@ -314,20 +255,19 @@ def _internship(request: HttpRequest, internship_id: int, **_kwargs) -> Internsh
     return Internship.objects.select_related("intern", "program", "partner").get(pk=internship_id)
 
 
-@router.get(
+@router.list_get(
     "/funding/internships/{int:internship_id}/ledger",
-    response={200: list[EntryOut], **ERRORS},
+    EntryOut,
     summary="An internship's ledger entries, each with lines balancing per currency",
 )
 @api_permission("funding.view_ledger", obj=_internship)
-@paginate(Pagination)
 def ledger(request: HttpRequest, internship_id: int):
-    return [_entry_out(e) for e in selectors.entry_list(internship=request.permission_object)]
+    return selectors.entry_list(internship=request.permission_object)
 
 
 @router.get(
     "/funding/internships/{int:internship_id}/budget",
-    response={200: list[BudgetLineOut], **ERRORS},
+    response=list[BudgetLineOut],
     summary="The budget lines the program's rules give the internship's dates",
 )
 @api_permission("funding.view_ledger", obj=_internship)
@@ -337,55 +277,45 @@ def internship_budget(request: HttpRequest, internship_id: int):
 
 @router.post(
     "/funding/entries/{int:entry_id}/reverse",
-    response={201: EntryOut, **ERRORS},
+    response={201: EntryOut},
     summary="Reverse a ledger entry with an opposite one (officers); nothing is deleted",
 )
 @api_permission("funding.reverse_entry", message=ONLY_OFFICERS)
 def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn):
     entry = Entry.objects.get(pk=entry_id)
     reversal = services.entry_reverse(entry=entry, actor=request.user, reason=payload.reason)
-    return Status(
-        201, _entry_out(selectors.entry_list(internship=entry.internship).get(pk=reversal.pk))
-    )
+    return Status(201, selectors.entry_list(internship=entry.internship).get(pk=reversal.pk))
 
 
 # ---------------------------------------------------------------- invoices and payments
 
 
-@router.get(
+@router.list_get(
     "/funding/invoices",
-    response={200: list[InvoiceOut], **ERRORS},
+    InvoiceOut,
     summary="Invoices: all (officers) or those to your organisation (its admins)",
 )
 @api_permission(
     "funding.view_invoice_list",
     message=gettext_lazy("Only officers and organisation admins see invoices."),
 )
-@paginate(Pagination)
 def invoice_list(request: HttpRequest):
-    return [
-        _invoice_out(i)
-        for i in selectors.invoice_list_visible(user=request.user).select_related("credits")
-    ]
+    return selectors.invoice_list_visible(user=request.user).select_related("credits")
 
 
 def _invoice(request: HttpRequest, invoice_id: int, **_kwargs):
     return selectors.invoice_list_visible(user=request.user).get(pk=invoice_id)
 
 
-@router.get(
-    "/funding/invoices/{int:invoice_id}",
-    response={200: InvoiceOut, **ERRORS},
-    summary="One invoice",
-)
+@router.get("/funding/invoices/{int:invoice_id}", response=InvoiceOut, summary="One invoice")
 @api_permission("funding.view_invoice", obj=_invoice)
 def invoice_detail(request: HttpRequest, invoice_id: int):
-    return _invoice_out(request.permission_object)
+    return request.permission_object
 
 
 @router.get(
     "/funding/invoices/{int:invoice_id}/pdf",
-    response={200: None, **ERRORS},
+    response=None,
     summary="One invoice as PDF, in the partner's language",
     openapi_extra=file_responses(
         "The invoice as PDF.",
@@ -397,32 +327,31 @@ def invoice_pdf(request: HttpRequest, invoice_id: int):
     return exports.invoice_pdf_response(request.permission_object)
 
 
-@router.get(
+@router.list_get(
     "/funding/payments",
-    response={200: list[PaymentOut], **ERRORS},
+    PaymentOut,
     summary="Payments to interns: all (officers) or your own (interns)",
 )
 @api_permission(
     "funding.view_payment_list", message=gettext_lazy("Only officers and interns see payments.")
 )
-@paginate(Pagination)
 def payment_list(request: HttpRequest, internship: int | None = None):
     payments = selectors.payment_list_visible(user=request.user)
     if internship is not None:
         payments = payments.filter(internship_id=internship)
-    return [_payment_out(p) for p in payments]
+    return payments
 
 
 @router.post(
     "/funding/payments/{int:payment_id}/pay",
-    response={200: PaymentOut, **ERRORS},
+    response=PaymentOut,
     summary="Record that a scheduled payment was made (officers)",
 )
 @api_permission("funding.change_payment", message=ONLY_OFFICERS)
 def payment_pay(request: HttpRequest, payment_id: int):
     payment = Payment.objects.get(pk=payment_id)
     services.payment_record(payment=payment, actor=request.user)
-    return _payment_out(selectors.payment_list_visible(user=request.user).get(pk=payment_id))
+    return selectors.payment_list_visible(user=request.user).get(pk=payment_id)
 
 
 # ---------------------------------------------------------------- budgets and rates
@@ -430,7 +359,7 @@ def payment_pay(request: HttpRequest, payment_id: int):
 
 @router.get(
     "/funding/budgets",
-    response={200: list[BudgetRowOut], **ERRORS},
+    response=list[BudgetRowOut],
     summary="Per funder, program, direction and fiscal year: committed, invoiced, paid, remaining",
 )
 @api_permission("funding.view_budget", message=ONLY_OFFICERS)
@@ -451,7 +380,7 @@ def budget_list(
 
 @router.get(
     "/funding/budgets/export",
-    response={200: None, **ERRORS},
+    response=None,
     summary="The budgets as CSV or XLSX (officers)",
     openapi_extra=file_responses(
         "The budgets as an attachment.",
@@ -469,18 +398,12 @@ def budget_export(request: HttpRequest, format: str = "csv"):
     return exports.budget_export_response(selectors.budget_report(), format)
 
 
-@router.get(
-    "/funding/rates",
-    response={200: list[RateOut], **ERRORS},
-    summary="Imported exchange rates, newest first per series (officers)",
+@router.list_get(
+    "/funding/rates", RateOut, summary="Imported exchange rates, newest first per series (officers)"
 )
 @api_permission("funding.view_exchangerate", message=ONLY_OFFICERS)
-@paginate(Pagination)
 def rate_list(request: HttpRequest, series: str = ""):
-    return [
-        {"series": r.series, "date": r.date, "value": str(r.value)}
-        for r in selectors.rate_list(series=series)
-    ]
+    return selectors.rate_list(series=series)
 
 
 @router.import_post(

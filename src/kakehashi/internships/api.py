@@ -14,10 +14,9 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema, Status
 
-from kakehashi.core.api import ERRORS, Pagination, text
+from kakehashi.core.api import ApiRouter, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.internships.enums import (
     AmendmentKind,
@@ -44,7 +43,7 @@ from kakehashi.internships.services import (
 )
 from kakehashi.people.names import person_name
 
-router = Router()
+router = ApiRouter()
 
 NOT_A_PARTY = gettext_lazy("Only the parties of the agreement do this.")
 
@@ -62,11 +61,11 @@ class InternshipOut(Schema):
     id: int
     status: str = Field(..., description=", ".join(InternshipStatus.values))
     intern: PartyRef
-    project: str = Field(..., description="The project's key.")
-    program: str = Field(..., description="The program's slug.")
+    project: str = Field(..., alias="project.key", description="The project's key.")
+    program: str = Field(..., alias="program.slug", description="The program's slug.")
     direction: str
     level: str
-    host: str
+    host: str = Field(alias="host.display_name")
     home_organisation: str | None
     partner: str | None
     home_supervisor: PartyRef | None
@@ -82,18 +81,6 @@ class InternshipOut(Schema):
     @staticmethod
     def resolve_intern(obj) -> dict:
         return _person(obj.intern)
-
-    @staticmethod
-    def resolve_project(obj) -> str:
-        return obj.project.key
-
-    @staticmethod
-    def resolve_program(obj) -> str:
-        return obj.program.slug
-
-    @staticmethod
-    def resolve_host(obj) -> str:
-        return obj.host.display_name
 
     @staticmethod
     def resolve_home_organisation(obj) -> str | None:
@@ -123,13 +110,12 @@ class InternshipFilters(Schema):
     direction: Literal["", "CA_JP", "JP_CA"] = ""
 
 
-@router.get(
+@router.list_get(
     "/internships",
-    response={200: list[InternshipOut], **ERRORS},
+    InternshipOut,
     summary="Internships you take part in (officers: all, with filters)",
 )
 @api_permission("internships.view_internship_list")
-@paginate(Pagination)
 def internship_list(request: HttpRequest, filters: Query[InternshipFilters]):
     # parties_of reads the project's supervisors: prefetched once for the page.
     return internship_list_visible(user=request.user, filters=filters.dict()).prefetch_related(
@@ -141,11 +127,7 @@ def _visible(request: HttpRequest, internship_id: int, **_kwargs):
     return internship_get_visible(user=request.user, pk=internship_id)
 
 
-@router.get(
-    "/internships/{int:internship_id}",
-    response={200: InternshipOut, **ERRORS},
-    summary="One internship",
-)
+@router.get("/internships/{int:internship_id}", response=InternshipOut, summary="One internship")
 @api_permission("internships.view_internship", obj=_visible)
 def internship_detail(request: HttpRequest, internship_id: int):
     return request.permission_object
@@ -200,10 +182,16 @@ class AgreementOut(Schema):
     blockers: list[str] = Field(..., description="Why it may not be approved yet.")
 
 
-def _agreement_out(internship) -> dict:
+def _agreement(internship):
+    """The internship's agreement, or 404 while it has none."""
     agreement = agreement_of(internship)
     if agreement is None:
         raise Http404
+    return agreement
+
+
+def _agreement_out(internship) -> dict:
+    agreement = _agreement(internship)
     return {
         "status": agreement.status,
         "version": agreement.version,
@@ -243,9 +231,15 @@ def _agreement_out(internship) -> dict:
     }
 
 
+def _agreement_now(internship) -> dict:
+    """The answer to a change of the agreement: the agreement as it now stands."""
+    internship.refresh_from_db()
+    return _agreement_out(internship)
+
+
 @router.get(
     "/internships/{int:internship_id}/agreement",
-    response={200: AgreementOut, **ERRORS},
+    response=AgreementOut,
     summary="The internship's agreement, its approvals and what blocks them",
 )
 @api_permission("internships.view_internship", obj=_visible)
@@ -263,23 +257,20 @@ class AgreementPatch(Schema):
 
 @router.patch(
     "/internships/{int:internship_id}/agreement",
-    response={200: AgreementOut, **ERRORS},
+    response=AgreementOut,
     summary="Edit the draft agreement (a new version: earlier approvals no longer count)",
 )
 @api_permission("internships.change_agreement", obj=_visible, message=NOT_A_PARTY)
 def agreement_patch(request: HttpRequest, internship_id: int, payload: AgreementPatch):
     internship = request.permission_object
-    agreement = agreement_of(internship)
-    if agreement is None:
-        return _agreement_out(internship)
+    agreement = _agreement(internship)
     changes = {
         k: v
         for k, v in payload.dict(exclude_unset=True).items()
         if v is not None or k == "ip_option"
     }
     agreement_update(agreement=agreement, actor=request.user, **changes)
-    internship.refresh_from_db()
-    return _agreement_out(internship)
+    return _agreement_now(internship)
 
 
 class PartiesIn(Schema):
@@ -297,20 +288,17 @@ class PartiesIn(Schema):
 
 @router.put(
     "/internships/{int:internship_id}/agreement/parties",
-    response={200: AgreementOut, **ERRORS},
+    response=AgreementOut,
     summary="Name the home supervisor or the partner's signatory of the draft agreement",
 )
 @api_permission("internships.change_agreement", obj=_visible, message=NOT_A_PARTY)
 def agreement_parties_put(request: HttpRequest, internship_id: int, payload: PartiesIn):
     internship = request.permission_object
-    agreement = agreement_of(internship)
-    if agreement is None:
-        return _agreement_out(internship)
+    agreement = _agreement(internship)
     agreement_parties_set(
         agreement=agreement, actor=request.user, **payload.dict(exclude_unset=True)
     )
-    internship.refresh_from_db()
-    return _agreement_out(internship)
+    return _agreement_now(internship)
 
 
 class ApproveIn(Schema):
@@ -322,18 +310,14 @@ class ApproveIn(Schema):
 
 @router.post(
     "/internships/{int:internship_id}/agreement/approve",
-    response={200: AgreementOut, **ERRORS},
+    response=AgreementOut,
     summary="Approve the agreement as one of its parties",
 )
 @api_permission("internships.approve_agreement", obj=_visible, message=NOT_A_PARTY)
 def agreement_approve_endpoint(request: HttpRequest, internship_id: int, payload: ApproveIn):
     internship = request.permission_object
-    agreement = agreement_of(internship)
-    if agreement is None:
-        return _agreement_out(internship)
-    agreement_approve(agreement=agreement, actor=request.user, party=payload.party)
-    internship.refresh_from_db()
-    return _agreement_out(internship)
+    agreement_approve(agreement=_agreement(internship), actor=request.user, party=payload.party)
+    return _agreement_now(internship)
 
 
 class AmendmentOut(Schema):
@@ -379,13 +363,12 @@ def _amendments(internship):
     )
 
 
-@router.get(
+@router.list_get(
     "/internships/{int:internship_id}/amendments",
-    response={200: list[AmendmentOut], **ERRORS},
+    AmendmentOut,
     summary="The agreement's amendments, oldest first",
 )
 @api_permission("internships.view_internship", obj=_visible)
-@paginate(Pagination)
 def amendment_list(request: HttpRequest, internship_id: int):
     return [_amendment_out(a) for a in _amendments(request.permission_object)]
 
@@ -400,15 +383,12 @@ class AmendmentIn(Schema):
 
 @router.post(
     "/internships/{int:internship_id}/amendments",
-    response={201: AmendmentOut, **ERRORS},
+    response={201: AmendmentOut},
     summary="Propose an amendment to the agreement in force",
 )
 @api_permission("internships.add_amendment", obj=_visible, message=NOT_A_PARTY)
 def amendment_create(request: HttpRequest, internship_id: int, payload: AmendmentIn):
-    internship = request.permission_object
-    agreement = agreement_of(internship)
-    if agreement is None:
-        _agreement_out(internship)
+    agreement = _agreement(request.permission_object)
     amendment = amendment_propose(agreement=agreement, actor=request.user, **payload.dict())
     return Status(201, _amendment_out(amendment))
 
@@ -421,7 +401,7 @@ def _amendment(request: HttpRequest, internship_id: int, number: int, **_kwargs)
 
 @router.post(
     "/internships/{int:internship_id}/amendments/{int:number}/approve",
-    response={200: AmendmentOut, **ERRORS},
+    response=AmendmentOut,
     summary="Approve a proposed amendment as one of the parties",
 )
 @api_permission("internships.approve_amendment", obj=_amendment, message=NOT_A_PARTY)
@@ -483,7 +463,7 @@ def _security_out(internship) -> dict:
 
 @router.get(
     "/internships/{int:internship_id}/attestations",
-    response={200: SecurityOut, **ERRORS},
+    response=SecurityOut,
     summary="Research security: the sensitive-area decision, attestations, screening",
 )
 @api_permission("internships.view_internship", obj=_visible)
@@ -493,7 +473,7 @@ def security_detail(request: HttpRequest, internship_id: int):
 
 @router.post(
     "/internships/{int:internship_id}/attestations",
-    response={201: SecurityOut, **ERRORS},
+    response={201: SecurityOut},
     summary="Attest that you have no affiliation with a named research organisation",
 )
 @api_permission(
@@ -513,7 +493,7 @@ class SensitivityIn(Schema):
 
 @router.put(
     "/internships/{int:internship_id}/sensitivity",
-    response={200: SecurityOut, **ERRORS},
+    response=SecurityOut,
     summary="Decide whether the project is in a sensitive technology research area (officers)",
 )
 @api_permission(
@@ -535,7 +515,7 @@ class ScreeningIn(Schema):
 
 @router.post(
     "/internships/{int:internship_id}/screenings",
-    response={201: SecurityOut, **ERRORS},
+    response={201: SecurityOut},
     summary="Record the host's export-control (deemed export) screening (hosts in Japan)",
 )
 @api_permission(

@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema, Status
 
 from kakehashi.audit.selectors import audit_list
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, Pagination, file_responses, text
+from kakehashi.core.api import ApiRouter, file_responses, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.enums import RunStatus
 from kakehashi.matching.exports import CONTENT_TYPES, audit_export, file_response, run_export
@@ -34,6 +33,7 @@ from kakehashi.matching.services import (
     run_start,
 )
 from kakehashi.organisations.models import Organisation
+from kakehashi.programs.api import call_by_ref, call_by_ref_kept
 from kakehashi.programs.policy import (
     CAP_KINDS,
     EXCHANGE_LEVELS,
@@ -41,9 +41,8 @@ from kakehashi.programs.policy import (
     ROUND_TWO_MODES,
     MatchPolicy,
 )
-from kakehashi.programs.selectors import call_get_visible, call_get_visible_kept
 
-router = Router()
+router = ApiRouter()
 
 
 class ProgressOut(Schema):
@@ -254,20 +253,6 @@ FILE_RESPONSE = file_responses(
 ONLY_OFFICERS = gettext_lazy("Only program officers run, publish and export matches.")
 
 
-def _call(request: HttpRequest, ref: str, **_kwargs):
-    """The call by id or slug (404 when the caller may not see it)."""
-    if ref.isdecimal():
-        return call_get_visible(user=request.user, pk=int(ref))
-    return call_get_visible(user=request.user, slug=ref)
-
-
-def _call_kept(request: HttpRequest, ref: str, **_kwargs):
-    """`_call` for the lists read under a call (kept under the data version)."""
-    if ref.isdecimal():
-        return call_get_visible_kept(request=request, user=request.user, pk=int(ref))
-    return call_get_visible_kept(request=request, user=request.user, slug=ref)
-
-
 def run_for_request(request: HttpRequest, run_id: int, **_kwargs) -> MatchRun:
     """A run, for officers only (anyone else: 404); a loader of `api_permission`."""
     return run_get_visible(user=request.user, pk=run_id)
@@ -278,23 +263,20 @@ def run_started(request: HttpRequest, run: MatchRun) -> Status:
     return Status(202, run_for_request(request, run.pk))
 
 
-@router.get(
-    "/calls/{ref}/runs",
-    response={200: list[RunOut], **ERRORS},
-    summary="Match runs of a call, newest first (officers)",
+@router.list_get(
+    "/calls/{ref}/runs", RunOut, summary="Match runs of a call, newest first (officers)"
 )
-@api_permission("matching.view_matchrun", obj=_call_kept, message=ONLY_OFFICERS)
-@paginate(Pagination)
+@api_permission("matching.view_matchrun", obj=call_by_ref_kept, message=ONLY_OFFICERS)
 def run_list_endpoint(request: HttpRequest, ref: str):
     return run_list_rows(call=request.permission_object)
 
 
 @router.post(
     "/calls/{ref}/runs",
-    response={202: RunDetailOut, **ERRORS},
+    response={202: RunDetailOut},
     summary="Start a run of the match (officers, while the matching phase is open)",
 )
-@api_permission("matching.add_matchrun", obj=_call, message=ONLY_OFFICERS)
+@api_permission("matching.add_matchrun", obj=call_by_ref, message=ONLY_OFFICERS)
 def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
     call = request.permission_object
     policy = payload.dict(exclude={"label"}, exclude_none=True)  # None keeps the call's
@@ -304,7 +286,7 @@ def run_start_endpoint(request: HttpRequest, ref: str, payload: RunStartIn):
 
 @router.get(
     "/runs/{int:run_id}",
-    response={200: RunDetailOut, **ERRORS},
+    response=RunDetailOut,
     summary="One run: status, progress, summary, input hash and engine version (officers)",
 )
 @api_permission("matching.view_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
@@ -332,7 +314,7 @@ class PublishPreviewOut(Schema):
 
 @router.get(
     "/runs/{int:run_id}/publish-preview",
-    response={200: PublishPreviewOut, **ERRORS},
+    response=PublishPreviewOut,
     summary="What publishing a run would do: offers, candidates not placed, mails "
     "(officers; changes nothing)",
 )
@@ -358,7 +340,7 @@ def run_publish_preview_endpoint(request: HttpRequest, run_id: int):
 
 @router.post(
     "/runs/{int:run_id}/publish",
-    response={200: RunDetailOut, **ERRORS},
+    response=RunDetailOut,
     summary="Publish a finished run: its placements become offers (officers)",
 )
 @api_permission("matching.publish_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
@@ -369,10 +351,10 @@ def run_publish_endpoint(request: HttpRequest, run_id: int):
 
 @router.get(
     "/calls/{ref}/compare",
-    response={200: CompareOut, **ERRORS},
+    response=CompareOut,
     summary="Two finished runs of a call side by side (officers)",
 )
-@api_permission("matching.view_matchrun", obj=_call, message=ONLY_OFFICERS)
+@api_permission("matching.view_matchrun", obj=call_by_ref, message=ONLY_OFFICERS)
 def compare_endpoint(request: HttpRequest, ref: str, a: int, b: int):
     call = request.permission_object
     run_a, run_b = run_for_request(request, a), run_for_request(request, b)
@@ -405,11 +387,11 @@ HOME_PRIORITY_PERMISSION = gettext_lazy(
 
 @router.get(
     "/calls/{ref}/home-priorities",
-    response={200: list[HomePriorityOut], **ERRORS},
+    response=list[HomePriorityOut],
     summary="Homes' orders of their own candidates in a call, for a balanced exchange "
     "(officers: all; organisation admins: their organisation's)",
 )
-@api_permission("matching.view_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+@api_permission("matching.view_homepriority", obj=call_by_ref, message=HOME_PRIORITY_PERMISSION)
 def home_priority_list_endpoint(request: HttpRequest, ref: str):
     return home_priority_list(call=request.permission_object, user=request.user)
 
@@ -423,10 +405,10 @@ def _home_set(request: HttpRequest, payload: HomePriorityIn, **home) -> HomePrio
 
 @router.put(
     "/calls/{ref}/home-priorities/countries/{country}",
-    response={200: HomePriorityOut, **ERRORS},
+    response=HomePriorityOut,
     summary="Set a country's order of its candidates in a call (officers; audited)",
 )
-@api_permission("matching.change_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+@api_permission("matching.change_homepriority", obj=call_by_ref, message=HOME_PRIORITY_PERMISSION)
 def home_priority_country_endpoint(
     request: HttpRequest, ref: str, country: str, payload: HomePriorityIn
 ):
@@ -435,11 +417,11 @@ def home_priority_country_endpoint(
 
 @router.put(
     "/calls/{ref}/home-priorities/organisations/{int:organisation_id}",
-    response={200: HomePriorityOut, **ERRORS},
+    response=HomePriorityOut,
     summary="Set an organisation's order of its candidates in a call "
     "(officers and the organisation's admins; audited)",
 )
-@api_permission("matching.change_homepriority", obj=_call, message=HOME_PRIORITY_PERMISSION)
+@api_permission("matching.change_homepriority", obj=call_by_ref, message=HOME_PRIORITY_PERMISSION)
 def home_priority_organisation_endpoint(
     request: HttpRequest, ref: str, organisation_id: int, payload: HomePriorityIn
 ):
@@ -461,7 +443,7 @@ class AuditExportQuery(Schema):
     "/runs/{int:run_id}/export",
     summary="The run's assignments as a file: candidate, project, rank, host, supervisor",
     openapi_extra=FILE_RESPONSE,
-    response={200: None, **ERRORS},
+    response=None,
 )
 @api_permission("matching.view_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQuery]):
@@ -472,13 +454,10 @@ def run_export_endpoint(request: HttpRequest, run_id: int, query: Query[ExportQu
     return file_response(content, name, query.format)
 
 
-@router.get(
-    "/calls/{ref}/audit",
-    response={200: list[AuditOut], **ERRORS},
-    summary="The call's audit record, oldest first (officers)",
+@router.list_get(
+    "/calls/{ref}/audit", AuditOut, summary="The call's audit record, oldest first (officers)"
 )
-@api_permission("matching.view_auditevent", obj=_call_kept, message=ONLY_OFFICERS)
-@paginate(Pagination)
+@api_permission("matching.view_auditevent", obj=call_by_ref_kept, message=ONLY_OFFICERS)
 def audit_list_endpoint(request: HttpRequest, ref: str):
     # What AuditOut shows: the entry's columns and its actor's username.
     return audit_list(scope=request.permission_object).only(
@@ -490,9 +469,9 @@ def audit_list_endpoint(request: HttpRequest, ref: str):
     "/calls/{ref}/audit/export",
     summary="The call's audit record as a file (officers)",
     openapi_extra=FILE_RESPONSE,
-    response={200: None, **ERRORS},
+    response=None,
 )
-@api_permission("matching.view_auditevent", obj=_call, message=ONLY_OFFICERS)
+@api_permission("matching.view_auditevent", obj=call_by_ref, message=ONLY_OFFICERS)
 def audit_export_endpoint(request: HttpRequest, ref: str, query: Query[AuditExportQuery]):
     call = request.permission_object
     content, name = audit_export(call=call, fmt=query.format)

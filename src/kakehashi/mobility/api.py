@@ -11,9 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
-from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, FILE_FIELD, ApiRouter, Pagination, multipart_body
+from kakehashi.core.api import FILE_FIELD, ApiRouter, multipart_body
 from kakehashi.core.permissions import api_permission
 from kakehashi.mobility import engine
 from kakehashi.mobility.enums import CoverageKind, StepStatus
@@ -115,7 +114,7 @@ def _pack_out(pack) -> dict:
 
 @router.public_get(
     "/mobility/rule-packs",
-    response={200: list[RulePackOut], **ERRORS},
+    response=list[RulePackOut],
     summary="Rule packs: the current version for each destination country",
 )
 @api_permission("mobility.view_rulepack")
@@ -125,7 +124,7 @@ def rule_pack_list_api(request: HttpRequest):
 
 @router.public_get(
     "/mobility/rule-packs/{country}",
-    response={200: RulePackOut, **ERRORS},
+    response=RulePackOut,
     summary="One destination country's rule pack (JP, CA)",
 )
 @api_permission("mobility.view_rulepack")
@@ -182,7 +181,7 @@ class RoutePreviewOut(Schema):
 
 @router.post(
     "/mobility/routes",
-    response={200: RoutePreviewOut, **ERRORS},
+    response=RoutePreviewOut,
     summary="Preview the route and steps a rule pack derives from the facts of a stay",
 )
 @api_permission("mobility.derive_route")
@@ -380,20 +379,19 @@ def _reload(request, plan):
     return plan_get_visible(user=request.user, internship_id=plan.internship_id)
 
 
-@router.get(
+@router.list_get(
     "/mobility/plans",
-    response={200: list[PlanSummaryOut], **ERRORS},
+    PlanSummaryOut,
     summary="Mobility plans of the internships you take part in (officers: all)",
 )
 @api_permission("mobility.view_plan_list")
-@paginate(Pagination)
 def plan_list_api(request: HttpRequest):
     return plan_list_visible(user=request.user).order_by("internship__start_date", "id")
 
 
 @router.get(
     "/mobility/plans/{int:internship_id}",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     summary="An internship's mobility plan: route, steps, insurance, travel",
 )
 @api_permission("mobility.view_plan", obj=_plan)
@@ -408,7 +406,7 @@ class PlanPatch(Schema):
 
 @router.patch(
     "/mobility/plans/{int:internship_id}",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     summary="Correct the facts of a plan and derive its route again (officers)",
 )
 @api_permission(
@@ -426,7 +424,7 @@ class StepStatusIn(Schema):
 
 @router.post(
     "/mobility/steps/{int:step_id}/status",
-    response={200: StepOut, **ERRORS},
+    response=StepOut,
     summary="Mark a step done, open again, or (officers) not needed",
     description="Only the step's owner (intern, host supervisor, home supervisor) or an officer.",
 )
@@ -442,7 +440,7 @@ UPLOAD_BODY = multipart_body({"file": FILE_FIELD})
 
 @router.post(
     "/mobility/steps/{int:step_id}/documents",
-    response={201: StepDocumentOut, **ERRORS},
+    response={201: StepDocumentOut},
     summary="Upload a PDF against a step",
     openapi_extra=UPLOAD_BODY,
 )
@@ -465,7 +463,7 @@ class CoverageIn(Schema):
 
 @router.post(
     "/mobility/plans/{int:internship_id}/coverages",
-    response={201: CoverageOut, **ERRORS},
+    response={201: CoverageOut},
     summary="Add an insurance coverage period (the intern or an officer)",
 )
 @api_permission("mobility.change_travel", obj=_plan)
@@ -476,7 +474,7 @@ def coverage_add_api(request: HttpRequest, internship_id: int, payload: Coverage
 
 @router.delete(
     "/mobility/plans/{int:internship_id}/coverages/{int:coverage_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove an insurance coverage period",
 )
 @api_permission("mobility.change_travel", obj=_plan)
@@ -496,25 +494,19 @@ class TravelIn(Schema):
 
 @router.put(
     "/mobility/plans/{int:internship_id}/travel",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     summary="Set arrival and departure (the intern or an officer)",
 )
 @api_permission("mobility.change_travel", obj=_plan)
 def travel_api(request: HttpRequest, internship_id: int, payload: TravelIn):
     plan = request.permission_object
-    travel_set(
-        plan=plan,
-        actor=request.user,
-        arrival_at=payload.arrival_at,
-        departure_at=payload.departure_at,
-        notes=payload.notes,
-    )
+    travel_set(plan=plan, actor=request.user, **payload.dict())
     return _reload(request, plan)
 
 
 @router.post(
     "/mobility/plans/{int:internship_id}/check-in",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     summary="Check in on arrival (the intern)",
 )
 @api_permission("mobility.check_in", obj=_plan, message=_("Only the intern checks in."))
@@ -533,7 +525,7 @@ class ContactIn(Schema):
 
 @router.post(
     "/mobility/plans/{int:internship_id}/contacts",
-    response={201: ContactOut, **ERRORS},
+    response={201: ContactOut},
     summary="Add an emergency contact (the intern or an officer)",
 )
 @api_permission("mobility.change_travel", obj=_plan)
@@ -544,7 +536,7 @@ def contact_add_api(request: HttpRequest, internship_id: int, payload: ContactIn
 
 @router.delete(
     "/mobility/plans/{int:internship_id}/contacts/{int:contact_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove an emergency contact",
 )
 @api_permission("mobility.change_travel", obj=_plan)
@@ -559,13 +551,12 @@ class AtRiskOut(Schema):
     risks: list[RiskOut]
 
 
-@router.get(
+@router.list_get(
     "/mobility/at-risk",
-    response={200: list[AtRiskOut], **ERRORS},
+    AtRiskOut,
     summary="Internships at risk today, soonest start first (officers)",
 )
 @api_permission("mobility.view_at_risk", message=_("Only officers see internships at risk."))
-@paginate(Pagination)
 def at_risk_api(request: HttpRequest):
     return [
         {

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import HttpError
 
-from kakehashi.core.api import ERRORS, ApiRouter, file_responses
+from kakehashi.core.api import ApiRouter, file_responses
 from kakehashi.core.permissions import api_permission
 from kakehashi.network.selectors import (
     SUMMARY_FIELDS,
@@ -82,7 +82,7 @@ def _latest(*fields):
 
 @router.public_get(
     "/network/summary",
-    response={200: SummaryOut, **ERRORS},
+    response=SummaryOut,
     summary="The network in aggregate: ties per year, flows, brokers (anyone; no person)",
 )
 @api_permission("network.view_public_network")
@@ -92,7 +92,7 @@ def network_summary(request: HttpRequest):
 
 @router.get(
     "/network/measures",
-    response={200: MeasuresOut, **ERRORS},
+    response=MeasuresOut,
     summary="Every measure of the latest snapshot, conduits included (officers)",
 )
 @api_permission("network.view_network")
@@ -109,7 +109,7 @@ def network_measures(request: HttpRequest):
 
 @router.post(
     "/network/measure",
-    response={200: JobOut, **ERRORS},
+    response=JobOut,
     summary="Measure the whole history again, in the background (officers; audited)",
 )
 @api_permission("network.measure_network")
@@ -119,7 +119,7 @@ def network_measure_endpoint(request: HttpRequest):
 
 @router.get(
     "/network/export",
-    response={200: None, **ERRORS},
+    response=None,
     summary="The tie graph now, as GEXF, GraphML or a CSV edge list (officers)",
     openapi_extra=file_responses(
         "The file, as an attachment.",

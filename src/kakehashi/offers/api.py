@@ -12,10 +12,10 @@ import zoneinfo
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema
+from ninja import Field, Schema
 from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, Pagination, person_page
+from kakehashi.core.api import ApiRouter, Pagination, person_page
 from kakehashi.core.permissions import api_permission
 from kakehashi.matching.api import (
     ONLY_OFFICERS,
@@ -34,7 +34,7 @@ from kakehashi.offers.selectors import (
 )
 from kakehashi.offers.services import offer_accept, offer_decline, offers_lapse, round_two_start
 
-router = Router()
+router = ApiRouter()
 
 
 class CallRef(Schema):
@@ -49,15 +49,11 @@ class ProjectRef(Schema):
     key: str
     title: str = Field(..., description="In the caller's language when translated.")
     language: str
-    host: str
+    host: str = Field(alias="host.display_name")
 
     @staticmethod
     def resolve_title(obj) -> str:
         return obj.translated("title")
-
-    @staticmethod
-    def resolve_host(obj) -> str:
-        return obj.host.display_name
 
 
 class OfferOut(Schema):
@@ -211,7 +207,7 @@ def _interns_until(items) -> dt.datetime | None:
 
 @router.get(
     "/me/results",
-    response={200: list[ResultOut], **ERRORS},
+    response=list[ResultOut],
     summary="Your result in every call with a published match: placement, reasons, offers",
 )
 @api_permission(
@@ -241,7 +237,7 @@ def _answer(request: HttpRequest, offer_id: int, service) -> dict:
 
 @router.post(
     "/offers/{int:offer_id}/accept",
-    response={200: OfferOut, **ERRORS},
+    response=OfferOut,
     summary="Accept your offer (before its deadline)",
 )
 @api_permission("offers.respond_offer", obj=_own_offer)
@@ -251,7 +247,7 @@ def offer_accept_endpoint(request: HttpRequest, offer_id: int):
 
 @router.post(
     "/offers/{int:offer_id}/decline",
-    response={200: OfferOut, **ERRORS},
+    response=OfferOut,
     summary="Decline your offer (before its deadline); the place goes to the second round",
 )
 @api_permission("offers.respond_offer", obj=_own_offer)
@@ -261,7 +257,7 @@ def offer_decline_endpoint(request: HttpRequest, offer_id: int):
 
 @router.get(
     "/me/interns",
-    response={200: list[InternsOut], **ERRORS},
+    response=list[InternsOut],
     summary="Per project you supervise with a published match: interns, cut-off, declines, "
     "and what became of the candidates you ranked and did not get",
 )
@@ -276,18 +272,11 @@ def intern_list(request: HttpRequest):
 
 @router.post(
     "/runs/{int:run_id}/second-round",
-    response={202: RunDetailOut, **ERRORS},
+    response={202: RunDetailOut},
     summary="Start round two from this published round-one run (officers)",
 )
 @api_permission("matching.add_matchrun", obj=run_for_request, message=ONLY_OFFICERS)
 def second_round_endpoint(request: HttpRequest, run_id: int, payload: SecondRoundIn):
     base = request.permission_object
-    run = round_two_start(
-        call=base.call,
-        base_run=base,
-        user=request.user,
-        mode=payload.mode,
-        seed=payload.seed,
-        label=payload.label,
-    )
+    run = round_two_start(call=base.call, base_run=base, user=request.user, **payload.dict())
     return run_started(request, run)

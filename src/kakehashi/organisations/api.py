@@ -6,14 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema, Status
-from ninja.pagination import paginate
 
 from kakehashi.core import limits
 from kakehashi.core.api import (
-    ERRORS,
     ApiRouter,
     LineList,
-    Pagination,
     TextList,
     export_response,
     import_answer,
@@ -102,13 +99,8 @@ def _values(payload: Schema, *, exclude_unset: bool) -> dict:
     return values
 
 
-@router.public_get(
-    "/organisations",
-    response={200: list[OrganisationOut], **ERRORS},
-    summary="Search organisations",
-)
+@router.list_get("/organisations", OrganisationOut, summary="Search organisations", public=True)
 @api_permission("organisations.view_organisation")
-@paginate(Pagination)
 def organisation_list_endpoint(
     request: HttpRequest, q: str = "", country: str = "", type: str = ""
 ):
@@ -124,8 +116,7 @@ def organisation_export(request: HttpRequest, format: str = "csv"):
 
 
 @router.import_post(
-    "/organisations/import",
-    summary="Import organisations from CSV, JSON or ROR records (officers)",
+    "/organisations/import", summary="Import organisations from CSV, JSON or ROR records (officers)"
 )
 @api_permission("organisations.import_organisation")
 def organisation_import(request: HttpRequest, format: str | None = None):
@@ -133,9 +124,7 @@ def organisation_import(request: HttpRequest, format: str | None = None):
 
 
 @router.public_get(
-    "/organisations/{ref}",
-    response={200: OrganisationOut, **ERRORS},
-    summary="One organisation, by id or ROR id",
+    "/organisations/{ref}", response=OrganisationOut, summary="One organisation, by id or ROR id"
 )
 @api_permission("organisations.view_organisation")
 def organisation_detail(request: HttpRequest, ref: str):
@@ -143,9 +132,7 @@ def organisation_detail(request: HttpRequest, ref: str):
 
 
 @router.post(
-    "/organisations",
-    response={201: OrganisationOut, **ERRORS},
-    summary="Create an organisation (officers)",
+    "/organisations", response={201: OrganisationOut}, summary="Create an organisation (officers)"
 )
 @api_permission("organisations.add_organisation")
 def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
@@ -154,7 +141,7 @@ def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
 
 @router.patch(
     "/organisations/{ref}",
-    response={200: OrganisationOut, **ERRORS},
+    response=OrganisationOut,
     summary="Edit an organisation (officers and the organisation's admins)",
 )
 @api_permission("organisations.change_organisation", obj=_organisation)

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
-from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, ApiRouter, Pagination
+from kakehashi.core.api import ApiRouter
 from kakehashi.core.models import possible_ids
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
@@ -65,7 +64,7 @@ def _outcome_api(request, outcome_id: int, **_kwargs):
 
 @router.get(
     "/internships/{int:internship_id}/outcomes",
-    response={200: list[OutcomeOut], **ERRORS},
+    response=list[OutcomeOut],
     summary="An internship's outcomes (its people and officers)",
 )
 @api_permission("outcomes.view_internship_outcomes", obj=_internship_api)
@@ -75,7 +74,7 @@ def internship_outcomes(request: HttpRequest, internship_id: int):
 
 @router.post(
     "/internships/{int:internship_id}/outcomes",
-    response={201: OutcomeOut, **ERRORS},
+    response={201: OutcomeOut},
     summary="Record an outcome of an internship (its people and officers; audited)",
 )
 @api_permission("outcomes.add_outcome", obj=_internship_api)
@@ -101,7 +100,7 @@ def internship_outcome_create(request: HttpRequest, internship_id: int, payload:
 
 @router.delete(
     "/outcomes/{int:outcome_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove an outcome recorded by mistake (who recorded it, officers; audited)",
 )
 @api_permission("outcomes.delete_outcome", obj=_outcome_api)
@@ -110,13 +109,12 @@ def outcome_delete_endpoint(request: HttpRequest, outcome_id: int):
     return Status(204, None)
 
 
-@router.get(
+@router.list_get(
     "/outcomes",
-    response={200: list[OutcomeOut], **ERRORS},
+    OutcomeOut,
     summary="Every outcome, newest first, by kind, program, cohort (call), direction and "
     "research field (officers)",
 )
 @api_permission("outcomes.view_outcome_list")
-@paginate(Pagination)
 def outcomes_all(request: HttpRequest, filters: Query[OutcomeFilters]):
     return outcome_list(filters=filters)

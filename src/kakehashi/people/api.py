@@ -10,7 +10,6 @@ from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
 from kakehashi.core.api import (
-    ERRORS,
     TOKEN_CREATE,
     ApiRouter,
     ErrorOut,
@@ -135,9 +134,7 @@ def _person(request: HttpRequest, person_id: int, **_kwargs):
     return person_get_visible(user=request.user, pk=person_id)
 
 
-@router.get(
-    "/people", response={200: list[PersonOut], **ERRORS}, summary="List the people you may see"
-)
+@router.get("/people", response=list[PersonOut], summary="List the people you may see")
 @api_permission("people.view_user_list")
 # People, their languages, affiliations and profiles are data the version covers; whom
 # the caller sees is read each time (a supervisor's applicants come from applications).
@@ -159,21 +156,20 @@ def person_import(request: HttpRequest, format: str | None = None):
     return import_answer(request, format, people_import)
 
 
-@router.get("/people/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
+@router.get("/people/{int:person_id}", response=PersonOut, summary="One person")
 @api_permission("people.view_user", obj=_person)
 def person_detail(request: HttpRequest, person_id: int):
     return request.permission_object
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, summary="The caller")
+@router.get("/me", response=MeOut, summary="The caller")
 @api_permission("people.view_profile")
 def me(request: HttpRequest):
     return person_get_visible(user=request.user, pk=request.user.pk)
 
 
-@router.get("/me/tokens", response={200: list[TokenOut], **ERRORS}, summary="Your API tokens")
+@router.list_get("/me/tokens", TokenOut, summary="Your API tokens")
 @api_permission("people.view_apitoken")
-@paginate(Pagination)
 def token_list(request: HttpRequest):
     return api_token_list(user=request.user)
 
@@ -181,7 +177,7 @@ def token_list(request: HttpRequest):
 @router.post(
     "/me/tokens",
     auth=TOKEN_CREATE,
-    response={201: TokenCreatedOut, **ERRORS},
+    response={201: TokenCreatedOut},
     summary="Create an API token (session or HTTP Basic only)",
     description=(
         "Authenticate with the browser session (and CSRF token) or HTTP Basic "
@@ -242,7 +238,7 @@ class AccountDeletedOut(Schema):
 
 @router.get(
     "/me/data",
-    response={200: PersonalDataOut, **ERRORS},
+    response=PersonalDataOut,
     summary="Everything held about you (personal data export)",
     description=(
         "One document with every record Kakehashi holds about the caller, one section "
@@ -258,7 +254,7 @@ def my_data(request: HttpRequest, lang: Literal["en", "fr", "ja"] | None = None)
 
 @router.get(
     "/me/delete",
-    response={200: list[EraseItemOut], **ERRORS},
+    response=list[EraseItemOut],
     summary="What deleting your account would delete and keep",
     description=(
         "Nothing changes: the answer lists, per kind of record, what a deletion does and why."
@@ -271,7 +267,7 @@ def my_delete_plan(request: HttpRequest):
 
 @router.post(
     "/me/delete",
-    response={200: AccountDeletedOut, **ERRORS},
+    response=AccountDeletedOut,
     summary="Delete your account",
     description=(
         "Needs your password. What must be kept (published matches, their offers, the "

@@ -11,9 +11,8 @@ from django.http import HttpRequest
 from django.utils.timezone import now as time_now
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
-from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, ApiRouter, Pagination, patch_schema, text
+from kakehashi.core.api import ApiRouter, patch_schema, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.programs.enums import PhaseKind
 from kakehashi.programs.home import home_sections
@@ -21,6 +20,7 @@ from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.policy import MatchPolicy
 from kakehashi.programs.selectors import (
     call_get_visible,
+    call_get_visible_kept,
     call_list_visible,
     call_overview,
     phase_close_preview,
@@ -78,7 +78,7 @@ class CallOut(Schema):
     id: int
     slug: str
     program_id: int
-    program_slug: str
+    program_slug: str = Field(alias="program.slug")
     name: str
     name_en: str
     name_fr: str
@@ -88,10 +88,6 @@ class CallOut(Schema):
     ranking_limit: int
     eligibility: dict[str, Any]
     phases: list[PhaseOut]
-
-    @staticmethod
-    def resolve_program_slug(obj) -> str:
-        return obj.program.slug
 
     @staticmethod
     def resolve_phases(obj) -> list:
@@ -113,26 +109,25 @@ class OverviewOut(Schema):
     by_language: dict[str, int]
 
 
-@router.public_get("/programs", response={200: list[ProgramOut], **ERRORS}, summary="List programs")
+@router.list_get("/programs", ProgramOut, summary="List programs", public=True)
 @api_permission("programs.view_program")
-@paginate(Pagination)
 def program_list_endpoint(request: HttpRequest):
     return program_list()
 
 
-@router.public_get("/programs/{slug}", response={200: ProgramOut, **ERRORS}, summary="One program")
+@router.public_get("/programs/{slug}", response=ProgramOut, summary="One program")
 @api_permission("programs.view_program")
 def program_detail(request: HttpRequest, slug: str):
     return program_list().get(slug=slug)
 
 
-@router.public_get(
+@router.list_get(
     "/calls",
-    response={200: list[CallOut], **ERRORS},
+    CallOut,
     summary="List calls with their phases (UTC and the phase's own time zone)",
+    public=True,
 )
 @api_permission("programs.view_call")
-@paginate(Pagination)
 def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""):
     qs = call_list_visible(user=request.user)
     if program:
@@ -142,35 +137,49 @@ def call_list_endpoint(request: HttpRequest, program: str = "", status: str = ""
     return qs
 
 
-def _call(request: HttpRequest, ref: str, **_kwargs) -> Call:
-    """A call the caller may see, by numeric id or slug (a call's slug is never all digits)."""
-    if ref.isdecimal():
-        return call_get_visible(user=request.user, pk=int(ref))
-    return call_get_visible(user=request.user, slug=ref)
+def _call_lookup(ref: str) -> dict[str, Any]:
+    """A call's `ref` in a path: its numeric id or its slug (a call's slug is never all digits)."""
+    return {"pk": int(ref)} if ref.isdecimal() else {"slug": ref}
 
 
-def _call_by_id(request: HttpRequest, call_id: int, **_kwargs) -> Call:
+def call_by_ref(request: HttpRequest, ref: str, **_kwargs) -> Call:
+    """A call the caller may see, by `ref` (id or slug): the loader of every endpoint under
+    ``/calls/{ref}``, whichever app declares it."""
+    return call_get_visible(user=request.user, **_call_lookup(ref))
+
+
+def call_by_ref_kept(request: HttpRequest, ref: str, **_kwargs) -> Call:
+    """`call_by_ref` for the lists read under a call (kept under the data version)."""
+    return call_get_visible_kept(request=request, user=request.user, **_call_lookup(ref))
+
+
+def call_by_id(request: HttpRequest, call_id: int, **_kwargs) -> Call:
+    """A call the caller may see, by `call_id`: the loader of endpoints under
+    ``/calls/{int:call_id}``."""
     return call_get_visible(user=request.user, pk=call_id)
+
+
+def call_by_id_kept(request: HttpRequest, call_id: int, **_kwargs) -> Call:
+    """`call_by_id` for the lists read under a call (kept under the data version)."""
+    return call_get_visible_kept(request=request, user=request.user, pk=call_id)
 
 
 def _program(request: HttpRequest, slug: str, **_kwargs) -> Program:
     return program_list().get(slug=slug)
 
 
-@router.public_get(
-    "/calls/{ref}", response={200: CallOut, **ERRORS}, summary="One call, by id or slug"
-)
+@router.public_get("/calls/{ref}", response=CallOut, summary="One call, by id or slug")
 @api_permission("programs.view_call")
 def call_detail(request: HttpRequest, ref: str):
-    return _call(request, ref)
+    return call_by_ref(request, ref)
 
 
 @router.get(
     "/calls/{int:call_id}/overview",
-    response={200: OverviewOut, **ERRORS},
+    response=OverviewOut,
     summary="Counts officers watch during a call (officers)",
 )
-@api_permission("programs.view_call_overview", obj=_call_by_id)
+@api_permission("programs.view_call_overview", obj=call_by_id)
 def call_overview_endpoint(request: HttpRequest, call_id: int):
     call = request.permission_object
     return {"call_id": call.pk, **call_overview(call=call)}
@@ -195,7 +204,7 @@ def _card_id(card) -> str:
 
 @router.get(
     "/me/home",
-    response={200: list[HomeSectionOut], **ERRORS},
+    response=list[HomeSectionOut],
     summary="Your home: for each of your roles, its cards and what to do next (as on /home/)",
 )
 @api_permission("programs.view_home")
@@ -297,21 +306,13 @@ def _set(payload: Schema) -> dict:
     return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
 
 
-@router.post(
-    "/programs",
-    response={201: ProgramOut, **ERRORS},
-    summary="Create a program (officers)",
-)
+@router.post("/programs", response={201: ProgramOut}, summary="Create a program (officers)")
 @api_permission("programs.add_program")
 def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
     return Status(201, program_create(**payload.dict()))
 
 
-@router.patch(
-    "/programs/{slug}",
-    response={200: ProgramOut, **ERRORS},
-    summary="Edit a program (officers)",
-)
+@router.patch("/programs/{slug}", response=ProgramOut, summary="Edit a program (officers)")
 @api_permission("programs.change_program", obj=_program)
 def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPatch):
     program = request.permission_object
@@ -320,7 +321,7 @@ def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPat
 
 @router.post(
     "/calls",
-    response={201: CallOut, **ERRORS},
+    response={201: CallOut},
     summary="Create a call with its phases, eligibility rules and match policy (officers)",
 )
 @api_permission("programs.add_call")
@@ -336,10 +337,10 @@ def call_create_endpoint(request: HttpRequest, payload: CallIn):
 
 @router.patch(
     "/calls/{ref}",
-    response={200: CallOut, **ERRORS},
+    response=CallOut,
     summary="Edit a call (officers); its phases have their own endpoints",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def call_update_endpoint(request: HttpRequest, ref: str, payload: CallPatch):
     call = request.permission_object
     call = call_update(call=call, actor=request.user, **_set(payload))
@@ -359,10 +360,10 @@ def _phase_now(request: HttpRequest, kind: str, service) -> CallPhase:
 
 @router.put(
     "/calls/{ref}/phases/{kind}",
-    response={200: PhaseOut, **ERRORS},
+    response=PhaseOut,
     summary="Set a phase's window (officers); times without an offset are in its time zone",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: PhaseIn):
     call = request.permission_object
     return call_phase_set(call=call, kind=_kind(kind), actor=request.user, **payload.dict())
@@ -370,10 +371,10 @@ def phase_set_endpoint(request: HttpRequest, ref: str, kind: str, payload: Phase
 
 @router.post(
     "/calls/{ref}/phases/{kind}/open",
-    response={200: PhaseOut, **ERRORS},
+    response=PhaseOut,
     summary="Open a phase now, to the second (officers; audited; participants are mailed)",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_open_endpoint(request: HttpRequest, ref: str, kind: str):
     return _phase_now(request, kind, call_phase_open_now)
 
@@ -406,10 +407,10 @@ class PhaseClosePreviewOut(Schema):
 
 @router.get(
     "/calls/{ref}/phases/{kind}/close-preview",
-    response={200: PhaseClosePreviewOut, **ERRORS},
+    response=PhaseClosePreviewOut,
     summary="What closing a phase now would do: counts, consequences (officers; changes nothing)",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_close_preview_endpoint(request: HttpRequest, ref: str, kind: str):
     call = request.permission_object
     phase = call.phases.get(kind=_kind(kind))
@@ -423,42 +424,42 @@ def phase_close_preview_endpoint(request: HttpRequest, ref: str, kind: str):
 
 @router.post(
     "/calls/{ref}/phases/{kind}/close",
-    response={200: PhaseOut, **ERRORS},
+    response=PhaseOut,
     summary="Close a phase now, to the second (officers; audited)",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_close_endpoint(request: HttpRequest, ref: str, kind: str):
     return _phase_now(request, kind, call_phase_close_now)
 
 
 @router.post(
     "/calls/{ref}/phases/{kind}/undo-open",
-    response={200: PhaseOut, **ERRORS},
+    response=PhaseOut,
     summary="Undo an “open now” while nobody acted in the phase (officers; audited)",
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def phase_undo_endpoint(request: HttpRequest, ref: str, kind: str):
     return _phase_now(request, kind, call_phase_open_undo)
 
 
 @router.get(
     "/calls/{ref}/match-policy",
-    response={200: MatchPolicyOut, **ERRORS},
+    response=MatchPolicyOut,
     summary="A call's match policy (officers)",
     exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def match_policy_get(request: HttpRequest, ref: str):
     return request.permission_object.policy.to_data()
 
 
 @router.put(
     "/calls/{ref}/match-policy",
-    response={200: MatchPolicyOut, **ERRORS},
+    response=MatchPolicyOut,
     summary="Replace a call's match policy (officers; audited); see docs/calls.md",
     exclude_none=True,  # the stored canonical form: `exchange` only in its mode
 )
-@api_permission("programs.change_call", obj=_call)
+@api_permission("programs.change_call", obj=call_by_ref)
 def match_policy_put(request: HttpRequest, ref: str, payload: MatchPolicyIn):
     call = request.permission_object
     # The raw object, not the parsed schema: keys it does not know must be refused

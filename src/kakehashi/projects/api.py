@@ -7,15 +7,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Schema, Status
-from ninja.pagination import paginate
 from pydantic import ConfigDict, StringConstraints
 from typing_extensions import TypedDict
 
 from kakehashi.core import limits
 from kakehashi.core.api import (
-    ERRORS,
     ApiRouter,
-    Pagination,
     TextList,
     export_response,
     import_answer,
@@ -168,13 +165,13 @@ def _project_visible(request: HttpRequest, project_id: int, **_kwargs) -> Projec
     return project_get_visible(user=request.user, pk=project_id)
 
 
-@router.public_get(
+@router.list_get(
     "/projects",
-    response={200: list[ProjectOut], **ERRORS},
+    ProjectOut,
     summary="Search the projects you may see (published ones for everyone)",
+    public=True,
 )
 @api_permission("projects.view_project_list")
-@paginate(Pagination)
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
     return project_search(user=request.user, filters=filters)
 
@@ -193,20 +190,17 @@ def project_import(request: HttpRequest, format: str | None = None):
     return import_answer(request, format, projects_import)
 
 
-@router.get(
+@router.list_get(
     "/projects/invitations",
-    response={200: list[InvitationOut], **ERRORS},
+    InvitationOut,
     summary="Your invitations to supervise a project, not yet answered",
 )
 @api_permission("projects.view_supervision_invitation_list")
-@paginate(Pagination)
 def supervision_invitation_list(request: HttpRequest):
     return supervision_invitations_of(person=request.user)
 
 
-@router.public_get(
-    "/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="One project"
-)
+@router.public_get("/projects/{int:project_id}", response=ProjectOut, summary="One project")
 @api_permission("projects.view_project", obj=_project_visible)
 def project_detail(request: HttpRequest, project_id: int):
     return request.permission_object
@@ -214,7 +208,7 @@ def project_detail(request: HttpRequest, project_id: int):
 
 @router.post(
     "/projects",
-    response={201: ProjectOut, **ERRORS},
+    response={201: ProjectOut},
     summary="Create a draft project (people of the host organisation, its admins, officers)",
     description=(
         "Only people affiliated with the host (as supervisor, researcher or admin) and "
@@ -247,7 +241,7 @@ def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
 
 @router.patch(
     "/projects/{int:project_id}",
-    response={200: ProjectOut, **ERRORS},
+    response=ProjectOut,
     summary="Edit a project (its supervisors, the host's admins, officers)",
 )
 @api_permission("projects.change_project", obj=_project_visible)
@@ -272,7 +266,7 @@ def project_update_endpoint(request: HttpRequest, project_id: int, payload: Proj
 
 @router.post(
     "/projects/{int:project_id}/transition",
-    response={200: ProjectOut, **ERRORS},
+    response=ProjectOut,
     summary="Move a project along draft → submitted → approved → closed",
     description=(
         "Supervisors, the host's admins and officers may submit or withdraw to draft; "
@@ -288,7 +282,7 @@ def project_transition_endpoint(request: HttpRequest, project_id: int, payload: 
 
 @router.post(
     "/projects/{int:project_id}/supervision/accept",
-    response={200: ProjectOut, **ERRORS},
+    response=ProjectOut,
     summary="Accept to supervise a project you were named a supervisor of",
     description="From then on you are listed among its supervisors, matched and may edit it.",
 )
@@ -301,7 +295,7 @@ def supervision_accept_endpoint(request: HttpRequest, project_id: int):
 
 @router.post(
     "/projects/{int:project_id}/supervision/decline",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Decline to supervise a project you were named a supervisor of",
 )
 @api_permission("projects.answer_supervision", obj=_project_visible, message=NOT_INVITED)

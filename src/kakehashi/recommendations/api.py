@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language, gettext_lazy
 from ninja import Field, Schema
 
-from kakehashi.core.api import ERRORS, ApiRouter, kept_answer
+from kakehashi.core.api import ApiRouter, kept_answer
 from kakehashi.core.cache import versioned
 from kakehashi.core.permissions import api_permission
 from kakehashi.jobs.services import job_retry
@@ -156,7 +156,7 @@ def _limit(limit: int) -> int:
 
 @router.get(
     "/recommendations/projects",
-    response={200: RecommendedProjectsOut, **ERRORS},
+    response=RecommendedProjectsOut,
     summary="Projects of open calls recommended for you (candidates), each explained",
 )
 @api_permission(
@@ -195,7 +195,7 @@ def _recommended_projects_answer(user, limit: int) -> dict:
 
 @router.get(
     "/projects/{int:project_id}/recommended-candidates",
-    response={200: RecommendedCandidatesOut, **ERRORS},
+    response=RecommendedCandidatesOut,
     summary="Candidates recommended for a project: applicants first (its supervisors, officers)",
 )
 @api_permission("recommendations.view_recommended_candidates", obj=_project)
@@ -222,7 +222,7 @@ def recommendations_for_project(request: HttpRequest, project_id: int, limit: in
 
 @router.public_get(
     "/search",
-    response={200: SearchOut, **ERRORS},
+    response=SearchOut,
     summary="Search projects, people by expertise and organisations (en/fr/ja)",
 )
 @api_permission("recommendations.view_search")
@@ -265,7 +265,7 @@ def _search_answer(request: HttpRequest, q: str) -> dict:
 
 @router.get(
     "/jobs/{int:job_id}",
-    response={200: JobOut, **ERRORS},
+    response=JobOut,
     summary="A background job's progress (officers, or the job's creator)",
 )
 @api_permission("jobs.view_job")
@@ -279,7 +279,7 @@ def _job(request: HttpRequest, job_id: int, **_kwargs):
 
 @router.post(
     "/jobs/{int:job_id}/retry",
-    response={200: JobOut, **ERRORS},
+    response=JobOut,
     summary="Queue a failed background job again (officers)",
 )
 @api_permission(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from ninja.errors import HttpError
 
-from kakehashi.core.api import ERRORS, ApiRouter
+from kakehashi.core.api import ApiRouter
 from kakehashi.core.enums import Language
 from kakehashi.core.permissions import api_permission
 from kakehashi.internships.models import Internship
@@ -85,7 +85,7 @@ def _due_out(d) -> dict:
 
 @router.get(
     "/me/reports",
-    response={200: list[DueOut], **ERRORS},
+    response=list[DueOut],
     summary="The reports and surveys you owe (or gave) about your internships",
 )
 @api_permission("reports.view_own_reports")
@@ -95,7 +95,7 @@ def my_reports(request: HttpRequest):
 
 @router.put(
     "/me/reports/{int:form_id}/{int:internship_id}",
-    response={200: DueOut, **ERRORS},
+    response=DueOut,
     summary="Save a draft of, or submit, a report you owe (audited on submission)",
 )
 @api_permission("reports.change_own_report")
@@ -115,7 +115,7 @@ def my_report_save(request: HttpRequest, form_id: int, internship_id: int, paylo
 
 @router.get(
     "/reports/rates",
-    response={200: list[ReportRateOut], **ERRORS},
+    response=list[ReportRateOut],
     summary="Response rates per form in a cohort: due by today, submitted, overdue (officers)",
 )
 @api_permission("reports.view_report_results")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.pagination import paginate
 
-from kakehashi.core.api import ERRORS, ApiRouter, Pagination
+from kakehashi.core.api import ApiRouter
 from kakehashi.core.permissions import api_permission
 from kakehashi.research_fields.selectors import research_field_list
 
@@ -23,21 +22,19 @@ class ResearchFieldOut(Schema):
     title_ja: str
 
 
-@router.public_get(
+@router.list_get(
     "/research-fields",
-    response={200: list[ResearchFieldOut], **ERRORS},
+    ResearchFieldOut,
     summary="List research fields; filter by level, parent code or text",
+    public=True,
 )
 @api_permission("research_fields.view_researchfield")
-@paginate(Pagination)
 def field_list(request: HttpRequest, level: int | None = None, parent: str = "", q: str = ""):
     return research_field_list(level=level, parent=parent, q=q)
 
 
 @router.public_get(
-    "/research-fields/{code}",
-    response={200: ResearchFieldOut, **ERRORS},
-    summary="One research field by code",
+    "/research-fields/{code}", response=ResearchFieldOut, summary="One research field by code"
 )
 @api_permission("research_fields.view_researchfield")
 def field_detail(request: HttpRequest, code: str):

@@ -10,16 +10,15 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Schema, Status
 
 from kakehashi.core import limits
-from kakehashi.core.api import ERRORS, Pagination, text
+from kakehashi.core.api import ApiRouter, text
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
 from kakehashi.people.names import person_name
-from kakehashi.programs.selectors import call_get_visible
+from kakehashi.programs.api import call_by_ref
 from kakehashi.research_fields.models import ResearchField
 from kakehashi.review.models import (
     Assignment,
@@ -64,7 +63,7 @@ from kakehashi.review.services import (
     reviewer_profile_set,
 )
 
-router = Router()
+router = ApiRouter()
 
 ONLY_OFFICERS = _("Only program officers manage reviews.")
 ONLY_REVIEWERS = _("Only reviewers do this.")
@@ -299,12 +298,6 @@ def _decision_out(p: Proposal) -> dict:
 # ------------------------------------------------------------------ loaders
 
 
-def _call(request: HttpRequest, ref: str, **_kwargs):
-    if ref.isdecimal():
-        return call_get_visible(user=request.user, pk=int(ref))
-    return call_get_visible(user=request.user, slug=ref)
-
-
 def _round(request: HttpRequest, round_id: int, **_kwargs) -> ReviewRound:
     return round_list_visible(user=request.user).get(pk=round_id)
 
@@ -341,21 +334,18 @@ def _assignment(request: HttpRequest, assignment_id: int, **_kwargs) -> Assignme
 # ------------------------------------------------------------------ rounds
 
 
-@router.get(
-    "/review/rounds", response={200: list[ReviewRoundOut], **ERRORS}, summary="Review rounds"
-)
+@router.list_get("/review/rounds", ReviewRoundOut, summary="Review rounds")
 @api_permission("review.view_round", message=_("Only officers and reviewers see reviews."))
-@paginate(Pagination)
 def round_list(request: HttpRequest):
     return round_list_visible(user=request.user)
 
 
 @router.post(
     "/calls/{ref}/review",
-    response={201: ReviewRoundOut, **ERRORS},
+    response={201: ReviewRoundOut},
     summary="Open review for a call: its submitted projects or applications become proposals",
 )
-@api_permission("review.manage_review", obj=_call, message=ONLY_OFFICERS)
+@api_permission("review.manage_review", obj=call_by_ref, message=ONLY_OFFICERS)
 def round_open(request: HttpRequest, ref: str, payload: RoundIn):
     call = request.permission_object
     form = get_object_or_404(ReviewForm, pk=payload.form_id)
@@ -372,7 +362,7 @@ def round_open(request: HttpRequest, ref: str, payload: RoundIn):
 
 @router.put(
     "/review/rounds/{int:round_id}/due",
-    response={200: ReviewRoundOut, **ERRORS},
+    response=ReviewRoundOut,
     summary="Set when reviews are due (reviewers are reminded 48 hours before)",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -382,13 +372,12 @@ def round_due(request: HttpRequest, round_id: int, payload: DueIn):
     )
 
 
-@router.get(
+@router.list_get(
     "/review/rounds/{int:round_id}/proposals",
-    response={200: list[ProposalOut], **ERRORS},
+    ProposalOut,
     summary="Proposals: all (officers); those open to your bids (reviewers, while bidding)",
 )
 @api_permission("review.view_round", obj=_round)
-@paginate(Pagination)
 def round_proposals(request: HttpRequest, round_id: int):
     rnd = request.permission_object
     if request.user.has_perm("review.manage_review", rnd):
@@ -398,7 +387,7 @@ def round_proposals(request: HttpRequest, round_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/conflicts/detect",
-    response={200: DetectOut, **ERRORS},
+    response=DetectOut,
     summary="Detect the round's conflicts of interest afresh (declared ones stay)",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -406,20 +395,19 @@ def round_conflicts_detect(request: HttpRequest, round_id: int):
     return {"conflicts": conflicts_detect(actor=request.user, round=request.permission_object)}
 
 
-@router.get(
+@router.list_get(
     "/review/rounds/{int:round_id}/conflicts",
-    response={200: list[ConflictOut], **ERRORS},
+    ConflictOut,
     summary="The round's conflicts of interest, with their reasons",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
-@paginate(Pagination)
 def round_conflicts(request: HttpRequest, round_id: int):
     return conflict_list(round=request.permission_object)
 
 
 @router.post(
     "/review/conflicts/{int:conflict_id}/override",
-    response={200: ConflictOut, **ERRORS},
+    response=ConflictOut,
     summary="Mark a name variant as another person (a homonym), with the reason",
 )
 @api_permission("review.manage_review", obj=_conflict, message=ONLY_OFFICERS)
@@ -431,7 +419,7 @@ def conflict_override_set(request: HttpRequest, conflict_id: int, payload: Overr
 
 @router.delete(
     "/review/conflicts/{int:conflict_id}/override",
-    response={200: ConflictOut, **ERRORS},
+    response=ConflictOut,
     summary='Undo "not the same person": the name variant keeps the pair apart again',
 )
 @api_permission("review.manage_review", obj=_conflict, message=ONLY_OFFICERS)
@@ -441,7 +429,7 @@ def conflict_override_delete(request: HttpRequest, conflict_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/runs",
-    response={202: ReviewRunOut, **ERRORS},
+    response={202: ReviewRunOut},
     summary="Run the assignment (sum, fair or randomized) as a background job",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -453,20 +441,19 @@ def run_start(request: HttpRequest, round_id: int, payload: RunIn):
     return Status(202, _run_out(run))
 
 
-@router.get(
+@router.list_get(
     "/review/rounds/{int:round_id}/runs",
-    response={200: list[ReviewRunOut], **ERRORS},
+    ReviewRunOut,
     summary="The round's assignment runs, newest first",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
-@paginate(Pagination)
 def run_list_endpoint(request: HttpRequest, round_id: int):
     return [_run_out(r) for r in run_list(round=request.permission_object)]
 
 
 @router.get(
     "/review/runs/{int:run_id}",
-    response={200: ReviewRunOut, **ERRORS},
+    response=ReviewRunOut,
     summary="One assignment run: assignment, objective, worst score, loads, affinity parts",
 )
 @api_permission("review.manage_review", obj=_run, message=ONLY_OFFICERS)
@@ -476,7 +463,7 @@ def run_detail(request: HttpRequest, run_id: int):
 
 @router.post(
     "/review/runs/{int:run_id}/apply",
-    response={200: ReviewRunOut, **ERRORS},
+    response=ReviewRunOut,
     summary="Make this run's assignment the round's (replacing the one before)",
 )
 @api_permission("review.manage_review", obj=_run, message=ONLY_OFFICERS)
@@ -486,20 +473,17 @@ def run_apply(request: HttpRequest, run_id: int):
     return _run_out(run)
 
 
-@router.get(
-    "/review/rounds/{int:round_id}/assignments",
-    response={200: list[AssignmentOut], **ERRORS},
-    summary="The round's assignment",
+@router.list_get(
+    "/review/rounds/{int:round_id}/assignments", AssignmentOut, summary="The round's assignment"
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
-@paginate(Pagination)
 def round_assignments(request: HttpRequest, round_id: int):
     return assignment_list(round=request.permission_object)
 
 
 @router.post(
     "/review/rounds/{int:round_id}/assignments",
-    response={201: AssignmentOut, **ERRORS},
+    response={201: AssignmentOut},
     summary="Assign a reviewer by hand (checked for conflicts and language; logged)",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -511,7 +495,7 @@ def round_assignment_add(request: HttpRequest, round_id: int, payload: Assignmen
 
 @router.delete(
     "/review/assignments/{int:assignment_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove an assignment (before release; logged)",
 )
 @api_permission("review.manage_review", obj=_assignment, message=ONLY_OFFICERS)
@@ -522,7 +506,7 @@ def assignment_delete(request: HttpRequest, assignment_id: int):
 
 @router.post(
     "/review/rounds/{int:round_id}/release",
-    response={200: ReviewRoundOut, **ERRORS},
+    response=ReviewRoundOut,
     summary="Release the assignment: reviewers see their proposals, bids close",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
@@ -533,11 +517,7 @@ def round_release(request: HttpRequest, round_id: int):
 # ------------------------------------------------------------------ reviewers
 
 
-@router.get(
-    "/me/reviewer-profile",
-    response={200: ProfileOut, **ERRORS},
-    summary="Your reviewer profile",
-)
+@router.get("/me/reviewer-profile", response=ProfileOut, summary="Your reviewer profile")
 @api_permission("review.change_reviewer_profile", message=ONLY_REVIEWERS)
 def my_profile(request: HttpRequest):
     # No profile yet: ReviewerProfile.DoesNotExist, answered 404.
@@ -546,7 +526,7 @@ def my_profile(request: HttpRequest):
 
 @router.put(
     "/me/reviewer-profile",
-    response={200: ProfileOut, **ERRORS},
+    response=ProfileOut,
     summary="Set your reviewer profile: expertise, languages, organisation, fields, load",
 )
 @api_permission("review.change_reviewer_profile", message=ONLY_REVIEWERS)
@@ -570,7 +550,7 @@ def my_profile_set(request: HttpRequest, payload: ProfileIn):
 
 @router.put(
     "/review/proposals/{int:proposal_id}/bid",
-    response={200: BidOut, **ERRORS},
+    response=BidOut,
     summary="Bid on a proposal (empty level: withdraw the bid)",
 )
 @api_permission("review.bid", obj=_bid_proposal, message=ONLY_REVIEWERS)
@@ -581,7 +561,7 @@ def proposal_bid(request: HttpRequest, proposal_id: int, payload: BidIn):
 
 @router.post(
     "/review/proposals/{int:proposal_id}/conflict",
-    response={201: ConflictOut, **ERRORS},
+    response={201: ConflictOut},
     summary="Declare a conflict of interest with a proposal",
 )
 @api_permission("review.bid", obj=_bid_proposal, message=ONLY_REVIEWERS)
@@ -592,32 +572,28 @@ def proposal_declare(request: HttpRequest, proposal_id: int, payload: DeclareIn)
     return Status(201, conflict)
 
 
-@router.get(
-    "/me/review-assignments",
-    response={200: list[AssignmentOut], **ERRORS},
-    summary="The proposals assigned to you (once released)",
+@router.list_get(
+    "/me/review-assignments", AssignmentOut, summary="The proposals assigned to you (once released)"
 )
 @api_permission("review.view_own_assignments", message=ONLY_REVIEWERS)
-@paginate(Pagination)
 def my_assignments(request: HttpRequest):
     return assignments_for_reviewer(user=request.user)
 
 
-@router.get(
+@router.list_get(
     "/review/proposals/{int:proposal_id}/reviews",
-    response={200: list[ReviewOut], **ERRORS},
+    ReviewOut,
     summary="A proposal's reviews: officers all; a reviewer their own, the others' after "
     "submitting theirs",
 )
 @api_permission("review.view_proposal", obj=_proposal)
-@paginate(Pagination)
 def proposal_reviews(request: HttpRequest, proposal_id: int):
     return review_list_visible(user=request.user, proposal=request.permission_object)
 
 
 @router.put(
     "/review/assignments/{int:assignment_id}/review",
-    response={200: ReviewOut, **ERRORS},
+    response=ReviewOut,
     summary="Save or submit your review (scores per the round's form; submitted is final)",
 )
 @api_permission("review.write_review", obj=_assignment)
@@ -633,20 +609,19 @@ def assignment_review(request: HttpRequest, assignment_id: int, payload: ReviewI
     )
 
 
-@router.get(
+@router.list_get(
     "/review/proposals/{int:proposal_id}/comments",
-    response={200: list[ReviewCommentOut], **ERRORS},
+    ReviewCommentOut,
     summary="A proposal's discussion: officers, and its reviewers once their review is in",
 )
 @api_permission("review.discuss", obj=_proposal, message=DISCUSSION_CLOSED)
-@paginate(Pagination)
 def proposal_comments(request: HttpRequest, proposal_id: int):
     return comment_list(proposal=request.permission_object)
 
 
 @router.post(
     "/review/proposals/{int:proposal_id}/comments",
-    response={201: ReviewCommentOut, **ERRORS},
+    response={201: ReviewCommentOut},
     summary="Post on a proposal's discussion (officers; its reviewers after their review)",
 )
 @api_permission("review.discuss", obj=_proposal, message=DISCUSSION_CLOSED)
@@ -659,7 +634,7 @@ def proposal_comment_post(request: HttpRequest, proposal_id: int, payload: Revie
 
 @router.post(
     "/review/proposals/{int:proposal_id}/decision",
-    response={200: DecisionOut, **ERRORS},
+    response=DecisionOut,
     summary="Decide a proposal: approve, revise or reject",
 )
 @api_permission("review.manage_review", obj=_proposal, message=ONLY_OFFICERS)
@@ -673,12 +648,11 @@ def proposal_decision(request: HttpRequest, proposal_id: int, payload: DecisionI
     return _decision_out(proposal)
 
 
-@router.get(
+@router.list_get(
     "/me/review-decisions",
-    response={200: list[DecisionOut], **ERRORS},
+    DecisionOut,
     summary="Decisions on your proposals, with the reviews, anonymised",
 )
 @api_permission("review.view_own_decisions")
-@paginate(Pagination)
 def my_decisions(request: HttpRequest):
     return [_decision_out(p) for p in proposal_list_decided_for_author(user=request.user)]
