@@ -15,9 +15,8 @@ from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.models import Organisation
 from kakehashi.outcomes.enums import OutcomeKind, PatentOffice
 from kakehashi.outcomes.filters import OutcomeFilters
-from kakehashi.outcomes.selectors import outcome_list
+from kakehashi.outcomes.selectors import outcome_get, outcome_internship, outcome_list
 from kakehashi.outcomes.services import outcome_delete, outcome_record
-from kakehashi.outcomes.views import _internship, _outcome
 
 router = ApiRouter()
 
@@ -55,11 +54,11 @@ class OutcomeIn(Schema):
 
 
 def _internship_api(request, internship_id: int, **_kwargs):
-    return _internship(request, internship_id)
+    return outcome_internship(internship_id)
 
 
 def _outcome_api(request, outcome_id: int, **_kwargs):
-    return _outcome(request, outcome_id)
+    return outcome_get(outcome_id)
 
 
 @router.get(

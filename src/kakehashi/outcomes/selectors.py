@@ -8,8 +8,20 @@ from collections import Counter
 
 from django.db.models import QuerySet
 
+from kakehashi.internships.models import Internship
 from kakehashi.outcomes.filters import OutcomeFilters
 from kakehashi.outcomes.models import Outcome
+
+
+def outcome_internship(pk: int) -> Internship:
+    """The internship whose outcomes a page or endpoint shows or records (with what its
+    permission checks read); ``Internship.DoesNotExist`` answers 404."""
+    return Internship.objects.select_related("project__call", "intern", "host").get(pk=pk)
+
+
+def outcome_get(pk: int) -> Outcome:
+    """One outcome, with the internship its permission checks read."""
+    return Outcome.objects.select_related("internship__project__call").get(pk=pk)
 
 
 def outcome_list(*, internship=None, filters: OutcomeFilters | None = None) -> QuerySet[Outcome]:

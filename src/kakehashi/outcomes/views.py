@@ -17,16 +17,22 @@ from kakehashi.matching.charts import bar_chart
 from kakehashi.outcomes.enums import OutcomeKind
 from kakehashi.outcomes.forms import OutcomeFilterForm, OutcomeForm
 from kakehashi.outcomes.models import Outcome
-from kakehashi.outcomes.selectors import outcome_counts, outcome_list, outcomes_csv
+from kakehashi.outcomes.selectors import (
+    outcome_counts,
+    outcome_get,
+    outcome_internship,
+    outcome_list,
+    outcomes_csv,
+)
 from kakehashi.outcomes.services import outcome_delete, outcome_record
 
 
 def _internship(request, pk: int) -> Internship:
-    return Internship.objects.select_related("project__call", "intern", "host").get(pk=pk)
+    return outcome_internship(pk)
 
 
 def _outcome(request, pk: int) -> Outcome:
-    return Outcome.objects.select_related("internship__project__call").get(pk=pk)
+    return outcome_get(pk)
 
 
 @receiver(internship_page, dispatch_uid="outcomes.panel")
