@@ -8,34 +8,32 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.documents.models import Document, Referee
-from kakehashi.people.privacy import DELETED, data_section, erase_item, export_record, field_labels
+from kakehashi.people.privacy import DELETED, erase_item, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 
 
 @receiver(person_data_export, dispatch_uid="documents.privacy")
 def documents_data_export(*, sender, person, **kwargs) -> dict:
-    documents = Document.objects.filter(owner=person).order_by("kind")
-    referees = Referee.objects.filter(candidate=person).order_by("invited_at", "pk")
-    document_keys = ["kind", "filename", "size", "sha256", "uploaded_at"]
-    referee_keys = ["name", "email", "language", "invited_at", "letter_received_at"]
     return {
-        "documents": data_section(
+        "documents": model_section(
             title=_("Documents"),
             explanation=_(
                 "The documents you uploaded (the files themselves are downloaded from "
                 "your documents page); the SHA-256 identifies each file."
             ),
-            labels=field_labels(Document, document_keys),
-            records=[export_record(d, document_keys) for d in documents],
+            model=Document,
+            keys=["kind", "filename", "size", "sha256", "uploaded_at"],
+            rows=Document.objects.filter(owner=person).order_by("kind"),
         ),
-        "referees": data_section(
+        "referees": model_section(
             title=_("Referees"),
             explanation=_(
                 "The referees you named and whether their letter arrived. Letters are "
                 "confidential to the programme: they are not part of your data export."
             ),
-            labels=field_labels(Referee, referee_keys),
-            records=[export_record(r, referee_keys) for r in referees],
+            model=Referee,
+            keys=["name", "email", "language", "invited_at", "letter_received_at"],
+            rows=Referee.objects.filter(candidate=person).order_by("invited_at", "pk"),
         ),
     }
 
