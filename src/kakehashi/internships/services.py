@@ -441,6 +441,40 @@ def _approve_party(*, agreement, amendment, actor, party) -> str:
     return party
 
 
+def _approval_add(*, agreement, amendment, actor, party, now) -> str:
+    """Record `actor`'s approval, as `party` (see `_approve_party`), of the agreement's
+    current version, or of `amendment` when given (whose approvals have version 0).
+    Refused when that party approved it already or a blocker stands. Returns the party."""
+    version = agreement.version if amendment is None else 0
+    party = _approve_party(agreement=agreement, amendment=amendment, actor=actor, party=party)
+    if Approval.objects.filter(
+        agreement=agreement, amendment=amendment, party=party, version=version
+    ).exists():
+        _refuse(
+            _("This party has already approved this version.")
+            if amendment is None
+            else _("This party has already approved this amendment."),
+            "already_approved",
+        )
+    blockers = agreement_blockers_for(agreement, amendment=amendment)
+    if blockers:
+        heading = (
+            _("The agreement cannot be approved yet:")
+            if amendment is None
+            else _("The amendment cannot be approved yet:")
+        )
+        raise ValidationError(" ".join([heading, *blockers]), code="blocked")
+    Approval.objects.create(
+        agreement=agreement,
+        amendment=amendment,
+        party=party,
+        person=actor,
+        version=version,
+        approved_at=now,
+    )
+    return party
+
+
 def agreement_approve(*, agreement: Agreement, actor, party: str | None = None, now=None):
     """Record `actor`'s approval as `party` (their first party not yet approved when
     None). The last required approval puts the agreement in force: the internship takes
@@ -451,22 +485,8 @@ def agreement_approve(*, agreement: Agreement, actor, party: str | None = None, 
         internship = agreement.internship
         if agreement.status != AgreementStatus.DRAFT:
             _refuse(_("The agreement is already in force."), "in_force")
-        party = _approve_party(agreement=agreement, amendment=None, actor=actor, party=party)
-        if Approval.objects.filter(
-            agreement=agreement, amendment=None, party=party, version=agreement.version
-        ).exists():
-            _refuse(_("This party has already approved this version."), "already_approved")
-        blockers = agreement_blockers_for(agreement)
-        if blockers:
-            raise ValidationError(
-                " ".join([_("The agreement cannot be approved yet:"), *blockers]), code="blocked"
-            )
-        Approval.objects.create(
-            agreement=agreement,
-            party=party,
-            person=actor,
-            version=agreement.version,
-            approved_at=now,
+        party = _approval_add(
+            agreement=agreement, amendment=None, actor=actor, party=party, now=now
         )
         internship_audit(
             internship, "agreement.approved", actor, {"party": party, "version": agreement.version}
@@ -632,21 +652,8 @@ def amendment_approve(*, amendment: Amendment, actor, party: str | None = None, 
         internship = agreement.internship
         if amendment.status != AmendmentStatus.PROPOSED:
             _refuse(_("This amendment is no longer awaiting approval."), "not_proposed")
-        party = _approve_party(agreement=agreement, amendment=amendment, actor=actor, party=party)
-        if Approval.objects.filter(amendment=amendment, party=party).exists():
-            _refuse(_("This party has already approved this amendment."), "already_approved")
-        blockers = agreement_blockers_for(agreement, amendment=amendment)
-        if blockers:
-            raise ValidationError(
-                " ".join([_("The amendment cannot be approved yet:"), *blockers]), code="blocked"
-            )
-        Approval.objects.create(
-            agreement=agreement,
-            amendment=amendment,
-            party=party,
-            person=actor,
-            version=0,
-            approved_at=now,
+        party = _approval_add(
+            agreement=agreement, amendment=amendment, actor=actor, party=party, now=now
         )
         internship_audit(
             internship, "amendment.approved", actor, {"number": amendment.number, "party": party}
