@@ -64,6 +64,17 @@ ZONES = {
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
+def _internship_audit(internship: Internship, verb: str, actor, data: dict) -> None:
+    """Record `verb` in `internship`'s own audit record, under its number."""
+    audit_record(
+        scope=internship,
+        verb=verb,
+        actor=actor,
+        target=f"internship {internship.pk}",
+        data=data,
+    )
+
+
 def destination_zone(region: str) -> str:
     region = region.upper()
     return ZONES.get(region) or ZONES.get(region.split("-")[0]) or "UTC"
@@ -268,12 +279,11 @@ def plan_create_for_internship(*, internship, actor=None) -> MobilityPlan:
         plan.full_clean(exclude=["level"])
         plan.save()
         summary = _apply_derivation(plan)
-        audit_record(
-            scope=internship,
-            verb="mobility.plan_created",
-            actor=actor,
-            target=f"internship {internship.pk}",
-            data={
+        _internship_audit(
+            internship,
+            "mobility.plan_created",
+            actor,
+            {
                 "nationality": plan.nationality.code or "",
                 "paid": plan.paid,
                 "paid_from": "assumed" if funded is None else "funding",
@@ -289,12 +299,7 @@ def plans_without_pack_derive() -> int:
     for plan in MobilityPlan.objects.filter(route_reason="no_pack").select_related("internship"):
         with transaction.atomic():
             summary = _apply_derivation(plan)
-            audit_record(
-                scope=plan.internship,
-                verb="mobility.plan_derived",
-                target=f"internship {plan.internship_id}",
-                data=summary,
-            )
+            _internship_audit(plan.internship, "mobility.plan_derived", None, summary)
         count += 1
     return count
 
@@ -311,11 +316,11 @@ def plans_without_nationality_fill() -> int:
         with transaction.atomic():
             plan.nationality = profile.nationality.code
             summary = _apply_derivation(plan)
-            audit_record(
-                scope=plan.internship,
-                verb="mobility.plan_derived",
-                target=f"internship {plan.internship_id}",
-                data={"nationality": plan.nationality.code, **summary},
+            _internship_audit(
+                plan.internship,
+                "mobility.plan_derived",
+                None,
+                {"nationality": plan.nationality.code, **summary},
             )
         count += 1
     return count
@@ -350,12 +355,11 @@ def plan_update(
         plan.days = stay_days(plan.internship)
         plan.level = plan.internship.level or plan.level
         summary = _apply_derivation(plan)
-        audit_record(
-            scope=plan.internship,
-            verb="mobility.plan_derived",
-            actor=actor,
-            target=f"internship {plan.internship_id}",
-            data={
+        _internship_audit(
+            plan.internship,
+            "mobility.plan_derived",
+            actor,
+            {
                 "before": before,
                 "paid": plan.paid,
                 "nationality": plan.nationality.code or "",
@@ -373,12 +377,8 @@ def plan_on_amendment(sender, *, internship, changes, actor=None, **kwargs) -> N
         return
     plan.days = stay_days(internship)
     summary = _apply_derivation(plan)
-    audit_record(
-        scope=internship,
-        verb="mobility.plan_derived",
-        actor=actor,
-        target=f"internship {internship.pk}",
-        data={"amendment": sorted(changes), **summary},
+    _internship_audit(
+        internship, "mobility.plan_derived", actor, {"amendment": sorted(changes), **summary}
     )
 
 
@@ -572,12 +572,11 @@ def travel_set(
         plan.travel_notes = notes.strip()
         plan.full_clean()
         plan.save()
-        audit_record(
-            scope=internship,
-            verb="mobility.travel_set",
-            actor=actor,
-            target=f"internship {internship.pk}",
-            data={
+        _internship_audit(
+            internship,
+            "mobility.travel_set",
+            actor,
+            {
                 "arrival_at": arrival_at.isoformat() if arrival_at else None,
                 "departure_at": departure_at.isoformat() if departure_at else None,
             },
@@ -600,13 +599,7 @@ def check_in(*, plan: MobilityPlan, actor, now: dt.datetime | None = None) -> Mo
     with transaction.atomic():
         plan.checked_in_at = now
         plan.save(update_fields=["checked_in_at", "updated_at"])
-        audit_record(
-            scope=plan.internship,
-            verb="mobility.checked_in",
-            actor=actor,
-            target=f"internship {plan.internship_id}",
-            data={"at": now.isoformat()},
-        )
+        _internship_audit(plan.internship, "mobility.checked_in", actor, {"at": now.isoformat()})
     return plan
 
 

@@ -73,6 +73,18 @@ def _refuse(message: str, code: str, field: str | None = None):
     raise ValidationError({field: [error]}) if field else error
 
 
+def _proposal_audit(proposal: Proposal, verb: str, actor, **data) -> None:
+    """Record `verb` on `proposal` in its call's audit record, under the proposal's
+    number; `data` follows the proposal's."""
+    audit_record(
+        scope=proposal.round.call,
+        verb=verb,
+        actor=actor,
+        target=str(proposal.pk),
+        data={"proposal": proposal.pk, **data},
+    )
+
+
 def _officer(actor) -> None:
     if not is_officer(actor):
         _refuse(_("Only program officers manage reviews."), "not_officer")
@@ -282,17 +294,8 @@ def bid_set(*, reviewer, proposal: Proposal, level: str) -> Bid | None:
             Conflict.objects.filter(
                 proposal=proposal, reviewer=reviewer, reason="declared"
             ).delete()
-        audit_record(
-            scope=rnd.call,
-            verb="review.bid",
-            actor=reviewer,
-            target=str(proposal.pk),
-            data={
-                "proposal": proposal.pk,
-                "reviewer": reviewer.pk,
-                "before": before,
-                "after": level,
-            },
+        _proposal_audit(
+            proposal, "review.bid", reviewer, reviewer=reviewer.pk, before=before, after=level
         )
     return bid
 
@@ -311,12 +314,12 @@ def conflict_declare(*, reviewer, proposal: Proposal, detail: str = "") -> Confl
         Bid.objects.update_or_create(
             proposal=proposal, reviewer=reviewer, defaults={"level": BidLevel.CONFLICT}
         )
-        audit_record(
-            scope=proposal.round.call,
-            verb="review.conflict_declared",
-            actor=reviewer,
-            target=str(proposal.pk),
-            data={"proposal": proposal.pk, "reviewer": reviewer.pk, "detail": conflict.detail},
+        _proposal_audit(
+            proposal,
+            "review.conflict_declared",
+            reviewer,
+            reviewer=reviewer.pk,
+            detail=conflict.detail,
         )
     return conflict
 
@@ -640,17 +643,13 @@ def assignment_add(*, actor, proposal: Proposal, reviewer) -> Assignment:
             proposal=proposal, reviewer=reviewer, source=AssignmentSource.MANUAL
         )
         load = Assignment.objects.filter(reviewer=reviewer, proposal__round=proposal.round).count()
-        audit_record(
-            scope=proposal.round.call,
-            verb="review.assignment_added",
-            actor=actor,
-            target=str(proposal.pk),
-            data={
-                "proposal": proposal.pk,
-                "reviewer": reviewer.pk,
-                "load": load,
-                "over_max": load > reviewer.reviewer_profile.max_load,
-            },
+        _proposal_audit(
+            proposal,
+            "review.assignment_added",
+            actor,
+            reviewer=reviewer.pk,
+            load=load,
+            over_max=load > reviewer.reviewer_profile.max_load,
         )
     return assignment
 
@@ -659,12 +658,11 @@ def assignment_remove(*, actor, assignment: Assignment) -> None:
     _officer(actor)
     _bidding(assignment.proposal.round)
     with transaction.atomic():
-        audit_record(
-            scope=assignment.proposal.round.call,
-            verb="review.assignment_removed",
-            actor=actor,
-            target=str(assignment.proposal_id),
-            data={"proposal": assignment.proposal_id, "reviewer": assignment.reviewer_id},
+        _proposal_audit(
+            assignment.proposal,
+            "review.assignment_removed",
+            actor,
+            reviewer=assignment.reviewer_id,
         )
         assignment.delete()
 
@@ -821,12 +819,12 @@ def review_save(
             review.submitted_at = timezone.now()
         review.full_clean()
         review.save()
-        audit_record(
-            scope=rnd.call,
-            verb="review.submitted" if submit else "review.saved",
-            actor=reviewer,
-            target=str(assignment.proposal_id),
-            data={"proposal": assignment.proposal_id, "scores": clean, "language": language},
+        _proposal_audit(
+            assignment.proposal,
+            "review.submitted" if submit else "review.saved",
+            reviewer,
+            scores=clean,
+            language=language,
         )
     return review
 
@@ -870,13 +868,7 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
         proposal.full_clean()
         proposal.save()
         _decision_takes_effect(actor, proposal)
-        audit_record(
-            scope=proposal.round.call,
-            verb="review.decided",
-            actor=actor,
-            target=str(proposal.pk),
-            data={"proposal": proposal.pk, "before": before, "after": decision},
-        )
+        _proposal_audit(proposal, "review.decided", actor, before=before, after=decision)
         context = {
             "call": proposal.round.call,
             "project": proposal.subject_project,
@@ -910,11 +902,5 @@ def comment_post(*, actor, proposal: Proposal, text: str) -> DiscussionComment:
     comment.full_clean()
     with transaction.atomic():
         comment.save()
-        audit_record(
-            scope=proposal.round.call,
-            verb="review.commented",
-            actor=actor,
-            target=str(proposal.pk),
-            data={"proposal": proposal.pk, "comment": comment.pk, "length": len(text)},
-        )
+        _proposal_audit(proposal, "review.commented", actor, comment=comment.pk, length=len(text))
     return comment
