@@ -12,7 +12,7 @@ into messages, so the two behave alike.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -49,6 +49,13 @@ def error_body(
     if rows:
         error["rows"] = rows
     return {"error": error}
+
+
+def refuse(message: str, code: str, field: str | None = None) -> NoReturn:
+    """Refuse a write: a ValidationError with `message` and `code`, about `field` when
+    one is named (else about the whole request)."""
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: [error]}) if field else error
 
 
 class ImportRejected(ValidationError):
