@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.documents.models import Document, Referee
+from kakehashi.documents.services import file_delete_on_commit
 from kakehashi.people.privacy import DELETED, erase_item, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 
@@ -57,10 +57,8 @@ def documents_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[d
         ),
     ]
     if not dry_run:
-        files = [(d.file.storage, d.file.name) for d in documents if d.file]
-        files += [(r.letter.storage, r.letter.name) for r in referees if r.letter]
+        for stored in [*(d.file for d in documents), *(r.letter for r in referees)]:
+            file_delete_on_commit(stored)
         documents.delete()
         referees.delete()
-        # The files go once the deletion commits (a rolled back one keeps them).
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
     return items

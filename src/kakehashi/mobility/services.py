@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
 from kakehashi.core.roles import is_officer
+from kakehashi.documents.services import file_stored, upload_sha256
 from kakehashi.documents.validators import pdf_check
 from kakehashi.internships.models import Internship
 from kakehashi.internships.signals import agreement_budget, amendment_approved
@@ -426,21 +427,15 @@ def step_document_upload(*, step: PlanStep, actor, upload) -> StepDocument:
             _("Only the internship's parties upload documents."), code="not_party"
         )
     pdf_check(upload)
-    sha = hashlib.sha256()
-    for chunk in upload.chunks():
-        sha.update(chunk)
-    upload.seek(0)
     with transaction.atomic():
         document = StepDocument(
             step=step,
             filename=(upload.name or "document.pdf")[-200:],
             size=upload.size,
-            sha256=sha.hexdigest(),
+            sha256=upload_sha256(upload),
             uploaded_by=actor,
         )
-        document.file.save("upload.pdf", upload, save=False)
-        name, storage = document.file.name, document.file.storage
-        try:
+        with file_stored(document.file, "upload.pdf", upload):
             document.full_clean()
             document.save()
             audit_record(
@@ -450,9 +445,6 @@ def step_document_upload(*, step: PlanStep, actor, upload) -> StepDocument:
                 target=step.key,
                 data={"document": document.pk, "size": document.size, "sha256": document.sha256},
             )
-        except Exception:
-            storage.delete(name)
-            raise
     return document
 
 
