@@ -12,6 +12,8 @@ into messages, so the two behave alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -56,6 +58,16 @@ def refuse(message: str, code: str, field: str | None = None) -> NoReturn:
     one is named (else about the whole request)."""
     error = ValidationError(message, code=code)
     raise ValidationError({field: [error]}) if field else error
+
+
+@contextmanager
+def errors_on(field: str) -> Iterator[None]:
+    """Put the refusal of a check run in the block (a ValidationError about no field,
+    such as a normaliser's) on `field`, its messages kept."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
 
 
 class ImportRejected(ValidationError):
