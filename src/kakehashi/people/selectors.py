@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.models import AuditEntry
+from kakehashi.core.roles import is_officer
 from kakehashi.people.models import (
     NAME_FIELDS,
     Affiliation,
@@ -28,7 +29,7 @@ def person_list_visible(*, user) -> QuerySet[User]:
         .select_related("candidate_profile", "candidate_profile__home_organisation")
         .prefetch_related("languages", "affiliations__organisation")
     )
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs.order_by("username")
     visible = Q(pk=user.pk)
     # Apps above people add whom their rules show (published supervisors, applicants).
@@ -42,7 +43,7 @@ def person_visible_ids(*, user) -> tuple:
     """Whom `user` may see (`person_list_visible`), for keys of cached answers
     (core.cache.visible_fragment): ``("all",)`` for officers, else the sorted ids (one
     query)."""
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return ("all",)
     if not getattr(user, "is_authenticated", False):
         return ()
@@ -270,7 +271,7 @@ def affiliation_requests_to_decide(*, user) -> QuerySet:
         .select_related("person", "organisation")
         .order_by("created_at", "id")
     )
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs
     return qs.filter(
         organisation__affiliations__person_id=user.pk, organisation__affiliations__role="admin"
