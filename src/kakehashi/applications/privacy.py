@@ -12,10 +12,8 @@ from kakehashi.people.privacy import (
     ANONYMISED,
     DELETED,
     KEPT,
-    data_section,
     erase_item,
-    export_record,
-    field_labels,
+    model_section,
 )
 from kakehashi.people.signals import person_data_export, person_erase
 from kakehashi.programs.models import Call
@@ -43,31 +41,32 @@ def applications_data_export(*, sender, person, **kwargs) -> dict:
         .order_by("call_id", "rank")
     )
     return {
-        "applications": data_section(
+        "applications": model_section(
             title=_("Applications and rank lists"),
             explanation=_(
                 "Your applications to projects; “rank” is the place of each in your "
                 "rank list for its call (empty: not ranked)."
             ),
-            labels=field_labels(Application, keys),
-            records=[
-                export_record(
-                    a, keys, call=a.call.slug, project=a.project.key, project_title=a.project.title
-                )
-                for a in applications
-            ],
+            model=Application,
+            keys=keys,
+            rows=applications,
+            values=lambda a: {
+                "call": a.call.slug,
+                "project": a.project.key,
+                "project_title": a.project.title,
+            },
         ),
-        "host_rankings": data_section(
+        "host_rankings": model_section(
             title=_("Rankings you made as a supervisor"),
             explanation=_(
                 "How you ranked the applicants to your projects, per call. Applicants "
                 "appear by their person number only: their names are their data."
             ),
-            labels=field_labels(HostRank, ranking_keys, candidate=_("applicant's person number")),
-            records=[
-                export_record(h, ranking_keys, call=h.call.slug, candidate=h.candidate_id)
-                for h in made
-            ],
+            model=HostRank,
+            keys=ranking_keys,
+            rows=made,
+            labels={"candidate": _("applicant's person number")},
+            values=lambda h: {"call": h.call.slug, "candidate": h.candidate_id},
         ),
     }
 

@@ -35,7 +35,7 @@ def application_list_visible(*, user) -> QuerySet[Application]:
     """Own applications; submitted applications to projects one supervises; all for
     officers. A withdrawn application is the candidate's own business again."""
     qs = _base()
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs.order_by("call_id", "candidate_id", "rank", "submitted_at")
     ids = Application.objects.filter(
         Q(candidate_id=user.pk)

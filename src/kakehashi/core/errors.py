@@ -12,7 +12,9 @@ into messages, so the two behave alike.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -49,6 +51,23 @@ def error_body(
     if rows:
         error["rows"] = rows
     return {"error": error}
+
+
+def refuse(message: str, code: str, field: str | None = None) -> NoReturn:
+    """Refuse a write: a ValidationError with `message` and `code`, about `field` when
+    one is named (else about the whole request)."""
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: [error]}) if field else error
+
+
+@contextmanager
+def errors_on(field: str) -> Iterator[None]:
+    """Put the refusal of a check run in the block (a ValidationError about no field,
+    such as a normaliser's) on `field`, its messages kept."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
 
 
 class ImportRejected(ValidationError):

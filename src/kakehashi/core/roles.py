@@ -2,7 +2,10 @@
 attributes and relations (no model import), so they sit at the bottom of the
 stack, below every app that uses them; ``people.rules`` builds on them."""
 
+from collections.abc import Callable
+
 import rules
+from django.db.models import QuerySet
 
 
 @rules.predicate
@@ -18,3 +21,14 @@ def is_candidate(user) -> bool:
 @rules.predicate
 def is_supervisor(user) -> bool:
     return bool(getattr(user, "pk", None)) and user.supervisions.exists()
+
+
+def visible_to(queryset: QuerySet, *, user, mine: Callable[[QuerySet], QuerySet]) -> QuerySet:
+    """`queryset` as `user` may see it: none of it signed out, all of it for officers,
+    else what `mine(queryset)` keeps (called only then, so it may read the user's
+    relations)."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if is_officer(user):
+        return queryset
+    return mine(queryset)

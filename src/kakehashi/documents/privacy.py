@@ -3,39 +3,37 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.documents.models import Document, Referee
-from kakehashi.people.privacy import DELETED, data_section, erase_item, export_record, field_labels
+from kakehashi.documents.services import file_delete_on_commit
+from kakehashi.people.privacy import DELETED, erase_item, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 
 
 @receiver(person_data_export, dispatch_uid="documents.privacy")
 def documents_data_export(*, sender, person, **kwargs) -> dict:
-    documents = Document.objects.filter(owner=person).order_by("kind")
-    referees = Referee.objects.filter(candidate=person).order_by("invited_at", "pk")
-    document_keys = ["kind", "filename", "size", "sha256", "uploaded_at"]
-    referee_keys = ["name", "email", "language", "invited_at", "letter_received_at"]
     return {
-        "documents": data_section(
+        "documents": model_section(
             title=_("Documents"),
             explanation=_(
                 "The documents you uploaded (the files themselves are downloaded from "
                 "your documents page); the SHA-256 identifies each file."
             ),
-            labels=field_labels(Document, document_keys),
-            records=[export_record(d, document_keys) for d in documents],
+            model=Document,
+            keys=["kind", "filename", "size", "sha256", "uploaded_at"],
+            rows=Document.objects.filter(owner=person).order_by("kind"),
         ),
-        "referees": data_section(
+        "referees": model_section(
             title=_("Referees"),
             explanation=_(
                 "The referees you named and whether their letter arrived. Letters are "
                 "confidential to the programme: they are not part of your data export."
             ),
-            labels=field_labels(Referee, referee_keys),
-            records=[export_record(r, referee_keys) for r in referees],
+            model=Referee,
+            keys=["name", "email", "language", "invited_at", "letter_received_at"],
+            rows=Referee.objects.filter(candidate=person).order_by("invited_at", "pk"),
         ),
     }
 
@@ -59,10 +57,8 @@ def documents_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[d
         ),
     ]
     if not dry_run:
-        files = [(d.file.storage, d.file.name) for d in documents if d.file]
-        files += [(r.letter.storage, r.letter.name) for r in referees if r.letter]
+        for stored in [*(d.file for d in documents), *(r.letter for r in referees)]:
+            file_delete_on_commit(stored)
         documents.delete()
         referees.delete()
-        # The files go once the deletion commits (a rolled back one keeps them).
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
     return items

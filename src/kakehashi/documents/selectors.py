@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application
-from kakehashi.core.roles import is_officer
+from kakehashi.core.roles import is_officer, visible_to
 from kakehashi.documents.models import Document, LetterRequirement, Referee
 
 
@@ -45,22 +45,20 @@ def may_read_candidate_files(*, user, candidate_id: int) -> bool:
 
 
 def document_list_visible(*, user) -> QuerySet[Document]:
-    qs = Document.objects.select_related("owner")
-    if not user.is_authenticated:
-        return qs.none()
-    if is_officer(user):
-        return qs
-    return qs.filter(Q(owner=user) | Q(owner_id__in=candidates_visible_to(user=user)))
+    return visible_to(
+        Document.objects.select_related("owner"),
+        user=user,
+        mine=lambda qs: qs.filter(Q(owner=user) | Q(owner_id__in=candidates_visible_to(user=user))),
+    )
 
 
 def letter_list_visible(*, user) -> QuerySet[Referee]:
     """Referees whose letter `user` may read: never the candidate's own."""
-    qs = Referee.objects.select_related("candidate").exclude(letter="")
-    if not user.is_authenticated:
-        return qs.none()
-    if is_officer(user):
-        return qs
-    return qs.filter(candidate_id__in=candidates_visible_to(user=user))
+    return visible_to(
+        Referee.objects.select_related("candidate").exclude(letter=""),
+        user=user,
+        mine=lambda qs: qs.filter(candidate_id__in=candidates_visible_to(user=user)),
+    )
 
 
 @dataclass(frozen=True)

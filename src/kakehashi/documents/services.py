@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,7 +26,8 @@ from kakehashi.notifications.services import notify, notify_once, site_link
 REFEREE_INVITATION = "referee_invitation"
 
 
-def _sha256(upload) -> str:
+def upload_sha256(upload) -> str:
+    """The SHA-256 of an uploaded file's content, read from its start (and left there)."""
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -34,13 +36,27 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
-def _delete_file_on_commit(field_file) -> None:
+def file_delete_on_commit(field_file) -> None:
     """Delete a stored file once the transaction that dropped its row commits (a rolled
     back deletion keeps it)."""
     if not field_file:
         return
     storage, name = field_file.storage, field_file.name
     transaction.on_commit(lambda: storage.delete(name))
+
+
+@contextmanager
+def file_stored(field_file, name: str, upload):
+    """Store `upload` as `field_file` (under `name`, the row not saved) for the block that
+    saves its row: should the block fail, the stored file is deleted again, so no file is
+    left without its row."""
+    field_file.save(name, upload, save=False)
+    stored, storage = field_file.name, field_file.storage
+    try:
+        yield
+    except Exception:
+        storage.delete(stored)
+        raise
 
 
 def _lock_person(person) -> None:
@@ -70,24 +86,19 @@ def document_upload(*, owner, kind: str, upload) -> Document:
         replaced = None
         if old is not None:
             replaced = old.pk
-            _delete_file_on_commit(old.file)
+            file_delete_on_commit(old.file)
             old.delete()
         document = Document(
             owner=owner,
             kind=kind,
             filename=(upload.name or "document.pdf")[-200:],
             size=upload.size,
-            sha256=_sha256(upload),
+            sha256=upload_sha256(upload),
             uploaded_at=now,
         )
-        document.file.save("upload.pdf", upload, save=False)
-        name, storage = document.file.name, document.file.storage
-        try:
+        with file_stored(document.file, "upload.pdf", upload):
             document.full_clean()
             document.save()
-        except Exception:
-            storage.delete(name)
-            raise
         audit_record(
             scope=owner,
             verb="document.uploaded",
@@ -108,7 +119,7 @@ def document_delete(*, owner, document: Document) -> None:
     if document.owner_id != owner.pk:
         raise ValidationError(_("This document is not yours."), code="not_owner")
     with transaction.atomic():
-        _delete_file_on_commit(document.file)
+        file_delete_on_commit(document.file)
         audit_record(
             scope=owner,
             verb="document.deleted",
@@ -203,7 +214,7 @@ def referee_remove(*, candidate, referee: Referee) -> None:
     if referee.candidate_id != candidate.pk:
         raise ValidationError(_("This referee is not yours."), code="not_owner")
     with transaction.atomic():
-        _delete_file_on_commit(referee.letter)
+        file_delete_on_commit(referee.letter)
         audit_record(
             scope=candidate,
             verb="referee.removed",
@@ -234,16 +245,11 @@ def letter_upload(*, token: str, upload) -> Referee:
                 _("A letter was already received through this link."), code="used"
             )
         referee.letter_size = upload.size
-        referee.letter_sha256 = _sha256(upload)
-        referee.letter.save("letter.pdf", upload, save=False)
-        name, storage = referee.letter.name, referee.letter.storage
+        referee.letter_sha256 = upload_sha256(upload)
         referee.letter_received_at = timezone.now()
         referee.token_hash = ""
-        try:
+        with file_stored(referee.letter, "letter.pdf", upload):
             referee.save()
-        except Exception:
-            storage.delete(name)
-            raise
         audit_record(
             scope=referee.candidate,
             verb="letter.received",

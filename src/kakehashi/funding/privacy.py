@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.funding.models import Payment
 from kakehashi.funding.money import plain
-from kakehashi.people.privacy import KEPT, data_section, erase_item, export_record, field_labels
+from kakehashi.people.privacy import KEPT, erase_item, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 
 KEYS = ["internship", "funder", "label", "due_on", "amount", "currency", "status"]
@@ -22,20 +22,18 @@ def funding_data_export(*, sender, person, **kwargs) -> dict:
         .order_by("due_on", "pk")
     )
     return {
-        "payments": data_section(
+        "payments": model_section(
             title=_("Payments"),
             explanation=_("The payments of your internships' funding, scheduled and made."),
-            labels=field_labels(Payment, KEYS, funder=_("funder")),
-            records=[
-                export_record(
-                    p,
-                    KEYS,
-                    internship=p.internship_id,
-                    funder=p.funder.code,
-                    amount=plain(p.amount, p.currency),
-                )
-                for p in payments
-            ],
+            model=Payment,
+            keys=KEYS,
+            rows=payments,
+            labels={"funder": _("funder")},
+            values=lambda p: {
+                "internship": p.internship_id,
+                "funder": p.funder.code,
+                "amount": plain(p.amount, p.currency),
+            },
         )
     }
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
-from kakehashi.core.roles import is_officer
+from kakehashi.core.roles import visible_to
 from kakehashi.funding.enums import AccountKind, EntryKind, Purpose
 from kakehashi.funding.models import (
     Budget,
@@ -48,11 +48,9 @@ def invoice_list_visible(*, user) -> QuerySet[Invoice]:
     invoices = Invoice.objects.select_related(
         "funder", "partner", "rate", "internship", "internship__intern", "internship__program"
     ).order_by("funder__code", "fiscal_year", "sequence")
-    if not getattr(user, "is_authenticated", False):
-        return invoices.none()
-    if is_officer(user):
-        return invoices
-    return invoices.filter(partner_id__in=_admin_org_ids(user))
+    return visible_to(
+        invoices, user=user, mine=lambda qs: qs.filter(partner_id__in=_admin_org_ids(user))
+    )
 
 
 def payment_list_visible(*, user) -> QuerySet[Payment]:
@@ -60,11 +58,7 @@ def payment_list_visible(*, user) -> QuerySet[Payment]:
     payments = Payment.objects.select_related(
         "funder", "internship", "internship__intern"
     ).order_by("internship_id", "due_on", "id")
-    if not getattr(user, "is_authenticated", False):
-        return payments.none()
-    if is_officer(user):
-        return payments
-    return payments.filter(internship__intern_id=user.pk)
+    return visible_to(payments, user=user, mine=lambda qs: qs.filter(internship__intern_id=user.pk))
 
 
 def rate_list(*, series: str = "") -> QuerySet[ExchangeRate]:
@@ -128,18 +122,15 @@ def budget_report(
     Four queries, whatever the number of rows."""
     entries = Q()
     budgets = Budget.objects.select_related("funder", "program")
-    if funder:
-        entries &= Q(entry__funder__code=funder)
-        budgets = budgets.filter(funder__code=funder)
-    if program:
-        entries &= Q(entry__program__slug=program)
-        budgets = budgets.filter(program__slug=program)
-    if direction:
-        entries &= Q(entry__direction=direction)
-        budgets = budgets.filter(direction=direction)
-    if fiscal_year:
-        entries &= Q(entry__fiscal_year=fiscal_year)
-        budgets = budgets.filter(fiscal_year=fiscal_year)
+    for lookup, value in (
+        ("funder__code", funder),
+        ("program__slug", program),
+        ("direction", direction),
+        ("fiscal_year", fiscal_year),
+    ):
+        if value:
+            entries &= Q(**{f"entry__{lookup}": value})
+            budgets = budgets.filter(**{lookup: value})
     keys = (
         "entry__funder__code",
         "entry__funder__name",

@@ -12,8 +12,20 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.internships.models import Approval, Attestation, Internship
-from kakehashi.people.privacy import KEPT, data_section, erase_item, export_record, field_labels
+from kakehashi.people.privacy import KEPT, erase_item, model_section
 from kakehashi.people.signals import person_data_export, person_erase
+
+
+def _internship_values(internship) -> dict:
+    """An internship's references and its agreement's research plans (empty before
+    one is drafted)."""
+    agreement = getattr(internship, "agreement", None)
+    return {
+        "project": internship.project.key,
+        "host": internship.host.display_name,
+        "plan_intern": agreement.plan_intern if agreement else "",
+        "plan_host": agreement.plan_host if agreement else "",
+    }
 
 
 @receiver(person_data_export, dispatch_uid="internships.privacy")
@@ -27,57 +39,38 @@ def internships_data_export(*, sender, person, **kwargs) -> dict:
     attestations = Attestation.objects.filter(person=person).select_related("organisations")
     keys = ["id", "project", "host", "start_date", "end_date", "ended_on", "status"]
     keys += ["plan_intern", "plan_host"]
-    approval_keys = ["agreement", "amendment", "party", "approved_at"]
-    attestation_keys = ["internship", "list", "statement", "attested_at"]
-    records = []
-    for i in internships:
-        agreement = getattr(i, "agreement", None)
-        records.append(
-            export_record(
-                i,
-                keys,
-                project=i.project.key,
-                host=i.host.display_name,
-                plan_intern=agreement.plan_intern if agreement else "",
-                plan_host=agreement.plan_host if agreement else "",
-            )
-        )
     return {
-        "internships": data_section(
+        "internships": model_section(
             title=_("Internships"),
             explanation=_("Your internships and the research plans of their agreements."),
-            labels=field_labels(
-                Internship,
-                keys,
-                plan_intern=_("research plan (your language)"),
-                plan_host=_("research plan (host's language)"),
-            ),
-            records=records,
+            model=Internship,
+            keys=keys,
+            rows=internships,
+            labels={
+                "plan_intern": _("research plan (your language)"),
+                "plan_host": _("research plan (host's language)"),
+            },
+            values=_internship_values,
         ),
-        "agreement_approvals": data_section(
+        "agreement_approvals": model_section(
             title=_("Agreement approvals"),
             explanation=_("The agreements and amendments you approved, and as which party."),
-            labels=field_labels(Approval, approval_keys),
-            records=[
-                export_record(
-                    a,
-                    approval_keys,
-                    agreement=a.agreement_id,
-                    amendment=a.amendment.number if a.amendment else None,
-                )
-                for a in approvals
-            ],
+            model=Approval,
+            keys=["agreement", "amendment", "party", "approved_at"],
+            rows=approvals,
+            values=lambda a: {
+                "agreement": a.agreement_id,
+                "amendment": a.amendment.number if a.amendment else None,
+            },
         ),
-        "research_attestations": data_section(
+        "research_attestations": model_section(
             title=_("Research-security attestations"),
             explanation=_("What you attested, against which version of the list."),
-            labels=field_labels(Attestation, attestation_keys, list=_("list attested against")),
-            records=[
-                export_record(
-                    a, attestation_keys, internship=a.internship_id, list=a.organisations.version
-                )
-                for a in attestations
-            ],
+            model=Attestation,
+            keys=["internship", "list", "statement", "attested_at"],
+            rows=attestations,
+            labels={"list": _("list attested against")},
+            values=lambda a: {"internship": a.internship_id, "list": a.organisations.version},
         ),
     }
 

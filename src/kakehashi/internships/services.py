@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
+from kakehashi.core.errors import refuse
 from kakehashi.internships.enums import (
     AgreementStatus,
     AmendmentKind,
@@ -144,11 +145,6 @@ def internship_audit(internship: Internship, verb: str, actor, data: dict) -> No
     )
 
 
-def _refuse(message: str, code: str, field: str | None = None):
-    error = ValidationError(message, code=code)
-    raise ValidationError({field: error}) if field else error
-
-
 # ---------------------------------------------------------------- agreement
 
 
@@ -235,11 +231,11 @@ def agreement_create(*, internship: Internship, actor=None) -> Agreement | None:
 
 def _check_dates(internship: Internship, start: dt.date, end: dt.date, field: str = "end_date"):
     if start > end:
-        _refuse(_("The internship ends before it starts."), "dates", field)
+        refuse(_("The internship ends before it starts."), "dates", field)
     program = internship.program
     longest = dt.timedelta(weeks=program.unit_weeks_max * max(1, program.max_units_per_person))
     if end - start > longest:
-        _refuse(
+        refuse(
             _("The program allows at most %(weeks)d weeks.") % {"weeks": longest.days // 7},
             "too_long",
             field,
@@ -263,10 +259,10 @@ def agreement_update(*, agreement: Agreement, actor, **changes) -> Agreement:
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         internship = agreement.internship
         if agreement.status != AgreementStatus.DRAFT:
-            _refuse(_("The agreement is in force: propose an amendment to change it."), "in_force")
+            refuse(_("The agreement is in force: propose an amendment to change it."), "in_force")
         editors = {Party.INTERN, Party.HOST_SUPERVISOR, Party.HOME_SUPERVISOR, Party.OFFICER}
         if not editors & set(parties_of(internship, actor)):
-            _refuse(
+            refuse(
                 _("Only the intern, the supervisors and officers edit the agreement."),
                 "not_a_party",
             )
@@ -283,7 +279,7 @@ def agreement_update(*, agreement: Agreement, actor, **changes) -> Agreement:
             if key:
                 option = IPOption.objects.filter(template=agreement.template, key=key).first()
                 if option is None:
-                    _refuse(
+                    refuse(
                         _("“%(key)s” is not one of this program's intellectual-property options.")
                         % {"key": key},
                         "unknown_option",
@@ -307,7 +303,7 @@ def agreement_update(*, agreement: Agreement, actor, **changes) -> Agreement:
         }
         changed = [k for k in after if before[k] != after[k]]
         if not changed:
-            _refuse(_("Nothing changed."), "unchanged")
+            refuse(_("Nothing changed."), "unchanged")
         reset = agreement.approvals.filter(
             amendment__isnull=True, version=agreement.version
         ).count()
@@ -344,7 +340,7 @@ def agreement_parties_set(*, agreement: Agreement, actor, **people) -> Agreement
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         internship = agreement.internship
         if agreement.status != AgreementStatus.DRAFT:
-            _refuse(_("The agreement is in force: its parties no longer change."), "in_force")
+            refuse(_("The agreement is in force: its parties no longer change."), "in_force")
         held = set(parties_of(internship, actor))
         changed = {}
         for field, organisation, may in (
@@ -354,27 +350,27 @@ def agreement_parties_set(*, agreement: Agreement, actor, **people) -> Agreement
             if field not in people:
                 continue
             if not may & held:
-                _refuse(_("You may not name this party."), "not_allowed", field)
+                refuse(_("You may not name this party."), "not_allowed", field)
             person = people[field]
             if person is not None and not isinstance(person, User):
                 person = User.objects.filter(pk=person, is_active=True).first()
                 if person is None:
-                    _refuse(_("No such person."), "unknown_person", field)
+                    refuse(_("No such person."), "unknown_person", field)
             if person is not None:
                 if organisation is None:
-                    _refuse(_("The internship has no such organisation."), "no_organisation", field)
+                    refuse(_("The internship has no such organisation."), "no_organisation", field)
                 affiliated = Affiliation.objects.filter(
                     person=person, organisation_id=organisation
                 ).exclude(role="student")
                 if not affiliated.exists():
-                    _refuse(
+                    refuse(
                         _("%(person)s is not affiliated with that organisation.")
                         % {"person": person_name(person)},
                         "not_affiliated",
                         field,
                     )
                 if person.pk == internship.intern_id:
-                    _refuse(_("The intern cannot be another party."), "intern", field)
+                    refuse(_("The intern cannot be another party."), "intern", field)
             target = internship if field == "home_supervisor" else agreement
             before = getattr(target, f"{field}_id")
             after = person.pk if person else None
@@ -382,7 +378,7 @@ def agreement_parties_set(*, agreement: Agreement, actor, **people) -> Agreement
                 setattr(target, field, person)
                 changed[field] = [before, after]
         if not changed:
-            _refuse(_("Nothing changed."), "unchanged")
+            refuse(_("Nothing changed."), "unchanged")
         internship.save(update_fields=["home_supervisor", "updated_at"])
         agreement.version += 1
         agreement.save()
@@ -441,6 +437,40 @@ def _approve_party(*, agreement, amendment, actor, party) -> str:
     return party
 
 
+def _approval_add(*, agreement, amendment, actor, party, now) -> str:
+    """Record `actor`'s approval, as `party` (see `_approve_party`), of the agreement's
+    current version, or of `amendment` when given (whose approvals have version 0).
+    Refused when that party approved it already or a blocker stands. Returns the party."""
+    version = agreement.version if amendment is None else 0
+    party = _approve_party(agreement=agreement, amendment=amendment, actor=actor, party=party)
+    if Approval.objects.filter(
+        agreement=agreement, amendment=amendment, party=party, version=version
+    ).exists():
+        refuse(
+            _("This party has already approved this version.")
+            if amendment is None
+            else _("This party has already approved this amendment."),
+            "already_approved",
+        )
+    blockers = agreement_blockers_for(agreement, amendment=amendment)
+    if blockers:
+        heading = (
+            _("The agreement cannot be approved yet:")
+            if amendment is None
+            else _("The amendment cannot be approved yet:")
+        )
+        raise ValidationError(" ".join([heading, *blockers]), code="blocked")
+    Approval.objects.create(
+        agreement=agreement,
+        amendment=amendment,
+        party=party,
+        person=actor,
+        version=version,
+        approved_at=now,
+    )
+    return party
+
+
 def agreement_approve(*, agreement: Agreement, actor, party: str | None = None, now=None):
     """Record `actor`'s approval as `party` (their first party not yet approved when
     None). The last required approval puts the agreement in force: the internship takes
@@ -450,23 +480,9 @@ def agreement_approve(*, agreement: Agreement, actor, party: str | None = None, 
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         internship = agreement.internship
         if agreement.status != AgreementStatus.DRAFT:
-            _refuse(_("The agreement is already in force."), "in_force")
-        party = _approve_party(agreement=agreement, amendment=None, actor=actor, party=party)
-        if Approval.objects.filter(
-            agreement=agreement, amendment=None, party=party, version=agreement.version
-        ).exists():
-            _refuse(_("This party has already approved this version."), "already_approved")
-        blockers = agreement_blockers_for(agreement)
-        if blockers:
-            raise ValidationError(
-                " ".join([_("The agreement cannot be approved yet:"), *blockers]), code="blocked"
-            )
-        Approval.objects.create(
-            agreement=agreement,
-            party=party,
-            person=actor,
-            version=agreement.version,
-            approved_at=now,
+            refuse(_("The agreement is already in force."), "in_force")
+        party = _approval_add(
+            agreement=agreement, amendment=None, actor=actor, party=party, now=now
         )
         internship_audit(
             internship, "agreement.approved", actor, {"party": party, "version": agreement.version}
@@ -503,46 +519,46 @@ def _amendment_changes(internship, kind, start_date, end_date, ended_on) -> dict
     changes = {}
     if kind == AmendmentKind.EARLY_END:
         if ended_on is None:
-            _refuse(_("Give the last day of the internship."), "required", "ended_on")
+            refuse(_("Give the last day of the internship."), "required", "ended_on")
         if not internship.start_date <= ended_on <= internship.end_date:
-            _refuse(
+            refuse(
                 _("The last day must fall within the internship (%(start)s to %(end)s).")
                 % {"start": internship.start_date, "end": internship.end_date},
                 "outside",
                 "ended_on",
             )
         if ended_on == internship.end_date:
-            _refuse(_("This amendment changes nothing: that is the planned last day."), "unchanged")
+            refuse(_("This amendment changes nothing: that is the planned last day."), "unchanged")
         changes["ended_on"] = [None, ended_on.isoformat()]
         return changes
     if kind == AmendmentKind.EXTENSION:
         if end_date is None:
-            _refuse(_("Give the new end date."), "required", "end_date")
+            refuse(_("Give the new end date."), "required", "end_date")
         if end_date <= internship.end_date:
             if end_date == internship.end_date:
-                _refuse(
+                refuse(
                     _("This amendment changes nothing: that is the current end date."), "unchanged"
                 )
-            _refuse(_("An extension ends after the current end date."), "not_later", "end_date")
+            refuse(_("An extension ends after the current end date."), "not_later", "end_date")
         start_date = internship.start_date
     elif kind == AmendmentKind.NEW_DATES:
         if start_date is None or end_date is None:
-            _refuse(_("Give the new start and end dates."), "required", "start_date")
+            refuse(_("Give the new start and end dates."), "required", "start_date")
         if internship.status != InternshipStatus.PLANNED and start_date != internship.start_date:
-            _refuse(
+            refuse(
                 _("The internship has started: its start date no longer changes."),
                 "started",
                 "start_date",
             )
     else:
-        _refuse(_("Unknown kind of amendment."), "invalid", "kind")
+        refuse(_("Unknown kind of amendment."), "invalid", "kind")
     _check_dates(internship, start_date, end_date)
     for field, new in (("start_date", start_date), ("end_date", end_date)):
         old = getattr(internship, field)
         if new != old:
             changes[field] = [old.isoformat(), new.isoformat()]
     if not changes:
-        _refuse(_("This amendment changes nothing: those are the current dates."), "unchanged")
+        refuse(_("This amendment changes nothing: those are the current dates."), "unchanged")
     return changes
 
 
@@ -561,17 +577,15 @@ def amendment_propose(
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         internship = agreement.internship
         if not parties_of(internship, actor):
-            _refuse(_("Only the parties of the agreement propose amendments."), "not_a_party")
+            refuse(_("Only the parties of the agreement propose amendments."), "not_a_party")
         if agreement.status != AgreementStatus.IN_FORCE:
-            _refuse(_("The agreement is not in force yet: edit the draft instead."), "draft")
+            refuse(_("The agreement is not in force yet: edit the draft instead."), "draft")
         if internship.status in (InternshipStatus.ENDED_EARLY, InternshipStatus.COMPLETED):
-            _refuse(_("The internship is over: it can no longer be amended."), "over")
+            refuse(_("The internship is over: it can no longer be amended."), "over")
         if agreement.amendments.filter(status=AmendmentStatus.PROPOSED).exists():
-            _refuse(
-                _("Another amendment awaits approval: approve or withdraw it first."), "pending"
-            )
+            refuse(_("Another amendment awaits approval: approve or withdraw it first."), "pending")
         if not (reason or "").strip():
-            _refuse(_("Say why the agreement changes."), "required", "reason")
+            refuse(_("Say why the agreement changes."), "required", "reason")
         changes = _amendment_changes(internship, kind, start_date, end_date, ended_on)
         number = (
             agreement.amendments.order_by("-number").values_list("number", flat=True).first() or 0
@@ -608,11 +622,11 @@ def amendment_withdraw(*, amendment: Amendment, actor) -> Amendment:
         amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
         internship = amendment.agreement.internship
         if amendment.status != AmendmentStatus.PROPOSED:
-            _refuse(_("Only a proposed amendment can be withdrawn."), "not_proposed")
+            refuse(_("Only a proposed amendment can be withdrawn."), "not_proposed")
         if amendment.proposed_by_id != actor.pk and Party.OFFICER not in parties_of(
             internship, actor
         ):
-            _refuse(
+            refuse(
                 _("Only who proposed the amendment, or an officer, withdraws it."), "not_allowed"
             )
         amendment.status = AmendmentStatus.WITHDRAWN
@@ -631,22 +645,9 @@ def amendment_approve(*, amendment: Amendment, actor, party: str | None = None, 
         agreement = amendment.agreement
         internship = agreement.internship
         if amendment.status != AmendmentStatus.PROPOSED:
-            _refuse(_("This amendment is no longer awaiting approval."), "not_proposed")
-        party = _approve_party(agreement=agreement, amendment=amendment, actor=actor, party=party)
-        if Approval.objects.filter(amendment=amendment, party=party).exists():
-            _refuse(_("This party has already approved this amendment."), "already_approved")
-        blockers = agreement_blockers_for(agreement, amendment=amendment)
-        if blockers:
-            raise ValidationError(
-                " ".join([_("The amendment cannot be approved yet:"), *blockers]), code="blocked"
-            )
-        Approval.objects.create(
-            agreement=agreement,
-            amendment=amendment,
-            party=party,
-            person=actor,
-            version=0,
-            approved_at=now,
+            refuse(_("This amendment is no longer awaiting approval."), "not_proposed")
+        party = _approval_add(
+            agreement=agreement, amendment=amendment, actor=actor, party=party, now=now
         )
         internship_audit(
             internship, "amendment.approved", actor, {"number": amendment.number, "party": party}

@@ -51,6 +51,12 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def job_param_time(params: dict, name: str, *, parse=dt.datetime.fromisoformat):
+    """A job's optional time parameter `name` (ISO 8601), read by `parse` (a datetime;
+    ``dt.date.fromisoformat`` for a date); None when it is not given."""
+    return parse(params[name]) if params.get(name) else None
+
+
 @transaction.atomic
 def job_enqueue(*, kind: str, params: dict | None = None, user=None) -> Job:
     """Create a queued job and hand it to the worker once the surrounding transaction

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kakehashi.core.roles import is_officer
+from kakehashi.core.roles import is_officer, visible_to
 from kakehashi.internships.enums import InternshipStatus
 from kakehashi.mobility.enums import StepOwner, StepStatus
 from kakehashi.mobility.models import (
@@ -45,15 +45,15 @@ def plan_list_visible(*, user) -> QuerySet[MobilityPlan]:
         "internship__project",
         "rule_pack",
     )
-    if not getattr(user, "is_authenticated", False):
-        return plans.none()
-    if is_officer(user):
-        return plans
-    return plans.filter(
-        Q(internship__intern_id=user.pk)
-        | Q(internship__home_supervisor_id=user.pk)
-        | Q(internship__project__supervisions__person_id=user.pk)
-    ).distinct()
+    return visible_to(
+        plans,
+        user=user,
+        mine=lambda qs: qs.filter(
+            Q(internship__intern_id=user.pk)
+            | Q(internship__home_supervisor_id=user.pk)
+            | Q(internship__project__supervisions__person_id=user.pk)
+        ).distinct(),
+    )
 
 
 def plan_detail_visible(*, user) -> QuerySet[MobilityPlan]:

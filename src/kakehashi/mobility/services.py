@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
 from kakehashi.core.roles import is_officer
+from kakehashi.documents.services import file_stored, upload_sha256
 from kakehashi.documents.validators import pdf_check
 from kakehashi.internships.models import Internship
 from kakehashi.internships.signals import agreement_budget, amendment_approved
@@ -62,6 +63,17 @@ ZONES = {
 #: Dates people give are refused outside these (a year 1 or 9999 would overflow the
 #: date arithmetic of gaps and deadlines).
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def _internship_audit(internship: Internship, verb: str, actor, data: dict) -> None:
+    """Record `verb` in `internship`'s own audit record, under its number."""
+    audit_record(
+        scope=internship,
+        verb=verb,
+        actor=actor,
+        target=f"internship {internship.pk}",
+        data=data,
+    )
 
 
 def destination_zone(region: str) -> str:
@@ -268,12 +280,11 @@ def plan_create_for_internship(*, internship, actor=None) -> MobilityPlan:
         plan.full_clean(exclude=["level"])
         plan.save()
         summary = _apply_derivation(plan)
-        audit_record(
-            scope=internship,
-            verb="mobility.plan_created",
-            actor=actor,
-            target=f"internship {internship.pk}",
-            data={
+        _internship_audit(
+            internship,
+            "mobility.plan_created",
+            actor,
+            {
                 "nationality": plan.nationality.code or "",
                 "paid": plan.paid,
                 "paid_from": "assumed" if funded is None else "funding",
@@ -289,12 +300,7 @@ def plans_without_pack_derive() -> int:
     for plan in MobilityPlan.objects.filter(route_reason="no_pack").select_related("internship"):
         with transaction.atomic():
             summary = _apply_derivation(plan)
-            audit_record(
-                scope=plan.internship,
-                verb="mobility.plan_derived",
-                target=f"internship {plan.internship_id}",
-                data=summary,
-            )
+            _internship_audit(plan.internship, "mobility.plan_derived", None, summary)
         count += 1
     return count
 
@@ -311,11 +317,11 @@ def plans_without_nationality_fill() -> int:
         with transaction.atomic():
             plan.nationality = profile.nationality.code
             summary = _apply_derivation(plan)
-            audit_record(
-                scope=plan.internship,
-                verb="mobility.plan_derived",
-                target=f"internship {plan.internship_id}",
-                data={"nationality": plan.nationality.code, **summary},
+            _internship_audit(
+                plan.internship,
+                "mobility.plan_derived",
+                None,
+                {"nationality": plan.nationality.code, **summary},
             )
         count += 1
     return count
@@ -350,12 +356,11 @@ def plan_update(
         plan.days = stay_days(plan.internship)
         plan.level = plan.internship.level or plan.level
         summary = _apply_derivation(plan)
-        audit_record(
-            scope=plan.internship,
-            verb="mobility.plan_derived",
-            actor=actor,
-            target=f"internship {plan.internship_id}",
-            data={
+        _internship_audit(
+            plan.internship,
+            "mobility.plan_derived",
+            actor,
+            {
                 "before": before,
                 "paid": plan.paid,
                 "nationality": plan.nationality.code or "",
@@ -373,12 +378,8 @@ def plan_on_amendment(sender, *, internship, changes, actor=None, **kwargs) -> N
         return
     plan.days = stay_days(internship)
     summary = _apply_derivation(plan)
-    audit_record(
-        scope=internship,
-        verb="mobility.plan_derived",
-        actor=actor,
-        target=f"internship {internship.pk}",
-        data={"amendment": sorted(changes), **summary},
+    _internship_audit(
+        internship, "mobility.plan_derived", actor, {"amendment": sorted(changes), **summary}
     )
 
 
@@ -426,21 +427,15 @@ def step_document_upload(*, step: PlanStep, actor, upload) -> StepDocument:
             _("Only the internship's parties upload documents."), code="not_party"
         )
     pdf_check(upload)
-    sha = hashlib.sha256()
-    for chunk in upload.chunks():
-        sha.update(chunk)
-    upload.seek(0)
     with transaction.atomic():
         document = StepDocument(
             step=step,
             filename=(upload.name or "document.pdf")[-200:],
             size=upload.size,
-            sha256=sha.hexdigest(),
+            sha256=upload_sha256(upload),
             uploaded_by=actor,
         )
-        document.file.save("upload.pdf", upload, save=False)
-        name, storage = document.file.name, document.file.storage
-        try:
+        with file_stored(document.file, "upload.pdf", upload):
             document.full_clean()
             document.save()
             audit_record(
@@ -450,9 +445,6 @@ def step_document_upload(*, step: PlanStep, actor, upload) -> StepDocument:
                 target=step.key,
                 data={"document": document.pk, "size": document.size, "sha256": document.sha256},
             )
-        except Exception:
-            storage.delete(name)
-            raise
     return document
 
 
@@ -572,12 +564,11 @@ def travel_set(
         plan.travel_notes = notes.strip()
         plan.full_clean()
         plan.save()
-        audit_record(
-            scope=internship,
-            verb="mobility.travel_set",
-            actor=actor,
-            target=f"internship {internship.pk}",
-            data={
+        _internship_audit(
+            internship,
+            "mobility.travel_set",
+            actor,
+            {
                 "arrival_at": arrival_at.isoformat() if arrival_at else None,
                 "departure_at": departure_at.isoformat() if departure_at else None,
             },
@@ -600,13 +591,7 @@ def check_in(*, plan: MobilityPlan, actor, now: dt.datetime | None = None) -> Mo
     with transaction.atomic():
         plan.checked_in_at = now
         plan.save(update_fields=["checked_in_at", "updated_at"])
-        audit_record(
-            scope=plan.internship,
-            verb="mobility.checked_in",
-            actor=actor,
-            target=f"internship {plan.internship_id}",
-            data={"at": now.isoformat()},
-        )
+        _internship_audit(plan.internship, "mobility.checked_in", actor, {"at": now.isoformat()})
     return plan
 
 

@@ -3,7 +3,7 @@ scheduled in settings)."""
 
 import datetime as dt
 
-from kakehashi.jobs.services import job_handler
+from kakehashi.jobs.services import job_handler, job_param_time
 from kakehashi.mobility.services import step_reminders_send
 
 STEP_REMINDERS_JOB = "mobility.step_reminders"
@@ -12,5 +12,5 @@ STEP_REMINDERS_JOB = "mobility.step_reminders"
 @job_handler(STEP_REMINDERS_JOB)
 def send_step_reminders(*, params, progress):
     """params: ``today`` (ISO 8601 date; default today)."""
-    today = dt.date.fromisoformat(params["today"]) if params.get("today") else None
+    today = job_param_time(params, "today", parse=dt.date.fromisoformat)
     return step_reminders_send(today=today)

@@ -9,24 +9,21 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.notifications.models import NotificationLog
-from kakehashi.people.privacy import DELETED, data_section, erase_item, export_record, field_labels
+from kakehashi.people.privacy import DELETED, erase_item, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 
 
 @receiver(person_data_export, dispatch_uid="notifications.privacy")
 def notifications_data_export(*, sender, person, **kwargs) -> dict:
-    keys = ["kind", "key", "sent_at"]
     return {
-        "notifications": data_section(
+        "notifications": model_section(
             title=_("Notifications sent to you"),
             explanation=_(
                 "Which messages were mailed to you and when (the mail itself is not kept)."
             ),
-            labels=field_labels(NotificationLog, keys),
-            records=[
-                export_record(n, keys)
-                for n in NotificationLog.objects.filter(user=person).order_by("sent_at", "pk")
-            ],
+            model=NotificationLog,
+            keys=["kind", "key", "sent_at"],
+            rows=NotificationLog.objects.filter(user=person).order_by("sent_at", "pk"),
         )
     }
 

@@ -1,8 +1,6 @@
 """The background job that mails participants about phases (registered on app ready)."""
 
-import datetime as dt
-
-from kakehashi.jobs.services import job_handler
+from kakehashi.jobs.services import job_handler, job_param_time
 from kakehashi.notifications.services import phase_notifications_send
 
 PHASES_JOB = "notifications.phases"
@@ -11,5 +9,5 @@ PHASES_JOB = "notifications.phases"
 @job_handler(PHASES_JOB)
 def send_phase_notifications(*, params, progress):
     """params: ``call`` (a slug; default every call), ``now`` (ISO 8601; default now)."""
-    now = dt.datetime.fromisoformat(params["now"]) if params.get("now") else None
+    now = job_param_time(params, "now")
     return phase_notifications_send(now=now, call_slug=params.get("call", ""), progress=progress)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.models import Offer
 from kakehashi.offers.services import offer_decline
-from kakehashi.people.privacy import KEPT, data_section, erase_item, export_record, field_labels
+from kakehashi.people.privacy import KEPT, erase_item, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 
 logger = logging.getLogger(__name__)
@@ -30,22 +30,20 @@ def offers_data_export(*, sender, person, **kwargs) -> dict:
     keys = ["id", "call", "round", "run", "project", "project_title", "status"]
     keys += ["deadline", "responded_at"]
     return {
-        "offers": data_section(
+        "offers": model_section(
             title=_("Offers"),
             explanation=_("The places the published matches offered you, and your answers."),
-            labels=field_labels(Offer, keys, round=_("round")),
-            records=[
-                export_record(
-                    o,
-                    keys,
-                    call=o.run.call.slug,
-                    round=o.run.round,
-                    run=o.run_id,
-                    project=o.project.key,
-                    project_title=o.project.title,
-                )
-                for o in offers
-            ],
+            model=Offer,
+            keys=keys,
+            rows=offers,
+            labels={"round": _("round")},
+            values=lambda o: {
+                "call": o.run.call.slug,
+                "round": o.run.round,
+                "run": o.run_id,
+                "project": o.project.key,
+                "project_title": o.project.title,
+            },
         )
     }
 

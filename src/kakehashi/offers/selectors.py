@@ -228,20 +228,22 @@ class ProjectInterns:
         return [o for o in self.offers if o.status == OfferStatus.LAPSED]
 
 
-def _flatten(ranking: list) -> list[list[str]]:
-    return [entry if isinstance(entry, list) else [entry] for entry in ranking]
+def _deciding_groups(snapshot: dict, project_key: str) -> list[list[str]]:
+    """The list that decided `project_key` in `snapshot`, best first, as tie groups: the
+    project's own ranking if it has one, else its supervisor's (empty: neither ranked)."""
+    node = (snapshot.get("projects") or {}).get(project_key) or {}
+    ranking = node.get("ranking")
+    if ranking is None and node.get("supervisor") is not None:
+        ranking = ((snapshot.get("supervisors") or {}).get(node["supervisor"]) or {}).get("ranking")
+    return [entry if isinstance(entry, list) else [entry] for entry in ranking or []]
 
 
 def host_list_position(snapshot: dict, project_key: str, student: str) -> int | None:
     """`student`'s position (1 = best) on the list that decided `project_key` in `snapshot`:
     the project's own ranking if it has one, else its supervisor's. A tie group shares the
     position of its first member."""
-    node = (snapshot.get("projects") or {}).get(project_key) or {}
-    ranking = node.get("ranking")
-    if ranking is None and node.get("supervisor") is not None:
-        ranking = ((snapshot.get("supervisors") or {}).get(node["supervisor"]) or {}).get("ranking")
     position = 1
-    for group in _flatten(ranking or []):
+    for group in _deciding_groups(snapshot, project_key):
         if student in group:
             return position
         position += len(group)
@@ -251,14 +253,10 @@ def host_list_position(snapshot: dict, project_key: str, student: str) -> int | 
 def _ranked_not_here(run, snapshot: dict, project_key: str, mine: set[str]) -> list[RankedOutcome]:
     """The candidates on the list that decided `project_key` in `run` who were not placed
     in one of the supervisor's projects (`mine`): placed elsewhere, or not at all."""
-    node = (snapshot.get("projects") or {}).get(project_key) or {}
-    ranking = node.get("ranking")
-    if ranking is None and node.get("supervisor") is not None:
-        ranking = ((snapshot.get("supervisors") or {}).get(node["supervisor"]) or {}).get("ranking")
     assignments = run.result_assignments or {}
     outcomes = []
     position = 1
-    for group in _flatten(ranking or []):
+    for group in _deciding_groups(snapshot, project_key):
         for student in group:
             if student in assignments and assignments[student] not in mine:
                 outcomes.append(

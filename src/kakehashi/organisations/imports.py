@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_import
+from kakehashi.core.errors import errors_on
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
@@ -282,10 +283,8 @@ def _import_rows(records: list[dict], *, strict_parents: bool) -> ImportResult:
             )
         ror = _text(record, "ror_id")
         if ror:
-            try:
+            with errors_on("ror_id"):
                 ror = normalise_ror(ror)
-            except ValidationError as exc:
-                raise ValidationError({"ror_id": exc.messages}) from exc
         values = {
             "name": _text(record, "name"),
             "name_en": _text(record, "name_en"),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_record
+from kakehashi.core.errors import errors_on
 from kakehashi.outcomes.crossref import crossref_metadata, doi_normalise
 from kakehashi.outcomes.enums import OutcomeKind
 from kakehashi.outcomes.models import Outcome
@@ -42,15 +43,11 @@ def outcome_record(
             raise ValidationError(
                 {"crossref_record": _("Only a publication has a Crossref record.")}
             )
-        try:
+        with errors_on("crossref_record"):
             metadata = crossref_metadata(crossref_record)
-        except ValidationError as exc:
-            raise ValidationError({"crossref_record": exc.messages}) from exc
         if doi:
-            try:
+            with errors_on("doi"):
                 typed = doi_normalise(doi)
-            except ValidationError as exc:
-                raise ValidationError({"doi": exc.messages}) from exc
             if typed != metadata["doi"]:
                 raise ValidationError(
                     {

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.services import audit_import
+from kakehashi.core.errors import errors_on
 from kakehashi.core.imports import (
     ImportResult,
     check_format,
@@ -206,10 +207,8 @@ def _apply(record: dict, result: ImportResult, *, actor=None) -> None:
     affiliations = _affiliations(record) if "affiliations" in record else None
     orcid = _text(record, "orcid") if "orcid" in record else None
     if orcid:
-        try:
+        with errors_on("orcid"):
             orcid = normalise_orcid(orcid)
-        except ValidationError as exc:
-            raise ValidationError({"orcid": exc.messages}) from exc
     existing = User.objects.filter(username=username).first()
     before = person_snapshot(existing) if existing else None
     if existing:

@@ -9,6 +9,7 @@ people add what they hold by answering ``signals.person_data_export`` and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
@@ -83,6 +84,27 @@ def data_section(
         "count": len(records),
         "records": records,
     }
+
+
+def model_section(
+    *,
+    title: str,
+    explanation: str,
+    model: type[models.Model],
+    keys: list[str],
+    rows: Iterable[Any],
+    labels: dict[str, str] | None = None,
+    values: Callable[[Any], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A section whose records are `rows` (of `model`), each exported under `keys`: the
+    keys labelled by `field_labels` (`labels` for those it should not guess), each row
+    by `export_record`, with `values(row)` for its references and computed values."""
+    return data_section(
+        title=title,
+        explanation=explanation,
+        labels=field_labels(model, keys, **(labels or {})),
+        records=[export_record(row, keys, **(values(row) if values else {})) for row in rows],
+    )
 
 
 def erase_item(*, what: str, count: int, action: str, why: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kakehashi.audit.models import AuditEntry
+from kakehashi.core.roles import is_officer
 from kakehashi.people.models import (
     NAME_FIELDS,
     Affiliation,
@@ -16,7 +17,7 @@ from kakehashi.people.models import (
     LanguageSkill,
     User,
 )
-from kakehashi.people.privacy import EXPORT_FORMAT, data_section, field_labels
+from kakehashi.people.privacy import EXPORT_FORMAT, data_section, field_labels, model_section
 from kakehashi.people.signals import person_data_export as export_signal
 from kakehashi.people.signals import person_visibility
 
@@ -28,7 +29,7 @@ def person_list_visible(*, user) -> QuerySet[User]:
         .select_related("candidate_profile", "candidate_profile__home_organisation")
         .prefetch_related("languages", "affiliations__organisation")
     )
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs.order_by("username")
     visible = Q(pk=user.pk)
     # Apps above people add whom their rules show (published supervisors, applicants).
@@ -42,7 +43,7 @@ def person_visible_ids(*, user) -> tuple:
     """Whom `user` may see (`person_list_visible`), for keys of cached answers
     (core.cache.visible_fragment): ``("all",)`` for officers, else the sorted ids (one
     query)."""
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return ("all",)
     if not getattr(user, "is_authenticated", False):
         return ()
@@ -111,10 +112,6 @@ def person_audit_entries(*, person) -> QuerySet:
     return AuditEntry.objects.filter(about).order_by("at", "id")
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
 def _people_sections(person) -> dict:
     """What people itself holds: account, languages, affiliations, candidate profile,
     API tokens (never their keys), audit entries."""
@@ -132,37 +129,30 @@ def _people_sections(person) -> dict:
         "date_joined",
         "last_login",
     ]
-    account = {key: getattr(person, key) for key in account_keys}
-    account["date_joined"] = _iso(person.date_joined)
-    account["last_login"] = _iso(person.last_login)
     sections = {
-        "account": data_section(
+        "account": model_section(
             title=_("Account"),
             explanation=_("Your account: names, e-mail, ORCID iD, time zone, roles."),
-            labels=field_labels(User, account_keys, id=_("Your person number")),
-            records=[account],
+            model=User,
+            keys=account_keys,
+            rows=[person],
+            labels={"id": _("Your person number")},
         ),
-        "languages": data_section(
+        "languages": model_section(
             title=_("Languages"),
             explanation=_("The languages you speak and your level in each."),
-            labels=field_labels(LanguageSkill, ["language", "level"]),
-            records=[
-                {"language": s.language, "level": s.level}
-                for s in person.languages.order_by("language")
-            ],
+            model=LanguageSkill,
+            keys=["language", "level"],
+            rows=person.languages.order_by("language"),
         ),
-        "affiliations": data_section(
+        "affiliations": model_section(
             title=_("Affiliations"),
             explanation=_("The organisations you belong to and your role in each."),
-            labels=field_labels(
-                Affiliation,
-                ["organisation", "role", "title"],
-                organisation=_("organisation"),
-            ),
-            records=[
-                {"organisation": a.organisation.name, "role": a.role, "title": a.title}
-                for a in person.affiliations.select_related("organisation").order_by("pk")
-            ],
+            model=Affiliation,
+            keys=["organisation", "role", "title"],
+            rows=person.affiliations.select_related("organisation").order_by("pk"),
+            labels={"organisation": _("organisation")},
+            values=lambda a: {"organisation": a.organisation.name},
         ),
         "affiliation_requests": data_section(
             title=_("Affiliation requests"),
@@ -203,70 +193,45 @@ def _people_sections(person) -> dict:
         .select_related("home_organisation")
         .prefetch_related("fields")
     )
-    sections["candidate_profile"] = data_section(
+    sections["candidate_profile"] = model_section(
         title=_("Candidate profile"),
         explanation=_("What you told the program as a candidate."),
-        labels=field_labels(CandidateProfile, profile_keys),
-        records=[
-            {
-                "level": p.level,
-                "home_organisation": p.home_organisation.name,
-                "direction": p.direction,
-                "nationality": p.nationality.code or "",
-                "degree": p.degree,
-                "research_interests": p.research_interests,
-                "interests_language": p.interests_language,
-                "skills": list(p.skills),
-                "fields": [f.code for f in p.fields.all()],
-                "created_at": _iso(p.created_at),
-                "updated_at": _iso(p.updated_at),
-            }
-            for p in profiles
-        ],
+        model=CandidateProfile,
+        keys=profile_keys,
+        rows=profiles,
+        values=lambda p: {
+            "home_organisation": p.home_organisation.name,
+            "nationality": p.nationality.code or "",
+            "skills": list(p.skills),
+            "fields": [f.code for f in p.fields.all()],
+        },
     )
-    token_keys = ["name", "prefix", "created_at", "last_used_at", "expires_at"]
-    sections["api_tokens"] = data_section(
+    sections["api_tokens"] = model_section(
         title=_("API tokens"),
         explanation=_(
             "Your API tokens. Only their first characters are stored, never the "
             "token itself, so none can be shown."
         ),
-        labels=field_labels(
-            ApiToken,
-            token_keys,
-            prefix=_("first characters"),
-            created_at=_("created"),
-            last_used_at=_("last used"),
-        ),
-        records=[
-            {
-                "name": t.name,
-                "prefix": t.prefix,
-                "created_at": _iso(t.created_at),
-                "last_used_at": _iso(t.last_used_at),
-                "expires_at": _iso(t.expires_at),
-            }
-            for t in api_token_list(user=person)
-        ],
+        model=ApiToken,
+        keys=["name", "prefix", "created_at", "last_used_at", "expires_at"],
+        rows=api_token_list(user=person),
+        labels={
+            "prefix": _("first characters"),
+            "created_at": _("created"),
+            "last_used_at": _("last used"),
+        },
     )
-    audit_keys = ["at", "verb", "target", "data", "by_you"]
-    sections["audit"] = data_section(
+    sections["audit"] = model_section(
         title=_("Audit record"),
         explanation=_(
             "Entries of the audit record that you wrote or that name you. Who else "
             "acted is not shown: that is their personal data."
         ),
-        labels=field_labels(AuditEntry, audit_keys, by_you=_("done by you")),
-        records=[
-            {
-                "at": _iso(e.at),
-                "verb": e.verb,
-                "target": e.target,
-                "data": e.data,
-                "by_you": e.actor_id == person.pk,
-            }
-            for e in person_audit_entries(person=person)
-        ],
+        model=AuditEntry,
+        keys=["at", "verb", "target", "data", "by_you"],
+        rows=person_audit_entries(person=person),
+        labels={"by_you": _("done by you")},
+        values=lambda e: {"by_you": e.actor_id == person.pk},
     )
     return sections
 
@@ -306,7 +271,7 @@ def affiliation_requests_to_decide(*, user) -> QuerySet:
         .select_related("person", "organisation")
         .order_by("created_at", "id")
     )
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs
     return qs.filter(
         organisation__affiliations__person_id=user.pk, organisation__affiliations__role="admin"

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kakehashi.core.cache import versioned
+from kakehashi.core.roles import is_officer
 from kakehashi.programs.models import Call, CallPhase, Program
 from kakehashi.programs.signals import call_overview as call_overview_signal
 
@@ -31,7 +32,7 @@ def call_overview(*, call: Call) -> dict:
 def call_list_visible(*, user) -> QuerySet[Call]:
     """Calls anyone may see: open and closed ones; drafts to officers only."""
     qs = call_list()
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs
     return qs.exclude(status="draft")
 
@@ -50,7 +51,7 @@ def call_get_visible_kept(*, request, user, slug: str | None = None, pk: int | N
     are data it covers) per visibility (officers see drafts): the loader of the lists
     read under a call (applicants, runs, audit), one indexed read instead of two
     queries. Reads only: a write loads its call fresh."""
-    sees_drafts = bool(getattr(user, "is_officer", False) or getattr(user, "is_superuser", False))
+    sees_drafts = is_officer(user)
     return versioned(
         "call-visible",
         (slug, pk, sees_drafts),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from kakehashi.people.privacy import KEPT, data_section, erase_item, export_record, field_labels
+from kakehashi.people.privacy import KEPT, erase_item, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 from kakehashi.projects.models import Project, ProjectSupervisor
 
@@ -18,16 +18,15 @@ def projects_data_export(*, sender, person, **kwargs) -> dict:
         .select_related("project__call", "project__host")
         .order_by("project_id")
     )
-    keys = ["id", "key", "title", "call", "host", "status"]
     return {
-        "supervised_projects": data_section(
+        "supervised_projects": model_section(
             title=_("Projects you supervise"),
             explanation=_("The internship projects that name you as a supervisor."),
-            labels=field_labels(Project, keys, host=_("host organisation")),
-            records=[
-                export_record(s.project, keys, call=s.project.call.slug, host=s.project.host.name)
-                for s in supervisions
-            ],
+            model=Project,
+            keys=["id", "key", "title", "call", "host", "status"],
+            rows=[s.project for s in supervisions],
+            labels={"host": _("host organisation")},
+            values=lambda project: {"call": project.call.slug, "host": project.host.name},
         )
     }
 

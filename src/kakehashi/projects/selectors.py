@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.core.models import possible_ids
+from kakehashi.core.roles import is_officer
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import User
 from kakehashi.people.signals import person_visibility
@@ -47,7 +48,7 @@ def project_list_visible(*, user, drafts: tuple | None = None) -> QuerySet[Proje
     `drafts`: `project_visibility(user=user)` when the caller holds it (kept per person
     and data version), which spares the query its joins."""
     qs = _base()
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs
     visible = Q(status__in=PUBLISHED)
     if drafts is not None and getattr(user, "is_authenticated", False):
@@ -71,7 +72,7 @@ def project_visibility(*, user) -> tuple:
     """What sets `user`'s `project_list_visible` apart from everyone's, for keys of cached
     answers (core.cache.visible_fragment): ``("all",)`` for officers, else the sorted ids
     of the unpublished projects they see (none for most people: one query)."""
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return ("all",)
     if not getattr(user, "is_authenticated", False):
         return ()
@@ -242,7 +243,7 @@ def project_vetting_queue(*, user) -> QuerySet[Project]:
         )
         .order_by("call__slug", "submitted_at", "key")
     )
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -253,7 +254,7 @@ def project_hosts_for(*, user) -> QuerySet[Organisation]:
     """The organisations `user` may post projects at: all for officers, else those
     they are affiliated with as supervisor, researcher or admin."""
     qs = Organisation.objects.order_by("name")
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         return qs
     return qs.filter(affiliations__person_id=user.pk, affiliations__role__in=HOST_ROLES).distinct()
 

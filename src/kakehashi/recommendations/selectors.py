@@ -24,6 +24,7 @@ from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application
 from kakehashi.applications.services import application_check_eligibility
 from kakehashi.core.cache import versioned
+from kakehashi.core.roles import is_officer
 from kakehashi.jobs.models import Job
 from kakehashi.organisations.models import Organisation
 from kakehashi.people.models import CandidateProfile, User
@@ -560,7 +561,7 @@ def project_for_recommendations(*, user: User, pk=None, key=None) -> Project:
 
     Raises Project.DoesNotExist otherwise (pages and the API answer 404)."""
     qs = project_list_visible(user=user)
-    if not (getattr(user, "is_officer", False) or getattr(user, "is_superuser", False)):
+    if not is_officer(user):
         qs = qs.filter(supervisions__person_id=user.pk)
     return qs.get(pk=pk) if pk is not None else qs.get(key=key)
 
@@ -570,7 +571,7 @@ def job_get_visible(*, user, pk: int, kind: str | None = None) -> Job:
     qs = Job.objects.filter(pk=pk)
     if kind is not None:
         qs = qs.filter(kind=kind)
-    if not (getattr(user, "is_officer", False) or getattr(user, "is_superuser", False)):
+    if not is_officer(user):
         qs = qs.filter(created_by_id=user.pk or -1)
     return qs.get()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from kakehashi.core.roles import is_officer
+from kakehashi.core.roles import is_officer, visible_to
 from kakehashi.review.enums import RoundStatus
 from kakehashi.review.models import (
     Assignment,
@@ -64,15 +64,14 @@ def proposal_list(*, round: ReviewRound) -> QuerySet[Proposal]:
 def proposal_list_visible(*, user) -> QuerySet[Proposal]:
     """Proposals whose text and reviews `user` may open: officers all; a reviewer those
     assigned to them once the assignment is released; never any other."""
-    qs = Proposal.objects.select_related(*PROPOSAL_RELATED).order_by("pk")
-    if not user.is_authenticated:
-        return qs.none()
-    if is_officer(user):
-        return qs
-    return qs.filter(
-        assignments__reviewer=user,
-        round__status__in=[RoundStatus.REVIEWING, RoundStatus.CLOSED],
-    ).distinct()
+    return visible_to(
+        Proposal.objects.select_related(*PROPOSAL_RELATED).order_by("pk"),
+        user=user,
+        mine=lambda qs: qs.filter(
+            assignments__reviewer=user,
+            round__status__in=[RoundStatus.REVIEWING, RoundStatus.CLOSED],
+        ).distinct(),
+    )
 
 
 def proposal_list_decided_for_author(*, user) -> QuerySet[Proposal]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from kakehashi.applications.enums import ApplicationStatus
 from kakehashi.applications.models import Application
 from kakehashi.audit.services import audit_record
 from kakehashi.core import limits
+from kakehashi.core.errors import refuse
 from kakehashi.core.roles import is_officer
 from kakehashi.jobs.services import job_enqueue
 from kakehashi.notifications.services import notify_after_commit, notify_once, site_link
@@ -68,19 +68,26 @@ REVIEW_REMINDER = "review_reminder"
 REVIEW_DECIDED = "review_decided"
 
 
-def _refuse(message: str, code: str, field: str | None = None):
-    error = ValidationError(message, code=code)
-    raise ValidationError({field: [error]}) if field else error
+def _proposal_audit(proposal: Proposal, verb: str, actor, **data) -> None:
+    """Record `verb` on `proposal` in its call's audit record, under the proposal's
+    number; `data` follows the proposal's."""
+    audit_record(
+        scope=proposal.round.call,
+        verb=verb,
+        actor=actor,
+        target=str(proposal.pk),
+        data={"proposal": proposal.pk, **data},
+    )
 
 
 def _officer(actor) -> None:
     if not is_officer(actor):
-        _refuse(_("Only program officers manage reviews."), "not_officer")
+        refuse(_("Only program officers manage reviews."), "not_officer")
 
 
 def _reviewer(actor) -> None:
     if not is_reviewer(actor):
-        _refuse(_("Only reviewers do this."), "not_reviewer")
+        refuse(_("Only reviewers do this."), "not_reviewer")
 
 
 # ------------------------------------------------------------------ e-mail
@@ -143,9 +150,9 @@ def _due_clean(due_at: dt.datetime | None) -> dt.datetime | None:
     if due_at is None:
         return None
     if timezone.is_naive(due_at):
-        _refuse(_("Give the due date with its time zone."), "due", "reviews_due_at")
+        refuse(_("Give the due date with its time zone."), "due", "reviews_due_at")
     if due_at <= timezone.now():
-        _refuse(_("Reviews cannot be due in the past."), "due", "reviews_due_at")
+        refuse(_("Reviews cannot be due in the past."), "due", "reviews_due_at")
     return due_at.astimezone(dt.UTC)
 
 
@@ -162,18 +169,18 @@ def review_round_open(
     applications (kind `applications`) become proposals, and conflicts are detected."""
     _officer(actor)
     if kind not in ProposalKind.values:
-        _refuse(_("Review projects or applications."), "kind", "kind")
+        refuse(_("Review projects or applications."), "kind", "kind")
     if form.program_id != call.program_id:
-        _refuse(_("This review form belongs to another program."), "form", "form")
+        refuse(_("This review form belongs to another program."), "form", "form")
     if not 1 <= reviewers_per_proposal <= 10:
-        _refuse(
+        refuse(
             _("Each proposal needs between 1 and 10 reviewers."),
             "reviewers",
             "reviewers_per_proposal",
         )
     due = _due_clean(reviews_due_at)
     if ReviewRound.objects.filter(call=call).exists():
-        _refuse(_("Review is already open for this call."), "exists")
+        refuse(_("Review is already open for this call."), "exists")
     with transaction.atomic():
         rnd = ReviewRound.objects.create(
             call=call,
@@ -194,7 +201,7 @@ def review_round_open(
             )
         count = rnd.proposals.count()
         if not count:
-            _refuse(_("This call has nothing to review yet."), "empty")
+            refuse(_("This call has nothing to review yet."), "empty")
         audit_record(
             scope=call,
             verb="review.opened",
@@ -218,7 +225,7 @@ def review_round_due_set(*, actor, round: ReviewRound, reviews_due_at: dt.dateti
     is a new reminder)."""
     _officer(actor)
     if round.status == S.CLOSED:
-        _refuse(_("This review is closed."), "closed")
+        refuse(_("This review is closed."), "closed")
     due = _due_clean(reviews_due_at)
     with transaction.atomic():
         before = round.reviews_due_at
@@ -243,7 +250,7 @@ def review_round_due_set(*, actor, round: ReviewRound, reviews_due_at: dt.dateti
 
 def _bidding(rnd: ReviewRound) -> None:
     if rnd.status != S.BIDDING:
-        _refuse(_("Bids and declarations are closed: the assignment is released."), "closed")
+        refuse(_("Bids and declarations are closed: the assignment is released."), "closed")
 
 
 def bid_set(*, reviewer, proposal: Proposal, level: str) -> Bid | None:
@@ -253,13 +260,13 @@ def bid_set(*, reviewer, proposal: Proposal, level: str) -> Bid | None:
     rnd = proposal.round
     _bidding(rnd)
     if level and level not in BidLevel.values:
-        _refuse(_("Bid eager, willing, not willing or conflict."), "level", "level")
+        refuse(_("Bid eager, willing, not willing or conflict."), "level", "level")
     if (
         Conflict.objects.standing()
         .filter(proposal=proposal, reviewer=reviewer, declared=False)
         .exists()
     ):
-        _refuse(_("You have a conflict of interest with this proposal."), "conflict")
+        refuse(_("You have a conflict of interest with this proposal."), "conflict")
     with transaction.atomic():
         old = Bid.objects.filter(proposal=proposal, reviewer=reviewer).first()
         before = old.level if old else ""
@@ -282,17 +289,8 @@ def bid_set(*, reviewer, proposal: Proposal, level: str) -> Bid | None:
             Conflict.objects.filter(
                 proposal=proposal, reviewer=reviewer, reason="declared"
             ).delete()
-        audit_record(
-            scope=rnd.call,
-            verb="review.bid",
-            actor=reviewer,
-            target=str(proposal.pk),
-            data={
-                "proposal": proposal.pk,
-                "reviewer": reviewer.pk,
-                "before": before,
-                "after": level,
-            },
+        _proposal_audit(
+            proposal, "review.bid", reviewer, reviewer=reviewer.pk, before=before, after=level
         )
     return bid
 
@@ -311,12 +309,12 @@ def conflict_declare(*, reviewer, proposal: Proposal, detail: str = "") -> Confl
         Bid.objects.update_or_create(
             proposal=proposal, reviewer=reviewer, defaults={"level": BidLevel.CONFLICT}
         )
-        audit_record(
-            scope=proposal.round.call,
-            verb="review.conflict_declared",
-            actor=reviewer,
-            target=str(proposal.pk),
-            data={"proposal": proposal.pk, "reviewer": reviewer.pk, "detail": conflict.detail},
+        _proposal_audit(
+            proposal,
+            "review.conflict_declared",
+            reviewer,
+            reviewer=reviewer.pk,
+            detail=conflict.detail,
         )
     return conflict
 
@@ -392,7 +390,7 @@ def _override_target(actor, conflict: Conflict) -> None:
     _officer(actor)
     _bidding(conflict.proposal.round)
     if conflict.reason != ConflictReason.NAME_VARIANT:
-        _refuse(_("Only a name in another script can be marked as another person."), "reason")
+        refuse(_("Only a name in another script can be marked as another person."), "reason")
 
 
 def conflict_override(*, actor, conflict: Conflict, reason: str) -> Conflict:
@@ -402,9 +400,9 @@ def conflict_override(*, actor, conflict: Conflict, reason: str) -> Conflict:
     _override_target(actor, conflict)
     reason = (reason or "").strip()
     if not reason:
-        _refuse(_("Say why they are not the same person."), "reason", "reason")
+        refuse(_("Say why they are not the same person."), "reason", "reason")
     if conflict.overridden:
-        _refuse(_("This conflict is already marked as another person."), "exists")
+        refuse(_("This conflict is already marked as another person."), "exists")
     _override_set(
         actor,
         conflict,
@@ -443,11 +441,11 @@ def conflict_override_undo(*, actor, conflict: Conflict) -> Conflict:
     while the pair is assigned (remove the assignment first)."""
     _override_target(actor, conflict)
     if not conflict.overridden:
-        _refuse(_("This conflict is not marked as another person."), "not_overridden")
+        refuse(_("This conflict is not marked as another person."), "not_overridden")
     if Assignment.objects.filter(
         proposal_id=conflict.proposal_id, reviewer_id=conflict.reviewer_id
     ).exists():
-        _refuse(
+        refuse(
             _("This reviewer is assigned to the proposal: remove the assignment first."),
             "assigned",
         )
@@ -510,7 +508,7 @@ def assignment_run_start(*, actor, round: ReviewRound, mode: str, seed: int = 0)
     """Queue an assignment run (a background job computes affinities and solves)."""
     _officer(actor)
     if mode not in AssignmentMode.values:
-        _refuse(_("Choose sum, fair or randomized."), "mode", "mode")
+        refuse(_("Choose sum, fair or randomized."), "mode", "mode")
     _bidding(round)
     with transaction.atomic():
         run = AssignmentRun.objects.create(round=round, mode=mode, seed=seed, created_by=actor)
@@ -580,7 +578,7 @@ def assignment_apply(*, actor, run: AssignmentRun) -> int:
     _officer(actor)
     _bidding(run.round)
     if not run.done or not run.result.get("feasible"):
-        _refuse(_("This run has no assignment to apply."), "no_assignment")
+        refuse(_("This run has no assignment to apply."), "no_assignment")
     assignment = run.result["assignment"]
     with transaction.atomic():
         Assignment.objects.filter(proposal__round=run.round).delete()
@@ -616,41 +614,37 @@ def assignment_add(*, actor, proposal: Proposal, reviewer) -> Assignment:
     _officer(actor)
     _bidding(proposal.round)
     if not is_reviewer(reviewer) or not hasattr(reviewer, "reviewer_profile"):
-        _refuse(_("This person is not a reviewer."), "not_reviewer", "reviewer")
+        refuse(_("This person is not a reviewer."), "not_reviewer", "reviewer")
     conflict = Conflict.objects.standing().filter(proposal=proposal, reviewer=reviewer).first()
     if conflict is not None:
-        _refuse(
+        refuse(
             _("Conflict of interest: %(reason)s (%(detail)s).")
             % {"reason": conflict.get_reason_display(), "detail": conflict.detail},
             "conflict",
             "reviewer",
         )
     if Bid.objects.filter(proposal=proposal, reviewer=reviewer, level="conflict").exists():
-        _refuse(_("The reviewer declared a conflict."), "conflict", "reviewer")
+        refuse(_("The reviewer declared a conflict."), "conflict", "reviewer")
     if not readable_in(proposal.subject_project, reviewer.reviewer_profile.languages):
-        _refuse(
+        refuse(
             _("The reviewer reads neither the proposal's language nor a translation of it."),
             "language",
             "reviewer",
         )
     if Assignment.objects.filter(proposal=proposal, reviewer=reviewer).exists():
-        _refuse(_("This reviewer is already assigned to it."), "exists", "reviewer")
+        refuse(_("This reviewer is already assigned to it."), "exists", "reviewer")
     with transaction.atomic():
         assignment = Assignment.objects.create(
             proposal=proposal, reviewer=reviewer, source=AssignmentSource.MANUAL
         )
         load = Assignment.objects.filter(reviewer=reviewer, proposal__round=proposal.round).count()
-        audit_record(
-            scope=proposal.round.call,
-            verb="review.assignment_added",
-            actor=actor,
-            target=str(proposal.pk),
-            data={
-                "proposal": proposal.pk,
-                "reviewer": reviewer.pk,
-                "load": load,
-                "over_max": load > reviewer.reviewer_profile.max_load,
-            },
+        _proposal_audit(
+            proposal,
+            "review.assignment_added",
+            actor,
+            reviewer=reviewer.pk,
+            load=load,
+            over_max=load > reviewer.reviewer_profile.max_load,
         )
     return assignment
 
@@ -659,12 +653,11 @@ def assignment_remove(*, actor, assignment: Assignment) -> None:
     _officer(actor)
     _bidding(assignment.proposal.round)
     with transaction.atomic():
-        audit_record(
-            scope=assignment.proposal.round.call,
-            verb="review.assignment_removed",
-            actor=actor,
-            target=str(assignment.proposal_id),
-            data={"proposal": assignment.proposal_id, "reviewer": assignment.reviewer_id},
+        _proposal_audit(
+            assignment.proposal,
+            "review.assignment_removed",
+            actor,
+            reviewer=assignment.reviewer_id,
         )
         assignment.delete()
 
@@ -682,7 +675,7 @@ def assignment_release(*, actor, round: ReviewRound) -> ReviewRound:
         if counts.get(p, 0) < round.reviewers_per_proposal
     ]
     if short:
-        _refuse(
+        refuse(
             _("%(count)d proposals have fewer than %(k)d reviewers.")
             % {"count": len(short), "k": round.reviewers_per_proposal},
             "incomplete",
@@ -759,12 +752,12 @@ def _scores_clean(form: ReviewForm, scores: dict, *, complete: bool) -> dict[str
     keys = set(form.criterion_keys())
     unknown = sorted(set(scores) - keys)
     if unknown:
-        _refuse(_("Unknown criteria: %(keys)s.") % {"keys": ", ".join(unknown)}, "scores", "scores")
+        refuse(_("Unknown criteria: %(keys)s.") % {"keys": ", ".join(unknown)}, "scores", "scores")
     for criterion in form.criteria:
         value = scores.get(criterion["key"])
         if value in (None, ""):
             if complete:
-                _refuse(
+                refuse(
                     _("Score every criterion before submitting (%(key)s is missing).")
                     % {"key": criterion["key"]},
                     "scores",
@@ -776,7 +769,7 @@ def _scores_clean(form: ReviewForm, scores: dict, *, complete: bool) -> dict[str
         except (TypeError, ValueError):
             value = None
         if value is None or not criterion["min"] <= value <= criterion["max"]:
-            _refuse(
+            refuse(
                 _("%(key)s is scored from %(min)d to %(max)d.")
                 % {"key": criterion["key"], "min": criterion["min"], "max": criterion["max"]},
                 "scores",
@@ -799,19 +792,19 @@ def review_save(
     """Save (and with `submit`, submit) a review of one's assignment. A submitted
     review is final."""
     if assignment.reviewer_id != reviewer.pk:
-        _refuse(_("This proposal is not assigned to you."), "not_assigned")
+        refuse(_("This proposal is not assigned to you."), "not_assigned")
     rnd = assignment.proposal.round
     if rnd.status != S.REVIEWING:
-        _refuse(_("Reviews are not open."), "not_open")
+        refuse(_("Reviews are not open."), "not_open")
     if language not in LANGUAGES:
-        _refuse(_("Write in English, French or Japanese."), "language", "language")
+        refuse(_("Write in English, French or Japanese."), "language", "language")
     clean = _scores_clean(rnd.form, scores or {}, complete=submit)
     if submit and not (comment_authors or "").strip():
-        _refuse(_("Write your comments for the authors."), "comment", "comment_authors")
+        refuse(_("Write your comments for the authors."), "comment", "comment_authors")
     with transaction.atomic():
         review = Review.objects.select_for_update().filter(assignment=assignment).first()
         if review is not None and review.submitted:
-            _refuse(_("This review was submitted: it can no longer change."), "submitted")
+            refuse(_("This review was submitted: it can no longer change."), "submitted")
         review = review or Review(assignment=assignment)
         review.scores = clean
         review.comment_authors = (comment_authors or "").strip()
@@ -821,12 +814,12 @@ def review_save(
             review.submitted_at = timezone.now()
         review.full_clean()
         review.save()
-        audit_record(
-            scope=rnd.call,
-            verb="review.submitted" if submit else "review.saved",
-            actor=reviewer,
-            target=str(assignment.proposal_id),
-            data={"proposal": assignment.proposal_id, "scores": clean, "language": language},
+        _proposal_audit(
+            assignment.proposal,
+            "review.submitted" if submit else "review.saved",
+            reviewer,
+            scores=clean,
+            language=language,
         )
     return review
 
@@ -856,11 +849,11 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
     then read it with the reviews, anonymised."""
     _officer(actor)
     if decision not in ("approve", "revise", "reject"):
-        _refuse(_("Decide approve, revise or reject."), "decision", "decision")
+        refuse(_("Decide approve, revise or reject."), "decision", "decision")
     if not Review.objects.filter(
         assignment__proposal=proposal, submitted_at__isnull=False
     ).exists():
-        _refuse(_("No review of this proposal is submitted yet."), "no_review")
+        refuse(_("No review of this proposal is submitted yet."), "no_review")
     with transaction.atomic():
         before = proposal.decision
         proposal.decision = decision
@@ -870,13 +863,7 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
         proposal.full_clean()
         proposal.save()
         _decision_takes_effect(actor, proposal)
-        audit_record(
-            scope=proposal.round.call,
-            verb="review.decided",
-            actor=actor,
-            target=str(proposal.pk),
-            data={"proposal": proposal.pk, "before": before, "after": decision},
-        )
+        _proposal_audit(proposal, "review.decided", actor, before=before, after=decision)
         context = {
             "call": proposal.round.call,
             "project": proposal.subject_project,
@@ -900,21 +887,15 @@ def comment_post(*, actor, proposal: Proposal, text: str) -> DiscussionComment:
     """Post on a proposal's discussion thread: officers, and its reviewers once every
     reviewer of it has submitted."""
     if not (is_officer(actor) or discussion_open(actor, proposal)):
-        _refuse(DISCUSSION_CLOSED, "not_submitted")
+        refuse(DISCUSSION_CLOSED, "not_submitted")
     text = (text or "").strip()
     if not text:
-        _refuse(_("Write a comment."), "empty", "text")
+        refuse(_("Write a comment."), "empty", "text")
     if len(text) > limits.TEXT:
-        _refuse(_("A comment has at most %(n)d characters.") % {"n": limits.TEXT}, "long", "text")
+        refuse(_("A comment has at most %(n)d characters.") % {"n": limits.TEXT}, "long", "text")
     comment = DiscussionComment(proposal=proposal, author=actor, text=text)
     comment.full_clean()
     with transaction.atomic():
         comment.save()
-        audit_record(
-            scope=proposal.round.call,
-            verb="review.commented",
-            actor=actor,
-            target=str(proposal.pk),
-            data={"proposal": proposal.pk, "comment": comment.pk, "length": len(text)},
-        )
+        _proposal_audit(proposal, "review.commented", actor, comment=comment.pk, length=len(text))
     return comment

@@ -1,9 +1,7 @@
 """Job kinds of the review workflow (registered at app start): the assignment run, and
 the reminder of reviews due soon (scheduled in settings)."""
 
-import datetime as dt
-
-from kakehashi.jobs.services import job_handler
+from kakehashi.jobs.services import job_handler, job_param_time
 from kakehashi.review.services import (
     REMINDERS_JOB,
     RUN_JOB,
@@ -20,5 +18,5 @@ def review_assign(*, params, progress):
 @job_handler(REMINDERS_JOB)
 def review_reminders(*, params, progress):
     """params: ``now`` (ISO 8601; default now)."""
-    now = dt.datetime.fromisoformat(params["now"]) if params.get("now") else None
+    now = job_param_time(params, "now")
     return review_reminders_send(now=now)
