@@ -3,9 +3,6 @@ what is missing, the survey's results and the answers' export."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -14,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kakehashi.core.imports import write_csv
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import form_add_service_error
 from kakehashi.internships.models import Internship
@@ -116,19 +114,36 @@ def report_results(request):
     return render(request, "reports/results.html", context)
 
 
-def _answers_csv(dues) -> HttpResponse:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["form", "kind", "respondent_role", "internship", "call", "respondent",
-                "language", "submitted_at", "question", "answer"])  # fmt: skip
+ANSWER_COLUMNS = [
+    "form", "kind", "respondent_role", "internship", "call", "respondent", "language",
+    "submitted_at", "question", "answer",
+]  # fmt: skip
+
+
+def _answer_rows(dues):
     for d in dues:
         if not d.submitted:
             continue
         r: Report = d.report
         for key, value in sorted(r.answers.items()):
-            w.writerow([d.form.pk, d.form.kind, d.form.respondent, d.internship.pk,
-                        d.internship.project.call.slug, d.respondent_id, r.language,
-                        r.submitted_at.isoformat(), key, value])  # fmt: skip
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+            yield {
+                "form": d.form.pk,
+                "kind": d.form.kind,
+                "respondent_role": d.form.respondent,
+                "internship": d.internship.pk,
+                "call": d.internship.project.call.slug,
+                "respondent": d.respondent_id,
+                "language": r.language,
+                "submitted_at": r.submitted_at.isoformat(),
+                "question": key,
+                "answer": value,
+            }
+
+
+def _answers_csv(dues) -> HttpResponse:
+    """The submitted answers as CSV, through the one CSV writer every export uses: an
+    answer that a spreadsheet would run as a formula is written as text."""
+    out = write_csv(_answer_rows(dues), ANSWER_COLUMNS)
+    response = HttpResponse(out, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kakehashi-reports.csv"'
     return response

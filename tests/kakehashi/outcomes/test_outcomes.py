@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -246,6 +248,18 @@ def test_officer_overview_filters_counts_and_csv(client, world, internship,
     with django_assert_max_num_queries(8):
         api = client.get("/api/v1/outcomes").json()
     assert api["count"] == 4
+
+
+def test_overview_csv_writes_a_formula_title_as_text(client, world, internship):
+    title = '=HYPERLINK("http://evil.example","Prize")'
+    outcome_record(actor=world.candidate, internship=internship, kind="award", title=title,
+                   date=_after(internship, 30))  # fmt: skip
+    client.force_login(world.officer)
+
+    text = client.get(reverse("outcomes:overview"), {"format": "csv"}).content.decode()
+
+    (row,) = csv_module.DictReader(io.StringIO(text))
+    assert row["title"] == "'" + title
 
 
 def test_overview_is_for_officers(client, world, internship):

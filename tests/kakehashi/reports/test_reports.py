@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
@@ -162,6 +164,24 @@ def test_officer_results_rates_scales_and_csv(client, world, internship, forms,
     assert "overall,4" in csv and len(csv.splitlines()) == 4
     client.force_login(world.candidate)
     assert client.get(reverse("reports:results")).status_code == 404
+
+
+def test_answers_csv_writes_a_formula_answer_as_text(client, world, internship, forms):
+    formula = "=cmd|' /C calc'!A0"
+    report_save(
+        actor=world.candidate,
+        form=forms[("interim", "intern")],
+        internship=internship,
+        answers={"progress": formula, "support": 4},
+        language="en",
+        submit=True,
+    )
+    client.force_login(world.officer)
+
+    text = client.get(reverse("reports:results"), {"format": "csv"}).content.decode()
+
+    answers = {r["question"]: r["answer"] for r in csv_module.DictReader(io.StringIO(text))}
+    assert answers == {"progress": "'" + formula, "support": "4"}
 
 
 def test_api_mine_save_and_rates(client, world, internship, forms):
