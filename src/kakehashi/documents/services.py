@@ -21,7 +21,7 @@ from kakehashi.documents.enums import DocumentKind
 from kakehashi.documents.models import Document, LetterRequirement, Referee
 from kakehashi.documents.selectors import candidates_missing_letters, referee_by_token, token_hash
 from kakehashi.documents.validators import pdf_check
-from kakehashi.notifications.services import notify, notify_once, site_link
+from kakehashi.notifications.services import notify_after_commit, notify_once, site_link
 
 REFEREE_INVITATION = "referee_invitation"
 
@@ -203,9 +203,7 @@ def referee_add(*, candidate, name: str, email: str, language: str) -> Referee:
             "link": referee_link(token),
             "expires_at": referee.token_expires_at,
         }
-        transaction.on_commit(
-            lambda: notify(user=recipient, kind=REFEREE_INVITATION, context=context)
-        )
+        notify_after_commit(user=recipient, kind=REFEREE_INVITATION, context=context)
     return referee
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.dispatch import receiver
 
-from kakehashi.notifications.projects import _later
-from kakehashi.notifications.services import site_link
+from kakehashi.notifications.services import notify_all_after_commit, site_link
 from kakehashi.people.models import User
 from kakehashi.people.signals import affiliation_decided, affiliation_requested
 
@@ -36,11 +35,11 @@ def affiliation_deciders(request) -> list[User]:
 def affiliation_requested_mail(*, sender, request, **kwargs) -> None:
     """Tell the organisation's admins (else the officers) that `request` waits for them."""
     context = {"request": request, "url": site_link("people:affiliation_requests")}
-    _later(affiliation_deciders(request), "affiliation_requested", context)
+    notify_all_after_commit(affiliation_deciders(request), "affiliation_requested", context)
 
 
 @receiver(affiliation_decided, dispatch_uid="notifications.affiliation_decided")
 def affiliation_decided_mail(*, sender, request, actor, **kwargs) -> None:
     """Tell the person who asked whether their affiliation was confirmed or refused."""
     context = {"request": request, "actor": actor, "url": site_link("people:profile")}
-    _later([request.person], "affiliation_decided", context)
+    notify_all_after_commit([request.person], "affiliation_decided", context)

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from kakehashi.notifications.services import notify_after_commit, site_link
+from kakehashi.notifications.services import notify_all_after_commit, site_link
 from kakehashi.people.models import User
 from kakehashi.projects.signals import project_transitioned, supervision_invited
-
-
-def _later(users, kind: str, context: dict) -> None:
-    for user in users:
-        notify_after_commit(user=user, kind=kind, context=context)
 
 
 @receiver(supervision_invited, dispatch_uid="notifications.invited")
@@ -28,7 +23,7 @@ def supervision_invited_mail(*, sender, project, invitation, actor, **kwargs) ->
         "invited_by": actor,
         "url": site_link("projects:detail", project.key),
     }
-    _later([invitation.person], "supervision_invited", context)
+    notify_all_after_commit([invitation.person], "supervision_invited", context)
 
 
 #: The mail of each transition: to the project's supervisors, or to the host's admins.
@@ -61,4 +56,4 @@ def project_transition_mail(*, sender, project, before, to, actor, comment="", *
             else site_link("projects:detail", project.key)
         )
     context = {"project": project, "actor": actor, "comment": comment, "url": url}
-    _later([u for u in readers.exclude(pk=actor_pk)], kind, context)
+    notify_all_after_commit([u for u in readers.exclude(pk=actor_pk)], kind, context)

@@ -81,6 +81,12 @@ def notify_after_commit(*, user, kind: str, context: dict | None = None) -> None
     transaction.on_commit(send)
 
 
+def notify_all_after_commit(users, kind: str, context: dict | None = None) -> None:
+    """`notify_after_commit` for each of `users`, with the same context."""
+    for user in users:
+        notify_after_commit(user=user, kind=kind, context=context)
+
+
 def notify_once(*, user, kind: str, key: str, context: dict | None = None) -> bool:
     """Send `kind` about `key` to `user` unless it was sent before; True when sent now.
 
