@@ -47,7 +47,10 @@ def mobility_data_export(*, sender, person, **kwargs) -> dict:
                 "your travel, insurance and emergency contacts."
             ),
             labels=field_labels(
-                MobilityPlan, keys, coverages=_("insurance"), contacts=_("emergency contacts")
+                MobilityPlan,
+                [*keys, "coverages", "contacts"],
+                coverages=_("insurance"),
+                contacts=_("emergency contacts"),
             ),
             records=[
                 export_record(

@@ -17,7 +17,7 @@ from kakehashi.people.models import (
     LanguageSkill,
     User,
 )
-from kakehashi.people.privacy import EXPORT_FORMAT, data_section, field_labels, model_section
+from kakehashi.people.privacy import EXPORT_FORMAT, model_section
 from kakehashi.people.signals import person_data_export as export_signal
 from kakehashi.people.signals import person_visibility
 
@@ -154,25 +154,14 @@ def _people_sections(person) -> dict:
             labels={"organisation": _("organisation")},
             values=lambda a: {"organisation": a.organisation.name},
         ),
-        "affiliation_requests": data_section(
+        "affiliation_requests": model_section(
             title=_("Affiliation requests"),
             explanation=_("The organisations you asked to be affiliated with, and the answer."),
-            labels=field_labels(
-                AffiliationRequest,
-                ["organisation", "role", "title", "status", "created_at", "decided_at"],
-                organisation=_("organisation"),
-            ),
-            records=[
-                {
-                    "organisation": r.organisation.name,
-                    "role": r.role,
-                    "title": r.title,
-                    "status": r.status,
-                    "created_at": r.created_at,
-                    "decided_at": r.decided_at,
-                }
-                for r in person.affiliation_requests.select_related("organisation").order_by("pk")
-            ],
+            model=AffiliationRequest,
+            keys=["organisation", "role", "title", "status", "created_at", "decided_at"],
+            rows=person.affiliation_requests.select_related("organisation").order_by("pk"),
+            labels={"organisation": _("organisation")},
+            values=lambda r: {"organisation": r.organisation.name},
         ),
     }
     profile_keys = [

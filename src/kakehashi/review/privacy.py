@@ -77,7 +77,7 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
         "review_bids": data_section(
             title=_("Bids on proposals"),
             explanation=_("Your bid on each proposal you bid on."),
-            labels=field_labels(Bid, ["level"], proposal=_("Proposal")),
+            labels=field_labels(Bid, ["proposal", "level"], proposal=_("Proposal")),
             records=[
                 export_record(b, ["proposal", "level"], proposal=_title(b.proposal)) for b in bids
             ],
@@ -85,7 +85,7 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
         "reviews": data_section(
             title=_("Reviews you wrote"),
             explanation=_("Your scores and comments, submitted or draft."),
-            labels=field_labels(Review, review_keys, proposal=_("Proposal")),
+            labels=field_labels(Review, ["proposal", *review_keys], proposal=_("Proposal")),
             records=[
                 export_record(r, ["proposal", *review_keys], proposal=_title(r.assignment.proposal))
                 for r in reviews
@@ -94,7 +94,9 @@ def review_data_export(*, sender, person, **kwargs) -> dict:
         "review_comments": data_section(
             title=_("Comments in review discussions"),
             explanation=_("What you wrote to the other reviewers of a proposal."),
-            labels=field_labels(DiscussionComment, ["text", "created_at"], proposal=_("Proposal")),
+            labels=field_labels(
+                DiscussionComment, ["proposal", "text", "created_at"], proposal=_("Proposal")
+            ),
             records=[
                 export_record(c, ["proposal", "text", "created_at"], proposal=_title(c.proposal))
                 for c in comments

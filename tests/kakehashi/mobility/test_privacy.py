@@ -25,6 +25,11 @@ def test_the_export_has_the_plan_and_deletion_removes_contacts_and_notes(accepte
     assert record["contacts"] == [
         {"name": "Sam Martin", "relation": "", "phone": "+1 604 555 0100", "email": ""}
     ]
+    assert (section["keys"]["coverages"], section["keys"]["contacts"]) == (
+        "insurance",
+        "emergency contacts",
+    )
+    assert set(record) <= set(section["keys"])
     assert plan_items["Emergency contacts of your internships"] == (1, "deleted")
     assert plan_items["Travel notes of your internships"] == (1, "deleted")
     assert not EmergencyContact.objects.exists()

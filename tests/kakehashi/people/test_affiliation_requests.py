@@ -157,6 +157,8 @@ def test_requests_are_in_the_data_export_and_deleted_with_the_account(org):
         "researcher",
         "pending",
     )
+    request = AffiliationRequest.objects.get(person=person)
+    assert (record["created_at"], record["decided_at"]) == (request.created_at.isoformat(), None)
 
     person_delete(person=person, password=factories.PASSWORD)
     assert not AffiliationRequest.objects.filter(person=person).exists()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 from django.utils import translation
@@ -354,3 +356,27 @@ def test_entries_scoped_to_a_person_are_exported_and_the_deletion_is_audited(mar
     assert entry.actor_id is None
     assert entry.target == f"Deleted person #{c1.pk}"
     assert ["Account", 1, "anonymised"] in entry.data["done"]
+
+
+@pytest.mark.django_db
+def test_every_exported_key_has_a_label_and_every_value_is_plain_json():
+    """Over the demo's people, each record's keys are labelled in its section, and every
+    value is already plain JSON: dates and times in ISO 8601, never left to the encoder.
+    (Sections the demo leaves empty are checked in their apps' tests.)"""
+    call_command("load_demo", stdout=StringIO())
+    unlabelled, not_plain, filled = [], [], set()
+    for person in User.objects.order_by("username"):
+        for key, section in person_data_export(person=person, language="en")["sections"].items():
+            for record in section["records"]:
+                filled.add(key)
+                missing = set(record) - set(section["keys"])
+                if missing:
+                    unlabelled.append(f"{person.username}/{key}: {sorted(missing)}")
+                try:
+                    json.dumps(record)
+                except TypeError as error:
+                    not_plain.append(f"{person.username}/{key}: {error}")
+
+    assert {"applications", "mobility", "internships", "offers"} <= filled
+    assert unlabelled == []
+    assert not_plain == []

@@ -296,6 +296,8 @@ def test_privacy_export_and_erase(released):
     )
     sections = person_data_export(person=reviewer, language="en")["sections"]
     assert sections["reviews"]["records"][0]["comment_authors"] == "Good."
+    assert sections["reviews"]["keys"]["proposal"] == "Proposal"
+    assert set(sections["reviews"]["records"][0]) <= set(sections["reviews"]["keys"])
     assert sections["reviewer_profile"]["count"] == 1
     mine = Assignment.objects.filter(reviewer=reviewer).count()
     items = person_delete(person=reviewer, password="kakehashi")
