@@ -16,10 +16,6 @@ from kakehashi.programs.home import HomeCard, HomeContext, home_cards_for_roles
 from kakehashi.programs.signals import home_cards
 
 
-def _phase(call, kind: str):
-    return next((p for p in call.phases.all() if p.kind == kind), None)
-
-
 def _open(phase, now) -> bool:
     return phase is not None and phase.is_open(now)
 
@@ -44,7 +40,7 @@ def _candidate_card(home: HomeContext) -> HomeCard:
     rows, steps = [], []
     for call in home.calls:
         row = counts.get(call.pk, {"n": 0, "ranked": 0})
-        phase = _phase(call, PhaseKind.APPLICATIONS)
+        phase = call.phase(PhaseKind.APPLICATIONS)
         is_open = _open(phase, home.now)
         rows.append(
             {
@@ -89,7 +85,7 @@ def _supervisor_card(home: HomeContext) -> HomeCard:
     rows, steps = [], []
     for call in home.calls:
         n, r = applicants.get(call.pk, 0), ranked.get(call.pk, 0)
-        phase = _phase(call, PhaseKind.HOST_RANKING)
+        phase = call.phase(PhaseKind.HOST_RANKING)
         is_open = _open(phase, home.now)
         if n or r:
             rows.append(
@@ -133,7 +129,7 @@ def _officer_card(home: HomeContext) -> HomeCard:
         row = apps.get(call.pk, {"n": 0, "candidates": 0, "candidates_ranked": 0, "supervisors": 0})
         supervisors_ranked = ranked.get(call.pk, 0)
         missing = max(0, row["supervisors"] - supervisors_ranked)
-        at_risk = _open(_phase(call, PhaseKind.HOST_RANKING), home.now) and missing > 0
+        at_risk = _open(call.phase(PhaseKind.HOST_RANKING), home.now) and missing > 0
         rows.append(
             {
                 "call": call,

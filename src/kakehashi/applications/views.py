@@ -34,17 +34,12 @@ from kakehashi.core.cache import CSRF_SLOT, csrf_filled, person_fragment, versio
 from kakehashi.core.permissions import permission_required
 from kakehashi.core.views import missing_is_404, render_page_or_fragment
 from kakehashi.people.rules import is_officer
-from kakehashi.programs.models import Call
 from kakehashi.programs.views import call_or_404, call_page_or_404
 from kakehashi.projects.models import Project
 from kakehashi.projects.selectors import project_get_visible
 
 # What the applicant cards show beyond the selector's joins.
 PROFILE_PREFETCH = ("candidate__languages",)
-
-
-def _phase(call: Call, kind: str):
-    return next((p for p in call.phases.all() if p.kind == kind), None)
 
 
 def _project_or_404(user, key: str) -> Project:
@@ -191,7 +186,7 @@ def _reorder(
             **widget_extra,
         )
 
-    context = {"call": call_obj, "deadline": _phase(call_obj, phase)}
+    context = {"call": call_obj, "deadline": call_obj.phase(phase)}
     if request.method == "GET" and not request.htmx:
 
         def render_widget() -> tuple[str, None]:

@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core.cache import person_fragment, versioned
+from kakehashi.core.roles import is_officer
 from kakehashi.people.models import CandidateProfile
 from kakehashi.people.selectors import affiliation_requests_to_decide
 from kakehashi.programs.enums import CallStatus, PhaseKind
@@ -107,7 +108,7 @@ def home_roles(user) -> frozenset[str]:
         roles.add("supervisor")
     if org_admin:
         roles.add("org_admin")
-    if getattr(user, "is_officer", False) or getattr(user, "is_superuser", False):
+    if is_officer(user):
         roles.add("officer")
     if getattr(user, "is_reviewer", False):
         roles.add("reviewer")

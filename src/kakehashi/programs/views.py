@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kakehashi.core.cache import versioned, visible_fragment
 from kakehashi.core.enums import Direction
 from kakehashi.core.permissions import permission_required
+from kakehashi.core.roles import is_officer
 from kakehashi.core.views import form_add_service_error, missing_is_404, render_page_or_fragment
 from kakehashi.people.enums import AcademicLevel
 from kakehashi.programs.enums import PhaseKind
@@ -64,7 +65,7 @@ def call_page_or_404(request, slug: str) -> Call:
     user = request.user
     if request.method != "GET":
         return call_or_404(user, slug)
-    drafts = bool(getattr(user, "is_officer", False) or getattr(user, "is_superuser", False))
+    drafts = is_officer(user)
 
     def load() -> Call | None:
         return call_list_visible(user=user).filter(slug=slug).first()
@@ -242,7 +243,7 @@ def phase_close_view(request, slug: str, kind: str):
     closing will do (who is still in the phase, that no mail is sent), with the button."""
     if request.method != "POST":
         call = call_or_404(request.user, slug)
-        phase = next((p for p in call.phases.all() if p.kind == kind), None)
+        phase = call.phase(kind)
         if phase is None:
             raise Http404
         preview = phase_close_preview(call=call, phase=phase)
