@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -111,6 +112,38 @@ def erase_item(*, what: str, count: int, action: str, why: str) -> dict[str, Any
     """One line of what a deletion does (or did): `count` records of `what` are
     `action` (DELETED, ANONYMISED or KEPT) because `why`."""
     return {"what": str(what), "count": count, "action": action, "why": str(why)}
+
+
+@dataclass(frozen=True)
+class Erase:
+    """One step of a deletion plan: the records of `rows` (a queryset, or several whose
+    counts add up) are `action` (DELETED, ANONYMISED or KEPT) because `why`."""
+
+    what: str
+    rows: models.QuerySet | tuple[models.QuerySet, ...]
+    action: str
+    why: str
+
+    def querysets(self) -> tuple[models.QuerySet, ...]:
+        return self.rows if isinstance(self.rows, tuple) else (self.rows,)
+
+    def item(self) -> dict[str, Any]:
+        count = sum(rows.count() for rows in self.querysets())
+        return erase_item(what=self.what, count=count, action=self.action, why=self.why)
+
+
+def erase_plan(*steps: Erase, dry_run: bool) -> list[dict[str, Any]]:
+    """The erase items of `steps`, all counted before anything changes; then, unless
+    `dry_run`, the rows of every DELETED step are deleted, step by step, so that what
+    the plan says is deleted is what is deleted. What a step anonymises is up to the
+    caller, after the plan."""
+    items = [step.item() for step in steps]
+    if not dry_run:
+        for step in steps:
+            if step.action == DELETED:
+                for rows in step.querysets():
+                    rows.delete()
+    return items
 
 
 def action_label(action: str) -> str:
