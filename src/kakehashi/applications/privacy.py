@@ -81,7 +81,7 @@ def applications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> lis
     ranks = HostRank.objects.filter(Q(supervisor=person) | Q(candidate=person))
     ranks_kept = ranks.filter(published)
     ranks_dropped = ranks.exclude(published)
-    items = erase_plan(
+    return erase_plan(
         Erase(
             what=_("Applications and rank lists of calls not yet matched"),
             rows=dropped,
@@ -97,6 +97,7 @@ def applications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> lis
                 "its rankings are kept and your motivation statements are replaced by "
                 "the placeholder."
             ),
+            effect=lambda: kept.exclude(statement="").update(statement=placeholder),
         ),
         Erase(
             what=_("Rankings of calls not yet matched, made by you or naming you"),
@@ -112,6 +113,3 @@ def applications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> lis
         ),
         dry_run=dry_run,
     )
-    if not dry_run:
-        kept.exclude(statement="").update(statement=placeholder)
-    return items
