@@ -12,7 +12,8 @@ from kakehashi.people.privacy import (
     ANONYMISED,
     DELETED,
     KEPT,
-    erase_item,
+    Erase,
+    erase_plan,
     model_section,
 )
 from kakehashi.people.signals import person_data_export, person_erase
@@ -80,38 +81,35 @@ def applications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> lis
     ranks = HostRank.objects.filter(Q(supervisor=person) | Q(candidate=person))
     ranks_kept = ranks.filter(published)
     ranks_dropped = ranks.exclude(published)
-    items = [
-        erase_item(
+    return erase_plan(
+        Erase(
             what=_("Applications and rank lists of calls not yet matched"),
-            count=dropped.count(),
+            rows=dropped,
             action=DELETED,
             why=_("They take no further part in any match."),
         ),
-        erase_item(
+        Erase(
             what=_("Applications and rank lists of calls with a published match"),
-            count=kept.count(),
+            rows=kept,
             action=ANONYMISED,
             why=_(
                 "A published match is the program's record of who was placed where; "
                 "its rankings are kept and your motivation statements are replaced by "
                 "the placeholder."
             ),
+            effect=lambda: kept.exclude(statement="").update(statement=placeholder),
         ),
-        erase_item(
+        Erase(
             what=_("Rankings of calls not yet matched, made by you or naming you"),
-            count=ranks_dropped.count(),
+            rows=ranks_dropped,
             action=DELETED,
             why=_("They take no further part in any match."),
         ),
-        erase_item(
+        Erase(
             what=_("Rankings of calls with a published match"),
-            count=ranks_kept.count(),
+            rows=ranks_kept,
             action=KEPT,
             why=_("They hold person numbers only and explain the published match."),
         ),
-    ]
-    if not dry_run:
-        dropped.delete()
-        ranks_dropped.delete()
-        kept.exclude(statement="").update(statement=placeholder)
-    return items
+        dry_run=dry_run,
+    )

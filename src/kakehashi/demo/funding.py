@@ -38,6 +38,14 @@ AWARD_PROGRAM = {
     "unit_weeks_max": 24,
 }
 
+#: The Japanese partner's rules (Globalink, Japan to Canada, in yen): kind, label,
+#: amount, and the partner's scheme each is shaped like.
+PARTNER_RULES = [
+    ("stipend", "Monthly stipend in Canada (example)", "200000", "overseas stipend"),
+    ("travel", "Travel allowance to Canada (example)", "250000", "travel allowance"),
+    ("cap", "Cap per person (example)", "1500000", "cap"),
+]
+
 
 def _rules(globalink: Program, award: Program, funders: dict[str, Funder]) -> list[FundingRule]:
     return [
@@ -64,35 +72,18 @@ def _rules(globalink: Program, award: Program, funders: dict[str, Funder]) -> li
             amount=Decimal("6000.00"),
             source=EXAMPLE_SOURCE.format(scheme="Globalink Research Award"),
         ),
-        FundingRule(
-            program=globalink,
-            funder=funders["JPPARTNER"],
-            direction="JP_CA",
-            kind="stipend",
-            label="Monthly stipend in Canada (example)",
-            currency="JPY",
-            amount=Decimal("200000"),
-            source=EXAMPLE_SOURCE.format(scheme="a Japanese partner's overseas stipend"),
-        ),
-        FundingRule(
-            program=globalink,
-            funder=funders["JPPARTNER"],
-            direction="JP_CA",
-            kind="travel",
-            label="Travel allowance to Canada (example)",
-            currency="JPY",
-            amount=Decimal("250000"),
-            source=EXAMPLE_SOURCE.format(scheme="a Japanese partner's travel allowance"),
-        ),
-        FundingRule(
-            program=globalink,
-            funder=funders["JPPARTNER"],
-            direction="JP_CA",
-            kind="cap",
-            label="Cap per person (example)",
-            currency="JPY",
-            amount=Decimal("1500000"),
-            source=EXAMPLE_SOURCE.format(scheme="a Japanese partner's cap"),
+        *(
+            FundingRule(
+                program=globalink,
+                funder=funders["JPPARTNER"],
+                direction="JP_CA",
+                kind=kind,
+                label=label,
+                currency="JPY",
+                amount=Decimal(amount),
+                source=EXAMPLE_SOURCE.format(scheme=f"a Japanese partner's {scheme}"),
+            )
+            for kind, label, amount, scheme in PARTNER_RULES
         ),
     ]
 

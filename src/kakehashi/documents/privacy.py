@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.documents.models import Document, Referee
 from kakehashi.documents.services import file_delete_on_commit
-from kakehashi.people.privacy import DELETED, erase_item, model_section
+from kakehashi.people.privacy import DELETED, Erase, erase_plan, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 
 
@@ -42,23 +42,21 @@ def documents_data_export(*, sender, person, **kwargs) -> dict:
 def documents_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
     documents = Document.objects.filter(owner=person)
     referees = Referee.objects.filter(candidate=person)
-    items = [
-        erase_item(
-            what=_("Documents (CV, transcripts) and their files"),
-            count=documents.count(),
-            action=DELETED,
-            why=_("They are yours and serve only your applications."),
-        ),
-        erase_item(
-            what=_("Referees you named and their letters' files"),
-            count=referees.count(),
-            action=DELETED,
-            why=_("Letters about you serve only your applications."),
-        ),
-    ]
     if not dry_run:
         for stored in [*(d.file for d in documents), *(r.letter for r in referees)]:
             file_delete_on_commit(stored)
-        documents.delete()
-        referees.delete()
-    return items
+    return erase_plan(
+        Erase(
+            what=_("Documents (CV, transcripts) and their files"),
+            rows=documents,
+            action=DELETED,
+            why=_("They are yours and serve only your applications."),
+        ),
+        Erase(
+            what=_("Referees you named and their letters' files"),
+            rows=referees,
+            action=DELETED,
+            why=_("Letters about you serve only your applications."),
+        ),
+        dry_run=dry_run,
+    )

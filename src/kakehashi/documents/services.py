@@ -45,6 +45,15 @@ def file_delete_on_commit(field_file) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+def _delete_with_file(record, field_file, *, scope, verb: str, target: str, data: dict) -> None:
+    """Delete `record` at the request of `scope` (its owner), audited as `verb`; its
+    stored file goes once the deletion commits."""
+    with transaction.atomic():
+        file_delete_on_commit(field_file)
+        audit_record(scope=scope, verb=verb, actor=scope, target=target, data=data)
+        record.delete()
+
+
 @contextmanager
 def file_stored(field_file, name: str, upload):
     """Store `upload` as `field_file` (under `name`, the row not saved) for the block that
@@ -118,16 +127,14 @@ def document_upload(*, owner, kind: str, upload) -> Document:
 def document_delete(*, owner, document: Document) -> None:
     if document.owner_id != owner.pk:
         raise ValidationError(_("This document is not yours."), code="not_owner")
-    with transaction.atomic():
-        file_delete_on_commit(document.file)
-        audit_record(
-            scope=owner,
-            verb="document.deleted",
-            actor=owner,
-            target=document.kind,
-            data={"document": document.pk, "kind": document.kind, "sha256": document.sha256},
-        )
-        document.delete()
+    _delete_with_file(
+        document,
+        document.file,
+        scope=owner,
+        verb="document.deleted",
+        target=document.kind,
+        data={"document": document.pk, "kind": document.kind, "sha256": document.sha256},
+    )
 
 
 @dataclass
@@ -211,16 +218,14 @@ def referee_remove(*, candidate, referee: Referee) -> None:
     """Remove a referee; their link stops working and their letter (if any) is deleted."""
     if referee.candidate_id != candidate.pk:
         raise ValidationError(_("This referee is not yours."), code="not_owner")
-    with transaction.atomic():
-        file_delete_on_commit(referee.letter)
-        audit_record(
-            scope=candidate,
-            verb="referee.removed",
-            actor=candidate,
-            target=referee.name,
-            data={"referee": referee.pk, "had_letter": referee.received},
-        )
-        referee.delete()
+    _delete_with_file(
+        referee,
+        referee.letter,
+        scope=candidate,
+        verb="referee.removed",
+        target=referee.name,
+        data={"referee": referee.pk, "had_letter": referee.received},
+    )
 
 
 def letter_upload(*, token: str, upload) -> Referee:

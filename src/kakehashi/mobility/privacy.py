@@ -10,8 +10,9 @@ from kakehashi.mobility.models import EmergencyContact, MobilityPlan, StepDocume
 from kakehashi.people.privacy import (
     ANONYMISED,
     DELETED,
+    Erase,
     data_section,
-    erase_item,
+    erase_plan,
     export_record,
     field_labels,
 )
@@ -75,31 +76,29 @@ def mobility_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[di
     contacts = EmergencyContact.objects.filter(plan__internship__intern=person)
     plans = MobilityPlan.objects.filter(internship__intern=person)
     uploads = StepDocument.objects.filter(uploaded_by=person)
-    items = [
-        erase_item(
+    return erase_plan(
+        Erase(
             what=_("Emergency contacts of your internships"),
-            count=contacts.count(),
+            rows=contacts,
             action=DELETED,
             why=_("They are people you named for your stay only."),
         ),
-        erase_item(
+        Erase(
             what=_("Travel notes of your internships"),
-            count=plans.exclude(travel_notes="").count(),
+            rows=plans.exclude(travel_notes=""),
             action=DELETED,
             why=_("They serve only your stay."),
+            effect=lambda: plans.update(travel_notes=""),
         ),
-        erase_item(
+        Erase(
             what=_("Documents you uploaded against mobility steps"),
-            count=uploads.count(),
+            rows=uploads,
             action=ANONYMISED,
             why=_(
                 "They are the internship's records (a permit, a certificate); who "
                 "uploaded them is forgotten."
             ),
+            effect=lambda: uploads.update(uploaded_by=None),
         ),
-    ]
-    if not dry_run:
-        contacts.delete()
-        plans.update(travel_notes="")
-        uploads.update(uploaded_by=None)
-    return items
+        dry_run=dry_run,
+    )

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kakehashi.notifications.models import NotificationLog
-from kakehashi.people.privacy import DELETED, erase_item, model_section
+from kakehashi.people.privacy import DELETED, Erase, erase_plan, model_section
 from kakehashi.people.signals import person_data_export, person_erase
 
 
@@ -30,15 +30,12 @@ def notifications_data_export(*, sender, person, **kwargs) -> dict:
 
 @receiver(person_erase, dispatch_uid="notifications.privacy")
 def notifications_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict]:
-    log = NotificationLog.objects.filter(user=person)
-    items = [
-        erase_item(
+    return erase_plan(
+        Erase(
             what=_("Notifications sent to you"),
-            count=log.count(),
+            rows=NotificationLog.objects.filter(user=person),
             action=DELETED,
             why=_("They only kept reminders from going out twice; none go out any more."),
-        )
-    ]
-    if not dry_run:
-        log.delete()
-    return items
+        ),
+        dry_run=dry_run,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -111,6 +112,45 @@ def erase_item(*, what: str, count: int, action: str, why: str) -> dict[str, Any
     """One line of what a deletion does (or did): `count` records of `what` are
     `action` (DELETED, ANONYMISED or KEPT) because `why`."""
     return {"what": str(what), "count": count, "action": action, "why": str(why)}
+
+
+@dataclass(frozen=True)
+class Erase:
+    """One step of a deletion plan: the records of `rows` (a queryset, or several whose
+    counts add up) are `action` (DELETED, ANONYMISED or KEPT) because `why`.
+
+    `effect` is what the step does when the deletion is made; without it, a DELETED
+    step deletes its rows and any other step changes nothing."""
+
+    what: str
+    rows: models.QuerySet | tuple[models.QuerySet, ...]
+    action: str
+    why: str
+    effect: Callable[[], Any] | None = None
+
+    def querysets(self) -> tuple[models.QuerySet, ...]:
+        return self.rows if isinstance(self.rows, tuple) else (self.rows,)
+
+    def item(self) -> dict[str, Any]:
+        count = sum(rows.count() for rows in self.querysets())
+        return erase_item(what=self.what, count=count, action=self.action, why=self.why)
+
+    def apply(self) -> None:
+        if self.effect is not None:
+            self.effect()
+        elif self.action == DELETED:
+            for rows in self.querysets():
+                rows.delete()
+
+
+def erase_plan(*steps: Erase, dry_run: bool) -> list[dict[str, Any]]:
+    """The erase items of `steps`, all counted before anything changes; then, unless
+    `dry_run`, each step is applied in turn, so that what the plan says is what is done."""
+    items = [step.item() for step in steps]
+    if not dry_run:
+        for step in steps:
+            step.apply()
+    return items
 
 
 def action_label(action: str) -> str:

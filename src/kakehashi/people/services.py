@@ -32,7 +32,7 @@ from kakehashi.people.models import (
     User,
 )
 from kakehashi.people.names import kanji_name
-from kakehashi.people.privacy import ANONYMISED, DELETED, erase_item, placeholder
+from kakehashi.people.privacy import ANONYMISED, DELETED, Erase, erase_item, erase_plan, placeholder
 from kakehashi.people.selectors import api_token_owner, person_audit_entries
 from kakehashi.people.signals import (
     affiliation_decided,
@@ -348,78 +348,78 @@ def locked_out_audit(*, sender, request, username=None, ip_address=None, **kwarg
     )
 
 
+def _profile_texts_clear(profiles) -> None:
+    """Empty the free texts and fields of `profiles`; level, direction and home
+    institution stay (published results count them)."""
+    for profile in profiles:
+        profile.fields.clear()
+    profiles.update(research_interests="", degree="", skills=[], nationality="")
+
+
 def _people_erase(*, person: User, dry_run: bool) -> list[dict]:
     """What people itself deletes, anonymises and keeps of `person`."""
-    profile = CandidateProfile.objects.filter(user=person).first()
-    tokens = ApiToken.objects.filter(user=person)
-    items = [
-        erase_item(
-            what=_("Account"),
-            count=1,
-            action=ANONYMISED,
-            why=_(
-                "Your names, e-mail, username and ORCID iD are replaced by “%(placeholder)s” "
-                "and you can no longer sign in. The empty account stays so that the "
-                "records kept below still point at someone."
-            )
-            % {"placeholder": placeholder(person.pk)},
-        ),
-        erase_item(
-            what=_("Languages"),
-            count=person.languages.count(),
-            action=DELETED,
-            why=_("Only used to recommend projects and check requirements."),
-        ),
-        erase_item(
-            what=_("Affiliations"),
-            count=person.affiliations.count(),
-            action=DELETED,
-            why=_("Only used while you take part."),
-        ),
-        erase_item(
-            what=_("Affiliation requests"),
-            count=person.affiliation_requests.count(),
-            action=DELETED,
-            why=_("Only used while you take part."),
-        ),
-        erase_item(
-            what=_("Candidate profile texts"),
-            count=1 if profile is not None else 0,
-            action=DELETED,
-            why=_(
-                "Your research interests, degree, skills, fields and nationality, and the "
-                "embeddings computed from them. Level, direction and home institution "
-                "stay with the anonymised account because published results count them."
+    profile = CandidateProfile.objects.filter(user=person)
+    account = erase_item(
+        what=_("Account"),
+        count=1,
+        action=ANONYMISED,
+        why=_(
+            "Your names, e-mail, username and ORCID iD are replaced by “%(placeholder)s” "
+            "and you can no longer sign in. The empty account stays so that the "
+            "records kept below still point at someone."
+        )
+        % {"placeholder": placeholder(person.pk)},
+    )
+    return [
+        account,
+        *erase_plan(
+            Erase(
+                what=_("Languages"),
+                rows=person.languages.all(),
+                action=DELETED,
+                why=_("Only used to recommend projects and check requirements."),
             ),
-        ),
-        erase_item(
-            what=_("API tokens"),
-            count=tokens.count(),
-            action=DELETED,
-            why=_("Revoked at once."),
-        ),
-        erase_item(
-            what=_("Audit record entries"),
-            count=person_audit_entries(person=person).count(),
-            action=ANONYMISED,
-            why=_(
-                "The audit record proves how decisions were made and is kept; your "
-                "name and e-mail in it are replaced by the placeholder."
+            Erase(
+                what=_("Affiliations"),
+                rows=person.affiliations.all(),
+                action=DELETED,
+                why=_("Only used while you take part."),
             ),
+            Erase(
+                what=_("Affiliation requests"),
+                rows=person.affiliation_requests.all(),
+                action=DELETED,
+                why=_("Only used while you take part."),
+            ),
+            Erase(
+                what=_("Candidate profile texts"),
+                rows=profile,
+                action=DELETED,
+                why=_(
+                    "Your research interests, degree, skills, fields and nationality, and the "
+                    "embeddings computed from them. Level, direction and home institution "
+                    "stay with the anonymised account because published results count them."
+                ),
+                effect=lambda: _profile_texts_clear(profile),
+            ),
+            Erase(
+                what=_("API tokens"),
+                rows=ApiToken.objects.filter(user=person),
+                action=DELETED,
+                why=_("Revoked at once."),
+            ),
+            Erase(
+                what=_("Audit record entries"),
+                rows=person_audit_entries(person=person),
+                action=ANONYMISED,
+                why=_(
+                    "The audit record proves how decisions were made and is kept; your "
+                    "name and e-mail in it are replaced by the placeholder."
+                ),
+            ),
+            dry_run=dry_run,
         ),
     ]
-    if dry_run:
-        return items
-    person.languages.all().delete()
-    person.affiliations.all().delete()
-    person.affiliation_requests.all().delete()
-    tokens.delete()
-    if profile is not None:
-        profile.fields.clear()
-        CandidateProfile.objects.filter(pk=profile.pk).update(
-            research_interests="", degree="", skills=[], nationality=""
-        )
-    return items
 
 
 def _audit_needles(person: User) -> list[str]:

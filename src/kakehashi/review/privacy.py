@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from kakehashi.people.privacy import (
     DELETED,
     KEPT,
+    Erase,
     data_section,
-    erase_item,
+    erase_plan,
     export_record,
     field_labels,
 )
@@ -117,45 +118,38 @@ def review_erase(*, sender, person, placeholder, dry_run, **kwargs) -> list[dict
     )
     submitted = Review.objects.filter(assignment__reviewer=person, submitted_at__isnull=False)
     comments = DiscussionComment.objects.filter(author=person)
-    items = [
-        erase_item(
+    return erase_plan(
+        Erase(
             what=_("Reviewer profile"),
-            count=profile.count(),
+            rows=profile,
             action=DELETED,
             why=_("It serves only to assign you proposals."),
         ),
-        erase_item(
+        Erase(
             what=_("Bids and conflicts of interest"),
-            count=bids.count() + conflicts.count(),
+            rows=(bids, conflicts),
             action=DELETED,
             why=_("They serve only to assign you proposals."),
         ),
-        erase_item(
+        Erase(
             what=_("Review assignments not submitted, with their drafts"),
-            count=open_assignments.count(),
+            rows=open_assignments,
             action=DELETED,
             why=_("You will not review them."),
         ),
-        erase_item(
+        Erase(
             what=_("Submitted reviews"),
-            count=submitted.count(),
+            rows=submitted,
             action=KEPT,
             why=_("Decisions were made on them; they name only the anonymised account."),
         ),
-        erase_item(
+        Erase(
             what=_("Comments in review discussions"),
-            count=comments.count(),
+            rows=comments,
             action=KEPT,
             why=_(
                 "They are part of the record of decisions; they name only the anonymised account."
             ),
         ),
-    ]
-    if not dry_run:
-        Assignment.objects.filter(
-            pk__in=list(open_assignments.values_list("pk", flat=True))
-        ).delete()
-        bids.delete()
-        conflicts.delete()
-        profile.delete()
-    return items
+        dry_run=dry_run,
+    )
