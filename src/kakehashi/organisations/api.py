@@ -17,6 +17,7 @@ from kakehashi.core.api import (
     patch_schema,
     text,
 )
+from kakehashi.core.errors import errors_on
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.imports import (
     IMPORT_FORMATS,
@@ -88,10 +89,8 @@ def _organisation(request: HttpRequest, ref: str, **_kwargs) -> Organisation:
 def _values(payload: Schema, *, exclude_unset: bool) -> dict:
     values = payload.dict(exclude_unset=exclude_unset)
     if values.get("ror_id"):
-        try:
+        with errors_on("ror_id"):
             values["ror_id"] = normalise_ror(values["ror_id"])
-        except ValidationError as exc:
-            raise ValidationError({"ror_id": exc.messages}) from exc
     if "parent_id" in values and values["parent_id"] is not None:
         parent = Organisation.objects.filter(pk=values["parent_id"]).first()
         if parent is None:
