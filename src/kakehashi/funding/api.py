@@ -275,16 +275,16 @@ def internship_budget(request: HttpRequest, internship_id: int):
     return [line.as_data() for line in services.internship_budget_lines(request.permission_object)]
 
 
-@router.post(
+@router.created_post(
     "/funding/entries/{int:entry_id}/reverse",
-    response={201: EntryOut},
+    EntryOut,
     summary="Reverse a ledger entry with an opposite one (officers); nothing is deleted",
 )
 @api_permission("funding.reverse_entry", message=ONLY_OFFICERS)
 def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn):
     entry = Entry.objects.get(pk=entry_id)
     reversal = services.entry_reverse(entry=entry, actor=request.user, reason=payload.reason)
-    return Status(201, selectors.entry_list(internship=entry.internship).get(pk=reversal.pk))
+    return selectors.entry_list(internship=entry.internship).get(pk=reversal.pk)
 
 
 # ---------------------------------------------------------------- invoices and payments

@@ -319,9 +319,9 @@ def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPat
     return program_update(program=program, **_set(payload))
 
 
-@router.post(
+@router.created_post(
     "/calls",
-    response={201: CallOut},
+    CallOut,
     summary="Create a call with its phases, eligibility rules and match policy (officers)",
 )
 @api_permission("programs.add_call")
@@ -332,7 +332,7 @@ def call_create_endpoint(request: HttpRequest, payload: CallIn):
         raise ValidationError({"program": _("No program with this slug.")})
     phases = fields.pop("phases")
     call = call_create(program=program, phases=phases, actor=request.user, **fields)
-    return Status(201, call_list_visible(user=request.user).get(pk=call.pk))
+    return call_list_visible(user=request.user).get(pk=call.pk)
 
 
 @router.patch(
