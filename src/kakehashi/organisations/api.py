@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Schema
 
 from kakehashi.core import limits
 from kakehashi.core.api import (
@@ -130,12 +130,10 @@ def organisation_detail(request: HttpRequest, ref: str):
     return _get(ref)
 
 
-@router.post(
-    "/organisations", response={201: OrganisationOut}, summary="Create an organisation (officers)"
-)
+@router.created_post("/organisations", OrganisationOut, summary="Create an organisation (officers)")
 @api_permission("organisations.add_organisation")
 def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
-    return Status(201, organisation_create(**_values(payload, exclude_unset=False)))
+    return organisation_create(**_values(payload, exclude_unset=False))
 
 
 @router.patch(
