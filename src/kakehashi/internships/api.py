@@ -461,6 +461,14 @@ def _security_out(internship) -> dict:
     }
 
 
+def _security_after(request: HttpRequest, service, **values) -> dict:
+    """Do `service` (an attestation, a decision, a screening) as the caller on the
+    internship of the request; the answer is its research security as it then stands."""
+    internship = request.permission_object
+    service(internship=internship, actor=request.user, **values)
+    return _security_out(internship)
+
+
 @router.get(
     "/internships/{int:internship_id}/attestations",
     response=SecurityOut,
@@ -482,8 +490,7 @@ def security_detail(request: HttpRequest, internship_id: int):
     message=gettext_lazy("Only the intern and the supervisors attest."),
 )
 def attestation_create(request: HttpRequest, internship_id: int):
-    attest(internship=request.permission_object, actor=request.user)
-    return _security_out(request.permission_object)
+    return _security_after(request, attest)
 
 
 class SensitivityIn(Schema):
@@ -502,8 +509,7 @@ class SensitivityIn(Schema):
     message=gettext_lazy("Only officers decide this."),
 )
 def sensitivity_put(request: HttpRequest, internship_id: int, payload: SensitivityIn):
-    sensitivity_set(internship=request.permission_object, actor=request.user, **payload.dict())
-    return _security_out(request.permission_object)
+    return _security_after(request, sensitivity_set, **payload.dict())
 
 
 class ScreeningIn(Schema):
@@ -524,5 +530,4 @@ class ScreeningIn(Schema):
     message=gettext_lazy("Only the host's supervisors and admins, and officers, do this."),
 )
 def screening_create(request: HttpRequest, internship_id: int, payload: ScreeningIn):
-    screening_record(internship=request.permission_object, actor=request.user, **payload.dict())
-    return _security_out(request.permission_object)
+    return _security_after(request, screening_record, **payload.dict())
