@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Schema, Status
+from ninja import Field, Schema
 from ninja.pagination import paginate
 
 from kakehashi.applications.models import Application
@@ -193,9 +193,9 @@ def application_detail(request: HttpRequest, application_id: int):
     return request.permission_object
 
 
-@router.post(
+@router.created_post(
     "/applications",
-    response={201: ApplicationOut},
+    ApplicationOut,
     summary="Apply to a project (in the call's application phase)",
 )
 @api_permission("applications.add_application")
@@ -204,7 +204,7 @@ def application_submit_endpoint(request: HttpRequest, payload: ApplicationIn):
     application = application_submit(
         candidate=request.user, project=project, statement=payload.statement
     )
-    return Status(201, application_list_visible(user=request.user).get(pk=application.pk))
+    return application_list_visible(user=request.user).get(pk=application.pk)
 
 
 @router.post(

@@ -29,13 +29,14 @@ from django.core.exceptions import (
     SuspiciousOperation,
     ValidationError,
 )
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.module_loading import import_string
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.errors import AuthenticationError, HttpError
@@ -508,6 +509,15 @@ def multipart_body(fields: dict[str, Any], **other_content: dict) -> dict[str, A
     return {"requestBody": {"required": True, "content": content}}
 
 
+def uploaded_pdf(request: HttpRequest) -> UploadedFile:
+    """The PDF sent as the multipart field ``file`` (:data:`FILE_FIELD`); without it the
+    request is refused about ``file``. What the PDF holds is the service's to check."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError({"file": _("Send the PDF as the multipart field “file”.")})
+    return upload
+
+
 #: OpenAPI description of an import body: a multipart file or the raw file as the body.
 IMPORT_BODY = multipart_body(
     {"file": FILE_FIELD},
@@ -630,6 +640,35 @@ class ApiRouter(Router):
 
         def decorator(view):
             return route(paginate(Pagination)(view))
+
+        return decorator
+
+    def created_post(self, path: str, item: type[Schema], **kwargs: Any):
+        """A POST creating a record: it answers 201 with what the endpoint returns, shown
+        as `item`."""
+        route = self.post(path, response={201: item}, **kwargs)
+
+        def decorator(view):
+            @functools.wraps(view)
+            def created(request: HttpRequest, *args: Any, **kwargs: Any) -> Status:
+                return Status(201, view(request, *args, **kwargs))
+
+            return route(created)
+
+        return decorator
+
+    def removing_delete(self, path: str, **kwargs: Any):
+        """A DELETE removing a record: it answers 204 and no body (the endpoint returns
+        nothing)."""
+        route = self.delete(path, response={204: None}, **kwargs)
+
+        def decorator(view):
+            @functools.wraps(view)
+            def removed(request: HttpRequest, *args: Any, **kwargs: Any) -> Status:
+                view(request, *args, **kwargs)
+                return Status(204, None)
+
+            return route(removed)
 
         return decorator
 

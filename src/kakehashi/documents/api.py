@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Schema, Status
+from ninja import Field, Schema
 
-from kakehashi.core.api import FILE_FIELD, ApiRouter, multipart_body
+from kakehashi.core.api import FILE_FIELD, ApiRouter, multipart_body, uploaded_pdf
 from kakehashi.core.permissions import api_permission
 from kakehashi.documents.enums import MailLanguage
 from kakehashi.documents.models import Document, Referee
@@ -97,30 +96,25 @@ def my_document_list(request: HttpRequest):
     return document_list_for_owner(owner=request.user)
 
 
-@router.post(
+@router.created_post(
     "/me/documents",
-    response={201: DocumentOut},
+    DocumentOut,
     summary="Upload a document (a PDF; it replaces your document of the same kind)",
     openapi_extra=UPLOAD_BODY,
 )
 @api_permission("documents.add_document", message=ONLY_CANDIDATES)
 def my_document_upload(request: HttpRequest):
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise ValidationError({"file": _("Send the PDF as the multipart field “file”.")})
-    document = document_upload(owner=request.user, kind=request.POST.get("kind", ""), upload=upload)
-    return Status(201, document)
+    upload = uploaded_pdf(request)
+    return document_upload(owner=request.user, kind=request.POST.get("kind", ""), upload=upload)
 
 
-@router.delete(
+@router.removing_delete(
     "/me/documents/{int:document_id}",
-    response={204: None},
     summary="Delete one of your documents (its file too)",
 )
 @api_permission("documents.delete_document", obj=_own_document)
 def my_document_delete(request: HttpRequest, document_id: int):
     document_delete(owner=request.user, document=request.permission_object)
-    return Status(204, None)
 
 
 @router.list_get("/me/referees", RefereeOut, summary="Your referees and their letters' status")
@@ -129,31 +123,28 @@ def my_referee_list(request: HttpRequest):
     return referee_list_for_candidate(candidate=request.user)
 
 
-@router.post(
+@router.created_post(
     "/me/referees",
-    response={201: RefereeOut},
+    RefereeOut,
     summary="Name a referee: they are mailed a private link to upload a letter",
 )
 @api_permission("documents.add_referee", message=ONLY_CANDIDATES)
 def my_referee_add(request: HttpRequest, payload: RefereeIn):
-    referee = referee_add(
+    return referee_add(
         candidate=request.user,
         name=payload.name,
         email=payload.email,
         language=str(payload.language.value),
     )
-    return Status(201, referee)
 
 
-@router.delete(
+@router.removing_delete(
     "/me/referees/{int:referee_id}",
-    response={204: None},
     summary="Remove a referee (their link stops working; their letter is deleted)",
 )
 @api_permission("documents.delete_referee", obj=_own_referee)
 def my_referee_remove(request: HttpRequest, referee_id: int):
     referee_remove(candidate=request.user, referee=request.permission_object)
-    return Status(204, None)
 
 
 @router.get(

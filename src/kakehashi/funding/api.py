@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Schema, Status
+from ninja import Field, Schema
 
 from kakehashi.core.api import (
     ApiRouter,
@@ -224,13 +224,13 @@ def rule_list(request: HttpRequest, program: str = ""):
     return rules.filter(program__slug=program) if program else rules
 
 
-@router.post(
-    "/funding/rules", response={201: RuleOut}, summary="Add a funding rule to a program (officers)"
+@router.created_post(
+    "/funding/rules", RuleOut, summary="Add a funding rule to a program (officers)"
 )
 @api_permission("funding.change_fundingrule", message=ONLY_OFFICERS)
 def rule_create(request: HttpRequest, payload: RuleIn):
     rule = FundingRule(**_rule_values(payload.dict()))
-    return Status(201, services.funding_rule_save(rule=rule, actor=request.user))
+    return services.funding_rule_save(rule=rule, actor=request.user)
 
 
 def _rule(request: HttpRequest, rule_id: int, **_kwargs) -> FundingRule:
@@ -275,16 +275,16 @@ def internship_budget(request: HttpRequest, internship_id: int):
     return [line.as_data() for line in services.internship_budget_lines(request.permission_object)]
 
 
-@router.post(
+@router.created_post(
     "/funding/entries/{int:entry_id}/reverse",
-    response={201: EntryOut},
+    EntryOut,
     summary="Reverse a ledger entry with an opposite one (officers); nothing is deleted",
 )
 @api_permission("funding.reverse_entry", message=ONLY_OFFICERS)
 def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn):
     entry = Entry.objects.get(pk=entry_id)
     reversal = services.entry_reverse(entry=entry, actor=request.user, reason=payload.reason)
-    return Status(201, selectors.entry_list(internship=entry.internship).get(pk=reversal.pk))
+    return selectors.entry_list(internship=entry.internship).get(pk=reversal.pk)
 
 
 # ---------------------------------------------------------------- invoices and payments

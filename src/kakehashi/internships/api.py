@@ -14,7 +14,7 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Query, Schema, Status
+from ninja import Field, Query, Schema
 
 from kakehashi.core.api import ApiRouter, text
 from kakehashi.core.permissions import api_permission
@@ -381,16 +381,16 @@ class AmendmentIn(Schema):
     ended_on: dt.date | None = Field(None, description="early_end: the last day.")
 
 
-@router.post(
+@router.created_post(
     "/internships/{int:internship_id}/amendments",
-    response={201: AmendmentOut},
+    AmendmentOut,
     summary="Propose an amendment to the agreement in force",
 )
 @api_permission("internships.add_amendment", obj=_visible, message=NOT_A_PARTY)
 def amendment_create(request: HttpRequest, internship_id: int, payload: AmendmentIn):
     agreement = _agreement(request.permission_object)
     amendment = amendment_propose(agreement=agreement, actor=request.user, **payload.dict())
-    return Status(201, _amendment_out(amendment))
+    return _amendment_out(amendment)
 
 
 def _amendment(request: HttpRequest, internship_id: int, number: int, **_kwargs):
@@ -461,6 +461,14 @@ def _security_out(internship) -> dict:
     }
 
 
+def _security_after(request: HttpRequest, service, **values) -> dict:
+    """Do `service` (an attestation, a decision, a screening) as the caller on the
+    internship of the request; the answer is its research security as it then stands."""
+    internship = request.permission_object
+    service(internship=internship, actor=request.user, **values)
+    return _security_out(internship)
+
+
 @router.get(
     "/internships/{int:internship_id}/attestations",
     response=SecurityOut,
@@ -471,9 +479,9 @@ def security_detail(request: HttpRequest, internship_id: int):
     return _security_out(request.permission_object)
 
 
-@router.post(
+@router.created_post(
     "/internships/{int:internship_id}/attestations",
-    response={201: SecurityOut},
+    SecurityOut,
     summary="Attest that you have no affiliation with a named research organisation",
 )
 @api_permission(
@@ -482,8 +490,7 @@ def security_detail(request: HttpRequest, internship_id: int):
     message=gettext_lazy("Only the intern and the supervisors attest."),
 )
 def attestation_create(request: HttpRequest, internship_id: int):
-    attest(internship=request.permission_object, actor=request.user)
-    return Status(201, _security_out(request.permission_object))
+    return _security_after(request, attest)
 
 
 class SensitivityIn(Schema):
@@ -502,8 +509,7 @@ class SensitivityIn(Schema):
     message=gettext_lazy("Only officers decide this."),
 )
 def sensitivity_put(request: HttpRequest, internship_id: int, payload: SensitivityIn):
-    sensitivity_set(internship=request.permission_object, actor=request.user, **payload.dict())
-    return _security_out(request.permission_object)
+    return _security_after(request, sensitivity_set, **payload.dict())
 
 
 class ScreeningIn(Schema):
@@ -513,9 +519,9 @@ class ScreeningIn(Schema):
     notes: str = text(4000, "")
 
 
-@router.post(
+@router.created_post(
     "/internships/{int:internship_id}/screenings",
-    response={201: SecurityOut},
+    SecurityOut,
     summary="Record the host's export-control (deemed export) screening (hosts in Japan)",
 )
 @api_permission(
@@ -524,5 +530,4 @@ class ScreeningIn(Schema):
     message=gettext_lazy("Only the host's supervisors and admins, and officers, do this."),
 )
 def screening_create(request: HttpRequest, internship_id: int, payload: ScreeningIn):
-    screening_record(internship=request.permission_object, actor=request.user, **payload.dict())
-    return Status(201, _security_out(request.permission_object))
+    return _security_after(request, screening_record, **payload.dict())

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from ninja import Field, Schema, Status
+from ninja import Field, Schema
 
-from kakehashi.core.api import FILE_FIELD, ApiRouter, multipart_body
+from kakehashi.core.api import FILE_FIELD, ApiRouter, multipart_body, uploaded_pdf
 from kakehashi.core.permissions import api_permission
 from kakehashi.mobility import engine
 from kakehashi.mobility.enums import CoverageKind, StepStatus
@@ -438,19 +438,17 @@ def step_status_api(request: HttpRequest, step_id: int, payload: StepStatusIn):
 UPLOAD_BODY = multipart_body({"file": FILE_FIELD})
 
 
-@router.post(
+@router.created_post(
     "/mobility/steps/{int:step_id}/documents",
-    response={201: StepDocumentOut},
+    StepDocumentOut,
     summary="Upload a PDF against a step",
     openapi_extra=UPLOAD_BODY,
 )
 @api_permission("mobility.add_stepdocument", obj=_step)
 def step_document_api(request: HttpRequest, step_id: int):
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise ValidationError({"file": _("Send the PDF as the multipart field “file”.")})
+    upload = uploaded_pdf(request)
     step = step_get_visible(user=request.user, step_id=step_id)
-    return Status(201, step_document_upload(step=step, actor=request.user, upload=upload))
+    return step_document_upload(step=step, actor=request.user, upload=upload)
 
 
 class CoverageIn(Schema):
@@ -461,27 +459,24 @@ class CoverageIn(Schema):
     end_date: dt.date
 
 
-@router.post(
+@router.created_post(
     "/mobility/plans/{int:internship_id}/coverages",
-    response={201: CoverageOut},
+    CoverageOut,
     summary="Add an insurance coverage period (the intern or an officer)",
 )
 @api_permission("mobility.change_travel", obj=_plan)
 def coverage_add_api(request: HttpRequest, internship_id: int, payload: CoverageIn):
-    coverage = coverage_add(plan=request.permission_object, actor=request.user, **payload.dict())
-    return Status(201, coverage)
+    return coverage_add(plan=request.permission_object, actor=request.user, **payload.dict())
 
 
-@router.delete(
+@router.removing_delete(
     "/mobility/plans/{int:internship_id}/coverages/{int:coverage_id}",
-    response={204: None},
     summary="Remove an insurance coverage period",
 )
 @api_permission("mobility.change_travel", obj=_plan)
 def coverage_remove_api(request: HttpRequest, internship_id: int, coverage_id: int):
     coverage = InsuranceCoverage.objects.get(pk=coverage_id, plan=request.permission_object)
     coverage_remove(coverage=coverage, actor=request.user)
-    return Status(204, None)
 
 
 class TravelIn(Schema):
@@ -523,27 +518,24 @@ class ContactIn(Schema):
     email: str = Field("", max_length=254)
 
 
-@router.post(
+@router.created_post(
     "/mobility/plans/{int:internship_id}/contacts",
-    response={201: ContactOut},
+    ContactOut,
     summary="Add an emergency contact (the intern or an officer)",
 )
 @api_permission("mobility.change_travel", obj=_plan)
 def contact_add_api(request: HttpRequest, internship_id: int, payload: ContactIn):
-    contact = contact_add(plan=request.permission_object, actor=request.user, **payload.dict())
-    return Status(201, contact)
+    return contact_add(plan=request.permission_object, actor=request.user, **payload.dict())
 
 
-@router.delete(
+@router.removing_delete(
     "/mobility/plans/{int:internship_id}/contacts/{int:contact_id}",
-    response={204: None},
     summary="Remove an emergency contact",
 )
 @api_permission("mobility.change_travel", obj=_plan)
 def contact_remove_api(request: HttpRequest, internship_id: int, contact_id: int):
     contact = EmergencyContact.objects.get(pk=contact_id, plan=request.permission_object)
     contact_remove(contact=contact, actor=request.user)
-    return Status(204, None)
 
 
 class AtRiskOut(Schema):

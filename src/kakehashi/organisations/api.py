@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Schema
 
 from kakehashi.core import limits
 from kakehashi.core.api import (
@@ -17,6 +17,7 @@ from kakehashi.core.api import (
     patch_schema,
     text,
 )
+from kakehashi.core.errors import errors_on
 from kakehashi.core.permissions import api_permission
 from kakehashi.organisations.imports import (
     IMPORT_FORMATS,
@@ -88,10 +89,8 @@ def _organisation(request: HttpRequest, ref: str, **_kwargs) -> Organisation:
 def _values(payload: Schema, *, exclude_unset: bool) -> dict:
     values = payload.dict(exclude_unset=exclude_unset)
     if values.get("ror_id"):
-        try:
+        with errors_on("ror_id"):
             values["ror_id"] = normalise_ror(values["ror_id"])
-        except ValidationError as exc:
-            raise ValidationError({"ror_id": exc.messages}) from exc
     if "parent_id" in values and values["parent_id"] is not None:
         parent = Organisation.objects.filter(pk=values["parent_id"]).first()
         if parent is None:
@@ -131,12 +130,10 @@ def organisation_detail(request: HttpRequest, ref: str):
     return _get(ref)
 
 
-@router.post(
-    "/organisations", response={201: OrganisationOut}, summary="Create an organisation (officers)"
-)
+@router.created_post("/organisations", OrganisationOut, summary="Create an organisation (officers)")
 @api_permission("organisations.add_organisation")
 def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
-    return Status(201, organisation_create(**_values(payload, exclude_unset=False)))
+    return organisation_create(**_values(payload, exclude_unset=False))
 
 
 @router.patch(

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Schema, Status
+from ninja import Field, Query, Schema
 
 from kakehashi.core.api import ApiRouter
 from kakehashi.core.models import possible_ids
@@ -71,9 +71,9 @@ def internship_outcomes(request: HttpRequest, internship_id: int):
     return list(outcome_list(internship=request.permission_object))
 
 
-@router.post(
+@router.created_post(
     "/internships/{int:internship_id}/outcomes",
-    response={201: OutcomeOut},
+    OutcomeOut,
     summary="Record an outcome of an internship (its people and officers; audited)",
 )
 @api_permission("outcomes.add_outcome", obj=_internship_api)
@@ -82,7 +82,7 @@ def internship_outcome_create(request: HttpRequest, internship_id: int, payload:
     organisations = list(Organisation.objects.filter(pk__in=ids))
     if len(organisations) != len(set(payload.organisation_ids)):
         raise ValidationError({"organisation_ids": _("No organisation has one of these ids.")})
-    outcome = outcome_record(
+    return outcome_record(
         actor=request.user,
         internship=request.permission_object,
         kind=payload.kind,
@@ -94,18 +94,15 @@ def internship_outcome_create(request: HttpRequest, internship_id: int, payload:
         patent_office=payload.patent_office or "",
         patent_number=payload.patent_number,
     )
-    return Status(201, outcome)
 
 
-@router.delete(
+@router.removing_delete(
     "/outcomes/{int:outcome_id}",
-    response={204: None},
     summary="Remove an outcome recorded by mistake (who recorded it, officers; audited)",
 )
 @api_permission("outcomes.delete_outcome", obj=_outcome_api)
 def outcome_delete_endpoint(request: HttpRequest, outcome_id: int):
     outcome_delete(actor=request.user, outcome=request.permission_object)
-    return Status(204, None)
 
 
 @router.list_get(

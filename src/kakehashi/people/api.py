@@ -174,10 +174,10 @@ def token_list(request: HttpRequest):
     return api_token_list(user=request.user)
 
 
-@router.post(
+@router.created_post(
     "/me/tokens",
+    TokenCreatedOut,
     auth=TOKEN_CREATE,
-    response={201: TokenCreatedOut},
     summary="Create an API token (session or HTTP Basic only)",
     description=(
         "Authenticate with the browser session (and CSRF token) or HTTP Basic "
@@ -189,7 +189,7 @@ def token_list(request: HttpRequest):
 def token_create(request: HttpRequest, payload: TokenIn):
     token, key = api_token_create(user=request.user, name=payload.name)
     token.key = key
-    return Status(201, token)
+    return token
 
 
 @router.delete(

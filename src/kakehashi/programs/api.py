@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.timezone import now as time_now
 from django.utils.translation import gettext as _
-from ninja import Field, Schema, Status
+from ninja import Field, Schema
 
 from kakehashi.core.api import ApiRouter, patch_schema, text
 from kakehashi.core.permissions import api_permission
@@ -306,10 +306,10 @@ def _set(payload: Schema) -> dict:
     return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
 
 
-@router.post("/programs", response={201: ProgramOut}, summary="Create a program (officers)")
+@router.created_post("/programs", ProgramOut, summary="Create a program (officers)")
 @api_permission("programs.add_program")
 def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
-    return Status(201, program_create(**payload.dict()))
+    return program_create(**payload.dict())
 
 
 @router.patch("/programs/{slug}", response=ProgramOut, summary="Edit a program (officers)")
@@ -319,9 +319,9 @@ def program_update_endpoint(request: HttpRequest, slug: str, payload: ProgramPat
     return program_update(program=program, **_set(payload))
 
 
-@router.post(
+@router.created_post(
     "/calls",
-    response={201: CallOut},
+    CallOut,
     summary="Create a call with its phases, eligibility rules and match policy (officers)",
 )
 @api_permission("programs.add_call")
@@ -332,7 +332,7 @@ def call_create_endpoint(request: HttpRequest, payload: CallIn):
         raise ValidationError({"program": _("No program with this slug.")})
     phases = fields.pop("phases")
     call = call_create(program=program, phases=phases, actor=request.user, **fields)
-    return Status(201, call_list_visible(user=request.user).get(pk=call.pk))
+    return call_list_visible(user=request.user).get(pk=call.pk)
 
 
 @router.patch(

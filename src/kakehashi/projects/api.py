@@ -206,9 +206,9 @@ def project_detail(request: HttpRequest, project_id: int):
     return request.permission_object
 
 
-@router.post(
+@router.created_post(
     "/projects",
-    response={201: ProjectOut},
+    ProjectOut,
     summary="Create a draft project (people of the host organisation, its admins, officers)",
     description=(
         "Only people affiliated with the host (as supervisor, researcher or admin) and "
@@ -236,7 +236,7 @@ def project_create_endpoint(request: HttpRequest, payload: ProjectIn):
         supervisors=refs.supervisors,
         **values,
     )
-    return Status(201, project_get_visible(user=user, pk=project.pk))
+    return project_get_visible(user=user, pk=project.pk)
 
 
 @router.patch(

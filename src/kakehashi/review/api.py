@@ -340,16 +340,16 @@ def round_list(request: HttpRequest):
     return round_list_visible(user=request.user)
 
 
-@router.post(
+@router.created_post(
     "/calls/{ref}/review",
-    response={201: ReviewRoundOut},
+    ReviewRoundOut,
     summary="Open review for a call: its submitted projects or applications become proposals",
 )
 @api_permission("review.manage_review", obj=call_by_ref, message=ONLY_OFFICERS)
 def round_open(request: HttpRequest, ref: str, payload: RoundIn):
     call = request.permission_object
     form = get_object_or_404(ReviewForm, pk=payload.form_id)
-    rnd = review_round_open(
+    return review_round_open(
         actor=request.user,
         call=call,
         kind=payload.kind,
@@ -357,7 +357,6 @@ def round_open(request: HttpRequest, ref: str, payload: RoundIn):
         reviewers_per_proposal=payload.reviewers_per_proposal,
         reviews_due_at=payload.reviews_due_at,
     )
-    return Status(201, rnd)
 
 
 @router.put(
@@ -481,27 +480,25 @@ def round_assignments(request: HttpRequest, round_id: int):
     return assignment_list(round=request.permission_object)
 
 
-@router.post(
+@router.created_post(
     "/review/rounds/{int:round_id}/assignments",
-    response={201: AssignmentOut},
+    AssignmentOut,
     summary="Assign a reviewer by hand (checked for conflicts and language; logged)",
 )
 @api_permission("review.manage_review", obj=_round, message=ONLY_OFFICERS)
 def round_assignment_add(request: HttpRequest, round_id: int, payload: AssignmentIn):
     proposal = get_object_or_404(Proposal, pk=payload.proposal_id, round=request.permission_object)
     reviewer = get_object_or_404(User, pk=payload.reviewer_id)
-    return Status(201, assignment_add(actor=request.user, proposal=proposal, reviewer=reviewer))
+    return assignment_add(actor=request.user, proposal=proposal, reviewer=reviewer)
 
 
-@router.delete(
+@router.removing_delete(
     "/review/assignments/{int:assignment_id}",
-    response={204: None},
     summary="Remove an assignment (before release; logged)",
 )
 @api_permission("review.manage_review", obj=_assignment, message=ONLY_OFFICERS)
 def assignment_delete(request: HttpRequest, assignment_id: int):
     assignment_remove(actor=request.user, assignment=request.permission_object)
-    return Status(204, None)
 
 
 @router.post(
@@ -559,17 +556,16 @@ def proposal_bid(request: HttpRequest, proposal_id: int, payload: BidIn):
     return {"proposal_id": proposal_id, "level": payload.level}
 
 
-@router.post(
+@router.created_post(
     "/review/proposals/{int:proposal_id}/conflict",
-    response={201: ConflictOut},
+    ConflictOut,
     summary="Declare a conflict of interest with a proposal",
 )
 @api_permission("review.bid", obj=_bid_proposal, message=ONLY_REVIEWERS)
 def proposal_declare(request: HttpRequest, proposal_id: int, payload: DeclareIn):
-    conflict = conflict_declare(
+    return conflict_declare(
         reviewer=request.user, proposal=request.permission_object, detail=payload.detail
     )
-    return Status(201, conflict)
 
 
 @router.list_get(
@@ -619,17 +615,14 @@ def proposal_comments(request: HttpRequest, proposal_id: int):
     return comment_list(proposal=request.permission_object)
 
 
-@router.post(
+@router.created_post(
     "/review/proposals/{int:proposal_id}/comments",
-    response={201: ReviewCommentOut},
+    ReviewCommentOut,
     summary="Post on a proposal's discussion (officers; its reviewers after their review)",
 )
 @api_permission("review.discuss", obj=_proposal, message=DISCUSSION_CLOSED)
 def proposal_comment_post(request: HttpRequest, proposal_id: int, payload: ReviewCommentIn):
-    comment = comment_post(
-        actor=request.user, proposal=request.permission_object, text=payload.text
-    )
-    return Status(201, comment)
+    return comment_post(actor=request.user, proposal=request.permission_object, text=payload.text)
 
 
 @router.post(
