@@ -7,6 +7,7 @@ derive from their read-only arrays.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -19,7 +20,7 @@ __all__ = ["JsonDocument", "check_top_level", "document_fields", "load_json", "m
 
 
 @dataclass(frozen=True, eq=False)
-class JsonDocument:
+class JsonDocument(ABC):
     """Base of a validated input read from a JSON document.
 
     A subclass defines :meth:`from_dict`; :meth:`from_json` parses the text
@@ -42,8 +43,9 @@ class JsonDocument:
     _cache: dict = field(default_factory=dict, repr=False, compare=False, kw_only=True)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The document read from plain JSON data (each subclass reads its own)."""
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Self:
