@@ -26,7 +26,11 @@ from kakehashi.audit.services import audit_record
 from kakehashi.matching.models import MatchRun
 from kakehashi.matching.services import run_audit, run_start_second_round
 from kakehashi.matching.signals import run_published
-from kakehashi.notifications.services import notify_after_commit, site_link
+from kakehashi.notifications.services import (
+    notify_after_commit,
+    notify_all_after_commit,
+    site_link,
+)
 from kakehashi.offers.enums import OfferStatus
 from kakehashi.offers.explanations import choices_from
 from kakehashi.offers.models import Offer
@@ -244,8 +248,11 @@ def _answer(*, offer: Offer, candidate, status: str, verb: str, now=None) -> Off
             **_deadline_context(locked, call),
         }
         notify_after_commit(user=candidate, kind=f"offer_{status}", context=context)
-        for supervisor in _supervisors_of([locked.project]).get(locked.project_id, []):
-            notify_after_commit(user=supervisor, kind=f"offer_{status}_supervisor", context=context)
+        notify_all_after_commit(
+            _supervisors_of([locked.project]).get(locked.project_id, []),
+            f"offer_{status}_supervisor",
+            context,
+        )
         if status == OfferStatus.ACCEPTED:
             offer_accepted.send(sender=Offer, offer=locked, candidate=candidate)
     offer.status, offer.responded_at = locked.status, locked.responded_at
@@ -329,8 +336,9 @@ def offers_lapse(*, now=None, call=None, candidate=None, supervisor=None) -> lis
                 **_deadline_context(offer, call_obj),
             }
             notify_after_commit(user=offer.candidate, kind="offer_lapsed", context=context)
-            for person in supervisors.get(offer.project_id, []):
-                notify_after_commit(user=person, kind="offer_lapsed_supervisor", context=context)
+            notify_all_after_commit(
+                supervisors.get(offer.project_id, []), "offer_lapsed_supervisor", context
+            )
             lapsed.append(offer)
     if lapsed:
         logger.info("%d offers lapsed", len(lapsed))

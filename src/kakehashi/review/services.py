@@ -18,7 +18,12 @@ from kakehashi.core import limits
 from kakehashi.core.errors import refuse
 from kakehashi.core.roles import is_officer
 from kakehashi.jobs.services import job_enqueue
-from kakehashi.notifications.services import notify_after_commit, notify_once, site_link
+from kakehashi.notifications.services import (
+    notify_after_commit,
+    notify_all_after_commit,
+    notify_once,
+    site_link,
+)
 from kakehashi.outcomes.enums import OutcomeKind
 from kakehashi.outcomes.models import Outcome
 from kakehashi.projects.enums import ProjectStatus
@@ -870,8 +875,7 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, note: str = "")
             "proposal": proposal,
             "url": site_link("review:decisions"),
         }
-        for person in proposal_authors(proposal=proposal):
-            notify_after_commit(user=person, kind=REVIEW_DECIDED, context=context)
+        notify_all_after_commit(proposal_authors(proposal=proposal), REVIEW_DECIDED, context)
     return proposal
 
 
